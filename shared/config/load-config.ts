@@ -1,0 +1,135 @@
+/**
+ * The one configuration loader: a system JSON file, the risk TOML file and documented
+ * environment overrides, validated together. It reports every problem at once (schema,
+ * then consistency rules) and returns a deeply frozen, typed config.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { checkConsistency } from './consistency-rules.ts';
+import { applyEnvOverrides } from './env-overrides.ts';
+import { type RiskLimits, riskLimitsSchema } from './risk-schema.ts';
+import { findSecretValues } from './secret-scan.ts';
+import { type SystemConfig, systemConfigSchema } from './system-schema.ts';
+
+export interface Config {
+  readonly system: SystemConfig;
+  readonly risk: RiskLimits;
+  readonly files: { readonly system: string; readonly risk: string };
+}
+
+export interface LoadConfigOptions {
+  readonly systemFile: string;
+  /** Defaults to risk_limits.toml beside the system file. */
+  readonly riskFile?: string;
+  /** Defaults to process.env; pass {} to ignore the environment. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+export function defaultRiskFile(systemFile: string): string {
+  return join(dirname(systemFile), 'risk_limits.toml');
+}
+
+/** Validates without throwing; the validate-config command and tests use this. */
+export function validateConfig(options: LoadConfigOptions): ConfigResult {
+  const riskFile = options.riskFile ?? defaultRiskFile(options.systemFile);
+  const env = options.env ?? process.env;
+  const issues: ConfigIssue[] = [];
+
+  const systemRaw = readStructuredFile(options.systemFile, 'json', issues);
+  const riskRaw = readStructuredFile(riskFile, 'toml', issues);
+
+  let system: SystemConfig | undefined;
+  if (systemRaw !== undefined) {
+    issues.push(...findSecretValues(systemRaw, options.systemFile));
+    const { merged, overriddenPaths, issues: envIssues } = applyEnvOverrides(systemRaw, env);
+    issues.push(...envIssues);
+    const sourceOf = (path: string): string => overriddenPaths.get(path) ?? options.systemFile;
+    system = collectSchemaIssues(systemConfigSchema, merged, sourceOf, issues);
+    issues.push(...checkConsistency.system(merged, sourceOf));
+  }
+
+  let risk: RiskLimits | undefined;
+  if (riskRaw !== undefined) {
+    issues.push(...findSecretValues(riskRaw, riskFile));
+    risk = collectSchemaIssues(riskLimitsSchema, riskRaw, () => riskFile, issues);
+    if (risk !== undefined) issues.push(...checkConsistency.risk(risk, riskFile));
+  }
+
+  if (issues.length > 0 || system === undefined || risk === undefined) return { ok: false, issues };
+  return {
+    ok: true,
+    config: deepFreeze({ system, risk, files: { system: options.systemFile, risk: riskFile } }),
+  };
+}
+
+/** Loads and validates, throwing a ConfigError that lists every problem. */
+export function loadConfig(options: LoadConfigOptions): Config {
+  const result = validateConfig(options);
+  if (!result.ok) throw new ConfigError(result.issues);
+  return result.config;
+}
+
+function readStructuredFile(file: string, format: 'json' | 'toml', issues: ConfigIssue[]): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+    issues.push({ source: file, path: '', rule: `cannot read the file (${code})` });
+    return undefined;
+  }
+  try {
+    return format === 'json' ? JSON.parse(text) : parseToml(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    issues.push({
+      source: file,
+      path: '',
+      rule: `not valid ${format.toUpperCase()} in ${basename(file)}: ${detail}`,
+    });
+    return undefined;
+  }
+}
+
+function collectSchemaIssues<T extends z.ZodType>(
+  schema: T,
+  raw: unknown,
+  sourceOf: (path: string) => string,
+  issues: ConfigIssue[],
+): z.output<T> | undefined {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const parent = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = parent === '' ? key : `${parent}.${key}`;
+        issues.push({ source: sourceOf(path), path, rule: 'unknown key (not part of the schema)' });
+      }
+    } else {
+      issues.push({ source: sourceOf(parent), path: parent, rule: describeIssue(issue) });
+    }
+  }
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `required key is missing (${issue.expected})`;
+  return issue.message;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { parseSymbol } from '../domain/symbol.ts';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** The exact words a live configuration must carry; a boolean is too easy to flip by accident. */
+export const LIVE_TRADING_ACKNOWLEDGEMENT = 'I understand this engine trades real money';
+
+const url = z.string().refine((text) => URL.canParse(text), { message: 'must be an absolute URL' });
+
+const symbol = z.string().superRefine((text, ctx) => {
+  const parsed = parseSymbol(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+  else if (parsed.instrument.symbol !== text) {
+    ctx.addIssue({ code: 'custom', message: `write "${parsed.instrument.symbol}" rather than "${text}"` });
+  }
+});
+
+const port = z.number().int().min(0).max(65_535);
+
+export const systemConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS),
+  account: z.strictObject({
+    /** A label for logs, leases and tables; never the account number. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{2,39}$/, 'must be 3-40 lower-case letters, digits or dashes'),
+    paper: z.boolean(),
+    liveTradingAcknowledgement: z.string().optional(),
+  }),
+  broker: z.strictObject({
+    venue: z.enum(['simulator', 'alpaca']),
+    tradingUrl: url,
+    tradingStreamUrl: url,
+    dataUrl: url,
+    marketDataStreamUrl: url,
+    cryptoDataStreamUrl: url,
+    credentials: z.discriminatedUnion('source', [
+      z.strictObject({ source: z.literal('environment') }),
+      z.strictObject({
+        source: z.literal('secrets-manager'),
+        /** The secret's name or ARN; the keys themselves live only in Secrets Manager. */
+        secretId: z.string().min(1),
+      }),
+    ]),
+  }),
+  marketData: z.strictObject({
+    feed: z.enum(['iex', 'sip', 'test']),
+    symbols: z.array(symbol).min(1, 'must list at least one symbol'),
+    staleAfterMs: z.number().int().positive(),
+  }),
+  engine: z.strictObject({
+    http: z.strictObject({ host: z.string().min(1), port }),
+  }),
+  simulator: z
+    .strictObject({
+      port,
+      seed: z.number().int().nonnegative(),
+      messagesPerSecond: z.number().positive(),
+    })
+    .optional(),
+  store: z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
+    tablePrefix: z.string().regex(/^[A-Za-z0-9_.-]{3,200}$/, 'must be 3+ characters of A-Z a-z 0-9 _ . -'),
+    /** A local DynamoDB-compatible server; absent means the AWS endpoint for the region. */
+    endpoint: url.optional(),
+  }),
+  logging: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
+  }),
+});
+
+export type SystemConfig = z.infer<typeof systemConfigSchema>;
