@@ -7,6 +7,6 @@ export default defineConfig({
     // Integration suites start real loopback peers (simulator, dynalite); give them room on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
