@@ -1,0 +1,83 @@
+/**
+ * Trades on quotes: buys when the mid price runs a threshold above its exponential average and
+ * sells the position when it falls the same distance below. It exists to exercise the full
+ * quote → order path (and the e2e.frame_to_order benchmark), so its per-quote work is a few
+ * float operations with no allocation; objects are made only when it decides to trade.
+ */
+import { EMA } from 'trading-signals';
+import { type Fixed, fixedFromNumber } from '../domain/fixed.ts';
+import type { Quote } from '../domain/market-data.ts';
+import type { OrderSide } from '../domain/order.ts';
+import { isCryptoSymbol } from '../domain/symbol.ts';
+import type { Strategy, StrategyContext } from './strategy.ts';
+
+export interface MidPriceMomentumOptions {
+  readonly id: string;
+  readonly symbols: readonly string[];
+  /** EMA length in quotes. */
+  readonly period: number;
+  /** Distance from the average that triggers, as a fraction (0.001 = 10 bps). */
+  readonly threshold: number;
+  readonly entryQty: Fixed;
+}
+
+interface SymbolState {
+  readonly average: EMA;
+  /** trading-signals' isStable throws internally when unstable, too slow per quote; count instead. */
+  samples: number;
+}
+
+export class MidPriceMomentum implements Strategy {
+  readonly id: string;
+  readonly symbols: readonly string[];
+  readonly #options: MidPriceMomentumOptions;
+  readonly #states = new Map<string, SymbolState>();
+
+  constructor(options: MidPriceMomentumOptions) {
+    if (!Number.isInteger(options.period) || options.period < 1)
+      throw new RangeError('period must be a whole number ≥ 1');
+    if (!(options.threshold >= 0)) throw new RangeError('threshold must be ≥ 0');
+    if (options.entryQty <= 0n) throw new RangeError('entryQty must be positive');
+    this.id = options.id;
+    this.symbols = options.symbols;
+    this.#options = options;
+  }
+
+  onQuote(quote: Quote, context: StrategyContext): void {
+    if (!(quote.bidPrice > 0) || !(quote.askPrice >= quote.bidPrice)) return; // one-sided or crossed: no signal
+    let state = this.#states.get(quote.symbol);
+    if (state === undefined) {
+      state = { average: new EMA(this.#options.period), samples: 0 };
+      this.#states.set(quote.symbol, state);
+    }
+    const mid = (quote.bidPrice + quote.askPrice) / 2;
+    const average = state.average.update(mid, false);
+    if (++state.samples < this.#options.period) return;
+    const threshold = this.#options.threshold;
+    if (mid > average * (1 + threshold)) {
+      if (context.exposureQty(quote.symbol) <= 0n)
+        this.#submit(quote, 'buy', this.#options.entryQty, quote.askPrice, context);
+    } else if (mid < average * (1 - threshold)) {
+      const held = context.exposureQty(quote.symbol);
+      if (held > 0n) this.#submit(quote, 'sell', held, quote.bidPrice, context);
+    }
+  }
+
+  #submit(quote: Quote, side: OrderSide, qty: Fixed, price: number, context: StrategyContext): void {
+    const crypto = isCryptoSymbol(quote.symbol);
+    context.submit({
+      intentId: `${this.id}:${quote.symbol}:${quote.timestampUs}:${side}`,
+      strategyId: this.id,
+      symbol: quote.symbol,
+      assetClass: crypto ? 'crypto' : 'us_equity',
+      side,
+      qty,
+      type: 'limit',
+      timeInForce: crypto ? 'ioc' : 'day',
+      limitPrice: fixedFromNumber(price),
+      referencePrice: fixedFromNumber(price),
+      purpose: side === 'buy' ? 'entry' : 'exit',
+      createdAtMs: context.nowMs(),
+    });
+  }
+}

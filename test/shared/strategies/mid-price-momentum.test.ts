@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseFixed } from '../../../shared/domain/fixed.ts';
+import type { Quote } from '../../../shared/domain/market-data.ts';
+import { MidPriceMomentum } from '../../../shared/strategies/mid-price-momentum.ts';
+import { recordingContext } from '../../support/recording-context.ts';
+
+const quote = (mid: number, timestampUs: number): Quote => ({
+  symbol: 'MSFT',
+  bidPrice: mid - 0.01,
+  bidSize: 1,
+  askPrice: mid + 0.01,
+  askSize: 1,
+  timestampUs,
+});
+
+describe('Class: MidPriceMomentum', () => {
+  it('buys at the ask on a run-up and sells the position at the bid on a drop', () => {
+    const context = recordingContext();
+    const strategy = new MidPriceMomentum({
+      id: 'mom',
+      symbols: ['MSFT'],
+      period: 3,
+      threshold: 0.01,
+      entryQty: parseFixed('5'),
+    });
+    [100, 100, 100, 100.5, 103, 103, 99].forEach((mid, i) => {
+      strategy.onQuote(quote(mid, i), context);
+    });
+    expect(context.intents.map((i) => [i.side, i.qty, i.limitPrice, i.intentId])).toStrictEqual([
+      ['buy', parseFixed('5'), parseFixed('103.01'), 'mom:MSFT:4:buy'],
+      ['sell', parseFixed('5'), parseFixed('98.99'), 'mom:MSFT:6:sell'],
+    ]);
+  });
+
+  it('stays silent until warmed up and on crossed or one-sided quotes', () => {
+    const context = recordingContext();
+    const strategy = new MidPriceMomentum({
+      id: 'mom',
+      symbols: ['MSFT'],
+      period: 5,
+      threshold: 0,
+      entryQty: parseFixed('1'),
+    });
+    strategy.onQuote(quote(100, 1), context);
+    strategy.onQuote(quote(200, 2), context);
+    strategy.onQuote({ ...quote(300, 3), bidPrice: 301, askPrice: 299 }, context);
+    strategy.onQuote({ ...quote(300, 4), bidPrice: 0 }, context);
+    expect(context.intents).toHaveLength(0);
+  });
+});
