@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const log = createLogger({ name: 'engine', level: config.system.logging.level });
   const startedAtMs = Date.now();
   const api = await startHttpApi(config.system.engine.http.host, config.system.engine.http.port, {
-    '/health': () => ({
+    'GET /health': () => ({
       status: 200,
       body: {
         status: 'ok',

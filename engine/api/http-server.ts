@@ -1,10 +1,30 @@
 /**
- * The engine's HTTP control API. Routes are plain functions of the request path so that the
- * server stays a thin adapter; later issues add metrics and operator endpoints.
+ * The engine's HTTP control API server: a thin adapter that parses and bounds requests, looks up
+ * a route by method and path, and turns the route's result into JSON. Routes validate their own
+ * bodies; every answer is counted by route and status.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Counter } from 'prom-client';
 
-export type RouteHandler = (request: IncomingMessage) => { status: number; body: unknown };
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  /** Parsed JSON body; undefined when there was none. */
+  readonly body: unknown;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+  /** Plain-text answers (Prometheus exposition) carry their own content type. */
+  readonly contentType?: string;
+}
+
+export type RouteHandler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
+
+/** Keys are `METHOD /path`, e.g. `POST /kill-switch`. */
+export type Routes = Readonly<Record<string, RouteHandler>>;
 
 export interface HttpApi {
   readonly server: Server;
@@ -12,37 +32,103 @@ export interface HttpApi {
   close(): Promise<void>;
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function errorBody(
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { error, message, ...extra };
+}
+
+class RequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new RequestError(413, 'body_too_large', `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  const type = request.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) {
+    throw new RequestError(415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new RequestError(400, 'invalid_json', 'the request body is not valid JSON');
+  }
 }
 
 export async function startHttpApi(
   host: string,
   port: number,
-  routes: Readonly<Record<string, RouteHandler>>,
+  routes: Routes,
+  responses?: Counter<'route' | 'status'>,
 ): Promise<HttpApi> {
+  const knownPaths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
+
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://engine').pathname;
-    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (route === undefined) {
-      send(response, 404, { error: 'not_found', message: `no route ${path}` });
-      return;
+    const method = request.method ?? 'GET';
+    let path = '/';
+    try {
+      path = new URL(request.url ?? '/', 'http://engine').pathname;
+    } catch {
+      // A malformed request target falls through to 404 on '/'.
     }
-    if (request.method !== 'GET') {
-      send(response, 405, {
-        error: 'method_not_allowed',
-        message: `${request.method} is not allowed on ${path}`,
+    const key = `${method} ${path}`;
+    const route = Object.hasOwn(routes, key) ? routes[key] : undefined;
+
+    const finish = (answer: ApiResponse): void => {
+      const text = answer.contentType === undefined ? JSON.stringify(answer.body) : String(answer.body);
+      response.writeHead(answer.status, {
+        'content-type': answer.contentType ?? 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-store',
       });
+      response.end(text);
+      responses?.inc({ route: route === undefined ? 'unmatched' : key, status: String(answer.status) });
+    };
+
+    if (route === undefined) {
+      const allowed = knownPaths.has(path);
+      finish({
+        status: allowed ? 405 : 404,
+        body: allowed
+          ? errorBody('method_not_allowed', `${method} is not allowed on ${path}`)
+          : errorBody('not_found', `no route ${path}`),
+      });
+      request.resume();
       return;
     }
-    const { status, body } = route(request);
-    send(response, status, body);
+    readJsonBody(request)
+      .then((body) => route({ method, path, headers: request.headers, body }))
+      .then(finish, (error: unknown) => {
+        if (error instanceof RequestError)
+          finish({ status: error.status, body: errorBody(error.code, error.message) });
+        else
+          finish({
+            status: 500,
+            body: errorBody('internal_error', 'the engine could not complete the request'),
+          });
+      });
   });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
