@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StreamDecoder } from '../../../engine/marketdata/stream-decoder.ts';
+import type { StreamMessage } from '../../../engine/marketdata/stream-messages.ts';
+
+const fixtures = join(import.meta.dirname, '../../fixtures/feed');
+const frames = (file: string): string[] =>
+  readFileSync(join(fixtures, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
+
+function decode(text: string): { ok: boolean; messages: StreamMessage[]; errors: string[]; ignored: number } {
+  const decoder = new StreamDecoder();
+  const messages: StreamMessage[] = [];
+  const ok = decoder.decodeFrame(text, messages);
+  return { ok, messages, errors: [...decoder.errors], ignored: decoder.ignored };
+}
+
+const QUOTE =
+  '{"T":"q","S":"AMD","bx":"U","bp":87.66,"bs":1,"ax":"Q","ap":87.68,"as":4,"c":["R"],"z":"C","t":"2021-02-22T15:51:45.335689322Z"}';
+const QUOTE_US = Date.UTC(2021, 1, 22, 15, 51, 45) * 1000 + 335_689;
+
+describe('Class: StreamDecoder', () => {
+  it('decodes every stock message kind from recorded frames', () => {
+    const decoded = frames('stock-frames.jsonl').flatMap((frame) => {
+      const result = decode(frame);
+      expect(result.ok).toBe(true);
+      expect(result.errors).toStrictEqual([]);
+      return result.messages;
+    });
+    expect(decoded.map((m) => m.type)).toStrictEqual([
+      'success',
+      'success',
+      'subscription',
+      'trade',
+      'quote',
+      'bar',
+      'bar',
+      'bar',
+      'status',
+      'luld',
+      'trade',
+      'quote',
+      'error',
+      'error',
+    ]);
+    expect(decoded[0]).toStrictEqual({ type: 'success', message: 'connected' });
+    expect(decoded[2]).toMatchObject({
+      type: 'subscription',
+      channels: { quotes: ['AMD', 'CLDR'], bars: ['*'] },
+    });
+    expect(decoded[3]).toStrictEqual({
+      type: 'trade',
+      symbol: 'AAPL',
+      id: 96921,
+      price: 126.55,
+      size: 1,
+      timestampUs: Date.UTC(2021, 1, 22, 15, 51, 44, 208) * 1000,
+      takerSide: 'unknown',
+    });
+    expect(decoded[4]).toStrictEqual({
+      type: 'quote',
+      symbol: 'AMD',
+      bidPrice: 87.66,
+      bidSize: 1,
+      askPrice: 87.68,
+      askSize: 4,
+      timestampUs: QUOTE_US,
+    });
+    expect(decoded[5]).toStrictEqual({
+      type: 'bar',
+      symbol: 'SPY',
+      kind: 'minute',
+      startUs: Date.UTC(2021, 1, 22, 19, 15) * 1000,
+      open: 388.985,
+      high: 389.13,
+      low: 388.975,
+      close: 389.12,
+      volume: 49378,
+      tradeCount: 461,
+      vwap: 389.062639,
+    });
+    expect(decoded.slice(5, 8).map((m) => (m.type === 'bar' ? m.kind : ''))).toStrictEqual([
+      'minute',
+      'daily',
+      'updated',
+    ]);
+    expect(decoded[8]).toMatchObject({ type: 'status', statusCode: 'H', reasonCode: 'T12' });
+    expect(decoded[9]).toMatchObject({ type: 'luld', limitUp: 3.24, limitDown: 2.65, indicator: 'B' });
+    expect(decoded[12]).toStrictEqual({ type: 'error', code: 402, message: 'auth failed' });
+  });
+
+  it('decodes crypto trades, quotes, bars and order book snapshots and deltas', () => {
+    const decoded = frames('crypto-frames.jsonl').flatMap((frame) => decode(frame).messages);
+    expect(decoded[0]).toMatchObject({ type: 'trade', symbol: 'BTC/USD', size: 0.0123, takerSide: 'buy' });
+    expect(decoded[2]).toMatchObject({ type: 'bar', volume: 1.234 });
+    expect(decoded[3]).toStrictEqual({
+      type: 'orderbook',
+      symbol: 'BTC/USD',
+      reset: true,
+      bids: [
+        { price: 71859.53, size: 0.27994 },
+        { price: 71850, size: 1.5 },
+      ],
+      asks: [{ price: 71939.7, size: 0.83953 }],
+      timestampUs: Date.UTC(2024, 2, 12, 10, 38, 50) * 1000 + 796_132,
+    });
+    expect(decoded[4]).toMatchObject({ reset: false, bids: [{ price: 71859.53, size: 0 }], asks: [] });
+  });
+
+  it('counts corrections, cancels and unknown kinds as ignored, not as errors', () => {
+    const result = decode(
+      '[{"T":"x","S":"GOOGL","i":465,"p":1,"s":1,"t":"2023-04-06T13:15:42Z"},{"T":"i","S":"A","p":1,"t":"2023-04-06T13:15:42Z"},{"T":"Z","S":"A"}]',
+    );
+    expect(result).toStrictEqual({ ok: true, messages: [], errors: [], ignored: 3 });
+  });
+
+  it('accepts any JSON spelling of the same message: whitespace, key order, escapes, exponents', () => {
+    const spelled =
+      ' [ {\n "t" : "2021-02-22T15:51:45.335689322Z", "as":4 , "ap":8.768e1,"bs":1.0,"bp":87.66,"S":"\\u0041MD","T":"q","extra":{"a":[1,{"b":null}],"c":true} } ]\n';
+    expect(decode(spelled).messages).toStrictEqual(decode(`[${QUOTE}]`).messages);
+  });
+
+  it.each([
+    ['{"T":"q"}', 'a frame must be a JSON array'],
+    ['[{"T":"q","S":"AMD"', 'expected'],
+    ['[{"T":"q","S":"AMD"}] x', 'unexpected text'],
+    ['[{"T":"q","S":"AMD","bp":1.}]', 'invalid number'],
+    ['[{"T":"q","S":"AM\nD"}]', 'control character'],
+    ['[{"T":"q","S":"AMD","bp":tru}]', 'invalid literal'],
+    ['[1]', 'each message must be a JSON object'],
+    ['', 'a frame must be a JSON array'],
+    ['[{"T":"s","S":"A\\q"}]', 'invalid escape'],
+  ])('rejects the whole malformed frame %j', (text, reason) => {
+    const result = decode(text);
+    expect(result.ok).toBe(false);
+    expect(result.messages).toStrictEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(reason);
+  });
+
+  it('drops a malformed frame whole even after valid messages in it', () => {
+    const result = decode(`[${QUOTE},${QUOTE},{"T":"q",]`);
+    expect(result.ok).toBe(false);
+    expect(result.messages).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      '{"T":"q","S":"AMD","bp":"87.66","bs":1,"ap":87.68,"as":4,"t":"2021-02-22T15:51:45Z"}',
+      '"bp" must be a number',
+    ],
+    [
+      '{"T":"q","S":"AMD","bp":87.66,"bs":-1,"ap":87.68,"as":4,"t":"2021-02-22T15:51:45Z"}',
+      '"bs" must be a number',
+    ],
+    ['{"T":"q","S":"AMD","bp":87.66,"bs":1,"ap":87.68,"as":4}', '"t" must be an RFC 3339 timestamp'],
+    ['{"T":"t","S":"AAPL","p":0,"s":1,"t":"2021-02-22T15:51:45Z"}', '"p" must be a positive number'],
+    ['{"T":"t","S":"AAPL","p":1,"s":1,"t":"yesterday"}', '"t" must be an RFC 3339'],
+    [
+      '{"T":"b","S":"SPY","o":2,"h":1,"l":1,"c":1,"v":1,"t":"2021-02-22T19:15:00Z"}',
+      'low <= open, close <= high',
+    ],
+    ['{"T":"o","S":"BTC/USD","t":"2024-03-12T10:38:50Z","b":[{"p":-1,"s":1}],"a":[]}', 'positive price'],
+    ['{"T":"s","S":"AAPL","t":"2021-02-22T19:15:00Z"}', '"sc"'],
+    ['{"T":"q","bp":1,"bs":1,"ap":1,"as":1,"t":"2021-02-22T15:51:45Z"}', 'without a symbol'],
+    ['{"S":"AMD"}', 'without a "T"'],
+    ['{"T":"error","msg":"x"}', 'missing or mistyped'],
+    ['{"T":"subscription","trades":"AAPL"}', 'must be an array of symbols'],
+  ])('rejects the message %s alone, naming the field, and keeps the rest of the frame', (bad, reason) => {
+    const result = decode(`[${QUOTE},${bad},${QUOTE}]`);
+    expect(result.ok).toBe(true);
+    expect(result.messages).toHaveLength(2);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(reason);
+  });
+
+  it('reads every number exactly as JSON.parse does', () => {
+    const decoder = new StreamDecoder();
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.integer({ min: 0, max: 12 }),
+        (value, places) => {
+          const text = Number(value.toFixed(places)).toString();
+          const out: StreamMessage[] = [];
+          decoder.decodeFrame(`[{"T":"t","S":"X","p":1,"s":${text},"t":"2021-02-22T15:51:45Z"}]`, out);
+          expect(out[0]).toMatchObject({ size: JSON.parse(text) });
+        },
+      ),
+    );
+  });
+
+  it('never throws, whatever the bytes', () => {
+    const decoder = new StreamDecoder();
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.nat(QUOTE.length), (noise, cut) => {
+        const out: StreamMessage[] = [];
+        expect(() => decoder.decodeFrame(noise, out)).not.toThrow();
+        expect(() => decoder.decodeFrame(`[${QUOTE.slice(0, cut)}${noise}`, out)).not.toThrow();
+      }),
+    );
+  });
+});
