@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OrderState } from '../../../engine/execution/order-state.ts';
+import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
+import type { TradeUpdate } from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
+import type { AlpacaOrder } from '../../../shared/broker/alpaca/trading-client-types.ts';
+import { type Fixed, parseFixed, SCALE } from '../../../shared/domain/fixed.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../../../shared/domain/order.ts';
+import { alpacaOrder, execution, tradeUpdate } from './alpaca-order-fixture.ts';
+
+const f = parseFixed;
+
+function at(ns: number, overrides: Partial<AlpacaOrder>): AlpacaOrder {
+  return alpacaOrder({ updatedAtNs: BigInt(ns), updatedAtMs: Math.floor(ns / 1e6), ...overrides });
+}
+
+describe('Class: OrderState', () => {
+  it('books a fill reported by the stream before the POST answer only once', () => {
+    const tracker = new OrderTracker();
+    tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    const filled = at(3, { status: 'filled', filledQty: f('10'), filledAvgPrice: f('100') });
+    const streamed = tracker.onTradeUpdate(tradeUpdate('fill', filled, execution('e1', '10', '100')));
+    const late = tracker.onOrder(at(1, { status: 'accepted' }));
+
+    expect(streamed.bookings.map((fill) => [fill.executionId, fill.qty])).toStrictEqual([['e1', f('10')]]);
+    expect(late.bookings).toStrictEqual([]);
+    expect(tracker.get('client-1')?.status).toBe('filled');
+  });
+
+  it('de-duplicates a fill replayed after a reconnect by execution id', () => {
+    const tracker = new OrderTracker();
+    const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });
+    const update = tradeUpdate('partial_fill', partial, execution('e1', '4', '100'));
+    expect(tracker.onTradeUpdate(update).bookings).toHaveLength(1);
+    expect(tracker.onTradeUpdate(update).bookings).toHaveLength(0);
+    expect(tracker.get('client-1')?.view()).toMatchObject({ filledQty: f('4'), bookedQty: f('4') });
+  });
+
+  it('raises an overfill alarm and books no more than the order quantity', () => {
+    const tracker = new OrderTracker();
+    const first = at(2, { status: 'partially_filled', filledQty: f('6') });
+    tracker.onTradeUpdate(tradeUpdate('partial_fill', first, execution('e1', '6', '100')));
+    const second = at(3, { status: 'filled', filledQty: f('12') });
+    const effects = tracker.onTradeUpdate(tradeUpdate('fill', second, execution('e2', '6', '101')));
+
+    expect(effects.bookings.map((fill) => fill.qty)).toStrictEqual([f('4')]);
+    expect(effects.alarms).toStrictEqual([
+      {
+        kind: 'overfill',
+        clientOrderId: 'client-1',
+        orderId: 'order-1',
+        orderQty: f('10'),
+        filledQty: f('12'),
+      },
+    ]);
+    expect(tracker.get('client-1')?.view().bookedQty).toBe(f('10'));
+  });
+
+  it('alarms on one execution id reported with two different quantities', () => {
+    const tracker = new OrderTracker();
+    const order = at(2, { status: 'partially_filled', filledQty: f('4') });
+    tracker.onTradeUpdate(tradeUpdate('partial_fill', order, execution('e1', '4', '100')));
+    const effects = tracker.onTradeUpdate(tradeUpdate('partial_fill', order, execution('e1', '5', '100')));
+    expect(effects).toStrictEqual({
+      bookings: [],
+      alarms: [{ kind: 'conflicting_execution', clientOrderId: 'client-1', executionId: 'e1' }],
+    });
+  });
+
+  it('returns to working after a rejected cancel, even within the same millisecond', () => {
+    const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    state.observe(at(5_000_100, { status: 'pending_cancel' }));
+    state.observe(at(5_000_200, { status: 'new' }));
+    expect(state.status).toBe('new');
+  });
+
+  it('is partially_filled while working with a fill, and the remaining quantity sizes a replacement', () => {
+    const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    state.observe(at(1, { status: 'new' }));
+    state.recordExecution(execution('e1', '3', '100'));
+    expect(state.status).toBe('partially_filled');
+    expect(state.remainingQty).toBe(f('7'));
+  });
+
+  it('reconciles a cumulative fill missed during an outage once, at the broker average price', () => {
+    const tracker = new OrderTracker();
+    tracker.onTradeUpdate(
+      tradeUpdate(
+        'partial_fill',
+        at(2, { status: 'partially_filled', filledQty: f('2') }),
+        execution('e1', '2', '100'),
+      ),
+    );
+    const snapshot = at(9, { status: 'filled', filledQty: f('10'), filledAvgPrice: f('100.8') });
+    const reconciled = tracker.reconcile(snapshot);
+    expect(reconciled.bookings).toMatchObject([
+      { executionId: 'reconciled:order-1:10', qty: f('8'), price: f('101') },
+    ]);
+    // The missed execution arriving afterwards is recorded but not booked again.
+    const late = tracker.onTradeUpdate(tradeUpdate('fill', snapshot, execution('e2', '8', '101')));
+    expect(late.bookings).toStrictEqual([]);
+    expect(tracker.get('client-1')?.view()).toMatchObject({ bookedQty: f('10'), filledQty: f('10') });
+    expect(tracker.reconcile(snapshot).bookings).toStrictEqual([]);
+  });
+
+  it('adopts an order it did not place from its first report', () => {
+    const tracker = new OrderTracker();
+    const effects = tracker.onTradeUpdate(
+      tradeUpdate(
+        'fill',
+        at(2, { id: 'manual', clientOrderId: 'web-1', status: 'filled', filledQty: f('1'), side: 'sell' }),
+        execution('e9', '1', '99'),
+      ),
+    );
+    expect(effects.bookings).toMatchObject([{ clientOrderId: 'web-1', side: 'sell', orderId: 'manual' }]);
+    expect(tracker.getByOrderId('manual')?.clientOrderId).toBe('web-1');
+  });
+
+  it.each(ORDER_STATUSES)('accepts the %s status from the broker', (status: OrderStatus) => {
+    const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    state.observe(at(1, { status }));
+    expect(state.status).toBe(status);
+  });
+
+  it('keeps a terminal status whatever non-terminal report arrives later', () => {
+    const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    state.observe(at(2, { status: 'canceled' }));
+    state.observe(at(3, { status: 'pending_cancel' }));
+    expect(state.status).toBe('canceled');
+    expect(state.isTerminal).toBe(true);
+  });
+});
+
+/** A plausible lifecycle: acknowledgements, partial fills, maybe a rejected cancel, an ending. */
+const lifecycleArbitrary = fc
+  .record({
+    qty: fc.integer({ min: 1, max: 20 }),
+    fillSizes: fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 6 }),
+    cancelRejected: fc.boolean(),
+    ending: fc.constantFrom('filled', 'canceled', 'expired', 'working'),
+    restSnapshotsAt: fc.array(fc.nat(), { maxLength: 4 }),
+  })
+  .map(({ qty, fillSizes, cancelRejected, ending, restSnapshotsAt }) => {
+    const updates: TradeUpdate[] = [];
+    let version = 1_000;
+    let cumulative = 0;
+    const total = BigInt(qty) * SCALE;
+    const snapshot = (status: OrderStatus): AlpacaOrder =>
+      at((version += 7), { qty: total as Fixed, status, filledQty: (BigInt(cumulative) * SCALE) as Fixed });
+    updates.push(tradeUpdate('pending_new', snapshot('pending_new')));
+    updates.push(tradeUpdate('new', snapshot('new')));
+    if (cancelRejected) {
+      updates.push(tradeUpdate('pending_cancel', snapshot('pending_cancel')));
+      updates.push(tradeUpdate('order_cancel_rejected', snapshot('new')));
+    }
+    fillSizes.forEach((size, index) => {
+      const fillQty = Math.min(size, qty - cumulative);
+      if (fillQty <= 0) return;
+      cumulative += fillQty;
+      const done = cumulative === qty;
+      updates.push(
+        tradeUpdate(
+          done ? 'fill' : 'partial_fill',
+          snapshot(done ? 'filled' : 'partially_filled'),
+          execution(`e${index}`, String(fillQty), String(100 + index)),
+        ),
+      );
+    });
+    if (cumulative < qty && (ending === 'canceled' || ending === 'expired')) {
+      updates.push(tradeUpdate(ending, snapshot(ending)));
+    }
+    // REST answers are snapshots of the order at some point of its life, without executions.
+    const rest = restSnapshotsAt.map((index) => updates[index % updates.length]!.order);
+    return { updates, rest };
+  });
+
+type Observation = { readonly update: TradeUpdate } | { readonly order: AlpacaOrder };
+
+function replay(observations: readonly Observation[]) {
+  const tracker = new OrderTracker();
+  tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: 0n as Fixed });
+  const bookedIds = new Set<string>();
+  let bookedQty = 0n;
+  for (const observation of observations) {
+    const effects =
+      'update' in observation
+        ? tracker.onTradeUpdate(observation.update)
+        : tracker.onOrder(observation.order);
+    for (const booking of effects.bookings) {
+      expect(bookedIds.has(booking.executionId)).toBe(false);
+      bookedIds.add(booking.executionId);
+      bookedQty += booking.qty;
+    }
+  }
+  const view = tracker.get('client-1')!.view();
+  return { view, bookedIds: [...bookedIds].sort(), bookedQty };
+}
+
+describe('Property: OrderState is independent of arrival order and repetition', () => {
+  it('permuted and duplicated observations give the same final state, executions and bookings', () => {
+    fc.assert(
+      fc.property(
+        lifecycleArbitrary,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.infiniteStream(fc.double({ noNaN: true })),
+        ({ updates, rest }, duplicates, sortKeys) => {
+          const inOrder: Observation[] = [
+            ...updates.map((update) => ({ update })),
+            ...rest.map((order) => ({ order })),
+          ];
+          const extra = duplicates.map((index) => inOrder[index % inOrder.length]!);
+          const shuffled = [...inOrder, ...extra]
+            .map((observation) => ({ observation, key: sortKeys.next().value as number }))
+            .sort((a, b) => a.key - b.key)
+            .map(({ observation }) => observation);
+
+          const expected = replay(inOrder);
+          const actual = replay(shuffled);
+          expect(actual).toStrictEqual(expected);
+          expect(actual.bookedQty).toBe(actual.view.filledQty);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
