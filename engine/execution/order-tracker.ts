@@ -41,6 +41,7 @@ export class OrderTracker {
 
   onTradeUpdate(update: TradeUpdate): OrderEffects {
     const state = this.#stateFor(update.order);
+    // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
     const versionNs =
       update.timestampNs > update.order.updatedAtNs ? update.timestampNs : update.order.updatedAtNs;
     const observed = state.observe(update.order, versionNs);

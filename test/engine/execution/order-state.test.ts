@@ -145,8 +145,10 @@ const lifecycleArbitrary = fc
     let version = 1_000;
     let cumulative = 0;
     const total = BigInt(qty) * SCALE;
-    const snapshot = (status: OrderStatus): AlpacaOrder =>
-      at((version += 7), { qty: total as Fixed, status, filledQty: (BigInt(cumulative) * SCALE) as Fixed });
+    const snapshot = (status: OrderStatus): AlpacaOrder => {
+      version += 7;
+      return at(version, { qty: total as Fixed, status, filledQty: (BigInt(cumulative) * SCALE) as Fixed });
+    };
     updates.push(tradeUpdate('pending_new', snapshot('pending_new')));
     updates.push(tradeUpdate('new', snapshot('new')));
     if (cancelRejected) {
