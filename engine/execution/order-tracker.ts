@@ -41,9 +41,8 @@ export class OrderTracker {
 
   onTradeUpdate(update: TradeUpdate): OrderEffects {
     const state = this.#stateFor(update.order);
-    // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
-    const versionNs =
-      update.timestampNs > update.order.updatedAtNs ? update.timestampNs : update.order.updatedAtNs;
+    let versionNs = update.order.updatedAtNs;
+    if (update.timestampNs > versionNs) versionNs = update.timestampNs;
     const observed = state.observe(update.order, versionNs);
     if (update.execution === null) return observed;
     return combine(observed, state.recordExecution(update.execution));
