@@ -1,0 +1,65 @@
+/**
+ * Slippage of each fill against the price the decision was made on, in basis points, signed so
+ * that positive is worse for us (paid more on a buy, received less on a sell). Kept per fill for
+ * reports and exported as a Prometheus histogram.
+ */
+import { Histogram, type Registry } from 'prom-client';
+import type { Fill } from '../../shared/domain/fill.ts';
+import { type Fixed, fixedToNumber } from '../../shared/domain/fixed.ts';
+
+export interface SlippageRecord {
+  readonly executionId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Fill['side'];
+  readonly referencePrice: Fixed;
+  readonly fillPrice: Fixed;
+  readonly bps: number;
+}
+
+export function slippageBps(side: Fill['side'], referencePrice: Fixed, fillPrice: Fixed): number {
+  if (referencePrice <= 0n) return 0;
+  // Exact difference, then one division in float: 1e-4 bp resolution is plenty for a metric.
+  const signedDifference = side === 'buy' ? fillPrice - referencePrice : referencePrice - fillPrice;
+  return (fixedToNumber(signedDifference as Fixed) / fixedToNumber(referencePrice)) * 10_000;
+}
+
+const BUCKETS_BPS = [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100];
+
+export class SlippageRecorder {
+  readonly #records: SlippageRecord[] = [];
+  readonly #capacity: number;
+  readonly #histogram: Histogram<'symbol' | 'side'>;
+
+  constructor(registry: Registry, capacity = 10_000) {
+    this.#capacity = capacity;
+    this.#histogram = new Histogram({
+      name: 'execution_fill_slippage_bps',
+      help: 'Fill price against the decision reference price, basis points, positive = worse',
+      labelNames: ['symbol', 'side'],
+      buckets: BUCKETS_BPS,
+      registers: [registry],
+    });
+  }
+
+  record(fill: Fill, referencePrice: Fixed): SlippageRecord {
+    const record: SlippageRecord = {
+      executionId: fill.executionId,
+      clientOrderId: fill.clientOrderId,
+      symbol: fill.symbol,
+      side: fill.side,
+      referencePrice,
+      fillPrice: fill.price,
+      bps: slippageBps(fill.side, referencePrice, fill.price),
+    };
+    if (this.#records.length === this.#capacity) this.#records.shift();
+    this.#records.push(record);
+    this.#histogram.observe({ symbol: fill.symbol, side: fill.side }, record.bps);
+    return record;
+  }
+
+  /** The most recent records, oldest first (bounded by the capacity). */
+  recent(): readonly SlippageRecord[] {
+    return this.#records;
+  }
+}

@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CLIENT_ORDER_ID_MAX_LENGTH,
+  clientOrderIdFor,
+  replacementClientOrderId,
+} from '../../../engine/execution/client-order-id.ts';
+
+describe('Module: client-order-id', () => {
+  it('is the same for the same intent and fits the 48-character limit', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 500 }), (strategyId, intentId) => {
+        const id = clientOrderIdFor(strategyId, intentId);
+        expect(id).toBe(clientOrderIdFor(strategyId, intentId));
+        expect(id.length).toBeLessThanOrEqual(CLIENT_ORDER_ID_MAX_LENGTH);
+        expect(id).toMatch(/^ae1-[A-Za-z0-9_-]{32}$/);
+      }),
+    );
+  });
+
+  it('differs between intents, strategies and replacements', () => {
+    const ids = new Set([
+      clientOrderIdFor('ma', 'AAPL:1:buy'),
+      clientOrderIdFor('ma', 'AAPL:2:buy'),
+      clientOrderIdFor('mom', 'AAPL:1:buy'),
+      // The separator keeps ("ab", "c") and ("a", "bc") apart.
+      clientOrderIdFor('ab', 'c'),
+      clientOrderIdFor('a', 'bc'),
+      replacementClientOrderId(clientOrderIdFor('ma', 'AAPL:1:buy'), 1),
+      replacementClientOrderId(clientOrderIdFor('ma', 'AAPL:1:buy'), 2),
+    ]);
+    expect(ids.size).toBe(7);
+  });
+
+  it('refuses a replacement number that is not a positive integer', () => {
+    expect(() => replacementClientOrderId('ae1-x', 0)).toThrow(RangeError);
+  });
+});
