@@ -1,0 +1,78 @@
+/**
+ * A put waiting in the write-behind queue. `key` identifies the item (table + primary key) so a
+ * newer write of the same item replaces an older one that has not been sent yet.
+ */
+import type { Fill } from '../domain/fill.ts';
+import type { ItemKind, StoredItem } from './item-codec.ts';
+import { AUDIT_ITEM, type AuditEntry } from './items/audit-item.ts';
+import {
+  BREAKER_STATE_ITEM,
+  BREAKER_TRANSITION_ITEM,
+  type BreakerState,
+  type BreakerTransition,
+} from './items/breaker-items.ts';
+import { DAILY_PNL_ITEM, type DailyPnl } from './items/daily-pnl-item.ts';
+import { FILL_ITEM } from './items/fill-item.ts';
+import { ORDER_ITEM, type StoredOrder } from './items/order-item.ts';
+import { POSITION_ITEM, type PositionSnapshot } from './items/position-item.ts';
+import { RISK_EVENT_ITEM, type RiskEvent } from './items/risk-event-item.ts';
+import { STATE_KEYS } from './table-definitions.ts';
+
+export interface PendingWrite {
+  readonly table: string;
+  readonly key: string;
+  readonly item: StoredItem;
+}
+
+/** The queue's identity for an item: its table and primary key. */
+export function pendingWriteKey(table: string, item: StoredItem): string {
+  return `${table}\u0000${String(item[STATE_KEYS.partition])}\u0000${String(item[STATE_KEYS.sort])}`;
+}
+
+/** Encodes domain values into PendingWrites for one account's state table. */
+export class StateWriteEncoder {
+  readonly #account: string;
+  readonly #table: string;
+
+  constructor(account: string, stateTable: string) {
+    this.#account = account;
+    this.#table = stateTable;
+  }
+
+  #write<T>(kind: ItemKind<T>, value: T): PendingWrite {
+    const item = kind.encode(this.#account, value);
+    return { table: this.#table, key: pendingWriteKey(this.#table, item), item };
+  }
+
+  order(order: StoredOrder): PendingWrite {
+    return this.#write(ORDER_ITEM, order);
+  }
+
+  fill(fill: Fill): PendingWrite {
+    return this.#write(FILL_ITEM, fill);
+  }
+
+  position(position: PositionSnapshot): PendingWrite {
+    return this.#write(POSITION_ITEM, position);
+  }
+
+  dailyPnl(pnl: DailyPnl): PendingWrite {
+    return this.#write(DAILY_PNL_ITEM, pnl);
+  }
+
+  breakerState(state: BreakerState): PendingWrite {
+    return this.#write(BREAKER_STATE_ITEM, state);
+  }
+
+  breakerTransition(transition: BreakerTransition): PendingWrite {
+    return this.#write(BREAKER_TRANSITION_ITEM, transition);
+  }
+
+  riskEvent(event: RiskEvent): PendingWrite {
+    return this.#write(RISK_EVENT_ITEM, event);
+  }
+
+  auditEntry(entry: AuditEntry): PendingWrite {
+    return this.#write(AUDIT_ITEM, entry);
+  }
+}
