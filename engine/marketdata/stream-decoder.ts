@@ -1,23 +1,26 @@
 /**
- * Decodes and validates Alpaca market-data stream frames (JSON text: an array of objects tagged
- * by "T") into tagged domain messages.
+ * Decodes and validates Alpaca market-data stream frames (JSON: an array of objects tagged by
+ * "T") into tagged domain messages, straight from the WebSocket frame's bytes.
  *
- * Why a hand-written scanner: measured on this machine (Node 24, bench `md.parse` and the
- * comparison in bench/marketdata/parse.bench.ts), one ~130-byte quote frame costs about
- * 0.8-1.0 µs p50 with JSON.parse plus hand validation of the resulting object (and more at p99,
- * from the garbage of the intermediate object graph), while this scanner reads the fields straight
- * out of the string into the final object in about 0.2-0.3 µs, validation included. zod was
- * several µs per message, so it stays on cold paths (REST bodies, config).
+ * Why a hand-written byte scanner (numbers from bench/marketdata/parse.bench.ts on this 2-core
+ * machine, Node 24, one ~130-byte quote frame): JSON.parse plus hand validation of the parsed
+ * object (`md.parse_json_baseline`) costs about 0.7-0.9 µs p50 and 1.2 µs p99, before the 0.06 µs
+ * of turning the frame's Buffer into a string. A first scanner over the string with charCodeAt
+ * measured no better (0.9 µs) because every character went through a call. This one reads the
+ * Buffer with local indices, parses numbers and timestamps in place, interns symbols (no string
+ * per message) and builds the final object once: see `md.parse` in the closing numbers of the
+ * issue note. zod costs several µs per message, so it stays on cold paths (REST bodies, config).
  *
- * The scanner accepts any valid JSON for the frame's shape (whitespace, key order, escapes,
- * exponents, unknown keys) and rejects anything else: a frame that is not syntactically an array
- * of objects is rejected whole (nothing from it is delivered); a well-formed message with a
- * missing or wrong field is rejected alone, with a reason naming the field. Control messages
- * (success, error, subscription) are rare and go through JSON.parse.
+ * It accepts any valid JSON for the frame's shape (whitespace, key order, escapes, exponents,
+ * unknown keys) and rejects the rest: a frame that is not syntactically an array of objects is
+ * rejected whole (nothing from it is delivered); a well-formed message with a missing or mistyped
+ * field is rejected alone, with a reason naming the field. Control messages (success, error,
+ * subscription) are rare and go through JSON.parse.
  */
 import type { BookLevel, TakerSide } from '../../shared/domain/market-data.ts';
-import { parseRfc3339Us } from './rfc3339.ts';
+import { parseRfc3339BytesUs } from './rfc3339.ts';
 import type { StreamMessage } from './stream-messages.ts';
+import { SymbolTable } from './symbol-table.ts';
 
 /** Field keys the decoder reads; each is a bit in the per-object "seen" masks. */
 const Key = {
@@ -27,55 +30,73 @@ const Key = {
   p: 3,
   s: 4,
   i: 5,
-  x: 6,
-  c: 7,
-  bp: 8,
-  bs: 9,
-  ap: 10,
-  as: 11,
-  o: 12,
-  h: 13,
-  l: 14,
-  v: 15,
-  n: 16,
-  vw: 17,
-  u: 18,
-  d: 19,
-  tks: 20,
-  b: 21,
-  a: 22,
-  r: 23,
-  sc: 24,
-  sm: 25,
-  rc: 26,
-  rm: 27,
+  c: 6,
+  bp: 7,
+  bs: 8,
+  ap: 9,
+  as: 10,
+  o: 11,
+  h: 12,
+  l: 13,
+  v: 14,
+  n: 15,
+  vw: 16,
+  u: 17,
+  d: 18,
+  tks: 19,
+  b: 20,
+  a: 21,
+  r: 22,
+  sc: 23,
+  sm: 24,
+  rc: 25,
+  rm: 26,
 } as const;
-const KEY_COUNT = 28;
+const KEY_COUNT = 27;
 const UNKNOWN_KEY = -1;
 
-const CH_QUOTE = 34;
-const CH_BACKSLASH = 92;
-const CH_COMMA = 44;
-const CH_COLON = 58;
-const CH_LBRACKET = 91;
-const CH_RBRACKET = 93;
-const CH_LBRACE = 123;
-const CH_RBRACE = 125;
-const CH_MINUS = 45;
-const CH_PLUS = 43;
-const CH_DOT = 46;
-const CH_0 = 48;
-const CH_9 = 57;
+const FIELD_NAMES: readonly string[] = Object.entries(Key)
+  .sort((a, b) => a[1] - b[1])
+  .map(([name]) => name);
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const EMPTY = new Uint8Array(0);
+const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Thrown inside the scanner only; decodeFrame turns it into a rejected frame. */
 class FrameSyntaxError extends Error {
   override readonly name = 'FrameSyntaxError';
 }
 
-function keyId(text: string, start: number, end: number): number {
-  const c0 = text.charCodeAt(start);
+function fail(what: string, offset: number): never {
+  throw new FrameSyntaxError(`malformed frame at offset ${offset}: ${what}`);
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function skipWhitespace(bytes: Uint8Array, pos: number, end: number): number {
+  while (pos < end && isWhitespace(bytes[pos]!)) pos++;
+  return pos;
+}
+
+function keyId(bytes: Uint8Array, start: number, end: number): number {
+  const c0 = bytes[start]!;
   switch (end - start) {
     case 1:
       switch (c0) {
@@ -91,8 +112,6 @@ function keyId(text: string, start: number, end: number): number {
           return Key.s;
         case 105:
           return Key.i;
-        case 120:
-          return Key.x;
         case 99:
           return Key.c;
         case 111:
@@ -119,7 +138,7 @@ function keyId(text: string, start: number, end: number): number {
           return UNKNOWN_KEY;
       }
     case 2:
-      switch ((c0 << 8) | text.charCodeAt(start + 1)) {
+      switch ((c0 << 8) | bytes[start + 1]!) {
         case 0x6270:
           return Key.bp;
         case 0x6273:
@@ -142,69 +161,76 @@ function keyId(text: string, start: number, end: number): number {
           return UNKNOWN_KEY;
       }
     case 3:
-      return text.startsWith('tks', start) ? Key.tks : UNKNOWN_KEY;
+      return c0 === 116 && bytes[start + 1] === 107 && bytes[start + 2] === 115 ? Key.tks : UNKNOWN_KEY;
     default:
       return UNKNOWN_KEY;
   }
 }
 
-const FIELD_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(Key).map(([name, id]) => [id, name]),
-);
-
 function takerSide(code: string): TakerSide {
   return code === 'B' ? 'buy' : code === 'S' ? 'sell' : 'unknown';
 }
 
+function encodeText(frame: string): Uint8Array {
+  return Buffer.from(frame, 'utf8');
+}
+
 export class StreamDecoder {
-  #text = '';
-  #pos = 0;
+  #bytes: Uint8Array = EMPTY;
+  #end = 0;
+  /** Side outputs of the scanning helpers, which return the next position. */
+  #number = 0;
+  #escaped = false;
+
   readonly #numbers = new Float64Array(KEY_COUNT);
   readonly #stringStart = new Int32Array(KEY_COUNT);
   readonly #stringEnd = new Int32Array(KEY_COUNT);
   #numberSeen = 0;
   #stringSeen = 0;
   #escapedStrings = 0;
+  #levelsSeen = 0;
   #bids: BookLevel[] = [];
   #asks: BookLevel[] = [];
-  #levelsSeen = 0;
   #reset = false;
   #timestampUs = Number.NaN;
   #messageError: string | undefined;
+  readonly #symbols = new SymbolTable();
 
-  /** Reasons for the messages rejected in the last frame (and the frame itself, if it was). */
+  /** Reasons for the messages rejected in the last frame (or for the frame itself). */
   readonly errors: string[] = [];
   /** Well-formed messages of kinds the engine does not use (corrections, cancels, imbalances). */
   ignored = 0;
 
   /**
-   * Appends the frame's valid messages to `out`. Returns false when the frame as a whole is not
-   * an array of JSON objects; then nothing was appended and `errors` says why.
+   * Appends the frame's valid messages to `out`. Returns false when the frame as a whole is not an
+   * array of JSON objects; then nothing was appended and `errors` says why. Strings are accepted
+   * for tests and cold paths; the feed passes the frame's bytes.
    */
-  decodeFrame(text: string, out: StreamMessage[]): boolean {
+  decodeFrame(frame: Uint8Array | string, out: StreamMessage[]): boolean {
     this.errors.length = 0;
     this.ignored = 0;
     const firstOut = out.length;
-    this.#text = text;
-    this.#pos = 0;
+    const bytes = typeof frame === 'string' ? encodeText(frame) : frame;
+    const end = bytes.length;
+    this.#bytes = bytes;
+    this.#end = end;
     try {
-      this.#skipWhitespace();
-      this.#expect(CH_LBRACKET, 'a frame must be a JSON array');
-      this.#skipWhitespace();
-      if (this.#peek() === CH_RBRACKET) {
-        this.#pos++;
+      let pos = skipWhitespace(bytes, 0, end);
+      if (bytes[pos] !== LBRACKET) fail('a frame must be a JSON array', pos);
+      pos = skipWhitespace(bytes, pos + 1, end);
+      if (bytes[pos] === RBRACKET) {
+        pos++;
       } else {
         for (;;) {
-          this.#skipWhitespace();
-          this.#readMessage(out);
-          this.#skipWhitespace();
-          const c = this.#next();
-          if (c === CH_RBRACKET) break;
-          if (c !== CH_COMMA) this.#fail('expected "," or "]" after a message');
+          pos = this.#readMessage(skipWhitespace(bytes, pos, end), out);
+          pos = skipWhitespace(bytes, pos, end);
+          const c = bytes[pos++];
+          if (c === RBRACKET) break;
+          if (c !== COMMA) fail('expected "," or "]" after a message', pos - 1);
         }
       }
-      this.#skipWhitespace();
-      if (this.#pos !== text.length) this.#fail('unexpected text after the closing "]"');
+      pos = skipWhitespace(bytes, pos, end);
+      if (pos !== end) fail('unexpected text after the closing "]"', pos);
       return true;
     } catch (error) {
       if (!(error instanceof FrameSyntaxError)) throw error;
@@ -214,202 +240,174 @@ export class StreamDecoder {
       this.errors.push(error.message);
       return false;
     } finally {
-      this.#text = '';
+      this.#bytes = EMPTY;
     }
   }
 
-  #fail(what: string): never {
-    throw new FrameSyntaxError(`malformed frame at offset ${this.#pos}: ${what}`);
-  }
-
-  #peek(): number {
-    return this.#text.charCodeAt(this.#pos);
-  }
-
-  #next(): number {
-    return this.#text.charCodeAt(this.#pos++);
-  }
-
-  #expect(code: number, what: string): void {
-    if (this.#text.charCodeAt(this.#pos) !== code) this.#fail(what);
-    this.#pos++;
-  }
-
-  #skipWhitespace(): void {
-    const text = this.#text;
-    let pos = this.#pos;
-    for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
-      else break;
-    }
-    this.#pos = pos;
-  }
-
-  /** Leaves #pos after the closing quote; returns the index of that quote; counts escapes. */
-  #scanString(): number {
-    const text = this.#text;
-    let pos = this.#pos + 1;
+  /** `pos` is at the opening quote; returns the position of the closing quote. */
+  #scanString(pos: number): number {
+    const bytes = this.#bytes;
+    const end = this.#end;
+    let p = pos + 1;
     let escaped = false;
     for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === CH_QUOTE) break;
-      if (c === CH_BACKSLASH) {
+      if (p >= end) fail('unterminated string', p);
+      const c = bytes[p]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
         escaped = true;
-        pos += 2;
+        p += 2;
         continue;
       }
-      if (!(c >= 32)) {
-        this.#pos = pos;
-        this.#fail(Number.isNaN(c) ? 'unterminated string' : 'control character in a string');
-      }
-      pos++;
+      if (c < 32) fail('control character in a string', p);
+      p++;
     }
-    this.#pos = pos + 1;
-    this.#lastStringEscaped = escaped;
-    return pos;
+    this.#escaped = escaped;
+    return p;
   }
 
-  #lastStringEscaped = false;
-
-  #readNumber(): number {
-    const text = this.#text;
-    const start = this.#pos;
-    let pos = start;
+  /** Reads a JSON number at `pos` into #number; returns the position after it. */
+  #readNumber(pos: number): number {
+    const bytes = this.#bytes;
+    const start = pos;
     let negative = false;
-    if (text.charCodeAt(pos) === CH_MINUS) {
+    if (bytes[pos] === MINUS) {
       negative = true;
       pos++;
     }
     let mantissa = 0;
-    let digitCount = 0;
-    let c = text.charCodeAt(pos);
-    if (c === CH_0) {
-      pos++;
-      c = text.charCodeAt(pos);
-    } else if (c > CH_0 && c <= CH_9) {
+    let significant = 0;
+    let c = bytes[pos]!;
+    if (c === DIGIT_0) {
+      c = bytes[++pos]!;
+    } else if (c > DIGIT_0 && c <= DIGIT_9) {
       do {
-        mantissa = mantissa * 10 + (c - CH_0);
-        digitCount++;
-        c = text.charCodeAt(++pos);
-      } while (c >= CH_0 && c <= CH_9);
+        mantissa = mantissa * 10 + (c - DIGIT_0);
+        significant++;
+        c = bytes[++pos]!;
+      } while (c >= DIGIT_0 && c <= DIGIT_9);
     } else {
-      this.#fail('invalid number');
+      fail('invalid number', pos);
     }
     let fractionDigits = 0;
-    if (c === CH_DOT) {
-      c = text.charCodeAt(++pos);
-      if (!(c >= CH_0 && c <= CH_9)) this.#fail('invalid number');
+    if (c === DOT) {
+      c = bytes[++pos]!;
+      if (!(c >= DIGIT_0 && c <= DIGIT_9)) fail('invalid number', pos);
       do {
-        mantissa = mantissa * 10 + (c - CH_0);
-        if (mantissa !== 0) digitCount++;
+        mantissa = mantissa * 10 + (c - DIGIT_0);
+        if (mantissa !== 0) significant++;
         fractionDigits++;
-        c = text.charCodeAt(++pos);
-      } while (c >= CH_0 && c <= CH_9);
+        c = bytes[++pos]!;
+      } while (c >= DIGIT_0 && c <= DIGIT_9);
     }
-    let exponentForm = false;
+    let exponent = false;
     if (c === 101 || c === 69) {
-      exponentForm = true;
-      c = text.charCodeAt(++pos);
-      if (c === CH_PLUS || c === CH_MINUS) c = text.charCodeAt(++pos);
-      if (!(c >= CH_0 && c <= CH_9)) this.#fail('invalid number');
-      do c = text.charCodeAt(++pos);
-      while (c >= CH_0 && c <= CH_9);
+      exponent = true;
+      c = bytes[++pos]!;
+      if (c === PLUS || c === MINUS) c = bytes[++pos]!;
+      if (!(c >= DIGIT_0 && c <= DIGIT_9)) fail('invalid number', pos);
+      do c = bytes[++pos]!;
+      while (c >= DIGIT_0 && c <= DIGIT_9);
     }
-    this.#pos = pos;
-    // Up to 15 significant digits, the mantissa and the power of ten are both exact doubles, so
-    // one division is correctly rounded (the same value Number() gives); anything else takes
-    // the general path.
-    if (!exponentForm && digitCount <= 15 && fractionDigits <= 15) {
+    // With at most 15 significant digits the mantissa and the power of ten are exact doubles, so
+    // one division is correctly rounded: the same double JSON.parse gives. Anything else (trade
+    // IDs beyond 2^53, exponents) takes the general path.
+    if (!exponent && significant <= 15 && fractionDigits <= 15) {
       const value = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
-      return negative ? -value : value;
-    }
-    return Number(text.slice(start, pos));
-  }
-
-  #skipLiteral(literal: string): void {
-    if (!this.#text.startsWith(literal, this.#pos)) this.#fail('invalid literal');
-    this.#pos += literal.length;
-  }
-
-  /** Skips any JSON value (used for unknown keys and arrays the engine does not read). */
-  #skipValue(): void {
-    const c = this.#peek();
-    if (c === CH_QUOTE) {
-      this.#scanString();
-    } else if (c === CH_LBRACKET || c === CH_LBRACE) {
-      const close = c === CH_LBRACKET ? CH_RBRACKET : CH_RBRACE;
-      this.#pos++;
-      this.#skipWhitespace();
-      if (this.#peek() === close) {
-        this.#pos++;
-        return;
-      }
-      for (;;) {
-        this.#skipWhitespace();
-        if (close === CH_RBRACE) {
-          if (this.#peek() !== CH_QUOTE) this.#fail('expected a key');
-          this.#scanString();
-          this.#skipWhitespace();
-          this.#expect(CH_COLON, 'expected ":"');
-          this.#skipWhitespace();
-        }
-        this.#skipValue();
-        this.#skipWhitespace();
-        const next = this.#next();
-        if (next === close) return;
-        if (next !== CH_COMMA) this.#fail('expected "," in a nested value');
-      }
-    } else if (c === 116) {
-      this.#skipLiteral('true');
-    } else if (c === 102) {
-      this.#skipLiteral('false');
-    } else if (c === 110) {
-      this.#skipLiteral('null');
+      this.#number = negative ? -value : value;
     } else {
-      this.#readNumber();
+      this.#number = Number(this.#text(start, pos));
+    }
+    return pos;
+  }
+
+  #text(start: number, end: number): string {
+    return utf8.decode(this.#bytes.subarray(start, end));
+  }
+
+  #parseJson(start: number, end: number): unknown {
+    try {
+      return JSON.parse(this.#text(start, end));
+    } catch {
+      return fail('invalid escape sequence or text', start);
     }
   }
 
-  /** An array of {"p": price, "s": size}; invalid levels become a message error, not a frame error. */
-  #readLevels(): BookLevel[] {
-    const levels: BookLevel[] = [];
-    this.#pos++;
-    this.#skipWhitespace();
-    if (this.#peek() === CH_RBRACKET) {
-      this.#pos++;
-      return levels;
+  #skipLiteral(pos: number, literal: string): number {
+    for (let i = 0; i < literal.length; i++) {
+      if (this.#bytes[pos + i] !== literal.charCodeAt(i)) fail('invalid literal', pos);
     }
+    return pos + literal.length;
+  }
+
+  /** Skips any JSON value (unknown keys, arrays the engine does not read); returns the next position. */
+  #skipValue(pos: number): number {
+    const bytes = this.#bytes;
+    const end = this.#end;
+    const c = bytes[pos];
+    if (c === QUOTE) return this.#scanString(pos) + 1;
+    if (c === 116) return this.#skipLiteral(pos, 'true');
+    if (c === 102) return this.#skipLiteral(pos, 'false');
+    if (c === 110) return this.#skipLiteral(pos, 'null');
+    if (c !== LBRACKET && c !== LBRACE) return this.#readNumber(pos);
+    const close = c === LBRACKET ? RBRACKET : RBRACE;
+    pos = skipWhitespace(bytes, pos + 1, end);
+    if (bytes[pos] === close) return pos + 1;
     for (;;) {
-      this.#skipWhitespace();
-      if (this.#peek() !== CH_LBRACE) {
-        this.#skipValue();
+      pos = skipWhitespace(bytes, pos, end);
+      if (close === RBRACE) {
+        if (bytes[pos] !== QUOTE) fail('expected a key', pos);
+        pos = skipWhitespace(bytes, this.#scanString(pos) + 1, end);
+        if (bytes[pos] !== COLON) fail('expected ":"', pos);
+        pos = skipWhitespace(bytes, pos + 1, end);
+      }
+      pos = skipWhitespace(bytes, this.#skipValue(pos), end);
+      const next = bytes[pos++];
+      if (next === close) return pos;
+      if (next !== COMMA) fail('expected "," in a nested value', pos - 1);
+    }
+  }
+
+  /** An array of {"p": price, "s": size}. Invalid levels are a message error, not a frame error. */
+  #readLevels(pos: number, levels: BookLevel[]): number {
+    const bytes = this.#bytes;
+    const end = this.#end;
+    pos = skipWhitespace(bytes, pos + 1, end);
+    if (bytes[pos] === RBRACKET) return pos + 1;
+    for (;;) {
+      pos = skipWhitespace(bytes, pos, end);
+      if (bytes[pos] !== LBRACE) {
+        pos = this.#skipValue(pos);
         this.#messageError ??= 'order book levels must be objects {"p": price, "s": size}';
       } else {
-        this.#pos++;
         let price = Number.NaN;
         let size = Number.NaN;
-        this.#skipWhitespace();
-        if (this.#peek() === CH_RBRACE) this.#pos++;
+        pos = skipWhitespace(bytes, pos + 1, end);
+        if (bytes[pos] === RBRACE) pos++;
         else
           for (;;) {
-            this.#skipWhitespace();
-            if (this.#peek() !== CH_QUOTE) this.#fail('expected a key');
-            const keyStart = this.#pos + 1;
-            const keyEnd = this.#scanString();
-            this.#skipWhitespace();
-            this.#expect(CH_COLON, 'expected ":"');
-            this.#skipWhitespace();
-            const c = this.#peek();
-            const isNumber = c === CH_MINUS || (c >= CH_0 && c <= CH_9);
-            const key = keyEnd - keyStart === 1 ? this.#text.charCodeAt(keyStart) : 0;
-            if (isNumber && key === 112) price = this.#readNumber();
-            else if (isNumber && key === 115) size = this.#readNumber();
-            else this.#skipValue();
-            this.#skipWhitespace();
-            const next = this.#next();
-            if (next === CH_RBRACE) break;
-            if (next !== CH_COMMA) this.#fail('expected "," or "}" in an order book level');
+            pos = skipWhitespace(bytes, pos, end);
+            if (bytes[pos] !== QUOTE) fail('expected a key', pos);
+            const keyEnd = this.#scanString(pos);
+            const key = keyEnd - pos === 2 ? bytes[pos + 1] : 0;
+            pos = skipWhitespace(bytes, keyEnd + 1, end);
+            if (bytes[pos] !== COLON) fail('expected ":"', pos);
+            pos = skipWhitespace(bytes, pos + 1, end);
+            const c = bytes[pos]!;
+            const isNumber = c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9);
+            if (isNumber && key === 112) {
+              pos = this.#readNumber(pos);
+              price = this.#number;
+            } else if (isNumber && key === 115) {
+              pos = this.#readNumber(pos);
+              size = this.#number;
+            } else {
+              pos = this.#skipValue(pos);
+            }
+            pos = skipWhitespace(bytes, pos, end);
+            const next = bytes[pos++];
+            if (next === RBRACE) break;
+            if (next !== COMMA) fail('expected "," or "}" in an order book level', pos - 1);
           }
         if (price > 0 && price < Number.POSITIVE_INFINITY && size >= 0 && size < Number.POSITIVE_INFINITY) {
           levels.push({ price, size });
@@ -417,16 +415,18 @@ export class StreamDecoder {
           this.#messageError ??= 'order book levels need a positive price "p" and a non-negative size "s"';
         }
       }
-      this.#skipWhitespace();
-      const next = this.#next();
-      if (next === CH_RBRACKET) return levels;
-      if (next !== CH_COMMA) this.#fail('expected "," or "]" in order book levels');
+      pos = skipWhitespace(bytes, pos, end);
+      const next = bytes[pos++];
+      if (next === RBRACKET) return pos;
+      if (next !== COMMA) fail('expected "," or "]" in order book levels', pos - 1);
     }
   }
 
-  #readMessage(out: StreamMessage[]): void {
-    const objectStart = this.#pos;
-    this.#expect(CH_LBRACE, 'each message must be a JSON object');
+  #readMessage(pos: number, out: StreamMessage[]): number {
+    const bytes = this.#bytes;
+    const end = this.#end;
+    const objectStart = pos;
+    if (bytes[pos] !== LBRACE) fail('each message must be a JSON object', pos);
     this.#numberSeen = 0;
     this.#stringSeen = 0;
     this.#escapedStrings = 0;
@@ -434,70 +434,70 @@ export class StreamDecoder {
     this.#reset = false;
     this.#timestampUs = Number.NaN;
     this.#messageError = undefined;
-    const text = this.#text;
-    this.#skipWhitespace();
-    if (this.#peek() === CH_RBRACE) {
-      this.#pos++;
+    pos = skipWhitespace(bytes, pos + 1, end);
+    if (bytes[pos] === RBRACE) {
+      pos++;
     } else {
       for (;;) {
-        this.#skipWhitespace();
-        if (this.#peek() !== CH_QUOTE) this.#fail('expected a key');
-        const keyStart = this.#pos + 1;
-        const keyEnd = this.#scanString();
-        const key = this.#lastStringEscaped ? UNKNOWN_KEY : keyId(text, keyStart, keyEnd);
-        this.#skipWhitespace();
-        this.#expect(CH_COLON, 'expected ":" after a key');
-        this.#skipWhitespace();
-        const c = this.#peek();
+        if (bytes[pos] !== QUOTE) pos = skipWhitespace(bytes, pos, end);
+        if (bytes[pos] !== QUOTE) fail('expected a key', pos);
+        const keyEnd = this.#scanString(pos);
+        const key = this.#escaped ? UNKNOWN_KEY : keyId(bytes, pos + 1, keyEnd);
+        pos = keyEnd + 1;
+        if (bytes[pos] !== COLON) pos = skipWhitespace(bytes, pos, end);
+        if (bytes[pos] !== COLON) fail('expected ":" after a key', pos);
+        pos++;
+        let c = bytes[pos]!;
+        if (isWhitespace(c)) {
+          pos = skipWhitespace(bytes, pos, end);
+          c = bytes[pos]!;
+        }
         if (key === UNKNOWN_KEY) {
-          this.#skipValue();
-        } else if (c === CH_QUOTE) {
-          const valueStart = this.#pos + 1;
-          const valueEnd = this.#scanString();
+          pos = this.#skipValue(pos);
+        } else if (c === QUOTE) {
+          const valueEnd = this.#scanString(pos);
           const bit = 1 << key;
           this.#stringSeen |= bit;
-          this.#stringStart[key] = valueStart;
+          this.#stringStart[key] = pos + 1;
           this.#stringEnd[key] = valueEnd;
-          if (this.#lastStringEscaped) this.#escapedStrings |= bit;
-          else if (key === Key.t) this.#timestampUs = parseRfc3339Us(text, valueStart, valueEnd);
-        } else if (c === CH_MINUS || (c >= CH_0 && c <= CH_9)) {
-          this.#numbers[key] = this.#readNumber();
+          if (this.#escaped) this.#escapedStrings |= bit;
+          else if (key === Key.t) this.#timestampUs = parseRfc3339BytesUs(bytes, pos + 1, valueEnd);
+          pos = valueEnd + 1;
+        } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+          pos = this.#readNumber(pos);
+          this.#numbers[key] = this.#number;
           this.#numberSeen |= 1 << key;
-        } else if (c === CH_LBRACKET && (key === Key.b || key === Key.a)) {
-          const levels = this.#readLevels();
+        } else if (c === LBRACKET && (key === Key.b || key === Key.a)) {
+          const levels: BookLevel[] = [];
+          pos = this.#readLevels(pos, levels);
           if (key === Key.b) this.#bids = levels;
           else this.#asks = levels;
           this.#levelsSeen |= 1 << key;
         } else if (c === 116 && key === Key.r) {
-          this.#skipLiteral('true');
+          pos = this.#skipLiteral(pos, 'true');
           this.#reset = true;
         } else {
-          this.#skipValue();
+          pos = this.#skipValue(pos);
         }
-        this.#skipWhitespace();
-        const next = this.#next();
-        if (next === CH_RBRACE) break;
-        if (next !== CH_COMMA) this.#fail('expected "," or "}" in a message');
+        c = bytes[pos++]!;
+        if (isWhitespace(c)) {
+          pos = skipWhitespace(bytes, pos, end);
+          c = bytes[pos++]!;
+        }
+        if (c === COMMA) continue;
+        if (c === RBRACE) break;
+        fail('expected "," or "}" in a message', pos - 1);
       }
     }
-    this.#emit(out, objectStart);
-  }
-
-  /** For the rare texts the scanner hands over (escaped strings, control messages). */
-  #parseJson(text: string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch {
-      this.#fail('invalid escape sequence');
-    }
+    this.#emit(out, objectStart, pos);
+    return pos;
   }
 
   #string(key: number): string {
     const start = this.#stringStart[key]!;
     const end = this.#stringEnd[key]!;
-    if ((this.#escapedStrings & (1 << key)) !== 0)
-      return this.#parseJson(this.#text.slice(start - 1, end + 1));
-    return this.#text.slice(start, end);
+    if ((this.#escapedStrings & (1 << key)) !== 0) return this.#parseJson(start - 1, end + 1) as string;
+    return this.#text(start, end);
   }
 
   #optionalString(key: number): string {
@@ -505,7 +505,7 @@ export class StreamDecoder {
   }
 
   /** A number field that must be present, finite and at least `min`; NaN (and an error) otherwise. */
-  #number(key: number, min: number): number {
+  #required(key: number, min: number): number {
     const value = this.#numbers[key]!;
     if ((this.#numberSeen & (1 << key)) !== 0 && value >= min && value < Number.POSITIVE_INFINITY)
       return value;
@@ -516,8 +516,8 @@ export class StreamDecoder {
     return Number.NaN;
   }
 
-  #optionalNumber(key: number): number {
-    return (this.#numberSeen & (1 << key)) !== 0 ? this.#number(key, 0) : 0;
+  #optional(key: number): number {
+    return (this.#numberSeen & (1 << key)) !== 0 ? this.#required(key, 0) : 0;
   }
 
   #timestamp(): number {
@@ -525,17 +525,22 @@ export class StreamDecoder {
     return this.#timestampUs;
   }
 
-  #emit(out: StreamMessage[], objectStart: number): void {
+  #symbol(): string {
+    if ((this.#escapedStrings & (1 << Key.S)) !== 0) return this.#string(Key.S);
+    return this.#symbols.intern(this.#bytes, this.#stringStart[Key.S]!, this.#stringEnd[Key.S]!);
+  }
+
+  #emit(out: StreamMessage[], objectStart: number, objectEnd: number): void {
     if ((this.#stringSeen & (1 << Key.T)) === 0) {
       this.errors.push('message without a "T" type field');
       return;
     }
-    const typeLength = this.#stringEnd[Key.T]! - this.#stringStart[Key.T]!;
-    if (typeLength !== 1) {
-      this.#emitControl(out, this.#text.slice(objectStart, this.#pos));
+    const typeStart = this.#stringStart[Key.T]!;
+    if (this.#stringEnd[Key.T]! - typeStart !== 1 || (this.#escapedStrings & (1 << Key.T)) !== 0) {
+      this.#emitControl(out, objectStart, objectEnd);
       return;
     }
-    const type = this.#text.charCodeAt(this.#stringStart[Key.T]!);
+    const type = this.#bytes[typeStart]!;
     if (type === 120 || type === 99 || type === 105) {
       this.ignored++;
       return;
@@ -544,17 +549,17 @@ export class StreamDecoder {
       this.errors.push(`"${String.fromCharCode(type)}" message without a symbol "S"`);
       return;
     }
-    const symbol = this.#string(Key.S);
-    let message: StreamMessage | undefined;
+    const symbol = this.#symbol();
+    let message: StreamMessage;
     switch (type) {
       case 113: // q
         message = {
           type: 'quote',
           symbol,
-          bidPrice: this.#number(Key.bp, 0),
-          bidSize: this.#number(Key.bs, 0),
-          askPrice: this.#number(Key.ap, 0),
-          askSize: this.#number(Key.as, 0),
+          bidPrice: this.#required(Key.bp, 0),
+          bidSize: this.#required(Key.bs, 0),
+          askPrice: this.#required(Key.ap, 0),
+          askSize: this.#required(Key.as, 0),
           timestampUs: this.#timestamp(),
         };
         break;
@@ -562,21 +567,21 @@ export class StreamDecoder {
         message = {
           type: 'trade',
           symbol,
-          id: this.#optionalNumber(Key.i),
-          price: this.#number(Key.p, Number.MIN_VALUE),
-          size: this.#number(Key.s, 0),
+          id: this.#optional(Key.i),
+          price: this.#required(Key.p, Number.MIN_VALUE),
+          size: this.#required(Key.s, 0),
           timestampUs: this.#timestamp(),
           takerSide: takerSide(this.#optionalString(Key.tks)),
         };
         break;
-      case 98: // b
-      case 100: // d
+      case 98: // b: minute bar
+      case 100: // d: daily bar
       case 117: {
-        // u
-        const open = this.#number(Key.o, 0);
-        const high = this.#number(Key.h, 0);
-        const low = this.#number(Key.l, 0);
-        const close = this.#number(Key.c, 0);
+        // u: updated (corrected) minute bar
+        const open = this.#required(Key.o, 0);
+        const high = this.#required(Key.h, 0);
+        const low = this.#required(Key.l, 0);
+        const close = this.#required(Key.c, 0);
         if (!(high >= low && high >= open && high >= close && low <= open && low <= close))
           this.#messageError ??= 'bar prices must satisfy low <= open, close <= high';
         message = {
@@ -588,9 +593,9 @@ export class StreamDecoder {
           high,
           low,
           close,
-          volume: this.#number(Key.v, 0),
-          tradeCount: this.#optionalNumber(Key.n),
-          vwap: this.#optionalNumber(Key.vw),
+          volume: this.#required(Key.v, 0),
+          tradeCount: this.#optional(Key.n),
+          vwap: this.#optional(Key.vw),
         };
         break;
       }
@@ -620,8 +625,8 @@ export class StreamDecoder {
         message = {
           type: 'luld',
           symbol,
-          limitUp: this.#number(Key.u, 0),
-          limitDown: this.#number(Key.d, 0),
+          limitUp: this.#required(Key.u, 0),
+          limitDown: this.#required(Key.d, 0),
           indicator: this.#optionalString(Key.i),
           timestampUs: this.#timestamp(),
         };
@@ -637,8 +642,8 @@ export class StreamDecoder {
     out.push(message);
   }
 
-  #emitControl(out: StreamMessage[], objectText: string): void {
-    const raw = this.#parseJson(objectText) as Record<string, unknown>;
+  #emitControl(out: StreamMessage[], objectStart: number, objectEnd: number): void {
+    const raw = this.#parseJson(objectStart, objectEnd) as Record<string, unknown>;
     switch (raw.T) {
       case 'success':
         if (typeof raw.msg !== 'string') break;

@@ -114,7 +114,7 @@ describe('Class: OrderBook', () => {
         let notional = 0;
         let worst = Number.NaN;
         for (const l of asks) {
-          if (remaining <= 0) break;
+          if (remaining <= quantity * 1e-12) break; // the book's documented rounding tolerance
           const take = Math.min(remaining, l.size);
           notional += take * l.price;
           remaining -= take;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatRfc3339Us, parseRfc3339Us } from '../../../engine/marketdata/rfc3339.ts';
+import { formatRfc3339Us, parseRfc3339BytesUs, parseRfc3339Us } from '../../../engine/marketdata/rfc3339.ts';
 
 describe('Function: parseRfc3339Us', () => {
   it.each([
@@ -29,14 +29,16 @@ describe('Function: parseRfc3339Us', () => {
     '2021-02-22T15:51:45ZX',
     '2021-02-22T15:51:45+0500',
     '2O21-02-22T15:51:45Z',
+    '２021-02-22T15:51:45Z',
   ])('rejects %j with NaN', (text) => {
     expect(parseRfc3339Us(text)).toBeNaN();
   });
 
   it('reads a range inside a larger string without looking outside it', () => {
-    const frame = '{"t":"2021-02-22T19:15:00Z"}';
-    expect(parseRfc3339Us(frame, 6, 26)).toBe(Date.UTC(2021, 1, 22, 19, 15) * 1000);
-    expect(parseRfc3339Us(frame, 6, 25)).toBeNaN();
+    const frame = Buffer.from('{"t":"2021-02-22T19:15:00Z"}');
+    expect(parseRfc3339BytesUs(frame, 6, 26)).toBe(Date.UTC(2021, 1, 22, 19, 15) * 1000);
+    expect(parseRfc3339BytesUs(frame, 6, 25)).toBeNaN();
+    expect(parseRfc3339BytesUs(Buffer.from('2021-02-22T19:15:00+01:00'), 0, 24)).toBeNaN();
   });
 
   it('agrees with Date for every millisecond instant and round-trips the formatter', () => {

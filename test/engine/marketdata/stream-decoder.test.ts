@@ -204,3 +204,15 @@ describe('Class: StreamDecoder', () => {
     );
   });
 });
+
+describe('Class: SymbolTable (through the decoder)', () => {
+  it('hands back one string instance per symbol and never confuses two symbols', () => {
+    const decoder = new StreamDecoder();
+    const out: StreamMessage[] = [];
+    for (const symbol of ['AAPL', 'AMD', 'AAPL', 'BTC/USD', 'AMD', 'ÄPFEL']) {
+      decoder.decodeFrame(`[{"T":"t","S":"${symbol}","p":1,"s":1,"t":"2021-02-22T15:51:45Z"}]`, out);
+    }
+    const symbols = out.map((m) => (m.type === 'trade' ? m.symbol : ''));
+    expect(symbols).toStrictEqual(['AAPL', 'AMD', 'AAPL', 'BTC/USD', 'AMD', 'ÄPFEL']);
+  });
+});
