@@ -1,0 +1,228 @@
+/**
+ * One engine per account: the engine holds a lease item (engine/persistence is its only writer)
+ * and checks `canSend(token)` before every order it sends.
+ *
+ * Safety argument: the stored lease expires `ttlMs` after the clock reading taken *before* the
+ * acquire/renew request was sent, and this engine stops sending `safetyMarginMs` before that, so
+ * by the time any contender (whose clock agrees to within the margin) may take over, this engine
+ * has already stopped — even when it is paused and never learns it lost the lease. Every takeover
+ * increments the fencing token, so orders stamped with an old token are recognisable afterwards.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { describeLease, type LeaseStore } from '../../shared/store/lease-store.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+
+export const LEASE_STATES = ['idle', 'held', 'lost', 'released'] as const;
+export type LeaseState = (typeof LEASE_STATES)[number];
+
+export type LeaseLossReason =
+  | 'renewal_overdue'
+  | 'taken_over'
+  | 'released_elsewhere'
+  | 'deleted'
+  | 'unreadable';
+
+export interface LeaseLoss {
+  readonly reason: LeaseLossReason;
+  readonly fencingToken: number;
+  readonly message: string;
+}
+
+export type LeaseStart =
+  | { readonly ok: true; readonly fencingToken: number }
+  | { readonly ok: false; readonly reason: 'held' | 'contended' | 'unreadable'; readonly message: string };
+
+export interface EngineLeaseOptions {
+  readonly store: LeaseStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Unique per process: a restarted engine is a new holder. Defaults to host/pid/random. */
+  readonly holderId?: string;
+  /** Lease lifetime after each renewal; default 15 s. */
+  readonly ttlMs?: number;
+  /** Default ttl / 3, so two renewals can fail before the lease is at risk. */
+  readonly renewEveryMs?: number;
+  /** Stop sending this long before the stored expiry; default 2 s, covering clock differences. */
+  readonly safetyMarginMs?: number;
+  /** Called once, at once, when the lease is lost: stop trading and cancel working orders if possible. */
+  readonly onLost: (loss: LeaseLoss) => void;
+}
+
+export function newHolderId(): string {
+  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+}
+
+export class EngineLease {
+  readonly holderId: string;
+  readonly #store: LeaseStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #ttlMs: number;
+  readonly #renewEveryMs: number;
+  readonly #safetyMarginMs: number;
+  readonly #onLost: (loss: LeaseLoss) => void;
+
+  #state: LeaseState = 'idle';
+  #token = 0;
+  #sendDeadlineMs = 0;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #deadlineTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: EngineLeaseOptions) {
+    this.holderId = options.holderId ?? newHolderId();
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#ttlMs = options.ttlMs ?? 15_000;
+    this.#renewEveryMs = options.renewEveryMs ?? Math.floor(this.#ttlMs / 3);
+    this.#safetyMarginMs = options.safetyMarginMs ?? 2_000;
+    this.#onLost = options.onLost;
+    if (this.#safetyMarginMs < 0 || this.#safetyMarginMs + this.#renewEveryMs >= this.#ttlMs) {
+      throw new RangeError(
+        'lease timing needs 0 <= safetyMarginMs and safetyMarginMs + renewEveryMs < ttlMs',
+      );
+    }
+  }
+
+  get state(): LeaseState {
+    return this.#state;
+  }
+
+  /** The token to stamp on orders; null unless held. */
+  get fencingToken(): number | null {
+    return this.#state === 'held' ? this.#token : null;
+  }
+
+  /** Acquires the lease and starts heartbeats; a refusal says who holds it and until when. */
+  async start(): Promise<LeaseStart> {
+    if (this.#state !== 'idle') throw new Error(`lease already ${this.#state}; a lease object is used once`);
+    const requestedAtMs = this.#clock.nowMs();
+    const result = await this.#store.acquire({
+      holderId: this.holderId,
+      nowMs: requestedAtMs,
+      ttlMs: this.#ttlMs,
+    });
+    const account = this.#store.account;
+    if (!result.ok) {
+      const message =
+        result.reason === 'held'
+          ? `account ${account} is traded by another engine (${describeLease(result.holder)}); this engine will not trade`
+          : result.reason === 'contended'
+            ? `another engine acquired the lease of account ${account} at the same moment; this engine will not trade`
+            : `the lease of account ${account} is unreadable (${result.problem.message}); refusing to trade`;
+      this.#logger.warn({ account, reason: result.reason }, message);
+      return { ok: false, reason: result.reason, message };
+    }
+    this.#state = 'held';
+    this.#token = result.lease.fencingToken;
+    this.#extendDeadline(requestedAtMs);
+    this.#scheduleRenewal();
+    this.#logger.info(
+      { account, holderId: this.holderId, fencingToken: this.#token },
+      'engine lease acquired',
+    );
+    return { ok: true, fencingToken: this.#token };
+  }
+
+  /** The per-order check: true only while this lease is held under `token` and not yet due to expire. */
+  canSend(token: number): boolean {
+    if (this.#state !== 'held' || token !== this.#token) return false;
+    if (this.#clock.nowMs() < this.#sendDeadlineMs) return true;
+    this.#lose('renewal_overdue', `the lease was not renewed in time (fencing token ${this.#token})`);
+    return false;
+  }
+
+  /** One heartbeat; the renewal timer calls it, and tests may. True when the lease was renewed. */
+  async renewNow(): Promise<boolean> {
+    if (!this.canSend(this.#token)) return false;
+    const requestedAtMs = this.#clock.nowMs();
+    let result: Awaited<ReturnType<LeaseStore['renew']>>;
+    try {
+      result = await this.#store.renew(
+        { holderId: this.holderId, fencingToken: this.#token },
+        { nowMs: requestedAtMs, ttlMs: this.#ttlMs },
+      );
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, fencingToken: this.#token },
+        'lease renewal failed; retrying until it is due',
+      );
+      return false;
+    }
+    // The deadline may have passed while the request was out; a lost lease stays lost.
+    if (this.#state !== 'held') return false;
+    if (result.ok) {
+      this.#extendDeadline(requestedAtMs);
+      return true;
+    }
+    const current = result.current;
+    if (current.status === 'found' && current.value.status === 'released') {
+      this.#lose(
+        'released_elsewhere',
+        `the lease was released by someone else (${describeLease(current.value)})`,
+      );
+    } else if (current.status === 'found') {
+      this.#lose('taken_over', `the lease was taken over (${describeLease(current.value)})`);
+    } else if (current.status === 'absent') {
+      this.#lose('deleted', 'the lease item was deleted');
+    } else {
+      this.#lose('unreadable', `the lease is unreadable: ${current.problem.message}`);
+    }
+    return false;
+  }
+
+  /** Clean stop: releases the lease so the watchdog knows no orders were abandoned. */
+  async stop(reason = 'clean stop'): Promise<void> {
+    this.#clearTimers();
+    if (this.#state !== 'held') return;
+    this.#state = 'released';
+    const result = await this.#store.release(
+      { holderId: this.holderId, fencingToken: this.#token },
+      this.#clock.nowMs(),
+      reason,
+    );
+    if (result.ok) this.#logger.info({ fencingToken: this.#token, reason }, 'engine lease released');
+    else this.#logger.warn({ fencingToken: this.#token }, 'engine lease was no longer ours to release');
+  }
+
+  #extendDeadline(requestedAtMs: number): void {
+    this.#sendDeadlineMs = requestedAtMs + this.#ttlMs - this.#safetyMarginMs;
+    clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = setTimeout(
+      () => this.canSend(this.#token),
+      Math.max(0, this.#sendDeadlineMs - this.#clock.nowMs()),
+    );
+    this.#deadlineTimer.unref();
+  }
+
+  #scheduleRenewal(): void {
+    this.#renewTimer = setTimeout(() => {
+      void this.renewNow().finally(() => {
+        if (this.#state === 'held') this.#scheduleRenewal();
+      });
+    }, this.#renewEveryMs);
+    this.#renewTimer.unref();
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#deadlineTimer);
+  }
+
+  #lose(reason: LeaseLossReason, detail: string): void {
+    if (this.#state !== 'held') return;
+    this.#state = 'lost';
+    this.#clearTimers();
+    const message = `engine stopped sending orders for account ${this.#store.account}: ${detail}`;
+    this.#logger.error({ reason, fencingToken: this.#token }, message);
+    try {
+      this.#onLost({ reason, fencingToken: this.#token, message });
+    } catch (error) {
+      // The callback belongs to the engine; its failure must not hide that the lease is lost.
+      this.#logger.error({ err: error }, 'lease-lost callback failed');
+    }
+  }
+}
