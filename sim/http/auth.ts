@@ -1,0 +1,32 @@
+/**
+ * Alpaca's key-pair authentication: APCA-API-KEY-ID and APCA-API-SECRET-KEY on every REST call,
+ * and the same pair inside the stream's auth message. Compared in constant time so the
+ * simulator does not teach a timing leak it would never tolerate in the engine.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimCredentials } from '../context.ts';
+
+function same(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function credentialsMatch(credentials: SimCredentials, keyId: unknown, secretKey: unknown): boolean {
+  if (typeof keyId !== 'string' || typeof secretKey !== 'string') return false;
+  // Evaluate both so a right key with a wrong secret costs the same as a wrong key.
+  const keyOk = same(keyId, credentials.keyId);
+  const secretOk = same(secretKey, credentials.secretKey);
+  return keyOk && secretOk;
+}
+
+/** The key id of an authenticated request, or undefined when the headers do not match. */
+export function authenticatedKey(
+  credentials: SimCredentials,
+  headers: IncomingHttpHeaders,
+): string | undefined {
+  const keyId = headers['apca-api-key-id'];
+  const secretKey = headers['apca-api-secret-key'];
+  return credentialsMatch(credentials, keyId, secretKey) ? (keyId as string) : undefined;
+}

@@ -1,0 +1,101 @@
+/**
+ * Cash, positions and day trades of the one simulated account, in exact Fixed arithmetic.
+ * Average-cost accounting: a reducing fill keeps the average entry price and shrinks the cost
+ * basis in proportion; a short sale credits its proceeds to cash and shows as negative market
+ * value, so equity = cash + long market value + short market value, as Alpaca defines it.
+ */
+import { abs, add, divRoundHalfEven, type Fixed, mul, neg, sub, ZERO } from '../../shared/domain/fixed.ts';
+import type { OrderSide } from '../../shared/domain/order.ts';
+
+export interface LedgerPosition {
+  /** Signed: negative when short. */
+  readonly qty: Fixed;
+  /** Cost of the open quantity, always positive. */
+  readonly costBasis: Fixed;
+  /** Session date of the last fill that opened or increased the position. */
+  readonly lastIncreaseSession: string;
+}
+
+export interface Valuation {
+  readonly longMarketValue: Fixed;
+  readonly shortMarketValue: Fixed;
+  readonly equity: Fixed;
+}
+
+export class AccountLedger {
+  #cash: Fixed;
+  readonly #positions = new Map<string, LedgerPosition>();
+  readonly #dayTradeSessions: string[] = [];
+
+  constructor(startingCash: Fixed) {
+    this.#cash = startingCash;
+  }
+
+  get cash(): Fixed {
+    return this.#cash;
+  }
+
+  positions(): ReadonlyMap<string, LedgerPosition> {
+    return this.#positions;
+  }
+
+  position(symbol: string): LedgerPosition | undefined {
+    return this.#positions.get(symbol);
+  }
+
+  positionQty(symbol: string): Fixed {
+    return this.#positions.get(symbol)?.qty ?? ZERO;
+  }
+
+  /** Books one execution and returns the signed position afterwards. */
+  applyFill(symbol: string, side: OrderSide, qty: Fixed, price: Fixed, sessionDate: string): Fixed {
+    const value = mul(qty, price);
+    this.#cash = side === 'buy' ? sub(this.#cash, value) : add(this.#cash, value);
+    const signed = side === 'buy' ? qty : neg(qty);
+    const before = this.#positions.get(symbol);
+    const oldQty = before?.qty ?? ZERO;
+    const newQty = add(oldQty, signed);
+    if (newQty === 0n) {
+      this.#positions.delete(symbol);
+    } else if (before === undefined || oldQty === 0n || oldQty > 0n === signed > 0n) {
+      this.#positions.set(symbol, {
+        qty: newQty,
+        costBasis: add(before?.costBasis ?? ZERO, value),
+        lastIncreaseSession: sessionDate,
+      });
+    } else if (oldQty > 0n === newQty > 0n) {
+      const costBasis = divRoundHalfEven(before.costBasis * abs(newQty), abs(oldQty)) as Fixed;
+      this.#positions.set(symbol, { ...before, qty: newQty, costBasis });
+    } else {
+      // The fill crossed zero: the old side closed and the remainder opened at this price.
+      this.#positions.set(symbol, {
+        qty: newQty,
+        costBasis: mul(abs(newQty), price),
+        lastIncreaseSession: sessionDate,
+      });
+    }
+    const reduced = before !== undefined && oldQty !== 0n && oldQty > 0n !== signed > 0n;
+    if (reduced && before.lastIncreaseSession === sessionDate) this.#dayTradeSessions.push(sessionDate);
+    return newQty;
+  }
+
+  /** Day trades (a same-session open then reduce) recorded on or after a session date. */
+  dayTradesSince(sessionDate: string): number {
+    return this.#dayTradeSessions.filter((date) => date >= sessionDate).length;
+  }
+
+  valuation(priceOf: (symbol: string, position: LedgerPosition) => Fixed): Valuation {
+    let longMarketValue = ZERO;
+    let shortMarketValue = ZERO;
+    for (const [symbol, position] of this.#positions) {
+      const marketValue = mul(position.qty, priceOf(symbol, position));
+      if (position.qty > 0n) longMarketValue = add(longMarketValue, marketValue);
+      else shortMarketValue = add(shortMarketValue, marketValue);
+    }
+    return {
+      longMarketValue,
+      shortMarketValue,
+      equity: add(add(this.#cash, longMarketValue), shortMarketValue),
+    };
+  }
+}

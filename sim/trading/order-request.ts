@@ -1,0 +1,232 @@
+/**
+ * Validation of POST /v2/orders and PATCH /v2/orders/{id} bodies, as far as it needs no account
+ * state. Clients differ (docs/alpaca-protocol.md §2.1): decimals arrive as JSON numbers or
+ * strings, and absent, null and "" all mean "not given". Every refusal names the field.
+ */
+import { type Fixed, fixedFromNumber, tryParseFixed } from '../../shared/domain/fixed.ts';
+import {
+  ORDER_SIDES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  TIME_IN_FORCE,
+  type TimeInForce,
+} from '../../shared/domain/order.ts';
+import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
+
+export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
+
+export interface OrderRequest {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly qty: Fixed | null;
+  readonly notional: Fixed | null;
+  readonly limitPrice: Fixed | null;
+  readonly stopPrice: Fixed | null;
+  readonly trailPrice: Fixed | null;
+  readonly trailPercent: Fixed | null;
+  readonly extendedHours: boolean;
+  readonly clientOrderId: string | null;
+}
+
+export interface ReplaceRequest {
+  readonly qty: Fixed | null;
+  readonly timeInForce: TimeInForce | null;
+  readonly limitPrice: Fixed | null;
+  readonly stopPrice: Fixed | null;
+  readonly trail: Fixed | null;
+  readonly clientOrderId: string | null;
+}
+
+type Body = Record<string, unknown>;
+
+function given(body: Body, field: string): boolean {
+  const value = body[field];
+  return value !== undefined && value !== null && value !== '';
+}
+
+/** A positive decimal field, number or string; undefined when not given. */
+function decimalField(body: Body, field: string): ApiResult<Fixed | null> {
+  if (!given(body, field)) return ok(null);
+  const value = body[field];
+  let parsed: Fixed | undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) parsed = fixedFromNumber(value);
+  else if (typeof value === 'string') parsed = tryParseFixed(value.trim());
+  if (parsed === undefined) {
+    return fail(apiErrors.invalid(`${field} must be a decimal number with at most 9 decimals`));
+  }
+  if (parsed <= 0n) return fail(apiErrors.invalid(`${field} must be greater than 0`));
+  return ok(parsed);
+}
+
+function enumField<T extends string>(body: Body, field: string, allowed: readonly T[]): ApiResult<T | null> {
+  if (!given(body, field)) return ok(null);
+  const value = body[field];
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return ok(value as T);
+  return fail(
+    apiErrors.invalid(`invalid ${field} ${JSON.stringify(value)}: expected one of ${allowed.join(', ')}`),
+  );
+}
+
+function clientOrderIdField(body: Body): ApiResult<string | null> {
+  if (!given(body, 'client_order_id')) return ok(null);
+  const value = body.client_order_id;
+  if (typeof value !== 'string') return fail(apiErrors.invalid('client_order_id must be a string'));
+  if (value.length > MAX_CLIENT_ORDER_ID_LENGTH) {
+    return fail(
+      apiErrors.invalid(`client_order_id must be at most ${MAX_CLIENT_ORDER_ID_LENGTH} characters`),
+    );
+  }
+  return ok(value);
+}
+
+function asBody(body: unknown): ApiResult<Body> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail(apiErrors.malformedBody());
+  }
+  return ok(body as Body);
+}
+
+/** Reg NMS: prices at or above $1 in cents, below $1 in 1/100 cent. Crypto is exempt. */
+export function subPennyError(field: string, price: Fixed): string | undefined {
+  const allowedDecimals = price >= 1_000_000_000n ? 2 : 4;
+  const step = 10n ** BigInt(9 - allowedDecimals);
+  if (price % step === 0n) return undefined;
+  return `invalid ${field}. sub-penny increment does not fulfill minimum pricing criteria`;
+}
+
+export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
+  const parsedBody = asBody(raw);
+  if (!parsedBody.ok) return parsedBody;
+  const body = parsedBody.value;
+
+  if (!given(body, 'symbol') || typeof body.symbol !== 'string') {
+    return fail(apiErrors.invalid('symbol is required'));
+  }
+  const side = enumField(body, 'side', ORDER_SIDES);
+  if (!side.ok) return side;
+  if (side.value === null) return fail(apiErrors.invalid('side is required'));
+  const type = enumField(body, 'type', ORDER_TYPES);
+  if (!type.ok) return type;
+  if (type.value === null) return fail(apiErrors.invalid('type is required'));
+  const timeInForce = enumField(body, 'time_in_force', TIME_IN_FORCE);
+  if (!timeInForce.ok) return timeInForce;
+  if (timeInForce.value === null) return fail(apiErrors.invalid('time_in_force is required'));
+
+  const decimals: Record<string, Fixed | null> = {};
+  for (const field of ['qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent']) {
+    const parsed = decimalField(body, field);
+    if (!parsed.ok) return parsed;
+    decimals[field] = parsed.value;
+  }
+  const clientOrderId = clientOrderIdField(body);
+  if (!clientOrderId.ok) return clientOrderId;
+  if (given(body, 'extended_hours') && typeof body.extended_hours !== 'boolean') {
+    return fail(apiErrors.invalid('extended_hours must be a boolean'));
+  }
+  const orderClass = body.order_class;
+  if (given(body, 'order_class') && orderClass !== 'simple') {
+    return fail(
+      apiErrors.unprocessable(
+        `order_class ${JSON.stringify(orderClass)} is not supported by the simulator (only simple orders)`,
+      ),
+    );
+  }
+
+  const request: OrderRequest = {
+    symbol: body.symbol,
+    side: side.value,
+    type: type.value,
+    timeInForce: timeInForce.value,
+    qty: decimals.qty!,
+    notional: decimals.notional!,
+    limitPrice: decimals.limit_price!,
+    stopPrice: decimals.stop_price!,
+    trailPrice: decimals.trail_price!,
+    trailPercent: decimals.trail_percent!,
+    extendedHours: body.extended_hours === true,
+    clientOrderId: clientOrderId.value,
+  };
+  const problem = orderShapeProblem(request);
+  return problem === undefined ? ok(request) : fail(problem);
+}
+
+function orderShapeProblem(request: OrderRequest) {
+  const { type, timeInForce } = request;
+  if (request.qty !== null && request.notional !== null) {
+    return apiErrors.invalid('qty and notional cannot both be specified');
+  }
+  if (request.qty === null && request.notional === null)
+    return apiErrors.invalid('qty or notional is required');
+  const needsLimit = type === 'limit' || type === 'stop_limit';
+  const needsStop = type === 'stop' || type === 'stop_limit';
+  if (needsLimit && request.limitPrice === null)
+    return apiErrors.invalid(`limit_price is required for ${type} orders`);
+  if (!needsLimit && request.limitPrice !== null) {
+    return apiErrors.unprocessable(`limit_price must not be given for ${type} orders`);
+  }
+  if (needsStop && request.stopPrice === null)
+    return apiErrors.invalid(`stop_price is required for ${type} orders`);
+  if (!needsStop && request.stopPrice !== null) {
+    return apiErrors.unprocessable(`stop_price must not be given for ${type} orders`);
+  }
+  if (type === 'trailing_stop') {
+    if ((request.trailPrice === null) === (request.trailPercent === null)) {
+      return apiErrors.invalid(
+        'exactly one of trail_price or trail_percent is required for trailing_stop orders',
+      );
+    }
+    if (request.trailPercent !== null && request.trailPercent >= 100_000_000_000n) {
+      return apiErrors.invalid('trail_percent must be less than 100');
+    }
+    if (timeInForce !== 'day' && timeInForce !== 'gtc') {
+      return apiErrors.unprocessable('trailing_stop orders must be day or gtc');
+    }
+  } else if (request.trailPrice !== null || request.trailPercent !== null) {
+    return apiErrors.unprocessable(`trail_price and trail_percent only apply to trailing_stop orders`);
+  }
+  if (request.extendedHours && !(type === 'limit' && (timeInForce === 'day' || timeInForce === 'gtc'))) {
+    return apiErrors.unprocessable(
+      'extended hours orders must be limit orders with time_in_force day or gtc',
+    );
+  }
+  if ((timeInForce === 'opg' || timeInForce === 'cls') && type !== 'market' && type !== 'limit') {
+    return apiErrors.unprocessable(`${timeInForce} orders must be market or limit orders`);
+  }
+  if (request.notional !== null && !(type === 'market' && timeInForce === 'day')) {
+    return apiErrors.unprocessable('notional orders must be market orders with time_in_force day');
+  }
+  return undefined;
+}
+
+export function parseReplaceRequest(raw: unknown): ApiResult<ReplaceRequest> {
+  const parsedBody = asBody(raw);
+  if (!parsedBody.ok) return parsedBody;
+  const body = parsedBody.value;
+  const decimals: Record<string, Fixed | null> = {};
+  for (const field of ['qty', 'limit_price', 'stop_price', 'trail']) {
+    const parsed = decimalField(body, field);
+    if (!parsed.ok) return parsed;
+    decimals[field] = parsed.value;
+  }
+  const timeInForce = enumField(body, 'time_in_force', TIME_IN_FORCE);
+  if (!timeInForce.ok) return timeInForce;
+  const clientOrderId = clientOrderIdField(body);
+  if (!clientOrderId.ok) return clientOrderId;
+  const request: ReplaceRequest = {
+    qty: decimals.qty!,
+    timeInForce: timeInForce.value,
+    limitPrice: decimals.limit_price!,
+    stopPrice: decimals.stop_price!,
+    trail: decimals.trail!,
+    clientOrderId: clientOrderId.value,
+  };
+  if (Object.values(request).every((value) => value === null)) {
+    return fail(
+      apiErrors.invalid('at least one of qty, time_in_force, limit_price, stop_price, trail is required'),
+    );
+  }
+  return ok(request);
+}

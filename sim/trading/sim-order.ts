@@ -1,0 +1,49 @@
+/** The simulator's own record of an order: mutable, owned by the matching engine. */
+import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../shared/domain/order.ts';
+import type { AssetClassName } from './asset-catalog.ts';
+
+export type PositionIntent = 'buy_to_open' | 'buy_to_close' | 'sell_to_open' | 'sell_to_close';
+
+export interface SimOrder {
+  readonly id: string;
+  /** Submission order, the tie-breaker wherever timestamps are equal. */
+  readonly seq: number;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly assetId: string;
+  readonly assetClass: AssetClassName;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly qty: Fixed | null;
+  readonly notional: Fixed | null;
+  readonly limitPrice: Fixed | null;
+  stopPrice: Fixed | null;
+  readonly trailPrice: Fixed | null;
+  readonly trailPercent: Fixed | null;
+  readonly extendedHours: boolean;
+  readonly positionIntent: PositionIntent;
+  /** Buying power this order holds while open (exposure-increasing orders only). */
+  readonly reservedNotional: Fixed;
+  status: OrderStatus;
+  filledQty: Fixed;
+  /** Σ price × qty of the executions at scale 1e-18, so the average price is exact. */
+  filledValueRaw: bigint;
+  /** High-water mark of a trailing stop (low-water mark for a buy). */
+  hwm: Fixed | null;
+  /** A stop, stop_limit or trailing_stop whose trigger has fired. */
+  triggered: boolean;
+  /** True once routed to the (simulated) venue: before that it cannot fill. */
+  routed: boolean;
+  readonly createdUs: number;
+  updatedUs: number;
+  readonly submittedUs: number;
+  filledUs: number | null;
+  expiredUs: number | null;
+  canceledUs: number | null;
+  failedUs: number | null;
+  replacedUs: number | null;
+  replacedBy: string | null;
+  readonly replaces: string | null;
+}

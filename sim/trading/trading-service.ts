@@ -1,0 +1,183 @@
+/**
+ * The trading half of the simulator as one SimService: trading REST under /v2 (with Alpaca's
+ * key headers, the 200/min rate limit and armed REST faults), the trade-updates stream at
+ * /stream, and the /admin/trading control surface.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SlippageModel } from '../../shared/broker/alpaca/slippage-model.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import type { SimContext } from '../context.ts';
+import { type RestFault, RestFaults } from '../faults/rest-faults.ts';
+import { ADMIN_TRADING_PREFIX, handleTradingAdmin } from '../faults/trading-admin.ts';
+import { authenticatedKey } from '../http/auth.ts';
+import { type HttpReply, readJsonBody, writeReply } from '../http/http-io.ts';
+import { RateLimiter } from '../http/rate-limiter.ts';
+import type { QuoteSource } from '../market/quote-source.ts';
+import type { ScriptedQuotes } from '../market/scripted-quotes.ts';
+import type { SimService } from '../service.ts';
+import { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
+import { AccountLedger } from './account-ledger.ts';
+import { AccountView } from './account-view.ts';
+import { apiErrors, errorBody } from './api-error.ts';
+import { AssetCatalog } from './asset-catalog.ts';
+import { SeededIds } from './ids.ts';
+import { MarketSession } from './market-session.ts';
+import { MatchingEngine } from './matching-engine.ts';
+import type { TaskScheduler } from './task-scheduler.ts';
+import { handleTradingRequest, isTradingPath, type TradingApi } from './trading-routes.ts';
+
+export const TRADE_UPDATES_PATH = '/stream';
+
+export interface TradingServiceOptions {
+  readonly context: SimContext;
+  readonly quotes: QuoteSource;
+  /** The scripted market, when that is what `quotes` is: the admin interface can then set prices. */
+  readonly scripted: ScriptedQuotes | undefined;
+  readonly scheduler: TaskScheduler;
+  readonly latencyMs: number;
+  readonly slippage: SlippageModel;
+  readonly startingCash: Fixed;
+  readonly rateLimitPerMinute: number;
+  readonly logger: Logger;
+}
+
+export interface TradingService extends SimService {
+  readonly engine: MatchingEngine;
+  readonly stream: TradeUpdatesStream;
+  readonly restFaults: RestFaults;
+  readonly assets: AssetCatalog;
+}
+
+function faultReply(fault: RestFault): HttpReply {
+  const known: Record<number, ReturnType<typeof apiErrors.internal>> = {
+    429: apiErrors.rateLimited(),
+    500: apiErrors.internal(),
+    503: apiErrors.unavailable(),
+  };
+  const apiError = known[fault.status] ?? {
+    status: fault.status,
+    code: fault.status * 100_000 + 10_000,
+    message: 'simulated fault',
+  };
+  return { status: fault.status, body: errorBody(apiError) };
+}
+
+export function createTradingService(options: TradingServiceOptions): TradingService {
+  const { context, scheduler, logger } = options;
+  const ids = new SeededIds(context.seed);
+  const assets = new AssetCatalog(context.symbols);
+  const ledger = new AccountLedger(options.startingCash);
+  const session = new MarketSession(context.sessionHours);
+  const engine = new MatchingEngine({
+    clock: context.clock,
+    scheduler,
+    session,
+    quotes: options.quotes,
+    assets,
+    ledger,
+    ids,
+    latencyMs: options.latencyMs,
+    slippage: options.slippage,
+  });
+  const account = new AccountView(context.clock, ledger, engine, assets, {
+    id: ids.uuid(),
+    accountNumber: `PA${String(context.seed >>> 0).padStart(10, '0')}`,
+    createdUs: context.clock.nowUs(),
+  });
+  const stream = new TradeUpdatesStream({ credentials: context.credentials, scheduler });
+  engine.onEvent((event) => stream.publish(event));
+  const restFaults = new RestFaults();
+  const limiter = new RateLimiter(context.clock, options.rateLimitPerMinute);
+  const api: TradingApi = { clock: context.clock, engine, account, session, assets };
+  const admin = { engine, stream, restFaults, assets, scripted: options.scripted };
+
+  async function serveAdmin(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const body = await readJsonBody(request);
+    if (!body.ok) {
+      writeReply(response, {
+        status: 400,
+        body: { error: `request body is ${body.reason === 'too_large' ? 'too large' : 'not JSON'}` },
+      });
+      return;
+    }
+    writeReply(response, handleTradingAdmin(admin, request.method ?? 'GET', url.pathname, body.value));
+  }
+
+  async function serveTrading(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const method = request.method ?? 'GET';
+    const fault = restFaults.take(method, url.pathname);
+    if (fault?.when === 'before') {
+      if (fault.kind === 'status') writeReply(response, faultReply(fault));
+      return;
+    }
+    const key = authenticatedKey(context.credentials, request.headers);
+    if (key === undefined) {
+      writeReply(response, { status: 401, body: errorBody(apiErrors.unauthorized()) });
+      return;
+    }
+    const quota = limiter.take(key);
+    if (!quota.allowed) {
+      writeReply(response, { status: 429, body: errorBody(apiErrors.rateLimited()), headers: quota.headers });
+      return;
+    }
+    let bodyValue: unknown;
+    if (method === 'POST' || method === 'PATCH') {
+      const body = await readJsonBody(request);
+      if (!body.ok) {
+        writeReply(response, {
+          status: 400,
+          body: errorBody(apiErrors.malformedBody()),
+          headers: quota.headers,
+        });
+        return;
+      }
+      bodyValue = body.value;
+    } else {
+      request.resume();
+    }
+    const reply = handleTradingRequest(api, {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: bodyValue,
+    });
+    if (fault?.when === 'after') {
+      if (fault.kind === 'status') writeReply(response, faultReply(fault));
+      return;
+    }
+    writeReply(response, { ...reply, headers: { ...reply.headers, ...quota.headers } });
+  }
+
+  function guarded(run: Promise<void>, response: ServerResponse): void {
+    run.catch((error: unknown) => {
+      logger.error({ err: error }, 'trading request failed');
+      writeReply(response, { status: 500, body: errorBody(apiErrors.internal()) });
+    });
+  }
+
+  return {
+    engine,
+    stream,
+    restFaults,
+    assets,
+    handleRequest(request, response, url) {
+      if (url.pathname.startsWith(`${ADMIN_TRADING_PREFIX}/`)) {
+        guarded(serveAdmin(request, response, url), response);
+        return true;
+      }
+      if (!isTradingPath(url.pathname)) return false;
+      guarded(serveTrading(request, response, url), response);
+      return true;
+    },
+    handleUpgrade(request, socket, head, url) {
+      if (url.pathname !== TRADE_UPDATES_PATH) return false;
+      stream.handleUpgrade(request, socket, head);
+      return true;
+    },
+    async close() {
+      engine.close();
+      await stream.close();
+    },
+  };
+}
