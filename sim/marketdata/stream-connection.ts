@@ -1,0 +1,168 @@
+/**
+ * One client of the market-data stream: its handshake state, codec, subscriptions, the batch of
+ * data messages waiting for the next frame, and the faults an admin request has put on it.
+ *
+ * Control messages always go out alone in a one-element array; data messages are batched up
+ * to `maxBatch` per frame (the JS SDK reads only `data[0].T` to tell control from data).
+ */
+import { Encoder } from '@msgpack/msgpack';
+import type { WebSocket } from 'ws';
+import { STREAM_ERRORS, type StreamErrorCode } from '../../shared/broker/alpaca/market-data-schemas.ts';
+import type { Feed } from './stream-feeds.ts';
+import { StreamSubscriptions } from './stream-subscriptions.ts';
+import { wireExtensionCodec } from './wire-time.ts';
+
+export type Codec = 'json' | 'msgpack';
+export type ConnectionState = 'connected' | 'authenticated' | 'closed';
+/** An encoded data message: a JSON text or MessagePack bytes, matching the connection's codec. */
+export type EncodedMessage = string | Uint8Array;
+
+export const msgpackEncoder = new Encoder({ extensionCodec: wireExtensionCodec, ignoreUndefined: true });
+
+export interface ConnectionLimits {
+  readonly maxBatch: number;
+  /** Beyond this many bytes queued in the socket the client is too slow: 407, then disconnect. */
+  readonly maxBufferedBytes: number;
+  readonly symbolLimit: number;
+}
+
+export interface ConnectionFaults {
+  silenced: boolean;
+  delayMs: number;
+  duplicateFrames: number;
+  reorderFrames: number;
+  heldFrame: EncodedMessage | undefined;
+}
+
+export class StreamConnection {
+  readonly feed: Feed;
+  readonly codec: Codec;
+  readonly socket: WebSocket;
+  readonly subscriptions: StreamSubscriptions;
+  readonly faults: ConnectionFaults = {
+    silenced: false,
+    delayMs: 0,
+    duplicateFrames: 0,
+    reorderFrames: 0,
+    heldFrame: undefined,
+  };
+  state: ConnectionState = 'connected';
+  keyId: string | undefined;
+  readonly #limits: ConnectionLimits;
+  #pending: EncodedMessage[] = [];
+  readonly #onSlow: (connection: StreamConnection) => void;
+
+  constructor(
+    feed: Feed,
+    codec: Codec,
+    socket: WebSocket,
+    limits: ConnectionLimits,
+    onSlow: (connection: StreamConnection) => void,
+  ) {
+    this.feed = feed;
+    this.codec = codec;
+    this.socket = socket;
+    this.#limits = limits;
+    this.subscriptions = new StreamSubscriptions(feed, limits.symbolLimit);
+    this.#onSlow = onSlow;
+  }
+
+  /** A control message, alone in its frame, sent at once (after any data batched before it). */
+  sendControl(message: Record<string, unknown>): void {
+    this.flush();
+    this.#write(this.encodeFrame([message]));
+  }
+
+  sendError(code: StreamErrorCode): void {
+    this.sendControl({ T: 'error', code, msg: STREAM_ERRORS[code] });
+  }
+
+  /** Queues a data message; returns true when the batch is full and was sent. */
+  push(message: EncodedMessage): void {
+    this.#pending.push(message);
+    if (this.#pending.length >= this.#limits.maxBatch) this.flush();
+  }
+
+  get hasPending(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (this.state !== 'authenticated') return;
+    this.#sendData(this.#frameOf(batch));
+  }
+
+  /** Encodes whole messages (objects) into one frame in this connection's codec. */
+  encodeFrame(messages: readonly Record<string, unknown>[]): EncodedMessage {
+    return this.codec === 'json' ? JSON.stringify(messages) : msgpackEncoder.encode(messages);
+  }
+
+  /** Sends raw bytes or text as they are: the malformed-frame fault. */
+  sendRaw(frame: EncodedMessage): void {
+    this.#write(frame);
+  }
+
+  #frameOf(batch: readonly EncodedMessage[]): EncodedMessage {
+    if (this.codec === 'json') return `[${(batch as string[]).join(',')}]`;
+    const parts = batch as Uint8Array[];
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const header = msgpackArrayHeader(parts.length);
+    const frame = Buffer.allocUnsafe(header.length + length);
+    frame.set(header, 0);
+    let offset = header.length;
+    for (const part of parts) {
+      frame.set(part, offset);
+      offset += part.length;
+    }
+    return frame;
+  }
+
+  #sendData(frame: EncodedMessage): void {
+    const faults = this.faults;
+    if (faults.silenced) return;
+    if (this.socket.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.#onSlow(this);
+      return;
+    }
+    if (faults.reorderFrames > 0) {
+      if (faults.heldFrame === undefined) {
+        faults.heldFrame = frame;
+        return;
+      }
+      const held = faults.heldFrame;
+      faults.heldFrame = undefined;
+      faults.reorderFrames--;
+      this.#write(frame);
+      this.#write(held);
+      return;
+    }
+    this.#write(frame);
+    if (faults.duplicateFrames > 0) {
+      faults.duplicateFrames--;
+      this.#write(frame);
+    }
+  }
+
+  #write(frame: EncodedMessage): void {
+    if (this.faults.silenced || this.socket.readyState !== this.socket.OPEN) return;
+    const delay = this.faults.delayMs;
+    const binary = typeof frame !== 'string';
+    if (delay > 0) {
+      setTimeout(() => {
+        if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary });
+      }, delay);
+    } else {
+      this.socket.send(frame, { binary });
+    }
+  }
+}
+
+function msgpackArrayHeader(length: number): Uint8Array {
+  if (length < 16) return Uint8Array.of(0x90 | length);
+  if (length < 0x10000) return Uint8Array.of(0xdc, length >>> 8, length & 0xff);
+  return Uint8Array.of(0xdd, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+}
