@@ -6,7 +6,16 @@
  */
 
 import { equityTick, type SlippageModel, slippedPrice } from '../../shared/broker/alpaca/slippage-model.ts';
-import { divRoundHalfEven, type Fixed, max, min, mul, percentOf, SCALE, ZERO } from '../../shared/domain/fixed.ts';
+import {
+  divRoundHalfEven,
+  type Fixed,
+  max,
+  min,
+  mul,
+  percentOf,
+  SCALE,
+  ZERO,
+} from '../../shared/domain/fixed.ts';
 import type { SimOrder } from './sim-order.ts';
 
 export interface Touch {
