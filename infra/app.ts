@@ -9,7 +9,9 @@ import { TradingStack } from './trading-stack.ts';
 const app = new App();
 const environment = (app.node.tryGetContext('environment') as string | undefined) ?? 'staging';
 if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
-  throw new Error(`-c environment must be one of ${ENVIRONMENTS.join(', ')}; got ${JSON.stringify(environment)}`);
+  throw new Error(
+    `-c environment must be one of ${ENVIRONMENTS.join(', ')}; got ${JSON.stringify(environment)}`,
+  );
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 new TradingStack(app, `Trading-${environment}`, {

@@ -29,7 +29,8 @@ export class TradingStack extends Stack {
     });
     Validations.of(this.brokerKeys).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Alpaca keys are issued and rotated in the Alpaca dashboard; Secrets Manager cannot rotate them.',
+      reason:
+        'Alpaca keys are issued and rotated in the Alpaca dashboard; Secrets Manager cannot rotate them.',
     });
 
     this.onCallTopic = new Topic(this, 'OnCallTopic', {
