@@ -1,0 +1,272 @@
+/**
+ * Risk's own ledger of exposure, counting working orders as if filled (SEC 15c3-5: limits apply
+ * to orders entered, not only to fills), so a burst of orders cannot overshoot before fills arrive.
+ *
+ * Money here is price × quantity at the 1e-18 scale (notionalRaw): positions at their average
+ * entry price, working orders at the price they were entered at (limit, or the protective bound
+ * of a market order). Aggregates are updated per order event, so a check reads them and does a
+ * handful of bigint operations.
+ *
+ * A symbol's exposure is the larger of its two worst cases: every working buy fills, or every
+ * working sell fills. Buying onto a long adds (position + buys); buying against a short first
+ * covers it, so the result is at most the larger of the two amounts. Sells mirror this. The bound
+ * is exact when position and orders are on one side, and never below the true worst case.
+ */
+import type { Fill } from '../../shared/domain/fill.ts';
+import { type Fixed, fixedToNumber, min, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
+import type { OrderSide, OrderType } from '../../shared/domain/order.ts';
+import { PositionLedger } from '../portfolio/position-ledger.ts';
+
+export interface WorkingOrder {
+  readonly clientOrderId: string;
+  readonly intentId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly reduceOnly: boolean;
+  /** The price its exposure is counted at. */
+  readonly price: Fixed;
+  remainingQty: Fixed;
+}
+
+/** Sentinels for self-match: a working market order crosses anything on the other side. */
+const NO_BUY = -1n;
+const NO_SELL = 1n << 128n;
+
+function maxOf(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+export class SymbolExposure {
+  readonly symbol: string;
+  readonly position = new PositionLedger();
+  /** |qty| × average entry price, 1e-18. */
+  positionNotionalRaw = 0n;
+  /** Float copies for the per-quote paths (stops, unrealised P&L). */
+  positionQty = 0;
+  averagePrice = 0;
+  /** When the current position was opened (0 when flat): names stop exits so retries never duplicate. */
+  openedAtMs = 0;
+  /** Realised P&L since the position was last flat, to judge whole trades as wins or losses. */
+  roundTripRealized = 0n;
+  workingBuyQty = 0n;
+  workingSellQty = 0n;
+  workingBuyRaw = 0n;
+  workingSellRaw = 0n;
+  exposureRaw = 0n;
+  /** Highest resting buy and lowest resting sell price, for self-match. */
+  bestBuy = NO_BUY;
+  bestSell = NO_SELL;
+  readonly working: WorkingOrder[] = [];
+
+  constructor(symbol: string) {
+    this.symbol = symbol;
+  }
+
+  get qty(): Fixed {
+    return this.position.qty;
+  }
+
+  /** The symbol's exposure if one more order of this side and notional were working. */
+  exposureWith(side: OrderSide, orderRaw: bigint): bigint {
+    const held = this.position.qty;
+    const cost = this.positionNotionalRaw;
+    const buys = side === 'buy' ? this.workingBuyRaw + orderRaw : this.workingBuyRaw;
+    const sells = side === 'sell' ? this.workingSellRaw + orderRaw : this.workingSellRaw;
+    const buySide = held >= 0n ? cost + buys : maxOf(cost, buys);
+    const sellSide = held <= 0n ? cost + sells : maxOf(cost, sells);
+    return maxOf(buySide, sellSide);
+  }
+
+  /** True when an order of this side and price would trade against one of our resting orders. */
+  wouldSelfMatch(side: OrderSide, price: Fixed | null): boolean {
+    if (side === 'buy') return this.bestSell !== NO_SELL && (price === null || price >= this.bestSell);
+    return this.bestBuy !== NO_BUY && (price === null || price <= this.bestBuy);
+  }
+
+  recompute(): void {
+    this.exposureRaw = this.exposureWith('buy', 0n);
+    let bestBuy = NO_BUY;
+    let bestSell = NO_SELL;
+    for (const order of this.working) {
+      // Stop orders rest off the book until triggered, so they cannot match.
+      if (order.type === 'market') {
+        if (order.side === 'buy') bestBuy = NO_SELL;
+        else bestSell = 0n;
+      } else if (order.type === 'limit') {
+        if (order.side === 'buy') bestBuy = maxOf(bestBuy, order.price);
+        else bestSell = order.price < bestSell ? order.price : bestSell;
+      }
+    }
+    this.bestBuy = bestBuy;
+    this.bestSell = bestSell;
+  }
+
+  syncPosition(): void {
+    const qty = this.position.qty;
+    const average = this.position.avgEntryPrice;
+    this.positionNotionalRaw = notionalRaw(average, qty < 0n ? (-qty as Fixed) : qty);
+    this.positionQty = fixedToNumber(qty);
+    this.averagePrice = fixedToNumber(average);
+  }
+}
+
+export interface FillOutcome {
+  readonly symbol: SymbolExposure;
+  readonly realized: Fixed;
+  readonly qtyBefore: Fixed;
+  readonly qtyAfter: Fixed;
+  /** The strategy whose order filled; null for a fill of an order risk never saw submitted. */
+  readonly strategyId: string | null;
+  /** The whole trade's realised P&L when this fill closed (or flipped) the position; else null. */
+  readonly closedTradePnl: Fixed | null;
+}
+
+export class ExposureLedger {
+  readonly #symbols = new Map<string, SymbolExposure>();
+  readonly #orders = new Map<string, WorkingOrder>();
+  /** Σ symbol exposures. */
+  grossRaw = 0n;
+  /** Σ working orders' notional, both sides. */
+  workingRaw = 0n;
+  /** Symbols with a position or a working order. */
+  openSymbols = 0;
+
+  get(symbol: string): SymbolExposure | undefined {
+    return this.#symbols.get(symbol);
+  }
+
+  getOrCreate(symbol: string): SymbolExposure {
+    let state = this.#symbols.get(symbol);
+    if (state === undefined) {
+      state = new SymbolExposure(symbol);
+      this.#symbols.set(symbol, state);
+    }
+    return state;
+  }
+
+  symbols(): IterableIterator<SymbolExposure> {
+    return this.#symbols.values();
+  }
+
+  order(clientOrderId: string): WorkingOrder | undefined {
+    return this.#orders.get(clientOrderId);
+  }
+
+  workingOrders(): IterableIterator<WorkingOrder> {
+    return this.#orders.values();
+  }
+
+  addWorkingOrder(order: WorkingOrder): void {
+    if (this.#orders.has(order.clientOrderId)) return;
+    const state = this.getOrCreate(order.symbol);
+    this.#change(state, () => {
+      this.#orders.set(order.clientOrderId, order);
+      state.working.push(order);
+      this.#adjustWorking(state, order.side, order.remainingQty, order.price, 1n);
+    });
+  }
+
+  /** The order can no longer fill (canceled, expired, rejected, replaced, done): release what is left. */
+  releaseWorkingOrder(clientOrderId: string): WorkingOrder | undefined {
+    const order = this.#orders.get(clientOrderId);
+    if (order === undefined) return undefined;
+    const state = this.getOrCreate(order.symbol);
+    this.#change(state, () => {
+      this.#orders.delete(clientOrderId);
+      state.working.splice(state.working.indexOf(order), 1);
+      this.#adjustWorking(state, order.side, order.remainingQty, order.price, -1n);
+    });
+    return order;
+  }
+
+  applyFill(fill: Fill, nowMs: number): FillOutcome {
+    const order = this.#orders.get(fill.clientOrderId);
+    const state = this.getOrCreate(fill.symbol);
+    const qtyBefore = state.position.qty;
+    let realized = ZERO;
+    this.#change(state, () => {
+      if (order !== undefined) {
+        const consumed = min(fill.qty, order.remainingQty);
+        this.#adjustWorking(state, order.side, consumed, order.price, -1n);
+        order.remainingQty = (order.remainingQty - consumed) as Fixed;
+        if (order.remainingQty === 0n) {
+          this.#orders.delete(order.clientOrderId);
+          state.working.splice(state.working.indexOf(order), 1);
+        }
+      }
+      realized = state.position.applyFill(fill.side, fill.qty, fill.price);
+      state.syncPosition();
+    });
+    const qtyAfter = state.position.qty;
+    state.roundTripRealized += realized;
+    let closedTradePnl: Fixed | null = null;
+    const closed = qtyBefore !== 0n && (qtyAfter === 0n || qtyAfter > 0n !== qtyBefore > 0n);
+    if (closed) {
+      closedTradePnl = state.roundTripRealized as Fixed;
+      state.roundTripRealized = 0n;
+    }
+    if (qtyAfter === 0n) state.openedAtMs = 0;
+    else if (qtyBefore === 0n || closed) state.openedAtMs = nowMs;
+    return {
+      symbol: state,
+      realized,
+      qtyBefore,
+      qtyAfter,
+      strategyId: order?.strategyId ?? null,
+      closedTradePnl,
+    };
+  }
+
+  /** Replaces every position with the broker's (reconciliation); working orders are kept. */
+  restorePositions(
+    positions: readonly { symbol: string; qty: Fixed; avgEntryPrice: Fixed }[],
+    nowMs: number,
+  ) {
+    const seen = new Set<string>();
+    for (const { symbol, qty, avgEntryPrice } of positions) {
+      seen.add(symbol);
+      this.#restore(this.getOrCreate(symbol), qty, avgEntryPrice, nowMs);
+    }
+    for (const state of this.#symbols.values()) {
+      if (!seen.has(state.symbol)) this.#restore(state, ZERO, ZERO, nowMs);
+    }
+  }
+
+  #restore(state: SymbolExposure, qty: Fixed, avgEntryPrice: Fixed, nowMs: number): void {
+    const before = state.position.qty;
+    this.#change(state, () => {
+      state.position.restore(qty, avgEntryPrice);
+      state.syncPosition();
+    });
+    if (qty === 0n) state.openedAtMs = 0;
+    else if (before !== qty) state.openedAtMs = nowMs;
+  }
+
+  #adjustWorking(state: SymbolExposure, side: OrderSide, qty: Fixed, price: Fixed, sign: bigint): void {
+    const raw = sign * notionalRaw(price, qty);
+    if (side === 'buy') {
+      state.workingBuyQty += sign * qty;
+      state.workingBuyRaw += raw;
+    } else {
+      state.workingSellQty += sign * qty;
+      state.workingSellRaw += raw;
+    }
+    this.workingRaw += raw;
+  }
+
+  /** Every change goes through here so the aggregates move with the symbol's exposure. */
+  #change(state: SymbolExposure, apply: () => void): void {
+    const before = state.exposureRaw;
+    const wasOpen = isOpen(state);
+    apply();
+    state.recompute();
+    this.grossRaw += state.exposureRaw - before;
+    this.openSymbols += (isOpen(state) ? 1 : 0) - (wasOpen ? 1 : 0);
+  }
+}
+
+function isOpen(state: SymbolExposure): boolean {
+  return state.position.qty !== 0n || state.working.length > 0;
+}

@@ -1,0 +1,392 @@
+/**
+ * The pre-trade risk manager: the one place every order intent is checked before it leaves, and
+ * the owner of the circuit breaker, stops, kill switch and daily reset. Pure domain code: state
+ * changes only through the calls below (from the execution layer, the market-data layer and the
+ * operator API), time only from the injected Clock, announcements only on the event bus.
+ *
+ * The execution layer's part of the contract:
+ * - `check(intent)` before sending; it changes nothing, so it may be called speculatively.
+ * - `onOrderSubmitted(clientOrderId, intent)` in the same turn as sending (before the next
+ *   check), so the order's exposure, rate and duplicate records count from that moment.
+ * - `onOrderStatus` for every status change and `onFill` for every execution.
+ * - `reconcile(positions, account)` once positions and account are known to match the broker,
+ *   and `markUnreconciled(reason)` whenever they may not (stream gap, restart).
+ */
+
+import type { RiskLimits } from '../../shared/config/risk-schema.ts';
+import type { Account } from '../../shared/domain/account.ts';
+import type { Fill } from '../../shared/domain/fill.ts';
+import { type Fixed, fixedToNumber, SCALE } from '../../shared/domain/fixed.ts';
+import {
+  isReduceOnlyPurpose,
+  isTerminalStatus,
+  type OrderIntent,
+  type OrderStatus,
+} from '../../shared/domain/order.ts';
+import type { Position } from '../../shared/domain/position.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { addDays, newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
+import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
+import { type BrokerState, CheckContext, type RiskState } from './check-context.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { DailyLossMonitor } from './daily-loss-monitor.ts';
+import { DayTradeCounter } from './day-trade-counter.ts';
+import { EventBus } from './event-bus.ts';
+import { ExecutionLatch } from './execution-latch.ts';
+import { exitIntent } from './exit-intents.ts';
+import { ExposureLedger, type SymbolExposure } from './exposure-ledger.ts';
+import { MarketConditions, type RiskMarketDataSink } from './market-conditions.ts';
+import { PositionStops } from './position-stops.ts';
+import { PRE_TRADE_RULES, ruleApplies } from './pre-trade-rules.ts';
+import { RecentIntents } from './recent-intents.ts';
+import { APPROVED, type RiskDecision } from './risk-decision.ts';
+import type { BreakerState, OperatorActionResult, RiskEvent } from './risk-events.ts';
+import { validateOperatorAction } from './risk-events.ts';
+import { type RiskParameters, riskParameters } from './risk-parameters.ts';
+import { SlidingWindowCounter } from './sliding-window-counter.ts';
+
+export interface RiskManagerOptions {
+  readonly limits: RiskLimits;
+  readonly clock: Clock;
+  readonly events?: EventBus<RiskEvent>;
+}
+
+export interface KillSwitchPlan {
+  /** Cancel these first: the broker holds a position's quantity for open orders. */
+  readonly cancelClientOrderIds: readonly string[];
+  /** Then send these market orders, one per open position. */
+  readonly flatten: readonly OrderIntent[];
+}
+
+export interface RiskSnapshot {
+  readonly sessionDate: string;
+  readonly breaker: BreakerState;
+  readonly reconciled: boolean;
+  /** Gross exposure counting working orders as if filled, in dollars. */
+  readonly grossExposure: Fixed;
+  readonly openSymbols: number;
+  readonly dailyPnlUsd: number;
+  readonly consecutiveLosses: number;
+  readonly dayTrades: number;
+}
+
+export class RiskManager implements RiskMarketDataSink {
+  readonly events: EventBus<RiskEvent>;
+  readonly #clock: Clock;
+  readonly #params: RiskParameters;
+  readonly #state: RiskState;
+  readonly #context: CheckContext;
+  readonly #lossMonitor: DailyLossMonitor;
+  readonly #stops = new PositionStops();
+  /** Execution ids seen this session and the previous one: a fill is booked once. */
+  #executionIds = new Set<string>();
+  #previousExecutionIds = new Set<string>();
+  #sessionDate = '';
+  #sessionEndsAtMs = Number.NEGATIVE_INFINITY;
+
+  constructor({ limits, clock, events }: RiskManagerOptions) {
+    this.events = events ?? new EventBus<RiskEvent>();
+    this.#clock = clock;
+    const params = riskParameters(limits);
+    this.#params = params;
+    const publish = (event: RiskEvent): void => this.events.publish(event);
+    const broker: BrokerState = { reconciled: false, account: null, buyingPowerRaw: 0n };
+    this.#state = {
+      params,
+      ledger: new ExposureLedger(),
+      markets: new MarketConditions(),
+      breaker: new CircuitBreaker(params, publish),
+      latch: new ExecutionLatch(params.latchMaxFills, params.latchWindowMs),
+      recentIntents: new RecentIntents(params.duplicateWindowMs),
+      dayTrades: new DayTradeCounter(),
+      symbolThrottles: new Map(),
+      overallThrottle: new SlidingWindowCounter(params.maxOrdersPerWindow, params.throttleWindowMs),
+      broker,
+    };
+    this.#context = new CheckContext(this.#state);
+    this.#lossMonitor = new DailyLossMonitor(params.dailyLossLimitUsd, params.lossWarningFractions, publish);
+    this.#roll(clock.nowMs());
+  }
+
+  // ---- pre-trade ----------------------------------------------------------------------------
+
+  /** Runs every rule that applies, in order; the first denial decides. Changes no state. */
+  check(intent: OrderIntent): RiskDecision {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    const context = this.#context;
+    context.prepare(intent, nowMs, this.#clock.nowUs());
+    const reduceOnly = isReduceOnlyPurpose(intent.purpose);
+    const killSwitch = intent.purpose === 'kill_switch';
+    for (const rule of PRE_TRADE_RULES) {
+      if (!ruleApplies(rule.scope, reduceOnly, killSwitch)) continue;
+      const message = rule.deny(context, intent);
+      if (message !== null) return { ok: false, rule: rule.name, reasonCode: rule.reasonCode, message };
+    }
+    if (intent.type !== 'market' || context.protectiveLimitPrice === null) return APPROVED;
+    return { ok: true, protectiveLimitPrice: context.protectiveLimitPrice };
+  }
+
+  // ---- execution layer ----------------------------------------------------------------------
+
+  /** The order is on its way: count its exposure, its place in the rate windows and its intent. */
+  onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    const context = this.#context;
+    context.prepare(intent, nowMs, this.#clock.nowUs());
+    const state = this.#state;
+    state.ledger.addWorkingOrder({
+      clientOrderId,
+      intentId: intent.intentId,
+      strategyId: intent.strategyId,
+      symbol: intent.symbol,
+      side: intent.side,
+      type: intent.type,
+      reduceOnly: isReduceOnlyPurpose(intent.purpose),
+      price: context.orderPrice ?? intent.referencePrice,
+      remainingQty: intent.qty,
+    });
+    let throttle = state.symbolThrottles.get(intent.symbol);
+    if (throttle === undefined) {
+      throttle = new SlidingWindowCounter(
+        this.#params.maxOrdersPerSymbolPerWindow,
+        this.#params.throttleWindowMs,
+      );
+      state.symbolThrottles.set(intent.symbol, throttle);
+    }
+    throttle.record(nowMs);
+    state.overallThrottle.record(nowMs);
+    state.recentIntents.record(intent, nowMs);
+  }
+
+  /** A status from the broker; a final one releases whatever the order had not filled. */
+  onOrderStatus(clientOrderId: string, status: OrderStatus): void {
+    this.#roll(this.#clock.nowMs());
+    if (!isTerminalStatus(status) && status !== 'done_for_day') return;
+    const order = this.#state.ledger.releaseWorkingOrder(clientOrderId);
+    // An exit that will not complete while the position is open: let the next quote re-trigger.
+    if (order?.reduceOnly === true && status !== 'filled') this.#stops.rearm(order.symbol);
+  }
+
+  /** Alpaca replaces an order with a new one: the old one's remainder goes, the new one counts. */
+  onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void {
+    this.#state.ledger.releaseWorkingOrder(oldClientOrderId);
+    this.onOrderSubmitted(newClientOrderId, replacement);
+  }
+
+  onFill(fill: Fill): void {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    if (this.#executionIds.has(fill.executionId) || this.#previousExecutionIds.has(fill.executionId)) return;
+    this.#executionIds.add(fill.executionId);
+    const state = this.#state;
+    const outcome = state.ledger.applyFill(fill, nowMs);
+    const position = outcome.symbol;
+    this.#stops.sync(position.symbol, position.positionQty, position.averagePrice, position.openedAtMs);
+    state.dayTrades.onFill(fill.symbol, fill.clientOrderId, outcome.qtyBefore, outcome.qtyAfter);
+    this.#lossMonitor.addRealized(fixedToNumber(outcome.realized));
+    if (outcome.closedTradePnl !== null) {
+      const run = this.#lossMonitor.onClosedTrade(fixedToNumber(outcome.closedTradePnl));
+      if (run >= this.#params.maxConsecutiveLosses) {
+        state.breaker.trip('consecutive_losses', `${run} losing trades in a row`, nowMs);
+      }
+    }
+    if (outcome.strategyId !== null && state.latch.onFill(outcome.strategyId, nowMs)) {
+      this.events.publish({
+        type: 'strategy_latched',
+        strategyId: outcome.strategyId,
+        maxFills: this.#params.latchMaxFills,
+        windowMs: this.#params.latchWindowMs,
+        atMs: nowMs,
+      });
+    }
+    this.#evaluateLoss(nowMs);
+  }
+
+  onAccount(account: Account): void {
+    const broker = this.#state.broker;
+    broker.account = account;
+    broker.buyingPowerRaw = account.buyingPower * SCALE;
+    this.#state.dayTrades.setBrokerCount(account.daytradeCount);
+  }
+
+  /** Positions and account now match the broker's: risk takes them as truth and allows new exposure. */
+  reconcile(positions: readonly Position[], account: Account): void {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    this.#state.ledger.restorePositions(positions, nowMs);
+    for (const position of this.#state.ledger.symbols()) {
+      this.#stops.sync(position.symbol, position.positionQty, position.averagePrice, position.openedAtMs);
+    }
+    this.onAccount(account);
+    this.#state.broker.reconciled = true;
+    this.events.publish({ type: 'broker_state', reconciled: true, reason: 'reconciled', atMs: nowMs });
+  }
+
+  markUnreconciled(reason: string): void {
+    this.#state.broker.reconciled = false;
+    this.events.publish({ type: 'broker_state', reconciled: false, reason, atMs: this.#clock.nowMs() });
+  }
+
+  // ---- market data --------------------------------------------------------------------------
+
+  onQuote(symbol: string, bidPrice: number, askPrice: number, timestampUs: number): void {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    this.#state.markets.getOrCreate(symbol).setQuote(bidPrice, askPrice, timestampUs);
+    const position = this.#state.ledger.get(symbol);
+    if (position === undefined || position.positionQty === 0) return;
+    this.#evaluateStop(position, bidPrice, askPrice, nowMs);
+    this.#evaluateLoss(nowMs);
+  }
+
+  onTradingStatus(symbol: string, statusCode: string, _timestampUs: number): void {
+    this.#state.markets.getOrCreate(symbol).setTradingStatus(statusCode);
+  }
+
+  onLuld(symbol: string, limitUp: number, limitDown: number, _timestampUs: number): void {
+    this.#state.markets.getOrCreate(symbol).setBand(limitUp, limitDown);
+  }
+
+  markStale(symbol: string): void {
+    this.#state.markets.getOrCreate(symbol).stale = true;
+  }
+
+  // ---- operator -----------------------------------------------------------------------------
+
+  /** Cancel everything, flatten everything, latch the breaker: one call, always carried out. */
+  killSwitch(operator: string, reason: string): KillSwitchPlan {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    this.#state.breaker.halt('kill_switch', operator, reason, nowMs);
+    const cancelClientOrderIds = [...this.#state.ledger.workingOrders()].map((order) => order.clientOrderId);
+    const flatten: OrderIntent[] = [];
+    for (const position of this.#state.ledger.symbols()) {
+      if (position.qty === 0n) continue;
+      flatten.push(exitIntent(position, 'kill_switch', this.#markOf(position), nowMs));
+    }
+    this.events.publish({
+      type: 'kill_switch',
+      operator,
+      reason,
+      cancelClientOrderIds,
+      flatten,
+      atMs: nowMs,
+    });
+    return { cancelClientOrderIds, flatten };
+  }
+
+  haltTrading(operator: string, reason: string): OperatorActionResult {
+    const invalid = validateOperatorAction(operator, reason);
+    if (invalid !== null) return invalid;
+    this.#state.breaker.halt('operator_halt', operator, reason, this.#clock.nowMs());
+    return { ok: true };
+  }
+
+  resetBreaker(operator: string, reason: string): OperatorActionResult {
+    const nowMs = this.#clock.nowMs();
+    this.#roll(nowMs);
+    return this.#state.breaker.reset(operator, reason, nowMs);
+  }
+
+  rearmStrategy(strategyId: string, operator: string, reason: string): OperatorActionResult {
+    const result = this.#state.latch.rearm(strategyId, operator, reason);
+    if (result.ok) {
+      this.events.publish({
+        type: 'strategy_rearmed',
+        strategyId,
+        operator,
+        reason,
+        atMs: this.#clock.nowMs(),
+      });
+    }
+    return result;
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+
+  get breakerState(): BreakerState {
+    this.#roll(this.#clock.nowMs());
+    return this.#state.breaker.state;
+  }
+
+  /** A symbol's exposure counting working orders as if filled, in dollars (rounded down to 1e-9). */
+  symbolExposure(symbol: string): Fixed {
+    return ((this.#state.ledger.get(symbol)?.exposureRaw ?? 0n) / SCALE) as Fixed;
+  }
+
+  snapshot(): RiskSnapshot {
+    this.#roll(this.#clock.nowMs());
+    const state = this.#state;
+    return {
+      sessionDate: this.#sessionDate,
+      breaker: state.breaker.state,
+      reconciled: state.broker.reconciled,
+      grossExposure: (state.ledger.grossRaw / SCALE) as Fixed,
+      openSymbols: state.ledger.openSymbols,
+      dailyPnlUsd: this.#lossMonitor.dailyPnl(this.#unrealized()),
+      consecutiveLosses: this.#lossMonitor.consecutiveLosses,
+      dayTrades: state.dayTrades.count(),
+    };
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #evaluateStop(position: SymbolExposure, bid: number, ask: number, nowMs: number): void {
+    const stop = this.#stops.get(position.symbol);
+    const hit = stop?.evaluate(bid, ask, this.#params);
+    if (hit === undefined || hit === null) return;
+    const cancelClientOrderIds = position.working.map((order) => order.clientOrderId);
+    this.events.publish({
+      type: 'stop_triggered',
+      kind: hit.kind,
+      symbol: position.symbol,
+      price: hit.price,
+      stopPrice: hit.stopPrice,
+      cancelClientOrderIds,
+      exit: exitIntent(position, hit.kind, hit.price, nowMs),
+      atMs: nowMs,
+    });
+  }
+
+  #evaluateLoss(nowMs: number): void {
+    if (this.#lossMonitor.evaluate(this.#unrealized(), nowMs)) {
+      this.#state.breaker.trip(
+        'daily_loss_limit',
+        `daily P&L ${this.#lossMonitor.dailyPnl(this.#unrealized()).toFixed(2)} reached the loss limit ${this.#params.dailyLossLimitUsd}`,
+        nowMs,
+      );
+    }
+  }
+
+  /** The last mid, or the average entry when no usable quote has been seen. */
+  #markOf(position: SymbolExposure): number {
+    const market = this.#state.markets.get(position.symbol);
+    if (market === undefined || !(market.bid > 0 && market.ask > 0)) return position.averagePrice;
+    return (market.bid + market.ask) / 2;
+  }
+
+  #unrealized(): number {
+    let total = 0;
+    for (const position of this.#state.ledger.symbols()) {
+      if (position.positionQty === 0) continue;
+      total += position.positionQty * (this.#markOf(position) - position.averagePrice);
+    }
+    return total;
+  }
+
+  /** Before every call: the daily reset at the New York session boundary, and breaker auto-resume. */
+  #roll(nowMs: number): void {
+    if (nowMs >= this.#sessionEndsAtMs) {
+      this.#sessionDate = sessionDateOf(nowMs);
+      this.#sessionEndsAtMs = newYorkToUtcMs(addDays(this.#sessionDate, 1), 0);
+      this.#state.dayTrades.startSession(this.#sessionDate);
+      this.#lossMonitor.startSession(this.#unrealized());
+      this.#previousExecutionIds = this.#executionIds;
+      this.#executionIds = new Set();
+      this.events.publish({ type: 'session_started', sessionDate: this.#sessionDate, atMs: nowMs });
+    }
+    this.#state.breaker.tick(nowMs);
+  }
+}
