@@ -11,8 +11,8 @@ import { type Fixed, parseFixed } from '../shared/domain/fixed.ts';
 import { createLogger, type Logger } from '../shared/logging/logger.ts';
 import { type Clock, ManualClock, systemClock } from '../shared/time/clock.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY, type SimContext } from './context.ts';
-import type { QuoteSource } from './market/quote-source.ts';
-import { ScriptedQuotes } from './market/scripted-quotes.ts';
+import { createMarket, type SimMarket } from './market/market.ts';
+import { createMarketDataService } from './marketdata/market-data-service.ts';
 import type { SimService } from './service.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createTradingService, type TradingService } from './trading/trading-service.ts';
@@ -26,6 +26,12 @@ export interface SimulatorOptions {
   readonly seed?: number;
   readonly symbols?: readonly string[];
   readonly messagesPerSecond?: number;
+  /**
+   * 'generated' (default): the seeded market generator runs. 'scripted': no generated data;
+   * prices change only through market.setQuote or POST /admin/marketdata/quote, which makes
+   * fills exactly predictable in tests.
+   */
+  readonly market?: 'generated' | 'scripted';
   readonly keyId?: string;
   readonly secretKey?: string;
   readonly sessionHours?: 'always' | 'nyse';
@@ -48,13 +54,14 @@ export interface Simulator {
   /** ws://127.0.0.1:PORT/stream */
   readonly tradeUpdatesUrl: string;
   readonly context: SimContext;
-  readonly quotes: QuoteSource;
-  /** The scripted market the quotes come from; set prices with setQuote. */
-  readonly scripted: ScriptedQuotes;
+  /** The market both halves trade and publish; setQuote moves a price now. */
+  readonly market: SimMarket;
   readonly trading: TradingService;
   /**
-   * Virtual time only: moves the clock to `epochMs`, running latency, expiries and auctions in
-   * time order on the way. Throws on wall time (a caller bug).
+   * Virtual time only: moves the clock to `epochMs`, running the market, order latency,
+   * expiries and auctions in time order on the way. Each scheduled task runs at its own
+   * instant; market events between two tasks see the clock at the later one, so step finely
+   * when fill timestamps must match quote timestamps. Throws on wall time (a caller bug).
    */
   advanceTo(epochMs: number): void;
   close(): Promise<void>;
@@ -91,11 +98,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const logger = options.logger ?? createLogger({ name: 'sim', level: 'warn' });
   const startingCash: Fixed = parseFixed(options.startingCash ?? DEFAULT_STARTING_CASH);
   const scheduler = new TaskScheduler(clock, virtual === undefined);
-  const scripted = new ScriptedQuotes(clock);
+  const market = createMarket(context, { generate: (options.market ?? 'generated') === 'generated' });
   const trading = createTradingService({
     context,
-    quotes: scripted,
-    scripted,
+    quotes: market,
     scheduler,
     latencyMs: options.latencyMs ?? 0,
     slippage: slippageModelSchema.parse(options.slippage ?? {}),
@@ -103,7 +109,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimitPerMinute: options.rateLimitPerMinute ?? 200,
     logger,
   });
-  const services: SimService[] = [trading];
+  const services: SimService[] = [createMarketDataService(context, market, { logger }), trading];
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -117,14 +123,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     refuseUpgrade(socket);
   });
   const port = await listen(server, options.port ?? 0);
+  if (virtual === undefined) market.start();
 
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     tradeUpdatesUrl: `ws://127.0.0.1:${port}/stream`,
     context,
-    quotes: scripted,
-    scripted,
+    market,
     trading,
     advanceTo(epochMs) {
       if (virtual === undefined) throw new Error('advanceTo needs a ManualClock (virtual time)');
@@ -134,13 +140,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         due !== undefined && due <= epochMs;
         due = scheduler.nextDueMs()
       ) {
-        if (due > virtual.nowMs()) virtual.setMs(due);
+        const step = Math.max(due, virtual.nowMs());
+        virtual.setMs(step);
+        market.advanceTo(step);
         scheduler.runDue();
       }
       virtual.setMs(epochMs);
+      market.advanceTo(epochMs);
       scheduler.runDue();
     },
     async close() {
+      market.stop();
       scheduler.close();
       await Promise.all(services.map((service) => service.close()));
       await new Promise<void>((resolve) => {

@@ -1,11 +1,11 @@
 /**
  * The simulator's own control surface for trading, under /admin/trading (off Alpaca's paths;
- * Alpaca has nothing like it). Tests arm faults, set scripted prices and flip asset flags here.
+ * Alpaca has nothing like it). Tests arm faults and flip asset flags here
+ * (prices are set through /admin/marketdata/quote).
  * Bodies are validated like any other boundary; see docs/simulator.md for the reference.
  */
 import { z } from 'zod';
 import type { HttpReply } from '../http/http-io.ts';
-import type { ScriptedQuotes } from '../market/scripted-quotes.ts';
 import type { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
 import type { AssetCatalog } from '../trading/asset-catalog.ts';
 import type { MatchingEngine } from '../trading/matching-engine.ts';
@@ -19,8 +19,6 @@ export interface TradingAdminDeps {
   readonly stream: TradeUpdatesStream;
   readonly restFaults: RestFaults;
   readonly assets: AssetCatalog;
-  /** Present when the simulator runs on scripted quotes. */
-  readonly scripted: ScriptedQuotes | undefined;
 }
 
 const count = z.number().int().min(1).max(1_000_000).default(1);
@@ -45,19 +43,6 @@ const eventFaultSchema = z.discriminatedUnion('kind', [
 ]);
 
 const rejectSchema = z.object({ count }).strict();
-
-const positivePrice = z.number().positive().finite();
-const quoteSchema = z
-  .object({
-    symbol: z.string().min(1),
-    bid_price: positivePrice,
-    ask_price: positivePrice,
-    bid_size: positivePrice,
-    ask_size: positivePrice,
-    last_price: positivePrice.optional(),
-  })
-  .strict()
-  .refine((quote) => quote.bid_price <= quote.ask_price, { message: 'bid_price must not exceed ask_price' });
 
 const assetFlagsSchema = z
   .object({
@@ -120,25 +105,6 @@ export function handleTradingAdmin(
       deps.stream.clearFaults();
       deps.engine.rejectNextOrders(0);
       return done();
-    case 'POST /quotes':
-      if (deps.scripted === undefined) {
-        return {
-          status: 409,
-          body: { error: 'quotes can be set only when the simulator runs on scripted quotes' },
-        };
-      }
-      return parse(quoteSchema, body, (quote) => {
-        const scripted = deps.scripted!;
-        if (quote.last_price !== undefined) scripted.setTrade(quote.symbol, quote.last_price, 1);
-        scripted.setQuote({
-          symbol: quote.symbol,
-          bidPrice: quote.bid_price,
-          askPrice: quote.ask_price,
-          bidSize: quote.bid_size,
-          askSize: quote.ask_size,
-        });
-        return done();
-      });
     case 'GET /state':
       return done({
         open_orders: deps.engine.openOrders().length,

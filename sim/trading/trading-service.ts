@@ -14,7 +14,6 @@ import { authenticatedKey } from '../http/auth.ts';
 import { type HttpReply, readJsonBody, writeReply } from '../http/http-io.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
-import type { ScriptedQuotes } from '../market/scripted-quotes.ts';
 import type { SimService } from '../service.ts';
 import { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
 import { AccountLedger } from './account-ledger.ts';
@@ -32,8 +31,6 @@ export const TRADE_UPDATES_PATH = '/stream';
 export interface TradingServiceOptions {
   readonly context: SimContext;
   readonly quotes: QuoteSource;
-  /** The scripted market, when that is what `quotes` is: the admin interface can then set prices. */
-  readonly scripted: ScriptedQuotes | undefined;
   readonly scheduler: TaskScheduler;
   readonly latencyMs: number;
   readonly slippage: SlippageModel;
@@ -90,7 +87,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
   const restFaults = new RestFaults();
   const limiter = new RateLimiter(context.clock, options.rateLimitPerMinute);
   const api: TradingApi = { clock: context.clock, engine, account, session, assets };
-  const admin = { engine, stream, restFaults, assets, scripted: options.scripted };
+  const admin = { engine, stream, restFaults, assets };
 
   async function serveAdmin(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const body = await readJsonBody(request);

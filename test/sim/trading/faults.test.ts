@@ -117,36 +117,22 @@ describe('fault injection under /admin/trading', () => {
     expect(bad.body.problems.join(' ')).toContain('kind');
     expect(bad.body.problems.join(' ')).toContain('count');
     expect((await admin('POST', '/faults/events', { kind: 'reorder', count: 1 })).status).toBe(400);
-    expect(
-      (
-        await admin('POST', '/quotes', {
-          symbol: 'AAPL',
-          bid_price: 2,
-          ask_price: 1,
-          bid_size: 1,
-          ask_size: 1,
-        })
-      ).status,
-    ).toBe(400);
+    expect((await admin('PATCH', '/assets/AAPL', { shortable: 'no' })).status).toBe(400);
     expect((await admin('PATCH', '/assets/NOPE', { shortable: false })).status).toBe(404);
     expect((await admin('GET', '/nothing')).status).toBe(404);
     expect((await rest(running.sim, 'POST', '/admin/trading/faults/rest', '{oops', {})).status).toBe(400);
   });
 
-  it('sets scripted quotes through the admin interface and fills against them', async () => {
+  it('fills against a price set through the market-data admin interface', async () => {
     running = await startVirtualSim();
-    expect(
-      (
-        await admin('POST', '/quotes', {
-          symbol: 'AAPL',
-          bid_price: 50,
-          ask_price: 50.01,
-          bid_size: 100,
-          ask_size: 100,
-          last_price: 50,
-        })
-      ).status,
-    ).toBe(200);
+    const set = await rest(
+      running.sim,
+      'POST',
+      '/admin/marketdata/quote',
+      { symbol: 'AAPL', bidPrice: 50, askPrice: 50.01, bidSize: 100, askSize: 100 },
+      {},
+    );
+    expect(set.status).toBe(200);
     const placed = (
       await rest(
         running.sim,

@@ -21,7 +21,12 @@ export async function startVirtualSim(
   startMs = REGULAR_SESSION_MS,
 ): Promise<VirtualSim> {
   const clock = new ManualClock(startMs);
-  const sim = await startSimulator({ symbols: ['AAPL', 'MSFT', 'BTC/USD'], ...options, clock });
+  const sim = await startSimulator({
+    symbols: ['AAPL', 'MSFT', 'BTC/USD'],
+    market: 'scripted',
+    ...options,
+    clock,
+  });
   return { sim, clock };
 }
 
@@ -52,7 +57,7 @@ export async function rest(
   };
 }
 
-/** Sets the scripted quote for a symbol. */
+/** Publishes a quote for a symbol now. */
 export function quote(
   sim: Simulator,
   symbol: string,
@@ -61,5 +66,6 @@ export function quote(
   bidSize = 1000,
   askSize = 1000,
 ): void {
-  sim.scripted.setQuote({ symbol, bidPrice: bid, askPrice: ask, bidSize, askSize });
+  const result = sim.market.setQuote(symbol, { bidPrice: bid, askPrice: ask, bidSize, askSize });
+  if (!result.ok) throw new Error(result.reason);
 }
