@@ -327,15 +327,26 @@ export const singleQuotesResponseSchema = z.strictObject({
   next_page_token: pageToken,
 });
 
-function multi<T extends z.ZodType>(key: 'bars' | 'trades' | 'quotes', item: T) {
-  return z.strictObject({ [key]: z.record(z.string(), z.array(item)), next_page_token: pageToken });
-}
-
-export const multiBarsResponseSchema = multi('bars', restBarSchema);
-export const multiStockTradesResponseSchema = multi('trades', restStockTradeSchema);
-export const multiStockQuotesResponseSchema = multi('quotes', restStockQuoteSchema);
-export const multiCryptoTradesResponseSchema = multi('trades', restCryptoTradeSchema);
-export const multiCryptoQuotesResponseSchema = multi('quotes', restCryptoQuoteSchema);
+export const multiBarsResponseSchema = z.strictObject({
+  bars: z.record(z.string(), z.array(restBarSchema)),
+  next_page_token: pageToken,
+});
+export const multiStockTradesResponseSchema = z.strictObject({
+  trades: z.record(z.string(), z.array(restStockTradeSchema)),
+  next_page_token: pageToken,
+});
+export const multiStockQuotesResponseSchema = z.strictObject({
+  quotes: z.record(z.string(), z.array(restStockQuoteSchema)),
+  next_page_token: pageToken,
+});
+export const multiCryptoTradesResponseSchema = z.strictObject({
+  trades: z.record(z.string(), z.array(restCryptoTradeSchema)),
+  next_page_token: pageToken,
+});
+export const multiCryptoQuotesResponseSchema = z.strictObject({
+  quotes: z.record(z.string(), z.array(restCryptoQuoteSchema)),
+  next_page_token: pageToken,
+});
 
 export const latestStockTradeResponseSchema = z.strictObject({
   symbol: z.string(),
