@@ -8,16 +8,23 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { Environment } from '../shared/config/system-schema.ts';
+import { type PersistenceSettings, persistenceSettingsFor } from './persistence-settings.ts';
+import { StoreTables } from './store-tables.ts';
+import { WatchdogFunction } from './watchdog-function.ts';
 
 export interface TradingStackProps extends StackProps {
   readonly environment: Environment;
   /** The Secrets Manager name the engine's config points at (broker.credentials.secretId). */
   readonly brokerSecretName: string;
+  /** Table prefix, lease account and broker URL; read from the environment's config file when absent. */
+  readonly persistence?: PersistenceSettings;
 }
 
 export class TradingStack extends Stack {
   readonly brokerKeys: Secret;
   readonly onCallTopic: Topic;
+  readonly storeTables: StoreTables;
+  readonly watchdog: WatchdogFunction;
 
   constructor(scope: Construct, id: string, props: TradingStackProps) {
     super(scope, id, props);
@@ -37,6 +44,16 @@ export class TradingStack extends Stack {
       displayName: `Trading ${props.environment} on-call`,
       enforceSSL: true,
       masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+    });
+
+    const persistence = props.persistence ?? persistenceSettingsFor(props.environment);
+    this.storeTables = new StoreTables(this, 'Store', { tablePrefix: persistence.tablePrefix });
+    this.watchdog = new WatchdogFunction(this, 'Watchdog', {
+      leaseTable: this.storeTables.lease,
+      brokerKeys: this.brokerKeys,
+      onCallTopic: this.onCallTopic,
+      accountName: persistence.accountName,
+      tradingUrl: persistence.tradingUrl,
     });
   }
 }
