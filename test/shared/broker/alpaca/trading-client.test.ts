@@ -152,11 +152,9 @@ describe('Class: AlpacaTradingClient', () => {
 
   it('marks a 429 as safe to resend with the reset time, and a 5xx as outcome unknown', async () => {
     const pool = agent.get(ORIGIN);
-    pool
-      .intercept({ path: '/v2/account', method: 'GET' })
-      .reply(429, 'too many requests', {
-        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000100' },
-      });
+    pool.intercept({ path: '/v2/account', method: 'GET' }).reply(429, 'too many requests', {
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000100' },
+    });
     pool.intercept({ path: '/v2/account', method: 'GET' }).reply(503, '');
 
     const limited = await client.getAccount().catch((caught: unknown) => caught);
