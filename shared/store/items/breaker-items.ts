@@ -14,11 +14,14 @@ export interface BreakerState {
   readonly updatedAtMs: number;
 }
 
+/** Mirrors the risk engine's breaker_transition event (engine/risk/risk-events.ts). */
 export interface BreakerTransition {
-  readonly transitionId: string;
   readonly from: string;
   readonly to: string;
   readonly reason: string;
+  readonly detail: string;
+  /** Who did it, for operator actions; null for automatic ones. */
+  readonly operator: string | null;
   readonly atMs: number;
 }
 
@@ -52,21 +55,24 @@ export const BREAKER_TRANSITION_ITEM: ItemKind<BreakerTransition> = {
   type: 'breaker_transition',
   version: 1,
   schema: z.object({
-    transitionId: z.string().min(1),
     from: stateName,
     to: stateName,
     reason: z.string(),
+    detail: z.string(),
+    operator: z.string().min(1).nullable(),
     atMs: epochMs,
   }),
   encode(account, transition) {
     return {
       [STATE_KEYS.partition]: breakerPartition(account),
-      [STATE_KEYS.sort]: `${BREAKER_TRANSITION_PREFIX}${timeSortKey(transition.atMs, transition.transitionId)}`,
+      // A breaker cannot make the same move twice in one millisecond, so time and move identify it.
+      [STATE_KEYS.sort]: `${BREAKER_TRANSITION_PREFIX}${timeSortKey(transition.atMs, `${transition.from}>${transition.to}`)}`,
       ...header(BREAKER_TRANSITION_ITEM),
-      transitionId: transition.transitionId,
       from: transition.from,
       to: transition.to,
       reason: transition.reason,
+      detail: transition.detail,
+      operator: transition.operator,
       atMs: transition.atMs,
     };
   },

@@ -94,9 +94,10 @@ describe('Class: DynamoStore (against dynalite over loopback)', () => {
     const store = freshStore();
     const later = {
       ...sampleBreakerTransition,
-      transitionId: 't-2',
-      from: 'open',
-      to: 'closed',
+      from: 'halted',
+      to: 'normal',
+      reason: 'operator_reset',
+      operator: 'jane',
       atMs: T0 + 60_000,
     };
     await store.putBreakerTransition(later);

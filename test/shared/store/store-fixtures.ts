@@ -71,17 +71,18 @@ export const sampleDailyPnl: DailyPnl = {
 };
 
 export const sampleBreakerState: BreakerState = {
-  state: 'open',
-  reason: 'daily_loss',
+  state: 'halted',
+  reason: 'daily_loss_limit',
   sinceMs: T0,
   updatedAtMs: T0 + 1,
 };
 
 export const sampleBreakerTransition: BreakerTransition = {
-  transitionId: 't-1',
-  from: 'closed',
-  to: 'open',
-  reason: 'daily_loss',
+  from: 'normal',
+  to: 'halted',
+  reason: 'daily_loss_limit',
+  detail: 'daily P&L -5000 reached the limit -5000',
+  operator: null,
   atMs: T0,
 };
 
