@@ -1,0 +1,106 @@
+/**
+ * The simulator's command line: `npm run sim -- --port N [--seed S] [--symbols A,B]
+ * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]`.
+ * Every problem is reported at once, by flag name, as a value for main.ts to print.
+ */
+import { parseArgs } from 'node:util';
+import { parseSymbol } from '../../shared/domain/symbol.ts';
+import type { SimulatorOptions } from '../simulator.ts';
+
+export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B] [--rate MSGS_PER_S]
+                      [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]
+
+  --port N            TCP port on 127.0.0.1 (0 or absent: an ephemeral port, printed at start)
+  --seed S            seed of the generated market and of order ids (integer, default 1)
+  --symbols A,B       symbols to simulate (default AAPL,MSFT,SPY); crypto pairs like BTC/USD
+  --rate MSGS_PER_S   market-data messages per second across all symbols (default 1000)
+  --key-id K          API key id to accept (with --secret-key; default SIMKEYID / SIMSECRETKEY)
+  --secret-key S      API secret key to accept
+  --nyse-hours        follow NYSE session hours and holidays (default: open all day, every day)
+  --latency-ms MS     delay before orders, cancels and replaces take effect (default 0)
+  --help              print this help`;
+
+export type ParsedArgs =
+  | { readonly kind: 'run'; readonly options: SimulatorOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'invalid'; readonly problems: readonly string[] };
+
+function integer(
+  text: string,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    return undefined;
+  }
+  return value;
+}
+
+export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        seed: { type: 'string' },
+        symbols: { type: 'string' },
+        rate: { type: 'string' },
+        'key-id': { type: 'string' },
+        'secret-key': { type: 'string' },
+        'nyse-hours': { type: 'boolean' },
+        'latency-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs names the offending flag; its message never contains a flag's value.
+    return { kind: 'invalid', problems: [(error as Error).message] };
+  }
+  if (values.help === true) return { kind: 'help' };
+  const problems: string[] = [];
+  const options: { -readonly [K in keyof SimulatorOptions]: SimulatorOptions[K] } = {};
+  if (typeof values.port === 'string') options.port = integer(values.port, 'port', 0, 65_535, problems);
+  if (typeof values.seed === 'string') options.seed = integer(values.seed, 'seed', 0, 2 ** 32 - 1, problems);
+  if (typeof values['latency-ms'] === 'string') {
+    options.latencyMs = integer(values['latency-ms'], 'latency-ms', 0, 60_000, problems);
+  }
+  if (typeof values.rate === 'string') {
+    const rate = Number(values.rate);
+    if (!(Number.isFinite(rate) && rate > 0 && rate <= 10_000_000)) {
+      problems.push(
+        `--rate must be a number of messages per second above 0 and at most 10000000, got ${JSON.stringify(values.rate)}`,
+      );
+    } else {
+      options.messagesPerSecond = rate;
+    }
+  }
+  if (typeof values.symbols === 'string') {
+    const symbols: string[] = [];
+    for (const text of values.symbols.split(',').map((item) => item.trim())) {
+      const parsed = parseSymbol(text.toUpperCase());
+      if (!parsed.ok) problems.push(`--symbols: ${parsed.reason}`);
+      else if (!symbols.includes(parsed.instrument.symbol)) symbols.push(parsed.instrument.symbol);
+    }
+    if (symbols.length === 0 && problems.length === 0)
+      problems.push('--symbols must list at least one symbol');
+    options.symbols = symbols;
+  }
+  const keyId = values['key-id'];
+  const secretKey = values['secret-key'];
+  if ((keyId === undefined) !== (secretKey === undefined)) {
+    problems.push('--key-id and --secret-key must be given together');
+  } else if (typeof keyId === 'string' && typeof secretKey === 'string') {
+    if (keyId === '' || secretKey === '') problems.push('--key-id and --secret-key must not be empty');
+    options.keyId = keyId;
+    options.secretKey = secretKey;
+  }
+  if (values['nyse-hours'] === true) options.sessionHours = 'nyse';
+  return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'run', options };
+}
