@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  luldMessageSchema,
+  stockQuoteMessageSchema,
+  tradingStatusMessageSchema,
+} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+import {
+  dataMessages,
+  type MarketDataServer,
+  StreamClient,
+  startMarketDataServer,
+} from './market-data-server.ts';
+
+describe('Feature: market-data admin and fault injection', () => {
+  let server: MarketDataServer;
+  const clients: StreamClient[] = [];
+
+  beforeEach(async () => {
+    server = await startMarketDataServer({ messagesPerSecond: 1_000, symbols: ['AAPL', 'SPY'] });
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await server.close();
+  });
+
+  async function subscribed(msgpack = false): Promise<StreamClient> {
+    const client = new StreamClient(`ws://127.0.0.1:${server.port}/v2/iex`, { msgpack });
+    clients.push(client);
+    await client.authenticate();
+    client.send({ action: 'subscribe', quotes: ['*'], trades: ['*'], statuses: ['*'], lulds: ['*'] });
+    await client.frameCount(3);
+    return client;
+  }
+
+  async function admin(
+    action: string,
+    body: unknown,
+    method = 'POST',
+  ): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(server.url(`/admin/marketdata/${action}`), {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  /** Moves the market `count` times, letting each step's batch go out as its own frame. */
+  async function advanceInFrames(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      server.advance(50);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Data frames only: frames whose first message is not a control message. */
+  function dataFrames(client: StreamClient): (string | Buffer)[] {
+    return client.raw.filter(
+      (_raw, index) => !['success', 'error', 'subscription'].includes(client.frames[index]![0]!.T as string),
+    );
+  }
+
+  it('lists the open connections', async () => {
+    await subscribed();
+    const { status, body } = await admin('connections', undefined, 'GET');
+    expect(status).toBe(200);
+    expect(body).toStrictEqual({ connections: [{ path: '/v2/iex', codec: 'json', state: 'authenticated' }] });
+  });
+
+  it('drops every connection abruptly, or with a close frame', async () => {
+    const client = await subscribed();
+    const code = new Promise<number>((resolve) => client.socket.once('close', resolve));
+    expect((await admin('faults/drop', {})).body).toStrictEqual({ ok: true, connections: 1 });
+    expect(await code).toBe(1006);
+    const polite = await subscribed();
+    const politeCode = new Promise<number>((resolve) => polite.socket.once('close', resolve));
+    await admin('faults/drop', { mode: 'close', path: '/v2/iex' });
+    expect(await politeCode).toBe(1001);
+  });
+
+  it('drops only the connections on the given path', async () => {
+    await subscribed();
+    expect((await admin('faults/drop', { path: '/v1beta3/crypto/us' })).body).toStrictEqual({
+      ok: true,
+      connections: 0,
+    });
+  });
+
+  it('silences a connection: no data, no pongs, socket still open; clear resumes', async () => {
+    const client = await subscribed();
+    await admin('faults/silence', {});
+    const before = client.frames.length;
+    server.advance(1_000);
+    let ponged = false;
+    client.socket.once('pong', () => {
+      ponged = true;
+    });
+    client.socket.ping();
+    // A control reply travels the same path as data; once it arrives, earlier frames would have too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.frames.length).toBe(before);
+    expect(ponged).toBe(false);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    await admin('faults/clear', {});
+    server.advance(1_000);
+    await client.until((frames) => frames.length > before);
+    expect(dataMessages(client.frames.slice(before)).length).toBeGreaterThan(0);
+  });
+
+  it('delays every frame by the given time', async () => {
+    const client = await subscribed();
+    await admin('faults/delay', { ms: 400 });
+    const before = client.frames.length;
+    const sentAt = Date.now();
+    server.advance(100);
+    await client.until((frames) => frames.length > before);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(400);
+  });
+
+  it('sends each of the next N data frames twice', async () => {
+    const client = await subscribed();
+    await admin('faults/duplicate', { frames: 3 });
+    await advanceInFrames(4);
+    await client.until(() => dataFrames(client).length >= 7);
+    const frames = dataFrames(client);
+    expect(frames[0]).toStrictEqual(frames[1]);
+    expect(frames[2]).toStrictEqual(frames[3]);
+    expect(frames[4]).toStrictEqual(frames[5]);
+    expect(frames[6]).not.toStrictEqual(frames[5]);
+  });
+
+  it('swaps the next N pairs of data frames', async () => {
+    const client = await subscribed();
+    await admin('faults/reorder', { frames: 1 });
+    await advanceInFrames(3);
+    await client.until(() => dataFrames(client).length >= 3);
+    // Fixed-width stamps compare in time order as strings.
+    const firstStamp = (frame: string | Buffer): string => {
+      const stamp = (JSON.parse(String(frame)) as { t: string }[])[0]!.t.slice(0, -1);
+      return stamp.includes('.') ? stamp.padEnd(29, '0') : `${stamp}.000000000`;
+    };
+    const stamps = dataFrames(client).map(firstStamp);
+    expect(stamps[0]! > stamps[1]!).toBe(true);
+    expect(stamps[1]! < stamps[2]! && stamps[0]! < stamps[2]!).toBe(true);
+  });
+
+  it.each([
+    ['truncated', false],
+    ['not-json', false],
+    ['wrong-shape', false],
+    ['truncated', true],
+    ['not-json', true],
+  ])('sends a malformed %s frame (msgpack: %s)', async (kind, msgpack) => {
+    const client = await subscribed(msgpack);
+    await admin('faults/malformed', { kind });
+    await client.frameCount(4);
+    const frame = client.frames[3]!;
+    expect(
+      Array.isArray(frame) &&
+        frame.every((message) => typeof message.T === 'string' && message.T.length === 1),
+    ).toBe(false);
+  });
+
+  it('sets a quote, halts, resumes and sets LULD bands through the admin API', async () => {
+    const client = await subscribed();
+    expect(
+      (await admin('quote', { symbol: 'AAPL', bidPrice: 150, askPrice: 150.05, hold: true })).status,
+    ).toBe(200);
+    expect((await admin('halt', { symbol: 'SPY' })).status).toBe(200);
+    expect((await admin('resume', { symbol: 'SPY' })).status).toBe(200);
+    expect((await admin('luld', { symbol: 'AAPL', limitUp: 160, limitDown: 140 })).status).toBe(200);
+    await client.until((frames) => dataMessages(frames).filter((message) => message.T === 'l').length === 1);
+    const data = dataMessages(client.frames);
+    const quote = stockQuoteMessageSchema.parse(data.find((message) => message.T === 'q'));
+    expect(quote).toMatchObject({ S: 'AAPL', bp: 150, ap: 150.05 });
+    const statuses = data
+      .filter((message) => message.T === 's')
+      .map((message) => tradingStatusMessageSchema.parse(message));
+    expect(statuses.map((status) => status.sm)).toStrictEqual([
+      'Trading Halt',
+      expect.stringMatching(/Resum/),
+    ]);
+    expect(luldMessageSchema.parse(data.find((message) => message.T === 'l'))).toMatchObject({
+      u: 160,
+      d: 140,
+    });
+    expect(server.market.latestQuote('AAPL')).toMatchObject({ bidPrice: 150, askPrice: 150.05 });
+  });
+
+  it.each([
+    ['faults/delay', { ms: -1 }, 400],
+    ['faults/delay', '{not json', 400],
+    ['faults/duplicate', { frames: 2, extra: true }, 400],
+    ['quote', { symbol: 'AAPL', bidPrice: 10 }, 400],
+    ['quote', { symbol: 'NOPE', bidPrice: 10, askPrice: 11 }, 422],
+    ['halt', { symbol: 'NOPE' }, 422],
+    ['faults/explode', {}, 404],
+  ])('refuses %s with %j: %i', async (action, body, status) => {
+    const response = await admin(action, body);
+    expect(response.status).toBe(status);
+    expect(typeof (response.body as { error: unknown }).error).toBe('string');
+  });
+
+  it('refuses GET on an action', async () => {
+    expect((await admin('faults/drop', undefined, 'GET')).status).toBe(405);
+  });
+});
