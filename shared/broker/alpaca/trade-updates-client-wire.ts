@@ -1,73 +1,70 @@
 /**
- * trade_updates stream messages (docs/alpaca-protocol.md §3) validated and mapped. The order
- * object inside is the REST order (§2.6), parsed by the same schema as REST answers.
+ * trade_updates stream messages (docs/alpaca-protocol.md §3), validated by the shared schemas
+ * (trading-schemas.ts) and mapped to exact domain values. The order inside is the REST order.
  */
 import { z } from 'zod';
-import { type Fixed, tryParseFixed } from '../../domain/fixed.ts';
 import type { TradeUpdate } from './trade-updates-client-types.ts';
-import { orderSchema, parseWireTime } from './trading-client-wire.ts';
+import { describeIssues, mapOrder, WireConversion } from './trading-client-wire.ts';
+import { type AlpacaTradeUpdate, tradingStreamMessageSchema } from './trading-schemas.ts';
 
-const decimalText = z
-  .union([z.string(), z.number()])
-  .transform((value): Fixed | undefined => tryParseFixed(String(value)))
-  .nullish();
-
-export const tradeUpdateDataSchema = z
-  .object({
-    event: z.string().min(1),
-    order: orderSchema,
-    timestamp: z.string().optional(),
-    execution_id: z.string().nullish(),
-    price: decimalText,
-    qty: decimalText,
-    position_qty: decimalText,
-  })
-  .transform((wire, ctx): TradeUpdate => {
-    // Alpaca does not promise a timestamp on every event; the order's updated_at stands in.
-    const time =
-      wire.timestamp === undefined
-        ? { ms: wire.order.updatedAtMs, ns: wire.order.updatedAtNs }
-        : parseWireTime(wire.timestamp);
-    if (time === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['timestamp'], message: 'not an RFC 3339 time' });
-      return z.NEVER;
-    }
-    const isFill = wire.event === 'fill' || wire.event === 'partial_fill';
-    const hasExecution =
-      isFill &&
-      typeof wire.execution_id === 'string' &&
-      wire.qty != null &&
-      wire.qty > 0n &&
-      wire.price != null;
-    if (isFill && !hasExecution) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['execution_id'],
-        message: 'a fill needs execution_id, qty > 0 and price',
-      });
-      return z.NEVER;
-    }
-    return {
-      event: wire.event,
-      order: wire.order,
-      timestampMs: time.ms,
-      timestampNs: time.ns,
-      execution: hasExecution
+function mapTradeUpdate(wire: AlpacaTradeUpdate, conversion: WireConversion): TradeUpdate {
+  const time = conversion.time(wire.timestamp, 'timestamp');
+  const hasExecution = wire.execution_id !== undefined && wire.qty !== undefined && wire.price !== undefined;
+  const qty = hasExecution ? conversion.decimal(wire.qty!, 'qty') : null;
+  if (qty !== null && qty <= 0n) conversion.issues.push('qty: an execution must have a positive quantity');
+  return {
+    event: wire.event,
+    order: mapOrder(wire.order, conversion, 'order.'),
+    timestampMs: time.ms,
+    timestampNs: time.ns,
+    execution:
+      hasExecution && qty !== null
         ? {
             executionId: wire.execution_id!,
-            qty: wire.qty!,
-            price: wire.price!,
+            qty,
+            price: conversion.decimal(wire.price!, 'price'),
             timestampMs: time.ms,
-            positionQty: wire.position_qty ?? null,
+            positionQty: conversion.optionalDecimal(wire.position_qty, 'position_qty'),
           }
         : null,
-    };
-  });
+  };
+}
 
-export const streamMessageSchema = z.union([
-  z.object({ stream: z.string(), data: z.record(z.string(), z.unknown()) }),
-  z.object({
-    action: z.literal('error'),
-    data: z.object({ error_message: z.string() }).partial().optional(),
-  }),
-]);
+export type StreamMessage =
+  | { readonly stream: 'authorization'; readonly authorized: boolean }
+  | { readonly stream: 'listening'; readonly streams: readonly string[] }
+  | { readonly stream: 'trade_updates'; readonly update: TradeUpdate }
+  /** {"action":"error"} has no stream key; the server closes the socket after it. */
+  | { readonly stream: null; readonly error: string };
+
+export type StreamMessageResult =
+  | { readonly ok: true; readonly message: StreamMessage }
+  | { readonly ok: false; readonly issues: readonly string[] };
+
+const serverErrorSchema = z.object({
+  action: z.literal('error'),
+  data: z.object({ error_message: z.string().optional() }).optional(),
+});
+
+/** One parsed JSON frame to a message, or the reasons it is not one. */
+export function parseStreamMessage(json: unknown): StreamMessageResult {
+  const serverError = serverErrorSchema.safeParse(json);
+  if (serverError.success) {
+    return {
+      ok: true,
+      message: { stream: null, error: serverError.data.data?.error_message ?? 'unspecified' },
+    };
+  }
+  const parsed = tradingStreamMessageSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, issues: describeIssues(parsed.error) };
+  const wire = parsed.data;
+  if (wire.stream === 'authorization') {
+    return { ok: true, message: { stream: 'authorization', authorized: wire.data.status === 'authorized' } };
+  }
+  if (wire.stream === 'listening')
+    return { ok: true, message: { stream: 'listening', streams: wire.data.streams } };
+  const conversion = new WireConversion();
+  const update = mapTradeUpdate(wire.data, conversion);
+  if (conversion.issues.length > 0) return { ok: false, issues: conversion.issues };
+  return { ok: true, message: { stream: 'trade_updates', update } };
+}

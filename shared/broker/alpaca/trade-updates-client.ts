@@ -10,9 +10,8 @@
  */
 import WebSocket from 'ws';
 import type { TradeUpdate } from './trade-updates-client-types.ts';
-import { streamMessageSchema, tradeUpdateDataSchema } from './trade-updates-client-wire.ts';
+import { parseStreamMessage } from './trade-updates-client-wire.ts';
 import type { TradingCredentials } from './trading-client.ts';
-import { describeIssues } from './trading-client-wire.ts';
 
 export const STREAM_STATES = [
   'idle',
@@ -125,26 +124,33 @@ export class TradeUpdatesClient {
       this.#invalid('frame is not JSON');
       return;
     }
-    const envelope = streamMessageSchema.safeParse(json);
-    if (!envelope.success) {
-      this.#invalid(`unexpected message: ${describeIssues(envelope.error).join('; ')}`);
+    const parsed = parseStreamMessage(json);
+    if (!parsed.ok) {
+      this.#invalid(`unexpected message: ${parsed.issues.join('; ')}`);
       return;
     }
-    const message = envelope.data;
-    if (!('stream' in message)) {
-      // {"action":"error"} precedes a server-side close; the close handler reconnects.
-      this.#invalid(`server error: ${message.data?.error_message ?? 'unspecified'}`);
-      return;
+    const message = parsed.message;
+    switch (message.stream) {
+      case null:
+        // Precedes a server-side close; the close handler reconnects.
+        this.#invalid(`server error: ${message.error}`);
+        return;
+      case 'authorization':
+        this.#onAuthorization(socket, message.authorized);
+        return;
+      case 'listening':
+        this.#onListening(message.streams);
+        return;
+      case 'trade_updates':
+        this.#options.onUpdate(message.update);
+        return;
     }
-    if (message.stream === 'authorization') this.#onAuthorization(socket, message.data);
-    else if (message.stream === 'listening') this.#onListening(message.data);
-    else if (message.stream === 'trade_updates') this.#onTradeUpdate(message.data);
   }
 
-  #onAuthorization(socket: WebSocket, data: Record<string, unknown>): void {
-    if (data.status !== 'authorized') {
+  #onAuthorization(socket: WebSocket, authorized: boolean): void {
+    if (!authorized) {
       // Wrong keys do not heal by retrying fast: report, close, and back off as for any loss.
-      this.#invalid(`authorization refused (${String(data.status)})`);
+      this.#invalid('authorization refused');
       socket.close(1000, 'unauthorized');
       return;
     }
@@ -152,8 +158,7 @@ export class TradeUpdatesClient {
     socket.send(JSON.stringify({ action: 'listen', data: { streams: ['trade_updates'] } }));
   }
 
-  #onListening(data: Record<string, unknown>): void {
-    const streams = Array.isArray(data.streams) ? data.streams : [];
+  #onListening(streams: readonly string[]): void {
     if (!streams.includes('trade_updates')) {
       this.#invalid('listening reply without trade_updates');
       return;
@@ -163,15 +168,6 @@ export class TradeUpdatesClient {
     this.#reconnectAttempt = 0;
     this.readyCount += 1;
     this.#setState('ready');
-  }
-
-  #onTradeUpdate(data: Record<string, unknown>): void {
-    const parsed = tradeUpdateDataSchema.safeParse(data);
-    if (!parsed.success) {
-      this.#invalid(`invalid trade update: ${describeIssues(parsed.error).join('; ')}`);
-      return;
-    }
-    this.#options.onUpdate(parsed.data);
   }
 
   #onLost(socket: WebSocket): void {

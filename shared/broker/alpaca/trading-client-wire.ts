@@ -1,13 +1,11 @@
 /**
- * Alpaca trading REST bodies (docs/alpaca-protocol.md §2.6–2.10) validated and mapped to exact
- * domain values. Decimals arrive as strings; numbers are accepted too, since Alpaca-compatible
- * venues differ. Fields the engine does not use are not required, so a new field or a dropped
- * legacy one (pattern_day_trader, July 2026) never breaks parsing.
+ * Alpaca trading REST bodies mapped to exact domain values. Validation is the shared schemas'
+ * job (trading-schemas.ts, the same ones the simulator is held to); this file only converts
+ * what they accepted: decimal strings to Fixed, RFC 3339 times to epoch ms and ns.
  */
 import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
-import { type Fixed, fixedFromNumber, tryParseFixed, ZERO } from '../../domain/fixed.ts';
-import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, TIME_IN_FORCE } from '../../domain/order.ts';
+import { type Fixed, tryParseFixed, ZERO } from '../../domain/fixed.ts';
 import type {
   AlpacaOrder,
   AlpacaPosition,
@@ -15,6 +13,15 @@ import type {
   CalendarDay,
   MarketClock,
 } from './trading-client-types.ts';
+import {
+  calendarDaySchema,
+  cancelOrderResultSchema,
+  closePositionResultSchema,
+  accountSchema as wireAccountSchema,
+  clockSchema as wireClockSchema,
+  orderSchema as wireOrderSchema,
+  positionSchema as wirePositionSchema,
+} from './trading-schemas.ts';
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -36,201 +43,160 @@ export function parseWireTime(text: string): WireTime | undefined {
   };
 }
 
-const decimal = z.union([z.string(), z.number()]).transform((value, ctx): Fixed => {
-  const parsed = typeof value === 'number' ? safeFromNumber(value) : tryParseFixed(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `not a decimal with at most 9 places: ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
+/**
+ * Conversions that can still fail after schema validation (more than 9 decimals) report into
+ * one list, so a body is either mapped whole or refused with every reason.
+ */
+export class WireConversion {
+  readonly issues: string[] = [];
 
-function safeFromNumber(value: number): Fixed | undefined {
-  return Number.isFinite(value) ? fixedFromNumber(value) : undefined;
+  decimal(value: string, path: string): Fixed {
+    const parsed = tryParseFixed(value);
+    if (parsed !== undefined) return parsed;
+    this.issues.push(`${path}: more than 9 decimal places (${value.slice(0, 30)})`);
+    return ZERO;
+  }
+
+  optionalDecimal(value: string | null | undefined, path: string): Fixed | null {
+    return value === null || value === undefined ? null : this.decimal(value, path);
+  }
+
+  time(value: string, path: string): WireTime {
+    const parsed = parseWireTime(value);
+    if (parsed !== undefined) return parsed;
+    this.issues.push(`${path}: not an RFC 3339 time`);
+    return { ms: 0, ns: 0n };
+  }
 }
 
-const optionalDecimal = decimal.nullish().transform((value) => value ?? null);
+/** Runs a conversion inside a zod transform, turning its issues into zod issues. */
+function converted<Input, Output>(convert: (wire: Input, conversion: WireConversion) => Output) {
+  return (wire: Input, ctx: z.RefinementCtx): Output => {
+    const conversion = new WireConversion();
+    const output = convert(wire, conversion);
+    for (const message of conversion.issues) ctx.addIssue({ code: 'custom', message });
+    return output;
+  };
+}
 
-const time = z.string().transform((text, ctx): WireTime => {
-  const parsed = parseWireTime(text);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not an RFC 3339 time: ${JSON.stringify(text.slice(0, 40))}` });
-    return z.NEVER;
+type WireOrder = z.infer<typeof wireOrderSchema>;
+
+export function mapOrder(wire: WireOrder, conversion: WireConversion, path = ''): AlpacaOrder {
+  const updatedAt = conversion.time(wire.updated_at, `${path}updated_at`);
+  if (wire.asset_class !== 'us_equity' && wire.asset_class !== 'crypto') {
+    conversion.issues.push(`${path}asset_class: ${wire.asset_class} is not traded by this system`);
   }
-  return parsed;
-});
+  return {
+    id: wire.id,
+    clientOrderId: wire.client_order_id,
+    symbol: wire.symbol,
+    assetClass: wire.asset_class === 'crypto' ? 'crypto' : 'us_equity',
+    side: wire.side,
+    type: wire.type,
+    timeInForce: wire.time_in_force,
+    // A notional order has no quantity until it fills; zero means "not known" to the engine.
+    qty: conversion.optionalDecimal(wire.qty, `${path}qty`) ?? ZERO,
+    filledQty: conversion.decimal(wire.filled_qty, `${path}filled_qty`),
+    filledAvgPrice: conversion.optionalDecimal(wire.filled_avg_price, `${path}filled_avg_price`),
+    limitPrice: conversion.optionalDecimal(wire.limit_price, `${path}limit_price`),
+    stopPrice: conversion.optionalDecimal(wire.stop_price, `${path}stop_price`),
+    trailPercent: conversion.optionalDecimal(wire.trail_percent, `${path}trail_percent`),
+    trailPrice: conversion.optionalDecimal(wire.trail_price, `${path}trail_price`),
+    status: wire.status,
+    extendedHours: wire.extended_hours,
+    createdAtMs: conversion.time(wire.created_at, `${path}created_at`).ms,
+    updatedAtMs: updatedAt.ms,
+    updatedAtNs: updatedAt.ns,
+    replacedBy: wire.replaced_by,
+    replaces: wire.replaces,
+    orderClass: wire.order_class,
+  };
+}
 
-const nullableId = z
-  .string()
-  .nullish()
-  .transform((value) => (value === '' || value === undefined ? null : value));
-
-const assetClass = z.enum(['us_equity', 'crypto']);
-
-export const orderSchema = z
-  .object({
-    id: z.string().min(1),
-    client_order_id: z.string(),
-    created_at: time,
-    updated_at: time,
-    symbol: z.string(),
-    asset_class: assetClass,
-    qty: optionalDecimal,
-    filled_qty: decimal,
-    filled_avg_price: optionalDecimal,
-    order_class: z.string().nullish(),
-    type: z.enum(ORDER_TYPES),
-    side: z.enum(ORDER_SIDES),
-    time_in_force: z.enum(TIME_IN_FORCE),
-    limit_price: optionalDecimal,
-    stop_price: optionalDecimal,
-    trail_percent: optionalDecimal,
-    trail_price: optionalDecimal,
-    status: z.enum(ORDER_STATUSES),
-    extended_hours: z.boolean(),
-    replaced_by: nullableId,
-    replaces: nullableId,
-  })
-  .transform(
-    (wire): AlpacaOrder => ({
-      id: wire.id,
-      clientOrderId: wire.client_order_id,
-      symbol: wire.symbol,
-      assetClass: wire.asset_class,
-      side: wire.side,
-      type: wire.type,
-      timeInForce: wire.time_in_force,
-      // A notional order has no quantity until it fills; zero means "not known" to the engine.
-      qty: wire.qty ?? ZERO,
-      filledQty: wire.filled_qty,
-      filledAvgPrice: wire.filled_avg_price,
-      limitPrice: wire.limit_price,
-      stopPrice: wire.stop_price,
-      trailPercent: wire.trail_percent,
-      trailPrice: wire.trail_price,
-      status: wire.status,
-      extendedHours: wire.extended_hours,
-      createdAtMs: wire.created_at.ms,
-      updatedAtMs: wire.updated_at.ms,
-      updatedAtNs: wire.updated_at.ns,
-      replacedBy: wire.replaced_by,
-      replaces: wire.replaces,
-      orderClass: wire.order_class ?? '',
-    }),
-  );
+export const orderSchema = wireOrderSchema.transform(
+  converted((wire, conversion) => mapOrder(wire, conversion)),
+);
 
 export const orderListSchema = z.array(orderSchema);
 
-export const accountSchema = z
-  .object({
-    id: z.string(),
-    account_number: z.string(),
-    status: z.string(),
-    currency: z.string(),
-    cash: decimal,
-    equity: decimal,
-    last_equity: decimal,
-    buying_power: decimal,
-    daytrading_buying_power: optionalDecimal,
-    long_market_value: decimal,
-    short_market_value: decimal,
-    multiplier: decimal,
-    pattern_day_trader: z.boolean().nullish(),
-    daytrade_count: z.number().int().nullish(),
-    shorting_enabled: z.boolean(),
-    trading_blocked: z.boolean(),
-    account_blocked: z.boolean(),
-  })
-  .transform(
-    (wire): Account => ({
+export const accountSchema = wireAccountSchema.transform(
+  converted(
+    (wire, conversion): Account => ({
       id: wire.id,
       accountNumber: wire.account_number,
       status: wire.status,
       currency: wire.currency,
-      cash: wire.cash,
-      equity: wire.equity,
-      lastEquity: wire.last_equity,
-      buyingPower: wire.buying_power,
-      daytradingBuyingPower: wire.daytrading_buying_power,
-      longMarketValue: wire.long_market_value,
-      shortMarketValue: wire.short_market_value,
-      multiplier: Number(wire.multiplier / 1_000_000_000n),
+      cash: conversion.decimal(wire.cash, 'cash'),
+      equity: conversion.decimal(wire.equity, 'equity'),
+      lastEquity: conversion.decimal(wire.last_equity, 'last_equity'),
+      buyingPower: conversion.decimal(wire.buying_power, 'buying_power'),
+      daytradingBuyingPower: conversion.optionalDecimal(
+        wire.daytrading_buying_power,
+        'daytrading_buying_power',
+      ),
+      longMarketValue: conversion.decimal(wire.long_market_value, 'long_market_value'),
+      shortMarketValue: conversion.decimal(wire.short_market_value, 'short_market_value'),
+      multiplier: Number(wire.multiplier),
       patternDayTrader: wire.pattern_day_trader ?? null,
       daytradeCount: wire.daytrade_count ?? null,
       shortingEnabled: wire.shorting_enabled,
       tradingBlocked: wire.trading_blocked,
       accountBlocked: wire.account_blocked,
     }),
-  );
+  ),
+);
 
-export const positionSchema = z
-  .object({
-    symbol: z.string(),
-    asset_class: assetClass,
-    qty: decimal,
-    side: z.enum(['long', 'short']),
-    avg_entry_price: decimal,
-    market_value: optionalDecimal,
-    unrealized_pl: optionalDecimal,
-  })
-  .transform(
-    (wire): AlpacaPosition => ({
+export const positionSchema = wirePositionSchema.transform(
+  converted((wire, conversion): AlpacaPosition => {
+    const qty = conversion.decimal(wire.qty, 'qty');
+    return {
       symbol: wire.symbol,
-      assetClass: wire.asset_class,
+      assetClass: wire.asset_class === 'crypto' ? 'crypto' : 'us_equity',
       // Shorts come with a negative qty; normalise in case a venue sends the magnitude.
-      qty: (wire.side === 'short' && wire.qty > 0n ? -wire.qty : wire.qty) as Fixed,
-      avgEntryPrice: wire.avg_entry_price,
-      marketValue: wire.market_value,
-      unrealizedPnl: wire.unrealized_pl,
-    }),
-  );
+      qty: (wire.side === 'short' && qty > 0n ? -qty : qty) as Fixed,
+      avgEntryPrice: conversion.decimal(wire.avg_entry_price, 'avg_entry_price'),
+      marketValue: conversion.optionalDecimal(wire.market_value, 'market_value'),
+      unrealizedPnl: conversion.optionalDecimal(wire.unrealized_pl, 'unrealized_pl'),
+    };
+  }),
+);
 
 export const positionListSchema = z.array(positionSchema);
 
-export const clockSchema = z
-  .object({ timestamp: time, is_open: z.boolean(), next_open: time, next_close: time })
-  .transform(
-    (wire): MarketClock => ({
-      timestampMs: wire.timestamp.ms,
+export const clockSchema = wireClockSchema.transform(
+  converted(
+    (wire, conversion): MarketClock => ({
+      timestampMs: conversion.time(wire.timestamp, 'timestamp').ms,
       isOpen: wire.is_open,
-      nextOpenMs: wire.next_open.ms,
-      nextCloseMs: wire.next_close.ms,
+      nextOpenMs: conversion.time(wire.next_open, 'next_open').ms,
+      nextCloseMs: conversion.time(wire.next_close, 'next_close').ms,
     }),
-  );
-
-const hourMinute = z.string().regex(/^\d{2}:\d{2}$/, 'expected HH:MM');
-
-export const calendarSchema = z.array(
-  z
-    .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), open: hourMinute, close: hourMinute })
-    .transform((wire): CalendarDay => ({ date: wire.date, open: wire.open, close: wire.close })),
+  ),
 );
 
-export const errorBodySchema = z.object({
-  code: z.number().int().optional(),
-  message: z.string().optional(),
-});
+export const calendarSchema = z.array(
+  calendarDaySchema.transform(
+    (wire): CalendarDay => ({ date: wire.date, open: wire.open, close: wire.close }),
+  ),
+);
 
-/** A 207 answer's entries: `id` on bulk cancel, `symbol` on close-all; `body` an order or an error. */
-export const bulkResultSchema = z.array(
-  z
-    .object({
-      id: z.string().optional(),
-      symbol: z.string().optional(),
-      status: z.number().int(),
-      body: z.unknown().optional(),
-    })
-    .transform((wire): BulkItemResult => {
-      const order = orderSchema.safeParse(wire.body);
-      return {
-        key: wire.id ?? wire.symbol ?? '',
-        status: wire.status,
-        order: order.success ? order.data : null,
-      };
-    }),
+function bulkOrder(body: unknown): AlpacaOrder | null {
+  const order = orderSchema.safeParse(body);
+  return order.success ? order.data : null;
+}
+
+/** DELETE /v2/orders (207): one entry per order, with its own status. */
+export const cancelAllResultSchema = z.array(
+  cancelOrderResultSchema.transform(
+    (wire): BulkItemResult => ({ key: wire.id, status: wire.status, order: bulkOrder(wire.body) }),
+  ),
+);
+
+/** DELETE /v2/positions (207): one entry per symbol, with the closing order or an error. */
+export const closeAllResultSchema = z.array(
+  closePositionResultSchema.transform(
+    (wire): BulkItemResult => ({ key: wire.symbol, status: wire.status, order: bulkOrder(wire.body) }),
+  ),
 );
 
 /** Issues as "path: message" lines, for errors that name what was wrong without echoing the body. */

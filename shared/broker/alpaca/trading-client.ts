@@ -5,7 +5,7 @@
  * does (an order POST must not be), so that policy belongs to the caller (the order router).
  */
 import { Agent, type Dispatcher, request } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
 import { type Fixed, formatFixed } from '../../domain/fixed.ts';
 import {
@@ -28,11 +28,11 @@ import type {
 } from './trading-client-types.ts';
 import {
   accountSchema,
-  bulkResultSchema,
   calendarSchema,
+  cancelAllResultSchema,
   clockSchema,
+  closeAllResultSchema,
   describeIssues,
-  errorBodySchema,
   orderListSchema,
   orderSchema,
   positionListSchema,
@@ -61,6 +61,9 @@ export interface TradingClientOptions {
   /** Called with the X-RateLimit-* headers of every answer that has them. */
   readonly onRateLimitHeaders?: (snapshot: RateLimitSnapshot) => void;
 }
+
+/** Lenient on purpose: a 5xx from a proxy may carry any body, and its message still helps. */
+const errorBodySchema = z.object({ code: z.number().int().optional(), message: z.string().optional() });
 
 /** Connection failures that prove the request never left this machine. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -221,7 +224,7 @@ export class AlpacaTradingClient {
   }
 
   async cancelAllOrders(): Promise<BulkItemResult[]> {
-    return this.#parse(await this.#call({ method: 'DELETE', route: '/v2/orders' }), bulkResultSchema);
+    return this.#parse(await this.#call({ method: 'DELETE', route: '/v2/orders' }), cancelAllResultSchema);
   }
 
   /** PATCH: Alpaca answers with the new order (new id, `replaces` = the old id). */
@@ -266,7 +269,7 @@ export class AlpacaTradingClient {
       route: '/v2/positions',
       query: { cancel_orders: String(cancelOrders) },
     });
-    return this.#parse(answer, bulkResultSchema);
+    return this.#parse(answer, closeAllResultSchema);
   }
 
   async getClock(): Promise<MarketClock> {

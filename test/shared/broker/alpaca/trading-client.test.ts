@@ -15,7 +15,7 @@ import {
   isSafeToResend,
 } from '../../../../shared/broker/alpaca/trading-client-errors.ts';
 import { parseFixed } from '../../../../shared/domain/fixed.ts';
-import { WIRE_ACCOUNT, WIRE_POSITION, wireOrder } from './wire-fixtures.ts';
+import { UUID_A, UUID_B, UUID_C, WIRE_ACCOUNT, WIRE_POSITION, wireOrder } from './wire-fixtures.ts';
 
 const ORIGIN = 'http://alpaca.test';
 const KEY_ID = 'AKTESTKEYID';
@@ -236,15 +236,23 @@ describe('Class: AlpacaTradingClient', () => {
   });
 
   it('rejects a body that does not match the documented shape, naming the fields', async () => {
-    agent
-      .get(ORIGIN)
+    const pool = agent.get(ORIGIN);
+    pool
       .intercept({ path: '/v2/orders/x', method: 'GET' })
-      .reply(200, wireOrder({ status: 'teleported', filled_qty: '1.0000000001' }));
-    const error = await client.getOrder('x').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AlpacaResponseError);
-    expect((error as AlpacaResponseError).issues.join('\n')).toMatch(
-      /status[\s\S]*filled_qty|filled_qty[\s\S]*status/,
-    );
+      .reply(200, wireOrder({ status: 'teleported', replaced_by: 'not-a-uuid' }));
+    pool
+      .intercept({ path: '/v2/orders/y', method: 'GET' })
+      .reply(200, wireOrder({ filled_qty: '1.0000000001' }));
+
+    const invalid = await client.getOrder('x').catch((caught: unknown) => caught);
+    expect(invalid).toBeInstanceOf(AlpacaResponseError);
+    expect((invalid as AlpacaResponseError).issues).toHaveLength(2);
+    const fields = (invalid as AlpacaResponseError).issues.map((issue) => issue.split(':')[0]);
+    expect(fields.sort()).toStrictEqual(['replaced_by', 'status']);
+    const tooPrecise = await client.getOrder('y').catch((caught: unknown) => caught);
+    expect((tooPrecise as AlpacaResponseError).issues).toStrictEqual([
+      '(root): filled_qty: more than 9 decimal places (1.0000000001)',
+    ]);
   });
 
   it('maps account, positions (shorts negative), clock and calendar', async () => {
@@ -294,8 +302,8 @@ describe('Class: AlpacaTradingClient', () => {
     const pool = agent.get(ORIGIN);
     pool.intercept({ path: '/v2/orders/abc', method: 'DELETE' }).reply(204, '');
     pool.intercept({ path: '/v2/orders', method: 'DELETE' }).reply(207, [
-      { id: 'abc', status: 200, body: wireOrder({ status: 'pending_cancel' }) },
-      { id: 'def', status: 500 },
+      { id: UUID_A, status: 200, body: wireOrder({ id: UUID_A, status: 'pending_cancel' }) },
+      { id: UUID_B, status: 500, body: { code: 50010000, message: 'internal error' } },
     ]);
     let patchBody: unknown;
     pool
@@ -307,7 +315,7 @@ describe('Class: AlpacaTradingClient', () => {
           return true;
         },
       })
-      .reply(200, wireOrder({ id: 'new-id', replaces: 'abc', qty: '3' }));
+      .reply(200, wireOrder({ id: UUID_C, replaces: UUID_A, qty: '3' }));
     pool
       .intercept({
         path: '/v2/orders?status=all&limit=500&after=2025-01-01T00%3A00%3A00.000Z&direction=asc',
@@ -327,12 +335,12 @@ describe('Class: AlpacaTradingClient', () => {
     await client.cancelOrder('abc');
     const bulk = await client.cancelAllOrders();
     expect(bulk.map(({ key, status, order }) => [key, status, order?.status ?? null])).toStrictEqual([
-      ['abc', 200, 'pending_cancel'],
-      ['def', 500, null],
+      [UUID_A, 200, 'pending_cancel'],
+      [UUID_B, 500, null],
     ]);
     const replacement = await client.replaceOrder('abc', { qty: f('3'), clientOrderId: 'ae1-r1' });
     expect(patchBody).toStrictEqual({ qty: '3', client_order_id: 'ae1-r1' });
-    expect(replacement).toMatchObject({ id: 'new-id', replaces: 'abc' });
+    expect(replacement).toMatchObject({ id: UUID_C, replaces: UUID_A });
     const listed = await client.listOrders({
       status: 'all',
       limit: 500,

@@ -57,6 +57,11 @@ export const WIRE_ACCOUNT = {
   long_market_value: '0',
   short_market_value: '0',
   multiplier: '4',
+  non_marginable_buying_power: '100000',
+  initial_margin: '0',
+  maintenance_margin: '0',
+  last_maintenance_margin: '0',
+  sma: '0',
   shorting_enabled: true,
   trading_blocked: false,
   transfers_blocked: false,
@@ -78,5 +83,14 @@ export const WIRE_POSITION = {
   market_value: '-348.58',
   cost_basis: '-349.56',
   unrealized_pl: '0.98',
+  unrealized_plpc: '0.0028',
+  unrealized_intraday_pl: '0.98',
+  unrealized_intraday_plpc: '0.0028',
   current_price: '174.29',
+  lastday_price: '174.61',
+  change_today: '-0.0018',
 };
+
+export const UUID_A = '11111111-1111-4111-8111-111111111111';
+export const UUID_B = '22222222-2222-4222-8222-222222222222';
+export const UUID_C = '33333333-3333-4333-8333-333333333333';
