@@ -4,8 +4,8 @@
  * instance is reused for every check, so a check allocates only the bigints its arithmetic makes.
  */
 import type { Account } from '../../shared/domain/account.ts';
-import { type Fixed, notionalRaw, SCALE } from '../../shared/domain/fixed.ts';
-import type { OrderIntent, OrderSide } from '../../shared/domain/order.ts';
+import { type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
+import type { OrderIntent } from '../../shared/domain/order.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { DayTradeCounter } from './day-trade-counter.ts';
 import type { ExecutionLatch } from './execution-latch.ts';
@@ -14,11 +14,6 @@ import type { MarketConditions, SymbolMarket } from './market-conditions.ts';
 import type { RecentIntents } from './recent-intents.ts';
 import type { RiskParameters } from './risk-parameters.ts';
 import type { SlidingWindowCounter } from './sliding-window-counter.ts';
-
-const HUNDRED_PERCENT = 100n * SCALE;
-/** Alpaca's price increments: $0.01 at or above $1, $0.0001 below. */
-const CENT = SCALE / 100n;
-const HUNDREDTH_CENT = SCALE / 10_000n;
 
 export interface BrokerState {
   reconciled: boolean;
@@ -42,22 +37,6 @@ export interface RiskState {
 
 /** Stands in for a symbol risk has never seen: flat, nothing working. Never mutated. */
 const UNSEEN_SYMBOL = new SymbolExposure('');
-
-/** The protective bound of a market order: this far beyond the touch, rounded inward to a tick, inside the LULD band. */
-export function protectiveBound(market: SymbolMarket, side: OrderSide, protectionPct: Fixed): Fixed {
-  if (side === 'buy') {
-    const raw = (market.askFixed * (HUNDRED_PERCENT + protectionPct)) / HUNDRED_PERCENT;
-    const tick = raw >= SCALE ? CENT : HUNDREDTH_CENT;
-    let bound = raw - (raw % tick);
-    if (market.hasBand && bound > market.limitUpFixed) bound = market.limitUpFixed;
-    return bound as Fixed;
-  }
-  const raw = (market.bidFixed * (HUNDRED_PERCENT - protectionPct) + HUNDRED_PERCENT - 1n) / HUNDRED_PERCENT;
-  const tick = raw >= SCALE ? CENT : HUNDREDTH_CENT;
-  let bound = raw % tick === 0n ? raw : raw - (raw % tick) + tick;
-  if (market.hasBand && bound < market.limitDownFixed) bound = market.limitDownFixed;
-  return bound as Fixed;
-}
 
 export class CheckContext {
   readonly state: RiskState;
@@ -88,7 +67,7 @@ export class CheckContext {
     const bounded = type === 'market' || type === 'stop' || type === 'trailing_stop';
     this.protectiveLimitPrice =
       bounded && this.referenceFresh
-        ? protectiveBound(market!, intent.side, params.marketProtectionPct)
+        ? market!.protectiveBound(intent.side, params.marketProtectionPct)
         : null;
     this.orderPrice = exposurePrice(intent, this.protectiveLimitPrice);
     this.notionalRaw =

@@ -6,7 +6,14 @@
  * Fixed forms a check compares against are converted lazily, once per quote, when a check first
  * needs them.
  */
-import { type Fixed, fixedFromNumber } from '../../shared/domain/fixed.ts';
+import { type Fixed, fixedFromNumber, SCALE } from '../../shared/domain/fixed.ts';
+import type { OrderSide } from '../../shared/domain/order.ts';
+
+const HUNDRED_PERCENT = 100n * SCALE;
+/** Alpaca's price increments: $0.01 at or above $1, $0.0001 below. */
+const CENT = SCALE / 100n;
+const HUNDREDTH_CENT = SCALE / 10_000n;
+const NOT_COMPUTED = -1n;
 
 /** The calls the market-data service makes into risk. */
 export interface RiskMarketDataSink {
@@ -34,6 +41,10 @@ export class SymbolMarket {
   #pricesExact = false;
   #bidFixed = 0n as Fixed;
   #askFixed = 0n as Fixed;
+  #midFixed = 0n as Fixed;
+  #collarAllowance = NOT_COMPUTED;
+  #buyBound = NOT_COMPUTED;
+  #sellBound = NOT_COMPUTED;
   #limitsExact = false;
   #limitUpFixed = 0n as Fixed;
   #limitDownFixed = 0n as Fixed;
@@ -52,6 +63,8 @@ export class SymbolMarket {
     this.limitUp = valid ? limitUp : Number.NaN;
     this.limitDown = valid ? limitDown : Number.NaN;
     this.#limitsExact = false;
+    this.#buyBound = NOT_COMPUTED;
+    this.#sellBound = NOT_COMPUTED;
   }
 
   setTradingStatus(statusCode: string): void {
@@ -85,7 +98,43 @@ export class SymbolMarket {
   /** Mid price, truncated to 1e-9. */
   get midFixed(): Fixed {
     this.#exactPrices();
-    return ((this.#bidFixed + this.#askFixed) / 2n) as Fixed;
+    return this.#midFixed;
+  }
+
+  /**
+   * mid × collar percent: a limit L is inside the collar when |L − mid| × 100 ≤ this (both at
+   * 1e-18 × percent), which compares exactly without dividing. Cached per quote.
+   */
+  collarAllowance(collarPct: Fixed): bigint {
+    this.#exactPrices();
+    if (this.#collarAllowance === NOT_COMPUTED) this.#collarAllowance = this.#midFixed * collarPct;
+    return this.#collarAllowance;
+  }
+
+  /**
+   * A market order's protective bound: protectionPct beyond the touch (ask for a buy, bid for a
+   * sell), rounded inward to a price increment, and inside the LULD band. Cached per quote.
+   */
+  protectiveBound(side: OrderSide, protectionPct: Fixed): Fixed {
+    this.#exactPrices();
+    if (side === 'buy') {
+      if (this.#buyBound === NOT_COMPUTED) {
+        const raw = (this.#askFixed * (HUNDRED_PERCENT + protectionPct)) / HUNDRED_PERCENT;
+        let bound = raw - (raw % (raw >= SCALE ? CENT : HUNDREDTH_CENT));
+        if (this.hasBand && bound > this.limitUpFixed) bound = this.limitUpFixed;
+        this.#buyBound = bound;
+      }
+      return this.#buyBound as Fixed;
+    }
+    if (this.#sellBound === NOT_COMPUTED) {
+      const raw =
+        (this.#bidFixed * (HUNDRED_PERCENT - protectionPct) + HUNDRED_PERCENT - 1n) / HUNDRED_PERCENT;
+      const tick = raw >= SCALE ? CENT : HUNDREDTH_CENT;
+      let bound = raw % tick === 0n ? raw : raw - (raw % tick) + tick;
+      if (this.hasBand && bound < this.limitDownFixed) bound = this.limitDownFixed;
+      this.#sellBound = bound;
+    }
+    return this.#sellBound as Fixed;
   }
 
   get limitUpFixed(): Fixed {
@@ -102,6 +151,10 @@ export class SymbolMarket {
     if (this.#pricesExact) return;
     this.#bidFixed = fixedFromNumber(this.bid);
     this.#askFixed = fixedFromNumber(this.ask);
+    this.#midFixed = ((this.#bidFixed + this.#askFixed) / 2n) as Fixed;
+    this.#collarAllowance = NOT_COMPUTED;
+    this.#buyBound = NOT_COMPUTED;
+    this.#sellBound = NOT_COMPUTED;
     this.#pricesExact = true;
   }
 

@@ -125,7 +125,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
     const limit = intent.limitPrice!;
     const reference = market!.midFixed;
     const distance = limit > reference ? limit - reference : reference - limit;
-    if (distance * HUNDRED_PERCENT <= reference * state.params.priceCollarPct) return null;
+    if (distance * HUNDRED_PERCENT <= market!.collarAllowance(state.params.priceCollarPct)) return null;
     return `limit ${formatFixed(limit)} is more than ${formatFixed(state.params.priceCollarPct)}% from the reference ${formatFixed(reference)}`;
   }),
 
