@@ -1,0 +1,260 @@
+/**
+ * The engine's market-data stage: takes the feed's validated messages and keeps the books, the
+ * per-symbol freshness, and gap-free minute bars. After a reconnect it backfills the missed
+ * minutes (and trades, where configured) over REST before it releases the live bars that
+ * arrived meanwhile, so bar consumers see every minute exactly once and in order.
+ */
+
+import type { Bar, Trade } from '../../shared/domain/market-data.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { OrderBook } from '../book/order-book.ts';
+import { TopOfBook } from '../book/top-of-book.ts';
+import { type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
+import type { FeedGap, FeedListener } from './feed-client.ts';
+import type { FeedMetrics } from './feed-metrics.ts';
+import type { FeedState } from './feed-state.ts';
+import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
+import { type Freshness, StaleGuard } from './stale-guard.ts';
+import type { StreamDataMessage } from './stream-messages.ts';
+import { TradeBarBuilder } from './trade-bar-builder.ts';
+
+const MINUTE_US = 60_000_000;
+
+export interface MarketDataServiceOptions {
+  readonly clock: Clock;
+  readonly metrics: FeedMetrics;
+  /** Every symbol the engine follows; only these are tracked for freshness. */
+  readonly symbols: readonly string[];
+  readonly staleAfterMs: number;
+  readonly staleAfterMsBySymbol?: Readonly<Record<string, number>>;
+  /** Symbols whose minute bars come from the feed's bar channel (and are backfilled from REST bars). */
+  readonly feedBarSymbols?: readonly string[];
+  /** Symbols whose minute bars are built here from trades (gaps backfilled from REST trades). */
+  readonly tradeBarSymbols?: readonly string[];
+  readonly history?: MarketDataHistoryClient;
+  readonly logger?: Logger;
+  /** A new, corrected or backfilled minute bar; `acceptance` says which. */
+  readonly onBar?: (bar: Bar, acceptance: BarAcceptance) => void;
+  readonly onTrade?: (trade: Trade) => void;
+}
+
+/** Live bars and trades held back while the gap before them is being backfilled. */
+interface Backfill {
+  readonly bars: Bar[];
+  readonly trades: Trade[];
+}
+
+export class MarketDataService implements FeedListener {
+  readonly staleGuard: StaleGuard;
+  readonly #options: MarketDataServiceOptions;
+  readonly #tops = new Map<string, TopOfBook>();
+  readonly #books = new Map<string, OrderBook>();
+  readonly #bars = new Map<string, BarSeries>();
+  readonly #dailyBars = new Map<string, Bar>();
+  readonly #tradeBarSymbols: ReadonlySet<string>;
+  readonly #tradeBars = new TradeBarBuilder();
+  readonly #lastTradeUs = new Map<string, number>();
+  #backfill: Backfill | undefined;
+  #backfills: Promise<void> = Promise.resolve();
+
+  constructor(options: MarketDataServiceOptions) {
+    this.#options = options;
+    this.staleGuard = new StaleGuard(options.staleAfterMs);
+    for (const symbol of options.symbols)
+      this.staleGuard.track(symbol, options.staleAfterMsBySymbol?.[symbol]);
+    this.#tradeBarSymbols = new Set(options.tradeBarSymbols ?? []);
+    for (const symbol of [...(options.feedBarSymbols ?? []), ...this.#tradeBarSymbols])
+      this.#bars.set(symbol, new BarSeries(symbol));
+  }
+
+  // ---- queries (strategy, risk, operator API) ----
+
+  isStale(symbol: string, nowUs: number): boolean {
+    return this.staleGuard.isStale(symbol, nowUs);
+  }
+
+  freshness(symbol: string, nowUs: number): Freshness {
+    return this.staleGuard.freshness(symbol, nowUs);
+  }
+
+  topOfBook(symbol: string): TopOfBook | undefined {
+    return this.#tops.get(symbol);
+  }
+
+  orderBook(symbol: string): OrderBook | undefined {
+    return this.#books.get(symbol);
+  }
+
+  bars(symbol: string): BarSeries | undefined {
+    return this.#bars.get(symbol);
+  }
+
+  dailyBar(symbol: string): Bar | undefined {
+    return this.#dailyBars.get(symbol);
+  }
+
+  /** Resolves when every backfill started so far has finished (tests, orderly shutdown). */
+  async settled(): Promise<void> {
+    await this.#backfills;
+  }
+
+  /** Closes trade-built bars whose minute has ended; the owner calls it on a timer. */
+  closeTradeBars(nowUs: number): void {
+    for (const bar of this.#tradeBars.closeBefore(nowUs)) this.#acceptBar(bar);
+  }
+
+  // ---- feed listener ----
+
+  onData(messages: readonly StreamDataMessage[], receivedUs: number): void {
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      switch (message.type) {
+        case 'quote': {
+          let top = this.#tops.get(message.symbol);
+          if (top === undefined) {
+            top = new TopOfBook(message.symbol);
+            this.#tops.set(message.symbol, top);
+          }
+          top.applyQuote(message);
+          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          break;
+        }
+        case 'orderbook': {
+          let book = this.#books.get(message.symbol);
+          if (book === undefined) {
+            book = new OrderBook(message.symbol);
+            this.#books.set(message.symbol, book);
+          }
+          book.apply(message);
+          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          break;
+        }
+        case 'trade':
+          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          if (this.#backfill !== undefined && this.#tradeBarSymbols.has(message.symbol))
+            this.#backfill.trades.push(message);
+          else this.#onTrade(message);
+          break;
+        case 'bar':
+          // A bar's time is its minute's start; as data it is current as of the minute's end.
+          this.staleGuard.touch(message.symbol, message.startUs + MINUTE_US, receivedUs);
+          if (message.kind === 'daily') this.#dailyBars.set(message.symbol, message);
+          else if (this.#backfill !== undefined) this.#backfill.bars.push(message);
+          else this.#acceptBar(message);
+          break;
+        case 'status':
+        case 'luld':
+          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          break;
+      }
+    }
+  }
+
+  onStateChange(state: FeedState, previous: FeedState): void {
+    if (previous === 'streaming' && state !== 'streaming') {
+      this.staleGuard.beginGap();
+      // Hold live bars and trades from the moment of the loss until the backfill has run.
+      this.#backfill ??= { bars: [], trades: [] };
+    }
+  }
+
+  onResumed(gap: FeedGap): void {
+    this.#options.logger?.warn(
+      { gapStartUs: gap.startUs, gapEndUs: gap.endUs, gapSeconds: (gap.endUs - gap.startUs) / 1e6 },
+      'market-data gap: backfilling',
+    );
+    this.#backfills = this.#backfills.then(() => this.#runBackfill(gap));
+  }
+
+  // ---- internals ----
+
+  #onTrade(trade: Trade): void {
+    const last = this.#lastTradeUs.get(trade.symbol);
+    if (last === undefined || trade.timestampUs > last)
+      this.#lastTradeUs.set(trade.symbol, trade.timestampUs);
+    this.#options.onTrade?.(trade);
+    if (!this.#tradeBarSymbols.has(trade.symbol)) return;
+    for (const bar of this.#tradeBars.addTrade(trade)) this.#acceptBar(bar);
+  }
+
+  #acceptBar(bar: Bar): void {
+    const series = this.#bars.get(bar.symbol);
+    if (series === undefined) return;
+    const acceptance = series.accept(bar);
+    if (acceptance !== 'duplicate') this.#options.onBar?.(bar, acceptance);
+  }
+
+  async #runBackfill(gap: FeedGap): Promise<void> {
+    const held = this.#backfill ?? { bars: [], trades: [] };
+    const history = this.#options.history;
+    try {
+      if (history !== undefined) {
+        // Only completed minutes: the minute in progress arrives live when it closes.
+        const lastCompleteUs = minuteStartUs(gap.endUs) - MINUTE_US;
+        await this.#backfillFeedBars(history, gap, lastCompleteUs);
+        await this.#backfillTrades(history, gap, held.trades);
+      }
+    } finally {
+      this.#backfill = undefined;
+      for (const trade of held.trades) this.#onTrade(trade);
+      for (const bar of held.bars) this.#acceptBar(bar);
+    }
+  }
+
+  async #backfillFeedBars(
+    history: MarketDataHistoryClient,
+    gap: FeedGap,
+    lastCompleteUs: number,
+  ): Promise<void> {
+    const symbols = (this.#options.feedBarSymbols ?? []).filter(
+      (symbol) => !this.#tradeBarSymbols.has(symbol),
+    );
+    if (symbols.length === 0) return;
+    // From the minute after the latest bar held (or the gap's first minute when none is).
+    let fromUs = Number.POSITIVE_INFINITY;
+    for (const symbol of symbols) {
+      const latest = this.#bars.get(symbol)?.latest;
+      const from = latest === undefined ? minuteStartUs(gap.startUs) : latest.startUs + MINUTE_US;
+      if (from < fromUs) fromUs = from;
+    }
+    if (fromUs > lastCompleteUs) return;
+    const result = await history.fetchMinuteBars(symbols, fromUs, lastCompleteUs);
+    if (!this.#succeeded(result, 'bars')) return;
+    this.#options.metrics.backfilledBars += result.items.length;
+    for (const bar of result.items.sort((a, b) => a.startUs - b.startUs)) this.#acceptBar(bar);
+  }
+
+  async #backfillTrades(
+    history: MarketDataHistoryClient,
+    gap: FeedGap,
+    heldTrades: readonly Trade[],
+  ): Promise<void> {
+    const symbols = [...this.#tradeBarSymbols];
+    if (symbols.length === 0) return;
+    const result = await history.fetchTrades(symbols, minuteStartUs(gap.startUs), gap.endUs);
+    if (!this.#succeeded(result, 'trades')) return;
+    // Keep only trades strictly between the last one seen before the gap and the first one held after it.
+    const firstHeldUs = new Map<string, number>();
+    for (const trade of heldTrades)
+      if (!firstHeldUs.has(trade.symbol)) firstHeldUs.set(trade.symbol, trade.timestampUs);
+    const missed = result.items
+      .filter(
+        (trade) =>
+          trade.timestampUs > (this.#lastTradeUs.get(trade.symbol) ?? Number.NEGATIVE_INFINITY) &&
+          trade.timestampUs < (firstHeldUs.get(trade.symbol) ?? Number.POSITIVE_INFINITY),
+      )
+      .sort((a, b) => a.timestampUs - b.timestampUs);
+    for (const trade of missed) this.#onTrade(trade);
+  }
+
+  #succeeded<T>(result: HistoryResult<T>, what: string): result is { ok: true; items: T[] } {
+    if (result.ok) return true;
+    this.#options.metrics.backfillFailures++;
+    this.#options.logger?.error(
+      { reason: result.reason, status: result.status },
+      `market-data ${what} backfill failed`,
+    );
+    return false;
+  }
+}
