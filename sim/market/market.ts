@@ -234,7 +234,7 @@ export function createMarket(context: SimContext, options: MarketOptions = {}): 
 }
 
 class GeneratedMarket implements SimMarket {
-  readonly symbols: readonly string[];
+  readonly #symbols: string[];
   readonly #context: SimContext;
   readonly #prng: Prng;
   readonly #states: SymbolState[];
@@ -264,12 +264,12 @@ class GeneratedMarket implements SimMarket {
 
   constructor(context: SimContext, options: MarketOptions) {
     this.#context = context;
-    this.symbols = [...context.symbols];
+    this.#symbols = [...context.symbols];
     this.#prng = new Prng(context.seed);
     this.#generate = options.generate ?? true;
     this.#tickMs = options.tickMs ?? 1;
     const capacity = options.historyCapacity ?? 65_536;
-    this.#states = this.symbols.map((symbol, index) => {
+    this.#states = this.#symbols.map((symbol, index) => {
       const state = new SymbolState(
         symbolTraits(symbol, context.seed),
         capacity,
@@ -289,6 +289,11 @@ class GeneratedMarket implements SimMarket {
     this.#nextUpdatedEmitUs = this.#sessionMinuteUs + UPDATED_BAR_OFFSET_US;
     if (this.#nextUpdatedEmitUs <= this.#originUs) this.#nextUpdatedEmitUs += US_PER_MINUTE;
     for (const state of this.#states) this.#seedQuote(state);
+  }
+
+  /** The generated symbols, then any a replay introduced. */
+  get symbols(): readonly string[] {
+    return this.#symbols;
   }
 
   readonly history: MarketHistory = {
@@ -466,6 +471,7 @@ class GeneratedMarket implements SimMarket {
       // A replay may carry symbols the market was not created with; they get history too.
       state = new SymbolState(symbolTraits(symbol, this.#context.seed), 65_536, 0);
       this.#bySymbol.set(symbol, state);
+      this.#symbols.push(symbol);
     }
     return state;
   }
