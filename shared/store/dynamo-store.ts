@@ -73,7 +73,7 @@ export class DynamoStore implements Store {
     const byKey = new Map<string, PendingWrite>();
     for (const write of writes) {
       const forTable = requests[write.table] ?? [];
-      forTable.push({ PutRequest: { Item: write.item } });
+      forTable.push({ PutRequest: { Item: write.encode() } });
       requests[write.table] = forTable;
       byKey.set(write.key, write);
     }
@@ -90,7 +90,7 @@ export class DynamoStore implements Store {
   }
 
   async #put(write: PendingWrite): Promise<void> {
-    await this.#client.send(new PutCommand({ TableName: write.table, Item: write.item }));
+    await this.#client.send(new PutCommand({ TableName: write.table, Item: write.encode() }));
   }
 
   putOrder(order: StoredOrder): Promise<void> {

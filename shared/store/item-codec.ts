@@ -31,6 +31,8 @@ export interface ItemKind<T> {
   readonly version: number;
   /** Validates the item's own attributes (the header `type`/`v` and key attributes are checked separately). */
   readonly schema: z.ZodType<T>;
+  /** The item's primary key attributes, cheap to compute: the write-behind queue keys on them. */
+  primaryKey(account: string, value: T): Readonly<Record<string, string>>;
   /** The full item, key and header included. */
   encode(account: string, value: T): StoredItem;
 }

@@ -1,6 +1,8 @@
 /**
  * A put waiting in the write-behind queue. `key` identifies the item (table + primary key) so a
- * newer write of the same item replaces an older one that has not been sent yet.
+ * newer write of the same item replaces an older one that has not been sent yet. The item itself
+ * is built only when its batch is sent: encoding an order costs ~0.4 µs (decimal strings), which
+ * stays off the engine's order path; the domain values are immutable, so encoding later is safe.
  */
 import type { Fill } from '../domain/fill.ts';
 import type { ItemKind, StoredItem } from './item-codec.ts';
@@ -21,12 +23,12 @@ import { STATE_KEYS } from './table-definitions.ts';
 export interface PendingWrite {
   readonly table: string;
   readonly key: string;
-  readonly item: StoredItem;
+  encode(): StoredItem;
 }
 
-/** The queue's identity for an item: its table and primary key. */
-export function pendingWriteKey(table: string, item: StoredItem): string {
-  return `${table}\u0000${String(item[STATE_KEYS.partition])}\u0000${String(item[STATE_KEYS.sort])}`;
+/** The queue's identity for an item of the state table: its table and primary key. */
+export function pendingWriteKey(table: string, key: Readonly<Record<string, unknown>>): string {
+  return `${table}\u0000${String(key[STATE_KEYS.partition])}\u0000${String(key[STATE_KEYS.sort])}`;
 }
 
 /** Encodes domain values into PendingWrites for one account's state table. */
@@ -40,8 +42,12 @@ export class StateWriteEncoder {
   }
 
   #write<T>(kind: ItemKind<T>, value: T): PendingWrite {
-    const item = kind.encode(this.#account, value);
-    return { table: this.#table, key: pendingWriteKey(this.#table, item), item };
+    const account = this.#account;
+    return {
+      table: this.#table,
+      key: pendingWriteKey(this.#table, kind.primaryKey(account, value)),
+      encode: () => kind.encode(account, value),
+    };
   }
 
   order(order: StoredOrder): PendingWrite {

@@ -29,10 +29,15 @@ export const AUDIT_ITEM: ItemKind<AuditEntry> = {
     outcome: z.enum(['accepted', 'refused', 'failed']),
     detail: z.record(z.string(), z.string()),
   }),
-  encode(account, entry) {
+  primaryKey(account, entry) {
     return {
       [STATE_KEYS.partition]: auditPartition(account),
       [STATE_KEYS.sort]: timeSortKey(entry.atMs, entry.entryId),
+    };
+  },
+  encode(account, entry) {
+    return {
+      ...AUDIT_ITEM.primaryKey(account, entry),
       ...header(AUDIT_ITEM),
       entryId: entry.entryId,
       atMs: entry.atMs,

@@ -38,10 +38,15 @@ export const BREAKER_STATE_ITEM: ItemKind<BreakerState> = {
   type: 'breaker_state',
   version: 1,
   schema: z.object({ state: stateName, reason: z.string(), sinceMs: epochMs, updatedAtMs: epochMs }),
-  encode(account, breaker) {
+  primaryKey(account, breaker) {
     return {
       [STATE_KEYS.partition]: breakerPartition(account),
       [STATE_KEYS.sort]: BREAKER_STATE_SORT_KEY,
+    };
+  },
+  encode(account, breaker) {
+    return {
+      ...BREAKER_STATE_ITEM.primaryKey(account, breaker),
       ...header(BREAKER_STATE_ITEM),
       state: breaker.state,
       reason: breaker.reason,
@@ -62,11 +67,16 @@ export const BREAKER_TRANSITION_ITEM: ItemKind<BreakerTransition> = {
     operator: z.string().min(1).nullable(),
     atMs: epochMs,
   }),
-  encode(account, transition) {
+  primaryKey(account, transition) {
     return {
       [STATE_KEYS.partition]: breakerPartition(account),
       // A breaker cannot make the same move twice in one millisecond, so time and move identify it.
       [STATE_KEYS.sort]: `${BREAKER_TRANSITION_PREFIX}${timeSortKey(transition.atMs, `${transition.from}>${transition.to}`)}`,
+    };
+  },
+  encode(account, transition) {
+    return {
+      ...BREAKER_TRANSITION_ITEM.primaryKey(account, transition),
       ...header(BREAKER_TRANSITION_ITEM),
       from: transition.from,
       to: transition.to,

@@ -26,10 +26,15 @@ export const DAILY_PNL_ITEM: ItemKind<DailyPnl> = {
   type: 'daily_pnl',
   version: 1,
   schema,
-  encode(account, pnl) {
+  primaryKey(account, pnl) {
     return {
       [STATE_KEYS.partition]: dailyPnlPartition(account),
       [STATE_KEYS.sort]: pnl.date,
+    };
+  },
+  encode(account, pnl) {
+    return {
+      ...DAILY_PNL_ITEM.primaryKey(account, pnl),
       ...header(DAILY_PNL_ITEM),
       date: pnl.date,
       realizedPnl: fixedToText(pnl.realizedPnl),

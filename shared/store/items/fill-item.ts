@@ -28,10 +28,15 @@ export const FILL_ITEM: ItemKind<Fill> = {
   type: 'fill',
   version: 1,
   schema,
-  encode(account, fill) {
+  primaryKey(account, fill) {
     return {
       [STATE_KEYS.partition]: fillPartition(account, newYorkDate(fill.timestampMs)),
       [STATE_KEYS.sort]: fill.executionId,
+    };
+  },
+  encode(account, fill) {
+    return {
+      ...FILL_ITEM.primaryKey(account, fill),
       ...header(FILL_ITEM),
       executionId: fill.executionId,
       orderId: fill.orderId,

@@ -32,10 +32,15 @@ export const IDEMPOTENCY_ITEM: ItemKind<IdempotencyRecord> = {
     createdAtMs: epochMs,
     expiresAtMs: epochMs,
   }),
-  encode(account, record) {
+  primaryKey(account, record) {
     return {
       [STATE_KEYS.partition]: idempotencyPartition(account),
       [STATE_KEYS.sort]: record.key,
+    };
+  },
+  encode(account, record) {
+    return {
+      ...IDEMPOTENCY_ITEM.primaryKey(account, record),
       [STATE_KEYS.timeToLive]: Math.ceil(record.expiresAtMs / 1000),
       ...header(IDEMPOTENCY_ITEM),
       key: record.key,

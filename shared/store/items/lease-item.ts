@@ -33,9 +33,14 @@ export const LEASE_ITEM: ItemKind<LeaseRecord> = {
     releasedAtMs: epochMs.nullable(),
     releaseReason: z.string().nullable(),
   }),
-  encode(account, lease) {
+  primaryKey(account, lease) {
     return {
       [LEASE_KEYS.partition]: account,
+    };
+  },
+  encode(account, lease) {
+    return {
+      ...LEASE_ITEM.primaryKey(account, lease),
       ...header(LEASE_ITEM),
       account: lease.account,
       holderId: lease.holderId,

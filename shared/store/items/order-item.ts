@@ -76,10 +76,15 @@ export const ORDER_ITEM: ItemKind<StoredOrder> = {
   version: 1,
   // The item's `type` attribute names the item kind, so the order's type is stored as orderType.
   schema: schema.transform(({ orderType, ...rest }): StoredOrder => ({ ...rest, type: orderType })),
-  encode(account, order) {
+  primaryKey(account, order) {
     return {
       [STATE_KEYS.partition]: orderPartition(account),
       [STATE_KEYS.sort]: order.clientOrderId,
+    };
+  },
+  encode(account, order) {
+    return {
+      ...ORDER_ITEM.primaryKey(account, order),
       ...(isTerminalStatus(order.status)
         ? {}
         : { [STATE_KEYS.workingPartition]: workingOrdersPartition(account) }),

@@ -25,10 +25,15 @@ export const POSITION_ITEM: ItemKind<PositionSnapshot> = {
   type: 'position',
   version: 1,
   schema,
-  encode(account, position) {
+  primaryKey(account, position) {
     return {
       [STATE_KEYS.partition]: positionPartition(account),
       [STATE_KEYS.sort]: position.symbol,
+    };
+  },
+  encode(account, position) {
+    return {
+      ...POSITION_ITEM.primaryKey(account, position),
       ...header(POSITION_ITEM),
       symbol: position.symbol,
       assetClass: position.assetClass,

@@ -35,10 +35,15 @@ export const RISK_EVENT_ITEM: ItemKind<RiskEvent> = {
     intentId: z.string().nullable(),
     detail: z.record(z.string(), z.string()),
   }),
-  encode(account, event) {
+  primaryKey(account, event) {
     return {
       [STATE_KEYS.partition]: riskEventPartition(account, newYorkDate(event.atMs)),
       [STATE_KEYS.sort]: timeSortKey(event.atMs, event.eventId),
+    };
+  },
+  encode(account, event) {
+    return {
+      ...RISK_EVENT_ITEM.primaryKey(account, event),
       [STATE_KEYS.timeToLive]: Math.floor(event.atMs / 1000) + RISK_EVENT_RETENTION_DAYS * 86_400,
       ...header(RISK_EVENT_ITEM),
       eventId: event.eventId,

@@ -151,7 +151,7 @@ describe('Class: WriteBehindQueue (against dynalite over loopback)', () => {
   it('writes the rest of a batch when DynamoDB rejects one item in it, and counts the rejected item', async () => {
     const { store, registry, queue, order } = setup();
     const tooBig = order(999);
-    const oversized = { ...tooBig, item: { ...tooBig.item, strategyId: 'x'.repeat(410_000) } };
+    const oversized = { ...tooBig, encode: () => ({ ...tooBig.encode(), strategyId: 'x'.repeat(410_000) }) };
     queue.enqueue(order(1));
     queue.enqueue(oversized);
     queue.enqueue(order(2));
