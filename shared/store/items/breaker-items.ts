@@ -38,7 +38,7 @@ export const BREAKER_STATE_ITEM: ItemKind<BreakerState> = {
   type: 'breaker_state',
   version: 1,
   schema: z.object({ state: stateName, reason: z.string(), sinceMs: epochMs, updatedAtMs: epochMs }),
-  primaryKey(account, breaker) {
+  primaryKey(account) {
     return {
       [STATE_KEYS.partition]: breakerPartition(account),
       [STATE_KEYS.sort]: BREAKER_STATE_SORT_KEY,

@@ -33,7 +33,7 @@ export const LEASE_ITEM: ItemKind<LeaseRecord> = {
     releasedAtMs: epochMs.nullable(),
     releaseReason: z.string().nullable(),
   }),
-  primaryKey(account, lease) {
+  primaryKey(account) {
     return {
       [LEASE_KEYS.partition]: account,
     };
