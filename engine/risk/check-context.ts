@@ -72,7 +72,11 @@ export class CheckContext {
     this.orderPrice = exposurePrice(intent, this.protectiveLimitPrice);
     this.notionalRaw =
       this.orderPrice !== null && intent.qty > 0n ? notionalRaw(this.orderPrice, intent.qty) : 0n;
-    this.exposureAfterRaw = this.position.exposureWith(intent.side, this.notionalRaw);
+    this.exposureAfterRaw = this.position.exposureWith(
+      intent.side,
+      intent.qty > 0n ? intent.qty : 0n,
+      this.notionalRaw,
+    );
   }
 }
 

@@ -8,9 +8,10 @@
  * handful of bigint operations.
  *
  * A symbol's exposure is the larger of its two worst cases: every working buy fills, or every
- * working sell fills. Buying onto a long adds (position + buys); buying against a short first
- * covers it, so the result is at most the larger of the two amounts. Sells mirror this. The bound
- * is exact when position and orders are on one side, and never below the true worst case.
+ * working sell fills. Buying onto a long adds (position + buys); buying against a short covers it,
+ * leaving at most the short when the buys cannot flip it, and at most the larger of the two
+ * amounts when they can. Sells mirror this. The bound is exact when position and orders are on
+ * one side, is never below the true worst case, and an exit never raises it.
  */
 import type { Fill } from '../../shared/domain/fill.ts';
 import { type Fixed, fixedToNumber, min, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
@@ -68,14 +69,18 @@ export class SymbolExposure {
     return this.position.qty;
   }
 
-  /** The symbol's exposure if one more order of this side and notional were working. */
-  exposureWith(side: OrderSide, orderRaw: bigint): bigint {
+  /** The symbol's exposure if one more order of this side, quantity and notional were working. */
+  exposureWith(side: OrderSide, orderQty: bigint, orderRaw: bigint): bigint {
     const held = this.position.qty;
     const cost = this.positionNotionalRaw;
-    const buys = side === 'buy' ? this.workingBuyRaw + orderRaw : this.workingBuyRaw;
-    const sells = side === 'sell' ? this.workingSellRaw + orderRaw : this.workingSellRaw;
-    const buySide = held >= 0n ? cost + buys : maxOf(cost, buys);
-    const sellSide = held <= 0n ? cost + sells : maxOf(cost, sells);
+    const buying = side === 'buy';
+    const buyQty = buying ? this.workingBuyQty + orderQty : this.workingBuyQty;
+    const sellQty = buying ? this.workingSellQty : this.workingSellQty + orderQty;
+    const buys = buying ? this.workingBuyRaw + orderRaw : this.workingBuyRaw;
+    const sells = buying ? this.workingSellRaw : this.workingSellRaw + orderRaw;
+    // Orders against the position that cannot flip it leave at most the position itself.
+    const buySide = held >= 0n ? cost + buys : buyQty <= -held ? cost : maxOf(cost, buys);
+    const sellSide = held <= 0n ? cost + sells : sellQty <= held ? cost : maxOf(cost, sells);
     return maxOf(buySide, sellSide);
   }
 
@@ -86,7 +91,7 @@ export class SymbolExposure {
   }
 
   recompute(): void {
-    this.exposureRaw = this.exposureWith('buy', 0n);
+    this.exposureRaw = this.exposureWith('buy', 0n, 0n);
     let bestBuy = NO_BUY;
     let bestSell = NO_SELL;
     for (const order of this.working) {

@@ -86,6 +86,14 @@ describe('Pre-trade rules', () => {
       );
     });
 
+    it('does not count an exit above the entry price as new exposure', () => {
+      const { risk, send, quote } = harness({ positions: [position('AAPL', '100', '100')] });
+      expect(risk.symbolExposure('AAPL')).toBe(f('10000'));
+      quote('AAPL', 104);
+      expect(send(exit('AAPL', 'sell', '100', { type: 'limit', limitPrice: f('104') })).ok).toBe(true);
+      expect(risk.symbolExposure('AAPL')).toBe(f('10000'));
+    });
+
     it('releases a canceled order and the unfilled rest of a partly filled one', () => {
       const { risk, send } = harness();
       const first = intent({ qty: f('100') });
