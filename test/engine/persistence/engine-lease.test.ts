@@ -4,6 +4,7 @@ import { EngineLease, type LeaseLoss } from '../../../engine/persistence/engine-
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
+import type { LeaseStore } from '../../../shared/store/lease-store.ts';
 import { type Clock, ManualClock, systemClock } from '../../../shared/time/clock.ts';
 import { T0 } from '../../shared/store/store-fixtures.ts';
 
@@ -182,6 +183,44 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
       ok: true,
       fencingToken: 2,
     });
+  });
+
+  it('stops by itself at the deadline when the store cannot be reached, and tells the engine', async () => {
+    const account = freshAccount();
+    const reachable = leaseStore(account);
+    let partitioned = false;
+    const store: LeaseStore = {
+      account,
+      read: () => reachable.read(),
+      acquire: (request) => reachable.acquire(request),
+      release: (holding, nowMs, reason) => reachable.release(holding, nowMs, reason),
+      renew: (holding, request) => {
+        if (partitioned)
+          return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        return reachable.renew(holding, request);
+      },
+    };
+    const lost = new Promise<LeaseLoss>((resolve) => {
+      const lease = new EngineLease({
+        store,
+        clock: systemClock,
+        logger: silent,
+        holderId: 'engine-a',
+        ttlMs: 400,
+        renewEveryMs: 100,
+        safetyMarginMs: 100,
+        onLost: resolve,
+      });
+      leases.push(lease);
+      void lease.start().then(() => {
+        partitioned = true;
+      });
+    });
+
+    const loss = await lost;
+
+    expect(loss.reason).toBe('renewal_overdue');
+    expect(leases.at(-1)?.canSend(1)).toBe(false);
   });
 
   it('keeps the lease with its own heartbeats across several lifetimes', async () => {
