@@ -170,7 +170,8 @@ function market(result: MarketResult): Reply {
 }
 
 function describe(connection: StreamConnection): Record<string, unknown> {
-  return { path: connection.feed.path, codec: connection.codec, state: connection.state };
+  const { T: _type, ...subscriptions } = connection.subscriptions.echo();
+  return { path: connection.feed.path, codec: connection.codec, state: connection.state, subscriptions };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

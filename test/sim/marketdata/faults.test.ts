@@ -65,7 +65,16 @@ describe('Feature: market-data admin and fault injection', () => {
     await subscribed();
     const { status, body } = await admin('connections', undefined, 'GET');
     expect(status).toBe(200);
-    expect(body).toStrictEqual({ connections: [{ path: '/v2/iex', codec: 'json', state: 'authenticated' }] });
+    expect(body).toMatchObject({
+      connections: [
+        {
+          path: '/v2/iex',
+          codec: 'json',
+          state: 'authenticated',
+          subscriptions: { trades: ['*'], lulds: ['*'] },
+        },
+      ],
+    });
   });
 
   it('drops every connection abruptly, or with a close frame', async () => {
