@@ -105,21 +105,21 @@ export const benchmarks = [
   latencyBenchmark({
     name: 'risk.check',
     iterations: 200_000,
-    warmup: 50_000,
+    warmup: 200_000,
     setup: () => setup('limit'),
     op: ({ risk, intents }, i) => risk.check(intents[i % intents.length]!),
   }),
   latencyBenchmark({
     name: 'risk.check_market',
     iterations: 200_000,
-    warmup: 50_000,
+    warmup: 200_000,
     setup: () => setup('market'),
     op: ({ risk, intents }, i) => risk.check(intents[i % intents.length]!),
   }),
   latencyBenchmark({
     name: 'risk.on_quote',
     iterations: 200_000,
-    warmup: 50_000,
+    warmup: 200_000,
     setup: () => setup('limit'),
     // Prices wander within ±0.5%, inside every stop, so each quote runs stops and the loss monitor.
     op: ({ risk, clock }, i) => {

@@ -225,3 +225,10 @@ export function ruleApplies(scope: RuleScope, reduceOnly: boolean, killSwitch: b
       return !killSwitch;
   }
 }
+
+/** The rules that apply to each kind of intent, in order, chosen once so a check only runs them. */
+export const RULES_BY_INTENT_KIND = {
+  entry: PRE_TRADE_RULES.filter((rule) => ruleApplies(rule.scope, false, false)),
+  reduceOnly: PRE_TRADE_RULES.filter((rule) => ruleApplies(rule.scope, true, false)),
+  killSwitch: PRE_TRADE_RULES.filter((rule) => ruleApplies(rule.scope, true, true)),
+} as const;

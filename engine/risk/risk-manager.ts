@@ -37,7 +37,7 @@ import { exitIntent } from './exit-intents.ts';
 import { ExposureLedger, type SymbolExposure } from './exposure-ledger.ts';
 import { MarketConditions, type RiskMarketDataSink } from './market-conditions.ts';
 import { PositionStops } from './position-stops.ts';
-import { PRE_TRADE_RULES, ruleApplies } from './pre-trade-rules.ts';
+import { RULES_BY_INTENT_KIND } from './pre-trade-rules.ts';
 import { RecentIntents } from './recent-intents.ts';
 import { APPROVED, type RiskDecision } from './risk-decision.ts';
 import type { BreakerState, OperatorActionResult, RiskEvent } from './risk-events.ts';
@@ -118,10 +118,14 @@ export class RiskManager implements RiskMarketDataSink {
     this.#roll(nowMs);
     const context = this.#context;
     context.prepare(intent, nowMs, nowUs);
-    const reduceOnly = isReduceOnlyPurpose(intent.purpose);
-    const killSwitch = intent.purpose === 'kill_switch';
-    for (const rule of PRE_TRADE_RULES) {
-      if (!ruleApplies(rule.scope, reduceOnly, killSwitch)) continue;
+    const rules =
+      intent.purpose === 'entry'
+        ? RULES_BY_INTENT_KIND.entry
+        : intent.purpose === 'kill_switch'
+          ? RULES_BY_INTENT_KIND.killSwitch
+          : RULES_BY_INTENT_KIND.reduceOnly;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
       const message = rule.deny(context, intent);
       if (message !== null) return { ok: false, rule: rule.name, reasonCode: rule.reasonCode, message };
     }
