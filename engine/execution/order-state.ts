@@ -214,6 +214,11 @@ export class OrderState {
     return { bookings: [booking], alarms: observed.alarms };
   }
 
+  /** The broker refused the order when it was sent: it never existed there, and never will. */
+  markRejected(): void {
+    this.#terminal ??= { status: 'rejected', versionNs: 0n };
+  }
+
   get filledQty(): Fixed {
     return max(this.#reportedFilledQty, this.#executedQty);
   }

@@ -48,6 +48,11 @@ export class OrderTracker {
     return combine(observed, state.recordExecution(update.execution));
   }
 
+  /** The broker refused the order on submission (a 4xx): it is final without any report. */
+  markRejected(clientOrderId: string): void {
+    this.#byClientOrderId.get(clientOrderId)?.markRejected();
+  }
+
   /** An order object from a REST answer (submit, lookup, replace, list). */
   onOrder(order: AlpacaOrder): OrderEffects {
     return this.#stateFor(order).observe(order);

@@ -38,6 +38,8 @@ export class TokenBucket {
   #tokens: number;
   #updatedAtMs: number;
   #blockedUntilMs = 0;
+  /** What the bucket holds when a server-imposed pause ends; null when none is pending. */
+  #tokensAtUnblock: number | null = null;
 
   constructor(clock: Clock, options: TokenBucketOptions) {
     if (!(options.limitPerMinute > 0)) throw new RangeError('limitPerMinute must be positive');
@@ -88,10 +90,18 @@ export class TokenBucket {
     this.#blockUntil(resetAtMs);
   }
 
+  /**
+   * At a named reset the server's window starts afresh, so the bucket is full again. Without one
+   * the pause is a guess, and afterwards the bucket holds just enough for entries to probe: if the
+   * server is still limiting, the next 429 says so.
+   */
   #blockUntil(resetAtMs: number | null): void {
     const nowMs = this.#clock.nowMs();
-    const until = resetAtMs !== null && resetAtMs > nowMs ? resetAtMs : nowMs + this.#rateLimitedBackoffMs;
+    const knownReset = resetAtMs !== null && resetAtMs > nowMs;
+    const until = knownReset ? resetAtMs : nowMs + this.#rateLimitedBackoffMs;
     this.#blockedUntilMs = Math.max(this.#blockedUntilMs, until);
+    const probe = Math.min(this.#limit, this.#reserve('entry') + 1);
+    this.#tokensAtUnblock = knownReset ? this.#limit : probe;
   }
 
   #reserve(priority: RequestPriority): number {
@@ -103,6 +113,10 @@ export class TokenBucket {
 
   #refill(): void {
     const nowMs = this.#clock.nowMs();
+    if (this.#tokensAtUnblock !== null && nowMs >= this.#blockedUntilMs) {
+      this.#tokens = Math.max(this.#tokens, this.#tokensAtUnblock);
+      this.#tokensAtUnblock = null;
+    }
     const elapsed = nowMs - this.#updatedAtMs;
     if (elapsed <= 0) return;
     this.#updatedAtMs = nowMs;
