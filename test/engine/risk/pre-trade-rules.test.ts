@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRE_TRADE_RULES } from '../../../engine/risk/pre-trade-rules.ts';
+import { PRE_TRADE_RULES, RULES_BY_INTENT_KIND } from '../../../engine/risk/pre-trade-rules.ts';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import { account, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
@@ -388,5 +388,35 @@ describe('Pre-trade rules', () => {
     expect(risk.check(order).ok).toBe(true);
     expect(risk.check(order).ok).toBe(true);
     expect(risk.symbolExposure('AAPL')).toBe(f('0'));
+  });
+});
+
+describe('Rule scopes', () => {
+  it('entries meet every rule but the reduce-only one; exits skip the new-risk rules; the kill switch also skips price and rate', () => {
+    const names = (kind: keyof typeof RULES_BY_INTENT_KIND) =>
+      RULES_BY_INTENT_KIND[kind].map((rule) => rule.name);
+    expect(names('entry')).toStrictEqual(
+      PRE_TRADE_RULES.map((rule) => rule.name).filter((name) => name !== 'reduce_only'),
+    );
+    expect(names('reduceOnly')).toStrictEqual([
+      'valid_intent',
+      'reduce_only',
+      'symbol_tradable',
+      'fresh_reference',
+      'luld_band',
+      'price_collar',
+      'duplicate_intent',
+      'self_match',
+      'symbol_order_rate',
+      'order_rate',
+    ]);
+    expect(names('killSwitch')).toStrictEqual([
+      'valid_intent',
+      'reduce_only',
+      'symbol_tradable',
+      'luld_band',
+      'duplicate_intent',
+      'self_match',
+    ]);
   });
 });

@@ -21,13 +21,17 @@ export const TUESDAY_10AM = newYorkToUtcMs('2026-11-24', 10 * 60);
 
 type RawLimits = Record<string, Record<string, unknown>>;
 
-/** The shipped risk file, with some keys replaced: `{ limits: { max_open_positions: 2 } }`. */
-export function riskLimits(overrides: RawLimits = {}): RiskLimits {
+/** The shipped risk file as raw TOML values, with some keys replaced: `{ limits: { max_open_positions: 2 } }`. */
+export function rawRiskLimits(overrides: RawLimits = {}): RawLimits {
   const raw = parseToml(
     readFileSync(join(import.meta.dirname, '../../../config/risk_limits.toml'), 'utf8'),
   ) as RawLimits;
   for (const [section, values] of Object.entries(overrides)) raw[section] = { ...raw[section], ...values };
-  return riskLimitsSchema.parse(raw);
+  return raw;
+}
+
+export function riskLimits(overrides: RawLimits = {}): RiskLimits {
+  return riskLimitsSchema.parse(rawRiskLimits(overrides));
 }
 
 export function account(overrides: Partial<Account> = {}): Account {
