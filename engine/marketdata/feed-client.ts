@@ -8,10 +8,10 @@ import WebSocket from 'ws';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { backoffDelayMs, type RetryPolicy } from '../execution/retry-policy.ts';
-import { type FeedMetrics, MessageKindIndex } from './feed-metrics.ts';
+import type { FeedMetrics } from './feed-metrics.ts';
 import { type FeedEvent, type FeedState, hasConnection, nextFeedState } from './feed-state.ts';
-import { StreamDecoder } from './stream-decoder.ts';
-import type { ErrorMessage, StreamDataMessage, StreamMessage } from './stream-messages.ts';
+import { FrameRouter } from './frame-router.ts';
+import type { ErrorMessage, StreamControlMessage, StreamDataMessage } from './stream-messages.ts';
 
 /** Channel name → symbols, exactly as Alpaca's subscribe action takes them. */
 export interface FeedSubscription {
@@ -98,9 +98,7 @@ export class FeedClient {
   readonly #random: () => number;
   readonly #policy: RetryPolicy;
   readonly #silenceTimeoutMs: number;
-  readonly #decoder = new StreamDecoder();
-  readonly #messages: StreamMessage[] = [];
-  readonly #data: StreamDataMessage[] = [];
+  readonly #router: FrameRouter;
   #state: FeedState = 'idle';
   #socket: WebSocket | undefined;
   #retryTimer: unknown;
@@ -118,6 +116,17 @@ export class FeedClient {
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#policy = { maxAttempts: Number.POSITIVE_INFINITY, ...backoff };
     this.#silenceTimeoutMs = options.silenceTimeoutMs ?? 20_000;
+    this.#router = new FrameRouter(
+      options.url,
+      options.metrics,
+      {
+        onControl: (message) => this.#onControl(message),
+        onData: (messages, receivedUs) => {
+          if (this.#state === 'streaming') options.listener.onData(messages, receivedUs);
+        },
+      },
+      options.logger,
+    );
   }
 
   get state(): FeedState {
@@ -179,7 +188,9 @@ export class FeedClient {
     this.#socket = socket;
     this.#lastInboundMs = this.#options.clock.nowMs();
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (socket === this.#socket) this.#onFrame(data, isBinary);
+      if (socket !== this.#socket) return;
+      this.#lastInboundMs = this.#options.clock.nowMs();
+      this.#router.route(data, isBinary, this.#options.clock.nowUs());
     });
     socket.on('pong', () => {
       if (socket === this.#socket) this.#lastInboundMs = this.#options.clock.nowMs();
@@ -248,53 +259,7 @@ export class FeedClient {
     this.#socket?.send(JSON.stringify(message));
   }
 
-  #onFrame(data: Buffer, isBinary: boolean): void {
-    const clock = this.#options.clock;
-    const metrics = this.#options.metrics;
-    this.#lastInboundMs = clock.nowMs();
-    const receivedUs = clock.nowUs();
-    if (isBinary) {
-      // The client never asks for msgpack, so a binary frame is a protocol error.
-      metrics.parseErrors++;
-      this.#options.logger?.warn(
-        { feed: this.#options.url },
-        'market-data frame rejected: unexpected binary frame',
-      );
-      return;
-    }
-    const messages = this.#messages;
-    messages.length = 0;
-    const decoder = this.#decoder;
-    decoder.decodeFrame(data, messages);
-    if (decoder.errors.length > 0) {
-      metrics.parseErrors += decoder.errors.length;
-      this.#options.logger?.warn(
-        { feed: this.#options.url, errors: decoder.errors.slice(0, 5) },
-        'market-data input rejected',
-      );
-    }
-    metrics.messages[MessageKindIndex.ignored]! += decoder.ignored;
-    const dataMessages = this.#data;
-    dataMessages.length = 0;
-    for (const message of messages) {
-      switch (message.type) {
-        case 'success':
-        case 'error':
-        case 'subscription':
-          metrics.countMessage(MessageKindIndex.control);
-          this.#onControl(message);
-          break;
-        default:
-          metrics.countMessage(MessageKindIndex[message.type]);
-          if (message.type !== 'bar') metrics.recordLag(receivedUs - message.timestampUs);
-          dataMessages.push(message);
-      }
-    }
-    if (dataMessages.length > 0 && this.#state === 'streaming')
-      this.#options.listener.onData(dataMessages, receivedUs);
-  }
-
-  #onControl(message: StreamMessage): void {
+  #onControl(message: StreamControlMessage): void {
     if (message.type === 'success') {
       if (message.message === 'connected' && this.#state === 'connecting') {
         this.#apply('connected', 'server greeting');
