@@ -281,7 +281,7 @@ class GeneratedMarket implements SimMarket {
     this.#intervalNs =
       context.messagesPerSecond > 0 ? 1e9 / context.messagesPerSecond : Number.POSITIVE_INFINITY;
     this.#jitterRangeNs = Math.max(1, Math.floor(Math.min(this.#intervalNs, 1e9) / 2));
-    this.#originUs = context.clock.nowMs() * 1000;
+    this.#originUs = context.clock.nowUs();
     this.#nowUs = this.#originUs;
     this.#sessionMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
     this.#session = minuteSession(this.#sessionMinuteUs / 1000, context.sessionHours);
@@ -380,7 +380,7 @@ class GeneratedMarket implements SimMarket {
     };
     if (this.#slot === 0) {
       // Start the timeline now rather than at creation, so starting late does not burst.
-      this.#originUs = this.#context.clock.nowMs() * 1000;
+      this.#originUs = this.#context.clock.nowUs();
     }
     this.#timer = setInterval(tick, this.#tickMs);
   }

@@ -189,3 +189,33 @@ describe('Feature: market-data stream handshake', () => {
     expect(client.frames).toStrictEqual([]);
   });
 });
+
+describe('Feature: slow market-data clients', () => {
+  it('disconnects a client that stops reading once its send buffer passes the limit', async () => {
+    const server = await startMarketDataServer(
+      { messagesPerSecond: 50_000, symbols: ['AAPL'] },
+      { stream: { maxBufferedBytes: 256 * 1024 } },
+    );
+    const client = new StreamClient(`ws://127.0.0.1:${server.port}/v2/iex`);
+    try {
+      await client.authenticate();
+      client.send({ action: 'subscribe', quotes: ['*'] });
+      await client.frameCount(3);
+      const tcp = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      tcp.pause();
+      const open = async (): Promise<number> => {
+        const listing = (await (await fetch(server.url('/admin/marketdata/connections'))).json()) as {
+          connections: unknown[];
+        };
+        return listing.connections.length;
+      };
+      for (let i = 0; i < 40 && (await open()) > 0; i++) server.advance(500);
+      expect(await open()).toBe(0);
+      tcp.resume();
+      await client.waitClosed();
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
