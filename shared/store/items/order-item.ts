@@ -35,6 +35,40 @@ export interface StoredOrder extends Omit<Order, 'id'> {
   readonly fencingToken: number | null;
 }
 
+export interface OrderProvenance {
+  readonly origin: OrderOrigin;
+  readonly intentId: string | null;
+  readonly strategyId: string | null;
+  readonly fencingToken: number | null;
+}
+
+/** A broker order (or the engine's view of one) as persisted, with where it came from. */
+export function storedOrderFrom(order: Order, provenance: OrderProvenance): StoredOrder {
+  return {
+    id: order.id,
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    assetClass: order.assetClass,
+    side: order.side,
+    type: order.type,
+    timeInForce: order.timeInForce,
+    qty: order.qty,
+    filledQty: order.filledQty,
+    filledAvgPrice: order.filledAvgPrice,
+    limitPrice: order.limitPrice,
+    stopPrice: order.stopPrice,
+    trailPercent: order.trailPercent,
+    trailPrice: order.trailPrice,
+    status: order.status,
+    extendedHours: order.extendedHours,
+    createdAtMs: order.createdAtMs,
+    updatedAtMs: order.updatedAtMs,
+    replacedBy: order.replacedBy,
+    replaces: order.replaces,
+    ...provenance,
+  };
+}
+
 export function orderPartition(account: string): string {
   return `${account}#order`;
 }

@@ -25,17 +25,21 @@ const lambdaContext = {
   getRemainingTimeInMillis: () => 60_000,
 };
 
-/** Every JSON line the Powertools logger and metrics print while `act` runs. */
-async function captureStdout(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+/** Every JSON line the Powertools logger and metrics print (stdout and stderr) while `act` runs. */
+async function captureOutput(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const collect = (chunk: string | Uint8Array) => {
     lines.push(String(chunk));
     return true;
-  });
+  };
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(collect),
+    vi.spyOn(process.stderr, 'write').mockImplementation(collect),
+  ];
   try {
     await act();
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
   return lines
     .join('')
@@ -91,7 +95,7 @@ describe('Function: createWatchdogHandler (middy, Powertools; dynalite and the s
     });
 
     let outcome: unknown;
-    const lines = await captureStdout(async () => {
+    const lines = await captureOutput(async () => {
       outcome = await handler({}, lambdaContext as never);
     });
 

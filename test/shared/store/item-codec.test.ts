@@ -9,7 +9,7 @@ import { DAILY_PNL_ITEM } from '../../../shared/store/items/daily-pnl-item.ts';
 import { FILL_ITEM } from '../../../shared/store/items/fill-item.ts';
 import { IDEMPOTENCY_ITEM } from '../../../shared/store/items/idempotency-item.ts';
 import { LEASE_ITEM } from '../../../shared/store/items/lease-item.ts';
-import { ORDER_ITEM } from '../../../shared/store/items/order-item.ts';
+import { ORDER_ITEM, storedOrderFrom } from '../../../shared/store/items/order-item.ts';
 import { POSITION_ITEM } from '../../../shared/store/items/position-item.ts';
 import { RISK_EVENT_ITEM } from '../../../shared/store/items/risk-event-item.ts';
 import {
@@ -62,6 +62,18 @@ describe('Module: item codec', () => {
         },
       ),
     );
+  });
+
+  it('records an order found at the broker as external, keeping only the domain fields', () => {
+    const { origin: _o, intentId: _i, strategyId: _s, fencingToken: _f, ...domain } = sampleOrder();
+    const brokerOrder = {
+      ...domain,
+      id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415',
+      updatedAtNs: 1n,
+      orderClass: '',
+    };
+    const provenance = { origin: 'external', intentId: null, strategyId: null, fencingToken: null } as const;
+    expect(storedOrderFrom(brokerOrder, provenance)).toStrictEqual({ ...domain, ...provenance });
   });
 
   it('stores money as decimal strings, never as numbers', () => {
