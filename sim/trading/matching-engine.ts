@@ -32,7 +32,7 @@ import type { Quote } from '../../shared/domain/market-data.ts';
 import { isTerminalStatus, type OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { newYorkWallTime } from '../../shared/time/new-york-time.ts';
-import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
+import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
@@ -135,9 +135,12 @@ export class MatchingEngine {
   readonly #unsubscribeQuotes: () => void;
   #seq = 0;
   #rejectNext = 0;
+  /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
+  #phase: SessionPhase;
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
+    this.#phase = deps.session.phase(deps.clock.nowMs());
     this.#unsubscribeQuotes = deps.quotes.onQuote((quote) => this.#onQuote(quote));
     this.#armPhaseBoundary();
   }
@@ -291,7 +294,7 @@ export class MatchingEngine {
       symbol: asset.symbol,
       side: position.qty > 0n ? 'sell' : 'buy',
       type: 'market',
-      timeInForce: qty % SCALE === 0n ? 'gtc' : 'day',
+      timeInForce: asset.class === 'crypto' ? 'gtc' : 'day',
       qty,
       notional: null,
       limitPrice: null,
@@ -662,7 +665,7 @@ export class MatchingEngine {
   #canTrade(order: SimOrder): boolean {
     if (order.assetClass === 'crypto') return true;
     if (order.status === 'done_for_day') return false;
-    const phase = this.#deps.session.phase(this.#deps.clock.nowMs());
+    const phase = this.#phase;
     if (phase === 'regular') return true;
     return order.extendedHours && (phase === 'pre_market' || phase === 'after_hours');
   }
@@ -748,6 +751,7 @@ export class MatchingEngine {
 
   #onPhaseChange(): void {
     const phase = this.#deps.session.phase(this.#deps.clock.nowMs());
+    this.#phase = phase;
     for (const orders of this.#working.values()) {
       for (const order of orders) {
         if (order.assetClass === 'crypto') continue;

@@ -195,9 +195,9 @@ function orderShapeProblem(request: OrderRequest) {
   if ((timeInForce === 'opg' || timeInForce === 'cls') && type !== 'market' && type !== 'limit') {
     return apiErrors.unprocessable(`${timeInForce} orders must be market or limit orders`);
   }
-  if (request.notional !== null && !(type === 'market' && timeInForce === 'day')) {
-    return apiErrors.unprocessable('notional orders must be market orders with time_in_force day');
-  }
+  // The time-in-force rule for notional (fractional) orders depends on the asset class: the engine checks it.
+  if (request.notional !== null && type !== 'market')
+    return apiErrors.unprocessable('notional orders must be market orders');
   return undefined;
 }
 

@@ -62,7 +62,12 @@ export function isTradingPath(path: string): boolean {
 
 export function handleTradingRequest(api: TradingApi, request: RestRequest): HttpReply {
   const { method, path } = request;
-  const segments = path.split('/').slice(2).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = path.split('/').slice(2).map(decodeURIComponent);
+  } catch {
+    return error(apiErrors.notFound('endpoint not found'));
+  }
   const [resource, id, extra] = segments;
   if (extra !== undefined) return error(apiErrors.notFound('endpoint not found'));
   const only = (allowed: string, run: () => HttpReply) =>

@@ -125,6 +125,8 @@ describe('trading REST: authentication, account, clock, calendar, assets', () =>
   it('answers unknown paths and methods with Alpaca error bodies', async () => {
     running = await startVirtualSim();
     expect((await rest(running.sim, 'GET', '/v2/nothing')).status).toBe(404);
+    expect((await rest(running.sim, 'GET', '/v2/assets/%E0%A4%A')).status).toBe(404);
+    expect((await rest(running.sim, 'GET', '/v2/orders/a/b')).status).toBe(404);
     const wrongMethod = await rest(running.sim, 'PUT', '/v2/account');
     expect(wrongMethod.status).toBe(405);
     expect(errorBodySchema.parse(wrongMethod.body).code).toBe(40510000);

@@ -232,6 +232,28 @@ describe('matching: order types and time in force on a virtual clock', () => {
     expect(answer.body.code).toBe(42210000);
   });
 
+  it('trades crypto around the clock with fractional qty or notional, gtc', async () => {
+    running = await startVirtualSim({ sessionHours: 'nyse' }, Date.UTC(2026, 2, 8, 12, 0, 0));
+    quote(running.sim, 'BTC/USD', 60000, 60010, 2, 2);
+    const notional = await place({
+      symbol: 'BTCUSD',
+      qty: undefined,
+      notional: '600.1',
+      time_in_force: 'gtc',
+    });
+    const fractional = await place({ symbol: 'BTC/USD', qty: '0.25', time_in_force: 'ioc' });
+    advance(0);
+    expect(await fetchOrder(notional.id)).toMatchObject({
+      symbol: 'BTC/USD',
+      asset_class: 'crypto',
+      status: 'filled',
+      filled_qty: '0.01',
+    });
+    expect(await fetchOrder(fractional.id)).toMatchObject({ status: 'filled', filled_qty: '0.25' });
+    const closing = await rest(running.sim, 'DELETE', '/v2/positions/BTC%2FUSD');
+    expect(closing.body).toMatchObject({ side: 'sell', qty: '0.26', time_in_force: 'gtc' });
+  });
+
   it('fills notional orders for the dollar amount in fractional shares', async () => {
     running = await startVirtualSim();
     quote(running.sim, 'AAPL', 199.99, 200);
