@@ -110,7 +110,7 @@ export class RiskManager implements RiskMarketDataSink {
 
   // ---- pre-trade ----------------------------------------------------------------------------
 
-  /** Runs every rule that applies, in order; the first denial decides. Changes no state. */
+  /** Runs every rule that applies, in order; the first denial decides. Records nothing about the intent. */
   check(intent: OrderIntent): RiskDecision {
     // One clock read: on the system clock each read costs tens of nanoseconds.
     const nowUs = this.#clock.nowUs();
