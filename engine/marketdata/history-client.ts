@@ -17,6 +17,8 @@ export interface HistoryClientOptions {
   /** Stock feed for the `feed` query parameter (iex, sip, ...). */
   readonly stockFeed: string;
   readonly timeoutMs?: number;
+  /** Items per page (Alpaca's maximum, 10000, by default). */
+  readonly pageLimit?: number;
   readonly dispatcher?: Dispatcher;
 }
 
@@ -151,7 +153,7 @@ export class MarketDataHistoryClient {
       if (kind === 'bars') url.searchParams.set('timeframe', '1Min');
       url.searchParams.set('start', formatRfc3339Us(fromUs));
       url.searchParams.set('end', formatRfc3339Us(toUs));
-      url.searchParams.set('limit', String(PAGE_LIMIT));
+      url.searchParams.set('limit', String(this.#options.pageLimit ?? PAGE_LIMIT));
       url.searchParams.set('sort', 'asc');
       if (!path.includes('crypto')) url.searchParams.set('feed', this.#options.stockFeed);
       if (pageToken !== undefined) url.searchParams.set('page_token', pageToken);
