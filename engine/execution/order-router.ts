@@ -169,6 +169,7 @@ export class OrderRouter {
   #synced = false;
   #streamLostAtMs: number | null = null;
   #resync: Promise<void> | null = null;
+  #resyncAgain = false;
   duplicateSubmitsAvoided = 0;
 
   constructor(options: OrderRouterOptions) {
@@ -398,7 +399,8 @@ export class OrderRouter {
     }
     if (previous === 'ready' || this.#synced) {
       this.#synced = false;
-      this.#streamLostAtMs = this.#clock.nowMs();
+      // The earliest loss not yet reconciled: a second outage during a resync widens the window.
+      this.#streamLostAtMs ??= this.#clock.nowMs();
       this.#risk.markUnreconciled(`trade updates stream ${state}`);
     }
   }
@@ -409,7 +411,17 @@ export class OrderRouter {
    * are handed to risk, and then entries resume. Concurrent calls share one run.
    */
   resync(): Promise<void> {
-    this.#resync ??= this.#runResync().finally(() => {
+    if (this.#resync !== null) {
+      // A run already under way may have read the broker before this request's reason arose.
+      this.#resyncAgain = true;
+      return this.#resync;
+    }
+    this.#resync = (async () => {
+      do {
+        this.#resyncAgain = false;
+        await this.#runResync();
+      } while (this.#resyncAgain);
+    })().finally(() => {
       this.#resync = null;
     });
     return this.#resync;
@@ -435,8 +447,8 @@ export class OrderRouter {
           this.#idempotent('query', () => this.#client.getAccount()),
         ]);
         this.#checkPositions(positions);
-        this.#risk.reconcile(this.#portfolio.openPositions(), account);
-        if (this.#streamState === 'ready') {
+        if (this.#streamState === 'ready' && !this.#resyncAgain) {
+          this.#risk.reconcile(this.#portfolio.openPositions(), account);
           this.#synced = true;
           this.#streamLostAtMs = null;
           this.#log.info({ orders: open.length + recent.length }, 'trading state reconciled; entries resume');

@@ -16,8 +16,8 @@ class FakeTradingStream {
   readonly sockets: WebSocket[] = [];
   authorize = true;
 
-  constructor() {
-    this.server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  constructor(options: { autoPong?: boolean } = {}) {
+    this.server = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: options.autoPong ?? true });
     this.server.on('connection', (socket) => {
       this.sockets.push(socket);
       socket.on('message', (raw) => {
@@ -91,8 +91,11 @@ describe('Class: TradeUpdatesClient', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setUp(options: { authForm?: 'authenticate' | 'auth' } = {}) {
-    const peer = new FakeTradingStream();
+  async function setUp(
+    options: { authForm?: 'authenticate' | 'auth'; heartbeatIntervalMs?: number } = {},
+    autoPong = true,
+  ) {
+    const peer = new FakeTradingStream({ autoPong });
     await peer.listening();
     const updates: TradeUpdate[] = [];
     const states: StreamState[] = [];
@@ -185,5 +188,18 @@ describe('Class: TradeUpdatesClient', () => {
     await waitFor(() => invalid.length >= 2);
     expect(invalid[0]).toContain('authorization refused');
     expect(client.readyCount).toBe(0);
+  });
+
+  it('treats a connection that stops answering pings as lost and reconnects', async () => {
+    const { client, states } = await setUp({ heartbeatIntervalMs: 30 }, false);
+    client.start();
+    await waitFor(() => client.readyCount >= 2);
+    expect(states.slice(0, 5)).toStrictEqual([
+      'connecting',
+      'authenticating',
+      'subscribing',
+      'ready',
+      'reconnecting',
+    ]);
   });
 });
