@@ -1,7 +1,8 @@
 /**
  * Intents that close a position: stop exits and the kill switch's flattening. Market orders for
  * the whole open quantity, reduce-only by purpose, with an id derived from the position they close
- * so a repeated trigger or a retry can never produce a second order.
+ * and the attempt, so a retry of one attempt can never produce a second order while a new attempt
+ * (after a refusal) is a new intent.
  */
 import { type Fixed, fixedFromNumber } from '../../shared/domain/fixed.ts';
 import type { IntentPurpose, OrderIntent } from '../../shared/domain/order.ts';
@@ -15,12 +16,13 @@ export function exitIntent(
   position: SymbolExposure,
   purpose: Exclude<IntentPurpose, 'entry'>,
   referencePrice: number,
+  attempt: number,
   nowMs: number,
 ): OrderIntent {
   const qty = position.qty;
   const crypto = isCryptoSymbol(position.symbol);
   return {
-    intentId: `${RISK_STRATEGY_ID}:${purpose}:${position.symbol}:${position.openedAtMs}`,
+    intentId: `${RISK_STRATEGY_ID}:${purpose}:${position.symbol}:${position.openedAtMs}:${attempt}`,
     strategyId: RISK_STRATEGY_ID,
     symbol: position.symbol,
     assetClass: crypto ? 'crypto' : 'us_equity',

@@ -9,6 +9,8 @@ import type { StopKind } from './risk-events.ts';
 export interface StopLevels {
   readonly stopLossFraction: number;
   readonly trailingStopFraction: number;
+  /** The least time between two exit attempts for one position. */
+  readonly stopRetryIntervalMs: number;
 }
 
 export interface StopHit {
@@ -23,8 +25,12 @@ export class PositionStop {
   /** Best price seen since the position opened: highest bid for a long, lowest ask for a short. */
   anchor: number;
   readonly openedAtMs: number;
-  /** Set once an exit is requested, so one crossing produces one exit. */
-  triggered = false;
+  /** An exit is on its way: one crossing produces one exit, until that exit is refused or ends unfilled. */
+  exitPending = false;
+  /** Exits requested for this position so far; names each attempt, so a retry is a new intent. */
+  attempts = 0;
+  /** No new attempt before this: while a symbol is halted every quote would otherwise re-fire. */
+  retryAtMs = 0;
 
   constructor(direction: 1 | -1, entryPrice: number, openedAtMs: number) {
     this.direction = direction;
@@ -42,14 +48,14 @@ export class PositionStop {
   }
 
   /** Moves the anchor, then returns the stop that the quote crosses, or null. */
-  evaluate(bid: number, ask: number, levels: StopLevels): StopHit | null {
+  evaluate(bid: number, ask: number, levels: StopLevels, nowMs: number): StopHit | null {
     if (this.direction > 0) {
       if (!(bid > 0)) return null;
       if (bid > this.anchor) this.anchor = bid;
       const stopLoss = this.stopLossPrice(levels);
       const trailing = this.trailingStopPrice(levels);
-      if (this.triggered || bid > Math.max(stopLoss, trailing)) return null;
-      this.triggered = true;
+      if (!this.#mayFire(nowMs) || bid > Math.max(stopLoss, trailing)) return null;
+      this.#fire(nowMs, levels);
       return trailing >= stopLoss
         ? { kind: 'trailing_stop', price: bid, stopPrice: trailing }
         : { kind: 'stop_loss', price: bid, stopPrice: stopLoss };
@@ -58,11 +64,21 @@ export class PositionStop {
     if (ask < this.anchor) this.anchor = ask;
     const stopLoss = this.stopLossPrice(levels);
     const trailing = this.trailingStopPrice(levels);
-    if (this.triggered || ask < Math.min(stopLoss, trailing)) return null;
-    this.triggered = true;
+    if (!this.#mayFire(nowMs) || ask < Math.min(stopLoss, trailing)) return null;
+    this.#fire(nowMs, levels);
     return trailing <= stopLoss
       ? { kind: 'trailing_stop', price: ask, stopPrice: trailing }
       : { kind: 'stop_loss', price: ask, stopPrice: stopLoss };
+  }
+
+  #mayFire(nowMs: number): boolean {
+    return !this.exitPending && nowMs >= this.retryAtMs;
+  }
+
+  #fire(nowMs: number, levels: StopLevels): void {
+    this.exitPending = true;
+    this.attempts += 1;
+    this.retryAtMs = nowMs + levels.stopRetryIntervalMs;
   }
 }
 
@@ -89,9 +105,9 @@ export class PositionStops {
     stop.entryPrice = averagePrice;
   }
 
-  /** The exit was refused or canceled while the position is still open: let the next quote try again. */
+  /** The exit was refused or ended unfilled while the position is open: a later quote tries again. */
   rearm(symbol: string): void {
     const stop = this.#stops.get(symbol);
-    if (stop !== undefined) stop.triggered = false;
+    if (stop !== undefined) stop.exitPending = false;
   }
 }

@@ -83,6 +83,7 @@ export class RiskManager implements RiskMarketDataSink {
   #previousExecutionIds = new Set<string>();
   #sessionDate = '';
   #sessionEndsAtMs = Number.NEGATIVE_INFINITY;
+  #killSwitchCount = 0;
 
   constructor({ limits, clock, events }: RiskManagerOptions) {
     this.events = events ?? new EventBus<RiskEvent>();
@@ -127,7 +128,11 @@ export class RiskManager implements RiskMarketDataSink {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
       const message = rule.deny(context, intent);
-      if (message !== null) return { ok: false, rule: rule.name, reasonCode: rule.reasonCode, message };
+      if (message === null) continue;
+      // A refused stop exit must not leave the position unprotected: a later quote tries again.
+      if (intent.purpose === 'stop_loss' || intent.purpose === 'trailing_stop')
+        this.#stops.rearm(intent.symbol);
+      return { ok: false, rule: rule.name, reasonCode: rule.reasonCode, message };
     }
     if (intent.type !== 'market' || context.protectiveLimitPrice === null) return APPROVED;
     return { ok: true, protectiveLimitPrice: context.protectiveLimitPrice };
@@ -269,9 +274,10 @@ export class RiskManager implements RiskMarketDataSink {
     this.#state.breaker.halt('kill_switch', operator, reason, nowMs);
     const cancelClientOrderIds = [...this.#state.ledger.workingOrders()].map((order) => order.clientOrderId);
     const flatten: OrderIntent[] = [];
+    this.#killSwitchCount += 1;
     for (const position of this.#state.ledger.symbols()) {
       if (position.qty === 0n) continue;
-      flatten.push(exitIntent(position, 'kill_switch', this.#markOf(position), nowMs));
+      flatten.push(exitIntent(position, 'kill_switch', this.#markOf(position), this.#killSwitchCount, nowMs));
     }
     this.events.publish({
       type: 'kill_switch',
@@ -342,8 +348,9 @@ export class RiskManager implements RiskMarketDataSink {
 
   #evaluateStop(position: SymbolExposure, bid: number, ask: number, nowMs: number): void {
     const stop = this.#stops.get(position.symbol);
-    const hit = stop?.evaluate(bid, ask, this.#params);
-    if (hit === undefined || hit === null) return;
+    if (stop === undefined) return;
+    const hit = stop.evaluate(bid, ask, this.#params, nowMs);
+    if (hit === null) return;
     const cancelClientOrderIds = position.working.map((order) => order.clientOrderId);
     this.events.publish({
       type: 'stop_triggered',
@@ -352,7 +359,7 @@ export class RiskManager implements RiskMarketDataSink {
       price: hit.price,
       stopPrice: hit.stopPrice,
       cancelClientOrderIds,
-      exit: exitIntent(position, hit.kind, hit.price, nowMs),
+      exit: exitIntent(position, hit.kind, hit.price, stop.attempts, nowMs),
       atMs: nowMs,
     });
   }

@@ -17,6 +17,8 @@ export interface RiskParameters {
   readonly lossWarningFractions: readonly number[];
   readonly stopLossFraction: number;
   readonly trailingStopFraction: number;
+  /** At least a second, and past the duplicate window so a retried exit is not refused as a duplicate. */
+  readonly stopRetryIntervalMs: number;
   readonly breakerEnabled: boolean;
   readonly maxConsecutiveLosses: number;
   readonly cooldownMs: number;
@@ -46,6 +48,7 @@ export function riskParameters(limits: RiskLimits): RiskParameters {
     lossWarningFractions: limits.loss.warning_levels_pct.map((pct) => fixedToNumber(pct) / 100),
     stopLossFraction: fixedToNumber(limits.loss.stop_loss_pct) / 100,
     trailingStopFraction: fixedToNumber(limits.loss.trailing_stop_pct) / 100,
+    stopRetryIntervalMs: Math.max(1_000, limits.orders.duplicate_window_ms),
     breakerEnabled: limits.circuit_breaker.enabled,
     maxConsecutiveLosses: limits.circuit_breaker.max_consecutive_losses,
     cooldownMs: limits.circuit_breaker.cooldown_minutes * 60_000,

@@ -124,7 +124,7 @@ describe('Class: RiskManager', () => {
         timeInForce: 'day',
         purpose: 'trailing_stop',
         referencePrice: f('98.49'),
-        intentId: `risk:trailing_stop:AAPL:${clock.nowMs()}`,
+        intentId: `risk:trailing_stop:AAPL:${clock.nowMs()}:1`,
       });
       quote('AAPL', 97);
       expect(ofType(events, 'stop_triggered')).toHaveLength(1);
@@ -160,7 +160,7 @@ describe('Class: RiskManager', () => {
     });
 
     it('lists the working orders in the symbol to cancel, and re-triggers after the exit is rejected', () => {
-      const { risk, trade, quote, send, events } = harness();
+      const { risk, trade, quote, send, events, clock } = harness();
       trade('AAPL', 'buy', '10', '100');
       const takeProfit = exit('AAPL', 'sell', '10', { type: 'limit', limitPrice: f('104') });
       send(takeProfit);
@@ -174,7 +174,30 @@ describe('Class: RiskManager', () => {
       risk.onOrderSubmitted('stop-exit-1', first!.exit);
       risk.onOrderStatus('stop-exit-1', 'rejected');
       quote('AAPL', 97.9);
-      expect(ofType(events, 'stop_triggered')).toHaveLength(2);
+      clock.advanceMs(1_999);
+      quote('AAPL', 97.9);
+      // At most one attempt per duplicate window, so the retry is not refused as a duplicate.
+      expect(ofType(events, 'stop_triggered')).toHaveLength(1);
+      clock.advanceMs(1);
+      quote('AAPL', 97.9);
+      const second = ofType(events, 'stop_triggered')[1];
+      expect(second?.exit.intentId).not.toBe(first!.exit.intentId);
+      expect(risk.check(second!.exit).ok).toBe(true);
+    });
+
+    it('tries again after a refused exit, so a halt does not leave the position unprotected', () => {
+      const { risk, trade, quote, clock, events } = harness();
+      trade('AAPL', 'buy', '10', '100');
+      risk.onTradingStatus('AAPL', 'H', clock.nowUs());
+      quote('AAPL', 98);
+      const [first] = ofType(events, 'stop_triggered');
+      expect(risk.check(first!.exit)).toMatchObject({ ok: false, reasonCode: 'symbol_halted' });
+      risk.onTradingStatus('AAPL', 'T', clock.nowUs());
+      clock.advanceMs(2_000);
+      quote('AAPL', 98);
+      const retry = ofType(events, 'stop_triggered')[1];
+      expect(retry?.exit.intentId).toMatch(/:2$/);
+      expect(risk.check(retry!.exit).ok).toBe(true);
     });
   });
 

@@ -16,6 +16,7 @@ describe('Function: riskParameters', () => {
       lossWarningFractions: [0.8, 0.9],
       stopLossFraction: 0.02,
       trailingStopFraction: 0.015,
+      stopRetryIntervalMs: 2000,
       breakerEnabled: true,
       maxConsecutiveLosses: 5,
       cooldownMs: 3_600_000,
