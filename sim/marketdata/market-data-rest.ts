@@ -1,8 +1,8 @@
 /**
  * The market-data REST endpoints of data.alpaca.markets that an engine uses to backfill a gap:
  * historical bars, trades and quotes with paging; latest trade, quote and bar; snapshots.
- * Stocks under /v2/stocks, crypto under /v1beta3/crypto/us. Authenticated by the key headers;
- * the data API answers bad keys with 403 (protocol §4.1).
+ * Stocks under /v2/stocks, crypto under /v1beta3/crypto/us. Stocks need the key headers (the
+ * data API answers bad keys with 403, protocol §4.1); crypto needs none, as on Alpaca.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.ts';
@@ -78,7 +78,7 @@ export class MarketDataRest {
   }
 
   #route(request: IncomingMessage, url: URL, crypto: boolean): Reply {
-    if (!this.#authorised(request)) return { status: 403, body: { message: 'forbidden.' } };
+    if (!this.#authorised(request, crypto)) return { status: 403, body: { message: 'forbidden.' } };
     if (request.method !== 'GET') return error(405, 'method not allowed');
     const rest = url.pathname.slice((crypto ? CRYPTO : STOCKS).length);
     const segments = rest.split('/').map((segment) => decodeURIComponent(segment));
@@ -114,11 +114,13 @@ export class MarketDataRest {
     return error(404, 'not found');
   }
 
-  #authorised(request: IncomingMessage): boolean {
+  /** Alpaca serves crypto data without keys (the SDK sends none); keys that are sent must be right. */
+  #authorised(request: IncomingMessage, crypto: boolean): boolean {
     const { keyId, secretKey } = this.#context.credentials;
-    return (
-      request.headers['apca-api-key-id'] === keyId && request.headers['apca-api-secret-key'] === secretKey
-    );
+    const sentKey = request.headers['apca-api-key-id'];
+    const sentSecret = request.headers['apca-api-secret-key'];
+    if (crypto && sentKey === undefined && sentSecret === undefined) return true;
+    return sentKey === keyId && sentSecret === secretKey;
   }
 
   #history(kind: Kind, params: URLSearchParams, crypto: boolean, pathSymbol: string | undefined): Reply {

@@ -3,7 +3,7 @@
  * simulator with their `url` option: they speak MessagePack, authenticate, subscribe and
  * receive trades, quotes, bars, statuses, LULD bands and crypto order books.
  */
-import { Alpaca } from '@alpacahq/alpaca-trade-api';
+import { Alpaca, TimeFrame, TimeFrameUnit, timeFrame } from '@alpacahq/alpaca-trade-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MarketDataServer, startMarketDataServer } from './market-data-server.ts';
 
@@ -25,7 +25,12 @@ describe('official SDK market-data streams against the simulator', () => {
   });
 
   function sdk(keyId = 'TESTKEY', secret = 'TESTSECRET'): Alpaca {
-    return new Alpaca({ keyId, secret, paper: true });
+    // REST goes to data.alpaca.markets; the SDK's fetchApi option sends it to the simulator instead.
+    const redirect: typeof fetch = (input, init) => {
+      const original = new URL(input instanceof Request ? input.url : String(input));
+      return fetch(server.url(`${original.pathname}${original.search}`), init);
+    };
+    return new Alpaca({ keyId, secret, paper: true, retry: false, rateLimit: false, fetchApi: redirect });
   }
 
   it('streams stock trades, quotes, bars, statuses and LULD bands over msgpack', async () => {
@@ -92,6 +97,30 @@ describe('official SDK market-data streams against the simulator', () => {
     await until(() => seen.books > 0);
     server.advance(2_000);
     await until(() => seen.trades > 0 && seen.quotes > 0 && seen.books > 1);
+  });
+
+  it('backfills stock and crypto bars and trades through the SDK’s REST accessors, across pages', async () => {
+    server = await startMarketDataServer({ messagesPerSecond: 50, symbols: ['AAPL', 'SPY', 'BTC/USD'] });
+    server.advance(30 * 60_000);
+    const start = new Date(server.clock.nowMs() - 30 * 60_000);
+    const alpaca = sdk();
+    const bars = await alpaca.marketData.getStockBars({
+      symbols: ['AAPL', 'SPY'],
+      timeframe: TimeFrame.Minute,
+      start,
+      limit: 7,
+    });
+    expect(bars.AAPL!.length).toBe(server.market.history.bars('AAPL')!.minute.length);
+    expect(bars.SPY!.length).toBe(server.market.history.bars('SPY')!.minute.length);
+    const crypto = await alpaca.marketData.getCryptoBars({
+      loc: 'us',
+      symbols: ['BTC/USD'],
+      timeframe: timeFrame(5, TimeFrameUnit.Minute),
+      start,
+    });
+    expect(crypto['BTC/USD']!.length).toBe(6);
+    const trades = await alpaca.marketData.getStockTrades({ symbols: ['AAPL'], start, limit: 100 });
+    expect(trades.AAPL!.length).toBeGreaterThan(100);
   });
 
   it('reports the server’s 402 on wrong keys', async () => {

@@ -87,6 +87,12 @@ describe('Feature: market-data REST', () => {
     }
   });
 
+  it('serves crypto without keys, as Alpaca does, but refuses wrong ones', async () => {
+    const path = '/v1beta3/crypto/us/latest/quotes?symbols=BTC/USD';
+    expect((await get(path, {})).status).toBe(200);
+    expect((await get(path, { ...KEY, 'APCA-API-KEY-ID': 'nope' })).status).toBe(403);
+  });
+
   it('serves single-symbol minute bars that match the streamed minute bars', async () => {
     const page = await getValid(
       `/v2/stocks/AAPL/bars?timeframe=1Min&start=${START}&end=${END}&limit=10000`,
