@@ -9,8 +9,9 @@
  *
  * Scopes say which intents a rule applies to. Orders that only reduce exposure (exits, stops, the
  * kill switch) skip the rules that exist to block new risk, and are instead held to never flipping
- * or growing a position. The kill switch also skips the price and rate rules: flattening must go
- * through when prices are stale or orders are many.
+ * or growing a position. The kill switch also skips the price, duplicate and rate rules:
+ * flattening must go through when prices are stale, orders are many, or a stop exit of the same
+ * size has just been sent.
  */
 import { PATTERN_DAY_TRADER_MIN_EQUITY_USD } from '../../shared/domain/account.ts';
 import { divRoundHalfEven, type Fixed, formatFixed, SCALE } from '../../shared/domain/fixed.ts';
@@ -19,8 +20,8 @@ import type { CheckContext } from './check-context.ts';
 import { PATTERN_DAY_TRADE_LIMIT } from './day-trade-counter.ts';
 import { type ReasonCode, RULE_REASON_CODES, type RuleName } from './risk-decision.ts';
 
-/** all: every intent; new_risk: intents that may add exposure; reduce_only: the others; priced: all but the kill switch. */
-export type RuleScope = 'all' | 'new_risk' | 'reduce_only' | 'priced';
+/** all: every intent; new_risk: intents that may add exposure; reduce_only: the others; except_kill_switch: all but the kill switch's. */
+export type RuleScope = 'all' | 'new_risk' | 'reduce_only' | 'except_kill_switch';
 
 export interface PreTradeRule {
   readonly name: RuleName;
@@ -103,7 +104,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
     market?.halted === true ? `${intent.symbol} is halted (status ${market.haltCode})` : null,
   ),
 
-  rule('fresh_reference', 'priced', ({ market, referenceFresh, state }, intent) => {
+  rule('fresh_reference', 'except_kill_switch', ({ market, referenceFresh, state }, intent) => {
     if (referenceFresh) return null;
     if (market === undefined || market.quoteTimestampUs === Number.NEGATIVE_INFINITY) {
       return `no reference price for ${intent.symbol}`;
@@ -120,7 +121,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
     return `price ${formatFixed(price)} is outside the limit-up/limit-down band ${formatFixed(market.limitDownFixed)}–${formatFixed(market.limitUpFixed)}`;
   }),
 
-  rule('price_collar', 'priced', ({ market, state }, intent) => {
+  rule('price_collar', 'except_kill_switch', ({ market, state }, intent) => {
     if (intent.type !== 'limit' && intent.type !== 'stop_limit') return null;
     const limit = intent.limitPrice!;
     const reference = market!.midFixed;
@@ -129,7 +130,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
     return `limit ${formatFixed(limit)} is more than ${formatFixed(state.params.priceCollarPct)}% from the reference ${formatFixed(reference)}`;
   }),
 
-  rule('duplicate_intent', 'all', ({ state, nowMs }, intent) =>
+  rule('duplicate_intent', 'except_kill_switch', ({ state, nowMs }, intent) =>
     state.recentIntents.isDuplicate(intent, nowMs)
       ? `the same order was submitted within the last ${state.params.duplicateWindowMs} ms`
       : null,
@@ -143,13 +144,13 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
       : null;
   }),
 
-  rule('symbol_order_rate', 'priced', ({ state, nowMs }, intent) =>
+  rule('symbol_order_rate', 'except_kill_switch', ({ state, nowMs }, intent) =>
     state.symbolThrottles.get(intent.symbol)?.isFull(nowMs) === true
       ? `${state.params.maxOrdersPerSymbolPerWindow} orders for ${intent.symbol} within ${state.params.throttleWindowMs} ms already`
       : null,
   ),
 
-  rule('order_rate', 'priced', ({ state, nowMs }) =>
+  rule('order_rate', 'except_kill_switch', ({ state, nowMs }) =>
     state.overallThrottle.isFull(nowMs)
       ? `${state.params.maxOrdersPerWindow} orders within ${state.params.throttleWindowMs} ms already`
       : null,
@@ -221,7 +222,7 @@ export function ruleApplies(scope: RuleScope, reduceOnly: boolean, killSwitch: b
       return !reduceOnly;
     case 'reduce_only':
       return reduceOnly;
-    case 'priced':
+    case 'except_kill_switch':
       return !killSwitch;
   }
 }

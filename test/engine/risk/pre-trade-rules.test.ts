@@ -16,13 +16,13 @@ describe('Pre-trade rules', () => {
       'broker_reconciled:new_risk',
       'reduce_only:reduce_only',
       'symbol_tradable:all',
-      'fresh_reference:priced',
+      'fresh_reference:except_kill_switch',
       'luld_band:all',
-      'price_collar:priced',
-      'duplicate_intent:all',
+      'price_collar:except_kill_switch',
+      'duplicate_intent:except_kill_switch',
       'self_match:all',
-      'symbol_order_rate:priced',
-      'order_rate:priced',
+      'symbol_order_rate:except_kill_switch',
+      'order_rate:except_kill_switch',
       'max_order_qty:new_risk',
       'max_order_notional:new_risk',
       'short_selling:new_risk',
@@ -368,7 +368,7 @@ describe('Pre-trade rules', () => {
       expect(denied(risk.check(exit('AAPL', 'sell', '1')))).toBe('reduce_only_would_increase');
     });
 
-    it('still meet the price collar and duplicate rules; only the kill switch skips price and rate rules', () => {
+    it('still meet the price collar and freshness rules; only the kill switch skips them', () => {
       const { risk, clock } = harness({ positions: [position('AAPL', '10', '100')] });
       expect(denied(risk.check(exit('AAPL', 'sell', '10', { type: 'limit', limitPrice: f('90') })))).toBe(
         'price_outside_collar',
@@ -382,6 +382,14 @@ describe('Pre-trade rules', () => {
     });
   });
 
+  it('a kill-switch flatten passes right after an identical exit was sent, which another exit would not', () => {
+    const { risk, send } = harness({ positions: [position('AAPL', '10', '100')] });
+    const first = exit('AAPL', 'sell', '5');
+    expect(send(first).ok).toBe(true);
+    expect(denied(risk.check(exit('AAPL', 'sell', '5', { intentId: 'other' })))).toBe('duplicate_intent');
+    expect(risk.check(exit('AAPL', 'sell', '5', { purpose: 'kill_switch' })).ok).toBe(true);
+  });
+
   it('check changes nothing: the same intent twice gets the same answer', () => {
     const { risk } = harness();
     const order = intent({ qty: f('100') });
@@ -392,7 +400,7 @@ describe('Pre-trade rules', () => {
 });
 
 describe('Rule scopes', () => {
-  it('entries meet every rule but the reduce-only one; exits skip the new-risk rules; the kill switch also skips price and rate', () => {
+  it('entries meet every rule but the reduce-only one; exits skip the new-risk rules; the kill switch also skips price, duplicate and rate rules', () => {
     const names = (kind: keyof typeof RULES_BY_INTENT_KIND) =>
       RULES_BY_INTENT_KIND[kind].map((rule) => rule.name);
     expect(names('entry')).toStrictEqual(
@@ -415,7 +423,6 @@ describe('Rule scopes', () => {
       'reduce_only',
       'symbol_tradable',
       'luld_band',
-      'duplicate_intent',
       'self_match',
     ]);
   });
