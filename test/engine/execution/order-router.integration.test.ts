@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientOrderIdFor } from '../../../engine/execution/client-order-id.ts';
 import type { SubmitResult } from '../../../engine/execution/order-router.ts';
+import { RiskManager } from '../../../engine/risk/risk-manager.ts';
+import { loadConfig } from '../../../shared/config/load-config.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
+import { systemClock } from '../../../shared/time/clock.ts';
 import {
   armFault,
   type ExecutionStack,
@@ -167,5 +171,34 @@ describe('Integration: OrderRouter against the simulator', () => {
     const { ours, broker } = await positionsMatch(active);
     expect(ours).toStrictEqual(broker);
     expect(active.portfolio.position('AAPL').qty).toBe(f('4'));
+  });
+
+  it('goes through the real risk manager: fails closed until reconciled, bounds a market order, denies a fat finger', async () => {
+    const { risk: limits } = loadConfig({
+      systemFile: join(import.meta.dirname, '../../../config/system.json'),
+      env: {},
+    });
+    const riskManager = new RiskManager({ limits, clock: systemClock });
+    const refusedBeforeStart = riskManager.check(intent());
+    expect(refusedBeforeStart).toMatchObject({ ok: false, reasonCode: 'positions_unreconciled' });
+
+    stack = await startExecutionStack(riskManager);
+    riskManager.onQuote('AAPL', 100, 100.02, systemClock.nowUs());
+    const bought = await stack.router.submit(intent({ qty: f('5') }));
+    // Market orders go as marketable limits at risk's protective bound (1% beyond the ask).
+    expect(bought).toMatchObject({ ok: true, order: { type: 'limit', limitPrice: f('101.02') } });
+    await waitFor(() => stack!.portfolio.position('AAPL').qty === f('5'));
+    expect(riskManager.symbolExposure('AAPL')).toBeGreaterThan(0n);
+
+    riskManager.onQuote('AAPL', 100, 100.02, systemClock.nowUs());
+    expect(
+      await stack.router.submit(intent({ qty: f('5000'), type: 'limit', limitPrice: f('100') })),
+    ).toMatchObject({
+      ok: false,
+      reason: 'risk_denied',
+      denial: { reasonCode: 'order_qty_exceeded' },
+    });
+    const { ours, broker } = await positionsMatch(stack);
+    expect(ours).toStrictEqual(broker);
   });
 });

@@ -12,39 +12,56 @@ import { RequestScheduler } from '../../../engine/execution/request-scheduler.ts
 import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
-import { APPROVED } from '../../../engine/risk/risk-decision.ts';
+import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import { type StreamState, TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import type { Account } from '../../../shared/domain/account.ts';
+import type { Fill } from '../../../shared/domain/fill.ts';
 import { type Fixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderSide, OrderStatus } from '../../../shared/domain/order.ts';
+import type { Position } from '../../../shared/domain/position.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
+/** Records what the router tells risk; approves everything, or asks a real risk manager when given one. */
 export class RecordingRisk implements PreTradeRisk {
   readonly submitted: string[] = [];
   readonly statuses: [string, OrderStatus][] = [];
   readonly fills: string[] = [];
+  readonly #inner: PreTradeRisk | undefined;
   reconciled = 0;
   unreconciled = 0;
-  check() {
-    return APPROVED;
+
+  constructor(inner?: PreTradeRisk) {
+    this.#inner = inner;
   }
-  onOrderSubmitted(clientOrderId: string): void {
+
+  check(intent: OrderIntent): RiskDecision {
+    return this.#inner?.check(intent) ?? APPROVED;
+  }
+  onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void {
     this.submitted.push(clientOrderId);
+    this.#inner?.onOrderSubmitted(clientOrderId, intent);
   }
   onOrderStatus(clientOrderId: string, status: OrderStatus): void {
     this.statuses.push([clientOrderId, status]);
+    this.#inner?.onOrderStatus(clientOrderId, status);
   }
-  onOrderReplaced(): void {}
-  onFill(fill: { executionId: string }): void {
+  onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void {
+    this.#inner?.onOrderReplaced(oldClientOrderId, newClientOrderId, replacement);
+  }
+  onFill(fill: Fill): void {
     this.fills.push(fill.executionId);
+    this.#inner?.onFill(fill);
   }
-  reconcile(): void {
+  reconcile(positions: readonly Position[], account: Account): void {
     this.reconciled += 1;
+    this.#inner?.reconcile(positions, account);
   }
-  markUnreconciled(): void {
+  markUnreconciled(reason: string): void {
     this.unreconciled += 1;
+    this.#inner?.markUnreconciled(reason);
   }
 }
 
@@ -64,7 +81,7 @@ export interface ExecutionStack {
   close(): Promise<void>;
 }
 
-export async function startExecutionStack(): Promise<ExecutionStack> {
+export async function startExecutionStack(innerRisk?: PreTradeRisk): Promise<ExecutionStack> {
   const sim = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT'] });
   sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 10_000, askSize: 10_000 });
   sim.market.setQuote('MSFT', { bidPrice: 400, askPrice: 400.1, bidSize: 10_000, askSize: 10_000 });
@@ -80,7 +97,7 @@ export async function startExecutionStack(): Promise<ExecutionStack> {
   });
   const tracker = new OrderTracker();
   const portfolio = new Portfolio(systemClock);
-  const risk = new RecordingRisk();
+  const risk = new RecordingRisk(innerRisk);
   const alarms: OrderAlarm[] = [];
   const router = new OrderRouter({
     client,
