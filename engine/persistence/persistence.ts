@@ -1,0 +1,81 @@
+/**
+ * The engine's persistence, built in one call for engine/main.ts: the store, the write-behind
+ * queue in front of it, and the engine lease. `close` is the SIGTERM path: drain the queue within
+ * the stop timeout, then release the lease, so the watchdog sees a clean stop.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { SystemConfig } from '../../shared/config/system-schema.ts';
+import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
+import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';
+import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import type { ItemProblem } from '../../shared/store/item-codec.ts';
+import { tableNames } from '../../shared/store/table-definitions.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { EngineLease, type EngineLeaseOptions } from './engine-lease.ts';
+import { type DrainResult, type WriteBehindOptions, WriteBehindQueue } from './write-behind-queue.ts';
+
+export interface PersistenceOptions {
+  readonly store: SystemConfig['store'];
+  readonly accountName: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly onLeaseLost: EngineLeaseOptions['onLost'];
+  /** Tuning; the defaults suit production. Tests shorten the lease. */
+  readonly lease?: Pick<EngineLeaseOptions, 'ttlMs' | 'renewEveryMs' | 'safetyMarginMs' | 'holderId'>;
+  readonly queue?: Pick<WriteBehindOptions, 'capacity' | 'lingerMs' | 'fullAlarmAfterMs'>;
+  /** Told about every unreadable item (log it, count it); reads also return them. */
+  readonly onProblem?: (problem: ItemProblem) => void;
+}
+
+export interface Persistence {
+  readonly store: DynamoStore;
+  readonly queue: WriteBehindQueue;
+  readonly lease: EngineLease;
+  /** Drains the queue (at most drainTimeoutMs), releases the lease, closes connections. */
+  close(drainTimeoutMs: number, reason?: string): Promise<DrainResult>;
+}
+
+export function createPersistence(options: PersistenceOptions): Persistence {
+  const region = options.store.region;
+  const endpoint = options.store.endpoint;
+  const connection = endpoint === undefined ? { region } : { region, endpoint };
+  // Separate clients: the queue retries by itself (one SDK attempt), the lease wants quick SDK
+  // retries within its deadline, and neither waits behind the other's sockets.
+  const stateClient = createDocumentClient({ ...connection, maxAttempts: 1 });
+  const leaseClient = createDocumentClient({ ...connection, requestTimeoutMs: 2_000 });
+  const tables = tableNames(options.store.tablePrefix);
+  const store = new DynamoStore({
+    client: stateClient,
+    tables,
+    account: options.accountName,
+    ...(options.onProblem === undefined ? {} : { onProblem: options.onProblem }),
+  });
+  const queue = new WriteBehindQueue({
+    writer: store,
+    registry: options.registry,
+    logger: options.logger,
+    clock: options.clock,
+    ...options.queue,
+  });
+  const lease = new EngineLease({
+    store: new DynamoLeaseStore({ client: leaseClient, table: tables.lease, account: options.accountName }),
+    clock: options.clock,
+    logger: options.logger,
+    onLost: options.onLeaseLost,
+    ...options.lease,
+  });
+  return {
+    store,
+    queue,
+    lease,
+    async close(drainTimeoutMs, reason = 'clean stop') {
+      const drained = await queue.drain(drainTimeoutMs);
+      await lease.stop(reason);
+      stateClient.destroy();
+      leaseClient.destroy();
+      return drained;
+    },
+  };
+}
