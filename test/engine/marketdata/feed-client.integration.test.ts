@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { bookCondition } from '../../../engine/book/book-top.ts';
 import { MessageKindIndex } from '../../../engine/marketdata/feed-metrics.ts';
 import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
+import type { Bar } from '../../../shared/domain/market-data.ts';
 import { ManualClock, systemClock } from '../../../shared/time/clock.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
@@ -151,6 +152,52 @@ describe('FeedClient against the simulator', () => {
       expect(seen.filter((bar) => bar.kind === 'minute' && !firstSightings.includes(bar))).toStrictEqual([]);
     }
     expect(feed.service.freshness('AAPL', clock.nowUs())).toBe('fresh');
+  });
+
+  it('backfills missed trades after a drop, so bars built from trades match the venue minute for minute', async () => {
+    const clock = new ManualClock(START_MS);
+    sim = await startSimulator({ clock, symbols: ['AAPL'], messagesPerSecond: 20 });
+    const feed = track(
+      connectFeed(sim, {
+        clock,
+        subscription: { trades: ['AAPL'] },
+        client: { backoff: { baseDelayMs: 400, maxDelayMs: 400 } },
+        service: { feedBarSymbols: [], tradeBarSymbols: ['AAPL'] },
+      }),
+    );
+    await waitFor('streaming', () => feed.client.state === 'streaming');
+    advance(clock, 90);
+    await admin(sim, 'faults/drop', { path: '/v2/iex' });
+    await waitFor('the loss to be seen', () => feed.client.state === 'backing_off');
+    advance(clock, 100);
+    await waitFor('streaming again', () => feed.client.state === 'streaming');
+    await feed.service.settled();
+    advance(clock, 120);
+    await waitFor(
+      'live trades after the gap',
+      () => count(feed, 'trade') > 0 && feed.service.bars('AAPL')!.length >= 4,
+    );
+    feed.service.closeTradeBars(clock.nowUs() - 60_000_000);
+
+    const reference = await new MarketDataHistoryClient({
+      baseUrl: sim.baseUrl,
+      keyId: DEFAULT_SIM_KEY_ID,
+      secretKey: DEFAULT_SIM_SECRET_KEY,
+      stockFeed: 'iex',
+    }).fetchMinuteBars(['AAPL'], START_MS * 1000, (START_MS + 4 * 60_000) * 1000);
+    if (!reference.ok) throw new Error(reference.reason);
+    const built = feed.service.bars('AAPL')!.toArray().slice(0, 5);
+    const shape = (bars: readonly Bar[]) =>
+      bars.map(({ startUs, open, high, low, close, volume, tradeCount }) => ({
+        startUs,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        tradeCount,
+      }));
+    expect(shape(built)).toStrictEqual(shape(reference.items));
   });
 
   it('replaces a silent connection within the configured time and marks its symbols stale meanwhile', async () => {
