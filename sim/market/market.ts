@@ -8,8 +8,7 @@
  * same seed; `start()` does the same from a timer against wall time.
  */
 import type { SimContext } from '../context.ts';
-import { BarHistory } from './bar-history.ts';
-import { CryptoBook } from './crypto-book.ts';
+import type { BarHistory } from './bar-history.ts';
 import type {
   MarketListeners,
   SimBar,
@@ -21,8 +20,9 @@ import type {
 } from './market-events.ts';
 import { Prng } from './prng.ts';
 import type { QuoteSource } from './quote-source.ts';
-import { type SymbolTraits, symbolTraits } from './symbol-traits.ts';
-import { QuoteHistory, TradeHistory } from './tick-history.ts';
+import { SymbolState } from './symbol-state.ts';
+import { symbolTraits } from './symbol-traits.ts';
+import type { QuoteHistory, TradeHistory } from './tick-history.ts';
 import { type MinuteSession, minuteSession } from './trading-session.ts';
 
 export type MarketResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -100,8 +100,6 @@ const US_PER_MINUTE = 60_000_000;
 const BAR_DELAY_US = 50_000;
 /** Updated bars go out just after the :30 mark. */
 const UPDATED_BAR_OFFSET_US = 30_000_000 + BAR_DELAY_US;
-const SECONDS_PER_TRADING_YEAR = 252 * 6.5 * 3600;
-const BOOK_DEPTH = 10;
 /** After a stall longer than this (a debugger, a suspended laptop) wall mode skips ahead instead of bursting. */
 const MAX_CATCH_UP_US = 1_000_000;
 const LULD_BAND = 0.05;
@@ -113,113 +111,6 @@ const ROUND_LOT_CONDITIONS: readonly string[] = Object.freeze(['@']);
 const ODD_LOT_CONDITIONS: readonly string[] = Object.freeze(['@', 'I']);
 const LATE_CONDITIONS: readonly string[] = Object.freeze(['@', 'Z']);
 const NO_CONDITIONS: readonly string[] = Object.freeze([]);
-
-class BarAccumulator {
-  startUs = -1;
-  open = 0;
-  high = 0;
-  low = 0;
-  close = 0;
-  volume = 0;
-  trades = 0;
-  notional = 0;
-
-  reset(startUs: number): void {
-    this.startUs = startUs;
-    this.volume = 0;
-    this.trades = 0;
-    this.notional = 0;
-  }
-
-  add(price: number, size: number): void {
-    if (this.trades === 0) {
-      this.open = price;
-      this.high = price;
-      this.low = price;
-    } else {
-      if (price > this.high) this.high = price;
-      if (price < this.low) this.low = price;
-    }
-    this.close = price;
-    this.volume += size;
-    this.trades++;
-    this.notional += price * size;
-  }
-
-  toBar(symbol: string, kind: SimBar['kind'], volumeDecimals: number): SimBar {
-    const scale = 10 ** volumeDecimals;
-    return {
-      symbol,
-      kind,
-      startUs: this.startUs,
-      open: this.open,
-      high: this.high,
-      low: this.low,
-      close: this.close,
-      volume: Math.round(this.volume * scale) / scale,
-      tradeCount: this.trades,
-      vwap: Math.round((this.notional / this.volume) * 1e6) / 1e6,
-    };
-  }
-}
-
-/** Quote midpoints of a crypto minute, for the bar Alpaca sends when no trade happened. */
-class MidRange {
-  startUs = -1;
-  open = 0;
-  high = 0;
-  low = 0;
-  close = 0;
-
-  add(startUs: number, mid: number): void {
-    if (startUs !== this.startUs) {
-      this.startUs = startUs;
-      this.open = mid;
-      this.high = mid;
-      this.low = mid;
-    } else {
-      if (mid > this.high) this.high = mid;
-      if (mid < this.low) this.low = mid;
-    }
-    this.close = mid;
-  }
-}
-
-class SymbolState {
-  readonly traits: SymbolTraits;
-  readonly trades: TradeHistory;
-  readonly quotes: QuoteHistory;
-  readonly bars = new BarHistory();
-  readonly book: CryptoBook | undefined;
-  readonly minute = new BarAccumulator();
-  readonly day = new BarAccumulator();
-  readonly mids = new MidRange();
-  /** A minute closed by a trade in the next minute but not yet sent (the 50 ms bar delay). */
-  pendingBar: SimBar | undefined;
-  lastMinuteBar: SimBar | undefined;
-  updatedPending = false;
-  mid: number;
-  lastMoveUs = -1;
-  nextTradeId: number;
-  halted = false;
-  held = false;
-  manualLuld = false;
-  luldReference = 0;
-  lastQuote: SimQuote | undefined;
-  lastTrade: SimTrade | undefined;
-  /** Volatility per √second. */
-  readonly sigma: number;
-
-  constructor(traits: SymbolTraits, historyCapacity: number, seedHash: number) {
-    this.traits = traits;
-    this.trades = new TradeHistory(traits.symbol, historyCapacity);
-    this.quotes = new QuoteHistory(traits.symbol, historyCapacity);
-    this.book = traits.crypto ? new CryptoBook(BOOK_DEPTH, traits.ticksPerUnit) : undefined;
-    this.mid = traits.initialPrice;
-    this.nextTradeId = traits.crypto ? 1_000_000 + (seedHash % 1_000_000) * 1000 : 1 + (seedHash % 100_000);
-    this.sigma = traits.annualVolatility / Math.sqrt(SECONDS_PER_TRADING_YEAR);
-  }
-}
 
 function subscribe<T>(list: T[], listener: T): () => void {
   list.push(listener);
