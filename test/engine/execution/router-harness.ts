@@ -1,20 +1,19 @@
 /**
- * The execution stack wired against a real simulator on an ephemeral loopback port: trading
- * client, trade-updates stream, scheduler, state machine, portfolio and router. Risk is a
+ * The execution service (engine/execution/execution-service.ts) against a real simulator on an
+ * ephemeral loopback port, with a portfolio. Risk is a
  * permissive stand-in here (the router's own behaviour is under test); the bench and the risk
  * suite cover the real rules.
  */
 import { Registry } from 'prom-client';
-import { OrderRouter, type PreTradeRisk } from '../../../engine/execution/order-router.ts';
+import { createExecutionService } from '../../../engine/execution/execution-service.ts';
+import type { OrderRouter, PreTradeRisk } from '../../../engine/execution/order-router.ts';
 import type { OrderAlarm } from '../../../engine/execution/order-state.ts';
-import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
-import { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
-import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
-import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
+import type { OrderTracker } from '../../../engine/execution/order-tracker.ts';
+import type { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
-import { type StreamState, TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
-import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import type { StreamState, TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
+import type { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import type { Account } from '../../../shared/domain/account.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { type Fixed, parseFixed } from '../../../shared/domain/fixed.ts';
@@ -85,65 +84,49 @@ export async function startExecutionStack(innerRisk?: PreTradeRisk): Promise<Exe
   const sim = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT'] });
   sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 10_000, askSize: 10_000 });
   sim.market.setQuote('MSFT', { bidPrice: 400, askPrice: 400.1, bidSize: 10_000, askSize: 10_000 });
-  const credentials = { keyId: sim.context.credentials.keyId, secretKey: sim.context.credentials.secretKey };
-  const logger = createLogger({ name: 'execution-test', level: 'silent' });
-  const bucket = new TokenBucket(systemClock, { limitPerMinute: 200 });
-  const scheduler = new RequestScheduler(bucket);
-  const client = new AlpacaTradingClient({
-    baseUrl: sim.baseUrl,
-    credentials,
-    timeoutMs: 300,
-    onRateLimitHeaders: (snapshot) => bucket.observeHeaders(snapshot),
-  });
-  const tracker = new OrderTracker();
   const portfolio = new Portfolio(systemClock);
   const risk = new RecordingRisk(innerRisk);
   const alarms: OrderAlarm[] = [];
-  const router = new OrderRouter({
-    client,
-    risk,
-    scheduler,
-    tracker,
-    portfolio,
-    slippage: new SlippageRecorder(new Registry()),
-    clock: systemClock,
-    logger,
-    retryPolicy: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 100 },
-    onAlarm: (alarm) => alarms.push(alarm),
-  });
   const states: StreamState[] = [];
+  const execution = createExecutionService({
+    tradingUrl: sim.baseUrl,
+    tradingStreamUrl: sim.tradeUpdatesUrl,
+    credentials: { keyId: sim.context.credentials.keyId, secretKey: sim.context.credentials.secretKey },
+    clock: systemClock,
+    logger: createLogger({ name: 'execution-test', level: 'silent' }),
+    risk,
+    portfolio,
+    metrics: new Registry(),
+    requestsPerMinute: 200,
+    requestTimeoutMs: 300,
+    retryPolicy: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 100 },
+    reconnectBaseDelayMs: 20,
+    reconnectMaxDelayMs: 100,
+    onAlarm: (alarm) => alarms.push(alarm),
+    onStreamState: (state) => {
+      states.push(state);
+      stack.onState?.(state);
+    },
+  });
   const stack: ExecutionStack = {
     sim,
-    client,
-    stream: new TradeUpdatesClient({
-      url: sim.tradeUpdatesUrl,
-      credentials,
-      onUpdate: (update) => router.onTradeUpdate(update),
-      onStateChange: (state) => {
-        states.push(state);
-        router.onStreamState(state);
-        stack.onState?.(state);
-      },
-      reconnectBaseDelayMs: 20,
-      reconnectMaxDelayMs: 100,
-    }),
-    router,
+    client: execution.client,
+    stream: execution.stream,
+    router: execution.router,
     portfolio,
-    tracker,
+    tracker: execution.tracker,
     risk,
-    scheduler,
+    scheduler: execution.scheduler,
     alarms,
     states,
     onState: null,
     async close() {
-      await stack.stream.stop();
-      scheduler.close();
-      await client.close();
+      await execution.stop();
       await sim.close();
     },
   };
-  stack.stream.start();
-  await waitFor(() => router.entriesAllowed);
+  execution.start();
+  await waitFor(() => execution.router.entriesAllowed);
   return stack;
 }
 
