@@ -5,12 +5,18 @@
  * operator API), time only from the injected Clock, announcements only on the event bus.
  *
  * The execution layer's part of the contract:
- * - `check(intent)` before sending; it changes nothing, so it may be called speculatively.
+ * - `check(intent)` before sending; it records nothing about the intent, so it may be called
+ *   speculatively. A market order goes as a limit order at the approval's protectiveLimitPrice.
  * - `onOrderSubmitted(clientOrderId, intent)` in the same turn as sending (before the next
  *   check), so the order's exposure, rate and duplicate records count from that moment.
  * - `onOrderStatus` for every status change and `onFill` for every execution.
  * - `reconcile(positions, account)` once positions and account are known to match the broker,
  *   and `markUnreconciled(reason)` whenever they may not (stream gap, restart).
+ * - On `stop_triggered` and on a kill-switch plan: cancel the listed orders first, then send the
+ *   exit once the cancels are confirmed (until then risk counts them and refuses an oversell).
+ *
+ * The market-data layer calls the RiskMarketDataSink methods (quotes, trading status, LULD,
+ * staleness); every quote of a held symbol runs its stops and the daily loss monitor.
  */
 
 import type { RiskLimits } from '../../shared/config/risk-schema.ts';
