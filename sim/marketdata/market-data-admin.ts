@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { MarketResult, SimMarket } from '../market/market.ts';
 import type { StreamConnection } from './stream-connection.ts';
+import type { StreamStats } from './stream-server.ts';
 
 const PREFIX = '/admin/marketdata/';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,10 +58,12 @@ const MALFORMED: Readonly<Record<'truncated' | 'not-json' | 'wrong-shape', reado
 export class MarketDataAdmin {
   readonly #market: SimMarket;
   readonly #connections: () => Iterable<StreamConnection>;
+  readonly #stats: StreamStats;
 
-  constructor(market: SimMarket, connections: () => Iterable<StreamConnection>) {
+  constructor(market: SimMarket, connections: () => Iterable<StreamConnection>, stats: StreamStats) {
     this.#market = market;
     this.#connections = connections;
+    this.#stats = stats;
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
@@ -81,6 +84,9 @@ export class MarketDataAdmin {
   async #handle(request: IncomingMessage, action: string): Promise<Reply> {
     if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
       return { status: 403, body: { error: 'the admin interface answers loopback clients only' } };
+    }
+    if (action === 'stats' && request.method === 'GET') {
+      return { status: 200, body: { ...this.#stats, openConnections: [...this.#connections()].length } };
     }
     if (action === 'connections' && request.method === 'GET') {
       return { status: 200, body: { connections: [...this.#connections()].map(describe) } };

@@ -26,7 +26,7 @@ export function createMarketDataService(
   const logger = options.logger ?? createLogger({ name: 'sim.marketdata' });
   const stream = new StreamServer(context, market, { ...DEFAULT_STREAM_OPTIONS, ...options.stream }, logger);
   const rest = new MarketDataRest(context, market);
-  const admin = new MarketDataAdmin(market, () => stream.connections);
+  const admin = new MarketDataAdmin(market, () => stream.connections, stream.stats);
   return {
     handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
       return admin.handleRequest(request, response, url) || rest.handleRequest(request, response, url);

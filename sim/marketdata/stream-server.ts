@@ -66,7 +66,15 @@ export const DEFAULT_STREAM_OPTIONS: StreamOptions = {
 /** An error answer; `close` when Alpaca ends the session after it (bad keys, plan, connection limit). */
 interface Refusal {
   readonly code: StreamErrorCode;
+  /** What exactly was wrong, for the log: Alpaca's fixed texts cannot say. */
+  readonly detail: string;
   readonly close?: boolean;
+}
+
+/** What the admin stats endpoint reports: refusals are counted, never silent. */
+export interface StreamStats {
+  connectionsAccepted: number;
+  readonly errorsSent: Record<string, number>;
 }
 
 const BAR_CHANNELS = { minute: 'bars', updated: 'updatedBars', daily: 'dailyBars' } as const;
@@ -78,6 +86,7 @@ export class StreamServer {
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
   readonly connections = new Set<StreamConnection>();
+  readonly stats: StreamStats = { connectionsAccepted: 0, errorsSent: {} };
   /** Authenticated connections by asset class: the fan-out lists. */
   readonly #stocks: StreamConnection[] = [];
   readonly #crypto: StreamConnection[] = [];
@@ -126,10 +135,10 @@ export class StreamServer {
   #accept(connection: StreamConnection, request: IncomingMessage): void {
     this.connections.add(connection);
     const ws = connection.socket;
+    this.stats.connectionsAccepted++;
     const authTimer = setTimeout(() => {
       if (connection.state !== 'connected') return;
-      connection.sendError(404);
-      ws.close(1000);
+      this.#refuse(connection, { code: 404, detail: 'no auth in time', close: true });
     }, this.#options.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data, isBinary));
     ws.on('ping', (data) => {
@@ -149,18 +158,27 @@ export class StreamServer {
     const keyId = headerValue(request, 'apca-api-key-id');
     const secret = headerValue(request, 'apca-api-secret-key');
     if (keyId === undefined && secret === undefined) return;
-    const refusal = this.#authenticate(connection, keyId ?? '', secret ?? '');
-    if (refusal === undefined) return;
-    connection.sendError(refusal.code);
-    if (refusal.close) connection.socket.close(1000);
+    this.#refuse(connection, this.#authenticate(connection, keyId ?? '', secret ?? ''));
   }
 
   #onMessage(connection: StreamConnection, data: RawData, isBinary: boolean): void {
     if (connection.state === 'closed') return;
-    const refusal = this.#handleAction(connection, data, isBinary);
+    this.#refuse(connection, this.#handleAction(connection, data, isBinary));
+  }
+
+  #refuse(connection: StreamConnection, refusal: Refusal | undefined): void {
     if (refusal === undefined) return;
+    this.#countError(refusal.code);
+    this.#logger.debug(
+      { path: connection.feed.path, code: refusal.code, detail: refusal.detail },
+      'stream refusal',
+    );
     connection.sendError(refusal.code);
     if (refusal.close) connection.socket.close(1000);
+  }
+
+  #countError(code: StreamErrorCode): void {
+    this.stats.errorsSent[code] = (this.stats.errorsSent[code] ?? 0) + 1;
   }
 
   /** Acts on one client message; returns the error to answer with, if any. */
@@ -170,37 +188,40 @@ export class StreamServer {
     try {
       message = isBinary ? decode(bytes) : JSON.parse(bytes.toString('utf8'));
     } catch {
-      return { code: 400 };
+      return { code: 400, detail: isBinary ? 'not MessagePack' : 'not JSON' };
     }
-    if (!isPlainObject(message)) return { code: 400 };
+    if (!isPlainObject(message)) return { code: 400, detail: 'a message must be an object' };
     const request = message as Record<string, unknown>;
     if (request.action === 'auth') {
       const auth = authActionSchema.safeParse(message);
-      if (!auth.success) return { code: 400 };
+      if (!auth.success) return { code: 400, detail: 'auth needs string key and secret' };
       return this.#authenticate(connection, auth.data.key, auth.data.secret);
     }
     if (request.action === 'subscribe' || request.action === 'unsubscribe') {
-      if (connection.state !== 'authenticated') return { code: 401 };
+      if (connection.state !== 'authenticated') return { code: 401, detail: `${request.action} before auth` };
       const change = connection.subscriptions.apply(request.action, request);
-      if (!change.ok) return { code: change.code };
+      if (!change.ok) return { code: change.code, detail: change.detail };
       connection.sendControl(connection.subscriptions.echo());
       if (request.action === 'subscribe') this.#sendBookSnapshots(connection, request);
       return undefined;
     }
-    return { code: 400 };
+    return { code: 400, detail: `unknown action ${JSON.stringify(request.action)}` };
   }
 
   #authenticate(connection: StreamConnection, keyId: string, secret: string): Refusal | undefined {
-    if (connection.state === 'authenticated') return { code: 403 };
+    if (connection.state === 'authenticated') return { code: 403, detail: 'second auth' };
     const credentials = this.#context.credentials;
-    if (keyId !== credentials.keyId || secret !== credentials.secretKey) return { code: 402, close: true };
-    if (!this.#options.feeds.includes(connection.feed.name)) return { code: 409, close: true };
+    if (keyId !== credentials.keyId || secret !== credentials.secretKey)
+      return { code: 402, detail: 'wrong key pair', close: true };
+    if (!this.#options.feeds.includes(connection.feed.name))
+      return { code: 409, detail: `feed ${connection.feed.name} not in the plan`, close: true };
     let sameKey = 0;
     for (const other of this.connections) {
       if (other.state === 'authenticated' && other.keyId === keyId && other.feed === connection.feed)
         sameKey++;
     }
-    if (sameKey >= this.#options.connectionsPerKey) return { code: 406, close: true };
+    if (sameKey >= this.#options.connectionsPerKey)
+      return { code: 406, detail: 'connection limit per key', close: true };
     connection.state = 'authenticated';
     connection.keyId = keyId;
     (connection.feed.assetClass === 'crypto' ? this.#crypto : this.#stocks).push(connection);
@@ -222,6 +243,7 @@ export class StreamServer {
 
   #dropSlow(connection: StreamConnection): void {
     this.#logger.warn({ path: connection.feed.path }, 'dropping a slow market-data client');
+    this.#countError(407);
     connection.sendError(407);
     connection.socket.terminate();
   }

@@ -77,6 +77,19 @@ describe('Feature: market-data admin and fault injection', () => {
     });
   });
 
+  it('counts connections and the errors sent, by code', async () => {
+    const client = await subscribed();
+    client.send({ action: 'subscribe', orderbooks: ['AAPL'] });
+    client.socket.send('{');
+    await client.frameCount(5);
+    const { body } = await admin('stats', undefined, 'GET');
+    expect(body).toStrictEqual({
+      connectionsAccepted: 1,
+      errorsSent: { 400: 1, 410: 1 },
+      openConnections: 1,
+    });
+  });
+
   it('drops every connection abruptly, or with a close frame', async () => {
     const client = await subscribed();
     const code = new Promise<number>((resolve) => client.socket.once('close', resolve));
