@@ -6,16 +6,14 @@
  */
 
 const DIGIT_0 = 48;
+/** Scales a fraction of n < 6 digits to microseconds. */
+const MICRO_SCALE = [1_000_000, 100_000, 10_000, 1_000, 100, 10];
 
-function digits(bytes: Uint8Array, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const d = bytes[i]! - DIGIT_0;
-    // Written so NaN (reading past the end) fails too.
-    if (!(d >= 0 && d <= 9)) return -1;
-    value = value * 10 + d;
-  }
-  return value;
+/** Two ASCII digits at `i` as a number, or -1. (`>>> 0` turns a negative into a huge value.) */
+function twoDigits(bytes: Uint8Array, i: number): number {
+  const tens = bytes[i]! - DIGIT_0;
+  const ones = bytes[i + 1]! - DIGIT_0;
+  return tens >>> 0 <= 9 && ones >>> 0 <= 9 ? tens * 10 + ones : -1;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -45,50 +43,64 @@ export function parseRfc3339Us(text: string): number {
  * microseconds (fraction digits beyond the sixth are truncated), or NaN when the text is not such a
  * timestamp. Never throws, never reads outside the range.
  */
+// Messages of one session share a date: remember the last one's day number.
+let cachedDateKey = -1;
+let cachedDays = 0;
+
 export function parseRfc3339BytesUs(bytes: Uint8Array, start: number, end: number): number {
   if (end - start < 20) return Number.NaN;
-  const year = digits(bytes, start, 4);
-  const month = digits(bytes, start + 5, 2);
-  const day = digits(bytes, start + 8, 2);
-  const hour = digits(bytes, start + 11, 2);
-  const minute = digits(bytes, start + 14, 2);
-  const second = digits(bytes, start + 17, 2);
+  const century = twoDigits(bytes, start);
+  const yearOfCentury = twoDigits(bytes, start + 2);
+  const month = twoDigits(bytes, start + 5);
+  const day = twoDigits(bytes, start + 8);
+  const hour = twoDigits(bytes, start + 11);
+  const minute = twoDigits(bytes, start + 14);
+  const second = twoDigits(bytes, start + 17);
   const sep = bytes[start + 10]!;
   if (
-    year < 0 ||
+    century < 0 ||
+    yearOfCentury < 0 ||
     month < 1 ||
     month > 12 ||
     day < 1 ||
-    day > daysInMonth(year, month) ||
     hour < 0 ||
     hour > 23 ||
     minute < 0 ||
     minute > 59 ||
     second < 0 ||
     second > 59 ||
-    bytes[start + 4]! !== 45 ||
-    bytes[start + 7]! !== 45 ||
+    bytes[start + 4] !== 45 ||
+    bytes[start + 7] !== 45 ||
     (sep !== 84 && sep !== 116) ||
-    bytes[start + 13]! !== 58 ||
-    bytes[start + 16]! !== 58
+    bytes[start + 13] !== 58 ||
+    bytes[start + 16] !== 58
   ) {
     return Number.NaN;
   }
+  const year = century * 100 + yearOfCentury;
+  const dateKey = year * 10_000 + month * 100 + day;
+  let days = cachedDays;
+  if (dateKey !== cachedDateKey) {
+    if (day > daysInMonth(year, month)) return Number.NaN;
+    days = daysFromCivil(year, month, day);
+    cachedDateKey = dateKey;
+    cachedDays = days;
+  }
   let i = start + 19;
   let micros = 0;
-  if (bytes[i]! === 46) {
+  if (bytes[i] === 46) {
     i++;
     const fractionStart = i;
-    let scale = 100_000;
+    // The first six digits are the microseconds; later ones (nanoseconds) are checked, then dropped.
     while (i < end) {
       const d = bytes[i]! - DIGIT_0;
-      if (d < 0 || d > 9) break;
-      micros += d * scale;
-      scale /= 10;
+      if (d >>> 0 > 9) break;
+      if (i - fractionStart < 6) micros = micros * 10 + d;
       i++;
     }
-    micros = Math.floor(micros);
-    if (i === fractionStart || i - fractionStart > 9) return Number.NaN;
+    const fractionDigits = i - fractionStart;
+    if (fractionDigits === 0 || fractionDigits > 9) return Number.NaN;
+    if (fractionDigits < 6) micros *= MICRO_SCALE[fractionDigits]!;
   }
   if (i >= end) return Number.NaN;
   let offsetMinutes = 0;
@@ -96,17 +108,17 @@ export function parseRfc3339BytesUs(bytes: Uint8Array, start: number, end: numbe
   if (zone === 90 || zone === 122) {
     i++;
   } else if ((zone === 43 || zone === 45) && i + 6 <= end) {
-    const offsetHour = digits(bytes, i + 1, 2);
-    const offsetMinute = digits(bytes, i + 4, 2);
+    const offsetHour = twoDigits(bytes, i + 1);
+    const offsetMinute = twoDigits(bytes, i + 4);
     if (offsetHour < 0 || offsetHour > 23 || offsetMinute < 0 || offsetMinute > 59) return Number.NaN;
-    if (bytes[i + 3]! !== 58) return Number.NaN;
+    if (bytes[i + 3] !== 58) return Number.NaN;
     offsetMinutes = (zone === 43 ? 1 : -1) * (offsetHour * 60 + offsetMinute);
     i += 6;
   } else {
     return Number.NaN;
   }
   if (i !== end) return Number.NaN;
-  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+  const seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
   return (seconds - offsetMinutes * 60) * 1_000_000 + micros;
 }
 

@@ -216,3 +216,94 @@ describe('Class: SymbolTable (through the decoder)', () => {
     expect(symbols).toStrictEqual(['AAPL', 'AMD', 'AAPL', 'BTC/USD', 'AMD', 'ÄPFEL']);
   });
 });
+
+describe('Class: StreamDecoder (property)', () => {
+  const symbol = fc.constantFrom('AAPL', 'BRK.B', 'BTC/USD', 'X');
+  const price = fc.double({ min: 0.0001, max: 1e6, noNaN: true, noDefaultInfinity: true });
+  const size = fc.double({ min: 0, max: 1e7, noNaN: true, noDefaultInfinity: true });
+  const micros = fc.integer({ min: 0, max: 4_102_444_800_000_000 }); // up to 2100
+  const iso = (us: number): string => {
+    const ms = Math.floor(us / 1000);
+    return `${new Date(ms).toISOString().slice(0, 23)}${String(us - ms * 1000).padStart(3, '0')}789Z`;
+  };
+  const quote = fc.record({
+    symbol,
+    bidPrice: price,
+    bidSize: size,
+    askPrice: price,
+    askSize: size,
+    timestampUs: micros,
+  });
+  const trade = fc.record({
+    symbol,
+    id: fc.nat(),
+    price,
+    size,
+    timestampUs: micros,
+    takerSide: fc.constantFrom('buy', 'sell'),
+  });
+  // Plain objects: fc.record builds them without a prototype, which toStrictEqual would notice.
+  const level = fc.record({ price, size }).map((l) => ({ price: l.price, size: l.size }));
+  const book = fc.record({
+    symbol,
+    reset: fc.boolean(),
+    bids: fc.array(level, { maxLength: 5 }),
+    asks: fc.array(level, { maxLength: 5 }),
+    timestampUs: micros,
+  });
+  const message = fc.oneof(
+    quote.map((q) => ({
+      wire: {
+        T: 'q',
+        S: q.symbol,
+        bx: 'V',
+        bp: q.bidPrice,
+        bs: q.bidSize,
+        ax: 'V',
+        ap: q.askPrice,
+        as: q.askSize,
+        c: ['R'],
+        z: 'C',
+        t: iso(q.timestampUs),
+      },
+      expected: { type: 'quote', ...q },
+    })),
+    trade.map((t) => ({
+      wire: {
+        T: 't',
+        S: t.symbol,
+        i: t.id,
+        x: 'V',
+        p: t.price,
+        s: t.size,
+        c: ['@'],
+        tks: t.takerSide === 'buy' ? 'B' : 'S',
+        t: iso(t.timestampUs),
+      },
+      expected: { type: 'trade', ...t },
+    })),
+    book.map((o) => ({
+      wire: {
+        T: 'o',
+        S: o.symbol,
+        t: iso(o.timestampUs),
+        b: o.bids.map((l) => ({ p: l.price, s: l.size })),
+        a: o.asks.map((l) => ({ p: l.price, s: l.size })),
+        ...(o.reset ? { r: true } : {}),
+      },
+      expected: { type: 'orderbook', ...o },
+    })),
+  );
+
+  it('decodes any batch of valid messages to exactly the values JSON.parse sees', () => {
+    const decoder = new StreamDecoder();
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), (batch) => {
+        const out: StreamMessage[] = [];
+        expect(decoder.decodeFrame(Buffer.from(JSON.stringify(batch.map((m) => m.wire))), out)).toBe(true);
+        expect(decoder.errors).toStrictEqual([]);
+        expect(out).toStrictEqual(batch.map((m) => m.expected));
+      }),
+    );
+  });
+});
