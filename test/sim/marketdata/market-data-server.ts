@@ -192,6 +192,18 @@ export class StreamClient {
     await this.frameCount(2);
   }
 
+  /**
+   * Waits until everything the server sent before now has arrived: an empty subscribe is
+   * answered with a subscription echo, which the server sends after any data batched earlier.
+   */
+  async barrier(): Promise<void> {
+    const echoes = (): number => this.frames.filter((frame) => frame[0]?.T === 'subscription').length;
+    const before = echoes();
+    await new Promise((resolve) => setImmediate(resolve));
+    this.send({ action: 'subscribe' });
+    await this.until(() => echoes() > before);
+  }
+
   close(): void {
     this.socket.terminate();
   }
