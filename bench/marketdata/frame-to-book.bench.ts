@@ -67,7 +67,7 @@ function pipeline(): (frame: Buffer) => void {
       Array.from({ length: 50 }, (_, i) => ({ p: 50_000 - i * 0.5, s: 1 })),
     )},"a":${JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ p: 50_001 + i * 0.5, s: 1 })))}}]`,
   );
-  const router = new FrameRouter('bench', metrics, {
+  const router = new FrameRouter('bench', 'json', metrics, {
     onControl: () => {},
     onData: (messages, receivedUs) => service.onData(messages, receivedUs),
   });

@@ -10,7 +10,8 @@ import type { Clock } from '../../shared/time/clock.ts';
 import { backoffDelayMs, type RetryPolicy } from '../execution/retry-policy.ts';
 import type { FeedMetrics } from './feed-metrics.ts';
 import { type FeedEvent, type FeedState, hasConnection, nextFeedState } from './feed-state.ts';
-import { FrameRouter } from './frame-router.ts';
+import { type FeedCodec, FrameRouter } from './frame-router.ts';
+import { encodeMsgpackAction } from './msgpack-frames.ts';
 import type { ErrorMessage, StreamControlMessage, StreamDataMessage } from './stream-messages.ts';
 
 /** Channel name → symbols, exactly as Alpaca's subscribe action takes them. */
@@ -55,6 +56,8 @@ export interface FeedClientOptions {
   readonly keyId: string;
   readonly secretKey: string;
   readonly subscription: FeedSubscription;
+  /** JSON (default: the fast path) or msgpack, as Alpaca's SDKs use. */
+  readonly codec?: FeedCodec;
   readonly listener: FeedListener;
   readonly clock: Clock;
   readonly metrics: FeedMetrics;
@@ -99,6 +102,7 @@ export class FeedClient {
   readonly #policy: RetryPolicy;
   readonly #silenceTimeoutMs: number;
   readonly #router: FrameRouter;
+  readonly #codec: FeedCodec;
   #state: FeedState = 'idle';
   #socket: WebSocket | undefined;
   #retryTimer: unknown;
@@ -116,8 +120,10 @@ export class FeedClient {
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#policy = { maxAttempts: Number.POSITIVE_INFINITY, ...backoff };
     this.#silenceTimeoutMs = options.silenceTimeoutMs ?? 20_000;
+    this.#codec = options.codec ?? 'json';
     this.#router = new FrameRouter(
       options.url,
+      this.#codec,
       options.metrics,
       {
         onControl: (message) => this.#onControl(message),
@@ -184,7 +190,11 @@ export class FeedClient {
   }
 
   #connect(): void {
-    const socket = new WebSocket(this.#options.url, { perMessageDeflate: false });
+    const socket = new WebSocket(this.#options.url, {
+      perMessageDeflate: false,
+      // Alpaca picks the codec from the upgrade request's Content-Type.
+      headers: { 'Content-Type': this.#codec === 'msgpack' ? 'application/msgpack' : 'application/json' },
+    });
     this.#socket = socket;
     this.#lastInboundMs = this.#options.clock.nowMs();
     socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -256,7 +266,7 @@ export class FeedClient {
   }
 
   #send(message: object): void {
-    this.#socket?.send(JSON.stringify(message));
+    this.#socket?.send(this.#codec === 'msgpack' ? encodeMsgpackAction(message) : JSON.stringify(message));
   }
 
   #onControl(message: StreamControlMessage): void {

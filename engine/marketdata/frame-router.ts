@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../shared/logging/logger.ts';
 import { type FeedMetrics, MessageKindIndex } from './feed-metrics.ts';
+import { msgpackFrameToJson } from './msgpack-frames.ts';
 import { StreamDecoder } from './stream-decoder.ts';
 import type { StreamControlMessage, StreamDataMessage, StreamMessage } from './stream-messages.ts';
 
@@ -15,7 +16,11 @@ export interface FrameRouterTargets {
   onData(messages: readonly StreamDataMessage[], receivedUs: number): void;
 }
 
+/** The stream's encoding, chosen by the client at the upgrade. */
+export type FeedCodec = 'json' | 'msgpack';
+
 export class FrameRouter {
+  readonly #codec: FeedCodec;
   readonly #metrics: FeedMetrics;
   readonly #targets: FrameRouterTargets;
   readonly #logger: Logger | undefined;
@@ -25,8 +30,15 @@ export class FrameRouter {
   readonly #data: StreamDataMessage[] = [];
 
   /** `source` names the feed in log lines. */
-  constructor(source: string, metrics: FeedMetrics, targets: FrameRouterTargets, logger?: Logger) {
+  constructor(
+    source: string,
+    codec: FeedCodec,
+    metrics: FeedMetrics,
+    targets: FrameRouterTargets,
+    logger?: Logger,
+  ) {
     this.#source = source;
+    this.#codec = codec;
     this.#metrics = metrics;
     this.#targets = targets;
     this.#logger = logger;
@@ -34,16 +46,25 @@ export class FrameRouter {
 
   route(frame: Uint8Array, isBinary: boolean, receivedUs: number): void {
     const metrics = this.#metrics;
-    if (isBinary) {
-      // The client never asks for msgpack, so a binary frame is a protocol error.
+    let input: Uint8Array | string = frame;
+    if (isBinary !== (this.#codec === 'msgpack')) {
       metrics.parseErrors++;
-      this.#logger?.warn({ feed: this.#source }, 'market-data frame rejected: unexpected binary frame');
+      this.#logger?.warn({ feed: this.#source }, `market-data frame rejected: not a ${this.#codec} frame`);
       return;
+    }
+    if (isBinary) {
+      const transcoded = msgpackFrameToJson(frame);
+      if (!transcoded.ok) {
+        metrics.parseErrors++;
+        this.#logger?.warn({ feed: this.#source, errors: [transcoded.reason] }, 'market-data input rejected');
+        return;
+      }
+      input = transcoded.json;
     }
     const messages = this.#messages;
     messages.length = 0;
     const decoder = this.#decoder;
-    decoder.decodeFrame(frame, messages);
+    decoder.decodeFrame(input, messages);
     if (decoder.errors.length > 0) {
       metrics.parseErrors += decoder.errors.length;
       this.#logger?.warn(

@@ -95,6 +95,48 @@ describe('FeedClient against the simulator', () => {
     expect(bookCondition(book)).toBe('normal');
   });
 
+  it('speaks msgpack when asked, with the same validation, and rejects malformed msgpack frames', async () => {
+    const clock = new ManualClock(START_MS);
+    sim = await startSimulator({ clock, symbols: ['AAPL', 'BTC/USD'], messagesPerSecond: 20 });
+    const stocks = track(
+      connectFeed(sim, {
+        clock,
+        subscription: { trades: ['AAPL'], quotes: ['AAPL'], bars: ['AAPL'] },
+        client: { codec: 'msgpack' },
+      }),
+    );
+    const crypto = track(
+      connectFeed(sim, {
+        clock,
+        path: '/v1beta3/crypto/us',
+        subscription: { trades: ['BTC/USD'], orderbooks: ['BTC/USD'] },
+        client: { codec: 'msgpack' },
+      }),
+    );
+    await waitFor(
+      'both feeds streaming',
+      () => stocks.client.state === 'streaming' && crypto.client.state === 'streaming',
+    );
+    advance(clock, 65);
+    await waitFor('stock data', () =>
+      (['trade', 'quote', 'bar'] as const).every((kind) => count(stocks, kind) > 0),
+    );
+    await waitFor('crypto data', () => count(crypto, 'trade') > 0 && count(crypto, 'orderbook') > 0);
+    expect(stocks.metrics.parseErrors + crypto.metrics.parseErrors).toBe(0);
+    const quote = sim.market.latestQuote('AAPL')!;
+    expect(stocks.service.topOfBook('AAPL')).toMatchObject({
+      bidPrice: quote.bidPrice,
+      askPrice: quote.askPrice,
+      timestampUs: quote.timestampUs,
+    });
+    expect(stocks.bars[0]?.startUs).toBe(START_MS * 1000);
+
+    for (const kind of ['truncated', 'not-json', 'wrong-shape'])
+      await admin(sim, 'faults/malformed', { path: '/v2/iex', kind });
+    await waitFor('three rejections', () => stocks.metrics.parseErrors === 3);
+    expect(stocks.client.state).toBe('streaming');
+  });
+
   it('survives a dropped connection: resubscribes, reports the gap and backfills bars with no hole and no duplicate', async () => {
     const clock = new ManualClock(START_MS);
     sim = await startSimulator({ clock, symbols: ['AAPL', 'MSFT'], messagesPerSecond: 20 });
