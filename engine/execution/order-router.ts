@@ -131,6 +131,9 @@ export interface ReplaceChanges {
   readonly totalQty?: Fixed;
 }
 
+/** The largest page GET /v2/orders returns. */
+const PAGE_SIZE = 500;
+
 /** Alpaca refuses a reused client_order_id with 422 and this code. */
 const DUPLICATE_CLIENT_ORDER_ID_CODE = 40010001;
 
@@ -432,10 +435,8 @@ export class OrderRouter {
       try {
         const since = (this.#streamLostAtMs ?? this.#clock.nowMs()) - this.#resyncLookbackMs;
         const [open, recent] = await Promise.all([
-          this.#idempotent('query', () => this.#client.listOrders({ status: 'open', limit: 500 })),
-          this.#idempotent('query', () =>
-            this.#client.listOrders({ status: 'all', afterMs: since, limit: 500, direction: 'asc' }),
-          ),
+          this.#idempotent('query', () => this.#client.listOrders({ status: 'open', limit: PAGE_SIZE })),
+          this.#ordersSince(since),
         ]);
         for (const order of [...recent, ...open]) {
           this.#applyEffects(this.#tracker.reconcile(order));
@@ -459,6 +460,24 @@ export class OrderRouter {
         if (this.#streamState !== 'ready') return;
         await this.#sleep(backoffDelayMs(this.#retry, Math.min(attempt, 6), this.#random));
       }
+    }
+  }
+
+  /** Every order submitted after `sinceMs`, oldest first, page by page. */
+  async #ordersSince(sinceMs: number): Promise<AlpacaOrder[]> {
+    const orders: AlpacaOrder[] = [];
+    let afterMs = sinceMs;
+    for (;;) {
+      const from = afterMs;
+      const page = await this.#idempotent('query', () =>
+        this.#client.listOrders({ status: 'all', afterMs: from, limit: PAGE_SIZE, direction: 'asc' }),
+      );
+      orders.push(...page);
+      const last = page.at(-1);
+      // `after` is exclusive and has millisecond resolution here: step back 1 ms so orders sharing
+      // the last one's millisecond are not skipped (seeing one twice is harmless).
+      if (page.length < PAGE_SIZE || last === undefined || last.createdAtMs - 1 <= afterMs) return orders;
+      afterMs = last.createdAtMs - 1;
     }
   }
 

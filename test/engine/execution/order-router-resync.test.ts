@@ -1,0 +1,97 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { OrderRouter, type TradingApi } from '../../../engine/execution/order-router.ts';
+import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
+import { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
+import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
+import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
+import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
+import type { ListOrdersQuery } from '../../../shared/broker/alpaca/trading-client-types.ts';
+import { parseFixed } from '../../../shared/domain/fixed.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { ManualClock } from '../../../shared/time/clock.ts';
+import { alpacaOrder } from './alpaca-order-fixture.ts';
+import { RecordingRisk } from './router-harness.ts';
+
+const f = parseFixed;
+
+/** 1,200 filled buys of 1 share, one per millisecond, answered page by page like GET /v2/orders. */
+function brokerWithManyOrders(): { api: TradingApi; queries: ListOrdersQuery[] } {
+  const orders = Array.from({ length: 1_200 }, (_, i) =>
+    alpacaOrder({
+      id: `order-${i}`,
+      clientOrderId: `manual-${i}`,
+      qty: f('1'),
+      filledQty: f('1'),
+      filledAvgPrice: f('100'),
+      status: 'filled',
+      createdAtMs: 10_000 + i,
+      updatedAtMs: 10_000 + i,
+      updatedAtNs: BigInt(10_000 + i) * 1_000_000n,
+    }),
+  );
+  const queries: ListOrdersQuery[] = [];
+  const api: TradingApi = {
+    submitOrder: () => Promise.reject(new Error('not used')),
+    replaceOrder: () => Promise.reject(new Error('not used')),
+    cancelOrder: () => Promise.resolve(),
+    getOrderByClientOrderId: () => Promise.resolve(null),
+    listOrders: (query = {}) => {
+      queries.push(query);
+      if (query.status === 'open') return Promise.resolve([]);
+      const after = query.afterMs ?? 0;
+      return Promise.resolve(orders.filter((order) => order.createdAtMs > after).slice(0, query.limit ?? 50));
+    },
+    listPositions: () =>
+      Promise.resolve([
+        {
+          symbol: 'AAPL',
+          assetClass: 'us_equity',
+          qty: f('1200'),
+          avgEntryPrice: f('100'),
+          marketValue: null,
+          unrealizedPnl: null,
+        },
+      ]),
+    getAccount: () => Promise.reject(new Error('account unavailable')),
+  };
+  return { api, queries };
+}
+
+describe('Class: OrderRouter resync', () => {
+  it('pages through every order since the outage and books each missed fill once', async () => {
+    const clock = new ManualClock(69_999);
+    const { api, queries } = brokerWithManyOrders();
+    const portfolio = new Portfolio(clock);
+    const tracker = new OrderTracker();
+    const risk = new RecordingRisk();
+    let account = false;
+    const router = new OrderRouter({
+      client: { ...api, getAccount: () => (account ? Promise.resolve({} as never) : api.getAccount()) },
+      risk,
+      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 10_000 })),
+      tracker,
+      portfolio,
+      slippage: new SlippageRecorder(new Registry()),
+      clock,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      sleep: async () => {
+        account = true;
+      },
+    });
+
+    router.onStreamState('ready');
+    await router.resync();
+
+    expect(portfolio.position('AAPL').qty).toBe(f('1200'));
+    expect(risk.fills).toHaveLength(1_200);
+    expect(new Set(risk.fills).size).toBe(1_200);
+    // The first attempt failed on the account; entries opened only after the retry succeeded.
+    expect(risk.reconciled).toBe(1);
+    expect(router.entriesAllowed).toBe(true);
+    const pages = queries.filter((query) => query.status === 'all');
+    expect(pages.length).toBeGreaterThanOrEqual(6);
+    expect(pages[0]).toMatchObject({ afterMs: 9_999, limit: 500, direction: 'asc' });
+  });
+});
