@@ -1,7 +1,7 @@
 /**
  * RFC 3339 timestamps to epoch microseconds, by hand. Alpaca stamps every message with up to nine
  * fractional digits; Date.parse keeps only milliseconds and (measured on Node 24, this machine)
- * costs about 0.17 µs against about 0.07 µs here, so the hot path reads the digits itself.
+ * costs about 0.17 µs against about 0.06 µs here, so the hot path reads the digits itself.
  * The core works on a byte range of a frame, so the frame scanner never makes a string.
  */
 
