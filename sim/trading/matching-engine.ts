@@ -21,6 +21,7 @@ import {
   add,
   type Fixed,
   fixedFromNumber,
+  fixedToNumber,
   formatFixed as fmt,
   mul,
   percentOf,
@@ -128,6 +129,8 @@ export class MatchingEngine {
   readonly #orders: SimOrder[] = [];
   readonly #byId = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
+  /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
+  readonly #open = new Set<SimOrder>();
   /** Routed, non-terminal, continuously matching orders per symbol, in submission order. */
   readonly #working = new Map<string, SimOrder[]>();
   readonly #liquidity = new Map<string, QuoteLiquidity>();
@@ -169,7 +172,8 @@ export class MatchingEngine {
   }
 
   listOrders(filter: OrderFilter): SimOrder[] {
-    const matches = this.#orders.filter((order) => {
+    const source = filter.status === 'open' ? [...this.#open] : this.#orders;
+    const matches = source.filter((order) => {
       const terminal = isTerminalStatus(order.status);
       if (filter.status === 'open' && terminal) return false;
       if (filter.status === 'closed' && !terminal) return false;
@@ -184,7 +188,7 @@ export class MatchingEngine {
   }
 
   openOrders(): SimOrder[] {
-    return this.#orders.filter((order) => !isTerminalStatus(order.status));
+    return [...this.#open];
   }
 
   submit(request: OrderRequest): ApiResult<SimOrder> {
@@ -320,9 +324,9 @@ export class MatchingEngine {
   /** Shares of a symbol held by open orders on one side (pending cancels no longer hold). */
   heldQty(symbol: string, side: 'buy' | 'sell', except: SimOrder | null = null): Fixed {
     let held = ZERO;
-    for (const order of this.#orders) {
+    for (const order of this.#open) {
       if (order === except || order.symbol !== symbol || order.side !== side) continue;
-      if (isTerminalStatus(order.status) || order.status === 'pending_cancel') continue;
+      if (order.status === 'pending_cancel') continue;
       const reference = order.limitPrice ?? this.markPrice(symbol);
       held = add(
         held,
@@ -340,9 +344,9 @@ export class MatchingEngine {
   reservedNotional(except: SimOrder | null = null): { all: Fixed; crypto: Fixed } {
     let all = ZERO;
     let crypto = ZERO;
-    for (const order of this.#orders) {
+    for (const order of this.#open) {
       if (order === except || order.reservedNotional === 0n) continue;
-      if (isTerminalStatus(order.status) || order.status === 'pending_cancel') continue;
+      if (order.status === 'pending_cancel') continue;
       const remaining =
         order.qty !== null
           ? (((order.reservedNotional * (order.qty - order.filledQty)) / order.qty) as Fixed)
@@ -530,6 +534,7 @@ export class MatchingEngine {
       qty: request.qty,
       notional: request.notional,
       limitPrice: request.limitPrice,
+      limitFloat: request.limitPrice === null ? Number.NaN : fixedToNumber(request.limitPrice),
       stopPrice: request.stopPrice,
       trailPrice: request.trailPrice,
       trailPercent: request.trailPercent,
@@ -554,6 +559,7 @@ export class MatchingEngine {
       replaces,
     };
     this.#orders.push(order);
+    this.#open.add(order);
     this.#byId.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order);
     return order;
@@ -644,6 +650,7 @@ export class MatchingEngine {
   #setStatus(order: SimOrder, status: OrderStatus): void {
     order.status = status;
     order.updatedUs = this.#deps.clock.nowUs();
+    if (isTerminalStatus(status)) this.#open.delete(order);
   }
 
   #removeWorking(order: SimOrder): void {
@@ -659,7 +666,19 @@ export class MatchingEngine {
   #onQuote(quote: Quote): void {
     const working = this.#working.get(quote.symbol);
     if (working === undefined) return;
-    for (const order of [...working]) this.#tryMatch(order, quote);
+    let candidates: SimOrder[] | undefined;
+    for (const order of working) {
+      // A plain limit order the touch does not reach cannot execute: the common case, kept cheap.
+      if (
+        order.type === 'limit' &&
+        (order.side === 'buy' ? quote.askPrice > order.limitFloat : quote.bidPrice < order.limitFloat)
+      ) {
+        continue;
+      }
+      (candidates ??= []).push(order);
+    }
+    if (candidates === undefined) return;
+    for (const order of candidates) this.#tryMatch(order, quote);
   }
 
   #canTrade(order: SimOrder): boolean {

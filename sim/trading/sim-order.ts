@@ -19,6 +19,8 @@ export interface SimOrder {
   readonly qty: Fixed | null;
   readonly notional: Fixed | null;
   readonly limitPrice: Fixed | null;
+  /** limitPrice as a float (NaN when none), to skip non-crossing limit orders cheaply per quote. */
+  readonly limitFloat: number;
   stopPrice: Fixed | null;
   readonly trailPrice: Fixed | null;
   readonly trailPercent: Fixed | null;

@@ -20,6 +20,7 @@ export class TaskScheduler {
   #tasks: Task[] = [];
   #seq = 0;
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #closed = false;
 
   constructor(clock: Clock, wallTime: boolean) {
@@ -56,21 +57,34 @@ export class TaskScheduler {
   close(): void {
     this.#closed = true;
     this.#tasks = [];
+    this.#disarm();
+  }
+
+  #disarm(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#timer = undefined;
+    this.#immediate = undefined;
   }
 
   #arm(): void {
     if (!this.#wallTime || this.#closed) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#disarm();
     const next = this.#tasks[0];
     if (next === undefined) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, next.atMs - this.#clock.nowMs()));
-    this.#timer = setTimeout(() => {
+    const fire = (): void => {
       this.#timer = undefined;
+      this.#immediate = undefined;
       this.runDue();
-    }, delay);
-    this.#timer.unref();
+    };
+    // A zero-latency task runs on the next turn of the loop, not after setTimeout's 1 ms floor.
+    if (delay === 0) {
+      this.#immediate = setImmediate(fire);
+      this.#immediate.unref();
+    } else {
+      this.#timer = setTimeout(fire, delay);
+      this.#timer.unref();
+    }
   }
 }
