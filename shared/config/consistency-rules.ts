@@ -108,6 +108,32 @@ function systemRules(raw: unknown, sourceOf: (path: string) => string): ConfigIs
       seen.add(symbol);
     });
   }
+  const strategies = get(raw, 'strategies');
+  if (Array.isArray(strategies)) {
+    const known = new Set(Array.isArray(symbols) ? symbols : []);
+    const ids = new Set<unknown>();
+    strategies.forEach((entry: unknown, index) => {
+      const id = get(entry, 'id');
+      if (ids.has(id)) report(`strategies.${index}.id`, `duplicate strategy id ${JSON.stringify(id)}`);
+      ids.add(id);
+      const fast = get(entry, 'fastPeriod');
+      const slow = get(entry, 'slowPeriod');
+      if (typeof fast === 'number' && typeof slow === 'number' && fast >= slow) {
+        report(`strategies.${index}.fastPeriod`, `must be shorter than slowPeriod (${slow})`);
+      }
+      const own = get(entry, 'symbols');
+      if (Array.isArray(own)) {
+        own.forEach((symbol: unknown, position) => {
+          if (!known.has(symbol)) {
+            report(
+              `strategies.${index}.symbols.${position}`,
+              `${JSON.stringify(symbol)} is not in marketData.symbols`,
+            );
+          }
+        });
+      }
+    });
+  }
   return issues;
 }
 
@@ -119,6 +145,14 @@ function riskRules(risk: RiskLimits, source: string): ConfigIssue[] {
       source,
       path: 'limits.max_position_notional_usd',
       rule: `${formatFixed(position)} is above limits.max_total_exposure_usd (${formatFixed(total)}); a single position can never exceed the total`,
+    });
+  }
+  const { max_order_notional_usd: orderNotional } = risk.limits;
+  if (orderNotional > position) {
+    issues.push({
+      source,
+      path: 'limits.max_order_notional_usd',
+      rule: `${formatFixed(orderNotional)} is above limits.max_position_notional_usd (${formatFixed(position)}); one order could never be filled in full`,
     });
   }
   return issues;

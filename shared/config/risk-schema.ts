@@ -1,17 +1,6 @@
 import { z } from 'zod';
-import { type Fixed, fixedFromNumber, tryParseFixed } from '../domain/fixed.ts';
+import { decimal, positiveDecimal } from './decimal-schema.ts';
 
-/** Money or a percentage: a TOML number or a decimal string, held exactly as Fixed. */
-const decimal = z.union([z.number(), z.string()]).transform((value, ctx): Fixed => {
-  const parsed = typeof value === 'number' ? fixedFromNumber(value) : tryParseFixed(value);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'must be a decimal number with at most 9 decimal places' });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
-const positiveDecimal = decimal.refine((value) => value > 0n, { message: 'must be greater than zero' });
 const percent = decimal.refine((value) => value > 0n && value < 100_000_000_000n, {
   message: 'must be a percentage above 0 and below 100',
 });

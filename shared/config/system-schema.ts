@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSymbol } from '../domain/symbol.ts';
+import { positiveDecimal } from './decimal-schema.ts';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -18,6 +19,30 @@ const symbol = z.string().superRefine((text, ctx) => {
 });
 
 const port = z.number().int().min(0).max(65_535);
+
+const strategyId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, 'must be 2-32 lower-case letters, digits or dashes');
+
+/** Built-in strategies; `symbols` defaults to every symbol in marketData.symbols. */
+const strategy = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('moving-average-cross'),
+    id: strategyId,
+    symbols: z.array(symbol).min(1).optional(),
+    fastPeriod: z.number().int().positive(),
+    slowPeriod: z.number().int().positive(),
+    entryNotionalUsd: positiveDecimal,
+  }),
+  z.strictObject({
+    type: z.literal('mid-price-momentum'),
+    id: strategyId,
+    symbols: z.array(symbol).min(1).optional(),
+    period: z.number().int().positive(),
+    thresholdBps: z.number().nonnegative(),
+    entryQty: positiveDecimal,
+  }),
+]);
 
 export const systemConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
@@ -48,6 +73,7 @@ export const systemConfigSchema = z.strictObject({
     symbols: z.array(symbol).min(1, 'must list at least one symbol'),
     staleAfterMs: z.number().int().positive(),
   }),
+  strategies: z.array(strategy),
   engine: z.strictObject({
     http: z.strictObject({ host: z.string().min(1), port }),
   }),
@@ -70,3 +96,4 @@ export const systemConfigSchema = z.strictObject({
 });
 
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
+export type StrategyConfig = SystemConfig['strategies'][number];

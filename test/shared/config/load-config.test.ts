@@ -244,3 +244,32 @@ describe('Function: loadConfig', () => {
     }
   });
 });
+
+describe('Rules: strategies and order limits', () => {
+  it('checks strategy ids, periods and symbols against the market-data symbols', () => {
+    const dev = shipped('system.json') as { strategies: Record<string, unknown>[] };
+    dev.strategies = [
+      { type: 'moving-average-cross', id: 'ma', fastPeriod: 20, slowPeriod: 5, entryNotionalUsd: 100 },
+      { type: 'mid-price-momentum', id: 'ma', symbols: ['NVDA'], period: 5, thresholdBps: 1, entryQty: '1' },
+      { type: 'no-such-strategy', id: 'x' },
+    ];
+    const paths = issuesFor(dev).issues.map((issue) => issue.path);
+    expect(paths).toStrictEqual([
+      'strategies.2.type',
+      'strategies.0.fastPeriod',
+      'strategies.1.id',
+      'strategies.1.symbols.0',
+    ]);
+  });
+
+  it('flags an order notional cap above the position limit', () => {
+    const risk = shippedRisk.replace('max_order_notional_usd = 10000', 'max_order_notional_usd = 10000.01');
+    const { issues } = issuesFor(shipped('system.json'), risk);
+    expect(issues).toStrictEqual([
+      expect.objectContaining({
+        path: 'limits.max_order_notional_usd',
+        rule: expect.stringMatching(/above limits.max_position_notional_usd/),
+      }),
+    ]);
+  });
+});
