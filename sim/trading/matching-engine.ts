@@ -675,7 +675,8 @@ export class MatchingEngine {
       ) {
         continue;
       }
-      (candidates ??= []).push(order);
+      if (candidates === undefined) candidates = [order];
+      else candidates.push(order);
     }
     if (candidates === undefined) return;
     for (const order of candidates) this.#tryMatch(order, quote);
