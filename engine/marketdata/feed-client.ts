@@ -191,6 +191,7 @@ export class FeedClient {
 
   #connect(): void {
     const socket = new WebSocket(this.#options.url, {
+      // Inflating every frame would cost CPU on the hot path; the feed's bandwidth is not the limit.
       perMessageDeflate: false,
       // Alpaca picks the codec from the upgrade request's Content-Type.
       headers: { 'Content-Type': this.#codec === 'msgpack' ? 'application/msgpack' : 'application/json' },

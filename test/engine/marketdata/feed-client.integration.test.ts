@@ -37,7 +37,7 @@ const count = (feed: FeedUnderTest, kind: keyof typeof MessageKindIndex): number
   feed.metrics.messages[MessageKindIndex[kind]]!;
 
 describe('FeedClient against the simulator', () => {
-  it('subscribes and receives trades, quotes, bars, statuses, LULD bands and crypto order books', async () => {
+  it('subscribes and receives trades, quotes, minute/updated/daily bars, statuses, LULD bands and crypto order books', async () => {
     const clock = new ManualClock(START_MS);
     sim = await startSimulator({ clock, symbols: ['AAPL', 'BTC/USD'], messagesPerSecond: 20 });
     const stocks = track(
@@ -47,6 +47,8 @@ describe('FeedClient against the simulator', () => {
           trades: ['AAPL'],
           quotes: ['AAPL'],
           bars: ['AAPL'],
+          updatedBars: ['AAPL'],
+          dailyBars: ['AAPL'],
           statuses: ['AAPL'],
           lulds: ['AAPL'],
         },
@@ -84,10 +86,9 @@ describe('FeedClient against the simulator', () => {
     const top = stocks.service.topOfBook('AAPL')!;
     expect(top.bidPrice).toBeGreaterThan(0);
     expect(stocks.service.freshness('AAPL', clock.nowUs())).toBe('fresh');
-    expect(stocks.bars.map((bar) => bar.startUs)).toStrictEqual([
-      START_MS * 1000,
-      (START_MS + 60_000) * 1000,
-    ]);
+    const minutes = stocks.bars.filter((bar) => bar.kind === 'minute').map((bar) => bar.startUs);
+    expect(minutes).toStrictEqual([START_MS * 1000, (START_MS + 60_000) * 1000]);
+    expect(stocks.service.dailyBar('AAPL')).toMatchObject({ kind: 'daily', symbol: 'AAPL' });
 
     const book = crypto.service.orderBook('BTC/USD')!;
     expect(book.bids.levelCount).toBeGreaterThan(0);
