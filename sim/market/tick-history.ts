@@ -30,17 +30,26 @@ export interface TickPage<T> {
   readonly more: boolean;
 }
 
+const INITIAL_COLUMN_LENGTH = 1_024;
+
+function grown<A extends Float64Array | Uint16Array | Uint8Array>(column: A, length: number): A {
+  const next = new (column.constructor as new (length: number) => A)(length);
+  next.set(column);
+  return next;
+}
+
 const strings = new Interner<string>((value) => value);
 const conditionLists = new Interner<readonly string[]>((value) => value.join('\u0000'));
 
 abstract class TickRing<T> {
+  /** Items kept at most; the columns start small and double up to this, so idle symbols cost little. */
   readonly capacity: number;
-  protected readonly timestampUs: Float64Array;
+  protected timestampUs: Float64Array;
   #count = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.timestampUs = new Float64Array(capacity);
+    this.timestampUs = new Float64Array(Math.min(capacity, INITIAL_COLUMN_LENGTH));
   }
 
   /** Sequence number of the next item; also the number of items ever added. */
@@ -53,11 +62,19 @@ abstract class TickRing<T> {
   }
 
   protected claimSlot(timestampUs: number): number {
+    if (this.#count === this.timestampUs.length && this.#count < this.capacity) {
+      const length = Math.min(this.capacity, this.timestampUs.length * 2);
+      this.timestampUs = grown(this.timestampUs, length);
+      this.growColumns(length);
+    }
     const slot = this.#count % this.capacity;
     this.timestampUs[slot] = timestampUs;
     this.#count++;
     return slot;
   }
+
+  /** Reallocates every column of the subclass to `length` (before the ring first wraps). */
+  protected abstract growColumns(length: number): void;
 
   protected abstract itemAt(slot: number): T;
 
@@ -110,26 +127,37 @@ abstract class TickRing<T> {
 
 export class TradeHistory extends TickRing<SimTrade> {
   readonly #symbol: string;
-  readonly #nanos: Uint16Array;
-  readonly #price: Float64Array;
-  readonly #size: Float64Array;
-  readonly #id: Float64Array;
-  readonly #takerSide: Uint8Array;
-  readonly #exchange: Uint16Array;
-  readonly #conditions: Uint16Array;
-  readonly #tape: Uint16Array;
+  #nanos: Uint16Array;
+  #price: Float64Array;
+  #size: Float64Array;
+  #id: Float64Array;
+  #takerSide: Uint8Array;
+  #exchange: Uint16Array;
+  #conditions: Uint16Array;
+  #tape: Uint16Array;
 
   constructor(symbol: string, capacity: number) {
     super(capacity);
     this.#symbol = symbol;
-    this.#nanos = new Uint16Array(capacity);
-    this.#price = new Float64Array(capacity);
-    this.#size = new Float64Array(capacity);
-    this.#id = new Float64Array(capacity);
-    this.#takerSide = new Uint8Array(capacity);
-    this.#exchange = new Uint16Array(capacity);
-    this.#conditions = new Uint16Array(capacity);
-    this.#tape = new Uint16Array(capacity);
+    this.#nanos = new Uint16Array(this.timestampUs.length);
+    this.#price = new Float64Array(this.timestampUs.length);
+    this.#size = new Float64Array(this.timestampUs.length);
+    this.#id = new Float64Array(this.timestampUs.length);
+    this.#takerSide = new Uint8Array(this.timestampUs.length);
+    this.#exchange = new Uint16Array(this.timestampUs.length);
+    this.#conditions = new Uint16Array(this.timestampUs.length);
+    this.#tape = new Uint16Array(this.timestampUs.length);
+  }
+
+  protected growColumns(length: number): void {
+    this.#nanos = grown(this.#nanos, length);
+    this.#price = grown(this.#price, length);
+    this.#size = grown(this.#size, length);
+    this.#id = grown(this.#id, length);
+    this.#takerSide = grown(this.#takerSide, length);
+    this.#exchange = grown(this.#exchange, length);
+    this.#conditions = grown(this.#conditions, length);
+    this.#tape = grown(this.#tape, length);
   }
 
   add(trade: SimTrade): void {
@@ -162,28 +190,40 @@ export class TradeHistory extends TickRing<SimTrade> {
 
 export class QuoteHistory extends TickRing<SimQuote> {
   readonly #symbol: string;
-  readonly #nanos: Uint16Array;
-  readonly #bidPrice: Float64Array;
-  readonly #bidSize: Float64Array;
-  readonly #askPrice: Float64Array;
-  readonly #askSize: Float64Array;
-  readonly #bidExchange: Uint16Array;
-  readonly #askExchange: Uint16Array;
-  readonly #conditions: Uint16Array;
-  readonly #tape: Uint16Array;
+  #nanos: Uint16Array;
+  #bidPrice: Float64Array;
+  #bidSize: Float64Array;
+  #askPrice: Float64Array;
+  #askSize: Float64Array;
+  #bidExchange: Uint16Array;
+  #askExchange: Uint16Array;
+  #conditions: Uint16Array;
+  #tape: Uint16Array;
 
   constructor(symbol: string, capacity: number) {
     super(capacity);
     this.#symbol = symbol;
-    this.#nanos = new Uint16Array(capacity);
-    this.#bidPrice = new Float64Array(capacity);
-    this.#bidSize = new Float64Array(capacity);
-    this.#askPrice = new Float64Array(capacity);
-    this.#askSize = new Float64Array(capacity);
-    this.#bidExchange = new Uint16Array(capacity);
-    this.#askExchange = new Uint16Array(capacity);
-    this.#conditions = new Uint16Array(capacity);
-    this.#tape = new Uint16Array(capacity);
+    this.#nanos = new Uint16Array(this.timestampUs.length);
+    this.#bidPrice = new Float64Array(this.timestampUs.length);
+    this.#bidSize = new Float64Array(this.timestampUs.length);
+    this.#askPrice = new Float64Array(this.timestampUs.length);
+    this.#askSize = new Float64Array(this.timestampUs.length);
+    this.#bidExchange = new Uint16Array(this.timestampUs.length);
+    this.#askExchange = new Uint16Array(this.timestampUs.length);
+    this.#conditions = new Uint16Array(this.timestampUs.length);
+    this.#tape = new Uint16Array(this.timestampUs.length);
+  }
+
+  protected growColumns(length: number): void {
+    this.#nanos = grown(this.#nanos, length);
+    this.#bidPrice = grown(this.#bidPrice, length);
+    this.#bidSize = grown(this.#bidSize, length);
+    this.#askPrice = grown(this.#askPrice, length);
+    this.#askSize = grown(this.#askSize, length);
+    this.#bidExchange = grown(this.#bidExchange, length);
+    this.#askExchange = grown(this.#askExchange, length);
+    this.#conditions = grown(this.#conditions, length);
+    this.#tape = grown(this.#tape, length);
   }
 
   add(quote: SimQuote): void {

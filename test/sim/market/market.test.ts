@@ -276,3 +276,20 @@ describe('Module: simulated market', () => {
     );
   });
 });
+
+describe('Module: tick history', () => {
+  it('keeps only the newest `capacity` items once full, in order', () => {
+    const market = createMarket(simContext({ symbols: ['AAPL'], messagesPerSecond: 1_000 }), {
+      historyCapacity: 1_500,
+    });
+    const quotes: number[] = [];
+    market.onQuote((quote) => quotes.push(quote.timestampUs));
+    market.advanceTo(SESSION_START_MS + 5_000);
+    const history = market.history.quotes('AAPL')!;
+    expect(history.count).toBe(quotes.length);
+    expect(history.oldestSeq).toBe(quotes.length - 1_500);
+    expect(history.at(history.oldestSeq - 1)).toBeUndefined();
+    const kept = history.query({ startUs: 0, endUs: Number.MAX_SAFE_INTEGER, sort: 'asc', limit: 10_000 });
+    expect(kept.items.map((entry) => entry.item.timestampUs)).toStrictEqual(quotes.slice(-1_500));
+  });
+});
