@@ -16,7 +16,7 @@
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { isRetryableDynamoError } from '../../shared/store/dynamo-client.ts';
+import { isRetryableDynamoError, isThrottlingError } from '../../shared/store/dynamo-client.ts';
 import type { PendingWrite } from '../../shared/store/pending-write.ts';
 import type { BatchWriter } from '../../shared/store/store.ts';
 import type { Clock } from '../../shared/time/clock.ts';
@@ -97,7 +97,7 @@ export class WriteBehindQueue {
     });
     this.#retriesTotal = new Counter({
       name: 'persistence_write_retries_total',
-      help: 'Write-behind batches retried, by cause: throttled (request refused) or unprocessed (items left over).',
+      help: 'Write-behind batches retried, by cause: throttled, unavailable (network, service or access errors) or unprocessed (items left over).',
       labelNames: ['cause'],
       registers,
     });
@@ -247,8 +247,12 @@ export class WriteBehindQueue {
       return true;
     } catch (error) {
       if (isRetryableDynamoError(error)) {
-        this.#retriesTotal.inc({ cause: 'throttled' });
-        this.#logger.warn({ err: error, items: batch.length }, 'write-behind batch throttled; backing off');
+        const cause = isThrottlingError(error) ? 'throttled' : 'unavailable';
+        this.#retriesTotal.inc({ cause });
+        this.#logger.warn(
+          { err: error, items: batch.length, cause },
+          'write-behind batch failed; backing off',
+        );
         this.#requeueFirst(batch);
         return true;
       }
@@ -257,8 +261,9 @@ export class WriteBehindQueue {
   }
 
   /**
-   * A request DynamoDB refuses outright (an item too large, an invalid attribute) fails the whole
-   * batch; writing the items one by one finds the bad item so the others still get written.
+   * A request that can never succeed (an item too large or invalid, an item the code cannot encode)
+   * fails the whole batch; writing the items one by one finds the bad item so the others still get
+   * written.
    */
   async #isolateRejected(batch: PendingWrite[], error: unknown): Promise<boolean> {
     if (batch.length === 1) {

@@ -34,24 +34,30 @@ export function createDocumentClient(options: DynamoClientOptions): DynamoDBDocu
   });
 }
 
-/** DynamoDB error names that mean "slow down and retry", as opposed to a request that can never succeed. */
-const RETRYABLE_ERRORS = new Set([
+const THROTTLING_ERRORS = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
 ]);
+const NETWORK_ERROR_CODES = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND)$/;
 
+export function isThrottlingError(error: unknown): boolean {
+  return error instanceof Error && THROTTLING_ERRORS.has(error.name);
+}
+
+/**
+ * Whether a failed request may succeed later unchanged: throttling, timeouts, network failures and
+ * every service error except ValidationException — a missing table or expired credentials are
+ * fixed outside the request, so retrying (and letting the queue fill and alarm) beats dropping
+ * data. ValidationException (an item too large, an invalid attribute) and errors raised before
+ * the request was sent (a bug encoding an item) never succeed on retry.
+ */
 export function isRetryableDynamoError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (RETRYABLE_ERRORS.has(error.name)) return true;
-  // Network-level failures (connection refused/reset) carry a Node error code, not a service name.
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN)$/.test(code);
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.test(code)) return true;
+  if (error.name === 'TimeoutError') return true;
+  return '$metadata' in error && error.name !== 'ValidationException';
 }
 
 export function isConditionFailed(error: unknown): boolean {

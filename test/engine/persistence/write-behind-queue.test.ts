@@ -160,6 +160,22 @@ describe('Class: WriteBehindQueue (against dynalite over loopback)', () => {
     expect((await store.listOrders()).items.map((o) => o.clientOrderId)).toStrictEqual(['o-001', 'o-002']);
   });
 
+  it('drops an item the code cannot encode instead of retrying it forever, and writes the rest', async () => {
+    const { store, registry, queue, order } = setup();
+    queue.enqueue(order(1));
+    queue.enqueue({
+      table: dynamo.tables.state,
+      key: 'broken',
+      encode: () => {
+        throw new TypeError('cannot format a number as a decimal');
+      },
+    });
+    queue.enqueue(order(2));
+    expect(await queue.drain(5_000)).toStrictEqual({ written: 2, remaining: 0 });
+    expect(await metricValue(registry, 'persistence_writes_total', { outcome: 'rejected' })).toBe(1);
+    expect((await store.listOrders()).items).toHaveLength(2);
+  });
+
   it('refuses new items at capacity, raises the alarm when it stays full, and clears it when it empties', async () => {
     const clock = new ManualClock(T0);
     const { writer, registry, queue, order } = setup({ capacity: 3, clock });
@@ -194,5 +210,40 @@ describe('Class: WriteBehindQueue (against dynalite over loopback)', () => {
     const drained = await queue.drain(50);
     expect(drained).toStrictEqual({ written: 0, remaining: 30 });
     expect(queue.enqueue(order(31))).toBe(false);
+  });
+
+  it('keeps items through a DynamoDB outage and writes them once it is back', async () => {
+    const outage = await startLocalDynamo({ tablePrefix: 'outage-test' });
+    const { port, endpoint } = outage;
+    await outage.close();
+    const outageClient = createDocumentClient({ region: 'us-east-1', endpoint, maxAttempts: 1 });
+    const store = new DynamoStore({ client: outageClient, tables: outage.tables, account: 'outage' });
+    const registry = new Registry();
+    const queue = new WriteBehindQueue({
+      writer: store,
+      registry,
+      logger: silent,
+      clock: new ManualClock(T0),
+      lingerMs: 1,
+      backoffBaseMs: 5,
+      backoffMaxMs: 20,
+    });
+    for (let i = 0; i < 5; i++)
+      queue.enqueue(store.writes.order(sampleOrder({ clientOrderId: `down-${i}` })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(queue.depth).toBe(5);
+    expect(await metricValue(registry, 'persistence_writes_total', { outcome: 'rejected' })).toBe(0);
+    expect(
+      await metricValue(registry, 'persistence_write_retries_total', { cause: 'unavailable' }),
+    ).toBeGreaterThan(0);
+
+    const back = await startLocalDynamo({ tablePrefix: 'outage-test', port });
+    try {
+      expect(await queue.drain(5_000)).toStrictEqual({ written: 5, remaining: 0 });
+      expect((await store.listOrders()).items).toHaveLength(5);
+    } finally {
+      outageClient.destroy();
+      await back.close();
+    }
   });
 });
