@@ -5,6 +5,8 @@
  */
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { newYorkDate } from '../../shared/time/new-york-time.ts';
+import { type SessionPhase, tradingDay } from '../../shared/time/nyse-calendar.ts';
 import type { HttpReply } from '../http/http-io.ts';
 import {
   boolParam,
@@ -57,11 +59,18 @@ function unwrap<T>(result: ApiResult<T>, then: (value: T) => HttpReply): HttpRep
 
 /** True for the paths this API serves, so unknown paths fall through to the next service. */
 export function isTradingPath(path: string): boolean {
-  return /^\/v2\/(account|orders|positions|clock|calendar|assets)(?:$|[/:])/.test(path);
+  return (
+    /^\/v2\/(account|orders|positions|clock|calendar|assets)(?:$|[/:])/.test(path) || path === V3_CLOCK_PATH
+  );
 }
+
+/** The multi-market clock the official JS SDK 4 calls from clock(); the simulator has one market. */
+const V3_CLOCK_PATH = '/v3/clock';
 
 export function handleTradingRequest(api: TradingApi, request: RestRequest): HttpReply {
   const { method, path } = request;
+  if (path === V3_CLOCK_PATH)
+    return method === 'GET' ? marketClocks(api, request.query) : error(apiErrors.methodNotAllowed());
   let segments: string[];
   try {
     segments = path.split('/').slice(2).map(decodeURIComponent);
@@ -226,6 +235,42 @@ function clock(api: TradingApi): HttpReply {
     is_open: api.session.phase(now) === 'regular',
     next_open: rfc3339NewYork(api.session.nextOpenMs(now)),
     next_close: rfc3339NewYork(api.session.nextCloseMs(now)),
+  });
+}
+
+const PHASES: Readonly<Record<SessionPhase, string>> = {
+  closed: 'closed',
+  pre_market: 'pre',
+  regular: 'core',
+  after_hours: 'post',
+};
+
+function marketClocks(api: TradingApi, query: URLSearchParams): HttpReply {
+  const time = timeParam(query, 'time');
+  if (!time.ok) return error(time.error);
+  const markets = csvParam(query, 'markets');
+  if (markets !== null && !markets.some((market) => market === 'NYSE' || market === 'XNYS')) {
+    return json(200, { clocks: [] });
+  }
+  const now = time.value === null ? api.clock.nowMs() : Math.floor(time.value / 1000);
+  const { session } = api;
+  return json(200, {
+    clocks: [
+      {
+        timestamp: rfc3339NewYork(now),
+        is_market_day: session.hours === 'always' || tradingDay(newYorkDate(now)) !== null,
+        next_market_open: rfc3339NewYork(session.nextOpenMs(now)),
+        next_market_close: rfc3339NewYork(session.nextCloseMs(now)),
+        phase: PHASES[session.phase(now)],
+        phase_until: rfc3339NewYork(session.nextPhaseChangeMs(now) ?? session.nextCloseMs(now)),
+        market: {
+          acronym: 'NYSE',
+          name: 'New York Stock Exchange',
+          timezone: 'America/New_York',
+          mic: 'XNYS',
+        },
+      },
+    ],
   });
 }
 

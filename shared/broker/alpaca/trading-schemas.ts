@@ -165,6 +165,26 @@ export const clockSchema = z.object({
   next_close: rfc3339,
 });
 
+/** GET /v3/clock (what the official JS SDK 4 calls from clock()). */
+export const marketClocksSchema = z.object({
+  clocks: z.array(
+    z.object({
+      timestamp: rfc3339,
+      is_market_day: z.boolean(),
+      next_market_open: rfc3339,
+      next_market_close: rfc3339,
+      phase: z.enum(['closed', 'pre', 'core', 'lunch', 'post']),
+      phase_until: rfc3339,
+      market: z.object({
+        acronym: z.string(),
+        name: z.string(),
+        timezone: z.string(),
+        mic: z.string().optional(),
+      }),
+    }),
+  ),
+});
+
 export const calendarDaySchema = z.object({
   date: isoDate,
   open: z.string().regex(/^\d{2}:\d{2}$/),

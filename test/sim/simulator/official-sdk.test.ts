@@ -42,6 +42,9 @@ describe('official SDK against the simulator', () => {
     stream.connect();
     expect(await stream.waitForAuthentication(5000)).toBe(true);
 
+    const { clocks } = await alpaca.trading.clock.clock();
+    expect(clocks[0]!.phase).toBe('core');
+    expect((await alpaca.trading.clock.legacyClock()).isOpen).toBe(true);
     const account = await alpaca.trading.account.getAccount();
     expect(String(account.cash)).toBe('100000');
 

@@ -5,6 +5,7 @@ import {
   calendarDaySchema,
   clockSchema,
   errorBodySchema,
+  marketClocksSchema,
 } from '../../../shared/broker/alpaca/trading-schemas.ts';
 import { rest, startVirtualSim, type VirtualSim } from './sim-client.ts';
 
@@ -130,5 +131,35 @@ describe('trading REST: authentication, account, clock, calendar, assets', () =>
     const wrongMethod = await rest(running.sim, 'PUT', '/v2/account');
     expect(wrongMethod.status).toBe(405);
     expect(errorBodySchema.parse(wrongMethod.body).code).toBe(40510000);
+  });
+});
+
+describe('GET /v3/clock (the SDK 4 clock)', () => {
+  let running: VirtualSim | undefined;
+  afterEach(async () => {
+    await running?.sim.close();
+    running = undefined;
+  });
+
+  it('answers the NYSE phase and the next boundaries', async () => {
+    running = await startVirtualSim({ sessionHours: 'nyse' }, Date.UTC(2026, 2, 10, 12, 0, 0));
+    const answer = await rest(running.sim, 'GET', '/v3/clock');
+    expect(answer.status).toBe(200);
+    const [clock] = marketClocksSchema.parse(answer.body).clocks;
+    expect(clock).toMatchObject({
+      is_market_day: true,
+      phase: 'pre',
+      phase_until: '2026-03-10T09:30:00.000-04:00',
+      next_market_open: '2026-03-10T09:30:00.000-04:00',
+      market: { acronym: 'NYSE', mic: 'XNYS' },
+    });
+    const weekend = await rest(
+      running.sim,
+      'GET',
+      `/v3/clock?time=${encodeURIComponent('2026-03-07T15:00:00Z')}`,
+    );
+    expect(weekend.body.clocks[0]).toMatchObject({ is_market_day: false, phase: 'closed' });
+    expect((await rest(running.sim, 'GET', '/v3/clock?markets=LSE')).body).toStrictEqual({ clocks: [] });
+    expect((await rest(running.sim, 'GET', '/v3/clock?time=noon')).status).toBe(422);
   });
 });
