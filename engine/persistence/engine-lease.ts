@@ -127,6 +127,27 @@ export class EngineLease {
     return { ok: true, fencingToken: this.#token };
   }
 
+  /**
+   * Start-up after a crash: the dead engine's lease (or the watchdog's hold while it cancels) must
+   * lapse first. Tries `start` every retryEveryMs until it succeeds or timeoutMs has passed, and
+   * returns the last refusal then. An unreadable lease is not retried: it needs an operator.
+   */
+  async startWhenFree(options: {
+    readonly timeoutMs: number;
+    readonly retryEveryMs?: number;
+    readonly sleep?: (ms: number) => Promise<void>;
+  }): Promise<LeaseStart> {
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const giveUpAtMs = this.#clock.nowMs() + options.timeoutMs;
+    for (;;) {
+      const result = await this.start();
+      if (result.ok || result.reason === 'unreadable') return result;
+      const leftMs = giveUpAtMs - this.#clock.nowMs();
+      if (leftMs <= 0) return result;
+      await sleep(Math.min(options.retryEveryMs ?? 1_000, leftMs));
+    }
+  }
+
   /** The per-order check: true only while this lease is held under `token` and not yet due to expire. */
   canSend(token: number): boolean {
     if (this.#state !== 'held' || token !== this.#token) return false;

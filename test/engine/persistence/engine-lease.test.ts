@@ -142,6 +142,41 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
     expect(a.losses[0]?.message).toContain('holder engine-b with fencing token 2');
   });
 
+  it('waits at start-up for a dead engine’s lease to lapse, then takes it', async () => {
+    const account = freshAccount();
+    await contender(account, 'dead-engine', new ManualClock(T0)).lease.start();
+    const clock = new ManualClock(T0 + 1_000);
+    const sleeps: number[] = [];
+    const restarted = contender(account, 'restarted', clock);
+
+    const result = await restarted.lease.startWhenFree({
+      timeoutMs: 60_000,
+      retryEveryMs: 2_000,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.advanceMs(ms);
+      },
+    });
+
+    expect(result).toStrictEqual({ ok: true, fencingToken: 2 });
+    expect(sleeps).toStrictEqual([2_000, 2_000, 2_000, 2_000, 2_000]);
+  });
+
+  it('gives up waiting after its timeout and says who holds the lease', async () => {
+    const account = freshAccount();
+    await contender(account, 'live-engine', new ManualClock(T0)).lease.start();
+    const clock = new ManualClock(T0);
+    const second = contender(account, 'second', clock);
+    const result = await second.lease.startWhenFree({
+      timeoutMs: 3_000,
+      retryEveryMs: 2_000,
+      sleep: async (ms) => clock.advanceMs(ms),
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'held' });
+    expect(result.ok ? '' : result.message).toContain('holder live-engine');
+    expect(second.lease.state).toBe('idle');
+  });
+
   it('extends the deadline on each renewal', async () => {
     const account = freshAccount();
     const clock = new ManualClock(T0);
