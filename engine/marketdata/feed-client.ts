@@ -150,10 +150,12 @@ export class FeedClient {
   /** Stops for good and closes the socket; resolves once it is closed. */
   async stop(): Promise<void> {
     const socket = this.#socket;
+    const closed =
+      socket === undefined || socket.readyState === WebSocket.CLOSED
+        ? undefined
+        : new Promise<void>((resolve) => socket.once('close', () => resolve()));
     this.#apply('stop', 'stopped by the owner');
-    if (socket !== undefined && socket.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    }
+    await closed;
   }
 
   #apply(event: FeedEvent, reason: string): void {

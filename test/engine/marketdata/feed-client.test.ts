@@ -42,9 +42,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A TCP port that accepts and at once hangs up: every attempt fails the same way. */
-async function hangingUpPort(): Promise<number> {
-  server = createServer((socket) => socket.destroy());
+/** A TCP port that accepts and then hangs up, or (`hold`) never answers the upgrade. */
+async function hangingUpPort(hold = false): Promise<number> {
+  server = createServer((socket) => {
+    if (!hold) socket.destroy();
+  });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return (server!.address() as { port: number }).port;
 }
@@ -102,6 +104,24 @@ describe('Class: FeedClient', () => {
     expect(client.state).toBe('stopped');
     expect(timers.pending.size).toBe(0);
     client.start();
+    expect(client.state).toBe('stopped');
+  });
+
+  it('stops cleanly in the middle of a handshake that never completes', async () => {
+    const port = await hangingUpPort(true);
+    client = new FeedClient({
+      url: `ws://127.0.0.1:${port}/v2/iex`,
+      keyId: 'k',
+      secretKey: 's',
+      subscription: { quotes: ['AAPL'] },
+      clock: new ManualClock(0),
+      metrics: new FeedMetrics(),
+      timers: new ManualTimers(),
+      listener: { onData: () => {} },
+    });
+    client.start();
+    expect(client.state).toBe('connecting');
+    await client.stop();
     expect(client.state).toBe('stopped');
   });
 });
