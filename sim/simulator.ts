@@ -109,6 +109,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimitPerMinute: options.rateLimitPerMinute ?? 200,
     logger,
   });
+  // CTS 2 / UTP H: halted; any other status (3 / T) lets orders on the symbol trade again.
+  market.onStatus((status) =>
+    trading.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
+  );
   const services: SimService[] = [createMarketDataService(context, market, { logger }), trading];
 
   const server = createServer((request, response) => {

@@ -138,6 +138,7 @@ export class MatchingEngine {
   readonly #unsubscribeQuotes: () => void;
   #seq = 0;
   #rejectNext = 0;
+  readonly #halted = new Set<string>();
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
   #phase: SessionPhase;
 
@@ -156,6 +157,17 @@ export class MatchingEngine {
   onEvent(listener: (event: OrderEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** A trading halt (from the market's status messages): orders on the symbol wait, then resume. */
+  setHalted(symbol: string, halted: boolean): void {
+    if (halted) {
+      this.#halted.add(symbol);
+      return;
+    }
+    if (!this.#halted.delete(symbol)) return;
+    const quote = this.#deps.quotes.latestQuote(symbol);
+    if (quote !== undefined) this.#onQuote(quote);
   }
 
   /** Fault injection: the next `count` orders are accepted, then rejected at routing. */
@@ -683,6 +695,7 @@ export class MatchingEngine {
   }
 
   #canTrade(order: SimOrder): boolean {
+    if (this.#halted.size > 0 && this.#halted.has(order.symbol)) return false;
     if (order.assetClass === 'crypto') return true;
     if (order.status === 'done_for_day') return false;
     const phase = this.#phase;

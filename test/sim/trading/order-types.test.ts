@@ -232,6 +232,19 @@ describe('matching: order types and time in force on a virtual clock', () => {
     expect(answer.body.code).toBe(42210000);
   });
 
+  it('holds orders on a halted symbol and fills them when trading resumes', async () => {
+    running = await startVirtualSim();
+    quote(running.sim, 'AAPL', 100, 100.02);
+    expect(running.sim.market.halt('AAPL').ok).toBe(true);
+    const placed = await place({});
+    advance(10);
+    expect((await fetchOrder(placed.id)).status).toBe('new');
+    quote(running.sim, 'AAPL', 100, 100.03);
+    expect((await fetchOrder(placed.id)).status).toBe('new');
+    expect(running.sim.market.resume('AAPL').ok).toBe(true);
+    expect(await fetchOrder(placed.id)).toMatchObject({ status: 'filled', filled_avg_price: '100.03' });
+  });
+
   it('trades crypto around the clock with fractional qty or notional, gtc', async () => {
     running = await startVirtualSim({ sessionHours: 'nyse' }, Date.UTC(2026, 2, 8, 12, 0, 0));
     quote(running.sim, 'BTC/USD', 60000, 60010, 2, 2);
