@@ -6,16 +6,7 @@
  */
 
 import { equityTick, type SlippageModel, slippedPrice } from '../../shared/broker/alpaca/slippage-model.ts';
-import {
-  divRoundHalfEven,
-  type Fixed,
-  max,
-  min,
-  mul,
-  percentOf,
-  SCALE,
-  ZERO,
-} from '../../shared/domain/fixed.ts';
+import { divRoundHalfEven, type Fixed, max, min, percentOf, SCALE, ZERO } from '../../shared/domain/fixed.ts';
 import type { SimOrder } from './sim-order.ts';
 
 export interface Touch {
@@ -119,9 +110,4 @@ export function auctionExecution(order: SimOrder, bid: Fixed, ask: Fixed): Execu
 export function averageFillPrice(order: SimOrder): Fixed | null {
   if (order.filledQty === 0n) return null;
   return divRoundHalfEven(order.filledValueRaw, order.filledQty) as Fixed;
-}
-
-/** Notional of qty at price, for buying-power estimates. */
-export function notionalOf(qty: Fixed, price: Fixed): Fixed {
-  return mul(qty, price);
 }

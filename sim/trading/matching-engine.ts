@@ -391,8 +391,8 @@ export class MatchingEngine {
     return this.markPrice(symbol) ?? (((costBasis * SCALE) / abs(qty)) as Fixed);
   }
 
-  /** Advances matching for a symbol against its latest quote (used after admin price changes). */
-  sweep(): void {
+  /** Matches every working order against its symbol's latest quote (after a phase change). */
+  #sweep(): void {
     for (const [symbol, orders] of this.#working) {
       const quote = this.#deps.quotes.latestQuote(symbol);
       if (quote === undefined) continue;
@@ -798,7 +798,7 @@ export class MatchingEngine {
         }
       }
     }
-    this.sweep();
+    this.#sweep();
   }
 
   #emit(event: TradeUpdateEvent, order: SimOrder, execution?: ExecutionReport): void {

@@ -89,5 +89,3 @@ export function renderAsset(asset: SimAsset): Record<string, unknown> {
     margin_requirement_short: '30',
   };
 }
-
-export { decimalOrNull };

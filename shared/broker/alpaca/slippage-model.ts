@@ -20,8 +20,6 @@ export const slippageModelSchema = z
 
 export type SlippageModel = z.infer<typeof slippageModelSchema>;
 
-export const NO_SLIPPAGE: SlippageModel = { fixedBps: 0, sizeImpactBps: 0 };
-
 const BPS_SCALE = 10_000n;
 
 /** The tick for a US equity price: $0.01 at or above $1, $0.0001 below (Reg NMS sub-penny rule). */
