@@ -168,6 +168,8 @@ export class OrderRouter {
   readonly #intents = new Map<string, OrderIntent>();
   readonly #reportedStatus = new Map<string, OrderStatus>();
   readonly #replacements = new Map<string, number>();
+  /** When each of our orders reached a final status (clock ms), for forgetFinished. */
+  readonly #finishedAtMs = new Map<string, number>();
   #streamState: StreamState = 'idle';
   #synced = false;
   #streamLostAtMs: number | null = null;
@@ -214,7 +216,7 @@ export class OrderRouter {
       };
     }
     const clientOrderId = clientOrderIdFor(intent.strategyId, intent.intentId);
-    if (this.#tracker.get(clientOrderId) !== undefined) {
+    if (this.#tracker.knows(clientOrderId)) {
       return { ok: false, reason: 'duplicate_intent', clientOrderId };
     }
     const decision = this.#risk.check(intent);
@@ -603,9 +605,31 @@ export class OrderRouter {
   }
 
   #reportStatus(clientOrderId: string): void {
-    const status = this.#tracker.get(clientOrderId)?.status ?? null;
+    const state = this.#tracker.get(clientOrderId);
+    const status = state?.status ?? null;
     if (status === null || this.#reportedStatus.get(clientOrderId) === status) return;
     this.#reportedStatus.set(clientOrderId, status);
+    if (state?.isTerminal === true && !this.#finishedAtMs.has(clientOrderId)) {
+      this.#finishedAtMs.set(clientOrderId, this.#clock.nowMs());
+    }
     this.#risk.onOrderStatus(clientOrderId, status);
+  }
+
+  /**
+   * Drops orders that finished more than `ageMs` ago, so a long session's memory stays bounded;
+   * main calls it periodically. Their ids are remembered, so a late report cannot book a fill twice.
+   */
+  forgetFinished(ageMs: number): number {
+    const cutoff = this.#clock.nowMs() - ageMs;
+    let forgotten = 0;
+    for (const [clientOrderId, finishedAtMs] of this.#finishedAtMs) {
+      if (finishedAtMs > cutoff || !this.#tracker.forget(clientOrderId)) continue;
+      this.#finishedAtMs.delete(clientOrderId);
+      this.#intents.delete(clientOrderId);
+      this.#reportedStatus.delete(clientOrderId);
+      this.#replacements.delete(clientOrderId);
+      forgotten += 1;
+    }
+    return forgotten;
   }
 }

@@ -20,6 +20,11 @@ function combine(first: OrderEffects, second: OrderEffects): OrderEffects {
 export class OrderTracker {
   readonly #byClientOrderId = new Map<string, OrderState>();
   readonly #clientOrderIdByOrderId = new Map<string, string>();
+  /**
+   * Ids of finished orders whose state was dropped to bound memory. Reports about them are
+   * ignored: adopting one afresh would book its fills a second time.
+   */
+  readonly #forgotten = new Set<string>();
 
   /** Starts tracking an order before it is sent, so an answer racing the POST finds it. */
   register(identity: OrderIdentity): OrderState {
@@ -28,6 +33,11 @@ export class OrderTracker {
     const state = new OrderState(identity);
     this.#byClientOrderId.set(identity.clientOrderId, state);
     return state;
+  }
+
+  /** Tracked now, or finished and forgotten: either way, not a new order. */
+  knows(clientOrderId: string): boolean {
+    return this.#byClientOrderId.has(clientOrderId) || this.#forgotten.has(clientOrderId);
   }
 
   get(clientOrderId: string): OrderState | undefined {
@@ -41,6 +51,7 @@ export class OrderTracker {
 
   onTradeUpdate(update: TradeUpdate): OrderEffects {
     const state = this.#stateFor(update.order);
+    if (state === undefined) return NO_EFFECTS;
     let versionNs = update.order.updatedAtNs;
     if (update.timestampNs > versionNs) versionNs = update.timestampNs;
     const observed = state.observe(update.order, versionNs);
@@ -55,12 +66,29 @@ export class OrderTracker {
 
   /** An order object from a REST answer (submit, lookup, replace, list). */
   onOrder(order: AlpacaOrder): OrderEffects {
-    return this.#stateFor(order).observe(order);
+    return this.#stateFor(order)?.observe(order) ?? NO_EFFECTS;
   }
 
   /** A REST snapshot taken to close a gap: cumulative fills no execution explained get booked. */
   reconcile(order: AlpacaOrder): OrderEffects {
-    return this.#stateFor(order).reconcile(order);
+    return this.#stateFor(order)?.reconcile(order) ?? NO_EFFECTS;
+  }
+
+  /** Drops a finished order's state; later reports about it are ignored. Open orders are kept. */
+  forget(clientOrderId: string): boolean {
+    const state = this.#byClientOrderId.get(clientOrderId);
+    if (state === undefined || !state.isTerminal) return false;
+    this.#byClientOrderId.delete(clientOrderId);
+    this.#forgotten.add(clientOrderId);
+    if (state.orderId !== null) {
+      this.#clientOrderIdByOrderId.delete(state.orderId);
+      this.#forgotten.add(state.orderId);
+    }
+    return true;
+  }
+
+  get size(): number {
+    return this.#byClientOrderId.size;
   }
 
   /** Orders not yet in a terminal status, including those not yet acknowledged. */
@@ -70,7 +98,8 @@ export class OrderTracker {
     return open;
   }
 
-  #stateFor(order: AlpacaOrder): OrderState {
+  #stateFor(order: AlpacaOrder): OrderState | undefined {
+    if (this.#forgotten.has(order.clientOrderId) || this.#forgotten.has(order.id)) return undefined;
     let state = this.#byClientOrderId.get(order.clientOrderId) ?? this.getByOrderId(order.id);
     if (state === undefined) {
       state = OrderState.fromBroker(order);

@@ -54,6 +54,10 @@ describe('Integration: OrderRouter against the simulator', () => {
     expect(stack.portfolio.position('AAPL')).toMatchObject({ qty: f('10'), avgEntryPrice: f('100.02') });
     // The same intent again (a strategy replaying after a restart of its own) is not a second order.
     expect(await stack.router.submit(wanted)).toMatchObject({ ok: false, reason: 'duplicate_intent' });
+    // Finished orders can be dropped from memory without forgetting that the intent was served.
+    expect(stack.router.forgetFinished(0)).toBe(1);
+    expect(stack.tracker.size).toBe(0);
+    expect(await stack.router.submit(wanted)).toMatchObject({ ok: false, reason: 'duplicate_intent' });
   });
 
   it.each([

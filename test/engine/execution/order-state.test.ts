@@ -116,6 +116,22 @@ describe('Class: OrderState', () => {
     expect(tracker.getByOrderId('manual')?.clientOrderId).toBe('web-1');
   });
 
+  it('forgets only finished orders, and then ignores late reports about them', () => {
+    const tracker = new OrderTracker();
+    tracker.register({ clientOrderId: 'open', symbol: 'AAPL', side: 'buy', qty: f('1') });
+    const filled = at(2, { status: 'filled', filledQty: f('10') });
+    const fill = tradeUpdate('fill', filled, execution('e1', '10', '100'));
+    tracker.onTradeUpdate(fill);
+
+    expect(tracker.forget('open')).toBe(false);
+    expect(tracker.forget('client-1')).toBe(true);
+    expect(tracker.size).toBe(1);
+    expect(tracker.knows('client-1')).toBe(true);
+    expect(tracker.onTradeUpdate(fill)).toStrictEqual({ bookings: [], alarms: [] });
+    expect(tracker.reconcile(filled).bookings).toStrictEqual([]);
+    expect(tracker.get('client-1')).toBeUndefined();
+  });
+
   it.each(ORDER_STATUSES)('accepts the %s status from the broker', (status: OrderStatus) => {
     const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
     state.observe(at(1, { status }));
