@@ -104,6 +104,7 @@ const UPDATED_BAR_OFFSET_US = 30_000_000 + BAR_DELAY_US;
 const MAX_CATCH_UP_US = 1_000_000;
 const LULD_BAND = 0.05;
 const LULD_RECALC_MOVE = 0.01;
+const TOUCH_SPREAD = 0.00005;
 const BASE_TRADE_SHARE = 0.12;
 const LATE_TRADE_SHARE = 0.002;
 const QUOTE_CONDITIONS: readonly string[] = Object.freeze(['R']);
@@ -465,12 +466,16 @@ class GeneratedMarket implements SimMarket {
     state.lastMoveUs = timestampUs;
   }
 
-  /** Bid and ask in ticks around the mid: about 2 bp wide, never less than a tick, sometimes wider. */
+  /**
+   * Bid and ask in ticks around the mid: half a basis point wide (a cent on AAPL, a few on SPY,
+   * a few dollars on BTC/USD), never less than a tick, and one quote in five a few ticks wider.
+   */
   #touch(state: SymbolState): { bidTick: number; askTick: number } {
     const perUnit = state.traits.ticksPerUnit;
     const midTicks = state.mid * perUnit;
     const spreadTicks =
-      Math.max(1, Math.round(midTicks * 0.0002)) + (this.#prng.next() < 0.2 ? 1 + this.#prng.nextInt(3) : 0);
+      Math.max(1, Math.round(midTicks * TOUCH_SPREAD)) +
+      (this.#prng.next() < 0.2 ? 1 + this.#prng.nextInt(3) : 0);
     const bidTick = Math.max(1, Math.round(midTicks - spreadTicks / 2));
     return { bidTick, askTick: bidTick + spreadTicks };
   }
