@@ -200,11 +200,21 @@ export class EngineLease {
     this.#clearTimers();
     if (this.#state !== 'held') return;
     this.#state = 'released';
-    const result = await this.#store.release(
-      { holderId: this.holderId, fencingToken: this.#token },
-      this.#clock.nowMs(),
-      reason,
-    );
+    let result: Awaited<ReturnType<LeaseStore['release']>>;
+    try {
+      result = await this.#store.release(
+        { holderId: this.holderId, fencingToken: this.#token },
+        this.#clock.nowMs(),
+        reason,
+      );
+    } catch (error) {
+      // The lease then lapses instead, and the watchdog cancels the working orders: safe, not clean.
+      this.#logger.error(
+        { err: error, fencingToken: this.#token },
+        'engine lease release failed; it will lapse',
+      );
+      return;
+    }
     if (result.ok) this.#logger.info({ fencingToken: this.#token, reason }, 'engine lease released');
     else this.#logger.warn({ fencingToken: this.#token }, 'engine lease was no longer ours to release');
   }

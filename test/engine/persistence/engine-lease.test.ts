@@ -258,6 +258,35 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
     expect(leases.at(-1)?.canSend(1)).toBe(false);
   });
 
+  it('stops sending even when the release cannot reach the store, leaving the lease to lapse', async () => {
+    const account = freshAccount();
+    const reachable = leaseStore(account);
+    const store: LeaseStore = {
+      account,
+      read: () => reachable.read(),
+      acquire: (request) => reachable.acquire(request),
+      renew: (holding, request) => reachable.renew(holding, request),
+      release: () =>
+        Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    };
+    const lease = new EngineLease({
+      store,
+      clock: new ManualClock(T0),
+      logger: silent,
+      holderId: 'a',
+      onLost: () => {},
+    });
+    await lease.start();
+
+    await lease.stop('SIGTERM');
+
+    expect(lease.canSend(1)).toBe(false);
+    expect(await reachable.read()).toMatchObject({
+      status: 'found',
+      value: { status: 'held', holderId: 'a' },
+    });
+  });
+
   it('keeps the lease with its own heartbeats across several lifetimes', async () => {
     const account = freshAccount();
     const a = contender(account, 'engine-a', systemClock, { ttlMs: 400 });
