@@ -101,6 +101,13 @@ export type SubmitResult =
       readonly message: string;
     }
   | {
+      /** Every attempt failed before reaching the broker: no order exists. */
+      readonly ok: false;
+      readonly reason: 'not_sent';
+      readonly clientOrderId: string;
+      readonly message: string;
+    }
+  | {
       /** Retries ran out without learning whether the order exists; the next resync decides. */
       readonly ok: false;
       readonly reason: 'outcome_unknown';
@@ -260,6 +267,7 @@ export class OrderRouter {
     this.#intents.set(clientOrderId, intent);
     this.#risk.onOrderSubmitted(clientOrderId, intent);
     let lastError: unknown = null;
+    let mayHaveReachedBroker = false;
     for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
       if (attempt > 1) await this.#backoff(attempt - 1, lastError);
       // After an unknown outcome the order may exist: only a confirmed absence allows a resend.
@@ -276,6 +284,7 @@ export class OrderRouter {
         return this.#accepted(clientOrderId, order, 'accepted');
       } catch (error) {
         lastError = error;
+        if (!isSafeToResend(error)) mayHaveReachedBroker = true;
         if (isDuplicateClientOrderId(error)) {
           // An earlier attempt did reach the broker: adopt that order.
           const found = await this.#lookup(clientOrderId, priority);
@@ -290,6 +299,13 @@ export class OrderRouter {
         }
         this.#log.warn({ clientOrderId, attempt, err: error }, 'order submit failed, will retry');
       }
+    }
+    if (!mayHaveReachedBroker) {
+      // Every attempt failed before the broker saw it (refused connection, 429): there is no order.
+      this.#tracker.markRejected(clientOrderId);
+      this.#reportStatus(clientOrderId);
+      this.#log.error({ clientOrderId, err: lastError }, 'order not sent: broker unreachable');
+      return { ok: false, reason: 'not_sent', clientOrderId, message: errorMessage(lastError) };
     }
     this.#log.error({ clientOrderId, err: lastError }, 'order outcome unknown after retries');
     return { ok: false, reason: 'outcome_unknown', clientOrderId, message: errorMessage(lastError) };

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { OrderRouter, type TradingApi } from '../../../engine/execution/order-router.ts';
@@ -6,12 +8,13 @@ import { RequestScheduler } from '../../../engine/execution/request-scheduler.ts
 import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
+import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import type { ListOrdersQuery } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { alpacaOrder } from './alpaca-order-fixture.ts';
-import { RecordingRisk } from './router-harness.ts';
+import { intent, RecordingRisk } from './router-harness.ts';
 
 const f = parseFixed;
 
@@ -58,7 +61,7 @@ function brokerWithManyOrders(): { api: TradingApi; queries: ListOrdersQuery[] }
   return { api, queries };
 }
 
-describe('Class: OrderRouter resync', () => {
+describe('Class: OrderRouter', () => {
   it('pages through every order since the outage and books each missed fill once', async () => {
     const clock = new ManualClock(69_999);
     const { api, queries } = brokerWithManyOrders();
@@ -93,5 +96,39 @@ describe('Class: OrderRouter resync', () => {
     const pages = queries.filter((query) => query.status === 'all');
     expect(pages.length).toBeGreaterThanOrEqual(6);
     expect(pages[0]).toMatchObject({ afterMs: 9_999, limit: 500, direction: 'asc' });
+  });
+
+  it('gives up on an order the broker never received and releases it, without a lookup', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const clock = new ManualClock(0);
+    const client = new AlpacaTradingClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      credentials: { keyId: 'k', secretKey: 's' },
+    });
+    const risk = new RecordingRisk();
+    const tracker = new OrderTracker();
+    const router = new OrderRouter({
+      client,
+      risk,
+      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
+      tracker,
+      portfolio: new Portfolio(clock),
+      slippage: new SlippageRecorder(new Registry()),
+      clock,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    try {
+      const result = await router.submit(intent({ purpose: 'exit', side: 'sell' }));
+      expect(result).toMatchObject({ ok: false, reason: 'not_sent' });
+      const clientOrderId = (result as { clientOrderId: string }).clientOrderId;
+      expect(tracker.get(clientOrderId)?.status).toBe('rejected');
+      expect(risk.statuses).toStrictEqual([[clientOrderId, 'rejected']]);
+    } finally {
+      await client.close();
+    }
   });
 });
