@@ -15,6 +15,7 @@ import type { FeedGap, FeedListener } from './feed-client.ts';
 import type { FeedMetrics } from './feed-metrics.ts';
 import type { FeedState } from './feed-state.ts';
 import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
+import { RecentTrades } from './recent-trades.ts';
 import { type Freshness, StaleGuard } from './stale-guard.ts';
 import type { StreamDataMessage } from './stream-messages.ts';
 import { TradeBarBuilder } from './trade-bar-builder.ts';
@@ -55,6 +56,7 @@ export class MarketDataService implements FeedListener {
   readonly #tradeBarSymbols: ReadonlySet<string>;
   readonly #tradeBars = new TradeBarBuilder();
   readonly #lastTradeUs = new Map<string, number>();
+  readonly #recentTrades = new RecentTrades();
   #backfill: Backfill | undefined;
   #backfills: Promise<void> = Promise.resolve();
 
@@ -92,6 +94,11 @@ export class MarketDataService implements FeedListener {
 
   dailyBar(symbol: string): Bar | undefined {
     return this.#dailyBars.get(symbol);
+  }
+
+  /** Trades dropped because the feed delivered them twice. */
+  get duplicateTrades(): number {
+    return this.#recentTrades.duplicates;
   }
 
   /** Resolves when every backfill started so far has finished (tests, orderly shutdown). */
@@ -132,6 +139,7 @@ export class MarketDataService implements FeedListener {
         }
         case 'trade':
           this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          if (!this.#recentTrades.isNew(message.symbol, message.id, message.timestampUs)) break;
           if (this.#backfill !== undefined && this.#tradeBarSymbols.has(message.symbol))
             this.#backfill.trades.push(message);
           else this.#onTrade(message);

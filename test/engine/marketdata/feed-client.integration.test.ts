@@ -243,6 +243,42 @@ describe('FeedClient against the simulator', () => {
     expect(shape(built)).toStrictEqual(shape(reference.items));
   });
 
+  it('counts a duplicated frame once: bars built from trades still match the venue', async () => {
+    const clock = new ManualClock(START_MS);
+    sim = await startSimulator({ clock, symbols: ['AAPL'], messagesPerSecond: 20 });
+    const feed = track(
+      connectFeed(sim, {
+        clock,
+        subscription: { trades: ['AAPL'] },
+        service: { feedBarSymbols: [], tradeBarSymbols: ['AAPL'] },
+      }),
+    );
+    await waitFor('streaming', () => feed.client.state === 'streaming');
+    await admin(sim, 'faults/duplicate', { frames: 1_000_000 });
+    advance(clock, 185);
+    await waitFor('trades through minute 3', () => (feed.service.bars('AAPL')?.length ?? 0) >= 3);
+    expect(feed.service.duplicateTrades).toBeGreaterThan(0);
+
+    const reference = await new MarketDataHistoryClient({
+      baseUrl: sim.baseUrl,
+      keyId: DEFAULT_SIM_KEY_ID,
+      secretKey: DEFAULT_SIM_SECRET_KEY,
+      stockFeed: 'iex',
+    }).fetchMinuteBars(['AAPL'], START_MS * 1000, (START_MS + 2 * 60_000) * 1000);
+    if (!reference.ok) throw new Error(reference.reason);
+    const shape = (bars: readonly Bar[]) =>
+      bars.map(({ startUs, open, high, low, close, volume, tradeCount }) => ({
+        startUs,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        tradeCount,
+      }));
+    expect(shape(feed.service.bars('AAPL')!.toArray().slice(0, 3))).toStrictEqual(shape(reference.items));
+  });
+
   it('replaces a silent connection within the configured time and marks its symbols stale meanwhile', async () => {
     sim = await startSimulator({ symbols: ['AAPL'], messagesPerSecond: 200 });
     const feed = track(
