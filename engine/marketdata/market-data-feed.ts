@@ -7,7 +7,12 @@ import type { Registry } from 'prom-client';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { FeedClient, type FeedClientOptions, type FeedSubscription } from './feed-client.ts';
+import {
+  FeedClient,
+  type FeedClientOptions,
+  type FeedListener,
+  type FeedSubscription,
+} from './feed-client.ts';
 import { FeedMetrics } from './feed-metrics.ts';
 import { MarketDataHistoryClient } from './history-client.ts';
 import { MarketDataService, type MarketDataServiceOptions } from './market-data-service.ts';
@@ -30,6 +35,11 @@ export interface MarketDataFeedOptions {
   readonly tradeBarSymbols?: readonly string[];
   readonly onBar?: MarketDataServiceOptions['onBar'];
   readonly onTrade?: MarketDataServiceOptions['onTrade'];
+  /**
+   * The feeds' listener, given the service (e.g. a dispatcher that updates the service, then risk
+   * and strategies). Default: the service alone.
+   */
+  readonly listenerFor?: (service: MarketDataService) => FeedListener;
   /** Reconnect and liveness tuning (defaults suit Alpaca). */
   readonly connection?: Partial<
     Pick<FeedClientOptions, 'backoff' | 'connectionLimitDelayMs' | 'silenceTimeoutMs' | 'random' | 'timers'>
@@ -95,6 +105,7 @@ export function startMarketDataFeed(options: MarketDataFeedOptions): MarketDataF
         orderbooks: crypto,
       },
     ]);
+  const listener = options.listenerFor?.(service) ?? service;
   const clients = streams.map(
     ([url, subscription]) =>
       new FeedClient({
@@ -106,11 +117,7 @@ export function startMarketDataFeed(options: MarketDataFeedOptions): MarketDataF
         metrics,
         ...(options.logger === undefined ? {} : { logger: options.logger }),
         ...options.connection,
-        listener: {
-          onData: (messages, receivedUs) => service.onData(messages, receivedUs),
-          onStateChange: (state, previous) => service.onStateChange(state, previous),
-          onResumed: (gap) => service.onResumed(gap),
-        },
+        listener,
       }),
   );
   for (const client of clients) client.start();
