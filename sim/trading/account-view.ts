@@ -57,14 +57,14 @@ export class AccountView {
 
   account(): Record<string, unknown> {
     const session = sessionDateOf(this.#clock.nowMs());
-    const power = this.#engine.buyingPower();
+    const power = this.#engine.exposure.buyingPower();
     const valuation = this.#ledger.valuation((symbol, position) => this.#mark(symbol, position));
     if (this.#lastEquity === undefined || this.#lastEquity.session !== session) {
       this.#lastEquity = { session, equity: valuation.equity };
     }
     const maintenance = mul(power.gross, MAINTENANCE_RATE);
     const dayTradeBase = sub(valuation.equity, maintenance);
-    const reserved = this.#engine.reservedNotional().all;
+    const reserved = this.#engine.exposure.reservedNotional();
     const dayTradingPower = sub(
       mul(dayTradeBase > 0n ? dayTradeBase : ZERO, (4n * SCALE) as Fixed),
       reserved,
@@ -134,7 +134,7 @@ export class AccountView {
   }
 
   #mark(symbol: string, position: LedgerPosition): Fixed {
-    return this.#engine.markPrice(symbol) ?? div(position.costBasis, abs(position.qty));
+    return this.#engine.exposure.markPrice(symbol) ?? div(position.costBasis, abs(position.qty));
   }
 
   #position(symbol: string, position: LedgerPosition): Record<string, unknown> {
@@ -152,7 +152,7 @@ export class AccountView {
     const unrealized = sub(marketValue, costBasis);
     const intraday = mul(sub(price, lastday.price), position.qty);
     const lastdayValue = abs(mul(lastday.price, position.qty));
-    const held = this.#engine.heldQty(symbol, long ? 'sell' : 'buy');
+    const held = this.#engine.exposure.heldQty(symbol, long ? 'sell' : 'buy');
     const available = long ? sub(position.qty, held) : ((position.qty + held) as Fixed);
     return {
       asset_id: asset.id,

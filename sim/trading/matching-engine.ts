@@ -1,6 +1,6 @@
 /**
- * The simulated venue and broker behind the trading REST: accepts orders (with Alpaca's account
- * checks), routes them after a configurable latency, fills them against the QuoteSource, books
+ * The simulated venue and broker behind the trading REST: accepts orders (admitted by
+ * order-admission.ts), routes them after a configurable latency, fills them against the QuoteSource, books
  * fills in the ledger and emits Alpaca trade-update events.
  *
  * Lifecycle (docs/alpaca-protocol.md §2.7): an accepted order is pending_new; after the latency
@@ -23,7 +23,6 @@ import {
   fixedFromNumber,
   fixedToNumber,
   formatFixed as fmt,
-  mul,
   percentOf,
   SCALE,
   sub,
@@ -32,23 +31,18 @@ import {
 import type { Quote } from '../../shared/domain/market-data.ts';
 import { isTerminalStatus, type OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
+import { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
-import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
-import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
-import {
-  auctionExecution,
-  type Execution,
-  remainingQtyAt,
-  takerExecution,
-  updateTrigger,
-} from './fill-model.ts';
+import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
+import type { AssetCatalog } from './asset-catalog.ts';
+import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
 import type { SeededIds } from './ids.ts';
 import type { MarketSession } from './market-session.ts';
-import { type OrderRequest, type ReplaceRequest, subPennyError } from './order-request.ts';
-import type { PositionIntent, SimOrder } from './sim-order.ts';
+import { type Admission, OrderAdmission } from './order-admission.ts';
+import type { OrderRequest, ReplaceRequest } from './order-request.ts';
+import type { SimOrder } from './sim-order.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 
 export const TRADE_UPDATE_EVENTS = [
@@ -139,12 +133,21 @@ export class MatchingEngine {
   #seq = 0;
   #rejectNext = 0;
   readonly #halted = new Set<string>();
+  readonly #admission: OrderAdmission;
+  /** The account's commitments (holds, reservations, buying power) over the open orders. */
+  readonly exposure: AccountExposure;
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
   #phase: SessionPhase;
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
     this.#phase = deps.session.phase(deps.clock.nowMs());
+    this.exposure = new AccountExposure(deps.ledger, deps.quotes, this.#open);
+    this.#admission = new OrderAdmission({
+      ...deps,
+      exposure: this.exposure,
+      clientOrderIdTaken: (clientOrderId) => this.#byClientId.has(clientOrderId),
+    });
     this.#unsubscribeQuotes = deps.quotes.onQuote((quote) => this.#onQuote(quote));
     this.#armPhaseBoundary();
   }
@@ -204,7 +207,7 @@ export class MatchingEngine {
   }
 
   submit(request: OrderRequest): ApiResult<SimOrder> {
-    const checked = this.#check(request, null);
+    const checked = this.#admission.admit(request, null);
     if (!checked.ok) return checked;
     const order = this.#create(request, checked.value, null);
     this.#emit('pending_new', order);
@@ -266,7 +269,7 @@ export class MatchingEngine {
       extendedHours: old.extendedHours,
       clientOrderId: request.clientOrderId,
     };
-    const checked = this.#check(replacement, old);
+    const checked = this.#admission.admit(replacement, old);
     if (!checked.ok) return checked;
     const order = this.#create(replacement, checked.value, old.id);
     this.#setStatus(old, 'pending_replace');
@@ -322,75 +325,6 @@ export class MatchingEngine {
     });
   }
 
-  /** The price a position is marked at: last trade, else the quote midpoint, else its entry. */
-  markPrice(symbol: string): Fixed | undefined {
-    const trade = this.#deps.quotes.latestTrade(symbol);
-    if (trade !== undefined && trade.price > 0) return fixedFromNumber(trade.price);
-    const quote = this.#deps.quotes.latestQuote(symbol);
-    if (quote !== undefined && quote.bidPrice > 0 && quote.askPrice > 0) {
-      return fixedFromNumber((quote.bidPrice + quote.askPrice) / 2);
-    }
-    return undefined;
-  }
-
-  /** Shares of a symbol held by open orders on one side (pending cancels no longer hold). */
-  heldQty(symbol: string, side: 'buy' | 'sell', except: SimOrder | null = null): Fixed {
-    let held = ZERO;
-    for (const order of this.#open) {
-      if (order === except || order.symbol !== symbol || order.side !== side) continue;
-      if (order.status === 'pending_cancel') continue;
-      const reference = order.limitPrice ?? this.markPrice(symbol);
-      held = add(
-        held,
-        order.qty !== null
-          ? sub(order.qty, order.filledQty)
-          : reference
-            ? remainingQtyAt(order, reference)
-            : ZERO,
-      );
-    }
-    return held;
-  }
-
-  /** Buying power still held by open exposure-increasing orders. */
-  reservedNotional(except: SimOrder | null = null): { all: Fixed; crypto: Fixed } {
-    let all = ZERO;
-    let crypto = ZERO;
-    for (const order of this.#open) {
-      if (order === except || order.reservedNotional === 0n) continue;
-      if (order.status === 'pending_cancel') continue;
-      const remaining =
-        order.qty !== null
-          ? (((order.reservedNotional * (order.qty - order.filledQty)) / order.qty) as Fixed)
-          : sub(order.reservedNotional, (order.filledValueRaw / SCALE) as Fixed);
-      all = add(all, remaining);
-      if (order.assetClass === 'crypto') crypto = add(crypto, remaining);
-    }
-    return { all, crypto };
-  }
-
-  /** Margin buying power (Reg T, 2×) and cash available for non-marginable (crypto) buys. */
-  buyingPower(except: SimOrder | null = null): { margin: Fixed; cash: Fixed; equity: Fixed; gross: Fixed } {
-    const ledger = this.#deps.ledger;
-    const valuation = ledger.valuation((symbol, position) =>
-      this.#positionMark(symbol, position.qty, position.costBasis),
-    );
-    const gross = sub(valuation.longMarketValue, valuation.shortMarketValue);
-    const reserved = this.reservedNotional(except);
-    const margin = sub(sub(mul(valuation.equity, 2_000_000_000n as Fixed), gross), reserved.all);
-    const cash = sub(ledger.cash, reserved.all);
-    return {
-      margin: margin > 0n ? margin : ZERO,
-      cash: cash > 0n ? cash : ZERO,
-      equity: valuation.equity,
-      gross,
-    };
-  }
-
-  #positionMark(symbol: string, qty: Fixed, costBasis: Fixed): Fixed {
-    return this.markPrice(symbol) ?? (((costBasis * SCALE) / abs(qty)) as Fixed);
-  }
-
   /** Matches every working order against its symbol's latest quote (after a phase change). */
   #sweep(): void {
     for (const [symbol, orders] of this.#working) {
@@ -400,138 +334,9 @@ export class MatchingEngine {
     }
   }
 
-  // ---- validation against account state ---------------------------------------------------
-
-  #check(
-    request: OrderRequest,
-    replacing: SimOrder | null,
-  ): ApiResult<{ asset: SimAsset; reserved: Fixed; intent: PositionIntent }> {
-    const asset = this.#deps.assets.find(request.symbol);
-    if (asset === undefined) return fail(apiErrors.unprocessable(`asset "${request.symbol}" not found`));
-    if (!asset.tradable || asset.status !== 'active') {
-      return fail(apiErrors.unprocessable(`asset ${asset.symbol} is not tradable`));
-    }
-    const shape = this.#assetRuleProblem(request, asset);
-    if (shape !== undefined) return fail(shape);
-    if (request.clientOrderId !== null && this.#byClientId.has(request.clientOrderId)) {
-      return fail(apiErrors.invalid('client_order_id must be unique'));
-    }
-
-    const ledger = this.#deps.ledger;
-    const position = ledger.positionQty(asset.symbol);
-    const quote = this.#deps.quotes.latestQuote(asset.symbol);
-    const touch = request.side === 'buy' ? quote?.askPrice : quote?.bidPrice;
-    const reference =
-      request.limitPrice ??
-      request.stopPrice ??
-      (touch !== undefined && touch > 0 ? fixedFromNumber(touch) : this.markPrice(asset.symbol));
-    const qty =
-      request.qty ??
-      (reference !== undefined && reference > 0n ? remainingQtyFor(request.notional!, reference) : ZERO);
-
-    const closing = request.side === 'sell' ? position > 0n : position < 0n;
-    if (closing) {
-      const held = this.heldQty(asset.symbol, request.side, replacing);
-      const available = sub(abs(position), held);
-      if (qty > available) {
-        return fail(
-          apiErrors.forbidden(
-            `insufficient qty available for order (requested: ${fmt(qty)}, available: ${fmt(available)})`,
-            {
-              available: fmt(available),
-              existing_qty: fmt(abs(position)),
-              held_for_orders: fmt(held),
-              symbol: asset.symbol,
-            },
-          ),
-        );
-      }
-      return ok({
-        asset,
-        reserved: ZERO,
-        intent: request.side === 'sell' ? 'sell_to_close' : 'buy_to_close',
-      });
-    }
-
-    if (request.side === 'sell') {
-      if (asset.class === 'crypto') {
-        const base = asset.symbol.split('/')[0];
-        return fail(
-          apiErrors.forbidden(`insufficient balance for ${base} (requested: ${fmt(qty)}, available: 0)`, {
-            balance: '0',
-            symbol: asset.symbol,
-          }),
-        );
-      }
-      if (!asset.shortable || !asset.easy_to_borrow) {
-        return fail(apiErrors.forbidden(`asset ${asset.symbol} is not shortable`));
-      }
-      if (request.qty === null || request.qty % SCALE !== 0n) {
-        return fail(apiErrors.forbidden('fractional orders cannot be sold short'));
-      }
-    }
-    const cost = request.notional ?? (reference !== undefined ? mul(qty, reference) : ZERO);
-    const power = this.buyingPower(replacing);
-    const available = asset.class === 'crypto' ? power.cash : power.margin;
-    if (cost > available) {
-      return fail(
-        apiErrors.forbidden('insufficient buying power', {
-          buying_power: fmt(available),
-          cost_basis: fmt(cost),
-        }),
-      );
-    }
-    return ok({ asset, reserved: cost, intent: request.side === 'buy' ? 'buy_to_open' : 'sell_to_open' });
-  }
-
-  #assetRuleProblem(request: OrderRequest, asset: SimAsset): ApiError | undefined {
-    const fractional = request.notional !== null || (request.qty !== null && request.qty % SCALE !== 0n);
-    if (asset.class === 'crypto') {
-      if (request.timeInForce !== 'gtc' && request.timeInForce !== 'ioc') {
-        return apiErrors.unprocessable('crypto orders must have time_in_force gtc or ioc');
-      }
-      if (request.type !== 'market' && request.type !== 'limit' && request.type !== 'stop_limit') {
-        return apiErrors.unprocessable('crypto orders must be market, limit or stop_limit orders');
-      }
-      return undefined;
-    }
-    for (const [field, price] of [
-      ['limit_price', request.limitPrice],
-      ['stop_price', request.stopPrice],
-      ['trail_price', request.trailPrice],
-    ] as const) {
-      const problem = price === null ? undefined : subPennyError(field, price);
-      if (problem !== undefined) return apiErrors.unprocessable(problem);
-    }
-    if (fractional) {
-      if (!asset.fractionable) return apiErrors.unprocessable(`asset ${asset.symbol} is not fractionable`);
-      if (request.timeInForce !== 'day')
-        return apiErrors.unprocessable('fractional orders must be DAY orders');
-      if (request.type !== 'market' && request.type !== 'limit') {
-        return apiErrors.unprocessable('fractional orders must be market or limit orders');
-      }
-      if (request.extendedHours)
-        return apiErrors.unprocessable('fractional orders cannot trade in extended hours');
-    }
-    if (this.#deps.session.hours === 'nyse') {
-      const minute = newYorkWallTime(this.#deps.clock.nowMs()).minuteOfDay;
-      if (request.timeInForce === 'opg' && minute >= 9 * 60 + 28 && minute < 19 * 60) {
-        return apiErrors.unprocessable('opg orders cannot be submitted between 9:28 and 19:00 ET');
-      }
-      if (request.timeInForce === 'cls' && minute >= 15 * 60 + 50 && minute < 19 * 60) {
-        return apiErrors.unprocessable('cls orders cannot be submitted between 15:50 and 19:00 ET');
-      }
-    }
-    return undefined;
-  }
-
   // ---- lifecycle -----------------------------------------------------------------------------
 
-  #create(
-    request: OrderRequest,
-    checked: { asset: SimAsset; reserved: Fixed; intent: PositionIntent },
-    replaces: string | null,
-  ): SimOrder {
+  #create(request: OrderRequest, checked: Admission, replaces: string | null): SimOrder {
     const nowUs = this.#deps.clock.nowUs();
     const order: SimOrder = {
       id: this.#deps.ids.uuid(),
@@ -810,8 +615,4 @@ export class MatchingEngine {
         : { event, order: snapshot, timestampUs, execution };
     for (const listener of this.#listeners) listener(update);
   }
-}
-
-function remainingQtyFor(notional: Fixed, price: Fixed): Fixed {
-  return ((notional * SCALE) / price) as Fixed;
 }

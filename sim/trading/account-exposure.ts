@@ -1,0 +1,97 @@
+/**
+ * What the account has committed: the marks positions are valued at, the shares open orders
+ * hold, the buying power open orders reserve, and the buying power left. Read by order
+ * admission and by the account view; scans only the open orders, never the order history.
+ */
+import { abs, add, type Fixed, fixedFromNumber, mul, SCALE, sub, ZERO } from '../../shared/domain/fixed.ts';
+import type { QuoteSource } from '../market/quote-source.ts';
+import type { AccountLedger } from './account-ledger.ts';
+import { remainingQtyAt } from './fill-model.ts';
+import type { SimOrder } from './sim-order.ts';
+
+const MARGIN_MULTIPLIER = (2n * SCALE) as Fixed;
+
+export interface BuyingPower {
+  /** Reg T margin buying power: 2 × equity − gross position value − reservations. */
+  readonly margin: Fixed;
+  /** Cash less reservations: what non-marginable (crypto) buys may use. */
+  readonly cash: Fixed;
+  readonly equity: Fixed;
+  /** Long plus absolute short market value. */
+  readonly gross: Fixed;
+}
+
+export class AccountExposure {
+  readonly #ledger: AccountLedger;
+  readonly #quotes: QuoteSource;
+  readonly #open: ReadonlySet<SimOrder>;
+
+  constructor(ledger: AccountLedger, quotes: QuoteSource, open: ReadonlySet<SimOrder>) {
+    this.#ledger = ledger;
+    this.#quotes = quotes;
+    this.#open = open;
+  }
+
+  /** The price a position is marked at: last trade, else the quote midpoint. */
+  markPrice(symbol: string): Fixed | undefined {
+    const trade = this.#quotes.latestTrade(symbol);
+    if (trade !== undefined && trade.price > 0) return fixedFromNumber(trade.price);
+    const quote = this.#quotes.latestQuote(symbol);
+    if (quote !== undefined && quote.bidPrice > 0 && quote.askPrice > 0) {
+      return fixedFromNumber((quote.bidPrice + quote.askPrice) / 2);
+    }
+    return undefined;
+  }
+
+  /** The mark, or the average entry price when the symbol has no price yet. */
+  positionMark(symbol: string, qty: Fixed, costBasis: Fixed): Fixed {
+    return this.markPrice(symbol) ?? (((costBasis * SCALE) / abs(qty)) as Fixed);
+  }
+
+  /** Quantity of a symbol held by open orders on one side (pending cancels no longer hold). */
+  heldQty(symbol: string, side: 'buy' | 'sell', except: SimOrder | null = null): Fixed {
+    let held = ZERO;
+    for (const order of this.#open) {
+      if (order === except || order.symbol !== symbol || order.side !== side) continue;
+      if (order.status === 'pending_cancel') continue;
+      if (order.qty !== null) {
+        held = add(held, sub(order.qty, order.filledQty));
+        continue;
+      }
+      const reference = order.limitPrice ?? this.markPrice(symbol);
+      if (reference !== undefined) held = add(held, remainingQtyAt(order, reference));
+    }
+    return held;
+  }
+
+  /** Buying power still reserved by open exposure-increasing orders. */
+  reservedNotional(except: SimOrder | null = null): Fixed {
+    let reserved = ZERO;
+    for (const order of this.#open) {
+      if (order === except || order.reservedNotional === 0n || order.status === 'pending_cancel') continue;
+      reserved = add(
+        reserved,
+        order.qty !== null
+          ? (((order.reservedNotional * (order.qty - order.filledQty)) / order.qty) as Fixed)
+          : sub(order.reservedNotional, (order.filledValueRaw / SCALE) as Fixed),
+      );
+    }
+    return reserved;
+  }
+
+  buyingPower(except: SimOrder | null = null): BuyingPower {
+    const valuation = this.#ledger.valuation((symbol, position) =>
+      this.positionMark(symbol, position.qty, position.costBasis),
+    );
+    const gross = sub(valuation.longMarketValue, valuation.shortMarketValue);
+    const reserved = this.reservedNotional(except);
+    const margin = sub(sub(mul(valuation.equity, MARGIN_MULTIPLIER), gross), reserved);
+    const cash = sub(this.#ledger.cash, reserved);
+    return {
+      margin: margin > 0n ? margin : ZERO,
+      cash: cash > 0n ? cash : ZERO,
+      equity: valuation.equity,
+      gross,
+    };
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Alpaca's pre-trade refusals that need account or venue state, after the request's own shape
+ * was validated (order-request.ts): the asset and its flags, sub-penny prices, fractional and
+ * crypto rules, the opg/cls submission windows, client_order_id uniqueness, the quantity a
+ * closing order may use, shortability and buying power. It also decides what the order
+ * reserves and its position_intent.
+ */
+import {
+  abs,
+  type Fixed,
+  fixedFromNumber,
+  formatFixed as fmt,
+  mul,
+  SCALE,
+  sub,
+  ZERO,
+} from '../../shared/domain/fixed.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { newYorkWallTime } from '../../shared/time/new-york-time.ts';
+import type { QuoteSource } from '../market/quote-source.ts';
+import type { AccountExposure } from './account-exposure.ts';
+import type { AccountLedger } from './account-ledger.ts';
+import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
+import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
+import type { MarketSession } from './market-session.ts';
+import { type OrderRequest, subPennyError } from './order-request.ts';
+import type { PositionIntent, SimOrder } from './sim-order.ts';
+
+export interface Admission {
+  readonly asset: SimAsset;
+  /** Buying power the order holds while open (zero for orders that reduce a position). */
+  readonly reserved: Fixed;
+  readonly intent: PositionIntent;
+}
+
+export interface OrderAdmissionDeps {
+  readonly clock: Clock;
+  readonly session: MarketSession;
+  readonly quotes: QuoteSource;
+  readonly assets: AssetCatalog;
+  readonly ledger: AccountLedger;
+  readonly exposure: AccountExposure;
+  readonly clientOrderIdTaken: (clientOrderId: string) => boolean;
+}
+
+export class OrderAdmission {
+  readonly #deps: OrderAdmissionDeps;
+
+  constructor(deps: OrderAdmissionDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Admits an order or says why not. `replacing`: the order a replacement would take over from;
+   * what it holds and reserves is not counted against the replacement.
+   */
+  admit(request: OrderRequest, replacing: SimOrder | null): ApiResult<Admission> {
+    const asset = this.#deps.assets.find(request.symbol);
+    if (asset === undefined) return fail(apiErrors.unprocessable(`asset "${request.symbol}" not found`));
+    if (!asset.tradable || asset.status !== 'active') {
+      return fail(apiErrors.unprocessable(`asset ${asset.symbol} is not tradable`));
+    }
+    const shape = this.#assetRuleProblem(request, asset);
+    if (shape !== undefined) return fail(shape);
+    if (request.clientOrderId !== null && this.#deps.clientOrderIdTaken(request.clientOrderId)) {
+      return fail(apiErrors.invalid('client_order_id must be unique'));
+    }
+
+    const ledger = this.#deps.ledger;
+    const position = ledger.positionQty(asset.symbol);
+    const quote = this.#deps.quotes.latestQuote(asset.symbol);
+    const touch = request.side === 'buy' ? quote?.askPrice : quote?.bidPrice;
+    const reference =
+      request.limitPrice ??
+      request.stopPrice ??
+      (touch !== undefined && touch > 0
+        ? fixedFromNumber(touch)
+        : this.#deps.exposure.markPrice(asset.symbol));
+    const qty =
+      request.qty ??
+      (reference !== undefined && reference > 0n ? qtyForNotional(request.notional!, reference) : ZERO);
+
+    const closing = request.side === 'sell' ? position > 0n : position < 0n;
+    if (closing) {
+      const held = this.#deps.exposure.heldQty(asset.symbol, request.side, replacing);
+      const available = sub(abs(position), held);
+      if (qty > available) {
+        return fail(
+          apiErrors.forbidden(
+            `insufficient qty available for order (requested: ${fmt(qty)}, available: ${fmt(available)})`,
+            {
+              available: fmt(available),
+              existing_qty: fmt(abs(position)),
+              held_for_orders: fmt(held),
+              symbol: asset.symbol,
+            },
+          ),
+        );
+      }
+      return ok({
+        asset,
+        reserved: ZERO,
+        intent: request.side === 'sell' ? 'sell_to_close' : 'buy_to_close',
+      });
+    }
+
+    if (request.side === 'sell') {
+      if (asset.class === 'crypto') {
+        const base = asset.symbol.split('/')[0];
+        return fail(
+          apiErrors.forbidden(`insufficient balance for ${base} (requested: ${fmt(qty)}, available: 0)`, {
+            balance: '0',
+            symbol: asset.symbol,
+          }),
+        );
+      }
+      if (!asset.shortable || !asset.easy_to_borrow) {
+        return fail(apiErrors.forbidden(`asset ${asset.symbol} is not shortable`));
+      }
+      if (request.qty === null || request.qty % SCALE !== 0n) {
+        return fail(apiErrors.forbidden('fractional orders cannot be sold short'));
+      }
+    }
+    const cost = request.notional ?? (reference !== undefined ? mul(qty, reference) : ZERO);
+    const power = this.#deps.exposure.buyingPower(replacing);
+    const available = asset.class === 'crypto' ? power.cash : power.margin;
+    if (cost > available) {
+      return fail(
+        apiErrors.forbidden('insufficient buying power', {
+          buying_power: fmt(available),
+          cost_basis: fmt(cost),
+        }),
+      );
+    }
+    return ok({ asset, reserved: cost, intent: request.side === 'buy' ? 'buy_to_open' : 'sell_to_open' });
+  }
+
+  #assetRuleProblem(request: OrderRequest, asset: SimAsset): ApiError | undefined {
+    const fractional = request.notional !== null || (request.qty !== null && request.qty % SCALE !== 0n);
+    if (asset.class === 'crypto') {
+      if (request.timeInForce !== 'gtc' && request.timeInForce !== 'ioc') {
+        return apiErrors.unprocessable('crypto orders must have time_in_force gtc or ioc');
+      }
+      if (request.type !== 'market' && request.type !== 'limit' && request.type !== 'stop_limit') {
+        return apiErrors.unprocessable('crypto orders must be market, limit or stop_limit orders');
+      }
+      return undefined;
+    }
+    for (const [field, price] of [
+      ['limit_price', request.limitPrice],
+      ['stop_price', request.stopPrice],
+      ['trail_price', request.trailPrice],
+    ] as const) {
+      const problem = price === null ? undefined : subPennyError(field, price);
+      if (problem !== undefined) return apiErrors.unprocessable(problem);
+    }
+    if (fractional) {
+      if (!asset.fractionable) return apiErrors.unprocessable(`asset ${asset.symbol} is not fractionable`);
+      if (request.timeInForce !== 'day')
+        return apiErrors.unprocessable('fractional orders must be DAY orders');
+      if (request.type !== 'market' && request.type !== 'limit') {
+        return apiErrors.unprocessable('fractional orders must be market or limit orders');
+      }
+      if (request.extendedHours)
+        return apiErrors.unprocessable('fractional orders cannot trade in extended hours');
+    }
+    if (this.#deps.session.hours === 'nyse') {
+      const minute = newYorkWallTime(this.#deps.clock.nowMs()).minuteOfDay;
+      if (request.timeInForce === 'opg' && minute >= 9 * 60 + 28 && minute < 19 * 60) {
+        return apiErrors.unprocessable('opg orders cannot be submitted between 9:28 and 19:00 ET');
+      }
+      if (request.timeInForce === 'cls' && minute >= 15 * 60 + 50 && minute < 19 * 60) {
+        return apiErrors.unprocessable('cls orders cannot be submitted between 15:50 and 19:00 ET');
+      }
+    }
+    return undefined;
+  }
+}
+
+function qtyForNotional(notional: Fixed, price: Fixed): Fixed {
+  return ((notional * SCALE) / price) as Fixed;
+}
