@@ -1,7 +1,7 @@
 /**
  * The simulated venue and broker behind the trading REST: accepts orders (admitted by
- * order-admission.ts), routes them after a configurable latency, fills them against the QuoteSource, books
- * fills in the ledger and emits Alpaca trade-update events.
+ * order-admission.ts), routes them after a configurable latency, fills them against the
+ * QuoteSource, books fills in the ledger and emits Alpaca trade-update events.
  *
  * Lifecycle (docs/alpaca-protocol.md §2.7): an accepted order is pending_new; after the latency
  * it is routed (new) and works against quotes; cancels and replaces are requested
