@@ -332,8 +332,14 @@ export class OrderRouter {
       return { ok: true, clientOrderId };
     } catch (error) {
       if (error instanceof AlpacaApiError && (error.status === 404 || error.status === 422)) {
+        // Refused because it is final, or because an earlier attempt's cancel is already pending.
         const found = await this.#lookup(clientOrderId, 'cancel');
-        if (found !== null && found !== 'failed') this.#applyEffects(this.#tracker.onOrder(found));
+        if (found !== null && found !== 'failed') {
+          this.#applyEffects(this.#tracker.onOrder(found));
+          this.#reportStatus(clientOrderId);
+          if (found.status === 'pending_cancel' || found.status === 'canceled')
+            return { ok: true, clientOrderId };
+        }
         return { ok: false, reason: 'already_final', message: error.alpacaMessage };
       }
       return { ok: false, reason: 'failed', message: errorMessage(error) };

@@ -160,8 +160,17 @@ describe('Integration: OrderRouter against the simulator', () => {
     expect(cancelMe.ok).toBe(true);
     const id = (cancelMe as { clientOrderId: string }).clientOrderId;
     await waitFor(() => active.tracker.get(id)?.status === 'new');
+    // The cancel's answer is lost after it took effect: the retry is refused, and still reported done.
+    await armFault(active.sim, 'rest', {
+      kind: 'status',
+      status: 503,
+      when: 'after',
+      method: 'DELETE',
+      path: '/v2/orders/*',
+    });
     expect(await active.router.cancel(id)).toStrictEqual({ ok: true, clientOrderId: id });
     await waitFor(() => active.tracker.get(id)?.status === 'canceled');
+    expect(await active.router.cancel(id)).toMatchObject({ ok: false, reason: 'already_final' });
 
     // Only 4 shares offered at 100.02: a limit buy of 10 fills 4 and rests for 6.
     active.sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 100, askSize: 4 });
