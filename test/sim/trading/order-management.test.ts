@@ -94,6 +94,13 @@ describe('trading REST: orders and positions', () => {
         'client_order_id',
       ],
       ['a non-object body', '[1,2]', 400, 40010000, 'failed to decode'],
+      [
+        'a body over 64 KiB',
+        order({ client_order_id: 'x'.repeat(70_000) }),
+        400,
+        40010000,
+        'failed to decode',
+      ],
     ])('refuses %s', async (_name, body, status, code, message) => {
       running = await startVirtualSim();
       const answer = await post(body);
