@@ -70,21 +70,17 @@ export class StreamConnection {
   /** A control message, alone in its frame, sent at once (after any data batched before it). */
   sendControl(message: Record<string, unknown>): void {
     this.flush();
-    this.#write(this.encodeFrame([message]));
+    this.#write(this.#encodeFrame([message]));
   }
 
   sendError(code: StreamErrorCode): void {
     this.sendControl({ T: 'error', code, msg: STREAM_ERRORS[code] });
   }
 
-  /** Queues a data message; returns true when the batch is full and was sent. */
+  /** Queues a data message; a full batch goes out at once, the rest when the burst ends. */
   push(message: EncodedMessage): void {
     this.#pending.push(message);
     if (this.#pending.length >= this.#limits.maxBatch) this.flush();
-  }
-
-  get hasPending(): boolean {
-    return this.#pending.length > 0;
   }
 
   flush(): void {
@@ -96,7 +92,7 @@ export class StreamConnection {
   }
 
   /** Encodes whole messages (objects) into one frame in this connection's codec. */
-  encodeFrame(messages: readonly Record<string, unknown>[]): EncodedMessage {
+  #encodeFrame(messages: readonly Record<string, unknown>[]): EncodedMessage {
     return this.codec === 'json' ? JSON.stringify(messages) : msgpackEncoder.encode(messages);
   }
 
