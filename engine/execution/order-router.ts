@@ -179,6 +179,7 @@ export class OrderRouter {
   readonly #finishedAtMs = new Map<string, number>();
   #streamState: StreamState = 'idle';
   #synced = false;
+  #everSynced = false;
   #streamLostAtMs: number | null = null;
   #resync: Promise<void> | null = null;
   #resyncAgain = false;
@@ -475,6 +476,7 @@ export class OrderRouter {
         if (this.#streamState === 'ready' && !this.#resyncAgain) {
           this.#risk.reconcile(this.#portfolio.openPositions(), account);
           this.#synced = true;
+          this.#everSynced = true;
           this.#streamLostAtMs = null;
           this.#log.info({ orders: open.length + recent.length }, 'trading state reconciled; entries resume');
         }
@@ -517,20 +519,24 @@ export class OrderRouter {
     }
   }
 
-  /** The broker's positions are the truth: a difference left after reconciling orders is an alarm. */
+  /**
+   * The broker's positions are the truth. At the first sync they seed the portfolio; later, a
+   * difference left after reconciling every order means a fill was lost or doubled, so it is
+   * logged as an error before the broker's figure is taken.
+   */
   #checkPositions(positions: readonly { symbol: string; qty: Fixed; avgEntryPrice: Fixed }[]): void {
     const broker = new Map(positions.map((position) => [position.symbol, position]));
     const symbols = new Set([...broker.keys(), ...this.#portfolio.openPositions().map((p) => p.symbol)]);
     for (const symbol of symbols) {
       const ours = this.#portfolio.position(symbol).qty;
       const theirs = broker.get(symbol);
-      const theirQty = theirs?.qty ?? 0n;
+      const theirQty = (theirs?.qty ?? 0n) as Fixed;
       if (ours === theirQty) continue;
-      this.#log.error(
-        { symbol, ours: formatFixed(ours), broker: formatFixed(theirQty as Fixed) },
-        'position differs from the broker after reconciliation; taking the broker position',
-      );
-      this.#portfolio.restorePosition(symbol, theirQty as Fixed, (theirs?.avgEntryPrice ?? 0n) as Fixed);
+      const details = { symbol, ours: formatFixed(ours), broker: formatFixed(theirQty) };
+      if (this.#everSynced)
+        this.#log.error(details, 'position differs from the broker; taking the broker position');
+      else this.#log.info(details, 'position restored from the broker');
+      this.#portfolio.restorePosition(symbol, theirQty, (theirs?.avgEntryPrice ?? 0n) as Fixed);
     }
   }
 
