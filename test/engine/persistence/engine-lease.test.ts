@@ -289,11 +289,11 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
 
   it('keeps the lease with its own heartbeats across several lifetimes', async () => {
     const account = freshAccount();
-    const a = contender(account, 'engine-a', systemClock, { ttlMs: 400 });
+    const a = contender(account, 'engine-a', systemClock, { ttlMs: 1_000 });
     await a.lease.start();
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(a.lease.canSend(1)).toBe(true);
     expect(a.losses).toStrictEqual([]);
-    expect((await contender(account, 'engine-b', systemClock, { ttlMs: 400 }).lease.start()).ok).toBe(false);
+    expect((await contender(account, 'engine-b', systemClock, { ttlMs: 1_000 }).lease.start()).ok).toBe(false);
   });
 });

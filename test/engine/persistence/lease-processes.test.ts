@@ -14,7 +14,7 @@ import { systemClock } from '../../../shared/time/clock.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
-const TTL_MS = 1_500;
+const TTL_MS = 2_000;
 const silent = pino({ level: 'silent' });
 const FIXTURE = join(import.meta.dirname, 'fixtures/lease-holder-process.ts');
 
