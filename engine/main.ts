@@ -1,14 +1,25 @@
 /**
- * npm start [-- --config FILE [--risk FILE]]
- * Wiring only: read config, build the parts, connect them, start; stop cleanly on SIGINT/SIGTERM.
+ * The engine process: node engine/main.ts [--config FILE] [--risk FILE]
+ * Locally `npm start` runs it beside the simulator and the local AWS stand-ins; in AWS it is the
+ * Fargate task's command. Wiring only: read config and keys, build the engine, serve the
+ * operator API, stop cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
 import { ConfigError } from '../shared/config/config-error.ts';
+import { isLoopbackHost } from '../shared/config/consistency-rules.ts';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
+import { processSecrets } from '../shared/logging/secret-registry.ts';
+import { systemClock } from '../shared/time/clock.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../sim/context.ts';
 import { startHttpApi } from './api/http-server.ts';
+import { operatorRoutes } from './api/operator-routes.ts';
+import { buildStrategies } from './strategy/build-strategies.ts';
+import { TradingEngine } from './trading-engine.ts';
 
-const USAGE = 'usage: npm start -- [--config FILE] [--risk FILE]';
+const USAGE = 'usage: node engine/main.ts [--config FILE] [--risk FILE]';
 
 async function main(): Promise<number> {
   let values: { config?: string; risk?: string };
@@ -31,30 +42,75 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const log = createLogger({ name: 'engine', level: config.system.logging.level });
-  const startedAtMs = Date.now();
-  const api = await startHttpApi(config.system.engine.http.host, config.system.engine.http.port, {
-    'GET /health': () => ({
-      status: 200,
-      body: {
-        status: 'ok',
-        environment: config.system.environment,
-        uptimeSeconds: Math.round((Date.now() - startedAtMs) / 1000),
-      },
-    }),
+  const { system } = config;
+  const logger = createLogger({ name: 'engine', level: system.logging.level });
+
+  let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
+  try {
+    credentials = await loadBrokerCredentials({
+      system,
+      env: process.env,
+      simulatorDefaults: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
+    });
+  } catch (error) {
+    if (error instanceof CredentialsError) {
+      logger.fatal(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const operatorToken = process.env.TRADING_OPERATOR_TOKEN || undefined;
+  processSecrets.register(operatorToken);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'engine_' });
+  const engine = new TradingEngine({
+    config,
+    credentials,
+    strategies: buildStrategies(system.strategies, system.marketData.symbols),
+    clock: systemClock,
+    logger,
+    registry,
   });
-  log.info(
-    { environment: config.system.environment, account: config.system.account.name, port: api.port },
+  const responses = new Counter({
+    name: 'engine_api_responses_total',
+    help: 'Operator API responses by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const api = await startHttpApi(
+    system.engine.http.host,
+    system.engine.http.port,
+    operatorRoutes({
+      control: engine.control(),
+      metrics: registry,
+      operatorToken,
+      loopbackOnly: isLoopbackHost(system.engine.http.host),
+    }),
+    responses,
+  );
+  engine.start();
+  logger.info(
+    {
+      environment: system.environment,
+      account: system.account.name,
+      paper: system.account.paper,
+      venue: system.broker.venue,
+      symbols: system.marketData.symbols,
+      strategies: system.strategies.map((strategy) => strategy.id),
+      api: `http://${system.engine.http.host}:${api.port}`,
+    },
     'engine started',
   );
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  log.info('engine stopping');
+  logger.info({ signal }, 'engine stopping');
+  await engine.stop();
   await api.close();
-  log.info('engine stopped');
+  logger.info({ pnl: engine.status() }, 'engine stopped');
   return 0;
 }
 

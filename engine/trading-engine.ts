@@ -8,7 +8,7 @@
  * positions when the stream is ready, and risk refuses new exposure until then), market data
  * after, so no strategy decision is made before the engine knows what it holds.
  */
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { TradeUpdatesClient } from '../shared/broker/alpaca/trade-updates-client.ts';
 import { AlpacaTradingClient, type TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
@@ -55,12 +55,19 @@ export class TradingEngine {
   readonly #history: MarketDataHistoryClient;
   readonly #scheduler: RequestScheduler;
   readonly #log: Logger;
+  readonly #refusals: Counter<'reason'>;
   #started = false;
 
   constructor(options: TradingEngineOptions) {
     const { config, credentials, clock, logger, registry } = options;
     const { system } = config;
     this.#log = logger;
+    this.#refusals = new Counter({
+      name: 'engine_intents_refused_total',
+      help: 'Order intents not sent, by reason (risk rule, trading paused, ...)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
 
     this.risk = new RiskManager({ limits: config.risk, clock });
     this.risk.events.subscribe((event) => logger.warn({ riskEvent: event }, `risk: ${event.type}`));
@@ -287,4 +294,8 @@ export class TradingEngine {
     }
     return qty;
   }
+}
+
+function refusalReason(result: Exclude<SubmitResult, { ok: true }>): string {
+  return 'denial' in result ? result.denial.reasonCode : result.reason;
 }

@@ -1,0 +1,141 @@
+/**
+ * npm start [-- --config FILE]: the local stack. Three processes, as in production: the
+ * simulator (the venue), the local AWS stand-ins (DynamoDB API and the cancel-on-disconnect
+ * watchdog) and the engine. Separate processes because a venue or a watchdog that died with the
+ * engine would prove nothing. Ctrl-C stops the engine first, then the rest.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/config/config-error.ts';
+import { loadConfig } from '../shared/config/load-config.ts';
+
+const USAGE = 'usage: npm start [-- --config FILE] [--data FOLDER]';
+const STOP_TIMEOUT_MS = 15_000;
+
+interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** Called with every line the child prints, before it is echoed. */
+  readonly lineListeners: Set<(line: string) => void>;
+}
+
+const children: Child[] = [];
+
+function start(name: string, args: string[]): Child {
+  // Each child leads its own process group so the terminal's Ctrl-C reaches only this launcher,
+  // which then stops the children in order.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const lineListeners = new Set<(line: string) => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    for (const listener of lineListeners) listener(line);
+    process.stdout.write(`${line}\n`);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const entry = { name, process: child, exited, lineListeners };
+  children.push(entry);
+  return entry;
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+async function stopAll(): Promise<void> {
+  for (const child of [...children].reverse()) await stop(child);
+}
+
+function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const listener = (line: string): void => {
+      const match = pattern.exec(line);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.lineListeners.delete(listener);
+      resolve(match);
+    };
+    const timer = setTimeout(() => {
+      child.lineListeners.delete(listener);
+      reject(new Error(`${child.name} did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.lineListeners.add(listener);
+    void child.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${child.name} exited with code ${code} while starting`));
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  let values: { config?: string; data?: string };
+  try {
+    values = parseArgs({ options: { config: { type: 'string' }, data: { type: 'string' } } }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const configFile = values.config ?? 'config/system.json';
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ systemFile: configFile });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const { system } = config;
+
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+
+  try {
+    if (system.simulator !== undefined) {
+      const simulator = start('simulator', [
+        'sim/main.ts',
+        '--port',
+        String(system.simulator.port),
+        '--seed',
+        String(system.simulator.seed),
+        '--symbols',
+        system.marketData.symbols.join(','),
+        '--rate',
+        String(system.simulator.messagesPerSecond),
+      ]);
+      await waitForLine(simulator, /^port=(\d+)$/, 30_000);
+    }
+    const stack = start('local stack', [
+      'local/local-stack-main.ts',
+      '--config',
+      configFile,
+      '--data',
+      values.data ?? '.data/dynamo',
+    ]);
+    await waitForLine(stack, /local stack (started|ready)/, 30_000);
+    start('engine', ['engine/main.ts', '--config', configFile]);
+  } catch (error) {
+    console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll();
+    return 1;
+  }
+
+  const firstExit = Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));
+  const outcome = await Promise.race([stopped.then((signal) => ({ signal })), firstExit]);
+  if ('signal' in outcome) {
+    await stopAll();
+    return 0;
+  }
+  console.error(`${outcome.child.name} exited with code ${outcome.code}; stopping the local stack`);
+  await stopAll();
+  return 1;
+}
+
+process.exitCode = await main();
