@@ -49,10 +49,6 @@ export class FeedMetrics {
     this.#lastLagUs = lagUs;
   }
 
-  get lastLagUs(): number {
-    return this.#lastLagUs;
-  }
-
   /** Registers the collectors; `prefix` keeps names unique when a process runs several feeds. */
   register(registry: Registry, clock: Clock, prefix = 'engine_marketdata_'): void {
     const messages = this.messages;
