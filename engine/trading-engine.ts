@@ -280,8 +280,11 @@ export class TradingEngine {
   }
 
   #logResult(intent: OrderIntent, result: SubmitResult): void {
-    if (!result.ok)
-      this.#log.info({ intentId: intent.intentId, symbol: intent.symbol, result }, 'intent not sent');
+    if (result.ok) return;
+    // Refusals are expected and come in bursts (a tripped breaker refuses every entry): the
+    // metric counts them by reason; the log keeps each at debug.
+    this.#refusals.inc({ reason: refusalReason(result) });
+    this.#log.debug({ intentId: intent.intentId, symbol: intent.symbol, result }, 'intent not sent');
   }
 
   /** Position plus the unfilled part of working orders, signed. */
