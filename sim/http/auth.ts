@@ -21,12 +21,23 @@ export function credentialsMatch(credentials: SimCredentials, keyId: unknown, se
   return keyOk && secretOk;
 }
 
-/** The key id of an authenticated request, or undefined when the headers do not match. */
-export function authenticatedKey(
+export type RequestAuthentication =
+  | { readonly kind: 'authenticated'; readonly keyId: string }
+  /** A key header is absent: Alpaca's gateway answers 403 {"message":"forbidden."}. */
+  | { readonly kind: 'missing' }
+  /** Both headers, wrong pair: Alpaca answers 401 with code 40110000. */
+  | { readonly kind: 'wrong' };
+
+export function authenticateRequest(
   credentials: SimCredentials,
   headers: IncomingHttpHeaders,
-): string | undefined {
+): RequestAuthentication {
   const keyId = headers['apca-api-key-id'];
   const secretKey = headers['apca-api-secret-key'];
-  return credentialsMatch(credentials, keyId, secretKey) ? (keyId as string) : undefined;
+  if (typeof keyId !== 'string' || keyId === '' || typeof secretKey !== 'string' || secretKey === '') {
+    return { kind: 'missing' };
+  }
+  return credentialsMatch(credentials, keyId, secretKey)
+    ? { kind: 'authenticated', keyId }
+    : { kind: 'wrong' };
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../../shared/logging/logger.ts';
 import type { SimContext } from '../context.ts';
 import { type RestFault, RestFaults } from '../faults/rest-faults.ts';
 import { ADMIN_TRADING_PREFIX, handleTradingAdmin } from '../faults/trading-admin.ts';
-import { authenticatedKey } from '../http/auth.ts';
+import { authenticateRequest } from '../http/auth.ts';
 import { type HttpReply, readJsonBody, writeReply } from '../http/http-io.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
@@ -108,12 +108,16 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
       if (fault.kind === 'status') writeReply(response, faultReply(fault));
       return;
     }
-    const key = authenticatedKey(context.credentials, request.headers);
-    if (key === undefined) {
+    const authentication = authenticateRequest(context.credentials, request.headers);
+    if (authentication.kind === 'missing') {
+      writeReply(response, { status: 403, body: { message: 'forbidden.' } });
+      return;
+    }
+    if (authentication.kind === 'wrong') {
       writeReply(response, { status: 401, body: errorBody(apiErrors.unauthorized()) });
       return;
     }
-    const quota = limiter.take(key);
+    const quota = limiter.take(authentication.keyId);
     if (!quota.allowed) {
       writeReply(response, { status: 429, body: errorBody(apiErrors.rateLimited()), headers: quota.headers });
       return;

@@ -16,20 +16,30 @@ describe('trading REST: authentication, account, clock, calendar, assets', () =>
     running = undefined;
   });
 
-  it('refuses missing and wrong keys with Alpaca 401 body', async () => {
+  it('refuses missing keys with 403 and wrong keys with Alpaca 401 body', async () => {
     running = await startVirtualSim();
     const missing = await rest(running.sim, 'GET', '/v2/account', undefined, {});
-    expect(missing.status).toBe(401);
-    expect(errorBodySchema.parse(missing.body)).toStrictEqual({
+    expect(missing.status).toBe(403);
+    expect(missing.body).toStrictEqual({ message: 'forbidden.' });
+    const underscored = await rest(running.sim, 'GET', '/v2/account', undefined, {
+      APCA_API_KEY_ID: 'SIMKEYID',
+    });
+    expect(underscored.status).toBe(403);
+    const wrongKey = await rest(running.sim, 'GET', '/v2/account', undefined, {
+      'APCA-API-KEY-ID': 'nobody',
+      'APCA-API-SECRET-KEY': 'SIMSECRETKEY',
+    });
+    expect(wrongKey.status).toBe(401);
+    expect(errorBodySchema.parse(wrongKey.body)).toStrictEqual({
       code: 40110000,
       message: 'request is not authorized',
     });
-    const wrong = await rest(running.sim, 'GET', '/v2/account', undefined, {
+    const wrongSecret = await rest(running.sim, 'GET', '/v2/account', undefined, {
       'APCA-API-KEY-ID': 'SIMKEYID',
       'APCA-API-SECRET-KEY': 'wrong',
     });
-    expect(wrong.status).toBe(401);
-    expect(JSON.stringify(wrong.body)).not.toContain('SIMSECRETKEY');
+    expect(wrongSecret.status).toBe(401);
+    expect(JSON.stringify(wrongSecret.body)).not.toContain('SIMSECRETKEY');
   });
 
   it('accepts a custom key pair and refuses the default one then', async () => {
