@@ -12,7 +12,7 @@ import { Counter, type Registry } from 'prom-client';
 import { TradeUpdatesClient } from '../shared/broker/alpaca/trade-updates-client.ts';
 import { AlpacaTradingClient, type TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
-import { add, type Fixed, formatFixed, neg, ZERO } from '../shared/domain/fixed.ts';
+import { add, type Fixed, formatFixed, neg } from '../shared/domain/fixed.ts';
 import type { OrderIntent } from '../shared/domain/order.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
