@@ -5,46 +5,19 @@
  * ≤ 3 µs. exec.intent_to_body adds the JSON body as it goes on the wire.
  */
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
-import { OrderRouter, type PreparedOrder, type TradingApi } from '../../engine/execution/order-router.ts';
-import { OrderTracker } from '../../engine/execution/order-tracker.ts';
-import { RequestScheduler } from '../../engine/execution/request-scheduler.ts';
-import { SlippageRecorder } from '../../engine/execution/slippage.ts';
-import { TokenBucket } from '../../engine/execution/token-bucket.ts';
-import { Portfolio } from '../../engine/portfolio/portfolio.ts';
+import type { OrderRouter, PreparedOrder } from '../../engine/execution/order-router.ts';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import { orderRequestBody } from '../../shared/broker/alpaca/trading-client.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
-import type { Account } from '../../shared/domain/account.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
-import { createLogger } from '../../shared/logging/logger.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import { latencyBenchmark } from '../harness.ts';
+import { benchPositions, openRouter } from './router-fixture.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA'];
 const f = parseFixed;
-
-const ACCOUNT: Account = {
-  id: 'bench',
-  accountNumber: 'PA0000000',
-  status: 'ACTIVE',
-  currency: 'USD',
-  cash: f('100000'),
-  equity: f('100000'),
-  lastEquity: f('100000'),
-  buyingPower: f('200000'),
-  daytradingBuyingPower: null,
-  longMarketValue: f('5000'),
-  shortMarketValue: f('0'),
-  multiplier: 2,
-  patternDayTrader: false,
-  daytradeCount: 0,
-  shortingEnabled: true,
-  tradingBlocked: false,
-  accountBlocked: false,
-};
 
 function intent(symbol: string, intentId: string, limitPrice: string, qty = '3'): OrderIntent {
   return {
@@ -63,27 +36,6 @@ function intent(symbol: string, intentId: string, limitPrice: string, qty = '3')
   };
 }
 
-/** The broker's side of the resync, answered from memory: the benchmark excludes the network. */
-const brokerAtRest: TradingApi = {
-  submitOrder: () => Promise.reject(new Error('the benchmark sends nothing')),
-  getOrderByClientOrderId: () => Promise.resolve(null),
-  cancelOrder: () => Promise.resolve(),
-  replaceOrder: () => Promise.reject(new Error('the benchmark sends nothing')),
-  listOrders: () => Promise.resolve([]),
-  listPositions: () =>
-    Promise.resolve(
-      SYMBOLS.map((symbol) => ({
-        symbol,
-        assetClass: 'us_equity' as const,
-        qty: f('10'),
-        avgEntryPrice: f('100'),
-        marketValue: null,
-        unrealizedPnl: null,
-      })),
-    ),
-  getAccount: () => Promise.resolve(ACCOUNT),
-};
-
 interface BenchState {
   readonly router: OrderRouter;
   readonly intents: readonly OrderIntent[];
@@ -96,21 +48,7 @@ async function setup(): Promise<BenchState> {
   });
   const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
   const risk = new RiskManager({ limits, clock });
-  const portfolio = new Portfolio(clock);
-  for (const symbol of SYMBOLS) portfolio.restorePosition(symbol, f('10'), f('100'));
-  const router = new OrderRouter({
-    client: brokerAtRest,
-    risk,
-    scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
-    tracker: new OrderTracker(),
-    portfolio,
-    slippage: new SlippageRecorder(new Registry()),
-    clock,
-    logger: createLogger({ name: 'bench', level: 'silent' }),
-  });
-  router.onStreamState('ready');
-  await router.resync();
-  if (!router.entriesAllowed) throw new Error('router did not open for entries');
+  const router = await openRouter(clock, risk, benchPositions(SYMBOLS));
 
   for (const symbol of SYMBOLS) risk.onQuote(symbol, 99.99, 100.01, clock.nowUs());
   for (let i = 0; i < 20; i++) {

@@ -1,0 +1,85 @@
+/**
+ * A router opened for entries without a network: the broker's side of the start-up resync is
+ * answered from memory, with the given positions and a healthy margin account. Shared by the
+ * execution benchmarks, which measure everything up to the request and nothing after it.
+ */
+import { Registry } from 'prom-client';
+import { OrderRouter, type PreTradeRisk, type TradingApi } from '../../engine/execution/order-router.ts';
+import { OrderTracker } from '../../engine/execution/order-tracker.ts';
+import { RequestScheduler } from '../../engine/execution/request-scheduler.ts';
+import { SlippageRecorder } from '../../engine/execution/slippage.ts';
+import { TokenBucket } from '../../engine/execution/token-bucket.ts';
+import { Portfolio } from '../../engine/portfolio/portfolio.ts';
+import type { AlpacaPosition } from '../../shared/broker/alpaca/trading-client-types.ts';
+import type { Account } from '../../shared/domain/account.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
+import { createLogger } from '../../shared/logging/logger.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+
+const f = parseFixed;
+
+export const BENCH_ACCOUNT: Account = {
+  id: 'bench',
+  accountNumber: 'PA0000000',
+  status: 'ACTIVE',
+  currency: 'USD',
+  cash: f('100000'),
+  equity: f('100000'),
+  lastEquity: f('100000'),
+  buyingPower: f('200000'),
+  daytradingBuyingPower: null,
+  longMarketValue: f('5000'),
+  shortMarketValue: f('0'),
+  multiplier: 2,
+  patternDayTrader: false,
+  daytradeCount: 0,
+  shortingEnabled: true,
+  tradingBlocked: false,
+  accountBlocked: false,
+};
+
+function brokerAtRest(positions: readonly AlpacaPosition[]): TradingApi {
+  const refuse = () => Promise.reject(new Error('the benchmark sends nothing'));
+  return {
+    submitOrder: refuse,
+    replaceOrder: refuse,
+    getOrderByClientOrderId: () => Promise.resolve(null),
+    cancelOrder: () => Promise.resolve(),
+    listOrders: () => Promise.resolve([]),
+    listPositions: () => Promise.resolve([...positions]),
+    getAccount: () => Promise.resolve(BENCH_ACCOUNT),
+  };
+}
+
+/** Long 10 at 100 in each symbol. */
+export function benchPositions(symbols: readonly string[]): AlpacaPosition[] {
+  return symbols.map((symbol) => ({
+    symbol,
+    assetClass: 'us_equity',
+    qty: f('10'),
+    avgEntryPrice: f('100'),
+    marketValue: null,
+    unrealizedPnl: null,
+  }));
+}
+
+export async function openRouter(
+  clock: Clock,
+  risk: PreTradeRisk,
+  positions: readonly AlpacaPosition[],
+): Promise<OrderRouter> {
+  const router = new OrderRouter({
+    client: brokerAtRest(positions),
+    risk,
+    scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
+    tracker: new OrderTracker(),
+    portfolio: new Portfolio(clock),
+    slippage: new SlippageRecorder(new Registry()),
+    clock,
+    logger: createLogger({ name: 'bench', level: 'silent' }),
+  });
+  router.onStreamState('ready');
+  await router.resync();
+  if (!router.entriesAllowed) throw new Error('router did not open for entries');
+  return router;
+}
