@@ -294,6 +294,8 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(a.lease.canSend(1)).toBe(true);
     expect(a.losses).toStrictEqual([]);
-    expect((await contender(account, 'engine-b', systemClock, { ttlMs: 1_000 }).lease.start()).ok).toBe(false);
+    expect((await contender(account, 'engine-b', systemClock, { ttlMs: 1_000 }).lease.start()).ok).toBe(
+      false,
+    );
   });
 });
