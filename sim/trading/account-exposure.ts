@@ -50,33 +50,48 @@ export class AccountExposure {
 
   /** Quantity of a symbol held by open orders on one side (pending cancels no longer hold). */
   heldQty(symbol: string, side: 'buy' | 'sell', except: SimOrder | null = null): Fixed {
-    let held = ZERO;
-    for (const order of this.#open) {
-      if (order === except || order.symbol !== symbol || order.side !== side) continue;
-      if (order.status === 'pending_cancel') continue;
-      if (order.qty !== null) {
-        held = add(held, sub(order.qty, order.filledQty));
-        continue;
-      }
+    return this.#sumOpen(except, (order) => {
+      if (order.symbol !== symbol || order.side !== side) return ZERO;
+      if (order.qty !== null) return sub(order.qty, order.filledQty);
       const reference = order.limitPrice ?? this.markPrice(symbol);
-      if (reference !== undefined) held = add(held, remainingQtyAt(order, reference));
-    }
-    return held;
+      return reference === undefined ? ZERO : remainingQtyAt(order, reference);
+    });
   }
 
   /** Buying power still reserved by open exposure-increasing orders. */
   reservedNotional(except: SimOrder | null = null): Fixed {
-    let reserved = ZERO;
+    return this.#sumOpen(except, (order) => {
+      if (order.reservedNotional === 0n) return ZERO;
+      return order.qty !== null
+        ? (((order.reservedNotional * (order.qty - order.filledQty)) / order.qty) as Fixed)
+        : sub(order.reservedNotional, (order.filledValueRaw / SCALE) as Fixed);
+    });
+  }
+
+  /**
+   * Sums a per-order amount over the open orders, except pending cancels and `except`. An order
+   * being replaced and its replacement count once, at the larger of the two: Alpaca holds
+   * buying power against the larger order while a replace is pending.
+   */
+  #sumOpen(except: SimOrder | null, amountOf: (order: SimOrder) => Fixed): Fixed {
+    const amounts = new Map<string, Fixed>();
     for (const order of this.#open) {
-      if (order === except || order.reservedNotional === 0n || order.status === 'pending_cancel') continue;
-      reserved = add(
-        reserved,
-        order.qty !== null
-          ? (((order.reservedNotional * (order.qty - order.filledQty)) / order.qty) as Fixed)
-          : sub(order.reservedNotional, (order.filledValueRaw / SCALE) as Fixed),
-      );
+      if (order === except || order.status === 'pending_cancel') continue;
+      amounts.set(order.id, amountOf(order));
     }
-    return reserved;
+    const superseded = new Set<string>();
+    for (const order of this.#open) {
+      if (order.replaces !== null && amounts.has(order.id) && amounts.has(order.replaces))
+        superseded.add(order.replaces);
+    }
+    let total = ZERO;
+    for (const order of this.#open) {
+      const amount = amounts.get(order.id);
+      if (amount === undefined || superseded.has(order.id)) continue;
+      const replaced = order.replaces === null ? undefined : amounts.get(order.replaces);
+      total = add(total, replaced !== undefined && replaced > amount ? replaced : amount);
+    }
+    return total;
   }
 
   buyingPower(except: SimOrder | null = null): BuyingPower {

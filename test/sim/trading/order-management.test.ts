@@ -310,6 +310,23 @@ describe('trading REST: orders and positions', () => {
     expect((await post(order({ limit_price: '100', qty: '6' }))).status).toBe(403);
   });
 
+  it('holds buying power against the larger order while a replace is pending', async () => {
+    running = await startVirtualSim({ startingCash: '10000', latencyMs: 10 });
+    const original = await place({ limit_price: '100', qty: '50' });
+    running.sim.advanceTo(running.clock.nowMs() + 10);
+    const buyingPower = async () => (await rest(running.sim, 'GET', '/v2/account')).body.buying_power;
+    expect(await buyingPower()).toBe('15000');
+    expect((await rest(running.sim, 'PATCH', `/v2/orders/${original.id}`, { qty: '60' })).status).toBe(200);
+    expect(await buyingPower()).toBe('14000');
+    running.sim.advanceTo(running.clock.nowMs() + 10);
+    expect(await buyingPower()).toBe('14000');
+    const smaller = (await rest(running.sim, 'GET', '/v2/orders')).body[0];
+    expect((await rest(running.sim, 'PATCH', `/v2/orders/${smaller.id}`, { qty: '10' })).status).toBe(200);
+    expect(await buyingPower()).toBe('14000');
+    running.sim.advanceTo(running.clock.nowMs() + 10);
+    expect(await buyingPower()).toBe('19000');
+  });
+
   it('refuses selling more than is held and shorting an asset that is not shortable', async () => {
     running = await startVirtualSim();
     quote(running.sim, 'AAPL', 100, 100.02);
