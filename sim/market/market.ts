@@ -75,6 +75,11 @@ export interface SimMarket extends QuoteSource {
   halt(symbol: string): MarketResult;
   resume(symbol: string): MarketResult;
   setLuld(symbol: string, bands: ExplicitLuld): MarketResult;
+  /**
+   * Virtual-clock replay: the source's events are published by advanceTo in time order with
+   * the generated slots and the scheduled bars. Returns a function that detaches it.
+   */
+  addSource(source: TimedEventSource): () => void;
   /** Replay: publish recorded messages through the same listeners and history. */
   publish: {
     quote(quote: SimQuote): void;
@@ -84,6 +89,14 @@ export interface SimMarket extends QuoteSource {
     luld(luld: SimLuld): void;
     orderBook(book: SimOrderBook): void;
   };
+}
+
+/** Events from outside the generator (a replay file) that advanceTo interleaves by time. */
+export interface TimedEventSource {
+  /** Epoch µs of the next event, or undefined when exhausted. */
+  nextUs(): number | undefined;
+  /** Publishes the next event into the market (through `market.publish`). */
+  emitNext(market: SimMarket): void;
 }
 
 export interface MarketOptions {
@@ -105,6 +118,7 @@ const MAX_CATCH_UP_US = 1_000_000;
 const LULD_BAND = 0.05;
 const LULD_RECALC_MOVE = 0.01;
 const TOUCH_SPREAD = 0.00005;
+const NO_SOURCE: [undefined, number] = [undefined, Number.POSITIVE_INFINITY];
 const BASE_TRADE_SHARE = 0.12;
 const LATE_TRADE_SHARE = 0.002;
 const QUOTE_CONDITIONS: readonly string[] = Object.freeze(['R']);
@@ -140,6 +154,7 @@ class GeneratedMarket implements SimMarket {
     orderBook: [],
   };
   readonly #generate: boolean;
+  readonly #sources: TimedEventSource[] = [];
   readonly #tickMs: number;
   /** Event slot spacing in nanoseconds (Infinity when the rate is 0). */
   readonly #intervalNs: number;
@@ -289,6 +304,12 @@ class GeneratedMarket implements SimMarket {
     for (;;) {
       const slotUs = this.#generate ? this.#nextSlotUs() : Number.POSITIVE_INFINITY;
       const scheduledUs = Math.min(this.#nextBarEmitUs, this.#nextUpdatedEmitUs);
+      const [source, sourceUs] = this.#sources.length === 0 ? NO_SOURCE : this.#nextSource();
+      if (source !== undefined && sourceUs <= targetUs && sourceUs <= slotUs && sourceUs < scheduledUs) {
+        this.#nowUs = Math.max(this.#nowUs, sourceUs);
+        source.emitNext(this);
+        continue;
+      }
       if (scheduledUs <= targetUs && scheduledUs <= slotUs) {
         this.#nowUs = scheduledUs;
         if (scheduledUs === this.#nextBarEmitUs) this.#closeMinute();
@@ -299,6 +320,24 @@ class GeneratedMarket implements SimMarket {
       this.#runSlot();
     }
     this.#nowUs = targetUs;
+  }
+
+  addSource(source: TimedEventSource): () => void {
+    return subscribe(this.#sources, source);
+  }
+
+  /** The attached source with the earliest next event (ties go to the one attached first). */
+  #nextSource(): [TimedEventSource | undefined, number] {
+    let best: TimedEventSource | undefined;
+    let bestUs = Number.POSITIVE_INFINITY;
+    for (const source of this.#sources) {
+      const us = source.nextUs();
+      if (us !== undefined && us < bestUs) {
+        best = source;
+        bestUs = us;
+      }
+    }
+    return [best, bestUs];
   }
 
   setQuote(symbol: string, quote: ExplicitQuote, options: { readonly hold?: boolean } = {}): MarketResult {

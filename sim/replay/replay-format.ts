@@ -10,6 +10,7 @@ import {
   stockDataMessageSchema,
 } from '../../shared/broker/alpaca/market-data-schemas.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
+import type { SimMarket } from '../market/market.ts';
 import type {
   SimBar,
   SimLuld,
@@ -161,5 +162,29 @@ function toEvent(message: Message, stamp: { timestampUs: number; nanos: number }
       };
     default:
       return undefined;
+  }
+}
+
+/** Publishes a replayed event through the market, as if the market had produced it. */
+export function publishReplayEvent(market: SimMarket, replayed: ReplayEvent): void {
+  switch (replayed.kind) {
+    case 'quote':
+      market.publish.quote(replayed.event);
+      break;
+    case 'trade':
+      market.publish.trade(replayed.event);
+      break;
+    case 'bar':
+      market.publish.bar(replayed.event);
+      break;
+    case 'status':
+      market.publish.status(replayed.event);
+      break;
+    case 'luld':
+      market.publish.luld(replayed.event);
+      break;
+    case 'orderBook':
+      market.publish.orderBook(replayed.event);
+      break;
   }
 }

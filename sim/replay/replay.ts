@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { SimMarket } from '../market/market.ts';
-import { parseReplayLine, type ReplayEvent } from './replay-format.ts';
+import { parseReplayLine, publishReplayEvent } from './replay-format.ts';
 
 export type ReplaySpeed = number | 'max';
 
@@ -83,34 +83,11 @@ export function replayLines(market: SimMarket, lines: AsyncIterable<string>, spe
         if (waitMs > 1) await sleep(waitMs);
         if (stopped) break;
       }
-      publish(market, parsed.event);
+      publishReplayEvent(market, parsed.event);
       published++;
     }
     return { published, rejected, problems, stopped };
   };
 
   return { done: run(), stop };
-}
-
-function publish(market: SimMarket, replayed: ReplayEvent): void {
-  switch (replayed.kind) {
-    case 'quote':
-      market.publish.quote(replayed.event);
-      break;
-    case 'trade':
-      market.publish.trade(replayed.event);
-      break;
-    case 'bar':
-      market.publish.bar(replayed.event);
-      break;
-    case 'status':
-      market.publish.status(replayed.event);
-      break;
-    case 'luld':
-      market.publish.luld(replayed.event);
-      break;
-    case 'orderBook':
-      market.publish.orderBook(replayed.event);
-      break;
-  }
 }

@@ -5,7 +5,8 @@ import { stockDataMessageSchema } from '../../../shared/broker/alpaca/market-dat
 import { createMarket } from '../../../sim/market/market.ts';
 import { recordMarket } from '../../../sim/replay/recorder.ts';
 import { replayFile, replayLines } from '../../../sim/replay/replay.ts';
-import { simContext } from '../market/market-fixture.ts';
+import { ReplaySource, replaySourceFromFile } from '../../../sim/replay/replay-source.ts';
+import { SESSION_START_MS, simContext } from '../market/market-fixture.ts';
 import {
   dataMessages,
   type MarketDataServer,
@@ -103,5 +104,48 @@ describe('Feature: replay of a recorded file', () => {
   it('refuses a speed that is not positive', () => {
     const market = createMarket(simContext({ symbols: [] }), { generate: false });
     expect(() => replayLines(market, linesOf([]), 0)).toThrow(RangeError);
+  });
+});
+
+describe('Feature: replay on a virtual clock', () => {
+  it('publishes exactly the recorded events up to each advanceTo, and all of them in the end', () => {
+    const market = createMarket(simContext({ symbols: [] }), { generate: false });
+    const recorded: string[] = [];
+    recordMarket(market, (line) => recorded.push(line));
+    const source = replaySourceFromFile(SAMPLE);
+    market.addSource(source);
+    const stampMs = (line: string): number => Date.parse((JSON.parse(line) as { t: string }).t);
+    const firstMs = stampMs(sampleLines[0]!);
+    market.advanceTo(firstMs + 10_000);
+    // File order: a bar's t is the start of its minute, so it goes out right after the line before it.
+    const due = sampleLines.slice(
+      0,
+      sampleLines.findIndex((line) => stampMs(line) > firstMs + 10_000),
+    );
+    expect(recorded).toStrictEqual(due);
+    expect(market.nowUs()).toBe((firstMs + 10_000) * 1000);
+    market.advanceTo(firstMs + 3_600_000);
+    expect(recorded).toStrictEqual(sampleLines);
+    expect(source.report()).toStrictEqual({ published: sampleLines.length, rejected: 0, problems: [] });
+    expect(source.nextUs()).toBeUndefined();
+  });
+
+  it('interleaves a replay with the generated market by timestamp', () => {
+    const market = createMarket(simContext({ symbols: ['SPY'], messagesPerSecond: 100 }));
+    const stamps: number[] = [];
+    market.onQuote((quote) => stamps.push(quote.timestampUs));
+    market.addSource(new ReplaySource(sampleLines.filter((line) => line.includes('"S":"AAPL"'))));
+    market.advanceTo(SESSION_START_MS + 30_000);
+    expect(stamps.length).toBeGreaterThan(2_000);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThanOrEqual(stamps[i - 1]!);
+  });
+
+  it('counts and names bad lines', () => {
+    const source = new ReplaySource(['{"T":"q"', sampleLines[0]!, '{"T":"t","S":"AAPL"}']);
+    const market = createMarket(simContext({ symbols: [] }), { generate: false });
+    market.addSource(source);
+    market.advanceTo(SESSION_START_MS + 60_000);
+    expect(source.report()).toMatchObject({ published: 1, rejected: 2 });
+    expect(source.report().problems).toHaveLength(2);
   });
 });
