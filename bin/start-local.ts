@@ -23,10 +23,10 @@ interface Child {
 
 const children: Child[] = [];
 
-function start(name: string, args: string[]): Child {
+function start(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
   // Each child leads its own process group so the terminal's Ctrl-C reaches only this launcher,
   // which then stops the children in order.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   const lineListeners = new Set<(line: string) => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
     for (const listener of lineListeners) listener(line);
@@ -97,6 +97,9 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 
+  // Children learn the simulator's and the store's actual addresses through the documented
+  // overrides, so either may run on an ephemeral port (port 0 in the config, as tests do).
+  const env: NodeJS.ProcessEnv = { ...process.env };
   try {
     if (system.simulator !== undefined) {
       const simulator = start('simulator', [
@@ -110,17 +113,29 @@ async function main(): Promise<number> {
         '--rate',
         String(system.simulator.messagesPerSecond),
       ]);
-      await waitForLine(simulator, /^port=(\d+)$/, 30_000);
+      const [, port] = await waitForLine(simulator, /^port=(\d+)$/, 30_000);
+      Object.assign(env, {
+        TRADING_BROKER_TRADING_URL: `http://127.0.0.1:${port}`,
+        TRADING_BROKER_DATA_URL: `http://127.0.0.1:${port}`,
+        TRADING_BROKER_TRADING_STREAM_URL: `ws://127.0.0.1:${port}/stream`,
+        TRADING_BROKER_MARKET_DATA_STREAM_URL: `ws://127.0.0.1:${port}/v2/${system.marketData.feed}`,
+        TRADING_BROKER_CRYPTO_DATA_STREAM_URL: `ws://127.0.0.1:${port}/v1beta3/crypto/us`,
+      });
     }
-    const stack = start('local stack', [
-      'local/local-stack-main.ts',
-      '--config',
-      configFile,
-      '--data',
-      values.data ?? '.data/dynamo',
-    ]);
-    await waitForLine(stack, /local stack (started|ready)/, 30_000);
-    start('engine', ['engine/main.ts', '--config', configFile]);
+    const stack = start(
+      'local stack',
+      ['local/local-stack-main.ts', '--config', configFile, '--data', values.data ?? '.data/dynamo'],
+      env,
+    );
+    const [, endpoint] = await waitForLine(
+      stack,
+      /"endpoint":"(http:\/\/127\.0\.0\.1:\d+)".*local stack started/,
+      30_000,
+    );
+    start('engine', ['engine/main.ts', '--config', configFile], {
+      ...env,
+      TRADING_DYNAMODB_ENDPOINT: endpoint!,
+    });
   } catch (error) {
     console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll();

@@ -1,0 +1,125 @@
+/**
+ * The local stack as a new user runs it: the launcher starts the simulator, the local AWS
+ * stand-ins and the engine; the engine becomes healthy, trades, and everything stops on Ctrl-C.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/temp-files.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const folder = tempFolder();
+let launcher: ChildProcess | undefined;
+
+afterAll(() => {
+  if (launcher !== undefined && launcher.exitCode === null) launcher.kill('SIGKILL');
+  folder.remove();
+});
+
+function localConfig(): string {
+  const config = JSON.parse(readFileSync(join(ROOT, 'config/system.json'), 'utf8'));
+  config.simulator.port = 0;
+  config.simulator.messagesPerSecond = 500;
+  config.engine.http.port = 0;
+  // A hair trigger, so the first orders come within seconds.
+  config.strategies = [
+    { type: 'mid-price-momentum', id: 'fast', period: 20, thresholdBps: 1, entryQty: '5' },
+  ];
+  copyFileSync(join(ROOT, 'config/risk_limits.toml'), folder.path('risk_limits.toml'));
+  return folder.write('system.json', JSON.stringify(config));
+}
+
+function waitFor<T>(
+  lines: string[],
+  listeners: Set<() => void>,
+  find: (line: string) => T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      for (const line of lines) {
+        const found = find(line);
+        if (found !== undefined) {
+          listeners.delete(onLine);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        }
+      }
+      return false;
+    };
+    const onLine = (): void => {
+      check();
+    };
+    const timer = setTimeout(() => {
+      listeners.delete(onLine);
+      reject(new Error(`no ${what} within ${timeoutMs} ms; last lines:\n${lines.slice(-5).join('\n')}`));
+    }, timeoutMs);
+    if (!check()) listeners.add(onLine);
+  });
+}
+
+describe('Command: npm start (bin/start-local.ts)', () => {
+  it('starts the stack, answers health, shows orders and fills, and stops cleanly on SIGINT', async () => {
+    const lines: string[] = [];
+    const listeners = new Set<() => void>();
+    launcher = spawn(
+      process.execPath,
+      ['bin/start-local.ts', '--config', localConfig(), '--data', folder.path('dynamo')],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => launcher!.once('exit', (code) => resolve(code)));
+    for (const stream of [launcher.stdout!, launcher.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        for (const listener of listeners) listener();
+      });
+    }
+
+    const api = await waitFor(
+      lines,
+      listeners,
+      (line) => /"api":"(http:\/\/127\.0\.0\.1:\d+)".*"engine started"/.exec(line)?.[1],
+      60_000,
+      'engine start',
+    );
+    let health: { status: string } = { status: 'starting' };
+    for (let attempt = 0; attempt < 60 && health.status !== 'ok'; attempt++) {
+      health = (await (await fetch(`${api}/health`)).json()) as { status: string };
+      if (health.status !== 'ok') await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(health.status).toBe('ok');
+
+    const fill = await waitFor(
+      lines,
+      listeners,
+      (line) => (line.includes('"msg":"fill"') ? JSON.parse(line) : undefined),
+      60_000,
+      'fill',
+    );
+    expect(fill).toMatchObject({
+      component: 'execution',
+      side: expect.stringMatching(/buy|sell/),
+      qty: expect.any(String),
+      price: expect.any(String),
+    });
+
+    const status = (await (await fetch(`${api}/status`)).json()) as {
+      positions: unknown[];
+      openOrders: unknown[];
+    };
+    expect(status.positions.length + status.openOrders.length).toBeGreaterThan(0);
+
+    launcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(lines.some((line) => line.includes('"msg":"engine stopped"'))).toBe(true);
+    expect(lines.some((line) => line.includes('"msg":"local stack stopped"'))).toBe(true);
+    await expect(fetch(`${api}/health`)).rejects.toThrow();
+  }, 180_000);
+});
