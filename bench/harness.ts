@@ -43,7 +43,9 @@ export class LatencyRecorder {
   }
 
   result(name: string, opsPerSecond: number): BenchmarkResult {
-    const us = (ns: number): number => Math.round(ns) / 1000;
+    // HDR reports a bucket's highest equivalent value, which can exceed the true maximum.
+    const max = this.#histogram.maxValue;
+    const us = (ns: number): number => Math.round(Math.min(ns, max)) / 1000;
     return {
       name,
       unit: 'us',
@@ -51,7 +53,7 @@ export class LatencyRecorder {
       p50: us(this.#histogram.getValueAtPercentile(50)),
       p99: us(this.#histogram.getValueAtPercentile(99)),
       p999: us(this.#histogram.getValueAtPercentile(99.9)),
-      max: us(this.#histogram.maxValue),
+      max: us(max),
       ops_per_s: Math.round(opsPerSecond),
     };
   }
