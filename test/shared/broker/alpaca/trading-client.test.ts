@@ -4,6 +4,7 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AlpacaTradingClient,
+  orderRequestBody,
   type RateLimitSnapshot,
 } from '../../../../shared/broker/alpaca/trading-client.ts';
 import {
@@ -21,6 +22,38 @@ const ORIGIN = 'http://alpaca.test';
 const KEY_ID = 'AKTESTKEYID';
 const SECRET = 'test-secret-value-never-shown';
 const f = parseFixed;
+
+describe('Function: orderRequestBody', () => {
+  const base = { symbol: 'AAPL', qty: f('5'), side: 'sell', clientOrderId: 'ae1-x' } as const;
+  it.each([
+    [{ ...base, type: 'market', timeInForce: 'opg' }, {}],
+    [{ ...base, type: 'limit', timeInForce: 'cls', limitPrice: f('10.5') }, { limit_price: '10.5' }],
+    [{ ...base, type: 'stop', timeInForce: 'gtc', stopPrice: f('9') }, { stop_price: '9' }],
+    [
+      { ...base, type: 'stop_limit', timeInForce: 'ioc', stopPrice: f('9'), limitPrice: f('8.99') },
+      { stop_price: '9', limit_price: '8.99' },
+    ],
+    [
+      { ...base, type: 'trailing_stop', timeInForce: 'day', trailPercent: f('1.5') },
+      { trail_percent: '1.5' },
+    ],
+    [{ ...base, type: 'trailing_stop', timeInForce: 'gtc', trailPrice: f('0.25') }, { trail_price: '0.25' }],
+    [
+      { ...base, type: 'limit', timeInForce: 'fok', limitPrice: f('11'), extendedHours: true },
+      { limit_price: '11', extended_hours: true },
+    ],
+  ] as const)('writes a %o order with exactly its fields', (request, extra) => {
+    expect(JSON.parse(JSON.stringify(orderRequestBody(request)))).toStrictEqual({
+      symbol: 'AAPL',
+      qty: '5',
+      side: 'sell',
+      type: request.type,
+      time_in_force: request.timeInForce,
+      client_order_id: 'ae1-x',
+      ...extra,
+    });
+  });
+});
 
 describe('Class: AlpacaTradingClient', () => {
   let agent: MockAgent;
