@@ -197,7 +197,7 @@ describe('Integration: OrderRouter against the simulator', () => {
     const refusedBeforeStart = riskManager.check(intent());
     expect(refusedBeforeStart).toMatchObject({ ok: false, reasonCode: 'positions_unreconciled' });
 
-    stack = await startExecutionStack(riskManager);
+    stack = await startExecutionStack({ risk: riskManager });
     riskManager.onQuote('AAPL', 100, 100.02, systemClock.nowUs());
     const bought = await stack.router.submit(intent({ qty: f('5') }));
     // Market orders go as marketable limits at risk's protective bound (1% beyond the ask).
@@ -215,5 +215,17 @@ describe('Integration: OrderRouter against the simulator', () => {
     });
     const { ours, broker } = await positionsMatch(stack);
     expect(ours).toStrictEqual(broker);
+  });
+
+  it('measures each fill against the decision price and exports it', async () => {
+    stack = await startExecutionStack({ slippageBps: 10 });
+    expect((await stack.router.submit(intent({ referencePrice: f('100.02') }))).ok).toBe(true);
+    await waitFor(() => stack!.slippage.recent().length === 1);
+    // The simulator fills 10 bps through the ask, rounded away from us to the tick: 100.12002 → 100.13.
+    expect(stack.slippage.recent()[0]).toMatchObject({ fillPrice: f('100.13'), referencePrice: f('100.02') });
+    expect(stack.slippage.recent()[0]!.bps).toBeCloseTo(10.998, 3);
+    expect(await stack.metrics.metrics()).toContain(
+      'execution_fill_slippage_bps_count{symbol="AAPL",side="buy"} 1',
+    );
   });
 });

@@ -10,6 +10,7 @@ import type { OrderRouter, PreTradeRisk } from '../../../engine/execution/order-
 import type { OrderAlarm } from '../../../engine/execution/order-state.ts';
 import type { OrderTracker } from '../../../engine/execution/order-tracker.ts';
 import type { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
+import type { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import type { StreamState, TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
@@ -74,18 +75,32 @@ export interface ExecutionStack {
   readonly risk: RecordingRisk;
   readonly scheduler: RequestScheduler;
   readonly alarms: OrderAlarm[];
+  readonly slippage: SlippageRecorder;
+  readonly metrics: Registry;
   readonly states: StreamState[];
   /** Called on every stream state change, after the router has seen it. */
   onState: ((state: StreamState) => void) | null;
   close(): Promise<void>;
 }
 
-export async function startExecutionStack(innerRisk?: PreTradeRisk): Promise<ExecutionStack> {
-  const sim = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT'] });
+export interface StackOptions {
+  /** A real risk manager to consult; by default everything is approved. */
+  readonly risk?: PreTradeRisk;
+  /** The simulator's fill slippage, in basis points against the taker. */
+  readonly slippageBps?: number;
+}
+
+export async function startExecutionStack(options: StackOptions = {}): Promise<ExecutionStack> {
+  const sim = await startSimulator({
+    market: 'scripted',
+    symbols: ['AAPL', 'MSFT'],
+    slippage: { fixedBps: options.slippageBps ?? 0 },
+  });
   sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 10_000, askSize: 10_000 });
   sim.market.setQuote('MSFT', { bidPrice: 400, askPrice: 400.1, bidSize: 10_000, askSize: 10_000 });
   const portfolio = new Portfolio(systemClock);
-  const risk = new RecordingRisk(innerRisk);
+  const risk = new RecordingRisk(options.risk);
+  const metrics = new Registry();
   const alarms: OrderAlarm[] = [];
   const states: StreamState[] = [];
   const execution = createExecutionService({
@@ -96,7 +111,7 @@ export async function startExecutionStack(innerRisk?: PreTradeRisk): Promise<Exe
     logger: createLogger({ name: 'execution-test', level: 'silent' }),
     risk,
     portfolio,
-    metrics: new Registry(),
+    metrics,
     requestsPerMinute: 200,
     requestTimeoutMs: 300,
     retryPolicy: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 100 },
@@ -118,6 +133,8 @@ export async function startExecutionStack(innerRisk?: PreTradeRisk): Promise<Exe
     risk,
     scheduler: execution.scheduler,
     alarms,
+    slippage: execution.slippage,
+    metrics,
     states,
     onState: null,
     async close() {
