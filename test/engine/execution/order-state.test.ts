@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrderState } from '../../../engine/execution/order-state.ts';
 import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
-import type { TradeUpdate } from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
+import {
+  TRADE_UPDATE_EVENTS,
+  type TradeUpdate,
+  type TradeUpdateEvent,
+} from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
 import type { AlpacaOrder } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { type Fixed, parseFixed, SCALE } from '../../../shared/domain/fixed.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../../shared/domain/order.ts';
@@ -136,6 +140,45 @@ describe('Class: OrderState', () => {
     const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
     state.observe(at(1, { status }));
     expect(state.status).toBe(status);
+  });
+
+  /** The order status each event carries (docs/alpaca-protocol.md §3.4). */
+  const STATUS_AFTER_EVENT: Readonly<Record<TradeUpdateEvent, OrderStatus>> = {
+    new: 'new',
+    fill: 'filled',
+    partial_fill: 'partially_filled',
+    canceled: 'canceled',
+    expired: 'expired',
+    done_for_day: 'done_for_day',
+    replaced: 'replaced',
+    accepted: 'accepted',
+    rejected: 'rejected',
+    pending_new: 'pending_new',
+    stopped: 'stopped',
+    pending_cancel: 'pending_cancel',
+    pending_replace: 'pending_replace',
+    calculated: 'calculated',
+    suspended: 'suspended',
+    order_replace_rejected: 'new',
+    order_cancel_rejected: 'new',
+    restated: 'new',
+  };
+
+  it.each(TRADE_UPDATE_EVENTS)('follows a %s event after the order was working', (event) => {
+    const tracker = new OrderTracker();
+    tracker.onTradeUpdate(tradeUpdate('new', at(1, { status: 'new' })));
+    const status = STATUS_AFTER_EVENT[event];
+    const filling = event === 'fill' || event === 'partial_fill';
+    const filledQty = event === 'fill' ? f('10') : event === 'partial_fill' ? f('4') : f('0');
+    const effects = tracker.onTradeUpdate(
+      tradeUpdate(
+        event,
+        at(2, { status, filledQty }),
+        filling ? execution('e1', event === 'fill' ? '10' : '4', '100') : null,
+      ),
+    );
+    expect(tracker.get('client-1')?.status).toBe(status);
+    expect(effects.bookings.map((fill) => fill.qty)).toStrictEqual(filling ? [filledQty] : []);
   });
 
   it('keeps a terminal status whatever non-terminal report arrives later', () => {
