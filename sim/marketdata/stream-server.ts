@@ -215,9 +215,15 @@ export class StreamServer {
       return { code: 402, detail: 'wrong key pair', close: true };
     if (!this.#options.feeds.includes(connection.feed.name))
       return { code: 409, detail: `feed ${connection.feed.name} not in the plan`, close: true };
+    // Only open sockets count: one the client or a fault is closing must not refuse its reconnect.
     let sameKey = 0;
     for (const other of this.connections) {
-      if (other.state === 'authenticated' && other.keyId === keyId && other.feed === connection.feed)
+      if (
+        other.state === 'authenticated' &&
+        other.socket.readyState === other.socket.OPEN &&
+        other.keyId === keyId &&
+        other.feed === connection.feed
+      )
         sameKey++;
     }
     if (sameKey >= this.#options.connectionsPerKey)

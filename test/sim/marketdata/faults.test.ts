@@ -6,6 +6,7 @@ import {
 } from '../../../shared/broker/alpaca/market-data-schemas.ts';
 import {
   dataMessages,
+  KEY,
   type MarketDataServer,
   StreamClient,
   startMarketDataServer,
@@ -226,5 +227,26 @@ describe('Feature: market-data admin and fault injection', () => {
 
   it('refuses GET on an action', async () => {
     expect((await admin('faults/drop', undefined, 'GET')).status).toBe(405);
+  });
+});
+
+describe('Feature: reconnecting to the market-data stream', () => {
+  it('lets the same key authenticate again at once after closing, without a spurious 406', async () => {
+    const server = await startMarketDataServer();
+    const clients: StreamClient[] = [];
+    try {
+      let previous: StreamClient | undefined;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        previous?.socket.close();
+        const client = new StreamClient(`ws://127.0.0.1:${server.port}/v2/iex`, { headers: KEY });
+        clients.push(client);
+        await client.frameCount(2);
+        expect(client.frames[1]).toStrictEqual([{ T: 'success', msg: 'authenticated' }]);
+        previous = client;
+      }
+    } finally {
+      for (const client of clients) client.close();
+      await server.close();
+    }
   });
 });
