@@ -60,8 +60,7 @@ export interface Simulator {
   /**
    * Virtual time only: moves the clock to `epochMs`, running the market, order latency,
    * expiries and auctions in time order on the way. Each scheduled task runs at its own
-   * instant; market events between two tasks see the clock at the later one, so step finely
-   * when fill timestamps must match quote timestamps. Throws on wall time (a caller bug).
+   * instant and each quote is matched at its own timestamp. Throws on wall time (a caller bug).
    */
   advanceTo(epochMs: number): void;
   close(): Promise<void>;
@@ -99,6 +98,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const startingCash: Fixed = parseFixed(options.startingCash ?? DEFAULT_STARTING_CASH);
   const scheduler = new TaskScheduler(clock, virtual === undefined);
   const market = createMarket(context, { generate: (options.market ?? 'generated') === 'generated' });
+  if (virtual !== undefined) {
+    // Registered before the trading service's listener: the clock reads each quote's own time
+    // while the engine matches it, so fills carry the quote's timestamp, not the step's end.
+    market.onQuote((quote) => {
+      if (quote.timestampUs > virtual.nowUs()) virtual.advanceUs(quote.timestampUs - virtual.nowUs());
+    });
+  }
   const trading = createTradingService({
     context,
     quotes: market,
@@ -145,12 +151,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         due = scheduler.nextDueMs()
       ) {
         const step = Math.max(due, virtual.nowMs());
-        virtual.setMs(step);
         market.advanceTo(step);
+        virtual.setMs(step);
         scheduler.runDue();
       }
-      virtual.setMs(epochMs);
       market.advanceTo(epochMs);
+      virtual.setMs(epochMs);
       scheduler.runDue();
     },
     async close() {

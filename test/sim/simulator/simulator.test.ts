@@ -64,6 +64,30 @@ describe('startSimulator composition', () => {
     ).not.toStrictEqual((first as { filled_avg_price: string }[]).map((order) => order.filled_avg_price));
   });
 
+  it('stamps a fill on virtual time with the time of the quote it took', async () => {
+    const clock = new ManualClock(REGULAR_SESSION_MS);
+    const sim = await start({ clock, seed: 5, symbols: ['AAPL'], messagesPerSecond: 2000 });
+    sim.advanceTo(REGULAR_SESSION_MS + 1000);
+    const ask = sim.market.latestQuote('AAPL')!.askPrice;
+    const placed = await rest(sim, 'POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: 1,
+      side: 'buy',
+      type: 'limit',
+      limit_price: (ask - 0.05).toFixed(2),
+      time_in_force: 'day',
+    });
+    const quoteTimes = new Set<number>();
+    const unsubscribe = sim.market.onQuote((quote) => quoteTimes.add(quote.timestampUs));
+    sim.advanceTo(REGULAR_SESSION_MS + 600_000);
+    unsubscribe();
+    const order = orderSchema.parse((await rest(sim, 'GET', `/v2/orders/${placed.body.id}`)).body);
+    expect(order.status).toBe('filled');
+    const filledUs = Date.parse(order.filled_at!) * 1000 + Number(order.filled_at!.slice(23, 26));
+    expect(quoteTimes.has(filledUs)).toBe(true);
+    expect(filledUs).toBeLessThan((REGULAR_SESSION_MS + 600_000) * 1000);
+  });
+
   it('serves market data and trading on one port', async () => {
     const sim = await start({ clock: new ManualClock(REGULAR_SESSION_MS), symbols: ['AAPL'] });
     sim.advanceTo(REGULAR_SESSION_MS + 2000);
