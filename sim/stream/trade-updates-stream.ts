@@ -59,7 +59,9 @@ function encode(message: unknown): Buffer {
 
 export class TradeUpdatesStream {
   readonly #options: TradeUpdatesStreamOptions;
-  readonly #server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // Pongs are sent by hand so that a silenced stream also stops answering pings, as a stalled
+  // connection does, and a client's zombie detection can be tested.
+  readonly #server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, autoPong: false });
   readonly #clients = new Set<Client>();
   readonly #faults: EventFaultPipeline;
   readonly #eventIds = new EventIds();
@@ -85,6 +87,9 @@ export class TradeUpdatesStream {
       const client: Client = { socket: ws, authorized: false, listening: false };
       this.#clients.add(client);
       ws.on('message', (data, isBinary) => this.#onMessage(client, data, isBinary));
+      ws.on('ping', (data) => {
+        if (!this.#silenced) ws.pong(data);
+      });
       ws.on('close', () => this.#clients.delete(client));
       ws.on('error', () => this.#clients.delete(client));
     });
@@ -109,7 +114,7 @@ export class TradeUpdatesStream {
     return dropped;
   }
 
-  /** While silenced, events are discarded: the connection stays up but says nothing. */
+  /** While silenced, events are discarded and pings unanswered: the connection stays up, mute. */
   setSilenced(silenced: boolean): void {
     this.#silenced = silenced;
   }

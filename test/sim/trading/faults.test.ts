@@ -171,6 +171,25 @@ describe('fault injection under /admin/trading', () => {
     ]);
   });
 
+  it('stops answering pings while silenced', async () => {
+    running = await startVirtualSim();
+    const client = await listening();
+    const pong = () =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 300);
+        client.socket.once('pong', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        client.socket.ping();
+      });
+    expect(await pong()).toBe(true);
+    await admin('POST', '/faults/stream', { action: 'silence' });
+    expect(await pong()).toBe(false);
+    await admin('POST', '/faults/stream', { action: 'resume' });
+    expect(await pong()).toBe(true);
+  });
+
   it('sends a malformed frame', async () => {
     running = await startVirtualSim();
     const client = await listening();
