@@ -1,7 +1,7 @@
 /**
  * The client side of sim.ws_out, run in a worker thread so that parsing does not steal the
  * server's core: connects, authenticates, subscribes to every quote and trade, JSON-parses
- * each frame and records how long each frame took from the stamp of its last message to here.
+ * each frame and records how long each frame took from the stamp of its last quote to here.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -56,7 +56,10 @@ socket.on('message', (data) => {
   }
   if (!measuring || first.T === 'subscription') return;
   messages += frame.length;
-  latenciesNs.push((nowUs() - stampUs(frame.at(-1)!.t!)) * 1000);
+  // The frame's last quote: a late-reported trade carries a stamp a minute old.
+  let last = frame.length - 1;
+  while (last > 0 && frame[last]!.T !== 'q') last--;
+  latenciesNs.push((nowUs() - stampUs(frame[last]!.t!)) * 1000);
 });
 
 function finish(): void {

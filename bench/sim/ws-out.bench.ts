@@ -3,7 +3,7 @@
  * loopback to one client (target ≥ 500,000). The server generates quotes and trades on wall
  * time and batches them into JSON frames (up to 100 a frame); the client, in a worker
  * thread, parses every frame. Latency is per frame, from the generator's stamp on the frame's
- * last message to the client having parsed it.
+ * last quote to the client having parsed it.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
