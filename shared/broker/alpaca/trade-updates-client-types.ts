@@ -1,28 +1,10 @@
 /** Messages of Alpaca's trade_updates stream, mapped to exact domain values. */
 import type { Fixed } from '../../domain/fixed.ts';
 import type { AlpacaOrder } from './trading-client-types.ts';
+import { tradeUpdateEventSchema } from './trading-schemas.ts';
 
-/** Every documented event, plus restated from alpaca-py's enum; unknown events are kept as text. */
-export const TRADE_UPDATE_EVENTS = [
-  'new',
-  'fill',
-  'partial_fill',
-  'canceled',
-  'expired',
-  'done_for_day',
-  'replaced',
-  'accepted',
-  'rejected',
-  'pending_new',
-  'stopped',
-  'pending_cancel',
-  'pending_replace',
-  'calculated',
-  'suspended',
-  'order_replace_rejected',
-  'order_cancel_rejected',
-  'restated',
-] as const;
+/** Every event the shared schema accepts (docs/alpaca-protocol.md §3.4). */
+export const TRADE_UPDATE_EVENTS = tradeUpdateEventSchema.options;
 export type TradeUpdateEvent = (typeof TRADE_UPDATE_EVENTS)[number];
 
 export interface Execution {
@@ -36,7 +18,7 @@ export interface Execution {
 }
 
 export interface TradeUpdate {
-  readonly event: TradeUpdateEvent | (string & {});
+  readonly event: TradeUpdateEvent;
   readonly order: AlpacaOrder;
   readonly timestampMs: number;
   /** The event's `timestamp` with its nanoseconds: orders its updates when `updated_at` ties. */

@@ -1,4 +1,8 @@
-import type { Execution, TradeUpdate } from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
+import type {
+  Execution,
+  TradeUpdate,
+  TradeUpdateEvent,
+} from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
 import type { AlpacaOrder } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { type Fixed, parseFixed } from '../../../shared/domain/fixed.ts';
 
@@ -32,7 +36,7 @@ export function alpacaOrder(overrides: Partial<AlpacaOrder> = {}): AlpacaOrder {
 }
 
 export function tradeUpdate(
-  event: string,
+  event: TradeUpdateEvent,
   order: AlpacaOrder,
   execution: Execution | null = null,
 ): TradeUpdate {

@@ -161,7 +161,6 @@ describe('Class: OrderState', () => {
     suspended: 'suspended',
     order_replace_rejected: 'new',
     order_cancel_rejected: 'new',
-    restated: 'new',
   };
 
   it.each(TRADE_UPDATE_EVENTS)('follows a %s event after the order was working', (event) => {
