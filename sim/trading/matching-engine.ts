@@ -4,9 +4,9 @@
  * QuoteSource, books fills in the ledger and emits Alpaca trade-update events.
  *
  * Lifecycle (docs/alpaca-protocol.md §2.7): an accepted order is pending_new; after the latency
- * it is routed (new) and works against quotes; cancels and replaces are requested
- * (pending_cancel / pending_replace) and take effect after the latency, so a fill can win the race
- * (order_cancel_rejected / order_replace_rejected). Day orders expire at the session's close;
+ * it is routed (new, or accepted until the session it may trade in opens) and works against
+ * quotes; cancels and replaces are requested (pending_cancel / pending_replace) and take effect
+ * after the latency, so a fill can win the race (order_cancel_rejected / order_replace_rejected). Day orders expire at the session's close;
  * opg and cls orders execute whole at the quote midpoint in the open / close auction (a
  * simplification: no auction book) or expire. In 'nyse' hours a working gtc order is
  * done_for_day at the regular close and new again at the next open.
@@ -47,6 +47,7 @@ import type { TaskScheduler } from './task-scheduler.ts';
 
 export const TRADE_UPDATE_EVENTS = [
   'pending_new',
+  'accepted',
   'new',
   'partial_fill',
   'fill',
@@ -391,8 +392,15 @@ export class MatchingEngine {
     }
     order.routed = true;
     if (order.status === 'pending_new') {
-      this.#setStatus(order, 'new');
-      this.#emit('new', order);
+      // Outside the hours it may trade in, Alpaca holds an order as accepted until the session opens.
+      const continuous = order.timeInForce !== 'opg' && order.timeInForce !== 'cls';
+      const waits =
+        continuous &&
+        order.timeInForce !== 'ioc' &&
+        order.timeInForce !== 'fok' &&
+        !this.#sessionAllows(order);
+      this.#setStatus(order, waits ? 'accepted' : 'new');
+      this.#emit(waits ? 'accepted' : 'new', order);
     }
     const session = this.#deps.session;
     const now = this.#deps.clock.nowMs();
@@ -501,8 +509,13 @@ export class MatchingEngine {
 
   #canTrade(order: SimOrder): boolean {
     if (this.#halted.size > 0 && this.#halted.has(order.symbol)) return false;
+    if (order.status === 'done_for_day' || order.status === 'accepted') return false;
+    return this.#sessionAllows(order);
+  }
+
+  /** Whether the current session phase lets this order trade (crypto always may). */
+  #sessionAllows(order: SimOrder): boolean {
     if (order.assetClass === 'crypto') return true;
-    if (order.status === 'done_for_day') return false;
     const phase = this.#phase;
     if (phase === 'regular') return true;
     return order.extendedHours && (phase === 'pre_market' || phase === 'after_hours');
@@ -597,7 +610,10 @@ export class MatchingEngine {
         if (phase === 'after_hours' && order.timeInForce === 'gtc' && !order.extendedHours && active) {
           this.#setStatus(order, 'done_for_day');
           this.#emit('done_for_day', order);
-        } else if (phase === 'regular' && order.status === 'done_for_day') {
+        } else if (
+          (order.status === 'done_for_day' || order.status === 'accepted') &&
+          this.#sessionAllows(order)
+        ) {
           this.#setStatus(order, order.filledQty > 0n ? 'partially_filled' : 'new');
           this.#emit('new', order);
         }

@@ -258,6 +258,24 @@ describe('trade updates stream at /stream', () => {
     for (const update of client.updates()) tradeUpdateSchema.parse(update);
   });
 
+  it('sends accepted outside the session and new when it opens (nyse hours)', async () => {
+    running = await startVirtualSim({ sessionHours: 'nyse' }, Date.UTC(2026, 2, 10, 12, 0, 0));
+    const client = await listening();
+    quote(running.sim, 'AAPL', 100, 100.02);
+    await place({ type: 'market', limit_price: null, time_in_force: 'day' });
+    advance();
+    running.sim.advanceTo(Date.UTC(2026, 2, 10, 13, 30, 0));
+    await client.waitForUpdates(4);
+    const updates = client.updates().map((update) => tradeUpdateSchema.parse(update));
+    expect(updates.map((update) => `${update.event}:${update.order.status}`)).toStrictEqual([
+      'pending_new:pending_new',
+      'accepted:accepted',
+      'new:new',
+      'fill:filled',
+    ]);
+    expect(updates[3]!.timestamp).toBe('2026-03-10T13:30:00.000000000Z');
+  });
+
   it('sends rejected for an order the venue rejects', async () => {
     running = await startVirtualSim();
     const client = await listening();

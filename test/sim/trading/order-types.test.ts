@@ -195,14 +195,15 @@ describe('matching: order types and time in force on a virtual clock', () => {
     expect((await fetchOrder(gtc.id)).status).toBe('new');
   });
 
-  it('waits for the regular session in nyse mode unless extended_hours', async () => {
+  it('holds orders as accepted until the regular session in nyse mode unless extended_hours', async () => {
     running = await startVirtualSim({ sessionHours: 'nyse' }, Date.UTC(2026, 2, 10, 12, 0, 0));
     quote(running.sim, 'AAPL', 100, 100.02);
     const regular = await place({});
     const extended = await place({ type: 'limit', limit_price: '100.05', extended_hours: true });
     advance(0);
-    expect((await fetchOrder(regular.id)).status).toBe('new');
+    expect((await fetchOrder(regular.id)).status).toBe('accepted');
     expect((await fetchOrder(extended.id)).status).toBe('filled');
+    expect((await rest(running.sim, 'PATCH', `/v2/orders/${regular.id}`, { qty: '5' })).status).toBe(422);
     running.sim.advanceTo(Date.UTC(2026, 2, 10, 13, 30, 0));
     expect((await fetchOrder(regular.id)).status).toBe('filled');
   });
