@@ -15,12 +15,16 @@ import type { FeedGap, FeedListener } from './feed-client.ts';
 import type { FeedMetrics } from './feed-metrics.ts';
 import type { FeedState } from './feed-state.ts';
 import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
+
 import { RecentTrades } from './recent-trades.ts';
 import { type Freshness, StaleGuard } from './stale-guard.ts';
 import type { StreamDataMessage } from './stream-messages.ts';
 import { TradeBarBuilder } from './trade-bar-builder.ts';
 
 const MINUTE_US = 60_000_000;
+
+/** Where gap backfills come from: the REST client, or recorded history in a backtest. */
+export type MarketHistory = Pick<MarketDataHistoryClient, 'fetchMinuteBars' | 'fetchTrades'>;
 
 export interface MarketDataServiceOptions {
   readonly clock: Clock;
@@ -33,7 +37,7 @@ export interface MarketDataServiceOptions {
   readonly feedBarSymbols?: readonly string[];
   /** Symbols whose minute bars are built here from trades (gaps backfilled from REST trades). */
   readonly tradeBarSymbols?: readonly string[];
-  readonly history?: MarketDataHistoryClient;
+  readonly history?: MarketHistory;
   readonly logger?: Logger;
   /** A new, corrected or backfilled minute bar; `acceptance` says which. */
   readonly onBar?: (bar: Bar, acceptance: BarAcceptance) => void;
@@ -210,11 +214,7 @@ export class MarketDataService implements FeedListener {
     }
   }
 
-  async #backfillFeedBars(
-    history: MarketDataHistoryClient,
-    gap: FeedGap,
-    lastCompleteUs: number,
-  ): Promise<void> {
+  async #backfillFeedBars(history: MarketHistory, gap: FeedGap, lastCompleteUs: number): Promise<void> {
     const symbols = (this.#options.feedBarSymbols ?? []).filter(
       (symbol) => !this.#tradeBarSymbols.has(symbol),
     );
@@ -233,11 +233,7 @@ export class MarketDataService implements FeedListener {
     for (const bar of result.items.sort((a, b) => a.startUs - b.startUs)) this.#acceptBar(bar);
   }
 
-  async #backfillTrades(
-    history: MarketDataHistoryClient,
-    gap: FeedGap,
-    heldTrades: readonly Trade[],
-  ): Promise<void> {
+  async #backfillTrades(history: MarketHistory, gap: FeedGap, heldTrades: readonly Trade[]): Promise<void> {
     const symbols = [...this.#tradeBarSymbols];
     if (symbols.length === 0) return;
     const result = await history.fetchTrades(symbols, minuteStartUs(gap.startUs), gap.endUs);
