@@ -19,6 +19,7 @@ export interface TradingAdminDeps {
   readonly stream: TradeUpdatesStream;
   readonly restFaults: RestFaults;
   readonly assets: AssetCatalog;
+  readonly refusedRequests: () => Record<string, number>;
 }
 
 const count = z.number().int().min(1).max(1_000_000).default(1);
@@ -110,6 +111,7 @@ export function handleTradingAdmin(
         open_orders: deps.engine.openOrders().length,
         stream_connections: deps.stream.connectionCount,
         pending_rest_faults: deps.restFaults.pending(),
+        refused_requests: deps.refusedRequests(),
       });
     default: {
       const asset = /^PATCH \/assets\/(.+)$/.exec(route);

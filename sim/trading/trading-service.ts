@@ -44,6 +44,8 @@ export interface TradingService extends SimService {
   readonly stream: TradeUpdatesStream;
   readonly restFaults: RestFaults;
   readonly assets: AssetCatalog;
+  /** Trading REST requests refused so far, by HTTP status (injected faults not included). */
+  refusedRequests(): Record<string, number>;
 }
 
 function faultReply(fault: RestFault): HttpReply {
@@ -87,7 +89,14 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
   const restFaults = new RestFaults();
   const limiter = new RateLimiter(context.clock, options.rateLimitPerMinute);
   const api: TradingApi = { clock: context.clock, engine, account, session, assets };
-  const admin = { engine, stream, restFaults, assets };
+  // Refused requests by HTTP status: bad input is answered and counted, never thrown.
+  const refusals = new Map<number, number>();
+  const refusedRequests = (): Record<string, number> => Object.fromEntries(refusals);
+  const answer = (response: ServerResponse, reply: HttpReply): void => {
+    if (reply.status >= 400) refusals.set(reply.status, (refusals.get(reply.status) ?? 0) + 1);
+    writeReply(response, reply);
+  };
+  const admin = { engine, stream, restFaults, assets, refusedRequests };
 
   async function serveAdmin(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const body = await readJsonBody(request);
@@ -110,23 +119,23 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
     }
     const authentication = authenticateRequest(context.credentials, request.headers);
     if (authentication.kind === 'missing') {
-      writeReply(response, { status: 403, body: { message: 'forbidden.' } });
+      answer(response, { status: 403, body: { message: 'forbidden.' } });
       return;
     }
     if (authentication.kind === 'wrong') {
-      writeReply(response, { status: 401, body: errorBody(apiErrors.unauthorized()) });
+      answer(response, { status: 401, body: errorBody(apiErrors.unauthorized()) });
       return;
     }
     const quota = limiter.take(authentication.keyId);
     if (!quota.allowed) {
-      writeReply(response, { status: 429, body: errorBody(apiErrors.rateLimited()), headers: quota.headers });
+      answer(response, { status: 429, body: errorBody(apiErrors.rateLimited()), headers: quota.headers });
       return;
     }
     let bodyValue: unknown;
     if (method === 'POST' || method === 'PATCH') {
       const body = await readJsonBody(request);
       if (!body.ok) {
-        writeReply(response, {
+        answer(response, {
           status: 400,
           body: errorBody(apiErrors.malformedBody()),
           headers: quota.headers,
@@ -147,7 +156,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
       if (fault.kind === 'status') writeReply(response, faultReply(fault));
       return;
     }
-    writeReply(response, { ...reply, headers: { ...reply.headers, ...quota.headers } });
+    answer(response, { ...reply, headers: { ...reply.headers, ...quota.headers } });
   }
 
   function guarded(run: Promise<void>, response: ServerResponse): void {
@@ -162,6 +171,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
     stream,
     restFaults,
     assets,
+    refusedRequests,
     handleRequest(request, response, url) {
       if (url.pathname.startsWith(`${ADMIN_TRADING_PREFIX}/`)) {
         guarded(serveAdmin(request, response, url), response);

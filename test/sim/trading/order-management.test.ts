@@ -109,6 +109,7 @@ describe('trading REST: orders and positions', () => {
       expect(error.code).toBe(code);
       expect(error.message).toContain(message);
       expect((await rest(running.sim, 'GET', '/v2/orders?status=all')).body).toStrictEqual([]);
+      expect(running.sim.trading.refusedRequests()).toStrictEqual({ [status]: 1 });
     });
 
     it('accepts numbers, numeric strings and treats null and "" as absent', async () => {
