@@ -16,6 +16,7 @@ import { systemClock } from '../shared/time/clock.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../sim/context.ts';
 import { startHttpApi } from './api/http-server.ts';
 import { operatorRoutes } from './api/operator-routes.ts';
+import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
 import { TradingEngine } from './trading-engine.ts';
 
@@ -64,6 +65,27 @@ async function main(): Promise<number> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'engine_' });
+  // The lease's loss callback must reach the engine, which is built after persistence.
+  let onLeaseLost: (reason: string) => void = () => undefined;
+  const leaseTtlMs = system.store.leaseTtlMs;
+  const persistence = createPersistence({
+    store: system.store,
+    accountName: system.account.name,
+    clock: systemClock,
+    logger: logger.child({ component: 'persistence' }),
+    registry,
+    onLeaseLost: (loss) => onLeaseLost(loss.message),
+    ...(leaseTtlMs === undefined
+      ? {}
+      : {
+          lease: {
+            ttlMs: leaseTtlMs,
+            renewEveryMs: Math.floor(leaseTtlMs / 3),
+            safetyMarginMs: Math.min(2_000, Math.floor(leaseTtlMs / 4)),
+          },
+        }),
+    onProblem: (problem) => logger.error({ problem }, 'unreadable item in the store'),
+  });
   const engine = new TradingEngine({
     config,
     credentials,
@@ -71,7 +93,9 @@ async function main(): Promise<number> {
     clock: systemClock,
     logger,
     registry,
+    persistence,
   });
+  onLeaseLost = (reason) => engine.onLeaseLost(reason);
   const responses = new Counter({
     name: 'engine_api_responses_total',
     help: 'Operator API responses by route and status',
@@ -89,7 +113,6 @@ async function main(): Promise<number> {
     }),
     responses,
   );
-  engine.start();
   logger.info(
     {
       environment: system.environment,
@@ -102,16 +125,22 @@ async function main(): Promise<number> {
     },
     'engine started',
   );
-
-  const signal = await new Promise<string>((resolve) => {
+  const signal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  logger.info({ signal }, 'engine stopping');
-  await engine.stop();
+  void engine.start();
+
+  // Runs until a signal, or until the engine can no longer trade (the lease was lost or taken,
+  // a fatal feed error): then it exits non-zero so the orchestrator starts a fresh engine, which
+  // stands by for the lease and reconciles before it trades.
+  const reason = await Promise.race([signal, engine.halted.then((why) => `halted: ${why}`)]);
+  logger.info({ reason }, 'engine stopping');
+  // ECS allows 30 s between SIGTERM and SIGKILL by default; drain well within it.
+  await engine.stop(20_000);
   await api.close();
-  logger.info({ pnl: engine.status() }, 'engine stopped');
-  return 0;
+  logger.info({ status: engine.status() }, 'engine stopped');
+  return reason.startsWith('halted') ? 3 : 0;
 }
 
 process.exitCode = await main();

@@ -1,37 +1,44 @@
 /**
  * The engine's parts and how they connect: feed → books → risk and strategies → router →
- * broker, and trade updates → order state → portfolio and risk. Built from injected adapters
- * (clock, logger, registry, credentials) so that local, paper and live run this same code; the
- * entry point (main.ts) only reads config and calls start/stop.
+ * broker, and trade updates → order state → portfolio and risk, with every order, fill and risk
+ * event recorded beside the path (write-behind, never awaited). Built from injected adapters so
+ * that local, paper and live run this same code; main.ts only reads config and calls start/stop.
  *
- * Start order matters: trade updates first (the router reconciles with the broker's orders and
- * positions when the stream is ready, and risk refuses new exposure until then), market data
- * after, so no strategy decision is made before the engine knows what it holds.
+ * Start order matters. With persistence: take the account's lease (standing by while another
+ * engine holds it), load the persisted state, then connect trade updates — the router reconciles
+ * orders and positions with the broker when the stream is ready, and risk refuses new exposure
+ * until then — and only then market data, so no decision is made before the engine knows what it
+ * holds.
  */
 import { Counter, type Registry } from 'prom-client';
-import { TradeUpdatesClient } from '../shared/broker/alpaca/trade-updates-client.ts';
-import { AlpacaTradingClient, type TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
+import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
+import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
 import type { Config } from '../shared/config/load-config.ts';
-import { add, type Fixed, formatFixed, neg } from '../shared/domain/fixed.ts';
-import type { OrderIntent } from '../shared/domain/order.ts';
+import { add, type Fixed, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
+import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts';
 import type { Clock } from '../shared/time/clock.ts';
+import { newYorkDate } from '../shared/time/new-york-time.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
-import { OrderRouter, type SubmitResult } from './execution/order-router.ts';
-import { OrderTracker } from './execution/order-tracker.ts';
-import { RequestScheduler } from './execution/request-scheduler.ts';
-import { SlippageRecorder } from './execution/slippage.ts';
-import { TokenBucket } from './execution/token-bucket.ts';
+import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
+import type { SubmitResult } from './execution/order-router.ts';
 import { FeedClient } from './marketdata/feed-client.ts';
 import { FeedMetrics } from './marketdata/feed-metrics.ts';
 import { MarketDataHistoryClient } from './marketdata/history-client.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
+import { EngineRecorder } from './persistence/engine-recorder.ts';
+import { loadPersistedState } from './persistence/load-persisted-state.ts';
+import type { Persistence } from './persistence/persistence.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
+
+/** A restart must see every order of the session, not only those of the last minute. */
+const RESYNC_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+const LEASE_WAIT_SLICE_MS = 5_000;
 
 export interface TradingEngineOptions {
   readonly config: Config;
@@ -40,65 +47,90 @@ export interface TradingEngineOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** Absent: nothing is recorded and no lease is taken (tests, and the persistence-off benchmark). */
+  readonly persistence?: Persistence;
 }
+
+type Phase =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'standby'; readonly reason: string }
+  | { readonly kind: 'trading' }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'stopped' };
 
 export class TradingEngine {
   readonly risk: RiskManager;
   readonly portfolio: Portfolio;
-  readonly tracker = new OrderTracker();
-  readonly router: OrderRouter;
+  readonly execution: ExecutionService;
   readonly marketData: MarketDataService;
   readonly strategies: StrategyHost;
-  readonly tradeUpdates: TradeUpdatesClient;
   readonly feeds: readonly FeedClient[];
-  readonly #client: AlpacaTradingClient;
-  readonly #history: MarketDataHistoryClient;
-  readonly #scheduler: RequestScheduler;
+  readonly recorder: EngineRecorder | undefined;
+  /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
+  readonly halted: Promise<string>;
+  readonly #persistence: Persistence | undefined;
   readonly #log: Logger;
+  readonly #clock: Clock;
   readonly #refusals: Counter<'reason'>;
-  #started = false;
+  readonly #adopted: Counter<'origin'>;
+  #phase: Phase = { kind: 'created' };
+  #halt: (reason: string) => void = () => undefined;
 
   constructor(options: TradingEngineOptions) {
-    const { config, credentials, clock, logger, registry } = options;
+    const { config, credentials, clock, logger, registry, persistence } = options;
     const { system } = config;
     this.#log = logger;
+    this.#clock = clock;
+    this.#persistence = persistence;
+    this.halted = new Promise((resolve) => {
+      this.#halt = resolve;
+    });
     this.#refusals = new Counter({
       name: 'engine_intents_refused_total',
       help: 'Order intents not sent, by reason (risk rule, trading paused, ...)',
       labelNames: ['reason'],
       registers: [registry],
     });
+    this.#adopted = new Counter({
+      name: 'engine_orders_adopted_total',
+      help: 'Working orders found at the broker that this process did not send (after a restart, or external)',
+      labelNames: ['origin'],
+      registers: [registry],
+    });
 
     this.risk = new RiskManager({ limits: config.risk, clock });
-    this.risk.events.subscribe((event) => logger.warn({ riskEvent: event }, `risk: ${event.type}`));
     this.portfolio = new Portfolio(clock);
-
-    const bucket = new TokenBucket(clock, { limitPerMinute: config.risk.broker.requests_per_minute });
-    this.#scheduler = new RequestScheduler(bucket);
-    this.#client = new AlpacaTradingClient({
-      baseUrl: system.broker.tradingUrl,
-      credentials,
-      onRateLimitHeaders: (snapshot) => bucket.observeHeaders(snapshot),
+    this.recorder =
+      persistence === undefined
+        ? undefined
+        : new EngineRecorder({
+            queue: persistence.queue,
+            writes: persistence.store.writes,
+            portfolio: this.portfolio,
+            clock,
+            fencingToken: () => persistence.lease.fencingToken,
+          });
+    this.risk.events.subscribe((event) => {
+      logger.warn({ riskEvent: event }, `risk: ${event.type}`);
+      this.recorder?.riskEvent(event);
     });
-    this.router = new OrderRouter({
-      client: this.#client,
-      risk: this.risk,
-      scheduler: this.#scheduler,
-      tracker: this.tracker,
-      portfolio: this.portfolio,
-      slippage: new SlippageRecorder(registry),
+
+    this.execution = createExecutionService({
+      tradingUrl: system.broker.tradingUrl,
+      tradingStreamUrl: system.broker.tradingStreamUrl,
+      credentials,
       clock,
       logger: logger.child({ component: 'execution' }),
-    });
-    this.tradeUpdates = new TradeUpdatesClient({
-      url: system.broker.tradingStreamUrl,
-      credentials,
-      onUpdate: (update) => this.router.onTradeUpdate(update),
-      onStateChange: (state, previous) => {
-        logger.info({ state, previous }, 'trade updates stream');
-        this.router.onStreamState(state);
+      risk: this.risk,
+      portfolio: this.portfolio,
+      metrics: registry,
+      requestsPerMinute: config.risk.broker.requests_per_minute,
+      routerHooks: {
+        sendGuard: () => this.#sendGuard(),
+        onOrderUpdate: (order, intent) => this.#onOrderUpdate(order, intent),
+        onFill: (fill, realized) => this.recorder?.fill(fill, realized),
+        resyncLookbackMs: RESYNC_LOOKBACK_MS,
       },
-      onInvalidMessage: (reason) => logger.warn({ reason }, 'invalid trade update ignored'),
     });
 
     const context: StrategyContext = {
@@ -113,19 +145,18 @@ export class TradingEngine {
     const symbols = system.marketData.symbols;
     const feedMetrics = new FeedMetrics();
     feedMetrics.register(registry, clock);
-    this.#history = new MarketDataHistoryClient({
-      baseUrl: system.broker.dataUrl,
-      keyId: credentials.keyId,
-      secretKey: credentials.secretKey,
-      stockFeed: system.marketData.feed,
-    });
     this.marketData = new MarketDataService({
       clock,
       metrics: feedMetrics,
       symbols,
       staleAfterMs: system.marketData.staleAfterMs,
       feedBarSymbols: symbols,
-      history: this.#history,
+      history: new MarketDataHistoryClient({
+        baseUrl: system.broker.dataUrl,
+        keyId: credentials.keyId,
+        secretKey: credentials.secretKey,
+        stockFeed: system.marketData.feed,
+      }),
       logger: logger.child({ component: 'marketdata' }),
       onBar: (bar) => this.strategies.onBar(bar),
     });
@@ -158,39 +189,100 @@ export class TradingEngine {
     ];
   }
 
-  start(): void {
-    if (this.#started) return;
-    this.#started = true;
-    this.tradeUpdates.start();
+  get router() {
+    return this.execution.router;
+  }
+
+  get tracker() {
+    return this.execution.tracker;
+  }
+
+  /**
+   * Takes the lease and restores state (with persistence), then connects. Resolves once trading
+   * has started, or when the engine has refused to trade (see health()).
+   */
+  async start(leaseWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    if (this.#phase.kind !== 'created') return;
+    const persistence = this.#persistence;
+    if (persistence !== undefined) {
+      const acquired = await this.#acquireLease(persistence, leaseWaitMs);
+      if (!acquired) return;
+      const loaded = await loadPersistedState(persistence.store, newYorkDate(this.#clock.nowMs()));
+      if (!loaded.ok) {
+        this.#refuse(`persisted state is unreadable, so it cannot be reconciled: ${loaded.message}`);
+        return;
+      }
+      const { state } = loaded;
+      this.recorder?.restore(state.workingOrders);
+      if (state.breaker !== null && state.breaker.state !== 'normal') {
+        // Fail closed: a breaker open before the restart comes back halted, for a person to reset.
+        this.risk.haltTrading(
+          'engine-restart',
+          `the circuit breaker was ${state.breaker.state} (${state.breaker.reason}) before the restart`,
+        );
+      }
+      this.#log.info(
+        {
+          workingOrders: state.workingOrders.length,
+          fills: state.fills.length,
+          breaker: state.breaker?.state ?? 'normal',
+        },
+        'persisted state loaded; reconciling with the broker',
+      );
+    }
+    if (!this.#mayStartTrading()) return;
+    this.#phase = { kind: 'trading' };
+    this.execution.start();
     for (const feed of this.feeds) feed.start();
   }
 
-  async stop(): Promise<void> {
+  /** Re-reads the phase after awaits, in which a stop or a refusal may have happened. */
+  #mayStartTrading(): boolean {
+    return this.#phase.kind === 'created' || this.#phase.kind === 'standby';
+  }
+
+  async stop(drainTimeoutMs = 10_000): Promise<void> {
+    const wasTrading = this.#phase.kind === 'trading';
+    this.#phase = { kind: 'stopped' };
     await Promise.all(this.feeds.map((feed) => feed.stop()));
-    await this.tradeUpdates.stop();
-    this.#scheduler.close();
     await this.marketData.settled();
-    await this.#client.close();
+    if (wasTrading) await this.execution.stop();
+    if (this.#persistence !== undefined) {
+      const drained = await this.#persistence.close(drainTimeoutMs, 'engine stopped');
+      this.#log.info({ drained }, 'persistence drained and lease released');
+    }
   }
 
   health(): EngineHealth {
-    const fatal = this.feeds.find((feed) => feed.fatalError !== undefined)?.fatalError;
     const risk = this.risk.snapshot();
     const checks: Record<string, string> = {
-      tradeUpdates: this.tradeUpdates.state,
+      phase: this.#phase.kind,
+      tradeUpdates: this.execution.stream.state,
       reconciled: String(risk.reconciled),
       circuitBreaker: risk.breaker,
     };
     this.feeds.forEach((feed, index) => {
       checks[`feed${index}`] = feed.state;
     });
-    if (fatal !== undefined) return { status: 'fatal', checks: { ...checks, fatal: fatal.message } };
-    if (!this.#started) return { status: 'starting', checks };
-    const streaming = this.feeds.every((feed) => feed.state === 'streaming');
-    return {
-      status: streaming && risk.reconciled && this.tradeUpdates.state === 'ready' ? 'ok' : 'degraded',
-      checks,
-    };
+    if (this.#persistence !== undefined)
+      checks.fencingToken = String(this.#persistence.lease.fencingToken ?? 'none');
+    const fatal = this.feeds.find((feed) => feed.fatalError !== undefined)?.fatalError;
+    if (fatal !== undefined) return { status: 'fatal', checks: { ...checks, reason: fatal.message } };
+    switch (this.#phase.kind) {
+      case 'refused':
+        return { status: 'fatal', checks: { ...checks, reason: this.#phase.reason } };
+      case 'standby':
+        return { status: 'degraded', checks: { ...checks, reason: this.#phase.reason } };
+      case 'created':
+        return { status: 'starting', checks };
+      case 'stopped':
+        return { status: 'degraded', checks: { ...checks, reason: 'stopped' } };
+      case 'trading': {
+        const streaming = this.feeds.every((feed) => feed.state === 'streaming');
+        const ready = streaming && risk.reconciled && this.execution.stream.state === 'ready';
+        return { status: ready ? 'ok' : 'degraded', checks };
+      }
+    }
   }
 
   status(): unknown {
@@ -211,6 +303,7 @@ export class TradingEngine {
           qty: formatFixed(order.qty),
           filledQty: formatFixed(order.filledQty),
           status: order.status,
+          origin: this.recorder?.provenanceOf(order.clientOrderId)?.origin ?? 'engine',
         };
       }),
       pnl: {
@@ -220,27 +313,104 @@ export class TradingEngine {
         sessionDate: pnl.sessionDate,
       },
       exposure: { gross: formatFixed(exposure.gross), net: formatFixed(exposure.net) },
-      risk: {
-        breaker: this.risk.breakerState,
-        reconciled: this.risk.snapshot().reconciled,
-      },
+      risk: { breaker: this.risk.breakerState, reconciled: this.risk.snapshot().reconciled },
     };
   }
 
-  /** The operator API's view of this engine. */
+  /** The operator API's view of this engine; every action is audited. */
   control(): EngineControl {
+    const audited = async (
+      action: string,
+      operator: OperatorAction,
+      run: () => Promise<ActionOutcome>,
+    ): Promise<ActionOutcome> => {
+      const outcome = await run();
+      this.recorder?.audit(operator.operator, action, outcome.ok ? 'accepted' : 'refused', {
+        reason: operator.reason,
+        ...(outcome.ok ? {} : { refusal: outcome.code }),
+      });
+      this.#log.warn(
+        { operator: operator.operator, reason: operator.reason, action, outcome },
+        'operator action',
+      );
+      return outcome;
+    };
     return {
       health: () => this.health(),
       status: () => this.status(),
-      killSwitch: (action) => this.#killSwitch(action),
-      resetCircuitBreaker: async ({ operator, reason }) =>
-        this.#outcome(this.risk.resetBreaker(operator, reason)),
-      enableStrategy: async (strategyId, { operator, reason }) => {
-        const result = this.#outcome(this.risk.rearmStrategy(strategyId, operator, reason));
-        if (result.ok) this.strategies.enable(strategyId);
-        return result;
-      },
+      killSwitch: (action) => audited('kill_switch', action, () => this.#killSwitch(action)),
+      resetCircuitBreaker: (action) =>
+        audited('circuit_breaker_reset', action, async () =>
+          this.#outcome(this.risk.resetBreaker(action.operator, action.reason)),
+        ),
+      enableStrategy: (strategyId, action) =>
+        audited(`enable_strategy:${strategyId}`, action, async () => {
+          const result = this.#outcome(this.risk.rearmStrategy(strategyId, action.operator, action.reason));
+          if (result.ok) this.strategies.enable(strategyId);
+          return result;
+        }),
     };
+  }
+
+  async #acquireLease(persistence: Persistence, leaseWaitMs: number): Promise<boolean> {
+    const giveUpAtMs = this.#clock.nowMs() + leaseWaitMs;
+    for (;;) {
+      const slice = Math.min(LEASE_WAIT_SLICE_MS, Math.max(0, giveUpAtMs - this.#clock.nowMs()));
+      const result = await persistence.lease.startWhenFree({ timeoutMs: slice });
+      if (this.#phase.kind === 'stopped') return false;
+      if (result.ok) return true;
+      if (result.reason === 'unreadable' || this.#clock.nowMs() >= giveUpAtMs) {
+        this.#refuse(`cannot take the account's engine lease: ${result.message}`);
+        return false;
+      }
+      if (this.#phase.kind !== 'standby')
+        this.#log.warn({ reason: result.message }, 'another engine holds the account; standing by');
+      this.#phase = { kind: 'standby', reason: `another engine holds the account: ${result.message}` };
+    }
+  }
+
+  /** Called by the lease when it is lost: stop sending at once, cancel what is working. */
+  onLeaseLost(reason: string): void {
+    if (this.#phase.kind !== 'trading') return;
+    this.#refuse(`lost the engine lease: ${reason}`);
+    void this.execution.router.cancelAllOpen().then(
+      (results) =>
+        this.#log.warn(
+          { canceled: results.filter((result) => result.ok).length },
+          'working orders canceled after the lease was lost',
+        ),
+      (error: unknown) =>
+        this.#log.error({ err: error }, 'could not cancel working orders after the lease was lost'),
+    );
+  }
+
+  #refuse(reason: string): void {
+    this.#phase = { kind: 'refused', reason };
+    this.#log.fatal({ reason }, 'engine refuses to trade');
+    this.#halt(reason);
+  }
+
+  #sendGuard(): string | null {
+    if (this.#phase.kind !== 'trading') return `the engine is not trading (${this.#phase.kind})`;
+    const lease = this.#persistence?.lease;
+    if (lease === undefined) return null;
+    const token = lease.fencingToken;
+    return token !== null && lease.canSend(token) ? null : 'the engine lease is not held';
+  }
+
+  #onOrderUpdate(order: AlpacaOrder, intent: OrderIntent | undefined): void {
+    const provenance = this.recorder?.order(order, intent);
+    if (intent !== undefined || isTerminalStatus(order.status) || this.risk.isTracking(order.clientOrderId))
+      return;
+    // A working order this process did not send: one of ours from before a restart, or placed
+    // elsewhere. Risk counts it as if filled from now on, so nothing trades against it unseen.
+    const origin = provenance?.origin ?? 'unknown';
+    this.#adopted.inc({ origin });
+    this.#log.warn(
+      { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, origin },
+      'working order adopted',
+    );
+    this.risk.onOrderSubmitted(order.clientOrderId, intentFromOrder(order, this.#clock.nowMs()));
   }
 
   async #killSwitch({ operator, reason }: OperatorAction): Promise<ActionOutcome> {
@@ -301,4 +471,24 @@ export class TradingEngine {
 
 function refusalReason(result: Exclude<SubmitResult, { ok: true }>): string {
   return 'denial' in result ? result.denial.reasonCode : result.reason;
+}
+
+/** What risk needs to count a working order it did not approve itself. */
+function intentFromOrder(order: AlpacaOrder, nowMs: number): OrderIntent {
+  const price = order.limitPrice ?? order.stopPrice ?? order.filledAvgPrice;
+  return {
+    intentId: `adopted:${order.clientOrderId}`,
+    strategyId: 'adopted',
+    symbol: order.symbol,
+    assetClass: order.assetClass,
+    side: order.side,
+    qty: sub(order.qty, order.filledQty),
+    type: order.type,
+    timeInForce: order.timeInForce,
+    ...(order.limitPrice === null ? {} : { limitPrice: order.limitPrice }),
+    ...(order.stopPrice === null ? {} : { stopPrice: order.stopPrice }),
+    referencePrice: (price ?? 0n) as Fixed,
+    purpose: 'operator',
+    createdAtMs: nowMs,
+  };
 }

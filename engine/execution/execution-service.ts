@@ -13,7 +13,7 @@ import {
 import { AlpacaTradingClient, type TradingCredentials } from '../../shared/broker/alpaca/trading-client.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
-import { OrderRouter, type PreTradeRisk } from './order-router.ts';
+import { OrderRouter, type OrderRouterOptions, type PreTradeRisk } from './order-router.ts';
 import type { OrderAlarm } from './order-state.ts';
 import { OrderTracker } from './order-tracker.ts';
 import { RequestScheduler } from './request-scheduler.ts';
@@ -42,6 +42,11 @@ export interface ExecutionServiceOptions {
   readonly onAlarm?: (alarm: OrderAlarm) => void;
   /** Told of every stream state after the router has acted on it. */
   readonly onStreamState?: (state: StreamState) => void;
+  /** The engine's lease fencing and persistence observers, passed to the router as they are. */
+  readonly routerHooks?: Pick<
+    OrderRouterOptions,
+    'sendGuard' | 'onOrderUpdate' | 'onFill' | 'resyncLookbackMs'
+  >;
 }
 
 export interface ExecutionService {
@@ -97,6 +102,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     clock,
     logger,
     ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
+    ...options.routerHooks,
     onAlarm: (alarm) => {
       alarms.inc({ kind: alarm.kind });
       options.onAlarm?.(alarm);

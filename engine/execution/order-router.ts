@@ -72,6 +72,15 @@ export interface OrderRouterOptions {
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onAlarm?: (alarm: OrderAlarm) => void;
+  /**
+   * Asked at the moment each order is sent (after any queueing): a reason refuses the send. The
+   * engine's lease fencing check lives here, so a paused engine whose lease lapsed sends nothing.
+   */
+  readonly sendGuard?: () => string | null;
+  /** Every broker order object seen (REST answers, trade updates, reconciliation): for persistence. */
+  readonly onOrderUpdate?: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
+  /** Every execution booked into the portfolio, with the P&L it realised: for persistence. */
+  readonly onFill?: (fill: Fill, realized: Fixed) => void;
   /** How far before the stream was lost the gap-closing order query starts (default 60 s). */
   readonly resyncLookbackMs?: number;
 }
@@ -157,6 +166,11 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The send guard refused: nothing reached the broker. */
+class SendRefused extends Error {
+  override readonly name = 'SendRefused';
+}
+
 export class OrderRouter {
   readonly #client: TradingApi;
   readonly #risk: PreTradeRisk;
@@ -170,6 +184,9 @@ export class OrderRouter {
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #onAlarm: (alarm: OrderAlarm) => void;
+  readonly #sendGuard: () => string | null;
+  readonly #onOrderUpdate: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
+  readonly #onFill: (fill: Fill, realized: Fixed) => void;
   readonly #resyncLookbackMs: number;
   /** The intent behind each of our orders: its reference price measures slippage. */
   readonly #intents = new Map<string, OrderIntent>();
@@ -198,6 +215,9 @@ export class OrderRouter {
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#onAlarm = options.onAlarm ?? (() => undefined);
+    this.#sendGuard = options.sendGuard ?? (() => null);
+    this.#onOrderUpdate = options.onOrderUpdate ?? (() => undefined);
+    this.#onFill = options.onFill ?? (() => undefined);
     this.#resyncLookbackMs = options.resyncLookbackMs ?? 60_000;
   }
 
@@ -281,9 +301,19 @@ export class OrderRouter {
         }
       }
       try {
-        const order = await this.#scheduler.run(priority, () => this.#client.submitOrder(request));
+        const order = await this.#scheduler.run(priority, () => {
+          const refusal = this.#sendGuard();
+          if (refusal !== null) throw new SendRefused(refusal);
+          return this.#client.submitOrder(request);
+        });
         return this.#accepted(clientOrderId, order, 'accepted');
       } catch (error) {
+        if (error instanceof SendRefused) {
+          this.#tracker.markRejected(clientOrderId);
+          this.#reportStatus(clientOrderId);
+          this.#log.error({ clientOrderId, reason: error.message }, 'order not sent: send guard refused');
+          return { ok: false, reason: 'not_sent', clientOrderId, message: error.message };
+        }
         lastError = error;
         if (!isSafeToResend(error)) mayHaveReachedBroker = true;
         if (isDuplicateClientOrderId(error)) {
@@ -413,6 +443,7 @@ export class OrderRouter {
   }
 
   onTradeUpdate(update: TradeUpdate): void {
+    this.#onOrderUpdate(update.order, this.#intents.get(update.order.clientOrderId));
     this.#applyEffects(this.#tracker.onTradeUpdate(update));
     this.#reportStatus(update.order.clientOrderId);
   }
@@ -464,6 +495,7 @@ export class OrderRouter {
           this.#ordersSince(since),
         ]);
         for (const order of [...recent, ...open]) {
+          this.#onOrderUpdate(order, this.#intents.get(order.clientOrderId));
           this.#applyEffects(this.#tracker.reconcile(order));
           this.#reportStatus(order.clientOrderId);
         }
@@ -541,6 +573,7 @@ export class OrderRouter {
   }
 
   #accepted(clientOrderId: string, order: AlpacaOrder, how: string): SubmitResult {
+    this.#onOrderUpdate(order, this.#intents.get(clientOrderId));
     this.#applyEffects(this.#tracker.onOrder(order));
     this.#reportStatus(clientOrderId);
     this.#log.info(
@@ -609,6 +642,7 @@ export class OrderRouter {
     for (const fill of effects.bookings) {
       const realized = this.#portfolio.applyFill(fill);
       this.#risk.onFill(fill);
+      this.#onFill(fill, realized);
       const intent = this.#intents.get(fill.clientOrderId);
       const slippage = intent === undefined ? null : this.#slippage.record(fill, intent.referencePrice).bps;
       this.#log.info(

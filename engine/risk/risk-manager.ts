@@ -193,6 +193,11 @@ export class RiskManager implements RiskMarketDataSink {
     this.onOrderSubmitted(newClientOrderId, replacement);
   }
 
+  /** True while risk counts this order as working (it approved it, or it was adopted). */
+  isTracking(clientOrderId: string): boolean {
+    return this.#state.ledger.order(clientOrderId) !== undefined;
+  }
+
   onFill(fill: Fill): void {
     const nowMs = this.#clock.nowMs();
     this.#roll(nowMs);

@@ -20,6 +20,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly [string, Kind]>> = 
   TRADING_BROKER_CRYPTO_DATA_STREAM_URL: ['broker.cryptoDataStreamUrl', 'string'],
   TRADING_DYNAMODB_ENDPOINT: ['store.endpoint', 'string'],
   TRADING_TABLE_PREFIX: ['store.tablePrefix', 'string'],
+  TRADING_LEASE_TTL_MS: ['store.leaseTtlMs', 'integer'],
   TRADING_SIMULATOR_PORT: ['simulator.port', 'integer'],
 };
 

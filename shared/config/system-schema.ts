@@ -89,6 +89,8 @@ export const systemConfigSchema = z.strictObject({
     tablePrefix: z.string().regex(/^[A-Za-z0-9_.-]{3,200}$/, 'must be 3+ characters of A-Z a-z 0-9 _ . -'),
     /** A local DynamoDB-compatible server; absent means the AWS endpoint for the region. */
     endpoint: url.optional(),
+    /** The engine lease's lifetime; a crashed engine's orders are cancelled within this plus a minute. */
+    leaseTtlMs: z.number().int().min(1_000).max(300_000).optional(),
   }),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),

@@ -1,0 +1,179 @@
+/**
+ * Turns what the engine sees (broker orders, booked fills, risk events, operator actions) into
+ * store writes on the write-behind queue. Every call is synchronous and cheap: it builds one or
+ * two small objects and enqueues them; encoding and I/O happen in the queue's own batches.
+ *
+ * It also remembers each order's provenance — sent by this engine under which intent and lease
+ * token, or found at the broker — across restarts, from the persisted working orders.
+ */
+
+import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
+import type { Fill } from '../../shared/domain/fill.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { OrderIntent } from '../../shared/domain/order.ts';
+import {
+  type OrderProvenance,
+  type StoredOrder,
+  storedOrderFrom,
+} from '../../shared/store/items/order-item.ts';
+import type { PendingWrite, StateWriteEncoder } from '../../shared/store/pending-write.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
+import { CLIENT_ORDER_ID_PREFIX } from '../execution/client-order-id.ts';
+import type { Portfolio } from '../portfolio/portfolio.ts';
+import type { RiskEvent } from '../risk/risk-events.ts';
+
+export interface RecorderSink {
+  enqueue(write: PendingWrite): boolean;
+}
+
+export interface EngineRecorderOptions {
+  readonly queue: RecorderSink;
+  readonly writes: StateWriteEncoder;
+  readonly portfolio: Portfolio;
+  readonly clock: Clock;
+  /** The lease's current fencing token, stamped into every order this engine sends. */
+  readonly fencingToken: () => number | null;
+}
+
+/** Our client order ids carry a prefix, so an order whose record was lost in a crash is still ours. */
+export function isOwnClientOrderId(clientOrderId: string): boolean {
+  return clientOrderId.startsWith(`${CLIENT_ORDER_ID_PREFIX}-`);
+}
+
+export class EngineRecorder {
+  readonly #options: EngineRecorderOptions;
+  readonly #provenance = new Map<string, OrderProvenance>();
+  #sequence = 0;
+
+  constructor(options: EngineRecorderOptions) {
+    this.#options = options;
+  }
+
+  /** Seeds provenance from the orders persisted before a restart. */
+  restore(orders: readonly StoredOrder[]): void {
+    for (const order of orders) {
+      this.#provenance.set(order.clientOrderId, {
+        origin: order.origin,
+        intentId: order.intentId,
+        strategyId: order.strategyId,
+        fencingToken: order.fencingToken,
+      });
+    }
+  }
+
+  provenanceOf(clientOrderId: string): OrderProvenance | undefined {
+    return this.#provenance.get(clientOrderId);
+  }
+
+  order(order: AlpacaOrder, intent: OrderIntent | undefined): OrderProvenance {
+    let provenance = this.#provenance.get(order.clientOrderId);
+    if (provenance === undefined || (provenance.intentId === null && intent !== undefined)) {
+      provenance =
+        intent !== undefined
+          ? {
+              origin: 'engine',
+              intentId: intent.intentId,
+              strategyId: intent.strategyId,
+              fencingToken: this.#options.fencingToken(),
+            }
+          : {
+              origin: isOwnClientOrderId(order.clientOrderId) ? 'engine' : 'external',
+              intentId: null,
+              strategyId: null,
+              fencingToken: null,
+            };
+      this.#provenance.set(order.clientOrderId, provenance);
+    }
+    this.#options.queue.enqueue(this.#options.writes.order(storedOrderFrom(order, provenance)));
+    return provenance;
+  }
+
+  fill(fill: Fill, _realized: Fixed): void {
+    const { queue, writes, portfolio, clock } = this.#options;
+    const nowMs = clock.nowMs();
+    queue.enqueue(writes.fill(fill));
+    queue.enqueue(writes.position({ ...portfolio.position(fill.symbol), asOfMs: nowMs }));
+    const pnl = portfolio.pnl();
+    queue.enqueue(
+      writes.dailyPnl({
+        date: sessionDateOf(nowMs),
+        realizedPnl: pnl.realized,
+        unrealizedPnl: pnl.unrealized,
+        updatedAtMs: nowMs,
+      }),
+    );
+  }
+
+  riskEvent(event: RiskEvent): void {
+    const { queue, writes } = this.#options;
+    if (event.type === 'breaker_transition') {
+      const transition = {
+        from: event.from,
+        to: event.to,
+        reason: event.reason,
+        detail: event.detail,
+        operator: event.operator,
+        atMs: event.atMs,
+      };
+      queue.enqueue(writes.breakerTransition(transition));
+      queue.enqueue(
+        writes.breakerState({
+          state: event.to,
+          reason: event.reason,
+          sinceMs: event.atMs,
+          updatedAtMs: event.atMs,
+        }),
+      );
+      return;
+    }
+    const detail: Record<string, string> = {};
+    let symbol: string | null = null;
+    let intentId: string | null = null;
+    for (const [key, value] of Object.entries(event)) {
+      if (key === 'type' || key === 'atMs' || value === null || value === undefined) continue;
+      if (key === 'symbol' && typeof value === 'string') symbol = value;
+      else if (key === 'intentId' && typeof value === 'string') intentId = value;
+      else detail[key] = typeof value === 'object' ? JSON.stringify(value, bigintAsString) : String(value);
+    }
+    queue.enqueue(
+      writes.riskEvent({
+        eventId: this.#nextId('risk', event.atMs),
+        atMs: event.atMs,
+        kind: event.type,
+        reasonCode: 'reason' in event && typeof event.reason === 'string' ? event.reason : event.type,
+        symbol,
+        intentId,
+        detail,
+      }),
+    );
+  }
+
+  audit(
+    actor: string,
+    action: string,
+    outcome: 'accepted' | 'refused' | 'failed',
+    detail: Record<string, string>,
+  ): void {
+    const atMs = this.#options.clock.nowMs();
+    this.#options.queue.enqueue(
+      this.#options.writes.auditEntry({
+        entryId: this.#nextId('audit', atMs),
+        atMs,
+        actor,
+        action,
+        outcome,
+        detail,
+      }),
+    );
+  }
+
+  #nextId(kind: string, atMs: number): string {
+    this.#sequence += 1;
+    return `${kind}-${atMs}-${process.pid}-${this.#sequence}`;
+  }
+}
+
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
