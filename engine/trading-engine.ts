@@ -213,7 +213,7 @@ export class TradingEngine {
         return;
       }
       const { state } = loaded;
-      this.recorder?.restore(state.workingOrders);
+      this.recorder?.restore(state.workingOrders, state.fills);
       if (state.breaker !== null && state.breaker.state !== 'normal') {
         // Fail closed: a breaker open before the restart comes back halted, for a person to reset.
         this.risk.haltTrading(

@@ -9,7 +9,7 @@
 
 import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
-import type { Fixed } from '../../shared/domain/fixed.ts';
+import { divRoundHalfEven, type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import {
   type OrderProvenance,
@@ -44,14 +44,22 @@ export function isOwnClientOrderId(clientOrderId: string): boolean {
 export class EngineRecorder {
   readonly #options: EngineRecorderOptions;
   readonly #provenance = new Map<string, OrderProvenance>();
+  /** Per order, what the store already held from before this process started (today's fills). */
+  readonly #storedBefore = new Map<string, { qty: bigint; notionalRaw: bigint }>();
   #sequence = 0;
 
   constructor(options: EngineRecorderOptions) {
     this.#options = options;
   }
 
-  /** Seeds provenance from the orders persisted before a restart. */
-  restore(orders: readonly StoredOrder[]): void {
+  /** Seeds provenance and stored fills from what was persisted before a restart. */
+  restore(orders: readonly StoredOrder[], fills: readonly Fill[]): void {
+    for (const fill of fills) {
+      const stored = this.#storedBefore.get(fill.clientOrderId) ?? { qty: 0n, notionalRaw: 0n };
+      stored.qty += fill.qty;
+      stored.notionalRaw += notionalRaw(fill.price, fill.qty);
+      this.#storedBefore.set(fill.clientOrderId, stored);
+    }
     for (const order of orders) {
       this.#provenance.set(order.clientOrderId, {
         origin: order.origin,
@@ -92,7 +100,8 @@ export class EngineRecorder {
   fill(fill: Fill, _realized: Fixed): void {
     const { queue, writes, portfolio, clock } = this.#options;
     const nowMs = clock.nowMs();
-    queue.enqueue(writes.fill(fill));
+    const missing = this.#notYetStored(fill);
+    if (missing !== null) queue.enqueue(writes.fill(missing));
     queue.enqueue(writes.position({ ...portfolio.position(fill.symbol), asOfMs: nowMs }));
     const pnl = portfolio.pnl();
     queue.enqueue(
@@ -103,6 +112,22 @@ export class EngineRecorder {
         updatedAtMs: nowMs,
       }),
     );
+  }
+
+  /**
+   * A process that restarts adopts each order at zero booked, so the tracker's reconciliation
+   * books the order's whole filled quantity at once. Fills stored before the restart already
+   * cover part of it: only the rest (at the price that makes the order's average right) is new.
+   */
+  #notYetStored(fill: Fill): Fill | null {
+    const before = this.#storedBefore.get(fill.clientOrderId);
+    if (before === undefined || !fill.executionId.startsWith('reconciled:')) return fill;
+    this.#storedBefore.delete(fill.clientOrderId);
+    const qty = fill.qty - before.qty;
+    if (qty <= 0n) return null;
+    // Notionals are at 1e-18; dividing by a quantity at 1e-9 gives a price at 1e-9.
+    const price = divRoundHalfEven(notionalRaw(fill.price, fill.qty) - before.notionalRaw, qty);
+    return { ...fill, qty: qty as Fixed, price: price as Fixed };
   }
 
   riskEvent(event: RiskEvent): void {
