@@ -309,6 +309,14 @@ export class OrderRouter {
         return this.#accepted(clientOrderId, order, 'accepted');
       } catch (error) {
         if (error instanceof SendRefused) {
+          if (mayHaveReachedBroker) {
+            // An earlier attempt may have placed the order: it stays open until a resync finds out.
+            this.#log.error(
+              { clientOrderId, reason: error.message },
+              'order retry refused by the send guard',
+            );
+            return { ok: false, reason: 'outcome_unknown', clientOrderId, message: error.message };
+          }
           this.#tracker.markRejected(clientOrderId);
           this.#reportStatus(clientOrderId);
           this.#log.error({ clientOrderId, reason: error.message }, 'order not sent: send guard refused');

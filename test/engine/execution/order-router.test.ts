@@ -9,6 +9,7 @@ import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import { AlpacaNetworkError } from '../../../shared/broker/alpaca/trading-client-errors.ts';
 import type { ListOrdersQuery } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
@@ -130,5 +131,40 @@ describe('Class: OrderRouter', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('never reports an order as unsent when the guard refuses a retry after an unknown outcome', async () => {
+    const clock = new ManualClock(0);
+    const context = { method: 'POST', route: '/v2/orders', clientOrderId: null };
+    let guardOpen = true;
+    let submits = 0;
+    const tracker = new OrderTracker();
+    const risk = new RecordingRisk();
+    const router = new OrderRouter({
+      client: {
+        ...brokerWithManyOrders().api,
+        submitOrder: () => {
+          submits += 1;
+          guardOpen = false; // the lease lapses while the answer is lost
+          return Promise.reject(new AlpacaNetworkError('unknown', 'UND_ERR_HEADERS_TIMEOUT', context, null));
+        },
+      },
+      risk,
+      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
+      tracker,
+      portfolio: new Portfolio(clock),
+      slippage: new SlippageRecorder(new Registry()),
+      clock,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      sendGuard: () => (guardOpen ? null : 'lease lost'),
+    });
+
+    const result = await router.submit(intent({ purpose: 'exit', side: 'sell' }));
+    expect(result).toMatchObject({ ok: false, reason: 'outcome_unknown' });
+    expect(submits).toBe(1);
+    const clientOrderId = (result as { clientOrderId: string }).clientOrderId;
+    expect(tracker.get(clientOrderId)?.isTerminal).toBe(false);
+    expect(risk.statuses).toStrictEqual([]);
   });
 });
