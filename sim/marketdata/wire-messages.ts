@@ -16,6 +16,7 @@ import type {
   SimStatus,
   SimTrade,
 } from '../market/market-events.ts';
+import { priceText } from './price-text.ts';
 import { formatRfc3339, type WireTime } from './wire-time.ts';
 
 export type WireTimeValue = string | WireTime;
@@ -136,19 +137,19 @@ function jsonStrings(values: readonly string[]): string {
 
 /** Symbols, exchange codes and conditions never need escaping: they are validated upper-case codes. */
 export function stockTradeJson(trade: SimTrade): string {
-  return `{"T":"t","S":"${trade.symbol}","i":${trade.id},"x":"${trade.exchange}","p":${trade.price},"s":${trade.size},"c":${jsonStrings(trade.conditions)},"z":"${trade.tape}","t":"${formatRfc3339(trade.timestampUs, trade.nanos)}"}`;
+  return `{"T":"t","S":"${trade.symbol}","i":${trade.id},"x":"${trade.exchange}","p":${priceText(trade.price)},"s":${trade.size},"c":${jsonStrings(trade.conditions)},"z":"${trade.tape}","t":"${formatRfc3339(trade.timestampUs, trade.nanos)}"}`;
 }
 
 export function stockQuoteJson(quote: SimQuote): string {
-  return `{"T":"q","S":"${quote.symbol}","bx":"${quote.bidExchange}","bp":${quote.bidPrice},"bs":${quote.bidSize},"ax":"${quote.askExchange}","ap":${quote.askPrice},"as":${quote.askSize},"c":${jsonStrings(quote.conditions)},"z":"${quote.tape}","t":"${formatRfc3339(quote.timestampUs, quote.nanos)}"}`;
+  return `{"T":"q","S":"${quote.symbol}","bx":"${quote.bidExchange}","bp":${priceText(quote.bidPrice)},"bs":${quote.bidSize},"ax":"${quote.askExchange}","ap":${priceText(quote.askPrice)},"as":${quote.askSize},"c":${jsonStrings(quote.conditions)},"z":"${quote.tape}","t":"${formatRfc3339(quote.timestampUs, quote.nanos)}"}`;
 }
 
 export function cryptoTradeJson(trade: SimTrade): string {
-  return `{"T":"t","S":"${trade.symbol}","p":${trade.price},"s":${trade.size},"t":"${formatRfc3339(trade.timestampUs, trade.nanos)}","i":${trade.id},"tks":"${takerSide(trade)}"}`;
+  return `{"T":"t","S":"${trade.symbol}","p":${priceText(trade.price)},"s":${trade.size},"t":"${formatRfc3339(trade.timestampUs, trade.nanos)}","i":${trade.id},"tks":"${takerSide(trade)}"}`;
 }
 
 export function cryptoQuoteJson(quote: SimQuote): string {
-  return `{"T":"q","S":"${quote.symbol}","bp":${quote.bidPrice},"bs":${quote.bidSize},"ap":${quote.askPrice},"as":${quote.askSize},"t":"${formatRfc3339(quote.timestampUs, quote.nanos)}"}`;
+  return `{"T":"q","S":"${quote.symbol}","bp":${priceText(quote.bidPrice)},"bs":${quote.bidSize},"ap":${priceText(quote.askPrice)},"as":${quote.askSize},"t":"${formatRfc3339(quote.timestampUs, quote.nanos)}"}`;
 }
 
 // ---------------------------------------------------------------- REST items
