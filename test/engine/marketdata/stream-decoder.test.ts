@@ -193,6 +193,27 @@ describe('Class: StreamDecoder', () => {
     );
   });
 
+  it('ignores any extra keys with any JSON values, whatever their spelling', () => {
+    const decoder = new StreamDecoder();
+    const expected = decode(`[${QUOTE}]`).messages;
+    const known = new Set(['T', 'S', 't', 'bp', 'bs', 'ap', 'as']);
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 4 }).filter((key) => !known.has(key)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 5 },
+        ),
+        (extra) => {
+          const wire = { ...extra, ...JSON.parse(QUOTE) };
+          const out: StreamMessage[] = [];
+          expect(decoder.decodeFrame(JSON.stringify([wire]), out)).toBe(true);
+          expect(out).toStrictEqual(expected);
+        },
+      ),
+    );
+  });
+
   it('never throws, whatever the bytes', () => {
     const decoder = new StreamDecoder();
     fc.assert(
