@@ -3,14 +3,15 @@
  * "T") into tagged domain messages, straight from the WebSocket frame's bytes.
  *
  * Why a hand-written byte scanner, measured with bench/marketdata/parse.bench.ts on this 2-core
- * machine (Node 24, one ~130-byte quote frame, other engineers' jobs running: load ~4.7):
- *   md.parse (this scanner, validation included)        p50 0.68 µs  p99 1.03 µs
- *   md.parse_json_baseline (JSON.parse + hand checks)    p50 1.09 µs  p99 1.78 µs
+ * machine (Node 24, one ~130-byte quote frame, other engineers' jobs running beside it):
+ *   md.parse (this scanner, validation included)        p50 0.62 µs  p99 0.9-1.07 µs
+ *   md.parse_json_baseline (JSON.parse + hand checks)    p50 1.09 µs  p99 1.7-2.1 µs
  * The baseline also pays for the Buffer-to-string conversion (about 0.06 µs) and the garbage of
  * the intermediate object graph, which shows at p99.9. A first scanner over a string with
- * charCodeAt measured no better than JSON.parse; reading the Buffer with local indices, parsing
- * numbers and timestamps in place, interning symbols and building the final object once is what
- * made the difference. zod costs several µs per message, so it stays on cold paths.
+ * charCodeAt measured no better than JSON.parse; reading the Buffer with local indices, taking
+ * Alpaca's one- and two-letter keys without a string scan, parsing numbers and timestamps in
+ * place, interning symbols and building the final object once is what made the difference.
+ * zod costs several µs per message, so it stays on cold paths.
  *
  * It accepts any valid JSON for the frame's shape (whitespace, key order, escapes, exponents,
  * unknown keys) and rejects the rest: a frame that is not syntactically an array of objects is
