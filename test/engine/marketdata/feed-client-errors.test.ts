@@ -54,7 +54,7 @@ describe('Class: FeedClient, server errors', () => {
     server = scripted.server;
     const delays: number[] = [];
     const timers: Timers = {
-      setTimeout: (callback, ms) => {
+      setTimeout: (_callback, ms) => {
         delays.push(ms);
         return undefined;
       },
