@@ -127,21 +127,25 @@ const orderRoundtrip = throughputBenchmark('sim.order_roundtrip', async ({ scale
     'APCA-API-SECRET-KEY': DEFAULT_SIM_SECRET_KEY,
     'Content-Type': 'application/json',
   };
+  // Alternating sides keeps the position flat, so buying power never runs out however long it runs.
+  let sequence = 0;
   const roundtrip = async (clientOrderId: string): Promise<void> => {
     const filled = new Promise<void>((resolve) => fills.set(clientOrderId, resolve));
+    const side = sequence++ % 2 === 0 ? 'buy' : 'sell';
     const response = await fetch(`${sim.baseUrl}/v2/orders`, {
       method: 'POST',
       headers,
       body: JSON.stringify({
         symbol: 'AAPL',
         qty: 1,
-        side: 'buy',
+        side,
         type: 'market',
         time_in_force: 'day',
         client_order_id: clientOrderId,
       }),
     });
-    await response.text();
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`order refused: ${response.status} ${body}`);
     await filled;
     fills.delete(clientOrderId);
   };
