@@ -127,6 +127,7 @@ export class TradingEngine {
       requestsPerMinute: config.risk.broker.requests_per_minute,
       routerHooks: {
         sendGuard: () => this.#sendGuard(),
+        onSending: (request, intent) => this.recorder?.submitted(request, intent),
         onOrderUpdate: (order, intent) => this.#onOrderUpdate(order, intent),
         onFill: (fill, realized) => this.recorder?.fill(fill, realized),
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
@@ -247,6 +248,7 @@ export class TradingEngine {
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
     if (wasTrading) await this.execution.stop();
+    this.recorder?.flushSubmitted();
     if (this.#persistence !== undefined) {
       const drained = await this.#persistence.close(drainTimeoutMs, 'engine stopped');
       this.#log.info({ drained }, 'persistence drained and lease released');

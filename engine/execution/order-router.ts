@@ -77,6 +77,8 @@ export interface OrderRouterOptions {
    * engine's lease fencing check lives here, so a paused engine whose lease lapsed sends nothing.
    */
   readonly sendGuard?: () => string | null;
+  /** Each order just before its first send, synchronously: for persistence. */
+  readonly onSending?: (request: OrderRequest, intent: OrderIntent) => void;
   /** Every broker order object seen (REST answers, trade updates, reconciliation): for persistence. */
   readonly onOrderUpdate?: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
   /** Every execution booked into the portfolio, with the P&L it realised: for persistence. */
@@ -185,6 +187,7 @@ export class OrderRouter {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #onAlarm: (alarm: OrderAlarm) => void;
   readonly #sendGuard: () => string | null;
+  readonly #onSending: (request: OrderRequest, intent: OrderIntent) => void;
   readonly #onOrderUpdate: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
   readonly #onFill: (fill: Fill, realized: Fixed) => void;
   readonly #resyncLookbackMs: number;
@@ -216,6 +219,7 @@ export class OrderRouter {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#onAlarm = options.onAlarm ?? (() => undefined);
     this.#sendGuard = options.sendGuard ?? (() => null);
+    this.#onSending = options.onSending ?? (() => undefined);
     this.#onOrderUpdate = options.onOrderUpdate ?? (() => undefined);
     this.#onFill = options.onFill ?? (() => undefined);
     this.#resyncLookbackMs = options.resyncLookbackMs ?? 60_000;
@@ -287,6 +291,7 @@ export class OrderRouter {
     this.#tracker.register({ clientOrderId, symbol: request.symbol, side: request.side, qty: request.qty });
     this.#intents.set(clientOrderId, intent);
     this.#risk.onOrderSubmitted(clientOrderId, intent);
+    this.#onSending(request, intent);
     let lastError: unknown = null;
     let mayHaveReachedBroker = false;
     for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {

@@ -7,9 +7,9 @@
  * token, or found at the broker — across restarts, from the persisted working orders.
  */
 
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
+import type { AlpacaOrder, OrderRequest } from '../../shared/broker/alpaca/trading-client-types.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
-import { divRoundHalfEven, type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
+import { divRoundHalfEven, type Fixed, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import {
   type OrderProvenance,
@@ -46,6 +46,14 @@ export class EngineRecorder {
   readonly #provenance = new Map<string, OrderProvenance>();
   /** Per order, what the store already held from before this process started (today's fills). */
   readonly #storedBefore = new Map<string, { qty: bigint; notionalRaw: bigint }>();
+  /** Submissions not yet recorded, as parallel arrays so the hot path allocates nothing of its own. */
+  readonly #pendingRequests: OrderRequest[] = [];
+  readonly #pendingIntents: OrderIntent[] = [];
+  readonly #pendingTokens: (number | null)[] = [];
+  readonly #pendingAtMs: number[] = [];
+  #flushScheduled = false;
+  /** Orders the broker has answered for; a late pending_new record must not overwrite theirs. */
+  readonly #answered = new Set<string>();
   #sequence = 0;
 
   constructor(options: EngineRecorderOptions) {
@@ -74,7 +82,87 @@ export class EngineRecorder {
     return this.#provenance.get(clientOrderId);
   }
 
+  /**
+   * The order as it is about to be sent, before the broker has it: a crash between the POST and
+   * its answer still leaves a record, with the intent and the fencing token it went out under.
+   *
+   * Called on the hot path, so it only remembers references; the record is built and enqueued on
+   * the next turn of the event loop, after the request has gone to the socket. That costs no
+   * durability: the queue itself waits a few milliseconds before writing. Measured (bench
+   * e2e.frame_to_order vs _persisted): building the record inline added ~1 µs (25%) at p99.
+   */
+  submitted(request: OrderRequest, intent: OrderIntent): void {
+    this.#pendingRequests.push(request);
+    this.#pendingIntents.push(intent);
+    this.#pendingTokens.push(this.#options.fencingToken());
+    this.#pendingAtMs.push(this.#options.clock.nowMs());
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.flushSubmitted);
+    }
+  }
+
+  /** Records every pending submission; also called by the engine before it drains on stop. */
+  readonly flushSubmitted = (): void => {
+    this.#flushScheduled = false;
+    const requests = this.#pendingRequests;
+    for (let i = 0; i < requests.length; i++) {
+      this.#recordSubmitted(
+        requests[i]!,
+        this.#pendingIntents[i]!,
+        this.#pendingTokens[i] ?? null,
+        this.#pendingAtMs[i]!,
+      );
+    }
+    requests.length = 0;
+    this.#pendingIntents.length = 0;
+    this.#pendingTokens.length = 0;
+    this.#pendingAtMs.length = 0;
+  };
+
+  #recordSubmitted(
+    request: OrderRequest,
+    intent: OrderIntent,
+    fencingToken: number | null,
+    atMs: number,
+  ): void {
+    const provenance: OrderProvenance = {
+      origin: 'engine',
+      intentId: intent.intentId,
+      strategyId: intent.strategyId,
+      fencingToken,
+    };
+    if (!this.#provenance.has(request.clientOrderId)) this.#provenance.set(request.clientOrderId, provenance);
+    if (this.#answered.has(request.clientOrderId)) return; // the broker's answer already wrote a fuller record
+    this.#options.queue.enqueue(
+      this.#options.writes.order({
+        id: null,
+        clientOrderId: request.clientOrderId,
+        symbol: request.symbol,
+        assetClass: intent.assetClass,
+        side: request.side,
+        type: request.type,
+        timeInForce: request.timeInForce,
+        qty: request.qty,
+        filledQty: ZERO,
+        filledAvgPrice: null,
+        limitPrice: request.limitPrice ?? null,
+        stopPrice: request.stopPrice ?? null,
+        trailPercent: request.trailPercent ?? null,
+        trailPrice: request.trailPrice ?? null,
+        status: 'pending_new',
+        extendedHours: request.extendedHours ?? false,
+        createdAtMs: atMs,
+        updatedAtMs: atMs,
+        replacedBy: null,
+        replaces: null,
+        ...provenance,
+      }),
+    );
+  }
+
   order(order: AlpacaOrder, intent: OrderIntent | undefined): OrderProvenance {
+    this.#answered.add(order.clientOrderId);
     let provenance = this.#provenance.get(order.clientOrderId);
     if (provenance === undefined || (provenance.intentId === null && intent !== undefined)) {
       provenance =
