@@ -8,6 +8,7 @@ import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
+import { sampleOrder } from '../../shared/store/store-fixtures.ts';
 
 const T0 = Date.parse('2026-11-24T15:00:00Z');
 const DAY = '2026-11-24';
@@ -100,6 +101,69 @@ describe('Class: EngineRecorder (against dynalite over loopback)', () => {
     recorder.fill(fill('reconciled:order-2:5', '5', '52', 'ae1-order-2'), f('0'));
     await persistence.close(5_000);
     expect((await persistenceFor('complete').store.listFills(DAY)).items).toStrictEqual([]);
+  });
+
+  it('records an order before it is sent, and never lets that record overwrite the broker answer', async () => {
+    const clock = new ManualClock(T0);
+    const persistence = persistenceFor('submitted');
+    const recorder = recorderFor(persistence, clock);
+    const intent = {
+      intentId: 'intent-9',
+      strategyId: 'momentum',
+      symbol: 'AAPL',
+      assetClass: 'us_equity',
+      side: 'buy',
+      qty: f('10'),
+      type: 'limit',
+      timeInForce: 'day',
+      limitPrice: f('187.66'),
+      referencePrice: f('187.66'),
+      purpose: 'entry',
+      createdAtMs: T0,
+    } as const;
+    const request = {
+      symbol: 'AAPL',
+      qty: f('10'),
+      side: 'buy',
+      type: 'limit',
+      timeInForce: 'day',
+      clientOrderId: 'ae1-sent',
+      limitPrice: f('187.66'),
+    } as const;
+    recorder.submitted(request, intent);
+    recorder.flushSubmitted();
+
+    // A second submission whose broker answer arrives before the deferred record is built.
+    recorder.submitted({ ...request, clientOrderId: 'ae1-answered' }, { ...intent, intentId: 'intent-10' });
+    recorder.order(
+      {
+        ...sampleOrder({ clientOrderId: 'ae1-answered', intentId: 'intent-10' }),
+        id: 'order-answered',
+        updatedAtNs: 1n,
+        orderClass: '',
+      },
+      { ...intent, intentId: 'intent-10' },
+    );
+    recorder.flushSubmitted();
+    await persistence.close(5_000);
+
+    const reader = persistenceFor('submitted');
+    expect(await reader.store.getOrder('ae1-sent')).toMatchObject({
+      status: 'found',
+      value: {
+        status: 'pending_new',
+        id: null,
+        origin: 'engine',
+        intentId: 'intent-9',
+        fencingToken: 7,
+        qty: f('10'),
+      },
+    });
+    expect(await reader.store.getOrder('ae1-answered')).toMatchObject({
+      status: 'found',
+      value: { status: 'partially_filled', filledQty: f('2.5'), intentId: 'intent-10' },
+    });
+    await reader.close(100);
   });
 
   it('tells its own orders from external ones by the client order id', () => {
