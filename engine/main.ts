@@ -13,7 +13,6 @@ import { loadConfig } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../sim/context.ts';
 import { startHttpApi } from './api/http-server.ts';
 import { operatorRoutes } from './api/operator-routes.ts';
 import { createPersistence } from './persistence/persistence.ts';
@@ -51,7 +50,6 @@ async function main(): Promise<number> {
     credentials = await loadBrokerCredentials({
       system,
       env: process.env,
-      simulatorDefaults: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
     });
   } catch (error) {
     if (error instanceof CredentialsError) {

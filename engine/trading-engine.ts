@@ -74,6 +74,8 @@ export class TradingEngine {
   readonly #refusals: Counter<'reason'>;
   readonly #adopted: Counter<'origin'>;
   #phase: Phase = { kind: 'created' };
+  /** A refused engine (lease lost, fatal feed) still has a stream and timers to stop. */
+  #executionStarted = false;
   #halt: (reason: string) => void = () => undefined;
 
   constructor(options: TradingEngineOptions) {
@@ -234,6 +236,7 @@ export class TradingEngine {
     if (!this.#mayStartTrading()) return;
     this.#phase = { kind: 'trading' };
     this.execution.start();
+    this.#executionStarted = true;
     for (const feed of this.feeds) feed.start();
   }
 
@@ -243,11 +246,11 @@ export class TradingEngine {
   }
 
   async stop(drainTimeoutMs = 10_000): Promise<void> {
-    const wasTrading = this.#phase.kind === 'trading';
+    const executionStarted = this.#executionStarted;
     this.#phase = { kind: 'stopped' };
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
-    if (wasTrading) await this.execution.stop();
+    if (executionStarted) await this.execution.stop();
     this.recorder?.flushSubmitted();
     if (this.#persistence !== undefined) {
       const drained = await this.#persistence.close(drainTimeoutMs, 'engine stopped');
@@ -371,19 +374,15 @@ export class TradingEngine {
     }
   }
 
-  /** Called by the lease when it is lost: stop sending at once, cancel what is working. */
+  /**
+   * Called by the lease when it is lost: stop sending at once. A fenced-out engine does not touch
+   * the broker at all, not even to cancel: its working orders now belong to whichever engine holds
+   * the lease (it adopts them while reconciling), and with no holder the watchdog cancels them
+   * once the lease expires.
+   */
   onLeaseLost(reason: string): void {
     if (this.#phase.kind !== 'trading') return;
     this.#refuse(`lost the engine lease: ${reason}`);
-    void this.execution.router.cancelAllOpen().then(
-      (results) =>
-        this.#log.warn(
-          { canceled: results.filter((result) => result.ok).length },
-          'working orders canceled after the lease was lost',
-        ),
-      (error: unknown) =>
-        this.#log.error({ err: error }, 'could not cancel working orders after the lease was lost'),
-    );
   }
 
   #refuse(reason: string): void {

@@ -1,16 +1,16 @@
 /**
  * node local/local-stack-main.ts [--config config/system.json] [--data .data/dynamo]
  * Runs the local DynamoDB API and the watchdog until SIGINT/SIGTERM. Wiring only.
- * Broker keys: APCA_API_KEY_ID / APCA_API_SECRET_KEY, or the simulator's defaults for venue "simulator".
+ * Broker keys as the engine reads them (shared/config/broker-credentials.ts).
  */
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
+import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
 import { ConfigError } from '../shared/config/config-error.ts';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../sim/context.ts';
 import { startLocalStack } from './local-stack.ts';
 
 async function main(): Promise<number> {
@@ -26,19 +26,20 @@ async function main(): Promise<number> {
     throw error;
   }
   const { system } = config;
-  const keyId =
-    process.env.APCA_API_KEY_ID ?? (system.broker.venue === 'simulator' ? DEFAULT_SIM_KEY_ID : undefined);
-  const secretKey =
-    process.env.APCA_API_SECRET_KEY ??
-    (system.broker.venue === 'simulator' ? DEFAULT_SIM_SECRET_KEY : undefined);
-  if (keyId === undefined || secretKey === undefined) {
-    console.error('set APCA_API_KEY_ID and APCA_API_SECRET_KEY: the watchdog cancels orders at the broker');
-    return 1;
+  let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
+  try {
+    credentials = await loadBrokerCredentials({ system, env: process.env });
+  } catch (error) {
+    if (error instanceof CredentialsError) {
+      console.error(`${error.message} (the watchdog cancels orders at the broker)`);
+      return 1;
+    }
+    throw error;
   }
   const logger = createLogger({ name: 'local-stack', level: system.logging.level });
   const broker = new AlpacaTradingClient({
     baseUrl: system.broker.tradingUrl,
-    credentials: { keyId, secretKey },
+    credentials,
   });
   const stack = await startLocalStack({
     system,

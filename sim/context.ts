@@ -4,10 +4,6 @@
  */
 import type { Clock } from '../shared/time/clock.ts';
 
-/** The key pair the simulator accepts when none is given; documented in the README. */
-export const DEFAULT_SIM_KEY_ID = 'SIMKEYID';
-export const DEFAULT_SIM_SECRET_KEY = 'SIMSECRETKEY';
-
 export interface SimCredentials {
   readonly keyId: string;
   readonly secretKey: string;

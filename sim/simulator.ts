@@ -7,10 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type SlippageModel, slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../shared/broker/simulator-credentials.ts';
 import { type Fixed, parseFixed } from '../shared/domain/fixed.ts';
 import { createLogger, type Logger } from '../shared/logging/logger.ts';
 import { type Clock, ManualClock, systemClock } from '../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY, type SimContext } from './context.ts';
+import type { SimContext } from './context.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
 import { createMarketDataService } from './marketdata/market-data-service.ts';
 import type { SimService } from './service.ts';
@@ -44,6 +45,11 @@ export interface SimulatorOptions {
   readonly startingCash?: string;
   /** Trading REST quota per key. Default 200, Alpaca's. */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Market-data connections per key on one endpoint. Default 1, Alpaca's; a test of two engine
+   * processes raises it because a paused process still holds its socket.
+   */
+  readonly marketDataConnectionsPerKey?: number;
   readonly logger?: Logger;
 }
 
@@ -119,7 +125,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   market.onStatus((status) =>
     trading.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
-  const services: SimService[] = [createMarketDataService(context, market, { logger }), trading];
+  const services: SimService[] = [
+    createMarketDataService(context, market, {
+      logger,
+      stream: { connectionsPerKey: options.marketDataConnectionsPerKey ?? 1 },
+    }),
+    trading,
+  ];
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');

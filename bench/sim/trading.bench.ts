@@ -6,10 +6,10 @@
  *   the trade-updates stream (REST, validation, routing, matching, ledger, stream), wall clock.
  */
 import WebSocket from 'ws';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { Quote } from '../../shared/domain/market-data.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../sim/context.ts';
 import type { QuoteSource } from '../../sim/market/quote-source.ts';
 import { startSimulator } from '../../sim/simulator.ts';
 import { AccountLedger } from '../../sim/trading/account-ledger.ts';

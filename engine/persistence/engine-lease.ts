@@ -47,7 +47,7 @@ export interface EngineLeaseOptions {
   readonly renewEveryMs?: number;
   /** Stop sending this long before the stored expiry; default 2 s, covering clock differences. */
   readonly safetyMarginMs?: number;
-  /** Called once, at once, when the lease is lost: stop trading and cancel working orders if possible. */
+  /** Called once, at once, when the lease is lost: stop sending anything to the broker. */
   readonly onLost: (loss: LeaseLoss) => void;
 }
 

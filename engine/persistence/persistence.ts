@@ -63,7 +63,10 @@ export function createPersistence(options: PersistenceOptions): Persistence {
     store: new DynamoLeaseStore({ client: leaseClient, table: tables.lease, account: options.accountName }),
     clock: options.clock,
     logger: options.logger,
-    onLost: options.onLeaseLost,
+    onLost: (reason) => {
+      queue.discard(`lease lost: ${reason}`);
+      options.onLeaseLost(reason);
+    },
     ...options.lease,
   });
   return {

@@ -91,7 +91,7 @@ export class WriteBehindQueue {
     const registers = [options.registry];
     this.#writesTotal = new Counter({
       name: 'persistence_writes_total',
-      help: 'Items handed to write-behind persistence, by outcome: written, refused_full (queue at capacity), rejected (DynamoDB refused the item itself).',
+      help: 'Items handed to write-behind persistence, by outcome: written, refused_full (queue at capacity), rejected (DynamoDB refused the item itself), discarded (dropped when the engine lost its lease).',
       labelNames: ['outcome'],
       registers,
     });
@@ -168,6 +168,24 @@ export class WriteBehindQueue {
     if (remaining > 0)
       this.#logger.error({ remaining, timeoutMs }, 'write-behind drain timed out; items not persisted');
     return { written: this.#written - writtenBefore, remaining };
+  }
+
+  /**
+   * Drops everything queued and refuses later items: for an engine that lost its lease. Its queued
+   * writes describe a view the new lease holder has already rebuilt from the broker; written late,
+   * they would overwrite newer state (or store a fill twice, once under the broker's execution id
+   * and once as the new holder's reconciled booking). A batch already in flight cannot be recalled.
+   */
+  discard(reason: string): number {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const dropped = this.#pending.size;
+    this.#pending.clear();
+    this.#writesTotal.inc({ outcome: 'discarded' }, dropped);
+    if (dropped > 0) this.#logger.error({ dropped, reason }, 'write-behind items discarded');
+    if (!this.#running) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    return dropped;
   }
 
   #whenIdle(): Promise<void> {

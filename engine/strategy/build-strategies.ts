@@ -27,6 +27,8 @@ export function buildStrategies(
           threshold: config.thresholdBps / 10_000,
           entryQty: config.entryQty,
         });
+      default:
+        throw new Error(`unknown strategy type: ${(config satisfies never as StrategyConfig).type}`);
     }
   });
 }

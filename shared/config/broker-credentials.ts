@@ -6,6 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../broker/simulator-credentials.ts';
 import { processSecrets, type SecretRegistry } from '../logging/secret-registry.ts';
 import type { SystemConfig } from './system-schema.ts';
 
@@ -23,8 +24,6 @@ const secretPayload = z.strictObject({ keyId: z.string().min(1), secretKey: z.st
 export interface LoadBrokerCredentialsOptions {
   readonly system: Pick<SystemConfig, 'broker' | 'store'>;
   readonly env: NodeJS.ProcessEnv;
-  /** Used when the environment has no keys and the venue is the simulator (its documented defaults). */
-  readonly simulatorDefaults?: BrokerCredentials;
   /** Injected for tests; defaults to a client for the store's region. */
   readonly secretsManager?: SecretsManagerClient;
   readonly secrets?: SecretRegistry;
@@ -46,8 +45,8 @@ async function read(options: LoadBrokerCredentialsOptions): Promise<BrokerCreden
     const keyId = options.env.APCA_API_KEY_ID;
     const secretKey = options.env.APCA_API_SECRET_KEY;
     if (keyId && secretKey) return { keyId, secretKey };
-    if (!keyId && !secretKey && options.system.broker.venue === 'simulator' && options.simulatorDefaults) {
-      return options.simulatorDefaults;
+    if (!keyId && !secretKey && options.system.broker.venue === 'simulator') {
+      return { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY };
     }
     const missing = [
       keyId ? undefined : 'APCA_API_KEY_ID',

@@ -148,6 +148,7 @@ export class MatchingEngine {
       ...deps,
       exposure: this.exposure,
       clientOrderIdTaken: (clientOrderId) => this.#byClientId.has(clientOrderId),
+      open: this.#open,
     });
     this.#unsubscribeQuotes = deps.quotes.onQuote((quote) => this.#onQuote(quote));
     this.#armPhaseBoundary();

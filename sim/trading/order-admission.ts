@@ -41,6 +41,8 @@ export interface OrderAdmissionDeps {
   readonly ledger: AccountLedger;
   readonly exposure: AccountExposure;
   readonly clientOrderIdTaken: (clientOrderId: string) => boolean;
+  /** The account's open orders, for the wash-trade check. */
+  readonly open: ReadonlySet<SimOrder>;
 }
 
 export class OrderAdmission {
@@ -79,6 +81,15 @@ export class OrderAdmission {
     const qty =
       request.qty ??
       (reference !== undefined && reference > 0n ? qtyForNotional(request.notional!, reference) : ZERO);
+
+    const opposite = this.#crossingOppositeOrder(request, asset.symbol, replacing);
+    if (opposite !== undefined) {
+      return fail(
+        apiErrors.forbidden('potential wash trade detected. use complex orders', {
+          reject_reason: `opposite side ${opposite.type} order ${opposite.id} exists`,
+        }),
+      );
+    }
 
     const closing = request.side === 'sell' ? position > 0n : position < 0n;
     if (closing) {
@@ -133,6 +144,33 @@ export class OrderAdmission {
       );
     }
     return ok({ asset, reserved: cost, intent: request.side === 'buy' ? 'buy_to_open' : 'sell_to_open' });
+  }
+
+  /**
+   * Alpaca refuses an order that could execute against the account's own open order on the
+   * other side. Crossing is judged on market and limit prices (a market order crosses anything
+   * priced); untriggered stops are not counted, a documented simplification.
+   */
+  #crossingOppositeOrder(
+    request: OrderRequest,
+    symbol: string,
+    replacing: SimOrder | null,
+  ): SimOrder | undefined {
+    const newPrice =
+      request.type === 'market' ? 'market' : request.type === 'limit' ? request.limitPrice : undefined;
+    if (newPrice === undefined || newPrice === null) return undefined;
+    for (const open of this.#deps.open) {
+      if (open === replacing || open.symbol !== symbol || open.side === request.side) continue;
+      if (open.status === 'pending_cancel') continue;
+      const openPrice =
+        open.type === 'market' ? 'market' : open.type === 'limit' ? open.limitPrice : undefined;
+      if (openPrice === undefined || openPrice === null) continue;
+      if (newPrice === 'market' || openPrice === 'market') return open;
+      const buyPrice = request.side === 'buy' ? newPrice : openPrice;
+      const sellPrice = request.side === 'buy' ? openPrice : newPrice;
+      if (buyPrice >= sellPrice) return open;
+    }
+    return undefined;
   }
 
   #assetRuleProblem(request: OrderRequest, asset: SimAsset): ApiError | undefined {

@@ -6,25 +6,25 @@
  *
  * The kill points come from a seeded generator; set CRASH_SEED to replay a run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import pino from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPersistence } from '../../engine/persistence/persistence.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { formatFixed } from '../../shared/domain/fixed.ts';
-import { systemClock } from '../../shared/time/clock.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import {
+  type EngineProcess,
+  engineConfig,
+  ROOT,
+  startEngine,
+  storeReader,
+} from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const KILLS = 20;
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_124);
 const TABLE_PREFIX = 'crash-test';
@@ -38,55 +38,6 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-interface EngineProcess {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
-}
-
-function startEngine(configFile: string): EngineProcess {
-  const child = spawn(process.execPath, ['engine/main.ts', '--config', configFile], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH },
-  });
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      for (const waiter of waiters) waiter();
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    waitFor: (pattern, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const found = lines.find((line) => pattern.test(line));
-          if (found === undefined) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `engine: no ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-8).join('\n')}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
-  };
-}
-
 describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
   const folder = tempFolder();
   let simulator: Simulator;
@@ -95,28 +46,16 @@ describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
   let running: EngineProcess | undefined;
 
   function writeConfig(name: string, strategies: unknown[]): string {
-    const config = JSON.parse(readFileSync(join(ROOT, 'config/system.json'), 'utf8'));
-    const base = `127.0.0.1:${simulator.port}`;
-    config.broker = {
-      ...config.broker,
-      tradingUrl: `http://${base}`,
-      dataUrl: `http://${base}`,
-      tradingStreamUrl: `ws://${base}/stream`,
-      marketDataStreamUrl: `ws://${base}/v2/iex`,
-      cryptoDataStreamUrl: `ws://${base}/v1beta3/crypto/us`,
-    };
-    delete config.simulator;
-    config.account.name = ACCOUNT;
-    config.marketData.symbols = ['AAPL', 'MSFT'];
-    config.store = {
-      region: dynamo.region,
-      tablePrefix: TABLE_PREFIX,
-      endpoint: dynamo.endpoint,
-      leaseTtlMs: 1_500,
-    };
-    config.engine.http.port = 0;
-    config.strategies = strategies;
-    return folder.write(name, JSON.stringify(config));
+    return folder.write(
+      name,
+      engineConfig({
+        simulatorPort: simulator.port,
+        dynamo,
+        tablePrefix: TABLE_PREFIX,
+        account: ACCOUNT,
+        strategies,
+      }),
+    );
   }
 
   beforeAll(async () => {
@@ -199,14 +138,7 @@ describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
     expect(new Set(clientOrderIds).size).toBe(clientOrderIds.length);
     expect(clientOrderIds.every((id) => id.startsWith('ae1-'))).toBe(true);
 
-    const reader = createPersistence({
-      store: { region: dynamo.region, tablePrefix: TABLE_PREFIX, endpoint: dynamo.endpoint },
-      accountName: ACCOUNT,
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      registry: new Registry(),
-      onLeaseLost: () => {},
-    });
+    const reader = storeReader(dynamo, TABLE_PREFIX, ACCOUNT);
     const stored = await reader.store.listOrders();
     const storedFills = await reader.store.listFills(newYorkDate(Date.now()));
     await reader.close(100);

@@ -3,9 +3,9 @@ import { WebSocket } from 'ws';
 import { bookCondition } from '../../../engine/book/book-top.ts';
 import { MessageKindIndex } from '../../../engine/marketdata/feed-metrics.ts';
 import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import { ManualClock, systemClock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 import { admin, connectFeed, type FeedUnderTest, waitFor } from './feed-harness.ts';
 

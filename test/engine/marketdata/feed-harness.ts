@@ -17,9 +17,9 @@ import {
   MarketDataService,
   type MarketDataServiceOptions,
 } from '../../../engine/marketdata/market-data-service.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import type { Simulator } from '../../../sim/simulator.ts';
 
 export interface StateChange {

@@ -8,10 +8,10 @@ import type { WatchdogOutcome } from '../../../functions/watchdog/lease-watchdog
 import { type LocalWatchdog, startLocalWatchdog } from '../../../functions/watchdog/local-watchdog-timer.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 const TTL_MS = 2_000;

@@ -212,6 +212,24 @@ describe('Class: WriteBehindQueue (against dynalite over loopback)', () => {
     expect(queue.enqueue(order(31))).toBe(false);
   });
 
+  it('discards what is queued when told to (a lost lease) and refuses later items', async () => {
+    const { writer, registry, queue, order } = setup();
+    let releaseGate = () => {};
+    writer.gate = new Promise((resolve) => {
+      releaseGate = resolve;
+    });
+    queue.enqueue(order(0));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // order 0 in flight, held at the gate
+    for (let i = 1; i < 4; i++) queue.enqueue(order(i));
+    expect(queue.discard('lease lost')).toBe(3);
+    expect(queue.enqueue(order(9))).toBe(false);
+    releaseGate();
+    await queue.drain(1_000);
+    expect(writer.batches).toStrictEqual([1]);
+    expect(await metricValue(registry, 'persistence_writes_total', { outcome: 'discarded' })).toBe(3);
+    expect(await metricValue(registry, 'persistence_writes_total', { outcome: 'written' })).toBe(1);
+  });
+
   it('keeps items through a DynamoDB outage and writes them once it is back', async () => {
     const outage = await startLocalDynamo({ tablePrefix: 'outage-test' });
     const { port, endpoint } = outage;

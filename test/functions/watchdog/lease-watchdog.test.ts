@@ -5,11 +5,11 @@ import { runWatchdog, type WatchdogOutcome } from '../../../functions/watchdog/l
 import { startLocalWatchdog } from '../../../functions/watchdog/local-watchdog-timer.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 const silent = pino({ level: 'silent' });

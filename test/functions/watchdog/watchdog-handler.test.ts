@@ -6,11 +6,11 @@ import { readWatchdogEnvironment } from '../../../functions/watchdog/watchdog-en
 import { createWatchdogHandler } from '../../../functions/watchdog/watchdog-handler.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 const lambdaContext = {

@@ -77,7 +77,6 @@ describe('Function: loadBrokerCredentials', () => {
       await loadBrokerCredentials({
         system: system({ venue: 'simulator' }),
         env: {},
-        simulatorDefaults: defaults,
         secrets: new SecretRegistry(),
       }),
     ).toStrictEqual(defaults);
@@ -85,7 +84,6 @@ describe('Function: loadBrokerCredentials', () => {
       loadBrokerCredentials({
         system: system({}),
         env: {},
-        simulatorDefaults: defaults,
         secrets: new SecretRegistry(),
       }),
     ).rejects.toThrow('set APCA_API_KEY_ID and APCA_API_SECRET_KEY');
@@ -93,7 +91,6 @@ describe('Function: loadBrokerCredentials', () => {
       loadBrokerCredentials({
         system: system({ venue: 'simulator' }),
         env: { APCA_API_KEY_ID: KEY_ID },
-        simulatorDefaults: defaults,
         secrets: new SecretRegistry(),
       }),
     ).rejects.toThrow(/set APCA_API_SECRET_KEY$/);

@@ -8,7 +8,7 @@ import {
   multiBarsResponseSchema,
   stockQuoteMessageSchema,
 } from '../../../shared/broker/alpaca/market-data-schemas.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 import { dataMessages, StreamClient } from './market-data-server.ts';
 

@@ -6,7 +6,7 @@
  */
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 function sdkFor(sim: Simulator): Alpaca {

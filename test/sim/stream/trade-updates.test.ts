@@ -3,7 +3,7 @@ import {
   tradeUpdateSchema,
   tradingStreamMessageSchema,
 } from '../../../shared/broker/alpaca/trading-schemas.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { quote, rest, startVirtualSim, type VirtualSim } from '../trading/sim-client.ts';
 import { StreamClient } from './stream-client.ts';
 

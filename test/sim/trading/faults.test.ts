@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorBodySchema, tradeUpdateSchema } from '../../../shared/broker/alpaca/trading-schemas.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { StreamClient } from '../stream/stream-client.ts';
 import { KEY_HEADERS, rest, startVirtualSim, type VirtualSim } from './sim-client.ts';
 

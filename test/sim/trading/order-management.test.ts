@@ -354,6 +354,33 @@ describe('trading REST: orders and positions', () => {
     expect(crypto.body.message).toContain('insufficient balance for BTC');
   });
 
+  it("refuses an order that could trade against the account's own opposite order (wash trade)", async () => {
+    running = await startVirtualSim();
+    quote(running.sim, 'AAPL', 100, 100.02);
+    await place({ type: 'market', limit_price: null, qty: '5', time_in_force: 'day' });
+    const restingBuy = await place({ limit_price: '95', qty: '1' });
+    const crossingSell = await post(order({ side: 'sell', limit_price: '94', qty: '1' }));
+    expect(crossingSell.status).toBe(403);
+    expect(crossingSell.body).toMatchObject({
+      code: 40310000,
+      message: 'potential wash trade detected. use complex orders',
+    });
+    expect(String(crossingSell.body.reject_reason)).toContain(restingBuy.id);
+    const marketSell = await post(
+      order({ side: 'sell', type: 'market', limit_price: null, time_in_force: 'day', qty: '1' }),
+    );
+    expect(marketSell.status).toBe(403);
+    // Not crossing the resting buy, and on another symbol: both accepted.
+    await place({ side: 'sell', limit_price: '101', qty: '1' });
+    await place({ symbol: 'MSFT', limit_price: '90', qty: '1' });
+    const orders = (await rest(running.sim, 'GET', '/v2/orders')).body as unknown[];
+    expect(orders.map((open) => orderSchema.parse(open).limit_price).sort()).toStrictEqual([
+      '101',
+      '90',
+      '95',
+    ]);
+  });
+
   it('sells short and books the short position with negative market value', async () => {
     running = await startVirtualSim();
     quote(running.sim, 'MSFT', 400, 400.1);

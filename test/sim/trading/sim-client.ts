@@ -1,6 +1,7 @@
 /** Test helpers: a simulator on virtual time and a tiny REST client for it over real sockets. */
+
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../sim/context.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../../sim/simulator.ts';
 
 /** Tuesday 2026-03-10 15:00 UTC = 11:00 New York (regular session). */

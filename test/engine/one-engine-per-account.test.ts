@@ -1,0 +1,119 @@
+/**
+ * One engine per account, with real engine processes: a second engine stands by while the
+ * first trades; when the first is paused (SIGSTOP) past its lease the second takes over, and
+ * the first, resumed, sends nothing more and exits.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import {
+  type EngineProcess,
+  engineConfig,
+  lineTimeMs,
+  ROOT,
+  startEngine,
+  storeReader,
+} from '../support/engine-process.ts';
+import { tempFolder } from '../support/temp-files.ts';
+
+const TABLE_PREFIX = 'one-engine';
+const ACCOUNT = 'one-engine';
+const ACCEPTED = /"msg":"order (accepted|found after an unknown outcome|already placed)"/;
+
+describe('One engine per account (real engine processes)', () => {
+  const folder = tempFolder();
+  let simulator: Simulator;
+  let dynamo: LocalDynamo;
+  const engines: EngineProcess[] = [];
+
+  beforeAll(async () => {
+    simulator = await startSimulator({
+      port: 0,
+      seed: 11,
+      symbols: ['AAPL', 'MSFT'],
+      messagesPerSecond: 400,
+      // The paused engine keeps its market-data socket open; Alpaca's limit of one would hold
+      // the new engine's feed in its 406 back-off for a minute.
+      marketDataConnectionsPerKey: 2,
+    });
+    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
+    const risk = readFileSync(join(ROOT, 'config/risk_limits.toml'), 'utf8')
+      .replace('max_consecutive_losses = 5', 'max_consecutive_losses = 100000')
+      .replace('max_fills = 50', 'max_fills = 100000');
+    folder.write('risk_limits.toml', risk);
+  });
+
+  afterAll(async () => {
+    for (const engine of engines) {
+      if (engine.child.exitCode === null) {
+        engine.child.kill('SIGCONT');
+        engine.child.kill('SIGKILL');
+      }
+    }
+    await simulator?.close();
+    await dynamo?.close();
+    folder.remove();
+  });
+
+  it('lets exactly one engine trade, and fences a paused one out after takeover', async () => {
+    const config = folder.write(
+      'system.json',
+      engineConfig({
+        simulatorPort: simulator.port,
+        dynamo,
+        tablePrefix: TABLE_PREFIX,
+        account: ACCOUNT,
+        strategies: [{ type: 'mid-price-momentum', id: 'lease', period: 3, thresholdBps: 0, entryQty: '1' }],
+      }),
+    );
+    const first = startEngine(config);
+    engines.push(first);
+    await first.waitFor(/trading state reconciled; entries resume/, 30_000);
+    await first.waitFor(ACCEPTED, 30_000);
+
+    const second = startEngine(config);
+    engines.push(second);
+    const started = await second.waitFor(/"msg":"engine started"/, 30_000);
+    const api = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
+    await second.waitFor(/another engine holds the account; standing by/, 30_000);
+    const health = (await (await fetch(`${api}/health`)).json()) as {
+      status: string;
+      checks: { reason: string };
+    };
+    expect(health.status).toBe('degraded');
+    expect(health.checks.reason).toMatch(/another engine holds the account/);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(second.lines.some((line) => ACCEPTED.test(line))).toBe(false);
+
+    // The first engine hangs: its lease lapses and the standby takes over and trades.
+    first.child.kill('SIGSTOP');
+    const stoppedAtMs = Date.now();
+    await second.waitFor(/trading state reconciled; entries resume/, 30_000);
+    await second.waitFor(ACCEPTED, 30_000);
+
+    first.child.kill('SIGCONT');
+    const resumedAtMs = Date.now();
+    expect(await first.exited).toBe(3);
+    expect(first.lines.some((line) => /engine refuses to trade/.test(line) && /lease/.test(line))).toBe(true);
+    const sentAfterPause = first.lines.filter(
+      (line) => ACCEPTED.test(line) && lineTimeMs(line) > stoppedAtMs,
+    );
+    expect(sentAfterPause).toStrictEqual([]);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    // The store agrees: no order went out under the first engine's fencing token after the pause.
+    const reader = storeReader(dynamo, TABLE_PREFIX, ACCOUNT);
+    const orders = (await reader.store.listOrders()).items;
+    await reader.close(100);
+    const tokens = new Set(orders.map((order) => order.fencingToken));
+    expect(tokens.size).toBeGreaterThanOrEqual(2);
+    const firstToken = Math.min(...orders.map((order) => order.fencingToken ?? Number.POSITIVE_INFINITY));
+    expect(
+      orders.filter((order) => order.fencingToken === firstToken && order.createdAtMs > resumedAtMs),
+    ).toStrictEqual([]);
+  }, 120_000);
+});
