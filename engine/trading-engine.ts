@@ -76,6 +76,8 @@ export class TradingEngine {
   #phase: Phase = { kind: 'created' };
   /** A refused engine (lease lost, fatal feed) still has a stream and timers to stop. */
   #executionStarted = false;
+  /** Settles when the cancel after a lease loss is done; stop waits for it before closing. */
+  #cancelAfterLoss: Promise<void> = Promise.resolve();
   #halt: (reason: string) => void = () => undefined;
 
   constructor(options: TradingEngineOptions) {
@@ -250,6 +252,7 @@ export class TradingEngine {
     this.#phase = { kind: 'stopped' };
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
+    await this.#cancelAfterLoss;
     if (executionStarted) await this.execution.stop();
     this.recorder?.flushSubmitted();
     if (this.#persistence !== undefined) {
@@ -375,14 +378,20 @@ export class TradingEngine {
   }
 
   /**
-   * Called by the lease when it is lost: stop sending at once. A fenced-out engine does not touch
-   * the broker at all, not even to cancel: its working orders now belong to whichever engine holds
-   * the lease (it adopts them while reconciling), and with no holder the watchdog cancels them
-   * once the lease expires.
+   * Called by the lease when it is lost: stop sending at once, then cancel the working orders
+   * when that is safe (see Persistence.cancelAfterLeaseLoss): never when another engine has taken
+   * the lease, since the orders are then that engine's.
    */
   onLeaseLost(reason: string): void {
     if (this.#phase.kind !== 'trading') return;
     this.#refuse(`lost the engine lease: ${reason}`);
+    const persistence = this.#persistence;
+    if (persistence === undefined) return;
+    this.#cancelAfterLoss = persistence.cancelAfterLeaseLoss(this.execution.client).then(
+      (result) => this.#log.warn({ outcome: result.outcome }, 'after the lease was lost: working orders'),
+      (error: unknown) =>
+        this.#log.error({ err: error }, 'could not cancel working orders after the lease was lost'),
+    );
   }
 
   #refuse(reason: string): void {

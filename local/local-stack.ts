@@ -6,12 +6,12 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { OrderCanceller } from '../functions/watchdog/lease-watchdog.ts';
 import { type LocalWatchdog, startLocalWatchdog } from '../functions/watchdog/local-watchdog-timer.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import type { Clock } from '../shared/time/clock.ts';
+import type { OrderCanceller } from '../shared/watchdog/lease-watchdog.ts';
 import { type LocalDynamo, startLocalDynamo } from './local-dynamo.ts';
 
 export interface LocalStackOptions {

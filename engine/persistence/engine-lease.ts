@@ -57,10 +57,11 @@ export function newHolderId(): string {
 
 export class EngineLease {
   readonly holderId: string;
+  /** Lease lifetime after each renewal. */
+  readonly ttlMs: number;
   readonly #store: LeaseStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #ttlMs: number;
   readonly #renewEveryMs: number;
   readonly #safetyMarginMs: number;
   readonly #onLost: (loss: LeaseLoss) => void;
@@ -76,11 +77,11 @@ export class EngineLease {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#logger = options.logger;
-    this.#ttlMs = options.ttlMs ?? 15_000;
-    this.#renewEveryMs = options.renewEveryMs ?? Math.floor(this.#ttlMs / 3);
+    this.ttlMs = options.ttlMs ?? 15_000;
+    this.#renewEveryMs = options.renewEveryMs ?? Math.floor(this.ttlMs / 3);
     this.#safetyMarginMs = options.safetyMarginMs ?? 2_000;
     this.#onLost = options.onLost;
-    if (this.#safetyMarginMs < 0 || this.#safetyMarginMs + this.#renewEveryMs >= this.#ttlMs) {
+    if (this.#safetyMarginMs < 0 || this.#safetyMarginMs + this.#renewEveryMs >= this.ttlMs) {
       throw new RangeError(
         'lease timing needs 0 <= safetyMarginMs and safetyMarginMs + renewEveryMs < ttlMs',
       );
@@ -103,7 +104,7 @@ export class EngineLease {
     const result = await this.#store.acquire({
       holderId: this.holderId,
       nowMs: requestedAtMs,
-      ttlMs: this.#ttlMs,
+      ttlMs: this.ttlMs,
     });
     const account = this.#store.account;
     if (!result.ok) {
@@ -164,7 +165,7 @@ export class EngineLease {
     try {
       result = await this.#store.renew(
         { holderId: this.holderId, fencingToken: this.#token },
-        { nowMs: requestedAtMs, ttlMs: this.#ttlMs },
+        { nowMs: requestedAtMs, ttlMs: this.ttlMs },
       );
     } catch (error) {
       this.#logger.warn(
@@ -220,7 +221,7 @@ export class EngineLease {
   }
 
   #extendDeadline(requestedAtMs: number): void {
-    this.#sendDeadlineMs = requestedAtMs + this.#ttlMs - this.#safetyMarginMs;
+    this.#sendDeadlineMs = requestedAtMs + this.ttlMs - this.#safetyMarginMs;
     clearTimeout(this.#deadlineTimer);
     this.#deadlineTimer = setTimeout(
       () => this.canSend(this.#token),

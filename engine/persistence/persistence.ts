@@ -12,6 +12,12 @@ import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import type { ItemProblem } from '../../shared/store/item-codec.ts';
 import { tableNames } from '../../shared/store/table-definitions.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import {
+  type OrderCanceller,
+  runWatchdog,
+  type WatchdogOutcome,
+} from '../../shared/watchdog/lease-watchdog.ts';
+import { pinoWatchdogLog, prometheusWatchdogSignals } from '../../shared/watchdog/watchdog-adapters.ts';
 import { EngineLease, type EngineLeaseOptions } from './engine-lease.ts';
 import { type DrainResult, type WriteBehindOptions, WriteBehindQueue } from './write-behind-queue.ts';
 
@@ -33,6 +39,13 @@ export interface Persistence {
   readonly store: DynamoStore;
   readonly queue: WriteBehindQueue;
   readonly lease: EngineLease;
+  /**
+   * After the lease was lost: cancel every working order at the broker when it can, the way the
+   * watchdog does it — under its own hold on the lapsed lease (fencing token + 1), so no engine can
+   * start trading meanwhile — waiting up to one lease lifetime for an overdue lease to lapse. If
+   * another engine holds the lease, the orders are that engine's now and nothing is touched.
+   */
+  cancelAfterLeaseLoss(broker: OrderCanceller): Promise<WatchdogOutcome>;
   /** Drains the queue (at most drainTimeoutMs), releases the lease, closes connections. */
   close(drainTimeoutMs: number, reason?: string): Promise<DrainResult>;
 }
@@ -59,8 +72,13 @@ export function createPersistence(options: PersistenceOptions): Persistence {
     clock: options.clock,
     ...options.queue,
   });
+  const leaseStore = new DynamoLeaseStore({
+    client: leaseClient,
+    table: tables.lease,
+    account: options.accountName,
+  });
   const lease = new EngineLease({
-    store: new DynamoLeaseStore({ client: leaseClient, table: tables.lease, account: options.accountName }),
+    store: leaseStore,
     clock: options.clock,
     logger: options.logger,
     onLost: (reason) => {
@@ -69,10 +87,21 @@ export function createPersistence(options: PersistenceOptions): Persistence {
     },
     ...options.lease,
   });
+  const watchdogSignals = prometheusWatchdogSignals(options.registry);
   return {
     store,
     queue,
     lease,
+    cancelAfterLeaseLoss: (broker) =>
+      runWatchdog({
+        leases: leaseStore,
+        broker,
+        signals: watchdogSignals,
+        clock: options.clock,
+        log: pinoWatchdogLog(options.logger),
+        holderId: `${lease.holderId}/cancel`,
+        waitForOverdueMs: lease.ttlMs,
+      }),
     async close(drainTimeoutMs, reason = 'clean stop') {
       const drained = await queue.drain(drainTimeoutMs);
       await lease.stop(reason);

@@ -14,7 +14,7 @@ import {
   runWatchdog,
   type WatchdogOutcome,
   type WatchdogSignals,
-} from './lease-watchdog.ts';
+} from '../../shared/watchdog/lease-watchdog.ts';
 
 /** Metric names the CDK alarms watch (infra/watchdog-function.ts). */
 export const WATCHDOG_METRICS = {

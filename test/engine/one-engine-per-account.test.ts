@@ -97,6 +97,10 @@ describe('One engine per account (real engine processes)', () => {
     const resumedAtMs = Date.now();
     expect(await first.exited).toBe(3);
     expect(first.lines.some((line) => /engine refuses to trade/.test(line) && /lease/.test(line))).toBe(true);
+    // The orders are the new holder's now: the fenced-out engine cancelled nothing.
+    expect(first.lines.filter((line) => /after the lease was lost: working orders/.test(line))).toStrictEqual(
+      [expect.stringMatching(/"outcome":"held"/)],
+    );
     const sentAfterPause = first.lines.filter(
       (line) => ACCEPTED.test(line) && lineTimeMs(line) > stoppedAtMs,
     );

@@ -4,7 +4,6 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EngineLease } from '../../../engine/persistence/engine-lease.ts';
-import type { WatchdogOutcome } from '../../../functions/watchdog/lease-watchdog.ts';
 import { type LocalWatchdog, startLocalWatchdog } from '../../../functions/watchdog/local-watchdog-timer.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
@@ -12,6 +11,7 @@ import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/brok
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
+import type { WatchdogOutcome } from '../../../shared/watchdog/lease-watchdog.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 const TTL_MS = 2_000;

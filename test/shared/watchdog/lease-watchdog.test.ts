@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runWatchdog, type WatchdogOutcome } from '../../../functions/watchdog/lease-watchdog.ts';
 import { startLocalWatchdog } from '../../../functions/watchdog/local-watchdog-timer.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
@@ -10,6 +9,7 @@ import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
+import { runWatchdog, type WatchdogOutcome } from '../../../shared/watchdog/lease-watchdog.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 
 const silent = pino({ level: 'silent' });
