@@ -21,11 +21,12 @@ export interface EngineProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
 }
 
-export function startEngine(configFile: string): EngineProcess {
+/** Starts `node engine/main.ts --config FILE` with only PATH and `env` in its environment. */
+export function startEngine(configFile: string, env: Record<string, string> = {}): EngineProcess {
   const child = spawn(process.execPath, ['engine/main.ts', '--config', configFile], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
   });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
