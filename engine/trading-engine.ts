@@ -33,6 +33,7 @@ import { loadPersistedState } from './persistence/load-persisted-state.ts';
 import type { Persistence } from './persistence/persistence.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
+import { registerRiskMetrics } from './risk/risk-metrics.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
 
@@ -103,6 +104,7 @@ export class TradingEngine {
     });
 
     this.risk = new RiskManager({ limits: config.risk, clock });
+    registerRiskMetrics(registry, this.risk);
     this.portfolio = new Portfolio(clock);
     this.recorder =
       persistence === undefined

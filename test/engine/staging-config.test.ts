@@ -62,6 +62,10 @@ describe('Engine on the staging config, pointed at the simulator', () => {
     for (let tries = 0; (await health()).status !== 'ok' && tries < 50; tries++)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await health()).toMatchObject({ status: 'ok' });
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/^risk_reconciled 1$/m);
+    expect(metrics).toMatch(/^risk_circuit_breaker_state\{state="normal"\} 1$/m);
+    expect(metrics).toMatch(/^risk_circuit_breaker_state\{state="halted"\} 0$/m);
 
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
