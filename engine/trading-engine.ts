@@ -14,7 +14,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
 import type { Config } from '../shared/config/load-config.ts';
-import { add, type Fixed, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
+import { add, type Fixed, fixedFromNumber, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
@@ -40,6 +40,10 @@ import { StrategyHost } from './strategy/strategy-host.ts';
 /** A restart must see every order of the session, not only those of the last minute. */
 const RESYNC_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 const LEASE_WAIT_SLICE_MS = 5_000;
+
+const HOUSEKEEPING_EVERY_MS = 1_000;
+const FORGET_EVERY_RUNS = 60;
+const FORGET_AFTER_MS = 60 * 60_000;
 
 export interface TradingEngineOptions {
   readonly config: Config;
@@ -77,6 +81,8 @@ export class TradingEngine {
   #phase: Phase = { kind: 'created' };
   /** A refused engine (lease lost, fatal feed) still has a stream and timers to stop. */
   #executionStarted = false;
+  #housekeeping: NodeJS.Timeout | undefined;
+  #housekeepingRuns = 0;
   /** Settles when the cancel after a lease loss is done; stop waits for it before closing. */
   #cancelAfterLoss: Promise<void> = Promise.resolve();
   #halt: (reason: string) => void = () => undefined;
@@ -242,6 +248,8 @@ export class TradingEngine {
     this.execution.start();
     this.#executionStarted = true;
     for (const feed of this.feeds) feed.start();
+    this.#housekeeping = setInterval(() => this.#houseKeep(), HOUSEKEEPING_EVERY_MS);
+    this.#housekeeping.unref();
   }
 
   /** Re-reads the phase after awaits, in which a stop or a refusal may have happened. */
@@ -252,6 +260,7 @@ export class TradingEngine {
   async stop(drainTimeoutMs = 10_000): Promise<void> {
     const executionStarted = this.#executionStarted;
     this.#phase = { kind: 'stopped' };
+    clearInterval(this.#housekeeping);
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
     await this.#cancelAfterLoss;
@@ -295,7 +304,28 @@ export class TradingEngine {
     }
   }
 
+  /**
+   * Off the hot path, once a second: marks open positions to the book's mid, so unrealized and
+   * daily P&L (status, the persisted daily P&L) are current; once a minute, forgets orders that
+   * finished over an hour ago, so a long session's memory stays bounded.
+   */
+  #houseKeep(): void {
+    this.#markToMarket();
+    this.#housekeepingRuns += 1;
+    if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0) this.router.forgetFinished(FORGET_AFTER_MS);
+  }
+
+  #markToMarket(): void {
+    for (const position of this.portfolio.openPositions()) {
+      const top = this.marketData.topOfBook(position.symbol) ?? this.marketData.orderBook(position.symbol);
+      if (top === undefined) continue;
+      const mid = (top.bidPrice + top.askPrice) / 2;
+      if (Number.isFinite(mid) && mid > 0) this.portfolio.setMark(position.symbol, fixedFromNumber(mid));
+    }
+  }
+
   status(): unknown {
+    this.#markToMarket();
     const pnl = this.portfolio.pnl();
     const exposure = this.portfolio.exposure();
     return {
