@@ -1,12 +1,22 @@
 /**
  * One engine per account, with real engine processes: a second engine stands by while the
  * first trades; when the first is paused (SIGSTOP) past its lease the second takes over, and
- * the first, resumed, sends nothing more and exits.
+ * the first, resumed, sends nothing more and exits. When the second is then killed with a working
+ * order, the watchdog cancels it once the lease lapses.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalWatchdog } from '../../functions/watchdog/local-watchdog-timer.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
+import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
+import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
+import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';
+import { systemClock } from '../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import {
   type EngineProcess,
@@ -20,6 +30,7 @@ import { tempFolder } from '../support/temp-files.ts';
 
 const TABLE_PREFIX = 'one-engine';
 const ACCOUNT = 'one-engine';
+const SIM_CREDENTIALS = { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY };
 const ACCEPTED = /"msg":"order (accepted|found after an unknown outcome|already placed)"/;
 
 describe('One engine per account (real engine processes)', () => {
@@ -106,8 +117,40 @@ describe('One engine per account (real engine processes)', () => {
     );
     expect(sentAfterPause).toStrictEqual([]);
 
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    // The second engine dies with a working order: the watchdog cancels it once the lease lapses.
+    const broker = new AlpacaTradingClient({ baseUrl: simulator.baseUrl, credentials: SIM_CREDENTIALS });
+    const resting = await broker.submitOrder({
+      symbol: 'AAPL',
+      qty: parseFixed('1'),
+      side: 'buy',
+      type: 'limit',
+      limitPrice: parseFixed('1'),
+      timeInForce: 'gtc',
+      clientOrderId: 'manual-resting-1',
+    });
+    await second.waitFor(/"clientOrderId":"manual-resting-1".*"msg":"working order adopted"/, 30_000);
+    second.child.kill('SIGKILL');
+    await second.exited;
+    const killedAtMs = Date.now();
+    const leaseClient = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
+    const watchdog = startLocalWatchdog({
+      leases: new DynamoLeaseStore({ client: leaseClient, table: dynamo.tables.lease, account: ACCOUNT }),
+      broker,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      registry: new Registry(),
+      intervalMs: 60_000,
+    });
+    let outcome = await watchdog.runOnce();
+    while (outcome.outcome === 'held' && Date.now() - killedAtMs < 70_000) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      outcome = await watchdog.runOnce();
+    }
+    await watchdog.close();
+    leaseClient.destroy();
+    expect(outcome).toMatchObject({ outcome: 'cancelled', summary: { failed: 0 } });
+    expect((await broker.getOrder(resting.id))?.status).toBe('canceled');
+    await broker.close();
 
     // The store agrees: no order went out under the first engine's fencing token after the pause.
     const reader = storeReader(dynamo, TABLE_PREFIX, ACCOUNT);
