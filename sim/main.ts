@@ -20,6 +20,20 @@ console.log(
     `symbols ${simulator.context.symbols.join(',')})`,
 );
 console.log(`port=${simulator.port}`);
+const replayed = parsed.options.market;
+if (typeof replayed === 'object') {
+  console.log(`replaying ${replayed.replay} at speed ${replayed.speed} from the first stream subscription`);
+  simulator.replayDone?.then(
+    (report) => {
+      console.log(
+        `replay ${report.stopped ? 'stopped' : 'done'}: ${report.published} messages published, ` +
+          `${report.rejected} lines skipped`,
+      );
+      for (const problem of report.problems) console.log(`  ${problem}`);
+    },
+    (error: unknown) => console.error(`error: replay of ${replayed.replay} failed: ${String(error)}`),
+  );
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Composition of the simulator: one node:http server on 127.0.0.1 whose requests and upgrades
  * are offered to each service in turn (market data, then trading), on wall time or on a
- * virtual clock that the caller drives with advanceTo.
+ * virtual clock that the caller drives with advanceTo. The market is generated, scripted, or
+ * replayed from a recorded file.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,14 +13,30 @@ import { type Fixed, parseFixed } from '../shared/domain/fixed.ts';
 import { createLogger, type Logger } from '../shared/logging/logger.ts';
 import { type Clock, ManualClock, systemClock } from '../shared/time/clock.ts';
 import type { SimContext } from './context.ts';
+import { ALPACA_REQUESTS_PER_MINUTE } from './http/rate-limiter.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
-import { createMarketDataService } from './marketdata/market-data-service.ts';
+import { createMarketDataService, type MarketDataService } from './marketdata/market-data-service.ts';
+import {
+  checkReplaySpeed,
+  type Replay,
+  type ReplayReport,
+  type ReplaySpeed,
+  replayFile,
+} from './replay/replay.ts';
 import type { SimService } from './service.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createTradingService, type TradingService } from './trading/trading-service.ts';
 
 export const DEFAULT_SYMBOLS: readonly string[] = ['AAPL', 'MSFT', 'SPY'];
 export const DEFAULT_STARTING_CASH = '100000';
+
+/** Market data read from a recorded file (docs/simulator.md "Replay format"), on wall time. */
+export interface ReplayedMarket {
+  /** Path of the NDJSON file. */
+  readonly replay: string;
+  /** N times the recorded pace, or 'max': as fast as possible. */
+  readonly speed: ReplaySpeed;
+}
 
 export interface SimulatorOptions {
   /** 0 (the default) picks an ephemeral port. */
@@ -30,9 +47,12 @@ export interface SimulatorOptions {
   /**
    * 'generated' (default): the seeded market generator runs. 'scripted': no generated data;
    * prices change only through market.setQuote or POST /admin/marketdata/quote, which makes
-   * fills exactly predictable in tests.
+   * fills exactly predictable in tests. A ReplayedMarket: no generated data; the file's messages
+   * are published from the first market-data stream subscription on (so a client that
+   * subscribes after the start sees the file from its first line), and only the file's
+   * symbols have quotes. Orders trade against them; `symbols` remains the tradable assets.
    */
-  readonly market?: 'generated' | 'scripted';
+  readonly market?: 'generated' | 'scripted' | ReplayedMarket;
   readonly keyId?: string;
   readonly secretKey?: string;
   readonly sessionHours?: 'always' | 'nyse';
@@ -45,6 +65,8 @@ export interface SimulatorOptions {
   readonly startingCash?: string;
   /** Trading REST quota per key. Default 200, Alpaca's. */
   readonly rateLimitPerMinute?: number;
+  /** Market-data REST quota per key, a budget apart from trading's. Default 200, Alpaca's Basic plan. */
+  readonly dataRateLimitPerMinute?: number;
   /**
    * Market-data connections per key on one endpoint. Default 1, Alpaca's; a test of two engine
    * processes raises it because a paused process still holds its socket.
@@ -63,6 +85,11 @@ export interface Simulator {
   /** The market both halves trade and publish; setQuote moves a price now. */
   readonly market: SimMarket;
   readonly trading: TradingService;
+  /**
+   * A replayed market only: the replay's report once the file is exhausted (or the simulator
+   * closed), or its failure if the file could not be read.
+   */
+  readonly replayDone: Promise<ReplayReport> | undefined;
   /**
    * Virtual time only: moves the clock to `epochMs`, running the market, order latency,
    * expiries and auctions in time order on the way. Each scheduled task runs at its own
@@ -86,6 +113,26 @@ function refuseUpgrade(socket: Duplex): void {
   socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 }
 
+/**
+ * Starts the replay at the first stream subscription: started with the simulator, a fast
+ * replay would be over before any client could connect.
+ */
+function replayOnFirstSubscription(
+  market: SimMarket,
+  marketData: MarketDataService,
+  replayed: ReplayedMarket,
+): { readonly done: Promise<ReplayReport>; stop(): void } {
+  let replay: Replay | undefined;
+  const done = new Promise<ReplayReport>((resolve, reject) => {
+    const detach = marketData.onSubscribe(() => {
+      detach();
+      replay = replayFile(market, replayed.replay, replayed.speed);
+      replay.done.then(resolve, reject);
+    });
+  });
+  return { done, stop: () => replay?.stop() };
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? systemClock;
   const virtual = clock instanceof ManualClock ? clock : undefined;
@@ -103,7 +150,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const logger = options.logger ?? createLogger({ name: 'sim', level: 'warn' });
   const startingCash: Fixed = parseFixed(options.startingCash ?? DEFAULT_STARTING_CASH);
   const scheduler = new TaskScheduler(clock, virtual === undefined);
-  const market = createMarket(context, { generate: (options.market ?? 'generated') === 'generated' });
+  const marketKind = options.market ?? 'generated';
+  const replayed = typeof marketKind === 'object' ? marketKind : undefined;
+  if (replayed !== undefined) {
+    if (virtual !== undefined) {
+      throw new Error(
+        'a replayed market runs on wall time; on a ManualClock use market.addSource(ReplaySource)',
+      );
+    }
+    // Here, not at the first subscription, where a throw would land in a socket handler.
+    checkReplaySpeed(replayed.speed);
+  }
+  // A replayed market starts without symbols, so no seeded opening quote is there to trade against.
+  const market = createMarket(replayed === undefined ? context : { ...context, symbols: [] }, {
+    generate: marketKind === 'generated',
+  });
   if (virtual !== undefined) {
     // Registered before the trading service's listener: the clock reads each quote's own time
     // while the engine matches it, so fills carry the quote's timestamp, not the step's end.
@@ -118,20 +179,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     latencyMs: options.latencyMs ?? 0,
     slippage: slippageModelSchema.parse(options.slippage ?? {}),
     startingCash,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 200,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE,
     logger,
   });
   // CTS 2 / UTP H: halted; any other status (3 / T) lets orders on the symbol trade again.
   market.onStatus((status) =>
     trading.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
-  const services: SimService[] = [
-    createMarketDataService(context, market, {
-      logger,
-      stream: { connectionsPerKey: options.marketDataConnectionsPerKey ?? 1 },
-    }),
-    trading,
-  ];
+  const marketData = createMarketDataService(context, market, {
+    logger,
+    stream: { connectionsPerKey: options.marketDataConnectionsPerKey ?? 1 },
+    rateLimitPerMinute: options.dataRateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE,
+  });
+  const services: SimService[] = [marketData, trading];
+  const replay = replayed === undefined ? undefined : replayOnFirstSubscription(market, marketData, replayed);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -154,6 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     context,
     market,
     trading,
+    replayDone: replay?.done,
     advanceTo(epochMs) {
       if (virtual === undefined) throw new Error('advanceTo needs a ManualClock (virtual time)');
       if (epochMs < virtual.nowMs()) throw new RangeError('the clock never goes backwards');
@@ -172,6 +234,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       scheduler.runDue();
     },
     async close() {
+      replay?.stop();
       market.stop();
       scheduler.close();
       await Promise.all(services.map((service) => service.close()));

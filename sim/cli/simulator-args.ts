@@ -1,14 +1,18 @@
 /**
  * The simulator's command line: `npm run sim -- --port N [--seed S] [--symbols A,B]
- * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]`.
- * Every problem is reported at once, by flag name, as a value for main.ts to print.
+ * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]
+ * [--replay FILE [--replay-speed S]]`. Every problem is reported at once, by flag name, as a
+ * value for main.ts to print; a replay file that cannot be read is one of them.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseSymbol } from '../../shared/domain/symbol.ts';
+import type { ReplaySpeed } from '../replay/replay.ts';
 import type { SimulatorOptions } from '../simulator.ts';
 
 export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B] [--rate MSGS_PER_S]
                       [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]
+                      [--replay FILE [--replay-speed S]]
 
   --port N            TCP port on 127.0.0.1 (0 or absent: an ephemeral port, printed at start)
   --seed S            seed of the generated market and of order ids (integer, default 1)
@@ -18,6 +22,9 @@ export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B
   --secret-key S      API secret key to accept
   --nyse-hours        follow NYSE session hours and holidays (default: open all day, every day)
   --latency-ms MS     delay before orders, cancels and replaces take effect (default 0)
+  --replay FILE       market data from a recorded NDJSON file instead of the generator,
+                      from the first stream subscription on; --symbols stays the tradable set
+  --replay-speed S    N times the recorded pace (a number above 0, default 1), or max
   --help              print this help`;
 
 export type ParsedArgs =
@@ -40,6 +47,26 @@ function integer(
   return value;
 }
 
+/** Why `path` cannot be replayed, or undefined when it is a readable file. */
+function unreadableFile(path: string): string | undefined {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile() ? undefined : 'is not a file';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+  }
+}
+
+function replaySpeed(text: string, problems: string[]): ReplaySpeed | undefined {
+  if (text === 'max') return 'max';
+  const speed = Number(text);
+  if (Number.isFinite(speed) && speed > 0) return speed;
+  problems.push(
+    `--replay-speed must be a number above 0 (times the recorded pace) or max, got ${JSON.stringify(text)}`,
+  );
+  return undefined;
+}
+
 export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -56,6 +83,8 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         'secret-key': { type: 'string' },
         'nyse-hours': { type: 'boolean' },
         'latency-ms': { type: 'string' },
+        replay: { type: 'string' },
+        'replay-speed': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -102,5 +131,16 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
     options.secretKey = secretKey;
   }
   if (values['nyse-hours'] === true) options.sessionHours = 'nyse';
+  const speedText = values['replay-speed'];
+  if (typeof values.replay === 'string') {
+    const unreadable = unreadableFile(values.replay);
+    if (unreadable !== undefined) problems.push(`--replay ${JSON.stringify(values.replay)} ${unreadable}`);
+    const speed = replaySpeed(typeof speedText === 'string' ? speedText : '1', problems);
+    if (speed !== undefined) options.market = { replay: values.replay, speed };
+    if (values.rate !== undefined)
+      problems.push('--rate paces the generated market; pace a replay with --replay-speed');
+  } else if (speedText !== undefined) {
+    problems.push('--replay-speed needs --replay');
+  }
   return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'run', options };
 }

@@ -1,10 +1,16 @@
 /**
- * Alpaca's trading API quota: 200 requests per minute per API key, answered with 429 beyond it,
- * with X-RateLimit-Limit / -Remaining / -Reset (epoch seconds when the window resets) on every
- * response. A fixed window that opens at a key's first request; on a virtual clock it moves
- * with virtual time.
+ * Alpaca's REST quotas: 200 requests per minute per API key on the trading API and, as a
+ * separate budget, on the market-data API (Basic plan). Beyond it Alpaca answers 429, and its
+ * answers carry X-RateLimit-Limit / -Remaining / -Reset (epoch seconds when the window
+ * resets). A fixed window that opens at a key's first request; on a virtual clock it moves
+ * with virtual time. Each API holds its own limiter, so one budget never draws on the other.
  */
 import type { Clock } from '../../shared/time/clock.ts';
+import { apiErrors, errorBody } from '../trading/api-error.ts';
+import type { HttpReply } from './http-io.ts';
+
+/** Requests per minute per key on both APIs, Alpaca's default (trading; data on Basic). */
+export const ALPACA_REQUESTS_PER_MINUTE = 200;
 
 export interface RateLimitDecision {
   readonly allowed: boolean;
@@ -41,4 +47,9 @@ export class RateLimiter {
       },
     };
   }
+}
+
+/** The answer to a request beyond the quota, the same on the trading and the data API. */
+export function rateLimitedReply(decision: RateLimitDecision): HttpReply {
+  return { status: 429, body: errorBody(apiErrors.rateLimited()), headers: decision.headers };
 }

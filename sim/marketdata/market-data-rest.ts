@@ -2,10 +2,14 @@
  * The market-data REST endpoints of data.alpaca.markets that an engine uses to backfill a gap:
  * historical bars, trades and quotes with paging; latest trade, quote and bar; snapshots.
  * Stocks under /v2/stocks, crypto under /v1beta3/crypto/us. Stocks need the key headers (the
- * data API answers bad keys with 403, protocol §4.1); crypto needs none, as on Alpaca.
+ * data API answers bad keys with 403, protocol §4.1); crypto needs none, as on Alpaca. Requests
+ * with keys draw on the data API's own per-key quota, apart from the trading API's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.ts';
+import { authenticateRequest } from '../http/auth.ts';
+import { type HttpReply, writeReply } from '../http/http-io.ts';
+import { type RateLimiter, rateLimitedReply } from '../http/rate-limiter.ts';
 import type { SimMarket } from '../market/market.ts';
 import type { SimBar, SimQuote, SimTrade } from '../market/market-events.ts';
 import {
@@ -57,28 +61,37 @@ function failure(result: { status: 400 | 422; message: string }): Reply {
 export class MarketDataRest {
   readonly #context: SimContext;
   readonly #market: SimMarket;
+  readonly #limiter: RateLimiter;
 
-  constructor(context: SimContext, market: SimMarket) {
+  constructor(context: SimContext, market: SimMarket, limiter: RateLimiter) {
     this.#context = context;
     this.#market = market;
+    this.#limiter = limiter;
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
     const path = url.pathname;
     const crypto = path.startsWith(CRYPTO);
     if (!crypto && !path.startsWith(STOCKS)) return false;
-    const reply = this.#route(request, url, crypto);
-    const body = JSON.stringify(reply.body);
-    response.writeHead(reply.status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
+    writeReply(response, this.#answer(request, url, crypto));
     return true;
   }
 
+  #answer(request: IncomingMessage, url: URL, crypto: boolean): HttpReply {
+    const headers = request.headers;
+    // Alpaca serves crypto data without keys (the SDK sends none). Its quota is documented per
+    // key only, so a keyless request counts against nothing here; keys that are sent must be right.
+    if (crypto && headers['apca-api-key-id'] === undefined && headers['apca-api-secret-key'] === undefined) {
+      return this.#route(request, url, crypto);
+    }
+    const authentication = authenticateRequest(this.#context.credentials, headers);
+    if (authentication.kind !== 'authenticated') return { status: 403, body: { message: 'forbidden.' } };
+    const quota = this.#limiter.take(authentication.keyId);
+    if (!quota.allowed) return rateLimitedReply(quota);
+    return { ...this.#route(request, url, crypto), headers: quota.headers };
+  }
+
   #route(request: IncomingMessage, url: URL, crypto: boolean): Reply {
-    if (!this.#authorised(request, crypto)) return { status: 403, body: { message: 'forbidden.' } };
     if (request.method !== 'GET') return error(405, 'method not allowed');
     const rest = url.pathname.slice((crypto ? CRYPTO : STOCKS).length);
     const segments = rest.split('/').map((segment) => decodeURIComponent(segment));
@@ -112,15 +125,6 @@ export class MarketDataRest {
       if (second === 'orderbooks') return this.#latestOrderBooks(params);
     }
     return error(404, 'not found');
-  }
-
-  /** Alpaca serves crypto data without keys (the SDK sends none); keys that are sent must be right. */
-  #authorised(request: IncomingMessage, crypto: boolean): boolean {
-    const { keyId, secretKey } = this.#context.credentials;
-    const sentKey = request.headers['apca-api-key-id'];
-    const sentSecret = request.headers['apca-api-secret-key'];
-    if (crypto && sentKey === undefined && sentSecret === undefined) return true;
-    return sentKey === keyId && sentSecret === secretKey;
   }
 
   #history(kind: Kind, params: URLSearchParams, crypto: boolean, pathSymbol: string | undefined): Reply {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createLogger, type Logger } from '../../shared/logging/logger.ts';
 import type { SimContext } from '../context.ts';
+import { ALPACA_REQUESTS_PER_MINUTE, RateLimiter } from '../http/rate-limiter.ts';
 import type { SimMarket } from '../market/market.ts';
 import type { SimService } from '../service.ts';
 import { MarketDataAdmin } from './market-data-admin.ts';
@@ -15,19 +16,28 @@ import { DEFAULT_STREAM_OPTIONS, type StreamOptions, StreamServer } from './stre
 
 export interface MarketDataServiceOptions {
   readonly stream?: Partial<StreamOptions>;
+  /** Data REST quota per key, apart from the trading API's. Default 200, Alpaca's Basic plan. */
+  readonly rateLimitPerMinute?: number;
   readonly logger?: Logger;
+}
+
+export interface MarketDataService extends SimService {
+  /** Called after each accepted stream subscribe; returns a function that detaches the listener. */
+  onSubscribe(listener: () => void): () => void;
 }
 
 export function createMarketDataService(
   context: SimContext,
   market: SimMarket,
   options: MarketDataServiceOptions = {},
-): SimService {
+): MarketDataService {
   const logger = options.logger ?? createLogger({ name: 'sim.marketdata' });
   const stream = new StreamServer(context, market, { ...DEFAULT_STREAM_OPTIONS, ...options.stream }, logger);
-  const rest = new MarketDataRest(context, market);
+  const limiter = new RateLimiter(context.clock, options.rateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE);
+  const rest = new MarketDataRest(context, market, limiter);
   const admin = new MarketDataAdmin(market, () => stream.connections, stream.stats);
   return {
+    onSubscribe: (listener) => stream.onSubscribe(listener),
     handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
       return admin.handleRequest(request, response, url) || rest.handleRequest(request, response, url);
     },

@@ -91,6 +91,7 @@ export class StreamServer {
   readonly #stocks: StreamConnection[] = [];
   readonly #crypto: StreamConnection[] = [];
   readonly #unsubscribeMarket: (() => void)[];
+  readonly #subscribeListeners = new Set<() => void>();
   #flushScheduled = false;
 
   constructor(context: SimContext, market: SimMarket, options: StreamOptions, logger: Logger) {
@@ -124,6 +125,12 @@ export class StreamServer {
       this.#accept(connection, request);
     });
     return true;
+  }
+
+  /** Called after each accepted subscribe, once its echo is out (a replay starts at the first). */
+  onSubscribe(listener: () => void): () => void {
+    this.#subscribeListeners.add(listener);
+    return () => this.#subscribeListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -202,7 +209,10 @@ export class StreamServer {
       const change = connection.subscriptions.apply(request.action, request);
       if (!change.ok) return { code: change.code, detail: change.detail };
       connection.sendControl(connection.subscriptions.echo());
-      if (request.action === 'subscribe') this.#sendBookSnapshots(connection, request);
+      if (request.action === 'subscribe') {
+        this.#sendBookSnapshots(connection, request);
+        for (const listener of this.#subscribeListeners) listener();
+      }
       return undefined;
     }
     return { code: 400, detail: `unknown action ${JSON.stringify(request.action)}` };

@@ -37,10 +37,15 @@ export function replayFile(market: SimMarket, path: string, speed: ReplaySpeed):
   );
 }
 
-export function replayLines(market: SimMarket, lines: AsyncIterable<string>, speed: ReplaySpeed): Replay {
+/** Throws a RangeError unless `speed` is a positive number or 'max' (a caller bug). */
+export function checkReplaySpeed(speed: ReplaySpeed): void {
   if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) {
     throw new RangeError(`replay speed must be a positive number or 'max', got ${String(speed)}`);
   }
+}
+
+export function replayLines(market: SimMarket, lines: AsyncIterable<string>, speed: ReplaySpeed): Replay {
+  checkReplaySpeed(speed);
   let stopped = false;
   let wake: (() => void) | undefined;
   const stop = (): void => {

@@ -12,7 +12,7 @@ import { type RestFault, RestFaults } from '../faults/rest-faults.ts';
 import { ADMIN_TRADING_PREFIX, handleTradingAdmin } from '../faults/trading-admin.ts';
 import { authenticateRequest } from '../http/auth.ts';
 import { type HttpReply, readJsonBody, writeReply } from '../http/http-io.ts';
-import { RateLimiter } from '../http/rate-limiter.ts';
+import { RateLimiter, rateLimitedReply } from '../http/rate-limiter.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
 import type { SimService } from '../service.ts';
 import { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
@@ -128,7 +128,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
     }
     const quota = limiter.take(authentication.keyId);
     if (!quota.allowed) {
-      answer(response, { status: 429, body: errorBody(apiErrors.rateLimited()), headers: quota.headers });
+      answer(response, rateLimitedReply(quota));
       return;
     }
     let bodyValue: unknown;

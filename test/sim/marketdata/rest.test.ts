@@ -34,10 +34,12 @@ describe('Feature: market-data REST', () => {
   let server: MarketDataServer;
 
   beforeAll(async () => {
-    server = await startMarketDataServer({
-      messagesPerSecond: 200,
-      symbols: ['AAPL', 'SPY', 'MSFT', 'BTC/USD'],
-    });
+    server = await startMarketDataServer(
+      { messagesPerSecond: 200, symbols: ['AAPL', 'SPY', 'MSFT', 'BTC/USD'] },
+      // The paging properties send hundreds of requests within one virtual minute; the quota
+      // has its own tests (rest-rate-limit.test.ts).
+      { rateLimitPerMinute: 1_000_000 },
+    );
     server.advance(3 * 3_600_000);
   });
 

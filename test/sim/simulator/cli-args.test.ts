@@ -1,7 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseSimulatorArgs } from '../../../sim/cli/simulator-args.ts';
+import { tempFolder } from '../../support/temp-files.ts';
+
+function problemsOf(argv: readonly string[]): string {
+  const parsed = parseSimulatorArgs(argv);
+  expect(parsed.kind).toBe('invalid');
+  return parsed.kind === 'invalid' ? parsed.problems.join('\n') : '';
+}
 
 describe('simulator command line', () => {
+  const folder = tempFolder();
+  const recorded = folder.write('session.ndjson', '');
+  afterAll(() => folder.remove());
+
   it('parses every flag', () => {
     expect(
       parseSimulatorArgs([
@@ -39,7 +50,7 @@ describe('simulator command line', () => {
   });
 
   it('reports every problem at once, by flag', () => {
-    const parsed = parseSimulatorArgs([
+    const problems = problemsOf([
       '--port',
       '70000',
       '--seed',
@@ -51,10 +62,36 @@ describe('simulator command line', () => {
       '--key-id',
       'K',
     ]);
-    expect(parsed.kind).toBe('invalid');
-    const problems = parsed.kind === 'invalid' ? parsed.problems.join('\n') : '';
     for (const flag of ['--port', '--seed', '--rate', '--symbols', '--key-id and --secret-key'])
       expect(problems).toContain(flag);
+  });
+
+  it.each([
+    [[], 1],
+    [['--replay-speed', '2.5'], 2.5],
+    [['--replay-speed', '1e3'], 1000],
+    [['--replay-speed', 'max'], 'max'],
+  ])('replays a file with %j: speed %j', (speedArgs, speed) => {
+    expect(parseSimulatorArgs(['--replay', recorded, ...speedArgs])).toStrictEqual({
+      kind: 'run',
+      options: { market: { replay: recorded, speed } },
+    });
+  });
+
+  it.each(['0', '-1', 'fast', 'MAX', '', 'Infinity'])('refuses --replay-speed %j', (speed) => {
+    expect(problemsOf(['--replay', recorded, `--replay-speed=${speed}`])).toBe(
+      `--replay-speed must be a number above 0 (times the recorded pace) or max, got ${JSON.stringify(speed)}`,
+    );
+  });
+
+  it('names a replay file that cannot be read, and replay flags that do not fit', () => {
+    const missing = folder.path('missing.ndjson');
+    expect(problemsOf(['--replay', missing])).toBe(`--replay ${JSON.stringify(missing)} does not exist`);
+    expect(problemsOf(['--replay', folder.path('')])).toContain('is not a file');
+    expect(problemsOf(['--replay-speed', '2'])).toBe('--replay-speed needs --replay');
+    expect(problemsOf(['--replay', recorded, '--rate', '100'])).toBe(
+      '--rate paces the generated market; pace a replay with --replay-speed',
+    );
   });
 
   it('refuses unknown flags and positional arguments', () => {

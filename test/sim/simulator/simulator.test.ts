@@ -7,7 +7,7 @@ import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/brok
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 import { StreamClient } from '../stream/stream-client.ts';
-import { REGULAR_SESSION_MS, rest } from '../trading/sim-client.ts';
+import { buyAtMarket, REGULAR_SESSION_MS, rest } from '../trading/sim-client.ts';
 
 describe('startSimulator composition', () => {
   const started: Simulator[] = [];
@@ -33,15 +33,7 @@ describe('startSimulator composition', () => {
     sim.advanceTo(REGULAR_SESSION_MS + 1000);
     const ids: string[] = [];
     for (const [index, symbol] of ['AAPL', 'MSFT', 'AAPL'].entries()) {
-      const placed = await rest(sim, 'POST', '/v2/orders', {
-        symbol,
-        qty: 20 + index,
-        side: 'buy',
-        type: 'market',
-        time_in_force: 'day',
-      });
-      expect(placed.status).toBe(200);
-      ids.push(placed.body.id);
+      ids.push((await buyAtMarket(sim, symbol, 20 + index)).id);
       sim.advanceTo(clock.nowMs() + 250);
     }
     sim.advanceTo(clock.nowMs() + 5000);
@@ -110,14 +102,7 @@ describe('startSimulator composition', () => {
     );
     const data = new WebSocket(`ws://127.0.0.1:${sim.port}/v2/test`);
     await once(data, 'open');
-    const placed = await rest(sim, 'POST', '/v2/orders', {
-      symbol: 'AAPL',
-      qty: 1,
-      side: 'buy',
-      type: 'market',
-      time_in_force: 'day',
-    });
-    expect(placed.status).toBe(200);
+    await buyAtMarket(sim, 'AAPL', 1);
     await stream.waitForUpdates(3, 5000);
     expect(stream.updates().map((update) => update.event)).toContain('fill');
     const dataClosed = once(data, 'close');
@@ -166,8 +151,14 @@ describe('npm run sim', () => {
     expect(output).not.toContain(DEFAULT_SIM_SECRET_KEY);
   });
 
-  it('exits 2 with the usage on a bad flag', async () => {
-    const child = spawn(process.execPath, ['sim/main.ts', '--port', 'x'], {
+  it.each([
+    [['--port', 'x'], '--port must be an integer'],
+    [
+      ['--replay', 'test/fixtures/marketdata/missing.ndjson'],
+      '--replay "test/fixtures/marketdata/missing.ndjson" does not exist',
+    ],
+  ])('exits 2 with the usage on a bad flag: %j', async (argv, problem) => {
+    const child = spawn(process.execPath, ['sim/main.ts', ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let errors = '';
@@ -177,7 +168,7 @@ describe('npm run sim', () => {
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
-    expect(errors).toContain('--port must be an integer');
+    expect(errors).toContain(problem);
     expect(errors).toContain('usage: npm run sim');
   });
 });
