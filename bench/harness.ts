@@ -71,6 +71,12 @@ export interface LatencySpec<State> {
   setup(): State | Promise<State>;
   /** One operation; `i` lets it vary the input. Return a value so the work is not optimised away. */
   op(state: State, i: number): unknown;
+  /**
+   * Work that follows the operation off its path (what the engine defers to the next event-loop
+   * turn): run after each sample, untimed in the latency pass, timed in the throughput pass. Its
+   * garbage and cache effects still reach the timed operations, as they would in the engine.
+   */
+  afterOp?(state: State, i: number): void;
   teardown?(state: State): void | Promise<void>;
 }
 
@@ -90,16 +96,24 @@ export function latencyBenchmark<State>(spec: LatencySpec<State>): Benchmark {
       const iterations = Math.max(batch, Math.floor(spec.iterations * scale));
       const warmup = Math.max(batch, Math.floor(spec.warmup * scale));
       try {
-        for (let i = 0; i < warmup; i++) sink = spec.op(state, i);
+        const after = spec.afterOp;
+        for (let i = 0; i < warmup; i++) {
+          sink = spec.op(state, i);
+          after?.(state, i);
+        }
         const recorder = new LatencyRecorder();
         for (let i = 0; i < iterations; i += batch) {
           const start = performance.now();
           for (let j = 0; j < batch; j++) sink = spec.op(state, i + j);
           recorder.recordNs(((performance.now() - start) * 1e6) / batch);
+          if (after !== undefined) for (let j = 0; j < batch; j++) after(state, i + j);
         }
         // Throughput from an untimed pass, so the timer's own cost does not count against it.
         const start = performance.now();
-        for (let i = 0; i < iterations; i++) sink = spec.op(state, i);
+        for (let i = 0; i < iterations; i++) {
+          sink = spec.op(state, i);
+          after?.(state, i);
+        }
         const seconds = (performance.now() - start) / 1000;
         return recorder.result(spec.name, iterations / seconds);
       } finally {

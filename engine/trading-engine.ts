@@ -312,7 +312,8 @@ export class TradingEngine {
   #houseKeep(): void {
     this.#markToMarket();
     this.#housekeepingRuns += 1;
-    if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0) this.router.forgetFinished(FORGET_AFTER_MS);
+    if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0)
+      this.router.forgetFinished(FORGET_AFTER_MS, (clientOrderId) => this.recorder?.forget(clientOrderId));
   }
 
   #markToMarket(): void {

@@ -694,7 +694,7 @@ export class OrderRouter {
    * Drops orders that finished more than `ageMs` ago, so a long session's memory stays bounded;
    * main calls it periodically. Their ids are remembered, so a late report cannot book a fill twice.
    */
-  forgetFinished(ageMs: number): number {
+  forgetFinished(ageMs: number, onForgotten?: (clientOrderId: string) => void): number {
     const cutoff = this.#clock.nowMs() - ageMs;
     let forgotten = 0;
     for (const [clientOrderId, finishedAtMs] of this.#finishedAtMs) {
@@ -703,6 +703,7 @@ export class OrderRouter {
       this.#intents.delete(clientOrderId);
       this.#reportedStatus.delete(clientOrderId);
       this.#replacements.delete(clientOrderId);
+      onForgotten?.(clientOrderId);
       forgotten += 1;
     }
     return forgotten;

@@ -34,6 +34,11 @@ export interface EngineRecorderOptions {
   readonly clock: Clock;
   /** The lease's current fencing token, stamped into every order this engine sends. */
   readonly fencingToken: () => number | null;
+  /**
+   * Runs the deferred recording after the current event-loop turn; default setImmediate. The
+   * benchmark, whose loop never yields, calls flushSubmitted itself instead.
+   */
+  readonly scheduleFlush?: (flush: () => void) => void;
 }
 
 /** Our client order ids carry a prefix, so an order whose record was lost in a crash is still ours. */
@@ -43,6 +48,7 @@ export function isOwnClientOrderId(clientOrderId: string): boolean {
 
 export class EngineRecorder {
   readonly #options: EngineRecorderOptions;
+  readonly #scheduleFlush: (flush: () => void) => void;
   readonly #provenance = new Map<string, OrderProvenance>();
   /** Per order, what the store already held from before this process started (today's fills). */
   readonly #storedBefore = new Map<string, { qty: bigint; notionalRaw: bigint }>();
@@ -58,6 +64,7 @@ export class EngineRecorder {
 
   constructor(options: EngineRecorderOptions) {
     this.#options = options;
+    this.#scheduleFlush = options.scheduleFlush ?? setImmediate;
   }
 
   /** Seeds provenance and stored fills from what was persisted before a restart. */
@@ -98,7 +105,7 @@ export class EngineRecorder {
     this.#pendingAtMs.push(this.#options.clock.nowMs());
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      setImmediate(this.flushSubmitted);
+      this.#scheduleFlush(this.flushSubmitted);
     }
   }
 
@@ -159,6 +166,13 @@ export class EngineRecorder {
         ...provenance,
       }),
     );
+  }
+
+  /** Drops what is kept about a finished order the router has forgotten: memory stays bounded. */
+  forget(clientOrderId: string): void {
+    this.#provenance.delete(clientOrderId);
+    this.#answered.delete(clientOrderId);
+    this.#storedBefore.delete(clientOrderId);
   }
 
   order(order: AlpacaOrder, intent: OrderIntent | undefined): OrderProvenance {

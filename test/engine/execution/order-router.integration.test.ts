@@ -55,7 +55,9 @@ describe('Integration: OrderRouter against the simulator', () => {
     // The same intent again (a strategy replaying after a restart of its own) is not a second order.
     expect(await stack.router.submit(wanted)).toMatchObject({ ok: false, reason: 'duplicate_intent' });
     // Finished orders can be dropped from memory without forgetting that the intent was served.
-    expect(stack.router.forgetFinished(0)).toBe(1);
+    const forgotten: string[] = [];
+    expect(stack.router.forgetFinished(0, (clientOrderId) => forgotten.push(clientOrderId))).toBe(1);
+    expect(forgotten).toStrictEqual([clientOrderIdFor('integration', wanted.intentId)]);
     expect(stack.tracker.size).toBe(0);
     expect(await stack.router.submit(wanted)).toMatchObject({ ok: false, reason: 'duplicate_intent' });
   });

@@ -7,6 +7,7 @@ import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
+import { StateWriteEncoder } from '../../../shared/store/pending-write.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { sampleOrder } from '../../shared/store/store-fixtures.ts';
 
@@ -164,6 +165,28 @@ describe('Class: EngineRecorder (against dynalite over loopback)', () => {
       value: { status: 'partially_filled', filledQty: f('2.5'), intentId: 'intent-10' },
     });
     await reader.close(100);
+  });
+
+  it('forgets what it keeps about an order once told to, so memory stays bounded', () => {
+    const clock = new ManualClock(T0);
+    const recorder = new EngineRecorder({
+      queue: { enqueue: () => true },
+      writes: new StateWriteEncoder('forget', 'forget-state'),
+      portfolio: new Portfolio(clock),
+      clock,
+      fencingToken: () => 3,
+    });
+    const answer = (clientOrderId: string) => ({
+      ...sampleOrder({ clientOrderId }),
+      id: `id-${clientOrderId}`,
+      updatedAtNs: 1n,
+      orderClass: '',
+    });
+    recorder.order(answer('ae1-kept'), undefined);
+    recorder.order(answer('ae1-done'), undefined);
+    recorder.forget('ae1-done');
+    expect(recorder.provenanceOf('ae1-kept')).toMatchObject({ origin: 'engine' });
+    expect(recorder.provenanceOf('ae1-done')).toBeUndefined();
   });
 
   it('tells its own orders from external ones by the client order id', () => {
