@@ -7,10 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../shared/config/config-error.ts';
-import { loadConfig } from '../shared/config/load-config.ts';
+import { loadConfigOrReport } from '../shared/config/load-config.ts';
 
-const USAGE = 'usage: npm start [-- --config FILE] [--data FOLDER]';
+const USAGE = 'usage: npm start [-- --config FILE] [--risk FILE] [--data FOLDER]';
 const STOP_TIMEOUT_MS = 15_000;
 
 interface Child {
@@ -72,24 +71,22 @@ function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<
 }
 
 async function main(): Promise<number> {
-  let values: { config?: string; data?: string };
+  let values: { config?: string; risk?: string; data?: string };
   try {
-    values = parseArgs({ options: { config: { type: 'string' }, data: { type: 'string' } } }).values;
+    values = parseArgs({
+      options: { config: { type: 'string' }, risk: { type: 'string' }, data: { type: 'string' } },
+    }).values;
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
   const configFile = values.config ?? 'config/system.json';
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({ systemFile: configFile });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport({
+    systemFile: configFile,
+    ...(values.risk ? { riskFile: values.risk } : {}),
+  });
+  if (config === null) return 1;
+  const riskArgs = values.risk === undefined ? [] : ['--risk', values.risk];
   const { system } = config;
 
   const stopped = new Promise<string>((resolve) => {
@@ -124,7 +121,14 @@ async function main(): Promise<number> {
     }
     const stack = start(
       'local stack',
-      ['local/local-stack-main.ts', '--config', configFile, '--data', values.data ?? '.data/dynamo'],
+      [
+        'local/local-stack-main.ts',
+        '--config',
+        configFile,
+        ...riskArgs,
+        '--data',
+        values.data ?? '.data/dynamo',
+      ],
       env,
     );
     const [, endpoint] = await waitForLine(
@@ -132,7 +136,7 @@ async function main(): Promise<number> {
       /"endpoint":"(http:\/\/127\.0\.0\.1:\d+)".*local stack started/,
       30_000,
     );
-    start('engine', ['engine/main.ts', '--config', configFile], {
+    start('engine', ['engine/main.ts', '--config', configFile, ...riskArgs], {
       ...env,
       TRADING_DYNAMODB_ENDPOINT: endpoint!,
     });

@@ -7,9 +7,8 @@
 import { parseArgs } from 'node:util';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
-import { ConfigError } from '../shared/config/config-error.ts';
 import { isLoopbackHost } from '../shared/config/consistency-rules.ts';
-import { loadConfig } from '../shared/config/load-config.ts';
+import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
@@ -29,19 +28,11 @@ async function main(): Promise<number> {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({
-      systemFile: values.config ?? 'config/system.json',
-      ...(values.risk ? { riskFile: values.risk } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport({
+    systemFile: values.config ?? 'config/system.json',
+    ...(values.risk ? { riskFile: values.risk } : {}),
+  });
+  if (config === null) return 1;
   const { system } = config;
   const logger = createLogger({ name: 'engine', level: system.logging.level });
 

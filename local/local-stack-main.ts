@@ -1,5 +1,5 @@
 /**
- * node local/local-stack-main.ts [--config config/system.json] [--data .data/dynamo]
+ * node local/local-stack-main.ts [--config config/system.json] [--risk FILE] [--data .data/dynamo]
  * Runs the local DynamoDB API and the watchdog until SIGINT/SIGTERM. Wiring only.
  * Broker keys as the engine reads them (shared/config/broker-credentials.ts).
  */
@@ -7,24 +7,28 @@ import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
 import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
-import { ConfigError } from '../shared/config/config-error.ts';
-import { loadConfig } from '../shared/config/load-config.ts';
+import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { systemClock } from '../shared/time/clock.ts';
 import { startLocalStack } from './local-stack.ts';
 
+const USAGE = 'usage: node local/local-stack-main.ts [--config FILE] [--risk FILE] [--data FOLDER]';
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { config: { type: 'string' }, data: { type: 'string' } } });
-  let config: ReturnType<typeof loadConfig>;
+  let values: { config?: string; risk?: string; data?: string };
   try {
-    config = loadConfig({ systemFile: values.config ?? 'config/system.json' });
+    values = parseArgs({
+      options: { config: { type: 'string' }, risk: { type: 'string' }, data: { type: 'string' } },
+    }).values;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
   }
+  const config = loadConfigOrReport({
+    systemFile: values.config ?? 'config/system.json',
+    ...(values.risk ? { riskFile: values.risk } : {}),
+  });
+  if (config === null) return 1;
   const { system } = config;
   let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
   try {

@@ -6,35 +6,15 @@
 import { join } from 'node:path';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
-import type { Account } from '../../shared/domain/account.ts';
 import { type Fixed, parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderType } from '../../shared/domain/order.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
+import { BENCH_ACCOUNT } from '../execution/router-fixture.ts';
 import { latencyBenchmark } from '../harness.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA'];
 const f = parseFixed;
-
-const ACCOUNT: Account = {
-  id: 'bench',
-  accountNumber: 'PA0000000',
-  status: 'ACTIVE',
-  currency: 'USD',
-  cash: f('100000'),
-  equity: f('100000'),
-  lastEquity: f('100000'),
-  buyingPower: f('200000'),
-  daytradingBuyingPower: null,
-  longMarketValue: f('5000'),
-  shortMarketValue: f('0'),
-  multiplier: 2,
-  patternDayTrader: false,
-  daytradeCount: 0,
-  shortingEnabled: true,
-  tradingBlocked: false,
-  accountBlocked: false,
-};
 
 function order(symbol: string, id: string, type: OrderType, limitPrice: Fixed | undefined): OrderIntent {
   return {
@@ -74,7 +54,7 @@ function setup(type: OrderType): BenchState {
       avgEntryPrice: f('100'),
       realizedPnl: f('0'),
     })),
-    ACCOUNT,
+    BENCH_ACCOUNT,
   );
   for (const symbol of SYMBOLS) risk.onQuote(symbol, 99.99, 100.01, clock.nowUs());
   for (let i = 0; i < 20; i++) {

@@ -76,6 +76,17 @@ export function loadConfig(options: LoadConfigOptions): Config {
   return result.config;
 }
 
+/**
+ * For a process's start-up: the config, or null once every problem has been printed to stderr
+ * (the caller then exits 1).
+ */
+export function loadConfigOrReport(options: LoadConfigOptions): Config | null {
+  const result = validateConfig(options);
+  if (result.ok) return result.config;
+  console.error(new ConfigError(result.issues).message);
+  return null;
+}
+
 function readStructuredFile(file: string, format: 'json' | 'toml', issues: ConfigIssue[]): unknown {
   let text: string;
   try {

@@ -268,38 +268,49 @@ export class StreamServer {
 
   #onQuote(quote: SimQuote): void {
     const crypto = isCryptoSymbol(quote.symbol);
-    const targets = crypto ? this.#crypto : this.#stocks;
-    if (targets.length === 0) return;
-    let json: string | undefined;
-    let packed: Uint8Array | undefined;
-    for (let i = 0; i < targets.length; i++) {
-      const connection = targets[i]!;
-      if (!connection.subscriptions.wants('quotes', quote.symbol)) continue;
-      if (connection.codec === 'json') {
-        json ??= crypto ? cryptoQuoteJson(quote) : stockQuoteJson(quote);
-        connection.push(json);
-      } else {
-        packed ??= packMessage(crypto ? cryptoQuoteMessage : stockQuoteMessage, quote);
-        connection.push(packed);
-      }
-    }
-    if (json !== undefined || packed !== undefined) this.#scheduleFlush();
+    this.#fanOutTick(
+      crypto ? this.#crypto : this.#stocks,
+      'quotes',
+      quote,
+      crypto ? cryptoQuoteJson : stockQuoteJson,
+      crypto ? cryptoQuoteMessage : stockQuoteMessage,
+    );
   }
 
   #onTrade(trade: SimTrade): void {
     const crypto = isCryptoSymbol(trade.symbol);
-    const targets = crypto ? this.#crypto : this.#stocks;
+    this.#fanOutTick(
+      crypto ? this.#crypto : this.#stocks,
+      'trades',
+      trade,
+      crypto ? cryptoTradeJson : stockTradeJson,
+      crypto ? cryptoTradeMessage : stockTradeMessage,
+    );
+  }
+
+  /**
+   * The hot fan-out (quotes and trades): each encoding is built at most once, for the first
+   * subscriber that wants it, and the encoders are plain functions, so nothing is allocated per
+   * subscriber.
+   */
+  #fanOutTick<T extends { symbol: string; timestampUs: number; nanos: number }>(
+    targets: readonly StreamConnection[],
+    channel: 'quotes' | 'trades',
+    tick: T,
+    toJson: (tick: T) => string,
+    toMessage: (tick: T, time: WireTimeValue) => WireObject,
+  ): void {
     if (targets.length === 0) return;
     let json: string | undefined;
     let packed: Uint8Array | undefined;
     for (let i = 0; i < targets.length; i++) {
       const connection = targets[i]!;
-      if (!connection.subscriptions.wants('trades', trade.symbol)) continue;
+      if (!connection.subscriptions.wants(channel, tick.symbol)) continue;
       if (connection.codec === 'json') {
-        json ??= crypto ? cryptoTradeJson(trade) : stockTradeJson(trade);
+        json ??= toJson(tick);
         connection.push(json);
       } else {
-        packed ??= packMessage(crypto ? cryptoTradeMessage : stockTradeMessage, trade);
+        packed ??= packMessage(toMessage, tick);
         connection.push(packed);
       }
     }

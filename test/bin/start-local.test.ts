@@ -2,7 +2,7 @@
  * The local stack as a new user runs it: the launcher starts the simulator, the local AWS
  * stand-ins and the engine; the engine becomes healthy, trades, and everything stops on Ctrl-C.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,8 @@ function localConfig(): string {
   config.strategies = [
     { type: 'mid-price-momentum', id: 'fast', period: 20, thresholdBps: 1, entryQty: '5' },
   ];
-  copyFileSync(join(ROOT, 'config/risk_limits.toml'), folder.path('risk_limits.toml'));
+  // Not beside system.json: only --risk can lead the launcher and its children to it.
+  copyFileSync(join(ROOT, 'config/risk_limits.toml'), folder.path('custom-risk.toml'));
   return folder.write('system.json', JSON.stringify(config));
 }
 
@@ -68,7 +69,15 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     const listeners = new Set<() => void>();
     launcher = spawn(
       process.execPath,
-      ['bin/start-local.ts', '--config', localConfig(), '--data', folder.path('dynamo')],
+      [
+        'bin/start-local.ts',
+        '--config',
+        localConfig(),
+        '--risk',
+        folder.path('custom-risk.toml'),
+        '--data',
+        folder.path('dynamo'),
+      ],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,4 +131,15 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     expect(lines.some((line) => line.includes('"msg":"local stack stopped"'))).toBe(true);
     await expect(fetch(`${api}/health`)).rejects.toThrow();
   }, 180_000);
+
+  it('exits 1 naming the file when the risk file cannot be read, before starting anything', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['bin/start-local.ts', '--config', localConfig(), '--risk', folder.path('missing.toml')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(folder.path('missing.toml'));
+    expect(result.stderr).toContain('cannot read the file');
+  });
 });

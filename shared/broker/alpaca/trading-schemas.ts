@@ -5,6 +5,7 @@
  * Objects are not strict: Alpaca adds fields over time and a client must tolerate them.
  */
 import { z } from 'zod';
+import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, TIME_IN_FORCE } from '../../domain/order.ts';
 
 /** Decimal as a string ("187.65", "-2", "0.000000001"). */
 export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
@@ -22,29 +23,10 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const errorBodySchema = z.object({ code: z.number().int(), message: z.string() });
 
-export const orderStatusSchema = z.enum([
-  'new',
-  'partially_filled',
-  'filled',
-  'done_for_day',
-  'canceled',
-  'expired',
-  'replaced',
-  'pending_cancel',
-  'pending_replace',
-  'accepted',
-  'pending_new',
-  'accepted_for_bidding',
-  'stopped',
-  'rejected',
-  'suspended',
-  'calculated',
-  'held',
-  'pending_review',
-]);
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
 
-export const orderTypeSchema = z.enum(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']);
-export const timeInForceSchema = z.enum(['day', 'gtc', 'opg', 'cls', 'ioc', 'fok']);
+export const orderTypeSchema = z.enum(ORDER_TYPES);
+export const timeInForceSchema = z.enum(TIME_IN_FORCE);
 
 const orderBase = z.object({
   id: uuid,
@@ -69,7 +51,7 @@ const orderBase = z.object({
   order_class: z.enum(['', 'simple', 'bracket', 'oco', 'oto', 'mleg']),
   order_type: orderTypeSchema,
   type: orderTypeSchema,
-  side: z.enum(['buy', 'sell']),
+  side: z.enum(ORDER_SIDES),
   position_intent: z.enum(['buy_to_open', 'buy_to_close', 'sell_to_open', 'sell_to_close']).optional(),
   time_in_force: timeInForceSchema,
   limit_price: decimalString.nullable(),

@@ -36,6 +36,29 @@ function advance(clock: ManualClock, seconds: number): void {
 const count = (feed: FeedUnderTest, kind: keyof typeof MessageKindIndex): number =>
   feed.metrics.messages[MessageKindIndex[kind]]!;
 
+/** The venue's own minute bars, the reference the feed's bars must equal. */
+function venueMinuteBars(sim: Simulator, symbols: string[], fromUs: number, toUs: number) {
+  return new MarketDataHistoryClient({
+    baseUrl: sim.baseUrl,
+    keyId: DEFAULT_SIM_KEY_ID,
+    secretKey: DEFAULT_SIM_SECRET_KEY,
+    stockFeed: 'iex',
+  }).fetchMinuteBars(symbols, fromUs, toUs);
+}
+
+/** The fields two sources of the same bar must agree on. */
+function barShape(bars: readonly Bar[]) {
+  return bars.map(({ startUs, open, high, low, close, volume, tradeCount }) => ({
+    startUs,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    tradeCount,
+  }));
+}
+
 describe('FeedClient against the simulator', () => {
   it('subscribes and receives trades, quotes, minute/updated/daily bars, statuses, LULD bands and crypto order books', async () => {
     const clock = new ManualClock(START_MS);
@@ -173,12 +196,12 @@ describe('FeedClient against the simulator', () => {
     expect(feed.metrics.reconnects).toBe(1);
     expect(feed.metrics.gapSeconds).toBeGreaterThan(199);
     expect(feed.metrics.backfilledBars).toBeGreaterThanOrEqual(6);
-    const reference = await new MarketDataHistoryClient({
-      baseUrl: sim.baseUrl,
-      keyId: DEFAULT_SIM_KEY_ID,
-      secretKey: DEFAULT_SIM_SECRET_KEY,
-      stockFeed: 'iex',
-    }).fetchMinuteBars(['AAPL', 'MSFT'], START_MS * 1000, (START_MS + 360_000) * 1000);
+    const reference = await venueMinuteBars(
+      sim,
+      ['AAPL', 'MSFT'],
+      START_MS * 1000,
+      (START_MS + 360_000) * 1000,
+    );
     if (!reference.ok) throw new Error(reference.reason);
     for (const symbol of ['AAPL', 'MSFT']) {
       const held = feed.service.bars(symbol)!.toArray();
@@ -222,25 +245,10 @@ describe('FeedClient against the simulator', () => {
     );
     feed.service.closeTradeBars(clock.nowUs() - 60_000_000);
 
-    const reference = await new MarketDataHistoryClient({
-      baseUrl: sim.baseUrl,
-      keyId: DEFAULT_SIM_KEY_ID,
-      secretKey: DEFAULT_SIM_SECRET_KEY,
-      stockFeed: 'iex',
-    }).fetchMinuteBars(['AAPL'], START_MS * 1000, (START_MS + 4 * 60_000) * 1000);
+    const reference = await venueMinuteBars(sim, ['AAPL'], START_MS * 1000, (START_MS + 4 * 60_000) * 1000);
     if (!reference.ok) throw new Error(reference.reason);
     const built = feed.service.bars('AAPL')!.toArray().slice(0, 5);
-    const shape = (bars: readonly Bar[]) =>
-      bars.map(({ startUs, open, high, low, close, volume, tradeCount }) => ({
-        startUs,
-        open,
-        high,
-        low,
-        close,
-        volume,
-        tradeCount,
-      }));
-    expect(shape(built)).toStrictEqual(shape(reference.items));
+    expect(barShape(built)).toStrictEqual(barShape(reference.items));
   });
 
   it('counts a duplicated frame once: bars built from trades still match the venue', async () => {
@@ -259,24 +267,11 @@ describe('FeedClient against the simulator', () => {
     await waitFor('trades through minute 3', () => (feed.service.bars('AAPL')?.length ?? 0) >= 3);
     expect(feed.service.duplicateTrades).toBeGreaterThan(0);
 
-    const reference = await new MarketDataHistoryClient({
-      baseUrl: sim.baseUrl,
-      keyId: DEFAULT_SIM_KEY_ID,
-      secretKey: DEFAULT_SIM_SECRET_KEY,
-      stockFeed: 'iex',
-    }).fetchMinuteBars(['AAPL'], START_MS * 1000, (START_MS + 2 * 60_000) * 1000);
+    const reference = await venueMinuteBars(sim, ['AAPL'], START_MS * 1000, (START_MS + 2 * 60_000) * 1000);
     if (!reference.ok) throw new Error(reference.reason);
-    const shape = (bars: readonly Bar[]) =>
-      bars.map(({ startUs, open, high, low, close, volume, tradeCount }) => ({
-        startUs,
-        open,
-        high,
-        low,
-        close,
-        volume,
-        tradeCount,
-      }));
-    expect(shape(feed.service.bars('AAPL')!.toArray().slice(0, 3))).toStrictEqual(shape(reference.items));
+    expect(barShape(feed.service.bars('AAPL')!.toArray().slice(0, 3))).toStrictEqual(
+      barShape(reference.items),
+    );
   });
 
   it('replaces a silent connection within the configured time and marks its symbols stale meanwhile', async () => {
