@@ -6,6 +6,7 @@
 import type { Account } from '../../shared/domain/account.ts';
 import { type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
+import type { TradingCalendar } from '../../shared/time/trading-calendar.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { DayTradeCounter } from './day-trade-counter.ts';
 import type { ExecutionLatch } from './execution-latch.ts';
@@ -33,6 +34,7 @@ export interface RiskState {
   readonly symbolThrottles: Map<string, SlidingWindowCounter>;
   readonly overallThrottle: SlidingWindowCounter;
   readonly broker: BrokerState;
+  readonly calendar: TradingCalendar;
 }
 
 /** Stands in for a symbol risk has never seen: flat, nothing working. Never mutated. */

@@ -4,7 +4,7 @@
  * combined with the broker's daytrade_count when it sends one (Alpaca stopped sending it on live
  * accounts, so absent is unknown, not zero).
  */
-import { previousTradingDay } from '../../shared/time/nyse-calendar.ts';
+import type { TradingCalendar } from '../../shared/time/trading-calendar.ts';
 
 /** FINRA 4210: the fourth day trade within five business days makes a pattern day trader. */
 export const PATTERN_DAY_TRADE_LIMIT = 4;
@@ -20,14 +20,23 @@ export class DayTradeCounter {
   #brokerCount: number | null = null;
   #sinceBrokerCount = 0;
 
-  startSession(sessionDate: string): void {
-    this.#sessionDate = sessionDate;
-    let start = sessionDate;
-    for (let day = 1; day < BUSINESS_DAYS; day++) start = previousTradingDay(start).date;
-    this.#windowStart = start;
-    while (this.#days.length > 0 && this.#days[0]! < start) this.#days.shift();
+  /** Business days are the calendar's trading days, so a closure is not one of the five. */
+  startSession(sessionDate: string, calendar: TradingCalendar): void {
+    this.#name(sessionDate, calendar);
+    while (this.#days.length > 0 && this.#days[0]! < this.#windowStart) this.#days.shift();
     this.#openedToday.clear();
     this.#countedOrders.clear();
+  }
+
+  /**
+   * The session under way turned out to be another date's (the calendar changed, e.g. today is a
+   * closure and belongs to the next trading day): the same session, so nothing opened in it is
+   * forgotten; its day trades move to the new date.
+   */
+  renameSession(sessionDate: string, calendar: TradingCalendar): void {
+    for (let i = this.#days.length - 1; i >= 0 && this.#days[i] === this.#sessionDate; i--)
+      this.#days[i] = sessionDate;
+    this.#name(sessionDate, calendar);
   }
 
   /** The broker's count as of now; our own day trades after this add to it. */
@@ -50,6 +59,13 @@ export class DayTradeCounter {
       this.#sinceBrokerCount++;
     }
     if (!reduced || flipped) this.#openedToday.add(symbol);
+  }
+
+  #name(sessionDate: string, calendar: TradingCalendar): void {
+    this.#sessionDate = sessionDate;
+    let start = sessionDate;
+    for (let day = 1; day < BUSINESS_DAYS; day++) start = calendar.previousTradingDay(start);
+    this.#windowStart = start;
   }
 
   /** Day trades within the five business days ending today, as best known. */

@@ -2,8 +2,8 @@
  * The pre-trade rules, in the order they run. The first rule that denies decides.
  *
  * The order is deliberate: a malformed intent first; then the switches that stop a strategy or
- * the whole book (latch, breaker, unreconciled broker state), since nothing else matters while
- * they are set; then what makes any order unsafe to send now (a reduce-only order that would not
+ * the whole book (latch, breaker, unreconciled broker state, a market the broker says is closed),
+ * since nothing else matters while they are set; then what makes any order unsafe to send now (a reduce-only order that would not
  * reduce, a halt, no fresh price, a price outside the band or collar, a duplicate, a self-match,
  * the order rate); and last the limits on new risk, from the order alone to the whole account.
  *
@@ -16,6 +16,7 @@
 import { PATTERN_DAY_TRADER_MIN_EQUITY_USD } from '../../shared/domain/account.ts';
 import { divRoundHalfEven, type Fixed, formatFixed, SCALE } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
+import { newYorkDate } from '../../shared/time/new-york-time.ts';
 import type { CheckContext } from './check-context.ts';
 import { PATTERN_DAY_TRADE_LIMIT } from './day-trade-counter.ts';
 import { type ReasonCode, RULE_REASON_CODES, type RuleName } from './risk-decision.ts';
@@ -88,6 +89,20 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
     if (!state.broker.reconciled) return 'positions are not reconciled with the broker; no new exposure';
     if (state.broker.account === null) return 'the account is unknown; no new exposure';
     return null;
+  }),
+
+  // Only the broker's word closes the market here (no session today in its calendar, or its clock
+  // or hours say closed). The built-in rules alone never refuse: a venue may keep other hours (the
+  // simulator's default is open around the clock). Crypto trades every hour of every day.
+  rule('market_closed', 'new_risk', ({ state, nowMs }, intent) => {
+    if (intent.assetClass === 'crypto') return null;
+    const closure = state.calendar.closedByBroker(nowMs);
+    if (closure === null) return null;
+    if (closure === 'closed_day')
+      return `the broker's calendar has no session on ${newYorkDate(nowMs)}; no new ${intent.symbol} exposure`;
+    // Extended-hours orders are the broker's to accept or refuse outside the regular session.
+    if (intent.extendedHours === true) return null;
+    return `the regular session is closed (broker's clock and calendar); no new ${intent.symbol} exposure`;
   }),
 
   rule('reduce_only', 'reduce_only', ({ position }, intent) => {

@@ -10,6 +10,7 @@ export const RULE_REASON_CODES = {
   strategy_armed: 'strategy_latched',
   circuit_breaker: 'circuit_breaker_open',
   broker_reconciled: 'positions_unreconciled',
+  market_closed: 'market_closed',
   reduce_only: 'reduce_only_would_increase',
   symbol_tradable: 'symbol_halted',
   fresh_reference: 'reference_price_stale',

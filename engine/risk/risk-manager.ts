@@ -31,8 +31,7 @@ import {
 } from '../../shared/domain/order.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { addDays, newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
-import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
+import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
 import { type BrokerState, CheckContext, type RiskState } from './check-context.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { DailyLossMonitor } from './daily-loss-monitor.ts';
@@ -55,6 +54,11 @@ export interface RiskManagerOptions {
   readonly limits: RiskLimits;
   readonly clock: Clock;
   readonly events?: EventBus<RiskEvent>;
+  /**
+   * Decides the session (daily reset, day-trade window) and whether the market is closed. Default:
+   * one that never loads broker data, so the built-in NYSE rules decide and nothing is refused.
+   */
+  readonly calendar?: TradingCalendar;
 }
 
 export interface KillSwitchPlan {
@@ -89,9 +93,11 @@ export class RiskManager implements RiskMarketDataSink {
   #previousExecutionIds = new Set<string>();
   #sessionDate = '';
   #sessionEndsAtMs = Number.NEGATIVE_INFINITY;
+  /** The calendar's revision the session was worked out from. */
+  #calendarRevision = -1;
   #killSwitchCount = 0;
 
-  constructor({ limits, clock, events }: RiskManagerOptions) {
+  constructor({ limits, clock, events, calendar }: RiskManagerOptions) {
     this.events = events ?? new EventBus<RiskEvent>();
     this.#clock = clock;
     const params = riskParameters(limits);
@@ -109,6 +115,7 @@ export class RiskManager implements RiskMarketDataSink {
       symbolThrottles: new Map(),
       overallThrottle: new SlidingWindowCounter(params.maxOrdersPerWindow, params.throttleWindowMs),
       broker,
+      calendar: calendar ?? new TradingCalendar(),
     };
     this.#context = new CheckContext(this.#state);
     this.#lossMonitor = new DailyLossMonitor(params.dailyLossLimitUsd, params.lossWarningFractions, publish);
@@ -401,16 +408,32 @@ export class RiskManager implements RiskMarketDataSink {
     return total;
   }
 
-  /** Before every call: the daily reset at the New York session boundary, and breaker auto-resume. */
+  /**
+   * Before every call: the daily reset at the session boundary the calendar gives (New York
+   * midnight after a trading day; closed days belong to the next session), and breaker auto-resume.
+   */
   #roll(nowMs: number): void {
+    const calendar = this.#state.calendar;
     if (nowMs >= this.#sessionEndsAtMs) {
-      this.#sessionDate = sessionDateOf(nowMs);
-      this.#sessionEndsAtMs = newYorkToUtcMs(addDays(this.#sessionDate, 1), 0);
-      this.#state.dayTrades.startSession(this.#sessionDate);
+      this.#calendarRevision = calendar.revision;
+      this.#sessionDate = calendar.sessionDateOf(nowMs);
+      this.#sessionEndsAtMs = calendar.sessionEndMs(this.#sessionDate);
+      this.#state.dayTrades.startSession(this.#sessionDate, calendar);
       this.#lossMonitor.startSession(this.#unrealized());
       this.#previousExecutionIds = this.#executionIds;
       this.#executionIds = new Set();
       this.events.publish({ type: 'session_started', sessionDate: this.#sessionDate, atMs: nowMs });
+    } else if (calendar.revision !== this.#calendarRevision) {
+      // The broker's calendar arrived or changed mid-session (at start-up, or a daily refresh that
+      // learnt of a closure): the session under way may be another date's. It began at the same
+      // boundary, so it is renamed, never reset: the day's loss and day trades still count.
+      this.#calendarRevision = calendar.revision;
+      const sessionDate = calendar.sessionDateOf(nowMs);
+      if (sessionDate !== this.#sessionDate) {
+        this.#sessionDate = sessionDate;
+        this.#sessionEndsAtMs = calendar.sessionEndMs(sessionDate);
+        this.#state.dayTrades.renameSession(sessionDate, calendar);
+      }
     }
     this.#state.breaker.tick(nowMs);
   }

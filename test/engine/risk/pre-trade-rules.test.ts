@@ -14,6 +14,7 @@ describe('Pre-trade rules', () => {
       'strategy_armed:new_risk',
       'circuit_breaker:new_risk',
       'broker_reconciled:new_risk',
+      'market_closed:new_risk',
       'reduce_only:reduce_only',
       'symbol_tradable:all',
       'fresh_reference:except_kill_switch',

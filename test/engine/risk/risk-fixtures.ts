@@ -13,6 +13,7 @@ import type { Position } from '../../../shared/domain/position.ts';
 import { isCryptoSymbol } from '../../../shared/domain/symbol.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
+import type { TradingCalendar } from '../../../shared/time/trading-calendar.ts';
 
 export const f = parseFixed;
 
@@ -143,12 +144,18 @@ export interface HarnessOptions {
   readonly reconciled?: boolean;
   readonly startMs?: number;
   readonly symbols?: readonly string[];
+  /** Default: the risk manager's own, which answers by the NYSE rules. */
+  readonly calendar?: TradingCalendar;
 }
 
 /** A reconciled risk manager at Tuesday 10:00 New York with fresh quotes at 100 for the given symbols. */
 export function harness(options: HarnessOptions = {}): RiskHarness {
   const clock = new ManualClock(options.startMs ?? TUESDAY_10AM);
-  const risk = new RiskManager({ limits: riskLimits(options.limits), clock });
+  const risk = new RiskManager({
+    limits: riskLimits(options.limits),
+    clock,
+    ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+  });
   const events: RiskEvent[] = [];
   risk.events.subscribe((event) => events.push(event));
   if (options.reconciled !== false) risk.reconcile(options.positions ?? [], account(options.account));
