@@ -18,7 +18,6 @@ import {
 } from '../../shared/store/items/order-item.ts';
 import type { PendingWrite, StateWriteEncoder } from '../../shared/store/pending-write.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
 import { CLIENT_ORDER_ID_PREFIX } from '../execution/client-order-id.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { RiskEvent } from '../risk/risk-events.ts';
@@ -200,20 +199,26 @@ export class EngineRecorder {
   }
 
   fill(fill: Fill, _realized: Fixed): void {
-    const { queue, writes, portfolio, clock } = this.#options;
+    const { queue, writes, clock } = this.#options;
     const nowMs = clock.nowMs();
     const missing = this.#notYetStored(fill);
     if (missing !== null) queue.enqueue(writes.fill(missing));
-    queue.enqueue(writes.position({ ...portfolio.position(fill.symbol), asOfMs: nowMs }));
-    const pnl = portfolio.pnl();
-    queue.enqueue(
-      writes.dailyPnl({
-        date: sessionDateOf(nowMs),
-        realizedPnl: pnl.realized,
-        unrealizedPnl: pnl.unrealized,
-        updatedAtMs: nowMs,
-      }),
-    );
+    this.#position(fill.symbol, nowMs);
+  }
+
+  /**
+   * Stores the portfolio's position in each symbol as it stands now. Called once the broker's
+   * positions were taken after a restart: reconciling may have stored positions part-way, and the
+   * next restart compares against what is stored.
+   */
+  positions(symbols: Iterable<string>): void {
+    const nowMs = this.#options.clock.nowMs();
+    for (const symbol of new Set(symbols)) this.#position(symbol, nowMs);
+  }
+
+  #position(symbol: string, nowMs: number): void {
+    const { queue, writes, portfolio } = this.#options;
+    queue.enqueue(writes.position({ ...portfolio.position(symbol), asOfMs: nowMs }));
   }
 
   /**

@@ -6,7 +6,6 @@
 import type { Fill } from '../../shared/domain/fill.ts';
 import type { ItemProblem } from '../../shared/store/item-codec.ts';
 import type { BreakerState } from '../../shared/store/items/breaker-items.ts';
-import type { DailyPnl } from '../../shared/store/items/daily-pnl-item.ts';
 import type { StoredOrder } from '../../shared/store/items/order-item.ts';
 import type { PositionSnapshot } from '../../shared/store/items/position-item.ts';
 import type { ItemRead, Store } from '../../shared/store/store.ts';
@@ -14,11 +13,11 @@ import type { ItemRead, Store } from '../../shared/store/store.ts';
 export interface PersistedState {
   /** Orders the engine last knew as able to fill. */
   readonly workingOrders: StoredOrder[];
+  /** The last position stored per symbol (flat ones as qty 0), compared with the broker's at restart. */
   readonly positions: PositionSnapshot[];
   /** Fills of the given New York day. */
   readonly fills: Fill[];
   readonly breaker: BreakerState | null;
-  readonly dailyPnl: DailyPnl | null;
 }
 
 export type PersistedStateLoad =
@@ -29,19 +28,17 @@ export type PersistedStateLoad =
 const LISTED_PROBLEMS = 5;
 
 export async function loadPersistedState(store: Store, newYorkDay: string): Promise<PersistedStateLoad> {
-  const [workingOrders, positions, fills, breaker, dailyPnl] = await Promise.all([
+  const [workingOrders, positions, fills, breaker] = await Promise.all([
     store.listWorkingOrders(),
     store.listPositions(),
     store.listFills(newYorkDay),
     store.getBreakerState(),
-    store.getDailyPnl(newYorkDay),
   ]);
   const problems = [
     ...workingOrders.problems,
     ...positions.problems,
     ...fills.problems,
     ...readProblem(breaker),
-    ...readProblem(dailyPnl),
   ];
   if (problems.length > 0) {
     const listed = problems.slice(0, LISTED_PROBLEMS).map((problem) => problem.message);
@@ -59,7 +56,6 @@ export async function loadPersistedState(store: Store, newYorkDay: string): Prom
       positions: positions.items,
       fills: fills.items,
       breaker: breaker.status === 'found' ? breaker.value : null,
-      dailyPnl: dailyPnl.status === 'found' ? dailyPnl.value : null,
     },
   };
 }

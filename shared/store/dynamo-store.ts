@@ -25,7 +25,6 @@ import {
   type BreakerTransition,
   breakerPartition,
 } from './items/breaker-items.ts';
-import { DAILY_PNL_ITEM, type DailyPnl, dailyPnlPartition } from './items/daily-pnl-item.ts';
 import { FILL_ITEM, fillPartition } from './items/fill-item.ts';
 import { IDEMPOTENCY_ITEM, type IdempotencyRecord, idempotencyPartition } from './items/idempotency-item.ts';
 import { ORDER_ITEM, orderPartition, type StoredOrder, workingOrdersPartition } from './items/order-item.ts';
@@ -103,10 +102,6 @@ export class DynamoStore implements Store {
 
   putPosition(position: PositionSnapshot): Promise<void> {
     return this.#put(this.#encode.position(position));
-  }
-
-  putDailyPnl(pnl: DailyPnl): Promise<void> {
-    return this.#put(this.#encode.dailyPnl(pnl));
   }
 
   putBreakerState(state: BreakerState): Promise<void> {
@@ -208,10 +203,6 @@ export class DynamoStore implements Store {
 
   listPositions(): Promise<ReadBatch<PositionSnapshot>> {
     return this.#partition(POSITION_ITEM, positionPartition(this.account));
-  }
-
-  getDailyPnl(date: string): Promise<ItemRead<DailyPnl>> {
-    return this.#get(DAILY_PNL_ITEM, dailyPnlPartition(this.account), date);
   }
 
   getBreakerState(): Promise<ItemRead<BreakerState>> {

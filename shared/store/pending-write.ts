@@ -13,7 +13,6 @@ import {
   type BreakerState,
   type BreakerTransition,
 } from './items/breaker-items.ts';
-import { DAILY_PNL_ITEM, type DailyPnl } from './items/daily-pnl-item.ts';
 import { FILL_ITEM } from './items/fill-item.ts';
 import { ORDER_ITEM, type StoredOrder } from './items/order-item.ts';
 import { POSITION_ITEM, type PositionSnapshot } from './items/position-item.ts';
@@ -60,10 +59,6 @@ export class StateWriteEncoder {
 
   position(position: PositionSnapshot): PendingWrite {
     return this.#write(POSITION_ITEM, position);
-  }
-
-  dailyPnl(pnl: DailyPnl): PendingWrite {
-    return this.#write(DAILY_PNL_ITEM, pnl);
   }
 
   breakerState(state: BreakerState): PendingWrite {

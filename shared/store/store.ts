@@ -9,7 +9,6 @@ import type { Fill } from '../domain/fill.ts';
 import type { ItemProblem } from './item-codec.ts';
 import type { AuditEntry } from './items/audit-item.ts';
 import type { BreakerState, BreakerTransition } from './items/breaker-items.ts';
-import type { DailyPnl } from './items/daily-pnl-item.ts';
 import type { IdempotencyRecord } from './items/idempotency-item.ts';
 import type { StoredOrder } from './items/order-item.ts';
 import type { PositionSnapshot } from './items/position-item.ts';
@@ -47,7 +46,6 @@ export interface Store extends BatchWriter {
   putOrder(order: StoredOrder): Promise<void>;
   putFill(fill: Fill): Promise<void>;
   putPosition(position: PositionSnapshot): Promise<void>;
-  putDailyPnl(pnl: DailyPnl): Promise<void>;
   putBreakerState(state: BreakerState): Promise<void>;
   putBreakerTransition(transition: BreakerTransition): Promise<void>;
   putRiskEvent(event: RiskEvent): Promise<void>;
@@ -61,7 +59,6 @@ export interface Store extends BatchWriter {
   /** Fills executed on a New York calendar day (YYYY-MM-DD). */
   listFills(newYorkDay: string): Promise<ReadBatch<Fill>>;
   listPositions(): Promise<ReadBatch<PositionSnapshot>>;
-  getDailyPnl(date: string): Promise<ItemRead<DailyPnl>>;
   getBreakerState(): Promise<ItemRead<BreakerState>>;
   /** Transitions at or after sinceMs, oldest first. */
   listBreakerTransitions(sinceMs: number): Promise<ReadBatch<BreakerTransition>>;

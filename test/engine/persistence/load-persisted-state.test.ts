@@ -7,7 +7,6 @@ import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { POSITION_ITEM } from '../../../shared/store/items/position-item.ts';
 import {
   sampleBreakerState,
-  sampleDailyPnl,
   sampleFill,
   sampleOrder,
   samplePosition,
@@ -27,7 +26,7 @@ describe('Function: loadPersistedState (against dynalite over loopback)', () => 
     await dynamo.close();
   });
 
-  it('loads working orders, positions, the day’s fills, breaker state and daily P&L', async () => {
+  it('loads working orders, positions, the day’s fills and breaker state', async () => {
     const store = new DynamoStore({ client, tables: dynamo.tables, account: 'load-ok' });
     const working = sampleOrder({ clientOrderId: 'w-1', status: 'new' });
     await store.putOrder(working);
@@ -35,7 +34,6 @@ describe('Function: loadPersistedState (against dynalite over loopback)', () => 
     await store.putPosition(samplePosition);
     await store.putFill(sampleFill);
     await store.putBreakerState(sampleBreakerState);
-    await store.putDailyPnl(sampleDailyPnl);
 
     expect(await loadPersistedState(store, '2026-11-24')).toStrictEqual({
       ok: true,
@@ -44,7 +42,6 @@ describe('Function: loadPersistedState (against dynalite over loopback)', () => 
         positions: [samplePosition],
         fills: [sampleFill],
         breaker: sampleBreakerState,
-        dailyPnl: sampleDailyPnl,
       },
     });
   });
@@ -53,7 +50,7 @@ describe('Function: loadPersistedState (against dynalite over loopback)', () => 
     const store = new DynamoStore({ client, tables: dynamo.tables, account: 'load-new' });
     expect(await loadPersistedState(store, '2026-11-24')).toStrictEqual({
       ok: true,
-      state: { workingOrders: [], positions: [], fills: [], breaker: null, dailyPnl: null },
+      state: { workingOrders: [], positions: [], fills: [], breaker: null },
     });
   });
 

@@ -10,7 +10,6 @@ import {
   sampleAuditEntry,
   sampleBreakerState,
   sampleBreakerTransition,
-  sampleDailyPnl,
   sampleFill,
   sampleIdempotencyRecord,
   sampleOrder,
@@ -80,13 +79,11 @@ describe('Class: DynamoStore (against dynalite over loopback)', () => {
     expect((await store.listFills('2026-11-23')).items).toStrictEqual([]);
   });
 
-  it('round-trips position snapshots, daily P&L and breaker state', async () => {
+  it('round-trips position snapshots and breaker state', async () => {
     const store = freshStore();
     await store.putPosition(samplePosition);
-    await store.putDailyPnl(sampleDailyPnl);
     await store.putBreakerState(sampleBreakerState);
     expect(await store.listPositions()).toStrictEqual({ items: [samplePosition], problems: [] });
-    expect(await store.getDailyPnl('2026-11-24')).toStrictEqual({ status: 'found', value: sampleDailyPnl });
     expect(await store.getBreakerState()).toStrictEqual({ status: 'found', value: sampleBreakerState });
   });
 

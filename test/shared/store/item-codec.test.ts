@@ -5,7 +5,6 @@ import { ORDER_STATUSES } from '../../../shared/domain/order.ts';
 import { decodeItem, type ItemKind } from '../../../shared/store/item-codec.ts';
 import { AUDIT_ITEM } from '../../../shared/store/items/audit-item.ts';
 import { BREAKER_STATE_ITEM, BREAKER_TRANSITION_ITEM } from '../../../shared/store/items/breaker-items.ts';
-import { DAILY_PNL_ITEM } from '../../../shared/store/items/daily-pnl-item.ts';
 import { FILL_ITEM } from '../../../shared/store/items/fill-item.ts';
 import { IDEMPOTENCY_ITEM } from '../../../shared/store/items/idempotency-item.ts';
 import { LEASE_ITEM } from '../../../shared/store/items/lease-item.ts';
@@ -16,7 +15,6 @@ import {
   sampleAuditEntry,
   sampleBreakerState,
   sampleBreakerTransition,
-  sampleDailyPnl,
   sampleFill,
   sampleIdempotencyRecord,
   sampleOrder,
@@ -39,7 +37,6 @@ describe('Module: item codec', () => {
     ['order', ORDER_ITEM, sampleOrder()],
     ['fill', FILL_ITEM, sampleFill],
     ['position', POSITION_ITEM, samplePosition],
-    ['daily P&L', DAILY_PNL_ITEM, sampleDailyPnl],
     ['breaker state', BREAKER_STATE_ITEM, sampleBreakerState],
     ['breaker transition', BREAKER_TRANSITION_ITEM, sampleBreakerTransition],
     ['risk event', RISK_EVENT_ITEM, sampleRiskEvent],

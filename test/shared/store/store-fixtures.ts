@@ -4,7 +4,6 @@ import type { Fill } from '../../../shared/domain/fill.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import type { AuditEntry } from '../../../shared/store/items/audit-item.ts';
 import type { BreakerState, BreakerTransition } from '../../../shared/store/items/breaker-items.ts';
-import type { DailyPnl } from '../../../shared/store/items/daily-pnl-item.ts';
 import type { IdempotencyRecord } from '../../../shared/store/items/idempotency-item.ts';
 import type { StoredOrder } from '../../../shared/store/items/order-item.ts';
 import type { PositionSnapshot } from '../../../shared/store/items/position-item.ts';
@@ -61,13 +60,6 @@ export const samplePosition: PositionSnapshot = {
   avgEntryPrice: parseFixed('91234.123456789'),
   realizedPnl: parseFixed('-12.5'),
   asOfMs: T0 + 5,
-};
-
-export const sampleDailyPnl: DailyPnl = {
-  date: '2026-11-24',
-  realizedPnl: parseFixed('1234.56'),
-  unrealizedPnl: parseFixed('-0.01'),
-  updatedAtMs: T0,
 };
 
 export const sampleBreakerState: BreakerState = {
