@@ -8,7 +8,8 @@
  * engine holds it), load the persisted state, then connect trade updates — the router reconciles
  * orders and positions with the broker when the stream is ready, and risk refuses new exposure
  * until then — and only then market data, so no decision is made before the engine knows what it
- * holds.
+ * holds. Nothing trades before the broker's calendar is loaded, or found unreachable so that the
+ * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, type Registry } from 'prom-client';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
@@ -21,7 +22,9 @@ import type { Logger } from '../shared/logging/logger.ts';
 import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts';
 import type { Clock } from '../shared/time/clock.ts';
 import { newYorkDate } from '../shared/time/new-york-time.ts';
+import { TradingCalendar } from '../shared/time/trading-calendar.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
+import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
 import type { SubmitResult } from './execution/order-router.ts';
 import { FeedClient } from './marketdata/feed-client.ts';
@@ -64,6 +67,8 @@ type Phase =
   | { readonly kind: 'stopped' };
 
 export class TradingEngine {
+  /** The session and market hours risk goes by: the broker's calendar, or the rules until it is known. */
+  readonly calendar = new TradingCalendar();
   readonly risk: RiskManager;
   readonly portfolio: Portfolio;
   readonly execution: ExecutionService;
@@ -74,6 +79,7 @@ export class TradingEngine {
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
   readonly halted: Promise<string>;
   readonly #persistence: Persistence | undefined;
+  readonly #calendarService: BrokerCalendarService;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #refusals: Counter<'reason'>;
@@ -109,7 +115,7 @@ export class TradingEngine {
       registers: [registry],
     });
 
-    this.risk = new RiskManager({ limits: config.risk, clock });
+    this.risk = new RiskManager({ limits: config.risk, clock, calendar: this.calendar });
     registerRiskMetrics(registry, this.risk);
     this.portfolio = new Portfolio(clock);
     this.recorder =
@@ -144,6 +150,14 @@ export class TradingEngine {
         onFill: (fill, realized) => this.recorder?.fill(fill, realized),
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
       },
+    });
+    this.#calendarService = new BrokerCalendarService({
+      broker: this.execution.client,
+      calendar: this.calendar,
+      clock,
+      logger: logger.child({ component: 'calendar' }),
+      registry,
+      schedule: (request) => this.execution.scheduler.run('query', request),
     });
 
     const context: StrategyContext = {
@@ -243,6 +257,7 @@ export class TradingEngine {
         'persisted state loaded; reconciling with the broker',
       );
     }
+    await this.#calendarService.start();
     if (!this.#mayStartTrading()) return;
     this.#phase = { kind: 'trading' };
     this.execution.start();
@@ -261,6 +276,7 @@ export class TradingEngine {
     const executionStarted = this.#executionStarted;
     this.#phase = { kind: 'stopped' };
     clearInterval(this.#housekeeping);
+    await this.#calendarService.stop();
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
     await this.#cancelAfterLoss;

@@ -2,22 +2,13 @@
  * The engine in process, without persistence, against the simulator on a scripted market: the
  * status view marks positions to the book, so unrealized P&L follows the market.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import pino from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TradingEngine } from '../../engine/trading-engine.ts';
+import type { TradingEngine } from '../../engine/trading-engine.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
-import { loadConfig } from '../../shared/config/load-config.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
-import { systemClock } from '../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { engineConfig, ROOT } from '../support/engine-process.ts';
+import { SIM_CREDENTIALS as credentials, inProcessEngine } from '../support/in-process-engine.ts';
 import { tempFolder } from '../support/temp-files.ts';
-
-const credentials = { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY };
 
 describe('Class: TradingEngine (in process, simulator over loopback)', () => {
   const folder = tempFolder();
@@ -26,7 +17,6 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
 
   beforeAll(async () => {
     simulator = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT'] });
-    folder.write('risk_limits.toml', readFileSync(join(ROOT, 'config/risk_limits.toml'), 'utf8'));
   });
 
   afterAll(async () => {
@@ -48,25 +38,7 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
     });
     await broker.close();
 
-    const systemFile = folder.write(
-      'system.json',
-      engineConfig({
-        simulatorPort: simulator.port,
-        dynamo: { region: 'us-east-1', endpoint: 'http://127.0.0.1:1' },
-        tablePrefix: 'unused',
-        account: 'in-process',
-        strategies: [],
-      }),
-    );
-    const loaded = loadConfig({ systemFile, env: {} });
-    engine = new TradingEngine({
-      config: loaded,
-      credentials,
-      strategies: [],
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      registry: new Registry(),
-    });
+    engine = inProcessEngine({ folder, simulator, account: 'in-process' });
     await engine.start();
     const status = () =>
       engine!.status() as {
