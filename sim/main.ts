@@ -20,6 +20,7 @@ console.log(
     `symbols ${simulator.context.symbols.join(',')})`,
 );
 console.log(`port=${simulator.port}`);
+if (simulator.closedDates.size > 0) console.log(`closed dates: ${simulator.closedDates.list().join(',')}`);
 const replayed = parsed.options.market;
 if (typeof replayed === 'object') {
   console.log(`replaying ${replayed.replay} at speed ${replayed.speed} from the first stream subscription`);

@@ -12,6 +12,7 @@ import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../shared/broker/sim
 import { type Fixed, parseFixed } from '../shared/domain/fixed.ts';
 import { createLogger, type Logger } from '../shared/logging/logger.ts';
 import { type Clock, ManualClock, systemClock } from '../shared/time/clock.ts';
+import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
 import { ALPACA_REQUESTS_PER_MINUTE } from './http/rate-limiter.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
@@ -56,6 +57,12 @@ export interface SimulatorOptions {
   readonly keyId?: string;
   readonly secretKey?: string;
   readonly sessionHours?: 'always' | 'nyse';
+  /**
+   * One-off closures: New York dates (YYYY-MM-DD) with no session in either hours mode, as a
+   * national day of mourning closes the exchange. More can be added at run time (POST
+   * /admin/trading/calendar/closures). A value that is not a date throws a RangeError naming it.
+   */
+  readonly closedDates?: readonly string[];
   /** A ManualClock makes time virtual: nothing happens until advanceTo. Default: wall time. */
   readonly clock?: Clock;
   /** Delay before an order, cancel or replace takes effect at the venue. Default 0. */
@@ -85,6 +92,8 @@ export interface Simulator {
   /** The market both halves trade and publish; setQuote moves a price now. */
   readonly market: SimMarket;
   readonly trading: TradingService;
+  /** The one-off closures in force; adding or clearing one moves the session boundaries. */
+  readonly closedDates: ClosedDates;
   /**
    * A replayed market only: the replay's report once the file is exhausted (or the simulator
    * closed), or its failure if the file could not be read.
@@ -149,6 +158,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const logger = options.logger ?? createLogger({ name: 'sim', level: 'warn' });
   const startingCash: Fixed = parseFixed(options.startingCash ?? DEFAULT_STARTING_CASH);
+  const closedDates = new ClosedDates(options.closedDates);
   const scheduler = new TaskScheduler(clock, virtual === undefined);
   const marketKind = options.market ?? 'generated';
   const replayed = typeof marketKind === 'object' ? marketKind : undefined;
@@ -164,6 +174,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // A replayed market starts without symbols, so no seeded opening quote is there to trade against.
   const market = createMarket(replayed === undefined ? context : { ...context, symbols: [] }, {
     generate: marketKind === 'generated',
+    closedDates,
   });
   if (virtual !== undefined) {
     // Registered before the trading service's listener: the clock reads each quote's own time
@@ -180,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     slippage: slippageModelSchema.parse(options.slippage ?? {}),
     startingCash,
     rateLimitPerMinute: options.rateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE,
+    closedDates,
     logger,
   });
   // CTS 2 / UTP H: halted; any other status (3 / T) lets orders on the symbol trade again.
@@ -215,6 +227,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     context,
     market,
     trading,
+    closedDates,
     replayDone: replay?.done,
     advanceTo(epochMs) {
       if (virtual === undefined) throw new Error('advanceTo needs a ManualClock (virtual time)');

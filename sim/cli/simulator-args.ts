@@ -1,18 +1,19 @@
 /**
  * The simulator's command line: `npm run sim -- --port N [--seed S] [--symbols A,B]
- * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]
- * [--replay FILE [--replay-speed S]]`. Every problem is reported at once, by flag name, as a
- * value for main.ts to print; a replay file that cannot be read is one of them.
+ * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--closed-dates D1,D2]
+ * [--latency-ms MS] [--replay FILE [--replay-speed S]]`. Every problem is reported at once, by
+ * flag name, as a value for main.ts to print; a replay file that cannot be read is one of them.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseSymbol } from '../../shared/domain/symbol.ts';
+import { isCalendarDate } from '../closed-dates.ts';
 import type { ReplaySpeed } from '../replay/replay.ts';
 import type { SimulatorOptions } from '../simulator.ts';
 
 export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B] [--rate MSGS_PER_S]
-                      [--key-id K --secret-key S] [--nyse-hours] [--latency-ms MS]
-                      [--replay FILE [--replay-speed S]]
+                      [--key-id K --secret-key S] [--nyse-hours] [--closed-dates D1,D2]
+                      [--latency-ms MS] [--replay FILE [--replay-speed S]]
 
   --port N            TCP port on 127.0.0.1 (0 or absent: an ephemeral port, printed at start)
   --seed S            seed of the generated market and of order ids (integer, default 1)
@@ -21,6 +22,8 @@ export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B
   --key-id K          API key id to accept (with --secret-key; default SIMKEYID / SIMSECRETKEY)
   --secret-key S      API secret key to accept
   --nyse-hours        follow NYSE session hours and holidays (default: open all day, every day)
+  --closed-dates D1,D2
+                      New York dates (YYYY-MM-DD) the market stays closed, in either hours mode
   --latency-ms MS     delay before orders, cancels and replaces take effect (default 0)
   --replay FILE       market data from a recorded NDJSON file instead of the generator,
                       from the first stream subscription on; --symbols stays the tradable set
@@ -57,6 +60,16 @@ function unreadableFile(path: string): string | undefined {
   }
 }
 
+function closedDates(text: string, problems: string[]): string[] {
+  const dates = text.split(',').map((item) => item.trim());
+  for (const date of dates) {
+    if (!isCalendarDate(date)) {
+      problems.push(`--closed-dates: ${JSON.stringify(date)} is not a date written YYYY-MM-DD`);
+    }
+  }
+  return dates;
+}
+
 function replaySpeed(text: string, problems: string[]): ReplaySpeed | undefined {
   if (text === 'max') return 'max';
   const speed = Number(text);
@@ -82,6 +95,7 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         'key-id': { type: 'string' },
         'secret-key': { type: 'string' },
         'nyse-hours': { type: 'boolean' },
+        'closed-dates': { type: 'string' },
         'latency-ms': { type: 'string' },
         replay: { type: 'string' },
         'replay-speed': { type: 'string' },
@@ -131,6 +145,9 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
     options.secretKey = secretKey;
   }
   if (values['nyse-hours'] === true) options.sessionHours = 'nyse';
+  if (typeof values['closed-dates'] === 'string') {
+    options.closedDates = closedDates(values['closed-dates'], problems);
+  }
   const speedText = values['replay-speed'];
   if (typeof values.replay === 'string') {
     const unreadable = unreadableFile(values.replay);

@@ -1,10 +1,11 @@
 /**
  * The simulator's own control surface for trading, under /admin/trading (off Alpaca's paths;
- * Alpaca has nothing like it). Tests arm faults and flip asset flags here
+ * Alpaca has nothing like it). Tests arm faults, flip asset flags and close market dates here
  * (prices are set through /admin/marketdata/quote).
  * Bodies are validated like any other boundary; see docs/simulator.md for the reference.
  */
 import { z } from 'zod';
+import { type ClosedDates, isCalendarDate } from '../closed-dates.ts';
 import type { HttpReply } from '../http/http-io.ts';
 import type { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
 import type { AssetCatalog } from '../trading/asset-catalog.ts';
@@ -20,6 +21,7 @@ export interface TradingAdminDeps {
   readonly restFaults: RestFaults;
   readonly assets: AssetCatalog;
   readonly refusedRequests: () => Record<string, number>;
+  readonly closedDates: ClosedDates;
 }
 
 const count = z.number().int().min(1).max(1_000_000).default(1);
@@ -44,6 +46,19 @@ const eventFaultSchema = z.discriminatedUnion('kind', [
 ]);
 
 const rejectSchema = z.object({ count }).strict();
+
+const closureSchema = z
+  .object({
+    date: z.string().superRefine((date, context) => {
+      if (!isCalendarDate(date)) {
+        context.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(date)} is not a date written YYYY-MM-DD`,
+        });
+      }
+    }),
+  })
+  .strict();
 
 const assetFlagsSchema = z
   .object({
@@ -106,6 +121,16 @@ export function handleTradingAdmin(
       deps.stream.clearFaults();
       deps.engine.rejectNextOrders(0);
       return done();
+    case 'GET /calendar/closures':
+      return done({ closures: deps.closedDates.list() });
+    case 'POST /calendar/closures':
+      return parse(closureSchema, body, ({ date }) => {
+        deps.closedDates.add(date);
+        return done({ closures: deps.closedDates.list() });
+      });
+    case 'DELETE /calendar/closures':
+      deps.closedDates.clear();
+      return done({ closures: [] });
     case 'GET /state':
       return done({
         open_orders: deps.engine.openOrders().length,

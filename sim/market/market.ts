@@ -7,6 +7,7 @@
  * minute event up to that instant, so a backtest on a virtual clock gets the same bytes for the
  * same seed; `start()` does the same from a timer against wall time.
  */
+import type { ClosedDates } from '../closed-dates.ts';
 import type { SimContext } from '../context.ts';
 import type { BarHistory } from './bar-history.ts';
 import type {
@@ -106,6 +107,8 @@ export interface MarketOptions {
   readonly generate?: boolean;
   /** Wall-clock mode's timer period. */
   readonly tickMs?: number;
+  /** Dates on which stocks do not trade (one-off closures), read each minute. */
+  readonly closedDates?: ClosedDates;
 }
 
 const US_PER_MINUTE = 60_000_000;
@@ -154,6 +157,7 @@ class GeneratedMarket implements SimMarket {
     orderBook: [],
   };
   readonly #generate: boolean;
+  readonly #closedDates: ClosedDates | undefined;
   readonly #sources: TimedEventSource[] = [];
   readonly #tickMs: number;
   /** Event slot spacing in nanoseconds (Infinity when the rate is 0). */
@@ -191,7 +195,8 @@ class GeneratedMarket implements SimMarket {
     this.#originUs = context.clock.nowUs();
     this.#nowUs = this.#originUs;
     this.#sessionMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
-    this.#session = minuteSession(this.#sessionMinuteUs / 1000, context.sessionHours);
+    this.#closedDates = options.closedDates;
+    this.#session = minuteSession(this.#sessionMinuteUs / 1000, context.sessionHours, this.#closedDates);
     this.#nextBarEmitUs = this.#sessionMinuteUs + US_PER_MINUTE + BAR_DELAY_US;
     this.#nextUpdatedEmitUs = this.#sessionMinuteUs + UPDATED_BAR_OFFSET_US;
     if (this.#nextUpdatedEmitUs <= this.#originUs) this.#nextUpdatedEmitUs += US_PER_MINUTE;
@@ -491,7 +496,11 @@ class GeneratedMarket implements SimMarket {
 
   #refreshSession(timestampUs: number): void {
     this.#sessionMinuteUs = Math.floor(timestampUs / US_PER_MINUTE) * US_PER_MINUTE;
-    this.#session = minuteSession(this.#sessionMinuteUs / 1000, this.#context.sessionHours);
+    this.#session = minuteSession(
+      this.#sessionMinuteUs / 1000,
+      this.#context.sessionHours,
+      this.#closedDates,
+    );
   }
 
   /** Geometric Brownian motion in real time, so prices move the same whatever the message rate. */

@@ -11,6 +11,7 @@ import {
   REGULAR_OPEN_MINUTE,
   sessionPhase,
 } from '../../shared/time/nyse-calendar.ts';
+import type { ClosedDates } from '../closed-dates.ts';
 import type { SimContext } from '../context.ts';
 
 export interface MinuteSession {
@@ -35,10 +36,15 @@ export function stockActivityAt(minuteOfDay: number): number {
   return 0.1;
 }
 
-export function minuteSession(utcMs: number, hours: SimContext['sessionHours']): MinuteSession {
+/** `closed`: one-off closures (closed-dates.ts), days on which stocks do not trade at all. */
+export function minuteSession(
+  utcMs: number,
+  hours: SimContext['sessionHours'],
+  closed?: ClosedDates,
+): MinuteSession {
   const wall = newYorkWallTime(utcMs);
   return {
-    stocksOpen: hours === 'always' || sessionPhase(utcMs) !== 'closed',
+    stocksOpen: (hours === 'always' || sessionPhase(utcMs) !== 'closed') && closed?.has(wall.date) !== true,
     stockActivity: stockActivityAt(wall.minuteOfDay),
     dayStartUs: newYorkToUtcMs(wall.date, 0) * 1000,
     dayEndUs: newYorkToUtcMs(addDays(wall.date, 1), 0) * 1000,

@@ -40,7 +40,7 @@ export function renderTradeUpdate(event: OrderEvent, eventId: string): Record<st
   const data: Record<string, unknown> = {
     event: event.event,
     timestamp: rfc3339Nanos(event.timestampUs),
-    order: renderOrder(event.order),
+    order: renderOrder(event.order, true),
     at: rfc3339Nanos(event.timestampUs),
     event_id: eventId,
   };

@@ -69,28 +69,32 @@ export class AccountExposure {
   }
 
   /**
-   * Sums a per-order amount over the open orders, except pending cancels and `except`. An order
-   * being replaced and its replacement count once, at the larger of the two: Alpaca holds
-   * buying power against the larger order while a replace is pending.
+   * Sums a per-order amount over the open orders, except pending cancels, held legs (they work
+   * only once their entry fills) and `except` (with the rest of its one-cancels-other group,
+   * which its replacement joins). Orders that can never both execute count once, at the larger
+   * amount: an order being replaced and its replacement (Alpaca holds buying power against the
+   * larger order while a replace is pending), and the exits of one bracket or oco group (only
+   * one of them can fill).
    */
   #sumOpen(except: SimOrder | null, amountOf: (order: SimOrder) => Fixed): Fixed {
-    const amounts = new Map<string, Fixed>();
-    for (const order of this.#open) {
-      if (order === except || order.status === 'pending_cancel') continue;
-      amounts.set(order.id, amountOf(order));
-    }
-    const superseded = new Set<string>();
-    for (const order of this.#open) {
-      if (order.replaces !== null && amounts.has(order.id) && amounts.has(order.replaces))
-        superseded.add(order.replaces);
+    const counted = [...this.#open].filter(
+      (order) =>
+        order !== except &&
+        order.status !== 'pending_cancel' &&
+        order.status !== 'held' &&
+        (order.ocoGroup === null || order.ocoGroup !== except?.ocoGroup),
+    );
+    const ids = new Set(counted.map((order) => order.id));
+    const largest = new Map<string, Fixed>();
+    for (const order of counted) {
+      const key =
+        order.ocoGroup ?? (order.replaces !== null && ids.has(order.replaces) ? order.replaces : order.id);
+      const amount = amountOf(order);
+      const current = largest.get(key);
+      if (current === undefined || amount > current) largest.set(key, amount);
     }
     let total = ZERO;
-    for (const order of this.#open) {
-      const amount = amounts.get(order.id);
-      if (amount === undefined || superseded.has(order.id)) continue;
-      const replaced = order.replaces === null ? undefined : amounts.get(order.replaces);
-      total = add(total, replaced !== undefined && replaced > amount ? replaced : amount);
-    }
+    for (const amount of largest.values()) total = add(total, amount);
     return total;
   }
 

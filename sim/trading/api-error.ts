@@ -1,6 +1,6 @@
 /**
  * Alpaca's REST error answers as values: HTTP status plus the {"code","message"} body, with the
- * context fields some 403s carry. Codes follow docs/alpaca-protocol.md §2.2: the first three
+ * context fields some 403s and 422s carry. Codes follow docs/alpaca-protocol.md §2.2: the first three
  * digits repeat the HTTP status; 40010001 is Alpaca's parameter-validation code on a 422.
  */
 export interface ApiError {
@@ -36,7 +36,12 @@ export const apiErrors = {
   /** Missing, malformed or conflicting parameters (Alpaca's 422 with code 40010001). */
   invalid: (message: string): ApiError => ({ status: 422, code: 40010001, message }),
   /** Well-formed but refused in this state (Alpaca's 422 with code 42210000). */
-  unprocessable: (message: string): ApiError => ({ status: 422, code: 42210000, message }),
+  unprocessable: (message: string, context?: Record<string, string | number>): ApiError => ({
+    status: 422,
+    code: 42210000,
+    message,
+    ...(context === undefined ? {} : { context }),
+  }),
   rateLimited: (): ApiError => ({ status: 429, code: 42910000, message: 'rate limit exceeded' }),
   internal: (): ApiError => ({ status: 500, code: 50010000, message: 'internal server error' }),
   unavailable: (): ApiError => ({ status: 503, code: 50310000, message: 'service unavailable' }),

@@ -9,7 +9,9 @@
  * after the latency, so a fill can win the race (order_cancel_rejected / order_replace_rejected). Day orders expire at the session's close;
  * opg and cls orders execute whole at the quote midpoint in the open / close auction (a
  * simplification: no auction book) or expire. In 'nyse' hours a working gtc order is
- * done_for_day at the regular close and new again at the next open.
+ * done_for_day at the regular close and new again at the next open. A bracket, oco or oto
+ * order is a parent with legs; how the orders of such a group act on each other is
+ * order-groups.ts's.
  *
  * Everything runs on the injected clock and scheduler, so on a virtual clock the same inputs
  * and seed give the same fills, ids and events.
@@ -41,6 +43,9 @@ import { auctionExecution, type Execution, takerExecution, updateTrigger } from 
 import type { SeededIds } from './ids.ts';
 import type { MarketSession } from './market-session.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
+import { exitSide } from './order-class-rules.ts';
+import { OrderGroups } from './order-groups.ts';
+import { exitIntent, legRequests } from './order-legs.ts';
 import type { OrderRequest, ReplaceRequest } from './order-request.ts';
 import type { SimOrder } from './sim-order.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
@@ -99,7 +104,14 @@ export interface OrderFilter {
   readonly direction: 'asc' | 'desc';
   readonly symbols: ReadonlySet<string> | null;
   readonly side: 'buy' | 'sell' | null;
+  /** Legs inside their parent's `legs` instead of listed on their own (GET /v2/orders?nested=true). */
+  readonly nested: boolean;
 }
+
+/** Where an order stands in a bracket, oco or oto group, and the status it starts in. */
+type OrderLink = Pick<SimOrder, 'orderClass' | 'groupId' | 'ocoGroup' | 'parentId'> & {
+  readonly status: 'pending_new' | 'held';
+};
 
 /** Liquidity taken from the current quote of a symbol, so two orders cannot both take its size. */
 interface QuoteLiquidity {
@@ -113,6 +125,7 @@ interface QuoteLiquidity {
 }
 
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
+  'held',
   'accepted',
   'pending_new',
   'pending_cancel',
@@ -131,10 +144,14 @@ export class MatchingEngine {
   readonly #liquidity = new Map<string, QuoteLiquidity>();
   readonly #listeners = new Set<(event: OrderEvent) => void>();
   readonly #unsubscribeQuotes: () => void;
+  readonly #unsubscribeCalendar: () => void;
+  /** Bumped when the closed dates change, so a boundary armed for the old calendar does nothing. */
+  #calendarGeneration = 0;
   #seq = 0;
   #rejectNext = 0;
   readonly #halted = new Set<string>();
   readonly #admission: OrderAdmission;
+  readonly #groups: OrderGroups;
   /** The account's commitments (holds, reservations, buying power) over the open orders. */
   readonly exposure: AccountExposure;
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
@@ -150,12 +167,19 @@ export class MatchingEngine {
       clientOrderIdTaken: (clientOrderId) => this.#byClientId.has(clientOrderId),
       open: this.#open,
     });
+    this.#groups = new OrderGroups(this.#open, {
+      activate: (leg) => this.#route(leg),
+      cancel: (order) => this.#finish(order, 'canceled'),
+      order: (id) => this.#byId.get(id),
+    });
     this.#unsubscribeQuotes = deps.quotes.onQuote((quote) => this.#onQuote(quote));
+    this.#unsubscribeCalendar = deps.session.onChange(() => this.#onCalendarChange());
     this.#armPhaseBoundary();
   }
 
   close(): void {
     this.#unsubscribeQuotes();
+    this.#unsubscribeCalendar();
     this.#listeners.clear();
   }
 
@@ -189,9 +213,16 @@ export class MatchingEngine {
   }
 
   listOrders(filter: OrderFilter): SimOrder[] {
-    const source = filter.status === 'open' ? [...this.#open] : this.#orders;
+    // Nested, a parent stands for its group: open while any of its legs is.
+    const source = filter.nested
+      ? this.#orders.filter((order) => order.parentId === null)
+      : filter.status === 'open'
+        ? [...this.#open]
+        : this.#orders;
     const matches = source.filter((order) => {
-      const terminal = isTerminalStatus(order.status);
+      const terminal = filter.nested
+        ? [order, ...order.legs].every((member) => isTerminalStatus(member.status))
+        : isTerminalStatus(order.status);
       if (filter.status === 'open' && terminal) return false;
       if (filter.status === 'closed' && !terminal) return false;
       if (filter.afterUs !== null && order.submittedUs <= filter.afterUs) return false;
@@ -212,8 +243,14 @@ export class MatchingEngine {
     const checked = this.#admission.admit(request, null);
     if (!checked.ok) return checked;
     const order = this.#create(request, checked.value, null);
+    const legs = this.#createLegs(order, request, checked.value);
     this.#emit('pending_new', order);
     this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(order));
+    for (const leg of legs) {
+      if (leg.status !== 'pending_new') continue;
+      this.#emit('pending_new', leg);
+      this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(leg));
+    }
     return ok(order);
   }
 
@@ -244,6 +281,21 @@ export class MatchingEngine {
       return fail(apiErrors.unprocessable(`cannot replace order in ${old.status} status`));
     }
     if (old.notional !== null) return fail(apiErrors.unprocessable('notional orders cannot be replaced'));
+    if (old.legs.length > 0 && old.orderClass !== 'oco') {
+      return fail(
+        apiErrors.unprocessable(
+          `cannot replace the entry order of a ${old.orderClass} order; replace its legs`,
+        ),
+      );
+    }
+    const fixedInGroup = request.qty !== null ? 'qty' : request.timeInForce !== null ? 'time_in_force' : null;
+    if (old.groupId !== null && fixedInGroup !== null) {
+      return fail(
+        apiErrors.unprocessable(
+          `${fixedInGroup} cannot be replaced on an order of a ${old.orderClass} order; only limit_price and stop_price can`,
+        ),
+      );
+    }
     const priced = old.type === 'limit' || old.type === 'stop_limit';
     const stopped = old.type === 'stop' || old.type === 'stop_limit';
     if (request.limitPrice !== null && !priced) {
@@ -273,7 +325,7 @@ export class MatchingEngine {
     };
     const checked = this.#admission.admit(replacement, old);
     if (!checked.ok) return checked;
-    const order = this.#create(replacement, checked.value, old.id);
+    const order = this.#create(replacement, checked.value, old.id, { ...linkOf(old), status: 'pending_new' });
     this.#setStatus(old, 'pending_replace');
     this.#emit('pending_replace', old);
     this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#finishReplace(old, order));
@@ -338,10 +390,20 @@ export class MatchingEngine {
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
-  #create(request: OrderRequest, checked: Admission, replaces: string | null): SimOrder {
+  /** `link`: a leg's or replacement's place in its group; without it, a new submission's own. */
+  #create(request: OrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
     const nowUs = this.#deps.clock.nowUs();
+    const id = this.#deps.ids.uuid();
+    const orderClass = request.orderClass ?? 'simple';
+    const place: OrderLink = link ?? {
+      orderClass,
+      groupId: orderClass === 'simple' ? null : id,
+      ocoGroup: orderClass === 'oco' ? id : null,
+      parentId: null,
+      status: 'pending_new',
+    };
     const order: SimOrder = {
-      id: this.#deps.ids.uuid(),
+      id,
       seq: this.#seq++,
       clientOrderId: request.clientOrderId ?? this.#deps.ids.uuid(),
       symbol: checked.asset.symbol,
@@ -360,7 +422,7 @@ export class MatchingEngine {
       extendedHours: request.extendedHours,
       positionIntent: checked.intent,
       reservedNotional: checked.reserved,
-      status: 'pending_new',
+      status: place.status,
       filledQty: ZERO,
       filledValueRaw: 0n,
       hwm: null,
@@ -376,6 +438,11 @@ export class MatchingEngine {
       replacedUs: null,
       replacedBy: null,
       replaces,
+      orderClass: place.orderClass,
+      groupId: place.groupId,
+      ocoGroup: place.ocoGroup,
+      parentId: place.parentId,
+      legs: [],
     };
     this.#orders.push(order);
     this.#open.add(order);
@@ -384,15 +451,33 @@ export class MatchingEngine {
     return order;
   }
 
+  /**
+   * The legs of a bracket, oco or oto parent: exits that reserve no buying power. Bracket and
+   * oto legs wait as held for their entry to fill; the oco stop-loss works beside its parent.
+   */
+  #createLegs(parent: SimOrder, request: OrderRequest, entry: Admission): readonly SimOrder[] {
+    const exit: Admission = { asset: entry.asset, reserved: ZERO, intent: exitIntent(exitSide(request)) };
+    const link: OrderLink = {
+      orderClass: parent.orderClass,
+      groupId: parent.id,
+      ocoGroup: parent.orderClass === 'oto' ? null : parent.id,
+      parentId: parent.id,
+      status: parent.orderClass === 'oco' ? 'pending_new' : 'held',
+    };
+    parent.legs = legRequests(request).map((leg) => this.#create(leg, exit, null, link));
+    return parent.legs;
+  }
+
   #route(order: SimOrder): void {
     if (isTerminalStatus(order.status) || order.routed) return;
-    if (this.#rejectNext > 0) {
+    // The reject fault stands for the venue refusing a submission; legs are not submissions.
+    if (this.#rejectNext > 0 && order.parentId === null) {
       this.#rejectNext--;
       this.#finish(order, 'rejected');
       return;
     }
     order.routed = true;
-    if (order.status === 'pending_new') {
+    if (order.status === 'pending_new' || order.status === 'held') {
       // Outside the hours it may trade in, Alpaca holds an order as accepted until the session opens.
       const continuous = order.timeInForce !== 'opg' && order.timeInForce !== 'cls';
       const waits =
@@ -403,16 +488,10 @@ export class MatchingEngine {
       this.#setStatus(order, waits ? 'accepted' : 'new');
       this.#emit(waits ? 'accepted' : 'new', order);
     }
-    const session = this.#deps.session;
     const now = this.#deps.clock.nowMs();
-    if (order.timeInForce === 'day') {
-      this.#deps.scheduler.schedule(session.dayOrderExpiryMs(now, order.extendedHours), () =>
-        this.#expire(order),
-      );
-    }
+    if (order.timeInForce === 'day') this.#scheduleExpiry(order, now);
     if (order.timeInForce === 'opg' || order.timeInForce === 'cls') {
-      const auctionMs = order.timeInForce === 'opg' ? session.nextOpenMs(now) : session.nextCloseMs(now);
-      this.#deps.scheduler.schedule(auctionMs, () => this.#auction(order));
+      this.#scheduleAuction(order, now);
       return;
     }
     let working = this.#working.get(order.symbol);
@@ -430,7 +509,10 @@ export class MatchingEngine {
 
   #finishCancel(order: SimOrder): void {
     if (order.status === 'pending_cancel') this.#finish(order, 'canceled');
-    else if (isTerminalStatus(order.status)) this.#emit('order_cancel_rejected', order);
+    // Canceled meanwhile (by its group, say) is what was asked for; anything else ended first.
+    else if (isTerminalStatus(order.status) && order.status !== 'canceled') {
+      this.#emit('order_cancel_rejected', order);
+    }
   }
 
   #finishReplace(old: SimOrder, replacement: SimOrder): void {
@@ -444,11 +526,35 @@ export class MatchingEngine {
     old.replacedUs = nowUs;
     old.replacedBy = replacement.id;
     this.#finish(old, 'replaced');
+    this.#groups.afterReplaced(old, replacement);
     this.#route(replacement);
   }
 
-  #expire(order: SimOrder): void {
-    if (!isTerminalStatus(order.status)) this.#finish(order, 'expired');
+  /**
+   * A day order expires at the close of the session it belongs to; opg and cls orders meet the
+   * next open or close auction. Each checks, when due, that its instant is still that session
+   * time: a date closed meanwhile moves it to the next session's.
+   */
+  #scheduleExpiry(order: SimOrder, afterMs: number): void {
+    const atMs = this.#deps.session.dayOrderExpiryMs(afterMs, order.extendedHours);
+    this.#deps.scheduler.schedule(atMs, () => {
+      if (isTerminalStatus(order.status)) return;
+      if (this.#deps.session.dayOrderExpiryMs(atMs - 1, order.extendedHours) !== atMs) {
+        this.#scheduleExpiry(order, atMs);
+      } else {
+        this.#finish(order, 'expired');
+      }
+    });
+  }
+
+  #scheduleAuction(order: SimOrder, afterMs: number): void {
+    const auctionAfter = (ms: number) =>
+      order.timeInForce === 'opg' ? this.#deps.session.nextOpenMs(ms) : this.#deps.session.nextCloseMs(ms);
+    const atMs = auctionAfter(afterMs);
+    this.#deps.scheduler.schedule(atMs, () => {
+      if (auctionAfter(atMs - 1) !== atMs) this.#scheduleAuction(order, atMs);
+      else this.#auction(order);
+    });
   }
 
   #auction(order: SimOrder): void {
@@ -471,6 +577,7 @@ export class MatchingEngine {
     if (status === 'rejected') order.failedUs = nowUs;
     this.#removeWorking(order);
     this.#emit(status, order);
+    if (status !== 'replaced') this.#groups.afterEnded(order, status);
   }
 
   #setStatus(order: SimOrder, status: OrderStatus): void {
@@ -588,6 +695,7 @@ export class MatchingEngine {
       qty: execution.qty,
       positionQty,
     });
+    this.#groups.afterExecution(order);
   }
 
   // ---- session boundaries --------------------------------------------------------------------
@@ -595,10 +703,19 @@ export class MatchingEngine {
   #armPhaseBoundary(): void {
     const next = this.#deps.session.nextPhaseChangeMs(this.#deps.clock.nowMs());
     if (next === undefined) return;
+    const generation = this.#calendarGeneration;
     this.#deps.scheduler.schedule(next, () => {
+      if (generation !== this.#calendarGeneration) return;
       this.#onPhaseChange();
       this.#armPhaseBoundary();
     });
+  }
+
+  /** The closed dates changed: the phase may differ now, and so may the next boundary. */
+  #onCalendarChange(): void {
+    this.#calendarGeneration++;
+    this.#onPhaseChange();
+    this.#armPhaseBoundary();
   }
 
   #onPhaseChange(): void {
@@ -624,7 +741,9 @@ export class MatchingEngine {
   }
 
   #emit(event: TradeUpdateEvent, order: SimOrder, execution?: ExecutionReport): void {
-    const snapshot = { ...order };
+    // Legs are mutable records too: the event keeps them as they are now.
+    const snapshot =
+      order.legs.length === 0 ? { ...order } : { ...order, legs: order.legs.map((leg) => ({ ...leg })) };
     const timestampUs = this.#deps.clock.nowUs();
     const update: OrderEvent =
       execution === undefined
@@ -632,4 +751,13 @@ export class MatchingEngine {
         : { event, order: snapshot, timestampUs, execution };
     for (const listener of this.#listeners) listener(update);
   }
+}
+
+function linkOf(order: SimOrder): Omit<OrderLink, 'status'> {
+  return {
+    orderClass: order.orderClass,
+    groupId: order.groupId,
+    ocoGroup: order.ocoGroup,
+    parentId: order.parentId,
+  };
 }

@@ -1,9 +1,10 @@
 /**
  * Alpaca's pre-trade refusals that need account or venue state, after the request's own shape
  * was validated (order-request.ts): the asset and its flags, sub-penny prices, fractional and
- * crypto rules, the opg/cls submission windows, client_order_id uniqueness, the quantity a
- * closing order may use, shortability and buying power. It also decides what the order
- * reserves and its position_intent.
+ * crypto rules, the opg/cls submission windows, client_order_id uniqueness, the bracket, oco and
+ * oto rules that need the position and the market, the quantity a closing order may use,
+ * shortability and buying power. It also decides what the order reserves and its
+ * position_intent.
  */
 import {
   abs,
@@ -23,6 +24,7 @@ import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
 import type { MarketSession } from './market-session.ts';
+import { orderClassStateProblem } from './order-class-rules.ts';
 import { type OrderRequest, subPennyError } from './order-request.ts';
 import type { PositionIntent, SimOrder } from './sim-order.ts';
 
@@ -82,6 +84,14 @@ export class OrderAdmission {
       request.qty ??
       (reference !== undefined && reference > 0n ? qtyForNotional(request.notional!, reference) : ZERO);
 
+    const closing = request.side === 'sell' ? position > 0n : position < 0n;
+    const classProblem = orderClassStateProblem(request, {
+      closing,
+      crypto: asset.class === 'crypto',
+      marketPrice: this.#deps.exposure.markPrice(asset.symbol),
+    });
+    if (classProblem !== undefined) return fail(classProblem);
+
     const opposite = this.#crossingOppositeOrder(request, asset.symbol, replacing);
     if (opposite !== undefined) {
       return fail(
@@ -91,7 +101,6 @@ export class OrderAdmission {
       );
     }
 
-    const closing = request.side === 'sell' ? position > 0n : position < 0n;
     if (closing) {
       const held = this.#deps.exposure.heldQty(asset.symbol, request.side, replacing);
       const available = sub(abs(position), held);
@@ -161,7 +170,8 @@ export class OrderAdmission {
     if (newPrice === undefined || newPrice === null) return undefined;
     for (const open of this.#deps.open) {
       if (open === replacing || open.symbol !== symbol || open.side === request.side) continue;
-      if (open.status === 'pending_cancel') continue;
+      // A held leg is not working yet: it cannot trade against anything until its entry fills.
+      if (open.status === 'pending_cancel' || open.status === 'held') continue;
       const openPrice =
         open.type === 'market' ? 'market' : open.type === 'limit' ? open.limitPrice : undefined;
       if (openPrice === undefined || openPrice === null) continue;
@@ -188,6 +198,9 @@ export class OrderAdmission {
       ['limit_price', request.limitPrice],
       ['stop_price', request.stopPrice],
       ['trail_price', request.trailPrice],
+      ['take_profit.limit_price', request.takeProfit?.limitPrice ?? null],
+      ['stop_loss.stop_price', request.stopLoss?.stopPrice ?? null],
+      ['stop_loss.limit_price', request.stopLoss?.limitPrice ?? null],
     ] as const) {
       const problem = price === null ? undefined : subPennyError(field, price);
       if (problem !== undefined) return apiErrors.unprocessable(problem);

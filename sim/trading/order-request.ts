@@ -13,6 +13,8 @@ import {
   type TimeInForce,
 } from '../../shared/domain/order.ts';
 import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
+import { orderClassProblem } from './order-class-rules.ts';
+import { ORDER_CLASSES, type OrderClass } from './sim-order.ts';
 
 export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
 
@@ -29,6 +31,12 @@ export interface OrderRequest {
   readonly trailPercent: Fixed | null;
   readonly extendedHours: boolean;
   readonly clientOrderId: string | null;
+  /** Absent (simple) on the orders the simulator builds itself, such as position closes. */
+  readonly orderClass?: OrderClass;
+  /** The take-profit leg of a bracket, oco or oto order. */
+  readonly takeProfit?: { readonly limitPrice: Fixed | null } | null;
+  /** The stop-loss leg: a stop order, or a stop_limit one when it has a limit price. */
+  readonly stopLoss?: { readonly stopPrice: Fixed | null; readonly limitPrice: Fixed | null } | null;
 }
 
 export interface ReplaceRequest {
@@ -47,18 +55,48 @@ function given(body: Body, field: string): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-/** A positive decimal field, number or string; undefined when not given. */
-function decimalField(body: Body, field: string): ApiResult<Fixed | null> {
+/** A positive decimal field, number or string; null when not given. `name` is what errors call it. */
+function decimalField(body: Body, field: string, name = field): ApiResult<Fixed | null> {
   if (!given(body, field)) return ok(null);
   const value = body[field];
   let parsed: Fixed | undefined;
   if (typeof value === 'number' && Number.isFinite(value)) parsed = fixedFromNumber(value);
   else if (typeof value === 'string') parsed = tryParseFixed(value.trim());
   if (parsed === undefined) {
-    return fail(apiErrors.invalid(`${field} must be a decimal number with at most 9 decimals`));
+    return fail(apiErrors.invalid(`${name} must be a decimal number with at most 9 decimals`));
   }
-  if (parsed <= 0n) return fail(apiErrors.invalid(`${field} must be greater than 0`));
+  if (parsed <= 0n) return fail(apiErrors.invalid(`${name} must be greater than 0`));
   return ok(parsed);
+}
+
+/** A nested object of decimal fields (take_profit, stop_loss); null when not given. */
+function legField<F extends string>(
+  body: Body,
+  field: string,
+  decimals: readonly F[],
+): ApiResult<Record<F, Fixed | null> | null> {
+  if (!given(body, field)) return ok(null);
+  const nested = body[field];
+  if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) {
+    return fail(apiErrors.invalid(`${field} must be an object with ${decimals.join(', ')}`));
+  }
+  const values = {} as Record<F, Fixed | null>;
+  for (const name of decimals) {
+    const parsed = decimalField(nested as Body, name, `${field}.${name}`);
+    if (!parsed.ok) return parsed;
+    values[name] = parsed.value;
+  }
+  return ok(values);
+}
+
+function orderClassField(body: Body): ApiResult<OrderClass> {
+  if (body.order_class === 'mleg') {
+    return fail(
+      apiErrors.unprocessable('order_class "mleg" is for options, which the simulator does not trade'),
+    );
+  }
+  const orderClass = enumField(body, 'order_class', ORDER_CLASSES);
+  return orderClass.ok ? ok(orderClass.value ?? 'simple') : orderClass;
 }
 
 function enumField<T extends string>(body: Body, field: string, allowed: readonly T[]): ApiResult<T | null> {
@@ -126,13 +164,20 @@ export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
   if (given(body, 'extended_hours') && typeof body.extended_hours !== 'boolean') {
     return fail(apiErrors.invalid('extended_hours must be a boolean'));
   }
-  const orderClass = body.order_class;
-  if (given(body, 'order_class') && orderClass !== 'simple') {
-    return fail(
-      apiErrors.unprocessable(
-        `order_class ${JSON.stringify(orderClass)} is not supported by the simulator (only simple orders)`,
-      ),
-    );
+  const orderClass = orderClassField(body);
+  if (!orderClass.ok) return orderClass;
+  const takeProfit = legField(body, 'take_profit', ['limit_price']);
+  if (!takeProfit.ok) return takeProfit;
+  const stopLoss = legField(body, 'stop_loss', ['stop_price', 'limit_price']);
+  if (!stopLoss.ok) return stopLoss;
+  // An oco order's own limit is its take-profit's: Alpaca's example sends only take_profit.
+  let limitPrice = decimals.limit_price ?? null;
+  if (orderClass.value === 'oco' && takeProfit.value !== null) {
+    const takeProfitLimit = takeProfit.value.limit_price;
+    if (limitPrice !== null && takeProfitLimit !== null && limitPrice !== takeProfitLimit) {
+      return fail(apiErrors.invalid('limit_price must equal take_profit.limit_price for oco orders'));
+    }
+    limitPrice ??= takeProfitLimit;
   }
 
   const request: OrderRequest = {
@@ -142,14 +187,20 @@ export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
     timeInForce: timeInForce.value,
     qty: decimals.qty!,
     notional: decimals.notional!,
-    limitPrice: decimals.limit_price!,
+    limitPrice,
     stopPrice: decimals.stop_price!,
     trailPrice: decimals.trail_price!,
     trailPercent: decimals.trail_percent!,
     extendedHours: body.extended_hours === true,
     clientOrderId: clientOrderId.value,
+    orderClass: orderClass.value,
+    takeProfit: takeProfit.value === null ? null : { limitPrice: takeProfit.value.limit_price },
+    stopLoss:
+      stopLoss.value === null
+        ? null
+        : { stopPrice: stopLoss.value.stop_price, limitPrice: stopLoss.value.limit_price },
   };
-  const problem = orderShapeProblem(request);
+  const problem = orderClassProblem(request) ?? orderShapeProblem(request);
   return problem === undefined ? ok(request) : fail(problem);
 }
 

@@ -5,6 +5,10 @@ import type { AssetClassName } from './asset-catalog.ts';
 
 export type PositionIntent = 'buy_to_open' | 'buy_to_close' | 'sell_to_open' | 'sell_to_close';
 
+/** Alpaca's order classes the simulator runs (mleg, options only, is not simulated). */
+export const ORDER_CLASSES = ['simple', 'bracket', 'oco', 'oto'] as const;
+export type OrderClass = (typeof ORDER_CLASSES)[number];
+
 export interface SimOrder {
   readonly id: string;
   /** Submission order, the tie-breaker wherever timestamps are equal. */
@@ -16,7 +20,8 @@ export interface SimOrder {
   readonly side: OrderSide;
   readonly type: OrderType;
   readonly timeInForce: TimeInForce;
-  readonly qty: Fixed | null;
+  /** Changes only on an exit leg whose oco sibling filled in part: it shrinks to the sibling's rest. */
+  qty: Fixed | null;
   readonly notional: Fixed | null;
   readonly limitPrice: Fixed | null;
   /** limitPrice as a float (NaN when none), to skip non-crossing limit orders cheaply per quote. */
@@ -48,4 +53,16 @@ export interface SimOrder {
   replacedUs: number | null;
   replacedBy: string | null;
   readonly replaces: string | null;
+  readonly orderClass: OrderClass;
+  /**
+   * Every order of one bracket, oco or oto submission (and their replacements) carries the
+   * parent's id; null for simple orders.
+   */
+  readonly groupId: string | null;
+  /** The exit orders of a group that cancel each other (bracket exits, the oco pair); else null. */
+  readonly ocoGroup: string | null;
+  /** On a leg: its parent's id (it moves to the replacement when an oco parent is replaced). */
+  parentId: string | null;
+  /** On a parent: its legs, take-profit first, as Alpaca nests them. */
+  legs: readonly SimOrder[];
 }

@@ -6,7 +6,7 @@
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
-import { type SessionPhase, tradingDay } from '../../shared/time/nyse-calendar.ts';
+import type { SessionPhase } from '../../shared/time/nyse-calendar.ts';
 import type { HttpReply } from '../http/http-io.ts';
 import {
   boolParam,
@@ -108,7 +108,8 @@ function orders(api: TradingApi, request: RestRequest): HttpReply {
   switch (request.method) {
     case 'POST':
       return unwrap(parseOrderRequest(request.body), (parsed) =>
-        unwrap(api.engine.submit(parsed), (created) => json(200, renderOrder(created))),
+        // As Alpaca answers, a new bracket, oco or oto parent carries its legs.
+        unwrap(api.engine.submit(parsed), (created) => json(200, renderOrder(created, true))),
       );
     case 'GET':
       return listOrders(api, request.query);
@@ -151,8 +152,12 @@ function listOrders(api: TradingApi, query: URLSearchParams): HttpReply {
     symbols:
       symbols === null ? null : new Set(symbols.map((symbol) => api.assets.find(symbol)?.symbol ?? symbol)),
     side: side.ok ? side.value : null,
+    nested: nested.ok && nested.value,
   });
-  return json(200, found.map(renderOrder));
+  return json(
+    200,
+    found.map((listed) => renderOrder(listed, nested.ok && nested.value)),
+  );
 }
 
 function order(api: TradingApi, request: RestRequest, id: string): HttpReply {
@@ -163,7 +168,7 @@ function order(api: TradingApi, request: RestRequest, id: string): HttpReply {
       const found = api.engine.getOrder(id);
       return found === undefined
         ? error(apiErrors.notFound('order not found'))
-        : json(200, renderOrder(found));
+        : json(200, renderOrder(found, nested.value));
     }
     case 'PATCH':
       return unwrap(parseReplaceRequest(request.body), (parsed) =>
@@ -258,7 +263,7 @@ function marketClocks(api: TradingApi, query: URLSearchParams): HttpReply {
     clocks: [
       {
         timestamp: rfc3339NewYork(now),
-        is_market_day: session.hours === 'always' || tradingDay(newYorkDate(now)) !== null,
+        is_market_day: session.isTradingDay(newYorkDate(now)),
         next_market_open: rfc3339NewYork(session.nextOpenMs(now)),
         next_market_close: rfc3339NewYork(session.nextCloseMs(now)),
         phase: PHASES[session.phase(now)],

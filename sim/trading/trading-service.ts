@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SlippageModel } from '../../shared/broker/alpaca/slippage-model.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import type { ClosedDates } from '../closed-dates.ts';
 import type { SimContext } from '../context.ts';
 import { type RestFault, RestFaults } from '../faults/rest-faults.ts';
 import { ADMIN_TRADING_PREFIX, handleTradingAdmin } from '../faults/trading-admin.ts';
@@ -36,6 +37,7 @@ export interface TradingServiceOptions {
   readonly slippage: SlippageModel;
   readonly startingCash: Fixed;
   readonly rateLimitPerMinute: number;
+  readonly closedDates: ClosedDates;
   readonly logger: Logger;
 }
 
@@ -67,7 +69,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
   const ids = new SeededIds(context.seed);
   const assets = new AssetCatalog(context.symbols);
   const ledger = new AccountLedger(options.startingCash);
-  const session = new MarketSession(context.sessionHours);
+  const session = new MarketSession(context.sessionHours, options.closedDates);
   const engine = new MatchingEngine({
     clock: context.clock,
     scheduler,
@@ -96,7 +98,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
     if (reply.status >= 400) refusals.set(reply.status, (refusals.get(reply.status) ?? 0) + 1);
     writeReply(response, reply);
   };
-  const admin = { engine, stream, restFaults, assets, refusedRequests };
+  const admin = { engine, stream, restFaults, assets, refusedRequests, closedDates: options.closedDates };
 
   async function serveAdmin(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const body = await readJsonBody(request);

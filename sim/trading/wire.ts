@@ -18,7 +18,8 @@ function timeOrNull(epochUs: number | null): string | null {
 
 export type WireOrder = Record<string, unknown>;
 
-export function renderOrder(order: SimOrder): WireOrder {
+/** `nested`: a parent lists its legs in `legs` (null otherwise, and always on a leg). */
+export function renderOrder(order: SimOrder, nested = false): WireOrder {
   return {
     id: order.id,
     client_order_id: order.clientOrderId,
@@ -39,7 +40,7 @@ export function renderOrder(order: SimOrder): WireOrder {
     qty: decimalOrNull(order.qty),
     filled_qty: formatFixed(order.filledQty),
     filled_avg_price: decimalOrNull(averageFillPrice(order)),
-    order_class: '',
+    order_class: order.orderClass === 'simple' ? '' : order.orderClass,
     order_type: order.type,
     type: order.type,
     side: order.side,
@@ -49,7 +50,7 @@ export function renderOrder(order: SimOrder): WireOrder {
     stop_price: decimalOrNull(order.stopPrice),
     status: order.status,
     extended_hours: order.extendedHours,
-    legs: null,
+    legs: nested && order.legs.length > 0 ? order.legs.map((leg) => renderOrder(leg)) : null,
     trail_percent: decimalOrNull(order.trailPercent),
     trail_price: decimalOrNull(order.trailPrice),
     hwm: decimalOrNull(order.hwm),

@@ -26,6 +26,8 @@ export const errorBodySchema = z.object({ code: z.number().int(), message: z.str
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 
 export const orderTypeSchema = z.enum(ORDER_TYPES);
+/** "" (or "simple") for a plain order; bracket, oco and oto on every order of such a group. */
+export const orderClassSchema = z.enum(['', 'simple', 'bracket', 'oco', 'oto', 'mleg']);
 export const timeInForceSchema = z.enum(TIME_IN_FORCE);
 
 const orderBase = z.object({
@@ -48,7 +50,7 @@ const orderBase = z.object({
   qty: decimalString.nullable(),
   filled_qty: decimalString,
   filled_avg_price: decimalString.nullable(),
-  order_class: z.enum(['', 'simple', 'bracket', 'oco', 'oto', 'mleg']),
+  order_class: orderClassSchema,
   order_type: orderTypeSchema,
   type: orderTypeSchema,
   side: z.enum(ORDER_SIDES),
@@ -68,6 +70,42 @@ export type AlpacaOrder = z.infer<typeof orderBase> & { legs: AlpacaOrder[] | nu
 export const orderSchema: z.ZodType<AlpacaOrder> = orderBase.extend({
   legs: z.lazy(() => z.array(orderSchema)).nullable(),
 });
+
+/**
+ * A leg of a bracket, oco or oto order (https://docs.alpaca.markets/docs/orders-at-alpaca): an
+ * order of its own, with its parent's order_class and no legs.
+ */
+export const orderLegSchema = orderBase.extend({
+  order_class: z.enum(['bracket', 'oco', 'oto']),
+  legs: z.null(),
+});
+
+/**
+ * A bracket, oco or oto parent with its legs nested, as POST /v2/orders answers it and GET
+ * /v2/orders?nested=true lists it: bracket has two legs (take-profit limit, then stop-loss),
+ * oco one (the stop-loss; the parent is the take-profit), oto one.
+ */
+export const nestedOrderSchema = orderBase
+  .extend({ order_class: z.enum(['bracket', 'oco', 'oto']), legs: z.array(orderLegSchema).min(1).max(2) })
+  .superRefine((order, context) => {
+    const expected = order.order_class === 'bracket' ? 2 : 1;
+    if (order.legs.length !== expected) {
+      context.addIssue({
+        code: 'custom',
+        message: `a ${order.order_class} order has ${expected} leg(s), got ${order.legs.length}`,
+        path: ['legs'],
+      });
+    }
+    order.legs.forEach((leg, index) => {
+      if (leg.order_class !== order.order_class) {
+        context.addIssue({
+          code: 'custom',
+          message: `leg order_class ${leg.order_class} differs from its parent's ${order.order_class}`,
+          path: ['legs', index, 'order_class'],
+        });
+      }
+    });
+  });
 
 export const accountSchema = z.object({
   id: uuid,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClosedDates } from '../../../sim/closed-dates.ts';
 import { minuteSession, stockActivityAt } from '../../../sim/market/trading-session.ts';
 
 const minute = (hours: number, minutes: number): number => hours * 60 + minutes;
@@ -22,6 +23,15 @@ describe('Module: trading session', () => {
     expect(minuteSession(tuesday(1), 'nyse').stocksOpen).toBe(false); // 20:00
     expect(minuteSession(Date.UTC(2026, 10, 26, 15, 0, 0), 'nyse').stocksOpen).toBe(false); // Thanksgiving
     expect(minuteSession(Date.UTC(2026, 10, 26, 15, 0, 0), 'always').stocksOpen).toBe(true);
+  });
+
+  it('keeps stocks shut all New York day on a closed date, in both modes', () => {
+    const closed = new ClosedDates(['2026-11-24']);
+    for (const hours of ['nyse', 'always'] as const) {
+      expect(minuteSession(Date.UTC(2026, 10, 24, 15, 0, 0), hours, closed).stocksOpen).toBe(false);
+      expect(minuteSession(Date.UTC(2026, 10, 25, 4, 59, 0), hours, closed).stocksOpen).toBe(false); // 23:59
+      expect(minuteSession(Date.UTC(2026, 10, 25, 15, 0, 0), hours, closed).stocksOpen).toBe(true);
+    }
   });
 
   it('places the day at New York midnight across a daylight-saving change', () => {

@@ -29,6 +29,8 @@ describe('simulator command line', () => {
         '--secret-key',
         'S',
         '--nyse-hours',
+        '--closed-dates',
+        '2026-12-03, 2026-12-24',
         '--latency-ms',
         '15',
       ]),
@@ -43,6 +45,7 @@ describe('simulator command line', () => {
         keyId: 'K',
         secretKey: 'S',
         sessionHours: 'nyse',
+        closedDates: ['2026-12-03', '2026-12-24'],
       },
     });
     expect(parseSimulatorArgs([])).toStrictEqual({ kind: 'run', options: {} });
@@ -64,6 +67,18 @@ describe('simulator command line', () => {
     ]);
     for (const flag of ['--port', '--seed', '--rate', '--symbols', '--key-id and --secret-key'])
       expect(problems).toContain(flag);
+  });
+
+  it.each([
+    ['2026-13-01', '"2026-13-01"'],
+    ['2026-02-30', '"2026-02-30"'],
+    ['2026-12-03,tomorrow', '"tomorrow"'],
+    ['2026-12-03,', '""'],
+    ['12/03/2026', '"12/03/2026"'],
+  ])('refuses --closed-dates %s, naming %s', (dates, named) => {
+    expect(problemsOf(['--closed-dates', dates])).toBe(
+      `--closed-dates: ${named} is not a date written YYYY-MM-DD`,
+    );
   });
 
   it.each([

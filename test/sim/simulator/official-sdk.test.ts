@@ -4,25 +4,9 @@
  * trade-updates stream sees the orders' events. REST is redirected with the SDK's own fetchApi
  * option; the stream with its url option (docs/alpaca-protocol.md §8).
  */
-import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-
-function sdkFor(sim: Simulator): Alpaca {
-  const redirect: typeof fetch = (input, init) => {
-    const original = new URL(input instanceof Request ? input.url : String(input));
-    return fetch(`${sim.baseUrl}${original.pathname}${original.search}`, init);
-  };
-  return new Alpaca({
-    keyId: DEFAULT_SIM_KEY_ID,
-    secret: DEFAULT_SIM_SECRET_KEY,
-    paper: true,
-    retry: false,
-    rateLimit: false,
-    fetchApi: redirect,
-  });
-}
+import { sdkFor } from './official-sdk-client.ts';
 
 describe('official SDK against the simulator', () => {
   let sim: Simulator | undefined;

@@ -1,5 +1,6 @@
-/** A trade-updates stream client for tests: collects every frame and waits for messages. */
+/** Trade-updates stream clients for tests: each collects every frame and waits for messages. */
 import WebSocket from 'ws';
+import type { Simulator } from '../../../sim/simulator.ts';
 
 export interface StreamFrame {
   readonly binary: boolean;
@@ -107,5 +108,25 @@ export class StreamClient {
     client.send({ action: 'listen', data: { streams: ['trade_updates'] } });
     await client.waitForFrames(2);
     return client;
+  }
+}
+
+/** The trade-updates clients of one test, closed together when it ends. */
+export class StreamClients {
+  readonly #clients: StreamClient[] = [];
+
+  add(client: StreamClient): StreamClient {
+    this.#clients.push(client);
+    return client;
+  }
+
+  /** Connects with the simulator's key pair and listens to trade_updates. */
+  async listening(sim: Simulator): Promise<StreamClient> {
+    const { keyId, secretKey } = sim.context.credentials;
+    return this.add(await StreamClient.listening(sim.tradeUpdatesUrl, keyId, secretKey));
+  }
+
+  closeAll(): void {
+    for (const client of this.#clients.splice(0)) client.close();
   }
 }

@@ -5,7 +5,7 @@ import {
 } from '../../../shared/broker/alpaca/trading-schemas.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { quote, rest, startVirtualSim, type VirtualSim } from '../trading/sim-client.ts';
-import { StreamClient } from './stream-client.ts';
+import { StreamClient, StreamClients } from './stream-client.ts';
 
 const order = (fields: Record<string, unknown> = {}) => ({
   symbol: 'AAPL',
@@ -19,27 +19,14 @@ const order = (fields: Record<string, unknown> = {}) => ({
 
 describe('trade updates stream at /stream', () => {
   let running: VirtualSim;
-  const clients: StreamClient[] = [];
+  const streams = new StreamClients();
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    streams.closeAll();
     await running.sim.close();
   });
 
-  async function connect(): Promise<StreamClient> {
-    const client = await StreamClient.connect(running.sim.tradeUpdatesUrl);
-    clients.push(client);
-    return client;
-  }
-
-  async function listening(): Promise<StreamClient> {
-    const client = await StreamClient.listening(
-      running.sim.tradeUpdatesUrl,
-      DEFAULT_SIM_KEY_ID,
-      DEFAULT_SIM_SECRET_KEY,
-    );
-    clients.push(client);
-    return client;
-  }
+  const connect = async () => streams.add(await StreamClient.connect(running.sim.tradeUpdatesUrl));
+  const listening = () => streams.listening(running.sim);
 
   async function place(fields: Record<string, unknown> = {}) {
     const answer = await rest(running.sim, 'POST', '/v2/orders', order(fields));

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorBodySchema, tradeUpdateSchema } from '../../../shared/broker/alpaca/trading-schemas.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
-import { StreamClient } from '../stream/stream-client.ts';
+import { StreamClients } from '../stream/stream-client.ts';
 import { KEY_HEADERS, rest, startVirtualSim, type VirtualSim } from './sim-client.ts';
 
 const order = (fields: Record<string, unknown> = {}) => ({
@@ -16,9 +15,9 @@ const order = (fields: Record<string, unknown> = {}) => ({
 
 describe('fault injection under /admin/trading', () => {
   let running: VirtualSim;
-  const clients: StreamClient[] = [];
+  const streams = new StreamClients();
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    streams.closeAll();
     await running.sim.close();
   });
 
@@ -26,15 +25,7 @@ describe('fault injection under /admin/trading', () => {
     rest(running.sim, method, `/admin/trading${path}`, body, {});
   const advance = () => running.sim.advanceTo(running.clock.nowMs());
 
-  async function listening(): Promise<StreamClient> {
-    const client = await StreamClient.listening(
-      running.sim.tradeUpdatesUrl,
-      DEFAULT_SIM_KEY_ID,
-      DEFAULT_SIM_SECRET_KEY,
-    );
-    clients.push(client);
-    return client;
-  }
+  const listening = () => streams.listening(running.sim);
 
   it('answers the next N matching requests with an error before they take effect', async () => {
     running = await startVirtualSim();

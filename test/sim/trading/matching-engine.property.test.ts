@@ -164,6 +164,7 @@ describe('MatchingEngine invariants', () => {
           direction: 'asc',
           symbols: null,
           side: null,
+          nested: false,
         });
         for (const order of all) {
           expect(order.filledQty >= 0n && order.filledQty <= order.qty!).toBe(true);

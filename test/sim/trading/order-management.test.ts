@@ -76,7 +76,13 @@ describe('trading REST: orders and positions', () => {
         42210000,
         'extended hours',
       ],
-      ['a bracket order', order({ order_class: 'bracket' }), 422, 42210000, 'not supported'],
+      [
+        'a bracket order without legs',
+        order({ order_class: 'bracket' }),
+        422,
+        40010001,
+        'bracket orders require take_profit.limit_price',
+      ],
       ['an unknown symbol', order({ symbol: 'ZZZZ' }), 422, 42210000, 'ZZZZ'],
       [
         'a fractional gtc order',
