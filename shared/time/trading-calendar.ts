@@ -48,8 +48,14 @@ const MINUTES_PER_DAY = 24 * 60;
 const MS_PER_DAY = 86_400_000;
 /** Longer without a session is not a calendar but a fault (the longest NYSE closure since 1933 is 4 days). */
 const MAX_DAYS_WITHOUT_SESSION = 14;
-/** How far the trading-day search looks: the gap above plus room for closures the clock adds. */
-const SEARCH_DAYS = 31;
+/** The same for how far ahead the clock's next open or close may lie. */
+const MAX_CLOCK_SPELL_DAYS = 14;
+/**
+ * How far the trading-day search looks: the longest run without a session that data passing the
+ * checks can make (a gap, a closed spell of the clock over the next trading days, another gap), so
+ * the search always ends on a day.
+ */
+const SEARCH_DAYS = 2 * MAX_DAYS_WITHOUT_SESSION + MAX_CLOCK_SPELL_DAYS + 3;
 const HH_MM = /^(\d{2}):(\d{2})$/;
 
 function minuteOf(text: string, what: string): number {
@@ -117,9 +123,9 @@ function checkedClock(clock: BrokerClockReading): BrokerClockReading {
   if (![timestampMs, nextOpenMs, nextCloseMs].every(Number.isFinite))
     throw new InvalidCalendarError('the clock has an invalid timestamp');
   const untilMs = clock.isOpen ? nextCloseMs : nextOpenMs;
-  if (untilMs <= timestampMs || untilMs - timestampMs > SEARCH_DAYS * MS_PER_DAY)
+  if (untilMs <= timestampMs || untilMs - timestampMs > MAX_CLOCK_SPELL_DAYS * MS_PER_DAY)
     throw new InvalidCalendarError(
-      `the clock says the market is ${clock.isOpen ? 'open until' : 'closed until'} ${new Date(untilMs).toISOString()}, not within ${SEARCH_DAYS} days after its timestamp ${new Date(timestampMs).toISOString()}`,
+      `the clock says the market is ${clock.isOpen ? 'open until' : 'closed until'} ${new Date(untilMs).toISOString()}, not within ${MAX_CLOCK_SPELL_DAYS} days after its timestamp ${new Date(timestampMs).toISOString()}`,
     );
   return clock;
 }

@@ -220,6 +220,18 @@ describe('Class: TradingCalendar', () => {
         { clock: { timestampMs: ny(start, 600), isOpen: false, nextOpenMs: ny(start, 500), nextCloseMs: 0 } },
         /closed until/,
       ],
+      [
+        'a clock closed for more than two weeks',
+        {
+          clock: {
+            timestampMs: ny(start, 600),
+            isOpen: false,
+            nextOpenMs: ny('2026-12-01', 570),
+            nextCloseMs: ny('2026-12-01', 960),
+          },
+        },
+        /not within 14 days/,
+      ],
     ])('refuses %s and keeps what it had', (_label, overrides, message) => {
       const calendar = withClosure();
       expect(() => calendar.load({ start, end, days: good, ...overrides })).toThrow(InvalidCalendarError);
@@ -227,6 +239,43 @@ describe('Class: TradingCalendar', () => {
       expect(calendar.revision).toBe(1);
       expect(calendar.isTradingDay('2026-11-24')).toBe(false);
     });
+  });
+
+  it('answers every question about any data it accepted, never throwing', () => {
+    const start = '2026-10-26';
+    const end = '2026-12-18';
+    const ruleDays = brokerDays(start, end);
+    const from = ny(start, 0);
+    const to = ny(end, 0);
+    fc.assert(
+      fc.property(
+        fc.subarray(ruleDays),
+        fc.record({
+          timestampMs: fc.integer({ min: from, max: to }),
+          isOpen: fc.boolean(),
+          spellMs: fc.integer({ min: 1, max: 14 * 86_400_000 }),
+        }),
+        fc.array(fc.integer({ min: from - 30 * 86_400_000, max: to + 30 * 86_400_000 }), { maxLength: 20 }),
+        (days, { timestampMs, isOpen, spellMs }, instants) => {
+          const calendar = new TradingCalendar();
+          const untilMs = timestampMs + spellMs;
+          const clock = { timestampMs, isOpen, nextOpenMs: untilMs, nextCloseMs: untilMs };
+          try {
+            calendar.load({ start, end, days, clock });
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidCalendarError);
+            return;
+          }
+          for (const ms of instants) {
+            const session = calendar.sessionDateOf(ms);
+            expect(calendar.isTradingDay(session)).toBe(true);
+            expect(calendar.sessionEndMs(session)).toBeGreaterThan(ms);
+            expect(calendar.isTradingDay(calendar.previousTradingDay(session))).toBe(true);
+            expect(calendar.isRegularOpen(ms) && calendar.closedByBroker(ms) !== null).toBe(false);
+          }
+        },
+      ),
+    );
   });
 
   it('counts each load in its revision', () => {
