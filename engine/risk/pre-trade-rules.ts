@@ -3,9 +3,10 @@
  *
  * The order is deliberate: a malformed intent first; then the switches that stop a strategy or
  * the whole book (latch, breaker, unreconciled broker state, a market the broker says is closed),
- * since nothing else matters while they are set; then what makes any order unsafe to send now (a reduce-only order that would not
- * reduce, a halt, no fresh price, a price outside the band or collar, a duplicate, a self-match,
- * the order rate); and last the limits on new risk, from the order alone to the whole account.
+ * since nothing else matters while they are set; then what makes any order unsafe to send now (a
+ * reduce-only order that would not reduce, a halt, no fresh price, a price outside the band or
+ * collar, a duplicate, a self-match, the order rate); and last the limits on new risk, from the
+ * order alone to the whole account.
  *
  * Scopes say which intents a rule applies to. Orders that only reduce exposure (exits, stops, the
  * kill switch) skip the rules that exist to block new risk, and are instead held to never flipping
