@@ -17,6 +17,7 @@ import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.t
 import type { Config } from '../shared/config/load-config.ts';
 import { add, type Fixed, fixedFromNumber, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
+import { ACCEPTED, refusal } from '../shared/domain/outcome.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts';
@@ -27,6 +28,7 @@ import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from 
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
 import type { SubmitResult } from './execution/order-router.ts';
+import { RiskActionExecutor } from './execution/risk-actions.ts';
 import { FeedClient } from './marketdata/feed-client.ts';
 import { FeedMetrics } from './marketdata/feed-metrics.ts';
 import { MarketDataHistoryClient } from './marketdata/history-client.ts';
@@ -34,6 +36,8 @@ import { MarketDataService } from './marketdata/market-data-service.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';
 import type { Persistence } from './persistence/persistence.ts';
+import { positionDifferences } from './persistence/restart-position-check.ts';
+import { RestartPositionReport } from './persistence/restart-position-report.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
 import { registerRiskMetrics } from './risk/risk-metrics.ts';
@@ -72,6 +76,8 @@ export class TradingEngine {
   readonly risk: RiskManager;
   readonly portfolio: Portfolio;
   readonly execution: ExecutionService;
+  /** Carries out risk's stop exits and the kill switch. */
+  readonly riskActions: RiskActionExecutor;
   readonly marketData: MarketDataService;
   readonly strategies: StrategyHost;
   readonly feeds: readonly FeedClient[];
@@ -84,6 +90,7 @@ export class TradingEngine {
   readonly #clock: Clock;
   readonly #refusals: Counter<'reason'>;
   readonly #adopted: Counter<'origin'>;
+  readonly #restartPositions: RestartPositionReport;
   #phase: Phase = { kind: 'created' };
   /** A refused engine (lease lost, fatal feed) still has a stream and timers to stop. */
   #executionStarted = false;
@@ -115,6 +122,7 @@ export class TradingEngine {
       registers: [registry],
     });
 
+    this.#restartPositions = new RestartPositionReport(registry, logger.child({ component: 'persistence' }));
     this.risk = new RiskManager({ limits: config.risk, clock, calendar: this.calendar });
     registerRiskMetrics(registry, this.risk);
     this.portfolio = new Portfolio(clock);
@@ -131,6 +139,7 @@ export class TradingEngine {
     this.risk.events.subscribe((event) => {
       logger.warn({ riskEvent: event }, `risk: ${event.type}`);
       this.recorder?.riskEvent(event);
+      this.riskActions.onRiskEvent(event);
     });
 
     this.execution = createExecutionService({
@@ -146,10 +155,27 @@ export class TradingEngine {
       routerHooks: {
         sendGuard: () => this.#sendGuard(),
         onSending: (request, intent) => this.recorder?.submitted(request, intent),
-        onOrderUpdate: (order, intent) => this.#onOrderUpdate(order, intent),
-        onFill: (fill, realized) => this.recorder?.fill(fill, realized),
+        onOrderUpdate: (order, intent) => {
+          this.#onOrderUpdate(order, intent);
+          this.riskActions.notify();
+        },
+        onFill: (fill, realized) => {
+          this.recorder?.fill(fill, realized);
+          this.riskActions.notify();
+        },
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
       },
+    });
+
+    this.riskActions = new RiskActionExecutor({
+      router: this.execution.router,
+      tracker: this.execution.tracker,
+      position: (symbol) => this.portfolio.position(symbol).qty,
+      sessionDate: () => this.risk.sessionDate,
+      referencePrice: (symbol) => this.#markOf(symbol) ?? this.portfolio.position(symbol).avgEntryPrice,
+      clock,
+      logger: logger.child({ component: 'risk-actions' }),
+      registry,
     });
     this.#calendarService = new BrokerCalendarService({
       broker: this.execution.client,
@@ -241,6 +267,15 @@ export class TradingEngine {
       }
       const { state } = loaded;
       this.recorder?.restore(state.workingOrders, state.fills);
+      // Once the first reconciliation has taken the broker's positions, in the same turn (before any
+      // entry), say where the store disagreed, and store the broker's figures for the next restart.
+      const stopChecking = this.risk.events.on('broker_state', ({ reconciled }) => {
+        if (!reconciled) return;
+        stopChecking();
+        const current = this.portfolio.openPositions();
+        this.#restartPositions.report(positionDifferences(state.positions, current));
+        this.recorder?.positions([...state.positions, ...current].map(({ symbol }) => symbol));
+      });
       if (state.breaker !== null && state.breaker.state !== 'normal') {
         // Fail closed: a breaker open before the restart comes back halted, for a person to reset.
         this.risk.haltTrading(
@@ -280,6 +315,8 @@ export class TradingEngine {
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
     await this.#cancelAfterLoss;
+    this.riskActions.stop();
+    await this.riskActions.settled();
     if (executionStarted) await this.execution.stop();
     this.recorder?.flushSubmitted();
     if (this.#persistence !== undefined) {
@@ -322,8 +359,8 @@ export class TradingEngine {
 
   /**
    * Off the hot path, once a second: marks open positions to the book's mid, so unrealized and
-   * daily P&L (status, the persisted daily P&L) are current; once a minute, forgets orders that
-   * finished over an hour ago, so a long session's memory stays bounded.
+   * daily P&L (status) are current; once a minute, forgets orders that finished over an hour ago,
+   * so a long session's memory stays bounded.
    */
   #houseKeep(): void {
     this.#markToMarket();
@@ -334,11 +371,17 @@ export class TradingEngine {
 
   #markToMarket(): void {
     for (const position of this.portfolio.openPositions()) {
-      const top = this.marketData.topOfBook(position.symbol) ?? this.marketData.orderBook(position.symbol);
-      if (top === undefined) continue;
-      const mid = (top.bidPrice + top.askPrice) / 2;
-      if (Number.isFinite(mid) && mid > 0) this.portfolio.setMark(position.symbol, fixedFromNumber(mid));
+      const mid = this.#markOf(position.symbol);
+      if (mid !== null) this.portfolio.setMark(position.symbol, mid);
     }
+  }
+
+  /** The book's mid, or null without a usable quote. */
+  #markOf(symbol: string): Fixed | null {
+    const top = this.marketData.topOfBook(symbol) ?? this.marketData.orderBook(symbol);
+    if (top === undefined) return null;
+    const mid = (top.bidPrice + top.askPrice) / 2;
+    return Number.isFinite(mid) && mid > 0 ? fixedFromNumber(mid) : null;
   }
 
   status(): unknown {
@@ -382,10 +425,12 @@ export class TradingEngine {
       run: () => Promise<ActionOutcome>,
     ): Promise<ActionOutcome> => {
       const outcome = await run();
-      this.recorder?.audit(operator.operator, action, outcome.ok ? 'accepted' : 'refused', {
-        reason: operator.reason,
-        ...(outcome.ok ? {} : { refusal: outcome.code }),
-      });
+      // A repeat of an action already in force is not a new action: the first one is audited.
+      if (outcome.ok || outcome.code !== 'kill_switch_in_force')
+        this.recorder?.audit(operator.operator, action, outcome.ok ? 'accepted' : 'refused', {
+          reason: operator.reason,
+          ...(outcome.ok ? {} : { refusal: outcome.code }),
+        });
       this.#log.warn(
         { operator: operator.operator, reason: operator.reason, action, outcome },
         'operator action',
@@ -395,17 +440,15 @@ export class TradingEngine {
     return {
       health: () => this.health(),
       status: () => this.status(),
-      killSwitch: (action) => audited('kill_switch', action, () => this.#killSwitch(action)),
+      killSwitch: (action) => audited('kill_switch', action, async () => this.#killSwitch(action)),
       resetCircuitBreaker: (action) =>
         audited('circuit_breaker_reset', action, async () =>
-          this.#outcome(this.risk.resetBreaker(action.operator, action.reason)),
+          this.risk.resetBreaker(action.operator, action.reason),
         ),
       enableStrategy: (strategyId, action) =>
-        audited(`enable_strategy:${strategyId}`, action, async () => {
-          const result = this.#outcome(this.risk.rearmStrategy(strategyId, action.operator, action.reason));
-          if (result.ok) this.strategies.enable(strategyId);
-          return result;
-        }),
+        audited(`enable_strategy:${strategyId}`, action, async () =>
+          this.#enableStrategy(strategyId, action),
+        ),
     };
   }
 
@@ -472,35 +515,48 @@ export class TradingEngine {
     this.risk.onOrderSubmitted(order.clientOrderId, intentFromOrder(order, this.#clock.nowMs()));
   }
 
-  async #killSwitch({ operator, reason }: OperatorAction): Promise<ActionOutcome> {
-    const plan = this.risk.killSwitch(operator, reason);
+  /**
+   * Risk latches the breaker and publishes the plan; the risk-action executor, subscribed to it,
+   * cancels and flattens. The answer says what is under way; /status shows it finish.
+   */
+  #killSwitch({ operator, reason }: OperatorAction): ActionOutcome {
+    const result = this.risk.killSwitch(operator, reason);
+    if (!result.ok) return result;
+    const { plan } = result;
     this.#log.error(
       { operator, reason, cancel: plan.cancelClientOrderIds.length, flatten: plan.flatten.length },
       'kill switch',
     );
-    const canceled = await Promise.all(plan.cancelClientOrderIds.map((id) => this.router.cancel(id)));
-    const flattened = await Promise.all(plan.flatten.map((intent) => this.router.submit(intent)));
     return {
       ok: true,
       detail: {
-        canceled: canceled.filter((result) => result.ok).length,
-        flattenOrders: flattened.filter((result) => result.ok).length,
-        failures: [...canceled, ...flattened].filter((result) => !result.ok).length,
+        breaker: this.risk.breakerState,
+        canceling: plan.cancelClientOrderIds.length,
+        closing: this.riskActions.closingSymbols(),
       },
     };
   }
 
-  #outcome(result: { ok: boolean; code?: string; message?: string }): ActionOutcome {
-    return result.ok
-      ? { ok: true }
-      : {
-          ok: false,
-          code: result.code ?? 'refused',
-          message: result.message ?? 'the engine refused the action',
-        };
+  /** Re-enables a strategy that failed (strategy host) or was latched by a fill storm (risk). */
+  #enableStrategy(strategyId: string, { operator, reason }: OperatorAction): ActionOutcome {
+    if (!this.strategies.has(strategyId))
+      return refusal('unknown_strategy', `no strategy ${strategyId} runs in this engine`);
+    const latched = this.risk.isLatched(strategyId);
+    if (!latched && this.strategies.isEnabled(strategyId))
+      return refusal('strategy_enabled', `strategy ${strategyId} is enabled and not latched`);
+    if (latched) {
+      const rearmed = this.risk.rearmStrategy(strategyId, operator, reason);
+      if (!rearmed.ok) return rearmed;
+    }
+    this.strategies.enable(strategyId);
+    return ACCEPTED;
   }
 
   #submit(intent: OrderIntent): void {
+    if (this.riskActions.isClosing(intent.symbol)) {
+      this.#refusals.inc({ reason: 'position_closing' });
+      return;
+    }
     this.router.submit(intent).then(
       (result) => this.#logResult(intent, result),
       (error: unknown) =>
@@ -512,7 +568,7 @@ export class TradingEngine {
     if (result.ok) return;
     // Refusals are expected and come in bursts (a tripped breaker refuses every entry): the
     // metric counts them by reason; the log keeps each at debug.
-    this.#refusals.inc({ reason: refusalReason(result) });
+    this.#refusals.inc({ reason: result.code });
     this.#log.debug({ intentId: intent.intentId, symbol: intent.symbol, result }, 'intent not sent');
   }
 
@@ -526,10 +582,6 @@ export class TradingEngine {
     }
     return qty;
   }
-}
-
-function refusalReason(result: Exclude<SubmitResult, { ok: true }>): string {
-  return 'denial' in result ? result.denial.reasonCode : result.reason;
 }
 
 /** What risk needs to count a working order it did not approve itself. */

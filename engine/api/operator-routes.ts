@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
+import type { Outcome } from '../../shared/domain/outcome.ts';
 import { type ApiRequest, type ApiResponse, errorBody, type Routes } from './http-server.ts';
 
 export interface OperatorAction {
@@ -14,9 +15,7 @@ export interface OperatorAction {
   readonly reason: string;
 }
 
-export type ActionOutcome =
-  | { readonly ok: true; readonly detail?: unknown }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+export type ActionOutcome = Outcome;
 
 export interface EngineHealth {
   /** `fatal`: the engine will not trade again without a restart (e.g. bad broker keys). */
@@ -80,10 +79,15 @@ function invalid(error: z.ZodError): ApiResponse {
   };
 }
 
+/** Refusals that name something this engine does not have; every other refusal is a state conflict. */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['unknown_strategy']);
+
 function outcome(result: ActionOutcome): ApiResponse {
-  return result.ok
-    ? { status: 200, body: { ok: true, detail: result.detail ?? null } }
-    : { status: 409, body: errorBody(result.code, result.message) };
+  if (result.ok) return { status: 200, body: { ok: true, detail: result.detail ?? null } };
+  return {
+    status: NOT_FOUND_CODES.has(result.code) ? 404 : 409,
+    body: errorBody(result.code, result.message),
+  };
 }
 
 export function operatorRoutes(options: OperatorRoutesOptions): Routes {

@@ -25,6 +25,7 @@ import type { Account } from '../../shared/domain/account.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
 import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
+import type { Refusal } from '../../shared/domain/outcome.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
@@ -95,52 +96,51 @@ export interface PreparedOrder {
   readonly priority: RequestPriority;
 }
 
+/**
+ * Every refusal is a Refusal (code and message for the operator); `reason` says which kind, and
+ * `code` is the most specific name for it (a risk denial's rule code, or the kind itself).
+ */
 export type RouteRefusal =
-  | { readonly ok: false; readonly reason: 'risk_denied'; readonly denial: RiskDenial }
-  | { readonly ok: false; readonly reason: 'trading_paused'; readonly message: string }
-  | { readonly ok: false; readonly reason: 'duplicate_intent'; readonly clientOrderId: string };
+  | (RiskDenialRefusal & { readonly reason: 'risk_denied' })
+  | (Refusal<'trading_paused'> & { readonly reason: 'trading_paused' })
+  | (Refusal<'duplicate_intent'> & { readonly reason: 'duplicate_intent'; readonly clientOrderId: string });
+
+type RiskDenialRefusal = Refusal & { readonly denial: RiskDenial };
 
 export type SubmitResult =
   | { readonly ok: true; readonly clientOrderId: string; readonly order: AlpacaOrder }
   | RouteRefusal
-  | {
-      readonly ok: false;
+  | (Refusal<'broker_rejected'> & {
       readonly reason: 'broker_rejected';
       readonly clientOrderId: string;
       readonly status: number;
-      readonly code: number | null;
-      readonly message: string;
-    }
-  | {
-      /** Every attempt failed before reaching the broker: no order exists. */
-      readonly ok: false;
-      readonly reason: 'not_sent';
-      readonly clientOrderId: string;
-      readonly message: string;
-    }
-  | {
-      /** Retries ran out without learning whether the order exists; the next resync decides. */
-      readonly ok: false;
-      readonly reason: 'outcome_unknown';
-      readonly clientOrderId: string;
-      readonly message: string;
-    };
+      /** Alpaca's numeric code, when its body had one. */
+      readonly brokerCode: number | null;
+    })
+  /** Every attempt failed before reaching the broker: no order exists. */
+  | (Refusal<'not_sent'> & { readonly reason: 'not_sent'; readonly clientOrderId: string })
+  /** Retries ran out without learning whether the order exists; the next resync decides. */
+  | (Refusal<'outcome_unknown'> & { readonly reason: 'outcome_unknown'; readonly clientOrderId: string });
+
+type CancelRefusalKind = 'unknown_order' | 'already_final' | 'failed';
 
 export type CancelResult =
   | { readonly ok: true; readonly clientOrderId: string }
-  | {
-      readonly ok: false;
-      readonly reason: 'unknown_order' | 'already_final' | 'failed';
-      readonly message: string;
-    };
+  | (Refusal<CancelRefusalKind> & { readonly reason: CancelRefusalKind });
+
+type ReplaceRefusalKind = 'unknown_order' | 'nothing_to_replace' | 'broker_rejected' | 'failed';
 
 export type ReplaceResult =
   | { readonly ok: true; readonly clientOrderId: string; readonly order: AlpacaOrder }
-  | {
-      readonly ok: false;
-      readonly reason: 'unknown_order' | 'nothing_to_replace' | 'broker_rejected' | 'failed';
-      readonly message: string;
-    };
+  | (Refusal<ReplaceRefusalKind> & { readonly reason: ReplaceRefusalKind });
+
+/** A refusal whose kind is also its code. */
+function refused<Kind extends string>(
+  kind: Kind,
+  message: string,
+): Refusal<Kind> & { readonly reason: Kind } {
+  return { ok: false, reason: kind, code: kind, message };
+}
 
 export interface ReplaceChanges {
   readonly limitPrice?: Fixed;
@@ -241,18 +241,27 @@ export class OrderRouter {
   prepare(intent: OrderIntent): PreparedOrder | RouteRefusal {
     const entry = intent.purpose === 'entry';
     if (entry && !this.entriesAllowed) {
-      return {
-        ok: false,
-        reason: 'trading_paused',
-        message: `no new entries: trade updates ${this.#streamState}${this.#synced ? '' : ', not yet reconciled'}`,
-      };
+      return refused(
+        'trading_paused',
+        `no new entries: trade updates ${this.#streamState}${this.#synced ? '' : ', not yet reconciled'}`,
+      );
     }
     const clientOrderId = clientOrderIdFor(intent.strategyId, intent.intentId);
     if (this.#tracker.knows(clientOrderId)) {
-      return { ok: false, reason: 'duplicate_intent', clientOrderId };
+      return {
+        ...refused('duplicate_intent', `an order for intent ${intent.intentId} was already sent`),
+        clientOrderId,
+      };
     }
     const decision = this.#risk.check(intent);
-    if (!decision.ok) return { ok: false, reason: 'risk_denied', denial: decision };
+    if (!decision.ok)
+      return {
+        ok: false,
+        reason: 'risk_denied',
+        code: decision.code,
+        message: decision.message,
+        denial: decision,
+      };
     const protective = decision.protectiveLimitPrice;
     const request: OrderRequest = {
       symbol: intent.symbol,
@@ -320,12 +329,12 @@ export class OrderRouter {
               { clientOrderId, reason: error.message },
               'order retry refused by the send guard',
             );
-            return { ok: false, reason: 'outcome_unknown', clientOrderId, message: error.message };
+            return { ...refused('outcome_unknown', error.message), clientOrderId };
           }
           this.#tracker.markRejected(clientOrderId);
           this.#reportStatus(clientOrderId);
           this.#log.error({ clientOrderId, reason: error.message }, 'order not sent: send guard refused');
-          return { ok: false, reason: 'not_sent', clientOrderId, message: error.message };
+          return { ...refused('not_sent', error.message), clientOrderId };
         }
         lastError = error;
         if (!isSafeToResend(error)) mayHaveReachedBroker = true;
@@ -349,27 +358,26 @@ export class OrderRouter {
       this.#tracker.markRejected(clientOrderId);
       this.#reportStatus(clientOrderId);
       this.#log.error({ clientOrderId, err: lastError }, 'order not sent: broker unreachable');
-      return { ok: false, reason: 'not_sent', clientOrderId, message: errorMessage(lastError) };
+      return { ...refused('not_sent', errorMessage(lastError)), clientOrderId };
     }
     this.#log.error({ clientOrderId, err: lastError }, 'order outcome unknown after retries');
-    return { ok: false, reason: 'outcome_unknown', clientOrderId, message: errorMessage(lastError) };
+    return { ...refused('outcome_unknown', errorMessage(lastError)), clientOrderId };
   }
 
   /** Requests a cancel; an order already final is reported as such, not as a failure to retry. */
   async cancel(clientOrderId: string): Promise<CancelResult> {
     const state = this.#tracker.get(clientOrderId);
-    if (state === undefined)
-      return { ok: false, reason: 'unknown_order', message: `no order ${clientOrderId}` };
+    if (state === undefined) return refused('unknown_order', `no order ${clientOrderId}`);
     let orderId = state.orderId;
     if (orderId === null) {
       const found = await this.#lookup(clientOrderId, 'cancel');
       if (found === null || found === 'failed') {
-        return { ok: false, reason: 'unknown_order', message: 'the broker has not reported this order yet' };
+        return refused('unknown_order', 'the broker has not reported this order yet');
       }
       this.#applyEffects(this.#tracker.onOrder(found));
       orderId = found.id;
     }
-    if (state.isTerminal) return { ok: false, reason: 'already_final', message: `order is ${state.status}` };
+    if (state.isTerminal) return refused('already_final', `order is ${state.status}`);
     const id = orderId;
     try {
       await this.#idempotent('cancel', () => this.#client.cancelOrder(id));
@@ -384,10 +392,24 @@ export class OrderRouter {
           if (found.status === 'pending_cancel' || found.status === 'canceled')
             return { ok: true, clientOrderId };
         }
-        return { ok: false, reason: 'already_final', message: error.alpacaMessage };
+        return refused('already_final', error.alpacaMessage);
       }
-      return { ok: false, reason: 'failed', message: errorMessage(error) };
+      return refused('failed', errorMessage(error));
     }
+  }
+
+  /**
+   * Reads one order from the broker by client_order_id and folds it in as an authoritative
+   * snapshot (a fill the stream has not delivered yet is booked now, once). Null when the broker
+   * has no such order, 'failed' when it could not be asked.
+   */
+  async refreshOrder(clientOrderId: string): Promise<OrderStatus | null | 'failed'> {
+    const found = await this.#lookup(clientOrderId, 'cancel');
+    if (found === null || found === 'failed') return found;
+    this.#onOrderUpdate(found, this.#intents.get(clientOrderId));
+    this.#applyEffects(this.#tracker.reconcile(found));
+    this.#reportStatus(clientOrderId);
+    return found.status;
   }
 
   /** Cancels every open order we track (the broker's own cancel-all would take manual orders too). */
@@ -403,11 +425,11 @@ export class OrderRouter {
     const state = this.#tracker.get(clientOrderId);
     const intent = this.#intents.get(clientOrderId);
     if (state === undefined || state.orderId === null || intent === undefined) {
-      return { ok: false, reason: 'unknown_order', message: `no acknowledged order ${clientOrderId}` };
+      return refused('unknown_order', `no acknowledged order ${clientOrderId}`);
     }
     const remaining = (changes.totalQty ?? state.view().qty) - state.filledQty;
     if (state.isTerminal || remaining <= 0n) {
-      return { ok: false, reason: 'nothing_to_replace', message: `filled ${formatFixed(state.filledQty)}` };
+      return refused('nothing_to_replace', `filled ${formatFixed(state.filledQty)}`);
     }
     const count = (this.#replacements.get(clientOrderId) ?? 0) + 1;
     this.#replacements.set(clientOrderId, count);
@@ -449,9 +471,9 @@ export class OrderRouter {
     } catch (error) {
       if (error instanceof AlpacaApiError && !isOutcomeUnknown(error) && !isSafeToResend(error)) {
         this.#tracker.markRejected(newClientOrderId);
-        return { ok: false, reason: 'broker_rejected', message: error.alpacaMessage };
+        return refused('broker_rejected', error.alpacaMessage);
       }
-      return { ok: false, reason: 'failed', message: errorMessage(error) };
+      return refused('failed', errorMessage(error));
     }
   }
 
@@ -610,12 +632,10 @@ export class OrderRouter {
       `order rejected: ${error.alpacaMessage}`,
     );
     return {
-      ok: false,
-      reason: 'broker_rejected',
+      ...refused('broker_rejected', error.alpacaMessage),
       clientOrderId,
       status: error.status,
-      code: error.code,
-      message: error.alpacaMessage,
+      brokerCode: error.code,
     };
   }
 

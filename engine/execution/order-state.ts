@@ -242,6 +242,15 @@ export class OrderState {
     return this.#terminal !== null;
   }
 
+  /**
+   * Final, and every fill it reported is booked: what an exit waits for before sizing itself from
+   * the position (a cancel refused because the order just filled leaves it final before the
+   * executions arrive).
+   */
+  get isSettled(): boolean {
+    return this.#terminal !== null && this.#bookedQty >= this.#bookable(this.filledQty);
+  }
+
   view(): OrderView {
     const executions = [...this.#executions.values()].sort((a, b) =>
       a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0,

@@ -3,6 +3,7 @@
  * strategy until a person re-arms it. A strategy stuck in a loop (Knight Capital's failure) shows
  * up as a storm of executions long before it shows up as a loss.
  */
+import { ACCEPTED, refusal } from '../../shared/domain/outcome.ts';
 import type { OperatorActionResult } from './risk-events.ts';
 import { validateOperatorAction } from './risk-events.ts';
 import { SlidingWindowCounter } from './sliding-window-counter.ts';
@@ -44,10 +45,10 @@ export class ExecutionLatch {
     if (invalid !== null) return invalid;
     const fills = this.#strategies.get(strategyId);
     if (fills === undefined || !fills.latched) {
-      return { ok: false, reason: `strategy ${strategyId} is not latched` };
+      return refusal('strategy_not_latched', `strategy ${strategyId} is not latched`);
     }
     fills.latched = false;
     fills.counter.clear();
-    return { ok: true };
+    return ACCEPTED;
   }
 }

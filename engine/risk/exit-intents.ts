@@ -12,6 +12,36 @@ import type { SymbolExposure } from './exposure-ledger.ts';
 /** The strategy id risk's own intents carry. */
 export const RISK_STRATEGY_ID = 'risk';
 
+export interface ClosingOrder {
+  readonly symbol: string;
+  /** The signed position to close. */
+  readonly positionQty: Fixed;
+  readonly purpose: Exclude<IntentPurpose, 'entry'>;
+  readonly referencePrice: Fixed;
+  readonly intentId: string;
+  readonly nowMs: number;
+}
+
+/** A market order for the whole position, on the side that closes it. */
+export function closingIntent(order: ClosingOrder): OrderIntent {
+  const { symbol, positionQty } = order;
+  const crypto = isCryptoSymbol(symbol);
+  return {
+    intentId: order.intentId,
+    strategyId: RISK_STRATEGY_ID,
+    symbol,
+    assetClass: crypto ? 'crypto' : 'us_equity',
+    side: positionQty > 0n ? 'sell' : 'buy',
+    qty: (positionQty < 0n ? -positionQty : positionQty) as Fixed,
+    type: 'market',
+    // Alpaca takes crypto market orders as gtc or ioc only.
+    timeInForce: crypto ? 'gtc' : 'day',
+    referencePrice: order.referencePrice,
+    purpose: order.purpose,
+    createdAtMs: order.nowMs,
+  };
+}
+
 export function exitIntent(
   position: SymbolExposure,
   purpose: Exclude<IntentPurpose, 'entry'>,
@@ -19,23 +49,15 @@ export function exitIntent(
   attempt: number,
   nowMs: number,
 ): OrderIntent {
-  const qty = position.qty;
-  const crypto = isCryptoSymbol(position.symbol);
-  return {
-    intentId: `${RISK_STRATEGY_ID}:${purpose}:${position.symbol}:${position.openedAtMs}:${attempt}`,
-    strategyId: RISK_STRATEGY_ID,
+  return closingIntent({
     symbol: position.symbol,
-    assetClass: crypto ? 'crypto' : 'us_equity',
-    side: qty > 0n ? 'sell' : 'buy',
-    qty: (qty < 0n ? -qty : qty) as Fixed,
-    type: 'market',
-    // Alpaca takes crypto market orders as gtc or ioc only.
-    timeInForce: crypto ? 'gtc' : 'day',
+    positionQty: position.qty,
+    purpose,
     referencePrice:
       Number.isFinite(referencePrice) && referencePrice > 0
         ? fixedFromNumber(referencePrice)
         : position.position.avgEntryPrice,
-    purpose,
-    createdAtMs: nowMs,
-  };
+    intentId: `${RISK_STRATEGY_ID}:${purpose}:${position.symbol}:${position.openedAtMs}:${attempt}`,
+    nowMs,
+  });
 }

@@ -20,6 +20,7 @@ import type { OrderIntent } from '../../shared/domain/order.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
 import type { CheckContext } from './check-context.ts';
 import { PATTERN_DAY_TRADE_LIMIT } from './day-trade-counter.ts';
+import { RISK_STRATEGY_ID } from './exit-intents.ts';
 import { type ReasonCode, RULE_REASON_CODES, type RuleName } from './risk-decision.ts';
 
 /** all: every intent; new_risk: intents that may add exposure; reduce_only: the others; except_kill_switch: all but the kill switch's. */
@@ -84,6 +85,14 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
 
   rule('circuit_breaker', 'new_risk', ({ state }) =>
     state.breaker.allowsNewRisk ? null : `the circuit breaker is ${state.breaker.state}; no new exposure`,
+  ),
+
+  // Halted means hands off: even orders that only reduce wait for a person, except the exits risk
+  // itself sends (stops, the kill switch's flatten), which the risk-action executor carries out.
+  rule('circuit_breaker_halted', 'reduce_only', ({ state }, intent) =>
+    state.breaker.state !== 'halted' || intent.strategyId === RISK_STRATEGY_ID
+      ? null
+      : `the circuit breaker is halted (${state.breaker.haltedBy ?? 'halt'}); only risk's own exits are sent`,
   ),
 
   rule('broker_reconciled', 'new_risk', ({ state }) => {

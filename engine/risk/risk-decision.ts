@@ -3,12 +3,14 @@
  * message a person can act on. A denial is a value, never an exception.
  */
 import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { Refusal } from '../../shared/domain/outcome.ts';
 
 /** Every pre-trade rule and the reason code it denies with. */
 export const RULE_REASON_CODES = {
   valid_intent: 'invalid_intent',
   strategy_armed: 'strategy_latched',
   circuit_breaker: 'circuit_breaker_open',
+  circuit_breaker_halted: 'circuit_breaker_halted',
   broker_reconciled: 'positions_unreconciled',
   market_closed: 'market_closed',
   reduce_only: 'reduce_only_would_increase',
@@ -43,11 +45,8 @@ export interface RiskApproval {
   readonly protectiveLimitPrice: Fixed | null;
 }
 
-export interface RiskDenial {
-  readonly ok: false;
+export interface RiskDenial extends Refusal<ReasonCode> {
   readonly rule: RuleName;
-  readonly reasonCode: ReasonCode;
-  readonly message: string;
 }
 
 export type RiskDecision = RiskApproval | RiskDenial;

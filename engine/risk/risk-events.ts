@@ -4,6 +4,7 @@
  * persistence layer can record it as it is.
  */
 import type { OrderIntent } from '../../shared/domain/order.ts';
+import { type Outcome, type Refusal, refusal } from '../../shared/domain/outcome.ts';
 
 export type BreakerState = 'normal' | 'reducing' | 'halted';
 
@@ -101,12 +102,12 @@ export type RiskEvent =
   | SessionStarted
   | BrokerStateChanged;
 
-/** The answer to an operator action (reset, re-arm): refused with a reason, never thrown. */
-export type OperatorActionResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** The answer to an operator action (reset, re-arm, kill switch): refused with a code, never thrown. */
+export type OperatorActionResult = Outcome;
 
 /** An operator action needs to say who and why; the audit trail is worthless otherwise. */
-export function validateOperatorAction(operator: string, reason: string): OperatorActionResult | null {
-  if (operator.trim() === '') return { ok: false, reason: 'an operator identity is required' };
-  if (reason.trim() === '') return { ok: false, reason: 'a reason is required' };
+export function validateOperatorAction(operator: string, reason: string): Refusal | null {
+  if (operator.trim() === '') return refusal('operator_required', 'an operator identity is required');
+  if (reason.trim() === '') return refusal('reason_required', 'a reason is required');
   return null;
 }

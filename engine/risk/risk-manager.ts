@@ -29,6 +29,7 @@ import {
   type OrderIntent,
   type OrderStatus,
 } from '../../shared/domain/order.ts';
+import { ACCEPTED, type Refusal, refusal } from '../../shared/domain/outcome.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
@@ -67,6 +68,8 @@ export interface KillSwitchPlan {
   /** Then send these market orders, one per open position. */
   readonly flatten: readonly OrderIntent[];
 }
+
+export type KillSwitchResult = { readonly ok: true; readonly plan: KillSwitchPlan } | Refusal;
 
 export interface RiskSnapshot {
   readonly sessionDate: string;
@@ -145,7 +148,7 @@ export class RiskManager implements RiskMarketDataSink {
       // A refused stop exit must not leave the position unprotected: a later quote tries again.
       if (intent.purpose === 'stop_loss' || intent.purpose === 'trailing_stop')
         this.#stops.rearm(intent.symbol);
-      return { ok: false, rule: rule.name, reasonCode: rule.reasonCode, message };
+      return { ok: false, rule: rule.name, code: rule.reasonCode, message };
     }
     if (intent.type !== 'market' || context.protectiveLimitPrice === null) return APPROVED;
     return { ok: true, protectiveLimitPrice: context.protectiveLimitPrice };
@@ -285,11 +288,24 @@ export class RiskManager implements RiskMarketDataSink {
 
   // ---- operator -----------------------------------------------------------------------------
 
-  /** Cancel everything, flatten everything, latch the breaker: one call, always carried out. */
-  killSwitch(operator: string, reason: string): KillSwitchPlan {
+  /**
+   * Cancel everything, flatten everything, latch the breaker. Once per activation: while it is in
+   * force (until an operator resets the breaker) a repeat is refused, so concurrent or replayed
+   * requests make one plan, one set of cancels and one set of exits.
+   */
+  killSwitch(operator: string, reason: string): KillSwitchResult {
+    const invalid = validateOperatorAction(operator, reason);
+    if (invalid !== null) return invalid;
     const nowMs = this.#clock.nowMs();
     this.#roll(nowMs);
-    this.#state.breaker.halt('kill_switch', operator, reason, nowMs);
+    const breaker = this.#state.breaker;
+    if (breaker.haltedBy === 'kill_switch') {
+      return refusal(
+        'kill_switch_in_force',
+        'the kill switch is already in force; its cancels and exits are under way (reset the circuit breaker to release it)',
+      );
+    }
+    breaker.halt('kill_switch', operator, reason, nowMs);
     const cancelClientOrderIds = [...this.#state.ledger.workingOrders()].map((order) => order.clientOrderId);
     const flatten: OrderIntent[] = [];
     this.#killSwitchCount += 1;
@@ -305,14 +321,14 @@ export class RiskManager implements RiskMarketDataSink {
       flatten,
       atMs: nowMs,
     });
-    return { cancelClientOrderIds, flatten };
+    return { ok: true, plan: { cancelClientOrderIds, flatten } };
   }
 
   haltTrading(operator: string, reason: string): OperatorActionResult {
     const invalid = validateOperatorAction(operator, reason);
     if (invalid !== null) return invalid;
     this.#state.breaker.halt('operator_halt', operator, reason, this.#clock.nowMs());
-    return { ok: true };
+    return ACCEPTED;
   }
 
   resetBreaker(operator: string, reason: string): OperatorActionResult {
@@ -336,6 +352,16 @@ export class RiskManager implements RiskMarketDataSink {
   }
 
   // ---- views --------------------------------------------------------------------------------
+
+  /** The New York session date risk counts the day's loss and day trades in. */
+  get sessionDate(): string {
+    this.#roll(this.#clock.nowMs());
+    return this.#sessionDate;
+  }
+
+  isLatched(strategyId: string): boolean {
+    return this.#state.latch.isLatched(strategyId);
+  }
 
   get breakerState(): BreakerState {
     this.#roll(this.#clock.nowMs());

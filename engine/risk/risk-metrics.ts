@@ -14,7 +14,7 @@ export function registerRiskMetrics(registry: Registry, risk: RiskManager): void
   const registers = [registry];
   new Gauge({
     name: 'risk_circuit_breaker_state',
-    help: 'One for the circuit breaker’s current state (normal, reducing: exits only, halted: nothing), zero for the others.',
+    help: "One for the circuit breaker's current state, zero for the others: normal; reducing (only orders that reduce a position); halted (only risk's own stop and kill-switch exits).",
     labelNames: ['state'],
     registers,
     collect() {

@@ -14,6 +14,7 @@ export interface StrategyFailure {
 export class StrategyHost {
   readonly #bySymbol = new Map<string, Strategy[]>();
   readonly #disabled = new Set<string>();
+  readonly #ids: ReadonlySet<string>;
   readonly #context: StrategyContext;
   readonly #onFailure: (failure: StrategyFailure) => void;
   failures = 0;
@@ -33,6 +34,7 @@ export class StrategyHost {
         else list.push(strategy);
       }
     }
+    this.#ids = ids;
     this.#context = context;
     this.#onFailure = onFailure;
   }
@@ -62,6 +64,10 @@ export class StrategyHost {
         this.#fail(strategy, error);
       }
     }
+  }
+
+  has(strategyId: string): boolean {
+    return this.#ids.has(strategyId);
   }
 
   isEnabled(strategyId: string): boolean {

@@ -21,9 +21,22 @@ export interface EngineProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
 }
 
-/** Starts `node engine/main.ts --config FILE` with only PATH and `env` in its environment. */
-export function startEngine(configFile: string, env: Record<string, string> = {}): EngineProcess {
-  const child = spawn(process.execPath, ['engine/main.ts', '--config', configFile], {
+/**
+ * Starts `node engine/main.ts --config FILE [--risk FILE]` with only PATH and `env` in its
+ * environment (the risk file defaults to risk_limits.toml beside the config).
+ */
+export function startEngine(
+  configFile: string,
+  env: Record<string, string> = {},
+  riskFile?: string,
+): EngineProcess {
+  const args = [
+    'engine/main.ts',
+    '--config',
+    configFile,
+    ...(riskFile === undefined ? [] : ['--risk', riskFile]),
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...env },

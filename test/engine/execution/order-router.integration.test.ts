@@ -149,7 +149,7 @@ describe('Integration: OrderRouter against the simulator', () => {
   it('reports a broker refusal as a value with Alpaca code and message', async () => {
     stack = await startExecutionStack();
     const result = await stack.router.submit(intent({ qty: f('1000000') }));
-    expect(result).toMatchObject({ ok: false, reason: 'broker_rejected', status: 403, code: 40310000 });
+    expect(result).toMatchObject({ ok: false, reason: 'broker_rejected', status: 403, brokerCode: 40310000 });
     expect(stack.risk.statuses.at(-1)?.[1]).toBe('rejected');
   });
 
@@ -197,7 +197,7 @@ describe('Integration: OrderRouter against the simulator', () => {
     });
     const riskManager = new RiskManager({ limits, clock: systemClock });
     const refusedBeforeStart = riskManager.check(intent());
-    expect(refusedBeforeStart).toMatchObject({ ok: false, reasonCode: 'positions_unreconciled' });
+    expect(refusedBeforeStart).toMatchObject({ ok: false, code: 'positions_unreconciled' });
 
     stack = await startExecutionStack({ risk: riskManager });
     riskManager.onQuote('AAPL', 100, 100.02, systemClock.nowUs());
@@ -213,7 +213,7 @@ describe('Integration: OrderRouter against the simulator', () => {
     ).toMatchObject({
       ok: false,
       reason: 'risk_denied',
-      denial: { reasonCode: 'order_qty_exceeded' },
+      denial: { code: 'order_qty_exceeded' },
     });
     const { ours, broker } = await positionsMatch(stack);
     expect(ours).toStrictEqual(broker);

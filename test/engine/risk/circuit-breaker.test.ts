@@ -42,7 +42,10 @@ describe('Class: CircuitBreaker', () => {
     subject.trip('daily_loss_limit', 'lost', 0);
     subject.tick(120 * MINUTE);
     expect(subject.state).toBe('reducing');
-    expect(subject.reset('alice', 'loss reviewed', 120 * MINUTE)).toStrictEqual({ ok: true });
+    expect(subject.reset('alice', 'loss reviewed', 120 * MINUTE)).toStrictEqual({
+      ok: true,
+      detail: { breaker: 'normal' },
+    });
     expect(subject.state).toBe('normal');
     expect(events.at(-1)).toMatchObject({
       to: 'normal',
@@ -57,20 +60,24 @@ describe('Class: CircuitBreaker', () => {
     subject.trip('consecutive_losses', 'five', 0);
     expect(subject.reset(' ', 'why', 61 * MINUTE)).toStrictEqual({
       ok: false,
-      reason: 'an operator identity is required',
+      code: 'operator_required',
+      message: 'an operator identity is required',
     });
     expect(subject.reset('alice', '', 61 * MINUTE)).toStrictEqual({
       ok: false,
-      reason: 'a reason is required',
+      code: 'reason_required',
+      message: 'a reason is required',
     });
-    expect(subject.reset('alice', 'early', 60 * MINUTE - 1)).toMatchObject({
+    expect(subject.reset('alice', 'early', 60 * MINUTE - 1)).toStrictEqual({
       ok: false,
-      reason: expect.stringMatching(/cooldown/),
+      code: 'cooldown_running',
+      message: 'the loss cooldown runs until 1970-01-01T01:00:00.000Z',
     });
     expect(subject.reset('alice', 'on time', 60 * MINUTE).ok).toBe(true);
     expect(subject.reset('alice', 'again', 61 * MINUTE)).toStrictEqual({
       ok: false,
-      reason: 'the circuit breaker is not open',
+      code: 'breaker_not_open',
+      message: 'the circuit breaker is not open',
     });
   });
 
@@ -95,8 +102,56 @@ describe('Class: CircuitBreaker', () => {
     subject.halt('kill_switch', 'bob', 'runaway', 1);
     subject.tick(24 * 60 * MINUTE);
     expect(subject.state).toBe('halted');
-    expect(subject.reset('bob', 'fixed', 2).ok).toBe(true);
+    expect(subject.reset('bob', 'fixed', 24 * 60 * MINUTE).ok).toBe(true);
     expect(subject.state).toBe('normal');
+  });
+
+  it('releasing a kill switch never skips a loss cooldown that was running: it goes back to reducing', () => {
+    const { subject, events } = breaker({ autoResume: true });
+    subject.trip('daily_loss_limit', 'lost', 0);
+    subject.halt('kill_switch', 'bob', 'runaway', 10 * MINUTE);
+    expect(subject.reset('bob', 'flat now', 20 * MINUTE)).toStrictEqual({
+      ok: true,
+      detail: { breaker: 'reducing', cooldownEndsAt: '1970-01-01T01:00:00.000Z' },
+    });
+    expect(subject.state).toBe('reducing');
+    expect(subject.allowsNewRisk).toBe(false);
+    subject.tick(60 * MINUTE);
+    expect(subject.state).toBe('normal');
+    expect(events.map((event) => `${event.from}>${event.to}:${event.reason}`)).toStrictEqual([
+      'normal>reducing:daily_loss_limit',
+      'reducing>halted:kill_switch',
+      'halted>reducing:operator_reset',
+      'reducing>normal:cooldown_elapsed',
+    ]);
+  });
+
+  it('a loss trip while halted starts its cooldown, which the release then honours', () => {
+    const { subject } = breaker();
+    subject.halt('operator_halt', 'carol', 'news', 0);
+    subject.trip('consecutive_losses', 'five', 5 * MINUTE);
+    expect(subject.cooldownEndsAtMs).toBe(65 * MINUTE);
+    expect(subject.reset('carol', 'news out', 10 * MINUTE)).toMatchObject({
+      ok: true,
+      detail: { breaker: 'reducing' },
+    });
+    expect(subject.reset('carol', 'again', 30 * MINUTE)).toMatchObject({
+      ok: false,
+      code: 'cooldown_running',
+    });
+  });
+
+  it('a kill switch on top of an operator halt takes over; a second one changes nothing', () => {
+    const { subject, events } = breaker();
+    subject.halt('operator_halt', 'carol', 'news', 0);
+    subject.halt('kill_switch', 'bob', 'runaway', 1);
+    subject.halt('kill_switch', 'bob', 'again', 2);
+    subject.halt('operator_halt', 'carol', 'news', 3);
+    expect(subject.haltedBy).toBe('kill_switch');
+    expect(events.map((event) => `${event.from}>${event.to}:${event.reason}`)).toStrictEqual([
+      'normal>halted:operator_halt',
+      'halted>halted:kill_switch',
+    ]);
   });
 
   it('when disabled, never trips by itself but still halts for an operator', () => {

@@ -4,7 +4,7 @@ import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import { account, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
 function denied(decision: RiskDecision): string {
-  return decision.ok ? 'approved' : decision.reasonCode;
+  return decision.ok ? 'approved' : decision.code;
 }
 
 describe('Pre-trade rules', () => {
@@ -13,6 +13,7 @@ describe('Pre-trade rules', () => {
       'valid_intent:all',
       'strategy_armed:new_risk',
       'circuit_breaker:new_risk',
+      'circuit_breaker_halted:reduce_only',
       'broker_reconciled:new_risk',
       'market_closed:new_risk',
       'reduce_only:reduce_only',
@@ -48,7 +49,7 @@ describe('Pre-trade rules', () => {
     expect(decision).toStrictEqual({
       ok: false,
       rule: 'circuit_breaker',
-      reasonCode: 'circuit_breaker_open',
+      code: 'circuit_breaker_open',
       message: 'the circuit breaker is halted; no new exposure',
     });
   });
@@ -332,15 +333,36 @@ describe('Pre-trade rules', () => {
   });
 
   describe('reduce-only intents', () => {
-    it('pass while the breaker is open, positions are unreconciled and the strategy is latched', () => {
+    it('pass while the breaker is reducing and positions are unreconciled', () => {
       const { risk } = harness({ positions: [position('AAPL', '10', '100')] });
-      risk.haltTrading('alice', 'manual halt');
+      for (let loss = 0; loss < 5; loss++) {
+        risk.onFill(fill(`buy-${loss}`, 'MSFT', 'buy', '1', '100'));
+        risk.onFill(fill(`sell-${loss}`, 'MSFT', 'sell', '1', '99'));
+      }
+      expect(risk.breakerState).toBe('reducing');
       risk.markUnreconciled('gap');
       expect(risk.check(exit('AAPL', 'sell', '10'))).toStrictEqual({
         ok: true,
         protectiveLimitPrice: f('99'),
       });
       expect(denied(risk.check(intent()))).toBe('circuit_breaker_open');
+    });
+
+    it("while the breaker is halted, only risk's own exits pass", () => {
+      const { risk } = harness({ positions: [position('AAPL', '10', '100')] });
+      risk.haltTrading('alice', 'manual halt');
+      expect(risk.check(exit('AAPL', 'sell', '10'))).toMatchObject({
+        ok: false,
+        rule: 'circuit_breaker_halted',
+        code: 'circuit_breaker_halted',
+        message: "the circuit breaker is halted (operator_halt); only risk's own exits are sent",
+      });
+      expect(risk.check(exit('AAPL', 'sell', '10', { strategyId: 'risk', purpose: 'stop_loss' })).ok).toBe(
+        true,
+      );
+      expect(risk.check(exit('AAPL', 'sell', '10', { strategyId: 'risk', purpose: 'kill_switch' })).ok).toBe(
+        true,
+      );
     });
 
     it('pass the position, exposure, per-order and pattern-day-trader limits', () => {
@@ -405,10 +427,13 @@ describe('Rule scopes', () => {
     const names = (kind: keyof typeof RULES_BY_INTENT_KIND) =>
       RULES_BY_INTENT_KIND[kind].map((rule) => rule.name);
     expect(names('entry')).toStrictEqual(
-      PRE_TRADE_RULES.map((rule) => rule.name).filter((name) => name !== 'reduce_only'),
+      PRE_TRADE_RULES.map((rule) => rule.name).filter(
+        (name) => name !== 'reduce_only' && name !== 'circuit_breaker_halted',
+      ),
     );
     expect(names('reduceOnly')).toStrictEqual([
       'valid_intent',
+      'circuit_breaker_halted',
       'reduce_only',
       'symbol_tradable',
       'fresh_reference',
@@ -421,6 +446,7 @@ describe('Rule scopes', () => {
     ]);
     expect(names('killSwitch')).toStrictEqual([
       'valid_intent',
+      'circuit_breaker_halted',
       'reduce_only',
       'symbol_tradable',
       'luld_band',

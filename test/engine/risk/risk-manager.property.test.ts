@@ -202,7 +202,12 @@ function run(actions: readonly Action[], shortSellingAllowed: boolean): void {
         risk.resetBreaker('property', 'random reset');
         break;
       case 'kill': {
-        const plan = risk.killSwitch('property', 'random kill');
+        const result = risk.killSwitch('property', 'random kill');
+        if (!result.ok) {
+          expect(result.code).toBe('kill_switch_in_force');
+          break;
+        }
+        const { plan } = result;
         for (const id of plan.cancelClientOrderIds) {
           finish(
             working.findIndex((order) => order.clientOrderId === id),

@@ -34,7 +34,7 @@ describe('Class: RiskManager', () => {
       });
       expect(risk.check(intent({ limitPrice: f('20') }))).toMatchObject({
         ok: false,
-        reasonCode: 'circuit_breaker_open',
+        code: 'circuit_breaker_open',
       });
       expect(risk.check(exit('AAPL', 'sell', '50')).ok).toBe(true);
     });
@@ -60,7 +60,10 @@ describe('Class: RiskManager', () => {
       expect(ofType(events, 'session_started').map((event) => event.sessionDate)).toStrictEqual([
         '2026-11-25',
       ]);
-      expect(risk.resetBreaker('alice', 'new day, loss reviewed')).toStrictEqual({ ok: true });
+      expect(risk.resetBreaker('alice', 'new day, loss reviewed')).toStrictEqual({
+        ok: true,
+        detail: { breaker: 'normal' },
+      });
       expect(risk.check(intent()).ok).toBe(true);
     });
 
@@ -168,7 +171,7 @@ describe('Class: RiskManager', () => {
       const [first] = ofType(events, 'stop_triggered');
       expect(first!.cancelClientOrderIds).toStrictEqual([takeProfit.intentId]);
       // Until the cancel lands the exit would oversell, so risk refuses it.
-      expect(risk.check(first!.exit)).toMatchObject({ ok: false, reasonCode: 'reduce_only_would_increase' });
+      expect(risk.check(first!.exit)).toMatchObject({ ok: false, code: 'reduce_only_would_increase' });
       risk.onOrderStatus(takeProfit.intentId, 'canceled');
       expect(risk.check(first!.exit).ok).toBe(true);
       risk.onOrderSubmitted('stop-exit-1', first!.exit);
@@ -191,7 +194,7 @@ describe('Class: RiskManager', () => {
       risk.onTradingStatus('AAPL', 'H', clock.nowUs());
       quote('AAPL', 98);
       const [first] = ofType(events, 'stop_triggered');
-      expect(risk.check(first!.exit)).toMatchObject({ ok: false, reasonCode: 'symbol_halted' });
+      expect(risk.check(first!.exit)).toMatchObject({ ok: false, code: 'symbol_halted' });
       risk.onTradingStatus('AAPL', 'T', clock.nowUs());
       clock.advanceMs(2_000);
       quote('AAPL', 98);
@@ -210,7 +213,9 @@ describe('Class: RiskManager', () => {
       });
       const working = intent({ symbol: 'MSFT' });
       send(working);
-      const plan = risk.killSwitch('alice', 'runaway strategy');
+      const result = risk.killSwitch('alice', 'runaway strategy');
+      if (!result.ok) throw new Error(result.message);
+      const { plan } = result;
       expect(plan.cancelClientOrderIds).toStrictEqual([working.intentId]);
       expect(
         plan.flatten.map((order) => [order.symbol, order.side, order.qty, order.timeInForce, order.purpose]),
@@ -228,7 +233,7 @@ describe('Class: RiskManager', () => {
         reason: 'kill_switch',
         operator: 'alice',
       });
-      expect(risk.check(intent())).toMatchObject({ ok: false, reasonCode: 'circuit_breaker_open' });
+      expect(risk.check(intent())).toMatchObject({ ok: false, code: 'circuit_breaker_open' });
       // Flattening passes even with no price for BTC/USD.
       for (const order of plan.flatten) expect(risk.check(order).ok).toBe(true);
     });
@@ -244,12 +249,13 @@ describe('Class: RiskManager', () => {
       for (let i = 0; i < 3; i++) risk.onFill(fill(order.intentId, 'AAPL', 'buy', '1', '100'));
       expect(risk.check(intent()).ok).toBe(true);
       risk.onFill(fill(order.intentId, 'AAPL', 'buy', '1', '100'));
-      expect(risk.check(intent())).toMatchObject({ ok: false, reasonCode: 'strategy_latched' });
+      expect(risk.check(intent())).toMatchObject({ ok: false, code: 'strategy_latched' });
       expect(risk.check(intent({ strategyId: 's2' })).ok).toBe(true);
       expect(ofType(events, 'strategy_latched')).toMatchObject([{ strategyId: 's1', maxFills: 3 }]);
       expect(risk.rearmStrategy('s1', '', 'ok')).toStrictEqual({
         ok: false,
-        reason: 'an operator identity is required',
+        code: 'operator_required',
+        message: 'an operator identity is required',
       });
       expect(risk.rearmStrategy('s1', 'alice', 'fill storm explained')).toStrictEqual({ ok: true });
       expect(risk.check(intent()).ok).toBe(true);
@@ -283,7 +289,7 @@ describe('Class: RiskManager', () => {
       expect(risk.check(intent()).ok).toBe(true);
       dayTrade(); // opened and closed Wednesday (closing the held share too)
       expect(risk.snapshot().dayTrades).toBe(3);
-      expect(risk.check(intent())).toMatchObject({ ok: false, reasonCode: 'pattern_day_trader' });
+      expect(risk.check(intent())).toMatchObject({ ok: false, code: 'pattern_day_trader' });
       // Thanksgiving is closed: Tue 24, Wed 25, Fri 27, Mon 30, Tue 1 are the five days; Wed 2 drops Tuesday's two.
       clock.setMs(newYorkToUtcMs('2026-12-02', 10 * 60));
       quote('AAPL', 100);
@@ -306,7 +312,8 @@ describe('Class: RiskManager', () => {
     const { risk } = harness();
     expect(risk.haltTrading('', 'x')).toStrictEqual({
       ok: false,
-      reason: 'an operator identity is required',
+      code: 'operator_required',
+      message: 'an operator identity is required',
     });
     expect(risk.breakerState).toBe('normal');
     expect(risk.haltTrading('alice', 'news pending')).toStrictEqual({ ok: true });

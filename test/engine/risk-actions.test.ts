@@ -1,0 +1,332 @@
+/**
+ * Risk's decisions carried out by a running engine: engine processes (node engine/main.ts) with
+ * the local store, against the simulator, prices driven through the simulator's admin API, and
+ * every outcome read at the venue — its orders and positions — not from the engine's events.
+ *
+ * Positions are opened at the venue by the test (as a trader might by hand), so the engine finds
+ * them at reconciliation or adopts them from the stream: either way they are protected.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
+import { type Fixed, parseFixed } from '../../shared/domain/fixed.ts';
+import type { OrderSide } from '../../shared/domain/order.ts';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/engine-process.ts';
+import { tempFolder } from '../support/temp-files.ts';
+import { VenueAdmin } from '../support/venue-admin.ts';
+
+const SYMBOLS = ['AAPL', 'MSFT', 'AMZN', 'NVDA'];
+const TABLE_PREFIX = 'risk-actions';
+
+interface RunningEngine {
+  readonly process: EngineProcess;
+  readonly api: string;
+}
+
+describe('Risk actions through a running engine (engine processes, simulator, local store)', () => {
+  const folder = tempFolder();
+  let simulator: Simulator;
+  let dynamo: LocalDynamo;
+  let venue: VenueAdmin;
+  let engine: RunningEngine | undefined;
+  let accounts = 0;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
+  });
+
+  afterEach(async () => {
+    if (engine !== undefined && engine.process.child.exitCode === null) {
+      engine.process.child.kill('SIGTERM');
+      await engine.process.exited;
+    }
+    engine = undefined;
+    await venue?.close();
+    await simulator?.close();
+  });
+
+  afterAll(async () => {
+    await dynamo?.close();
+    folder.remove();
+  });
+
+  /** A fresh venue per test, so orders and positions are only this test's. */
+  async function openVenue(latencyMs = 0): Promise<void> {
+    simulator = await startSimulator({
+      port: 0,
+      seed: 11,
+      symbols: SYMBOLS,
+      messagesPerSecond: 200,
+      latencyMs,
+    });
+    venue = new VenueAdmin(simulator.baseUrl);
+  }
+
+  /** Risk limits as shipped, with the given lines changed. */
+  function riskFile(name: string, changes: Record<string, string> = {}): string {
+    let text = readFileSync(join(ROOT, 'config/risk_limits.toml'), 'utf8');
+    for (const [key, value] of Object.entries(changes)) {
+      const pattern = new RegExp(`^${key} = .*$`, 'm');
+      expect(pattern.test(text), `risk_limits.toml has ${key}`).toBe(true);
+      text = text.replace(pattern, `${key} = ${value}`);
+    }
+    return folder.write(name, text);
+  }
+
+  /** Starts an engine (its own store account) and waits until it has reconciled with the venue. */
+  async function startTrading(
+    options: { risk?: Record<string, string>; strategies?: unknown[]; account?: string } = {},
+  ): Promise<RunningEngine> {
+    const account = options.account ?? `risk-actions-${++accounts}`;
+    const config = engineConfig({
+      simulatorPort: simulator.port,
+      dynamo,
+      tablePrefix: TABLE_PREFIX,
+      account,
+      strategies: options.strategies ?? [],
+      symbols: SYMBOLS,
+    });
+    const process = startEngine(
+      folder.write(`${account}.json`, config),
+      {},
+      riskFile(`${account}.toml`, options.risk),
+    );
+    const started = await process.waitFor(/"msg":"engine started"/, 30_000);
+    const api = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
+    await process.waitFor(/trading state reconciled; entries resume/, 30_000);
+    engine = { process, api };
+    return engine;
+  }
+
+  async function open(symbol: string, side: OrderSide, qty: string): Promise<void> {
+    const before = parseFixed((await venue.positions())[symbol] ?? '0');
+    await venue.broker.submitOrder({
+      symbol,
+      qty: parseFixed(qty),
+      side,
+      type: 'market',
+      timeInForce: 'day',
+      clientOrderId: `manual-${symbol}-${side}-${Date.now()}`,
+    });
+    const signed = (side === 'buy' ? parseFixed(qty) : -parseFixed(qty)) as Fixed;
+    await venue.until(
+      `${symbol} position`,
+      async () => (await venue.positions())[symbol] ?? '0',
+      (qtyText) => parseFixed(qtyText) === before + signed,
+    );
+  }
+
+  async function resting(symbol: string, side: OrderSide, qty: string, limitPrice: string): Promise<string> {
+    const clientOrderId = `resting-${symbol}-${side}-${Date.now()}`;
+    await venue.broker.submitOrder({
+      symbol,
+      qty: parseFixed(qty),
+      side,
+      type: 'limit',
+      limitPrice: parseFixed(limitPrice),
+      timeInForce: 'gtc',
+      clientOrderId,
+    });
+    return clientOrderId;
+  }
+
+  async function flat(symbol: string): Promise<void> {
+    await venue.until(
+      `${symbol} flat at the venue`,
+      async () => (await venue.positions())[symbol] ?? '0',
+      (qty) => qty === '0',
+    );
+  }
+
+  /** Orders the engine sent (deterministic client_order_ids start with ae1-). */
+  async function engineOrders(symbol: string) {
+    return (await venue.orders(symbol)).filter((order) => order.clientOrderId.startsWith('ae1-'));
+  }
+
+  async function post(
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${engine!.api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('stop loss: a long and a short position whose price moves through the stop are closed at the venue', async () => {
+    await openVenue();
+    await venue.quote('AAPL', 100, 100.02);
+    await venue.quote('MSFT', 200, 200.02);
+    await open('AAPL', 'buy', '10');
+    await open('MSFT', 'sell', '5');
+    // A wide trailing stop, so the 2 % stop loss is the one that fires.
+    const running = await startTrading({ risk: { trailing_stop_pct: '50.0' } });
+
+    await venue.quote('AAPL', 97, 97.02); // 3 % under the entry of 100.02
+    await venue.quote('MSFT', 206, 206.02); // 3 % over the entry of 200
+    await flat('AAPL');
+    await flat('MSFT');
+
+    const aaplExits = await engineOrders('AAPL');
+    const msftExits = await engineOrders('MSFT');
+    expect(aaplExits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['sell', 'filled', parseFixed('10')],
+    ]);
+    expect(msftExits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['buy', 'filled', parseFixed('5')],
+    ]);
+    const stops = running.process.lines.filter((line) => line.includes('"type":"stop_triggered"'));
+    expect(
+      stops.map((line) => /"kind":"(\w+)".*"symbol":"(\w+)"/.exec(line)?.slice(1).join(' ')),
+    ).toStrictEqual(['stop_loss AAPL', 'stop_loss MSFT']);
+  }, 90_000);
+
+  it('trailing stop: after the price rises, a 1.5 % fall from the high closes the position', async () => {
+    await openVenue();
+    await venue.quote('AMZN', 100, 100.02);
+    await open('AMZN', 'buy', '10');
+    await startTrading();
+
+    for (const bid of [104, 108, 110]) await venue.quote('AMZN', bid, bid + 0.02);
+    // 1.36 % under the high of 110: inside the trail, and far above the 2 % stop loss at 98.02.
+    await venue.quote('AMZN', 108.5, 108.52);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await venue.positions()).AMZN).toBe('10');
+    expect(await engineOrders('AMZN')).toStrictEqual([]);
+
+    await venue.quote('AMZN', 108.3, 108.32); // 1.55 % under the high
+    await flat('AMZN');
+    const exits = await engineOrders('AMZN');
+    expect(exits).toHaveLength(1);
+    expect(exits[0]).toMatchObject({ side: 'sell', status: 'filled', filledQty: parseFixed('10') });
+  }, 90_000);
+
+  it('a stop with working orders in the symbol cancels them first: no oversell, no wash trade', async () => {
+    await openVenue();
+    await venue.quote('NVDA', 100, 100.02);
+    await open('NVDA', 'buy', '10');
+    // A resting buy (the exit would trade against it: a potential wash trade) and a resting sell
+    // holding 4 of the 10 shares (an exit for 10 would oversell what is available).
+    const buy = await resting('NVDA', 'buy', '5', '90');
+    const sell = await resting('NVDA', 'sell', '4', '130');
+    await startTrading();
+
+    await venue.quote('NVDA', 95, 95.02);
+    await flat('NVDA');
+    const orders = await venue.orders('NVDA');
+    const byClientId = new Map(orders.map((order) => [order.clientOrderId, order]));
+    expect(byClientId.get(buy)?.status).toBe('canceled');
+    expect(byClientId.get(sell)?.status).toBe('canceled');
+    const exits = orders.filter((order) => order.clientOrderId.startsWith('ae1-'));
+    expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['sell', 'filled', parseFixed('10')],
+    ]);
+    const refused = await venue.refusedRequests();
+    expect(refused['403'] ?? 0).toBe(0);
+    expect(refused['422'] ?? 0).toBe(0);
+  }, 90_000);
+
+  it('killed right after a stop triggers and restarted: exactly one exit order exists at the venue', async () => {
+    // Orders take a second to reach the market, so the kill lands while the exit is on its way.
+    await openVenue(1_000);
+    await venue.quote('AAPL', 100, 100.02);
+    await open('AAPL', 'buy', '10');
+    const first = await startTrading({ account: 'risk-actions-restart' });
+    await venue.quote('AAPL', 95, 95.02);
+    await first.process.waitFor(/"msg":"closing position"/, 10_000);
+    first.process.child.kill('SIGKILL');
+    await first.process.exited;
+
+    await startTrading({ account: 'risk-actions-restart' });
+    await flat('AAPL');
+    // Long enough for a second exit to have appeared, had one been sent.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const exits = await engineOrders('AAPL');
+    expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['sell', 'filled', parseFixed('10')],
+    ]);
+  }, 120_000);
+
+  it('kill switch: cancels every order, flattens every position, halts, refuses entries, and acts once', async () => {
+    await openVenue();
+    for (const symbol of SYMBOLS) await venue.quote(symbol, 100, 100.02);
+    await open('AAPL', 'buy', '10');
+    await open('MSFT', 'sell', '6');
+    await open('AMZN', 'buy', '3');
+    const working = [
+      await resting('AAPL', 'buy', '2', '90'),
+      await resting('MSFT', 'sell', '2', '120'),
+      await resting('NVDA', 'buy', '1', '80'),
+    ];
+    await startTrading({
+      strategies: [{ type: 'mid-price-momentum', id: 'momentum', period: 3, thresholdBps: 0, entryQty: '1' }],
+    });
+
+    // Concurrent requests: one plan, the rest refused as already in force.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => post('/kill-switch', { operator: 'alice', reason: 'runaway test' })),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(
+      answers.filter((answer) => answer.status === 409).map((answer) => answer.body.error),
+    ).toStrictEqual(Array.from({ length: 19 }, () => 'kill_switch_in_force'));
+
+    for (const symbol of ['AAPL', 'MSFT', 'AMZN']) await flat(symbol);
+    await venue.until(
+      'working orders cancelled',
+      () => venue.orders(),
+      (orders) =>
+        working.every((id) => orders.find((order) => order.clientOrderId === id)?.status === 'canceled'),
+    );
+    const status = (await (await fetch(`${engine!.api}/status`)).json()) as { risk: { breaker: string } };
+    expect(status.risk.breaker).toBe('halted');
+
+    // Prices keep moving and the strategy keeps deciding, but nothing new reaches the venue, and
+    // replaying the request changes nothing.
+    const settled = (await venue.orders()).length;
+    for (const bid of [101, 102, 103, 104]) {
+      for (const symbol of SYMBOLS) await venue.quote(symbol, bid, bid + 0.02);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const replay = await post('/kill-switch', { operator: 'alice', reason: 'runaway test' });
+    expect(replay).toMatchObject({ status: 409, body: { error: 'kill_switch_in_force' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await venue.orders()).length).toBe(settled);
+    expect(await venue.positions()).toStrictEqual({});
+    const refused = await venue.refusedRequests();
+    expect(refused['403'] ?? 0).toBe(0);
+  }, 120_000);
+
+  it('every operator refusal answers with its specific code', async () => {
+    await openVenue();
+    await startTrading({
+      strategies: [{ type: 'mid-price-momentum', id: 'momentum', period: 3, thresholdBps: 0, entryQty: '1' }],
+    });
+    const action = { operator: 'alice', reason: 'checking refusals' };
+    expect(await post('/circuit-breaker/reset', action)).toMatchObject({
+      status: 409,
+      body: { error: 'breaker_not_open' },
+    });
+    expect(await post('/strategies/enable', { ...action, strategyId: 'nope' })).toMatchObject({
+      status: 404,
+      body: { error: 'unknown_strategy' },
+    });
+    expect(await post('/strategies/enable', { ...action, strategyId: 'momentum' })).toMatchObject({
+      status: 409,
+      body: { error: 'strategy_enabled' },
+    });
+    expect(await post('/kill-switch', action)).toMatchObject({ status: 200 });
+    expect(await post('/kill-switch', action)).toMatchObject({
+      status: 409,
+      body: { error: 'kill_switch_in_force' },
+    });
+    expect(await post('/circuit-breaker/reset', action)).toMatchObject({
+      status: 200,
+      body: { detail: { breaker: 'normal' } },
+    });
+  }, 60_000);
+});
