@@ -26,6 +26,7 @@ import { newYorkDate } from '../shared/time/new-york-time.ts';
 import { TradingCalendar } from '../shared/time/trading-calendar.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
+import { BrokerProtection } from './execution/broker-protection.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
 import type { SubmitResult } from './execution/order-router.ts';
 import { RiskActionExecutor } from './execution/risk-actions.ts';
@@ -78,6 +79,8 @@ export class TradingEngine {
   readonly execution: ExecutionService;
   /** Carries out risk's stop exits and the kill switch. */
   readonly riskActions: RiskActionExecutor;
+  /** With stops held at the broker: each position's protective order there. */
+  readonly protection: BrokerProtection | undefined;
   readonly marketData: MarketDataService;
   readonly strategies: StrategyHost;
   readonly feeds: readonly FeedClient[];
@@ -153,15 +156,18 @@ export class TradingEngine {
       metrics: registry,
       requestsPerMinute: config.risk.broker.requests_per_minute,
       routerHooks: {
+        ...(config.risk.stops.mode === 'broker' ? { brokerStopLossPct: config.risk.loss.stop_loss_pct } : {}),
         sendGuard: () => this.#sendGuard(),
         onSending: (request, intent) => this.recorder?.submitted(request, intent),
         onOrderUpdate: (order, intent) => {
           this.#onOrderUpdate(order, intent);
           this.riskActions.notify();
+          this.protection?.onOrder(order);
         },
         onFill: (fill, realized) => {
           this.recorder?.fill(fill, realized);
           this.riskActions.notify();
+          this.protection?.onFill(fill.symbol);
         },
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
       },
@@ -185,6 +191,24 @@ export class TradingEngine {
       registry,
       schedule: (request) => this.execution.scheduler.run('query', request),
     });
+
+    this.protection =
+      config.risk.stops.mode === 'broker'
+        ? new BrokerProtection({
+            router: this.execution.router,
+            tracker: this.execution.tracker,
+            position: (symbol) => this.portfolio.position(symbol),
+            ready: () => this.router.entriesAllowed,
+            isClosing: (symbol) => this.riskActions.isClosing(symbol),
+            sessionDate: () => this.risk.sessionDate,
+            referencePrice: (symbol) => this.#markOf(symbol) ?? this.portfolio.position(symbol).avgEntryPrice,
+            stopLossPct: config.risk.loss.stop_loss_pct,
+            trailingStopPct: config.risk.loss.trailing_stop_pct,
+            clock,
+            logger: logger.child({ component: 'broker-protection' }),
+            registry,
+          })
+        : undefined;
 
     const context: StrategyContext = {
       exposureQty: (symbol) => this.#exposureQty(symbol),
@@ -316,7 +340,8 @@ export class TradingEngine {
     await this.marketData.settled();
     await this.#cancelAfterLoss;
     this.riskActions.stop();
-    await this.riskActions.settled();
+    this.protection?.stop();
+    await Promise.all([this.riskActions.settled(), this.protection?.settled()]);
     if (executionStarted) await this.execution.stop();
     this.recorder?.flushSubmitted();
     if (this.#persistence !== undefined) {
@@ -364,6 +389,7 @@ export class TradingEngine {
    */
   #houseKeep(): void {
     this.#markToMarket();
+    this.protection?.reviewAll(this.portfolio.openPositions().map((position) => position.symbol));
     this.#housekeepingRuns += 1;
     if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0)
       this.router.forgetFinished(FORGET_AFTER_MS, (clientOrderId) => this.recorder?.forget(clientOrderId));
@@ -557,6 +583,10 @@ export class TradingEngine {
       this.#refusals.inc({ reason: 'position_closing' });
       return;
     }
+    if (this.protection !== undefined && intent.purpose !== 'entry' && intent.assetClass === 'us_equity') {
+      this.#exitAroundProtection(intent);
+      return;
+    }
     this.router.submit(intent).then(
       (result) => this.#logResult(intent, result),
       (error: unknown) =>
@@ -572,11 +602,35 @@ export class TradingEngine {
     this.#log.debug({ intentId: intent.intentId, symbol: intent.symbol, result }, 'intent not sent');
   }
 
-  /** Position plus the unfilled part of working orders, signed. */
+  /**
+   * With stops held at the broker, the protective order holds the position's shares there, so a
+   * strategy's exit goes through the risk-action executor, which cancels it first (and market
+   * exits the quantity); protection is then put back for whatever remains.
+   */
+  #exitAroundProtection(intent: OrderIntent): void {
+    if (this.risk.breakerState === 'halted') {
+      this.#refusals.inc({ reason: 'circuit_breaker_halted' });
+      return;
+    }
+    const held = this.portfolio.position(intent.symbol).qty;
+    const reduces = intent.side === 'sell' ? held > 0n : held < 0n;
+    if (!reduces) {
+      this.#refusals.inc({ reason: 'reduce_only_would_increase' });
+      return;
+    }
+    const remaining = intent.side === 'sell' ? held - intent.qty : held + intent.qty;
+    const target = (
+      intent.side === 'sell' ? (remaining > 0n ? remaining : 0n) : remaining < 0n ? remaining : 0n
+    ) as Fixed;
+    void this.riskActions.close(intent.symbol, 'exit', target);
+  }
+
+  /** Position plus the unfilled part of working orders (protective stops aside), signed. */
   #exposureQty(symbol: string): Fixed {
     let qty = this.portfolio.position(symbol).qty;
     for (const order of this.tracker.openOrders()) {
-      if (order.symbol !== symbol) continue;
+      // A protective stop at the broker closes the position only if the price goes against it.
+      if (order.symbol !== symbol || this.protection?.isProtective(order.clientOrderId) === true) continue;
       const remaining = order.remainingQty;
       qty = add(qty, order.side === 'buy' ? remaining : neg(remaining));
     }

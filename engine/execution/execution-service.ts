@@ -45,7 +45,7 @@ export interface ExecutionServiceOptions {
   /** The engine's lease fencing and persistence observers, passed to the router as they are. */
   readonly routerHooks?: Pick<
     OrderRouterOptions,
-    'sendGuard' | 'onSending' | 'onOrderUpdate' | 'onFill' | 'resyncLookbackMs'
+    'sendGuard' | 'onSending' | 'onOrderUpdate' | 'onFill' | 'resyncLookbackMs' | 'brokerStopLossPct'
   >;
 }
 

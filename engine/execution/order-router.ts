@@ -29,6 +29,7 @@ import type { Refusal } from '../../shared/domain/outcome.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
+import { protectiveStopPrice } from '../risk/protective-stop.ts';
 import type { RiskDecision, RiskDenial } from '../risk/risk-decision.ts';
 import { clientOrderIdFor, replacementClientOrderId } from './client-order-id.ts';
 import type { OrderAlarm, OrderEffects } from './order-state.ts';
@@ -86,6 +87,11 @@ export interface OrderRouterOptions {
   readonly onFill?: (fill: Fill, realized: Fixed) => void;
   /** How far before the stream was lost the gap-closing order query starts (default 60 s). */
   readonly resyncLookbackMs?: number;
+  /**
+   * Stops held at the broker (risk's `stops.mode = "broker"`): each US-equity entry goes as an OTO
+   * with a stop-loss leg this far from its price (a bracket when the intent has a take-profit).
+   */
+  readonly brokerStopLossPct?: Fixed;
 }
 
 /** An intent that passed the gate and risk, with the exact request to send. */
@@ -191,6 +197,7 @@ export class OrderRouter {
   readonly #onOrderUpdate: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
   readonly #onFill: (fill: Fill, realized: Fixed) => void;
   readonly #resyncLookbackMs: number;
+  readonly #brokerStopLossPct: Fixed | undefined;
   /** The intent behind each of our orders: its reference price measures slippage. */
   readonly #intents = new Map<string, OrderIntent>();
   readonly #reportedStatus = new Map<string, OrderStatus>();
@@ -223,6 +230,7 @@ export class OrderRouter {
     this.#onOrderUpdate = options.onOrderUpdate ?? (() => undefined);
     this.#onFill = options.onFill ?? (() => undefined);
     this.#resyncLookbackMs = options.resyncLookbackMs ?? 60_000;
+    this.#brokerStopLossPct = options.brokerStopLossPct;
   }
 
   /** New entries are allowed: the stream is up and the gap since it last went down is closed. */
@@ -281,7 +289,32 @@ export class OrderRouter {
       ...(intent.trailPercent === undefined ? {} : { trailPercent: intent.trailPercent }),
       ...(intent.extendedHours === undefined ? {} : { extendedHours: intent.extendedHours }),
     };
-    return { ok: true, intent, request, priority: entry ? 'entry' : 'exit' };
+    const protectedRequest =
+      entry && this.#brokerStopLossPct !== undefined ? this.#withStopLeg(request, intent) : request;
+    return { ok: true, intent, request: protectedRequest, priority: entry ? 'entry' : 'exit' };
+  }
+
+  /**
+   * The entry with its protective legs. Alpaca takes order classes for US equities only, with a
+   * day or gtc time in force; other entries go simple and rely on the engine's own stops.
+   */
+  #withStopLeg(request: OrderRequest, intent: OrderIntent): OrderRequest {
+    if (intent.assetClass !== 'us_equity' || (request.timeInForce !== 'day' && request.timeInForce !== 'gtc'))
+      return request;
+    const stopPrice = protectiveStopPrice(
+      request.side,
+      request.limitPrice ?? intent.referencePrice,
+      this.#brokerStopLossPct!,
+    );
+    if (stopPrice === null) return request;
+    return intent.takeProfitPrice === undefined
+      ? { ...request, orderClass: 'oto', stopLoss: { stopPrice } }
+      : {
+          ...request,
+          orderClass: 'bracket',
+          stopLoss: { stopPrice },
+          takeProfit: { limitPrice: intent.takeProfitPrice },
+        };
   }
 
   async submit(intent: OrderIntent): Promise<SubmitResult> {

@@ -22,15 +22,17 @@
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Fixed } from '../../shared/domain/fixed.ts';
+import { type Fixed, formatFixed, ZERO } from '../../shared/domain/fixed.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { closingIntent, RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
 import type { RiskEvent, StopKind } from '../risk/risk-events.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import type { OrderRouter, SubmitResult } from './order-router.ts';
+import { OrderSettlement } from './order-settlement.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
-export type ExitPurpose = StopKind | 'kill_switch';
+/** Risk's own exits, and a strategy's exit when stops are held at the broker (see TradingEngine). */
+export type ExitPurpose = StopKind | 'kill_switch' | 'exit';
 
 /** What the executor reads from the rest of the engine. */
 export interface RiskActionsPorts {
@@ -71,6 +73,8 @@ export interface RiskActionsOptions extends RiskActionsPorts {
 interface CloseTask {
   readonly symbol: string;
   purpose: ExitPurpose;
+  /** The signed position to reach: zero to close, or what a strategy's partial exit leaves. */
+  target: Fixed;
   /** The exit of the current episode while it may still work. */
   exitClientOrderId: string | null;
   /** The episode whose id is checked next; episodes before it are known to be used. */
@@ -89,7 +93,7 @@ export class RiskActionExecutor {
   readonly #log: Logger;
   readonly #timings: RiskActionsTimings;
   readonly #tasks = new Map<string, CloseTask>();
-  readonly #waiters = new Set<() => void>();
+  readonly #settlement: OrderSettlement;
   readonly #actions: Counter<'action' | 'outcome'>;
   readonly #closingGauge: Gauge;
   #stopped = false;
@@ -104,6 +108,13 @@ export class RiskActionExecutor {
       help: 'What the risk-action executor did to close positions: cancels, exits and their outcomes',
       labelNames: ['action', 'outcome'],
       registers: [options.registry],
+    });
+    this.#settlement = new OrderSettlement({
+      router: options.router,
+      tracker: options.tracker,
+      logger: options.logger,
+      actions: this.#actions,
+      confirmAfterMs: this.#timings.confirmAfterMs,
     });
     this.#closingGauge = new Gauge({
       name: 'risk_actions_closing_symbols',
@@ -130,7 +141,7 @@ export class RiskActionExecutor {
 
   /** Told of every order report and fill, so waits end as soon as the broker has answered. */
   notify(): void {
-    for (const waiter of [...this.#waiters]) waiter();
+    this.#settlement.notify();
   }
 
   /** True while a position in the symbol is being closed: new entries in it must wait. */
@@ -142,12 +153,18 @@ export class RiskActionExecutor {
     return [...this.#tasks.keys()];
   }
 
-  /** Starts closing a symbol's position (or joins the task already doing so); settles when flat. */
-  close(symbol: string, purpose: ExitPurpose): Promise<void> {
+  /**
+   * Starts reducing a symbol's position to `target` (flat by default), or joins the task already
+   * doing so; settles when it is there. A stop or the kill switch always takes the task to flat.
+   */
+  close(symbol: string, purpose: ExitPurpose, target: Fixed = ZERO): Promise<void> {
     const running = this.#tasks.get(symbol);
     if (running !== undefined) {
-      // The kill switch outranks a stop: later exits of the same episode say who asked.
-      if (purpose === 'kill_switch') running.purpose = purpose;
+      if (purpose !== 'exit') {
+        running.target = ZERO;
+        // The kill switch outranks a stop: later exits of the same episode say who asked.
+        if (running.purpose === 'exit' || purpose === 'kill_switch') running.purpose = purpose;
+      }
       return running.done;
     }
     if (this.#stopped) return Promise.resolve();
@@ -155,6 +172,7 @@ export class RiskActionExecutor {
     const task: CloseTask = {
       symbol,
       purpose,
+      target,
       exitClientOrderId: null,
       episode: 1,
       checkedAtBroker: new Set(),
@@ -179,7 +197,7 @@ export class RiskActionExecutor {
   /** Ends every task at its next step; orders already sent stay with the broker. */
   stop(): void {
     this.#stopped = true;
-    this.notify();
+    this.#settlement.stop();
   }
 
   /** Settles when every running task has ended. */
@@ -196,22 +214,25 @@ export class RiskActionExecutor {
         .openOrders()
         .filter((order) => order.symbol === symbol && order.clientOrderId !== task.exitClientOrderId);
       if (others.length > 0) {
-        await Promise.all(others.map((order) => this.#cancelAndConfirm(order.clientOrderId)));
+        await Promise.all(others.map((order) => this.#settlement.cancelAndConfirm(order.clientOrderId)));
         continue;
       }
       if (task.exitClientOrderId !== null) {
-        const settled = await this.#waitSettled(task.exitClientOrderId, this.#timings.exitWorkingMs);
+        const settled = await this.#settlement.waitSettled(
+          task.exitClientOrderId,
+          this.#timings.exitWorkingMs,
+        );
         // Still working (a marketable limit the price ran away from): the next round cancels it.
         if (!settled) this.#log.warn({ symbol, clientOrderId: task.exitClientOrderId }, 'exit still working');
         task.exitClientOrderId = null;
         continue;
       }
       const qty = this.#ports.position(symbol);
-      if (qty === 0n) {
-        this.#log.warn({ symbol, purpose: task.purpose }, 'position closed');
+      if (qty === 0n || (qty > 0n ? qty <= task.target : qty >= task.target)) {
+        this.#log.warn({ symbol, purpose: task.purpose, qty: formatFixed(qty) }, 'position closed');
         return;
       }
-      await this.#sendExit(task, qty);
+      await this.#sendExit(task, (qty - task.target) as Fixed);
     }
   }
 
@@ -251,6 +272,7 @@ export class RiskActionExecutor {
     return clientOrderIdFor(RISK_STRATEGY_ID, this.#exitIntentId(task));
   }
 
+  /** `position`: the signed quantity to close. */
   async #sendExit(task: CloseTask, position: Fixed): Promise<void> {
     const { symbol } = task;
     const intent = closingIntent({
@@ -285,52 +307,10 @@ export class RiskActionExecutor {
     await this.#backoff(task);
   }
 
-  /** Requests the cancel (again, if it failed) until the order is final with its fills booked. */
-  async #cancelAndConfirm(clientOrderId: string): Promise<void> {
-    for (let round = 0; !this.#stopped; round++) {
-      const state = this.#ports.tracker.get(clientOrderId);
-      if (state === undefined || state.isSettled) return;
-      if (!state.isTerminal && state.status !== 'pending_cancel') {
-        const result = await this.#ports.router.cancel(clientOrderId);
-        this.#actions.inc({ action: 'cancel', outcome: result.ok ? 'requested' : result.code });
-      }
-      if (await this.#waitSettled(clientOrderId, this.#timings.confirmAfterMs * 2 ** Math.min(round, 3)))
-        return;
-      // No word from the stream: ask the broker, which also books a fill the stream has not
-      // delivered (the cancel refused with 422 because the order had just filled).
-      await this.#ports.router.refreshOrder(clientOrderId);
-      if (round >= 2)
-        this.#log.warn({ clientOrderId, status: state.status, round }, 'cancel not yet confirmed');
-    }
-  }
-
-  /** Resolves true once the order is final with its fills booked, false after `timeoutMs`. */
-  #waitSettled(clientOrderId: string, timeoutMs: number): Promise<boolean> {
-    const settled = (): boolean => this.#ports.tracker.get(clientOrderId)?.isSettled !== false;
-    return this.#waitFor(settled, timeoutMs);
-  }
-
-  #waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (condition()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!condition() && !this.#stopped) return;
-        this.#waiters.delete(check);
-        clearTimeout(timer);
-        resolve(condition());
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        resolve(condition());
-      }, timeoutMs);
-      this.#waiters.add(check);
-    });
-  }
-
   async #backoff(task: CloseTask): Promise<void> {
     task.failures += 1;
     const delayMs = Math.min(this.#timings.retryMaxMs, this.#timings.retryBaseMs * 2 ** (task.failures - 1));
-    await this.#waitFor(() => this.#stopped, delayMs);
+    await this.#settlement.pause(delayMs);
   }
 }
 

@@ -28,6 +28,10 @@ export const riskLimitsSchema = z.strictObject({
     trailing_stop_pct: percent,
     warning_levels_pct: ascendingPercents,
   }),
+  // Where stops live: watched by the engine on every quote, or also held at the broker as a
+  // stop-loss leg of each entry (OTO, or bracket with a take-profit), which protects the position
+  // while the engine is down. Optional, so risk files written before it keep loading.
+  stops: z.strictObject({ mode: z.enum(['engine', 'broker']) }).default({ mode: 'engine' }),
   circuit_breaker: z.strictObject({
     enabled: z.boolean(),
     max_consecutive_losses: positiveInt,

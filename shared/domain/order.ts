@@ -69,6 +69,8 @@ export interface OrderIntent {
   readonly trailPercent?: Fixed;
   readonly trailPrice?: Fixed;
   readonly extendedHours?: boolean;
+  /** A take-profit for the position an entry opens; with broker-held stops it makes the entry a bracket. */
+  readonly takeProfitPrice?: Fixed;
   /** The price the decision was made on; slippage is measured against it. */
   readonly referencePrice: Fixed;
   readonly purpose: IntentPurpose;

@@ -301,6 +301,103 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     expect(refused['403'] ?? 0).toBe(0);
   }, 120_000);
 
+  /** Realized P&L of a flat venue account: what its filled orders sold for minus what they cost. */
+  async function venueRealizedPnl(): Promise<bigint> {
+    let total = 0n;
+    for (const order of await venue.orders()) {
+      if (order.filledQty === 0n || order.filledAvgPrice === null) continue;
+      const notional = (order.filledQty * order.filledAvgPrice) / 1_000_000_000n;
+      total += order.side === 'sell' ? notional : -notional;
+    }
+    return total;
+  }
+
+  /** Broker-held stops: a strategy buys AAPL; returns once the venue holds the position. */
+  async function enterWithBrokerStops(risk: Record<string, string>): Promise<RunningEngine> {
+    await openVenue();
+    await venue.quote('AAPL', 100, 100.02);
+    const account = `broker-stops-${++accounts}`;
+    const running = await startTrading({
+      account,
+      risk: { mode: '"broker"', ...risk },
+      strategies: [
+        {
+          type: 'mid-price-momentum',
+          id: 'momentum',
+          symbols: ['AAPL'],
+          period: 3,
+          thresholdBps: 10,
+          entryQty: '5',
+        },
+      ],
+    });
+    for (const bid of [100.5, 101, 101.5]) await venue.quote('AAPL', bid, bid + 0.02);
+    await venue.until(
+      'AAPL bought',
+      async () => (await venue.positions()).AAPL,
+      (qty) => qty === '5',
+    );
+    return running;
+  }
+
+  async function stopAndRestart(running: RunningEngine, account: string, risk: Record<string, string>) {
+    running.process.child.kill('SIGTERM');
+    expect(await running.process.exited).toBe(0);
+    return async () => {
+      const restarted = await startTrading({ account, risk: { mode: '"broker"', ...risk } });
+      const status = (await (await fetch(`${restarted.api}/status`)).json()) as {
+        positions: unknown[];
+        pnl: { realized: string };
+      };
+      expect(status.positions).toStrictEqual([]);
+      expect(await venue.positions()).toStrictEqual({});
+      expect(parseFixed(status.pnl.realized)).toBe(await venueRealizedPnl());
+    };
+  }
+
+  it("broker-held stops: the OTO stop leg fills while the engine is stopped; after restart its position and P&L equal the venue's", async () => {
+    // A trailing stop wider than the stop loss: the entry's stop-loss leg stays the protection.
+    const risk = { trailing_stop_pct: '5.0' };
+    const running = await enterWithBrokerStops(risk);
+    const entry = (await engineOrders('AAPL')).find((order) => order.side === 'buy');
+    expect(entry?.orderClass).toBe('oto');
+    const leg = (await venue.orders('AAPL')).find((order) => order.side === 'sell');
+    expect(leg).toMatchObject({ type: 'stop', status: 'new', qty: parseFixed('5'), orderClass: 'oto' });
+    // 101.52 entry, 2 % stop loss: the leg stops at 99.48.
+    expect(leg?.stopPrice).toBe(parseFixed('99.48'));
+
+    const restart = await stopAndRestart(running, `broker-stops-${accounts}`, risk);
+    await venue.quote('AAPL', 99, 99.02);
+    await flat('AAPL');
+    expect((await venue.orders('AAPL')).find((order) => order.id === leg?.id)?.status).toBe('filled');
+    await restart();
+  }, 90_000);
+
+  it('broker-held stops: a trailing_stop order replaces the leg and fills while the engine is stopped', async () => {
+    const running = await enterWithBrokerStops({});
+    // Trailing 1.5 % is tighter than the 2 % stop loss from the entry on: the leg is swapped for a
+    // trailing_stop order for the whole position.
+    const trailing = await venue.until(
+      'trailing_stop order working',
+      async () =>
+        (await venue.orders('AAPL')).filter((order) => order.side === 'sell' && order.status !== 'canceled'),
+      (orders) => orders.length === 1 && orders[0]!.type === 'trailing_stop' && orders[0]!.status === 'new',
+    );
+    expect(trailing[0]).toMatchObject({
+      qty: parseFixed('5'),
+      trailPercent: parseFixed('1.5'),
+      timeInForce: 'gtc',
+    });
+
+    const restart = await stopAndRestart(running, `broker-stops-${accounts}`, {});
+    for (const bid of [103, 105]) await venue.quote('AAPL', bid, bid + 0.02);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await venue.positions()).AAPL).toBe('5');
+    await venue.quote('AAPL', 103.3, 103.32); // 1.6 % under the high of 105
+    await flat('AAPL');
+    await restart();
+  }, 90_000);
+
   it('every operator refusal answers with its specific code', async () => {
     await openVenue();
     await startTrading({

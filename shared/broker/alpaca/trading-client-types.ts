@@ -28,6 +28,10 @@ export interface OrderRequest {
   readonly trailPrice?: Fixed;
   readonly trailPercent?: Fixed;
   readonly extendedHours?: boolean;
+  /** Absent: a simple order. */
+  readonly orderClass?: 'bracket' | 'oto';
+  readonly takeProfit?: { readonly limitPrice: Fixed };
+  readonly stopLoss?: { readonly stopPrice: Fixed; readonly limitPrice?: Fixed };
 }
 
 export interface ReplaceRequest {

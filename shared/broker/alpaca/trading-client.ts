@@ -113,6 +113,16 @@ export function orderRequestBody(order: OrderRequest): Record<string, unknown> {
     trail_price: decimalText(order.trailPrice),
     trail_percent: decimalText(order.trailPercent),
     extended_hours: order.extendedHours,
+    order_class: order.orderClass,
+    take_profit:
+      order.takeProfit === undefined ? undefined : { limit_price: formatFixed(order.takeProfit.limitPrice) },
+    stop_loss:
+      order.stopLoss === undefined
+        ? undefined
+        : {
+            stop_price: formatFixed(order.stopLoss.stopPrice),
+            limit_price: decimalText(order.stopLoss.limitPrice),
+          },
   };
 }
 

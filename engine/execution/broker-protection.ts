@@ -1,0 +1,267 @@
+/**
+ * Stops held at the broker (`stops.mode = "broker"`): a stop held only in the engine's memory
+ * protects nothing while the engine is down, so each open US-equity position also has one
+ * protective order working at Alpaca for its whole quantity, on the closing side.
+ *
+ * - An entry goes out as an OTO whose stop-loss leg protects the position from its first fill
+ *   (the router adds the leg). While a leg is `held` its entry is still working, and nothing is
+ *   changed until the entry is done.
+ * - The protection wanted is a `trailing_stop` order (trail_percent = trailing_stop_pct) when the
+ *   trailing stop is the tighter of the two from the entry on (trailing_stop_pct ≤ stop_loss_pct,
+ *   as shipped), since it then always lies above the stop loss; otherwise a `stop` at
+ *   stop_loss_pct from the average entry, and the trailing stop stays the engine's.
+ * - Whatever protects the position is kept in step with it: wrong kind, wrong quantity (a partial
+ *   exit, an add), more than one, or none (a leg that expired with its day entry, a position
+ *   found at reconciliation or adopted from outside) — the protective orders are cancelled and
+ *   confirmed, then one right one is sent. The review runs after every order report and fill in
+ *   the symbol and once a second for every position, never while the risk-action executor is
+ *   closing the symbol (it cancels the protection itself before it exits).
+ *
+ * The engine's own stops keep running on top: whichever fires first closes the position, and an
+ * exit is always sized from the position after the other's orders are final.
+ */
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
+import { abs, type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
+import {
+  isTerminalStatus,
+  type OrderIntent,
+  type OrderSide,
+  type OrderType,
+} from '../../shared/domain/order.ts';
+import type { Position } from '../../shared/domain/position.ts';
+import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
+import type { Clock } from '../../shared/time/clock.ts';
+import { RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
+import { protectiveStopPrice } from '../risk/protective-stop.ts';
+import { clientOrderIdFor } from './client-order-id.ts';
+import type { OrderRouter } from './order-router.ts';
+import { OrderSettlement } from './order-settlement.ts';
+import type { OrderTracker } from './order-tracker.ts';
+
+const PROTECTIVE_TYPES: ReadonlySet<OrderType> = new Set(['stop', 'stop_limit', 'trailing_stop']);
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
+export interface BrokerProtectionOptions {
+  readonly router: Pick<OrderRouter, 'submit' | 'cancel' | 'refreshOrder'>;
+  readonly tracker: Pick<OrderTracker, 'get' | 'knows'>;
+  position(symbol: string): Position;
+  /** False until positions are reconciled with the broker: protection is sized from them. */
+  ready(): boolean;
+  /** The risk-action executor is closing the symbol: hands off. */
+  isClosing(symbol: string): boolean;
+  sessionDate(): string;
+  referencePrice(symbol: string): Fixed;
+  readonly stopLossPct: Fixed;
+  readonly trailingStopPct: Fixed;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly confirmAfterMs?: number;
+}
+
+interface StopOrder {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly remainingQty: Fixed;
+  readonly held: boolean;
+}
+
+interface SymbolReview {
+  running: Promise<void> | null;
+  again: boolean;
+  failures: number;
+  retryAtMs: number;
+}
+
+export class BrokerProtection {
+  readonly #options: BrokerProtectionOptions;
+  readonly #settlement: OrderSettlement;
+  readonly #actions: Counter<'action' | 'outcome'>;
+  /** Every open stop-type order at the broker, whoever placed it. */
+  readonly #stopOrders = new Map<string, StopOrder>();
+  readonly #reviews = new Map<string, SymbolReview>();
+  readonly #wanted: 'trailing_stop' | 'stop';
+  #stopped = false;
+
+  constructor(options: BrokerProtectionOptions) {
+    this.#options = options;
+    this.#wanted = options.trailingStopPct <= options.stopLossPct ? 'trailing_stop' : 'stop';
+    this.#actions = new Counter({
+      name: 'broker_protection_actions_total',
+      help: 'Protective orders kept at the broker (stops.mode = "broker"): cancels and sends, by outcome',
+      labelNames: ['action', 'outcome'],
+      registers: [options.registry],
+    });
+    this.#settlement = new OrderSettlement({
+      router: options.router,
+      tracker: options.tracker,
+      logger: options.logger,
+      actions: this.#actions,
+      confirmAfterMs: options.confirmAfterMs ?? 2_000,
+    });
+  }
+
+  /** Every broker order object the engine sees. */
+  onOrder(order: AlpacaOrder): void {
+    if (PROTECTIVE_TYPES.has(order.type)) {
+      if (isTerminalStatus(order.status)) this.#stopOrders.delete(order.clientOrderId);
+      else
+        this.#stopOrders.set(order.clientOrderId, {
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+          side: order.side,
+          type: order.type,
+          remainingQty: (order.qty - order.filledQty) as Fixed,
+          held: order.status === 'held',
+        });
+    }
+    this.#settlement.notify();
+    this.review(order.symbol);
+  }
+
+  /** After a fill: the position changed. */
+  onFill(symbol: string): void {
+    this.#settlement.notify();
+    this.review(symbol);
+  }
+
+  /** A working order that protects the position (it does not count as exposure a strategy holds). */
+  isProtective(clientOrderId: string): boolean {
+    const order = this.#stopOrders.get(clientOrderId);
+    if (order === undefined) return false;
+    const qty = this.#options.position(order.symbol).qty;
+    return qty !== 0n && order.side === (qty > 0n ? 'sell' : 'buy');
+  }
+
+  /** Once a second (engine housekeeping): every open position and every symbol with stop orders. */
+  reviewAll(symbols: Iterable<string>): void {
+    for (const symbol of symbols) this.review(symbol);
+    for (const order of this.#stopOrders.values()) this.review(order.symbol);
+  }
+
+  review(symbol: string): void {
+    if (this.#stopped || isCryptoSymbol(symbol)) return;
+    let review = this.#reviews.get(symbol);
+    if (review === undefined) {
+      review = { running: null, again: false, failures: 0, retryAtMs: 0 };
+      this.#reviews.set(symbol, review);
+    }
+    if (review.running !== null) {
+      review.again = true;
+      return;
+    }
+    const state = review;
+    state.running = (async () => {
+      do {
+        state.again = false;
+        await this.#review(symbol, state);
+      } while (state.again && !this.#stopped);
+    })()
+      .catch((error: unknown) =>
+        this.#options.logger.error({ err: error, symbol }, 'protection review failed'),
+      )
+      .finally(() => {
+        state.running = null;
+      });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#settlement.stop();
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([...this.#reviews.values()].map((review) => review.running));
+  }
+
+  async #review(symbol: string, review: SymbolReview): Promise<void> {
+    const options = this.#options;
+    if (!options.ready() || options.isClosing(symbol)) return;
+    if (options.clock.nowMs() < review.retryAtMs) return;
+    const orders = [...this.#stopOrders.values()].filter((order) => order.symbol === symbol);
+    // An entry still working with its legs held: they take over once it has filled.
+    if (orders.some((order) => order.held)) return;
+    const qty = options.position(symbol).qty;
+    if (qty === 0n) return;
+    const closingSide: OrderSide = qty > 0n ? 'sell' : 'buy';
+    const protective = orders.filter((order) => order.side === closingSide);
+    const [only] = protective;
+    if (
+      protective.length === 1 &&
+      only !== undefined &&
+      only.remainingQty === abs(qty) &&
+      this.#isWanted(only.type)
+    )
+      return;
+    for (const order of protective) await this.#settlement.cancelAndConfirm(order.clientOrderId);
+    if (this.#stopped || options.isClosing(symbol)) return;
+    const position = options.position(symbol);
+    if (position.qty === 0n || (position.qty > 0n ? 'sell' : 'buy') !== closingSide) return;
+    const intent = this.#protectiveIntent(position, closingSide);
+    if (intent === null) return;
+    const result = await options.router.submit(intent);
+    this.#actions.inc({ action: this.#wanted, outcome: result.ok ? 'sent' : result.code });
+    if (result.ok) {
+      review.failures = 0;
+      options.logger.info(
+        { symbol, type: intent.type, qty: formatFixed(intent.qty), clientOrderId: result.clientOrderId },
+        'position protected at the broker',
+      );
+      return;
+    }
+    review.failures += 1;
+    review.retryAtMs =
+      options.clock.nowMs() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (review.failures - 1));
+    options.logger.warn({ symbol, code: result.code, message: result.message }, 'protective order refused');
+  }
+
+  #isWanted(type: OrderType): boolean {
+    return this.#wanted === 'trailing_stop'
+      ? type === 'trailing_stop'
+      : type === 'stop' || type === 'stop_limit';
+  }
+
+  #protectiveIntent(position: Position, side: OrderSide): OrderIntent | null {
+    const options = this.#options;
+    const { symbol } = position;
+    const base = {
+      intentId: this.#nextIntentId(symbol),
+      strategyId: RISK_STRATEGY_ID,
+      symbol,
+      assetClass: 'us_equity' as const,
+      side,
+      qty: abs(position.qty),
+      // Protection outlives the session: a day order would leave the position bare overnight.
+      timeInForce: 'gtc' as const,
+      referencePrice: options.referencePrice(symbol),
+      createdAtMs: options.clock.nowMs(),
+    };
+    if (this.#wanted === 'trailing_stop')
+      return {
+        ...base,
+        type: 'trailing_stop',
+        trailPercent: options.trailingStopPct,
+        purpose: 'trailing_stop',
+      };
+    const stopPrice = protectiveStopPrice(
+      side === 'sell' ? 'buy' : 'sell',
+      position.avgEntryPrice,
+      options.stopLossPct,
+    );
+    return stopPrice === null ? null : { ...base, type: 'stop', stopPrice, purpose: 'stop_loss' };
+  }
+
+  /** The next id not used today (an id in use could be one sent just before a restart). */
+  #nextIntentId(symbol: string): string {
+    const prefix = `${RISK_STRATEGY_ID}:protect:${symbol}:${this.#options.sessionDate()}:`;
+    for (let episode = 1; ; episode++) {
+      const intentId = `${prefix}${episode}`;
+      if (!this.#options.tracker.knows(clientOrderIdFor(RISK_STRATEGY_ID, intentId))) return intentId;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Waiting for the broker to finish with an order: a cancel requested (again, if needed) until the
+ * order is final with all its fills booked — not merely pending_cancel — asking the broker by REST
+ * when the stream says nothing. The trade-updates path calls `notify` on every report and fill,
+ * so waits end as soon as the answer is in.
+ */
+
+import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
+import type { OrderRouter } from './order-router.ts';
+import type { OrderTracker } from './order-tracker.ts';
+
+export interface OrderSettlementOptions {
+  readonly router: Pick<OrderRouter, 'cancel' | 'refreshOrder'>;
+  readonly tracker: Pick<OrderTracker, 'get'>;
+  readonly logger: Logger;
+  /** Counts each cancel request by outcome (label `action` is 'cancel'). */
+  readonly actions: Counter<'action' | 'outcome'>;
+  /** How long to wait for a report before asking the broker; doubles up to 8× per round. */
+  readonly confirmAfterMs: number;
+}
+
+export class OrderSettlement {
+  readonly #options: OrderSettlementOptions;
+  readonly #waiters = new Set<() => void>();
+  #stopped = false;
+
+  constructor(options: OrderSettlementOptions) {
+    this.#options = options;
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  /** Ends every wait at once (each resolves with the state as it is). */
+  stop(): void {
+    this.#stopped = true;
+    this.notify();
+  }
+
+  /** Requests the cancel until the order is final with its fills booked, or until stopped. */
+  async cancelAndConfirm(clientOrderId: string): Promise<void> {
+    const { router, tracker, logger, actions, confirmAfterMs } = this.#options;
+    for (let round = 0; !this.#stopped; round++) {
+      const state = tracker.get(clientOrderId);
+      if (state === undefined || state.isSettled) return;
+      if (!state.isTerminal && state.status !== 'pending_cancel') {
+        const result = await router.cancel(clientOrderId);
+        actions.inc({ action: 'cancel', outcome: result.ok ? 'requested' : result.code });
+      }
+      if (await this.waitSettled(clientOrderId, confirmAfterMs * 2 ** Math.min(round, 3))) return;
+      // No word from the stream: ask the broker, which also books a fill the stream has not
+      // delivered (the cancel refused with 422 because the order had just filled).
+      await router.refreshOrder(clientOrderId);
+      if (round >= 2) logger.warn({ clientOrderId, status: state.status, round }, 'cancel not yet confirmed');
+    }
+  }
+
+  /** Resolves true once the order is final with its fills booked, false after `timeoutMs`. */
+  waitSettled(clientOrderId: string, timeoutMs: number): Promise<boolean> {
+    const settled = (): boolean => this.#options.tracker.get(clientOrderId)?.isSettled !== false;
+    return this.waitFor(settled, timeoutMs);
+  }
+
+  /** Resolves with the condition once it holds, at a report, or at the timeout. */
+  waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (condition()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!condition() && !this.#stopped) return;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve(condition());
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        resolve(condition());
+      }, timeoutMs);
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Sleeps, ending early when stopped. */
+  async pause(ms: number): Promise<void> {
+    await this.waitFor(() => this.#stopped, ms);
+  }
+}
