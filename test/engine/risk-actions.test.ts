@@ -230,6 +230,43 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     expect(refused['422'] ?? 0).toBe(0);
   }, 90_000);
 
+  it('an order that fills as the stop cancels it: the exit is sized from what is left', async () => {
+    await openVenue();
+    await venue.quote('MSFT', 100, 100.02);
+    await open('MSFT', 'buy', '10');
+    const takeProfit = await resting('MSFT', 'sell', '4', '97');
+    await startTrading();
+
+    // One quote both fills the resting sell at 97 and crosses the stop (97 < 98.02): its cancel
+    // finds it filled, and the exit sells the 6 that remain, never 10.
+    await venue.quote('MSFT', 97, 97.02);
+    await flat('MSFT');
+    const orders = await venue.orders('MSFT');
+    expect(orders.find((order) => order.clientOrderId === takeProfit)).toMatchObject({
+      status: 'filled',
+      filledQty: parseFixed('4'),
+    });
+    const exits = orders.filter((order) => order.clientOrderId.startsWith('ae1-'));
+    expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['sell', 'filled', parseFixed('6')],
+    ]);
+  }, 90_000);
+
+  it('an exit that the book fills in parts ends flat, never oversold', async () => {
+    await openVenue();
+    await venue.quote('AMZN', 100, 100.02);
+    await open('AMZN', 'buy', '10');
+    await startTrading();
+    // Three shares at the bid per quote: the exit needs several quotes, or several exits.
+    await venue.quote('AMZN', 95, 95.02, 3);
+    await flat('AMZN');
+    const exits = await engineOrders('AMZN');
+    const sold = exits.reduce((total, order) => total + order.filledQty, 0n);
+    expect(sold).toBe(parseFixed('10'));
+    expect(exits.every((order) => order.side === 'sell')).toBe(true);
+    expect((await venue.refusedRequests())['403'] ?? 0).toBe(0);
+  }, 90_000);
+
   it('killed right after a stop triggers and restarted: exactly one exit order exists at the venue', async () => {
     // Orders take a second to reach the market, so the kill lands while the exit is on its way.
     await openVenue(1_000);

@@ -10,10 +10,17 @@ import { formatFixed } from '../../shared/domain/fixed.ts';
 
 const REFRESH_MS = 500;
 
+interface HeldQuote {
+  readonly bidPrice: number;
+  readonly askPrice: number;
+  readonly bidSize: number;
+  readonly askSize: number;
+}
+
 export class VenueAdmin {
   readonly broker: AlpacaTradingClient;
   readonly #baseUrl: string;
-  readonly #held = new Map<string, { bidPrice: number; askPrice: number }>();
+  readonly #held = new Map<string, HeldQuote>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(baseUrl: string) {
@@ -28,8 +35,8 @@ export class VenueAdmin {
   }
 
   /** Publishes a quote and holds the symbol there (the generator stops moving it). */
-  async quote(symbol: string, bidPrice: number, askPrice = bidPrice + 0.02): Promise<void> {
-    const quote = { bidPrice, askPrice };
+  async quote(symbol: string, bidPrice: number, askPrice = bidPrice + 0.02, size = 500): Promise<void> {
+    const quote = { bidPrice, askPrice, bidSize: size, askSize: size };
     this.#held.set(symbol, quote);
     await this.#postQuote(symbol, quote);
   }
@@ -70,11 +77,11 @@ export class VenueAdmin {
     await this.broker.close();
   }
 
-  async #postQuote(symbol: string, quote: { bidPrice: number; askPrice: number }): Promise<void> {
+  async #postQuote(symbol: string, quote: HeldQuote): Promise<void> {
     const response = await fetch(`${this.#baseUrl}/admin/marketdata/quote`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ symbol, ...quote, bidSize: 500, askSize: 500, hold: true }),
+      body: JSON.stringify({ symbol, ...quote, hold: true }),
     });
     if (!response.ok) throw new Error(`quote ${symbol}: HTTP ${response.status} ${await response.text()}`);
   }
