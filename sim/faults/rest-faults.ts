@@ -14,6 +14,8 @@ export interface RestFault {
   readonly method?: string;
   /** Only this path; a trailing * matches a prefix (any when undefined). */
   readonly path?: string;
+  /** The error message in Alpaca's body, to play a specific refusal (e.g. a potential wash trade). */
+  readonly message?: string;
 }
 
 export class RestFaults {

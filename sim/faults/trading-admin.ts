@@ -33,6 +33,7 @@ const restFaultSchema = z
     when: z.enum(['before', 'after']).default('before'),
     method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']).optional(),
     path: z.string().startsWith('/').optional(),
+    message: z.string().min(1).max(500).optional(),
     count,
   })
   .strict();

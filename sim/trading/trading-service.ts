@@ -61,7 +61,10 @@ function faultReply(fault: RestFault): HttpReply {
     code: fault.status * 100_000 + 10_000,
     message: 'simulated fault',
   };
-  return { status: fault.status, body: errorBody(apiError) };
+  return {
+    status: fault.status,
+    body: errorBody(fault.message === undefined ? apiError : { ...apiError, message: fault.message }),
+  };
 }
 
 export function createTradingService(options: TradingServiceOptions): TradingService {

@@ -267,6 +267,29 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     expect((await venue.refusedRequests())['403'] ?? 0).toBe(0);
   }, 90_000);
 
+  it('an exit refused as a potential wash trade is sent again once the way is clear', async () => {
+    await openVenue();
+    await venue.quote('AAPL', 100, 100.02);
+    await open('AAPL', 'buy', '10');
+    const running = await startTrading();
+    await venue.fault({
+      kind: 'status',
+      status: 403,
+      method: 'POST',
+      path: '/v2/orders',
+      message: 'potential wash trade detected. use complex orders',
+    });
+    await venue.quote('AAPL', 95, 95.02);
+    await flat('AAPL');
+    expect(
+      running.process.lines.some((line) => /"msg":"exit refused"/.test(line) && /wash trade/.test(line)),
+    ).toBe(true);
+    const exits = await engineOrders('AAPL');
+    expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
+      ['sell', 'filled', parseFixed('10')],
+    ]);
+  }, 90_000);
+
   it('killed right after a stop triggers and restarted: exactly one exit order exists at the venue', async () => {
     // Orders take a second to reach the market, so the kill lands while the exit is on its way.
     await openVenue(1_000);

@@ -52,6 +52,16 @@ export class VenueAdmin {
     return symbol === undefined ? orders : orders.filter((order) => order.symbol === symbol);
   }
 
+  /** Arms one trading REST fault (see docs/simulator.md, trading admin). */
+  async fault(fault: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${this.#baseUrl}/admin/trading/faults/rest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
+    if (!response.ok) throw new Error(`fault: HTTP ${response.status} ${await response.text()}`);
+  }
+
   /** Trading requests the venue refused, by HTTP status. */
   async refusedRequests(): Promise<Record<string, number>> {
     const response = await fetch(`${this.#baseUrl}/admin/trading/state`);

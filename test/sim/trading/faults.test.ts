@@ -68,6 +68,21 @@ describe('fault injection under /admin/trading', () => {
     expect(retried.body.code).toBe(40010001);
   });
 
+  it('answers with the message it is given, as a specific refusal would', async () => {
+    running = await startVirtualSim();
+    const message = 'potential wash trade detected. use complex orders';
+    await admin('POST', '/faults/rest', {
+      kind: 'status',
+      status: 403,
+      method: 'POST',
+      path: '/v2/orders',
+      message,
+    });
+    const refused = await rest(running.sim, 'POST', '/v2/orders', order({ client_order_id: 'wash' }));
+    expect(refused).toMatchObject({ status: 403, body: { code: 40310000, message } });
+    expect((await rest(running.sim, 'GET', '/v2/orders?status=all')).body).toStrictEqual([]);
+  });
+
   it('answers 429 on demand', async () => {
     running = await startVirtualSim();
     await admin('POST', '/faults/rest', { kind: 'status', status: 429, path: '/v2/*' });
