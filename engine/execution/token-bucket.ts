@@ -76,7 +76,12 @@ export class TokenBucket {
   /** Trusts the server's view of the budget, which counts every client of the key. */
   observeHeaders(headers: RateLimitHeaders): void {
     this.#refill();
-    if (headers.limit !== null && headers.limit > 0) this.#limit = headers.limit;
+    if (headers.limit !== null && headers.limit > 0) {
+      // A larger quota than configured is there to use now, not only after a minute of refill
+      // (with the reserve scaled to it, entries would otherwise wait); Remaining still caps it.
+      if (headers.limit > this.#limit) this.#tokens += headers.limit - this.#limit;
+      this.#limit = headers.limit;
+    }
     if (headers.remaining !== null) {
       this.#tokens = Math.min(this.#tokens, headers.remaining);
       if (headers.remaining <= 0) this.#blockUntil(headers.resetAtMs);

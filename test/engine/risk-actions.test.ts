@@ -54,12 +54,15 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
 
   /** A fresh venue per test, so orders and positions are only this test's. */
   async function openVenue(latencyMs = 0): Promise<void> {
+    // The test reads the venue with the engine's key while it waits; a larger venue quota keeps its
+    // polling from spending the engine's 200 requests a minute (the engine's own budget is unchanged).
     simulator = await startSimulator({
       port: 0,
       seed: 11,
       symbols: SYMBOLS,
       messagesPerSecond: 200,
       latencyMs,
+      rateLimitPerMinute: 5_000,
     });
     venue = new VenueAdmin(simulator.baseUrl);
   }

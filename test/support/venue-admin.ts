@@ -76,7 +76,7 @@ export class VenueAdmin {
     while (!check(last)) {
       if (Date.now() > deadline)
         throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 200));
       last = await read();
     }
     return last;

@@ -17,6 +17,17 @@ describe('Class: TokenBucket', () => {
     expect(bucket.tryTake('cancel')).toBe(false);
   });
 
+  it('uses a larger quota the server announces at once, still capped by what it says remains', () => {
+    const bucket = new TokenBucket(new ManualClock(0), { limitPerMinute: 200 });
+    bucket.tryTake('entry');
+    bucket.observeHeaders({ limit: 1000, remaining: 990, resetAtMs: 60_000 });
+    expect(bucket.tokens).toBe(990);
+    expect(drain(bucket, 'entry')).toBe(790);
+    const capped = new TokenBucket(new ManualClock(0), { limitPerMinute: 200 });
+    capped.observeHeaders({ limit: 1000, remaining: 150, resetAtMs: 60_000 });
+    expect(capped.tokens).toBe(150);
+  });
+
   it('refills at the per-minute rate and says when a priority may go', () => {
     const clock = new ManualClock(0);
     const bucket = new TokenBucket(clock, { limitPerMinute: 200 });
