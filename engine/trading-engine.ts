@@ -11,7 +11,7 @@
  * holds. Nothing trades before the broker's calendar is loaded, or found unreachable so that the
  * built-in NYSE rules stand in; it is refreshed daily.
  */
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
 import type { Config } from '../shared/config/load-config.ts';
@@ -93,6 +93,9 @@ export class TradingEngine {
   readonly #clock: Clock;
   readonly #refusals: Counter<'reason'>;
   readonly #adopted: Counter<'origin'>;
+  readonly #watchedSymbols: ReadonlySet<string>;
+  /** Unwatched positions already logged, so each is reported once. */
+  readonly #unwatchedReported = new Set<string>();
   readonly #restartPositions: RestartPositionReport;
   #phase: Phase = { kind: 'created' };
   /** A refused engine (lease lost, fatal feed) still has a stream and timers to stop. */
@@ -125,6 +128,13 @@ export class TradingEngine {
       registers: [registry],
     });
 
+    this.#watchedSymbols = new Set(system.marketData.symbols);
+    const unwatched: Gauge = new Gauge({
+      name: 'engine_unwatched_positions',
+      help: 'Open positions in symbols the engine receives no market data for: their engine-side stops cannot run (subscribe the symbol, or hold stops at the broker)',
+      registers: [registry],
+      collect: () => unwatched.set(this.#unwatchedPositions().length),
+    });
     this.#restartPositions = new RestartPositionReport(registry, logger.child({ component: 'persistence' }));
     this.risk = new RiskManager({ limits: config.risk, clock, calendar: this.calendar });
     registerRiskMetrics(registry, this.risk);
@@ -389,6 +399,14 @@ export class TradingEngine {
    */
   #houseKeep(): void {
     this.#markToMarket();
+    for (const symbol of this.#unwatchedPositions()) {
+      if (this.#unwatchedReported.has(symbol)) continue;
+      this.#unwatchedReported.add(symbol);
+      this.#log.error(
+        { symbol },
+        'position in a symbol without market data: its engine-side stops cannot run (add it to marketData.symbols, or hold stops at the broker)',
+      );
+    }
     this.protection?.reviewAll(this.portfolio.openPositions().map((position) => position.symbol));
     this.#housekeepingRuns += 1;
     if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0)
@@ -400,6 +418,13 @@ export class TradingEngine {
       const mid = this.#markOf(position.symbol);
       if (mid !== null) this.portfolio.setMark(position.symbol, mid);
     }
+  }
+
+  #unwatchedPositions(): string[] {
+    return this.portfolio
+      .openPositions()
+      .map((position) => position.symbol)
+      .filter((symbol) => !this.#watchedSymbols.has(symbol));
   }
 
   /** The book's mid, or null without a usable quote. */

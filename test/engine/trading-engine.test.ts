@@ -2,6 +2,7 @@
  * The engine in process, without persistence, against the simulator on a scripted market: the
  * status view marks positions to the book, so unrealized P&L follows the market.
  */
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradingEngine } from '../../engine/trading-engine.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
@@ -54,5 +55,37 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     // 10 × (101.02 − 100.02)
     expect(status().pnl.unrealized).toBe('10');
+  });
+});
+
+describe('Feature: positions the engine cannot watch', () => {
+  it('counts and names a position in a symbol it receives no market data for', async () => {
+    const folder = tempFolder();
+    const simulator = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT', 'TSLA'] });
+    const registry = new Registry();
+    const engine = inProcessEngine({ folder, simulator, account: 'unwatched', registry });
+    try {
+      simulator.market.setQuote('TSLA', { bidPrice: 200, askPrice: 200.04, bidSize: 500, askSize: 500 });
+      const broker = new AlpacaTradingClient({ baseUrl: simulator.baseUrl, credentials });
+      await broker.submitOrder({
+        symbol: 'TSLA',
+        qty: parseFixed('3'),
+        side: 'buy',
+        type: 'market',
+        timeInForce: 'day',
+        clientOrderId: 'manual-tsla',
+      });
+      await broker.close();
+      await engine.start();
+      const unwatched = async () =>
+        (await registry.getSingleMetric('engine_unwatched_positions')!.get()).values[0]?.value;
+      for (let tries = 0; (await unwatched()) !== 1 && tries < 100; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await unwatched()).toBe(1);
+    } finally {
+      await engine.stop(1_000);
+      await simulator.close();
+      folder.remove();
+    }
   });
 });
