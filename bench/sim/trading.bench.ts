@@ -15,8 +15,8 @@ import { startSimulator } from '../../sim/simulator.ts';
 import { AccountLedger } from '../../sim/trading/account-ledger.ts';
 import { AssetCatalog } from '../../sim/trading/asset-catalog.ts';
 import { SeededIds } from '../../sim/trading/ids.ts';
-import { MarketSession } from '../../sim/trading/market-session.ts';
 import { MatchingEngine } from '../../sim/trading/matching-engine.ts';
+import { SessionCalendar as MarketSession } from '../../sim/trading/session-calendar.ts';
 import { TaskScheduler } from '../../sim/trading/task-scheduler.ts';
 import { LatencyRecorder, latencyBenchmark, throughputBenchmark } from '../harness.ts';
 

@@ -1,7 +1,7 @@
 /** Query-parameter readers that answer a named error instead of guessing at bad input. */
 import { type Fixed, tryParseFixed } from '../../shared/domain/fixed.ts';
 import { type ApiResult, apiErrors, fail, ok } from '../trading/api-error.ts';
-import { parseTimeParameter } from '../trading/wire-time.ts';
+import { parseTimeParameter } from '../trading/trading-timestamps.ts';
 
 function present(query: URLSearchParams, name: string): string | undefined {
   const value = query.get(name);

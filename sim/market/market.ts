@@ -19,12 +19,12 @@ import type {
   SimStatus,
   SimTrade,
 } from './market-events.ts';
+import { type MinuteActivity, minuteActivity } from './minute-activity.ts';
 import { Prng } from './prng.ts';
 import type { QuoteSource } from './quote-source.ts';
 import { SymbolState } from './symbol-state.ts';
 import { symbolTraits } from './symbol-traits.ts';
 import type { QuoteHistory, TradeHistory } from './tick-history.ts';
-import { type MinuteSession, minuteSession } from './trading-session.ts';
 
 export type MarketResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -166,8 +166,8 @@ class GeneratedMarket implements SimMarket {
   #originUs: number;
   #slot = 0;
   #nowUs: number;
-  #session: MinuteSession;
-  #sessionMinuteUs: number;
+  #activity: MinuteActivity;
+  #activityMinuteUs: number;
   /** When the minute that is open now gets its bars sent. */
   #nextBarEmitUs: number;
   #nextUpdatedEmitUs: number;
@@ -194,11 +194,11 @@ class GeneratedMarket implements SimMarket {
     this.#jitterRangeNs = Math.max(1, Math.floor(Math.min(this.#intervalNs, 1e9) / 2));
     this.#originUs = context.clock.nowUs();
     this.#nowUs = this.#originUs;
-    this.#sessionMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
+    this.#activityMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
     this.#closedDates = options.closedDates;
-    this.#session = minuteSession(this.#sessionMinuteUs / 1000, context.sessionHours, this.#closedDates);
-    this.#nextBarEmitUs = this.#sessionMinuteUs + US_PER_MINUTE + BAR_DELAY_US;
-    this.#nextUpdatedEmitUs = this.#sessionMinuteUs + UPDATED_BAR_OFFSET_US;
+    this.#activity = minuteActivity(this.#activityMinuteUs / 1000, context.sessionHours, this.#closedDates);
+    this.#nextBarEmitUs = this.#activityMinuteUs + US_PER_MINUTE + BAR_DELAY_US;
+    this.#nextUpdatedEmitUs = this.#activityMinuteUs + UPDATED_BAR_OFFSET_US;
     if (this.#nextUpdatedEmitUs <= this.#originUs) this.#nextUpdatedEmitUs += US_PER_MINUTE;
     for (const state of this.#states) this.#seedQuote(state);
   }
@@ -469,13 +469,13 @@ class GeneratedMarket implements SimMarket {
     const timestampUs = this.#originUs + Math.floor(offsetNs / 1000);
     const nanos = offsetNs % 1000;
     this.#nowUs = timestampUs;
-    if (timestampUs >= this.#sessionMinuteUs + US_PER_MINUTE) this.#refreshSession(timestampUs);
+    if (timestampUs >= this.#activityMinuteUs + US_PER_MINUTE) this.#refreshActivity(timestampUs);
     const state = this.#states[this.#prng.nextInt(this.#states.length)];
     if (state === undefined || state.halted || state.held) return;
     const crypto = state.traits.crypto;
-    if (!crypto && !this.#session.stocksOpen) return;
+    if (!crypto && !this.#activity.stocksOpen) return;
     this.#moveMid(state, timestampUs);
-    const activity = crypto ? 1 : this.#session.stockActivity;
+    const activity = crypto ? 1 : this.#activity.stockActivity;
     if (this.#prng.next() < Math.min(0.6, BASE_TRADE_SHARE * activity)) {
       this.#generateTrade(state, timestampUs, nanos);
     } else {
@@ -494,10 +494,10 @@ class GeneratedMarket implements SimMarket {
     }
   }
 
-  #refreshSession(timestampUs: number): void {
-    this.#sessionMinuteUs = Math.floor(timestampUs / US_PER_MINUTE) * US_PER_MINUTE;
-    this.#session = minuteSession(
-      this.#sessionMinuteUs / 1000,
+  #refreshActivity(timestampUs: number): void {
+    this.#activityMinuteUs = Math.floor(timestampUs / US_PER_MINUTE) * US_PER_MINUTE;
+    this.#activity = minuteActivity(
+      this.#activityMinuteUs / 1000,
       this.#context.sessionHours,
       this.#closedDates,
     );
@@ -606,7 +606,7 @@ class GeneratedMarket implements SimMarket {
       size = 1 + this.#prng.nextInt(99);
       conditions = ODD_LOT_CONDITIONS;
     } else {
-      size = 100 * (1 + Math.floor(-Math.log(1 - this.#prng.next()) * 2 * this.#session.stockActivity));
+      size = 100 * (1 + Math.floor(-Math.log(1 - this.#prng.next()) * 2 * this.#activity.stockActivity));
       conditions = ROUND_LOT_CONDITIONS;
     }
     let tradeUs = timestampUs;
@@ -644,7 +644,7 @@ class GeneratedMarket implements SimMarket {
     if (minuteUs === minute.startUs) minute.add(trade.price, trade.size);
     else this.#amendEmittedBar(state, minuteUs, trade);
     // Daily bars restart at New York midnight; the session is refreshed every minute.
-    if (state.day.startUs !== this.#session.dayStartUs) state.day.reset(this.#session.dayStartUs);
+    if (state.day.startUs !== this.#activity.dayStartUs) state.day.reset(this.#activity.dayStartUs);
     state.day.add(trade.price, trade.size);
   }
 

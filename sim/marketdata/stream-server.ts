@@ -20,6 +20,7 @@ import type {
   SimStatus,
   SimTrade,
 } from '../market/market-events.ts';
+import { formatRfc3339, MsgpackTimestamp } from './market-data-timestamps.ts';
 import {
   type Codec,
   type ConnectionLimits,
@@ -44,7 +45,6 @@ import {
   type WireObject,
   type WireTimeValue,
 } from './wire-messages.ts';
-import { formatRfc3339, WireTime } from './wire-time.ts';
 
 export interface StreamOptions extends ConnectionLimits {
   /** Connections allowed per key on one endpoint (Alpaca: 1 on every plan). */
@@ -377,7 +377,7 @@ export class StreamServer {
     nanos: number,
   ): EncodedMessage {
     if (codec === 'json') return JSON.stringify(build(event, formatRfc3339(timestampUs, nanos)));
-    return msgpackEncoder.encode(build(event, new WireTime(timestampUs, nanos)));
+    return msgpackEncoder.encode(build(event, new MsgpackTimestamp(timestampUs, nanos)));
   }
 
   /** Frames go out once the current burst of events (one timer tick of the market) is done. */
@@ -395,7 +395,7 @@ function packMessage<T extends { timestampUs: number; nanos: number }>(
   build: (event: T, time: WireTimeValue) => WireObject,
   event: T,
 ): Uint8Array {
-  return msgpackEncoder.encode(build(event, new WireTime(event.timestampUs, event.nanos)));
+  return msgpackEncoder.encode(build(event, new MsgpackTimestamp(event.timestampUs, event.nanos)));
 }
 
 /** MessagePack when the upgrade asks for it, in Content-Type (the SDKs) or Accept. */

@@ -1,7 +1,7 @@
 /**
  * The market's events in Alpaca's wire shapes, for the stream (with `T` and `S`) and for REST
  * items (without). Keys follow the order of Alpaca's documented examples. `time` is the
- * timestamp already in the target encoding: an RFC 3339 string, or a WireTime for msgpack.
+ * timestamp already in the target encoding: an RFC 3339 string, or a MsgpackTimestamp for msgpack.
  *
  * Quotes and trades, nearly all of the stream, also have hand-built JSON encoders: string
  * concatenation costs a fraction of JSON.stringify on an object, which decides whether one
@@ -16,10 +16,10 @@ import type {
   SimStatus,
   SimTrade,
 } from '../market/market-events.ts';
+import { formatRfc3339, type MsgpackTimestamp } from './market-data-timestamps.ts';
 import { priceText } from './price-text.ts';
-import { formatRfc3339, type WireTime } from './wire-time.ts';
 
-export type WireTimeValue = string | WireTime;
+export type WireTimeValue = string | MsgpackTimestamp;
 export type WireObject = Record<string, unknown>;
 
 const BAR_TYPES = { minute: 'b', updated: 'u', daily: 'd' } as const;

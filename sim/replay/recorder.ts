@@ -4,6 +4,7 @@
  */
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { SimMarket } from '../market/market.ts';
+import { formatRfc3339 } from '../marketdata/market-data-timestamps.ts';
 import {
   barMessage,
   cryptoQuoteJson,
@@ -14,7 +15,6 @@ import {
   stockQuoteJson,
   stockTradeJson,
 } from '../marketdata/wire-messages.ts';
-import { formatRfc3339 } from '../marketdata/wire-time.ts';
 
 export interface Recorder {
   /** Stops recording; returns nothing further. */

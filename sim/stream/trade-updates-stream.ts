@@ -18,8 +18,8 @@ import { credentialsMatch } from '../http/auth.ts';
 import { EventIds } from '../trading/ids.ts';
 import type { OrderEvent } from '../trading/matching-engine.ts';
 import type { TaskScheduler } from '../trading/task-scheduler.ts';
+import { rfc3339Nanos } from '../trading/trading-timestamps.ts';
 import { renderOrder } from '../trading/wire.ts';
-import { rfc3339Nanos } from '../trading/wire-time.ts';
 
 export const TRADE_UPDATES_STREAM = 'trade_updates';
 const MAX_MESSAGE_BYTES = 16 * 1024;

@@ -21,7 +21,7 @@ import { previousTradingDay, sessionDateOf } from '../../shared/time/nyse-calend
 import type { AccountLedger, LedgerPosition } from './account-ledger.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
 import type { MatchingEngine } from './matching-engine.ts';
-import { rfc3339Nanos } from './wire-time.ts';
+import { rfc3339Nanos } from './trading-timestamps.ts';
 
 const MAINTENANCE_RATE = parseFixed('0.3');
 const DAY_TRADE_WINDOW_SESSIONS = 5;

@@ -41,16 +41,20 @@ import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
 import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
 import type { SeededIds } from './ids.ts';
-import type { MarketSession } from './market-session.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
 import { exitSide } from './order-class-rules.ts';
 import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
-import type { OrderRequest, ReplaceRequest } from './order-request.ts';
+import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
+import type { SessionCalendar } from './session-calendar.ts';
 import type { SimOrder } from './sim-order.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 
-export const TRADE_UPDATE_EVENTS = [
+/**
+ * The trade-update events the simulator sends: Alpaca's (tradeUpdateEventSchema in
+ * shared/broker/alpaca/trading-schemas.ts) less stopped, calculated and suspended.
+ */
+const SIM_TRADE_UPDATE_EVENTS = [
   'pending_new',
   'accepted',
   'new',
@@ -66,7 +70,7 @@ export const TRADE_UPDATE_EVENTS = [
   'order_cancel_rejected',
   'order_replace_rejected',
 ] as const;
-export type TradeUpdateEvent = (typeof TRADE_UPDATE_EVENTS)[number];
+export type SimTradeUpdateEvent = (typeof SIM_TRADE_UPDATE_EVENTS)[number];
 
 export interface ExecutionReport {
   readonly id: string;
@@ -77,7 +81,7 @@ export interface ExecutionReport {
 
 /** One event as the engine emits it; the order is a snapshot taken at emission. */
 export interface OrderEvent {
-  readonly event: TradeUpdateEvent;
+  readonly event: SimTradeUpdateEvent;
   readonly order: SimOrder;
   readonly timestampUs: number;
   readonly execution?: ExecutionReport;
@@ -86,7 +90,7 @@ export interface OrderEvent {
 export interface MatchingEngineDeps {
   readonly clock: Clock;
   readonly scheduler: TaskScheduler;
-  readonly session: MarketSession;
+  readonly session: SessionCalendar;
   readonly quotes: QuoteSource;
   readonly assets: AssetCatalog;
   readonly ledger: AccountLedger;
@@ -239,7 +243,7 @@ export class MatchingEngine {
     return [...this.#open];
   }
 
-  submit(request: OrderRequest): ApiResult<SimOrder> {
+  submit(request: SimOrderRequest): ApiResult<SimOrder> {
     const checked = this.#admission.admit(request, null);
     if (!checked.ok) return checked;
     const order = this.#create(request, checked.value, null);
@@ -271,7 +275,7 @@ export class MatchingEngine {
     return ok(order);
   }
 
-  replace(id: string, request: ReplaceRequest): ApiResult<SimOrder> {
+  replace(id: string, request: SimReplaceRequest): ApiResult<SimOrder> {
     const old = this.#byId.get(id);
     if (old === undefined) return fail(apiErrors.notFound('order not found'));
     if (isTerminalStatus(old.status)) {
@@ -309,7 +313,7 @@ export class MatchingEngine {
         apiErrors.unprocessable('trail can only be replaced on a trailing_stop order that has not triggered'),
       );
     }
-    const replacement: OrderRequest = {
+    const replacement: SimOrderRequest = {
       symbol: old.symbol,
       side: old.side,
       type: old.type,
@@ -391,7 +395,7 @@ export class MatchingEngine {
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** `link`: a leg's or replacement's place in its group; without it, a new submission's own. */
-  #create(request: OrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
+  #create(request: SimOrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
     const nowUs = this.#deps.clock.nowUs();
     const id = this.#deps.ids.uuid();
     const orderClass = request.orderClass ?? 'simple';
@@ -455,7 +459,7 @@ export class MatchingEngine {
    * The legs of a bracket, oco or oto parent: exits that reserve no buying power. Bracket and
    * oto legs wait as held for their entry to fill; the oco stop-loss works beside its parent.
    */
-  #createLegs(parent: SimOrder, request: OrderRequest, entry: Admission): readonly SimOrder[] {
+  #createLegs(parent: SimOrder, request: SimOrderRequest, entry: Admission): readonly SimOrder[] {
     const exit: Admission = { asset: entry.asset, reserved: ZERO, intent: exitIntent(exitSide(request)) };
     const link: OrderLink = {
       orderClass: parent.orderClass,
@@ -740,7 +744,7 @@ export class MatchingEngine {
     this.#sweep();
   }
 
-  #emit(event: TradeUpdateEvent, order: SimOrder, execution?: ExecutionReport): void {
+  #emit(event: SimTradeUpdateEvent, order: SimOrder, execution?: ExecutionReport): void {
     // Legs are mutable records too: the event keeps them as they are now.
     const snapshot =
       order.legs.length === 0 ? { ...order } : { ...order, legs: order.legs.map((leg) => ({ ...leg })) };

@@ -23,9 +23,9 @@ import type { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
-import type { MarketSession } from './market-session.ts';
 import { orderClassStateProblem } from './order-class-rules.ts';
-import { type OrderRequest, subPennyError } from './order-request.ts';
+import { type SimOrderRequest, subPennyError } from './order-request.ts';
+import type { SessionCalendar } from './session-calendar.ts';
 import type { PositionIntent, SimOrder } from './sim-order.ts';
 
 export interface Admission {
@@ -37,7 +37,7 @@ export interface Admission {
 
 export interface OrderAdmissionDeps {
   readonly clock: Clock;
-  readonly session: MarketSession;
+  readonly session: SessionCalendar;
   readonly quotes: QuoteSource;
   readonly assets: AssetCatalog;
   readonly ledger: AccountLedger;
@@ -58,7 +58,7 @@ export class OrderAdmission {
    * Admits an order or says why not. `replacing`: the order a replacement would take over from;
    * what it holds and reserves is not counted against the replacement.
    */
-  admit(request: OrderRequest, replacing: SimOrder | null): ApiResult<Admission> {
+  admit(request: SimOrderRequest, replacing: SimOrder | null): ApiResult<Admission> {
     const asset = this.#deps.assets.find(request.symbol);
     if (asset === undefined) return fail(apiErrors.unprocessable(`asset "${request.symbol}" not found`));
     if (!asset.tradable || asset.status !== 'active') {
@@ -161,7 +161,7 @@ export class OrderAdmission {
    * priced); untriggered stops are not counted, a documented simplification.
    */
   #crossingOppositeOrder(
-    request: OrderRequest,
+    request: SimOrderRequest,
     symbol: string,
     replacing: SimOrder | null,
   ): SimOrder | undefined {
@@ -183,7 +183,7 @@ export class OrderAdmission {
     return undefined;
   }
 
-  #assetRuleProblem(request: OrderRequest, asset: SimAsset): ApiError | undefined {
+  #assetRuleProblem(request: SimOrderRequest, asset: SimAsset): ApiError | undefined {
     const fractional = request.notional !== null || (request.qty !== null && request.qty % SCALE !== 0n);
     if (asset.class === 'crypto') {
       if (request.timeInForce !== 'gtc' && request.timeInForce !== 'ioc') {

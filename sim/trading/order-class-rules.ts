@@ -7,19 +7,19 @@
 import { type Fixed, formatFixed, SCALE } from '../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
 import { type ApiError, apiErrors } from './api-error.ts';
-import type { OrderRequest } from './order-request.ts';
+import type { SimOrderRequest } from './order-request.ts';
 
 /** The least distance between a stop-loss and its base price: $0.01. */
 const CENT = (SCALE / 100n) as Fixed;
 
 /** The side of an order's exit legs: an oco order is its own exit; other classes exit the other way. */
-export function exitSide(request: Pick<OrderRequest, 'orderClass' | 'side'>): OrderSide {
+export function exitSide(request: Pick<SimOrderRequest, 'orderClass' | 'side'>): OrderSide {
   if (request.orderClass === 'oco') return request.side;
   return request.side === 'buy' ? 'sell' : 'buy';
 }
 
 /** What is wrong with a request's class fields, judged on the request alone. */
-export function orderClassProblem(request: OrderRequest): ApiError | undefined {
+export function orderClassProblem(request: SimOrderRequest): ApiError | undefined {
   const { orderClass = 'simple', takeProfit = null, stopLoss = null } = request;
   if (orderClass === 'simple') {
     return takeProfit === null && stopLoss === null
@@ -73,7 +73,7 @@ export function orderClassProblem(request: OrderRequest): ApiError | undefined {
 }
 
 /** A stop-loss closer than $0.01 to a base price (on the side it triggers from) is refused. */
-export function stopBaseProblem(request: OrderRequest, base: Fixed): ApiError | undefined {
+export function stopBaseProblem(request: SimOrderRequest, base: Fixed): ApiError | undefined {
   const stop = request.stopLoss?.stopPrice ?? null;
   if (stop === null) return undefined;
   const sellsOut = exitSide(request) === 'sell';
@@ -94,7 +94,7 @@ export interface OrderClassContext {
 
 /** What is wrong with a bracket, oco or oto order given the account and the market. */
 export function orderClassStateProblem(
-  request: OrderRequest,
+  request: SimOrderRequest,
   context: OrderClassContext,
 ): ApiError | undefined {
   const { orderClass = 'simple' } = request;

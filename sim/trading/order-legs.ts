@@ -7,15 +7,15 @@
  */
 import type { OrderSide } from '../../shared/domain/order.ts';
 import { exitSide } from './order-class-rules.ts';
-import type { OrderRequest } from './order-request.ts';
+import type { SimOrderRequest } from './order-request.ts';
 import type { PositionIntent } from './sim-order.ts';
 
-type LegPrices = Pick<OrderRequest, 'type' | 'limitPrice' | 'stopPrice'>;
+type LegPrices = Pick<SimOrderRequest, 'type' | 'limitPrice' | 'stopPrice'>;
 
 /** The requests of a parent's legs, take-profit first (the order Alpaca nests them in). */
-export function legRequests(parent: OrderRequest): OrderRequest[] {
+export function legRequests(parent: SimOrderRequest): SimOrderRequest[] {
   if ((parent.orderClass ?? 'simple') === 'simple') return [];
-  const leg = (prices: LegPrices): OrderRequest => ({
+  const leg = (prices: LegPrices): SimOrderRequest => ({
     symbol: parent.symbol,
     side: exitSide(parent),
     timeInForce: parent.timeInForce,
@@ -27,7 +27,7 @@ export function legRequests(parent: OrderRequest): OrderRequest[] {
     clientOrderId: null,
     ...prices,
   });
-  const legs: OrderRequest[] = [];
+  const legs: SimOrderRequest[] = [];
   if (parent.orderClass !== 'oco' && parent.takeProfit != null) {
     legs.push(leg({ type: 'limit', limitPrice: parent.takeProfit.limitPrice, stopPrice: null }));
   }

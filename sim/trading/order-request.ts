@@ -18,7 +18,7 @@ import { ORDER_CLASSES, type OrderClass } from './sim-order.ts';
 
 export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
 
-export interface OrderRequest {
+export interface SimOrderRequest {
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
@@ -39,7 +39,7 @@ export interface OrderRequest {
   readonly stopLoss?: { readonly stopPrice: Fixed | null; readonly limitPrice: Fixed | null } | null;
 }
 
-export interface ReplaceRequest {
+export interface SimReplaceRequest {
   readonly qty: Fixed | null;
   readonly timeInForce: TimeInForce | null;
   readonly limitPrice: Fixed | null;
@@ -135,7 +135,7 @@ export function subPennyError(field: string, price: Fixed): string | undefined {
   return `invalid ${field}. sub-penny increment does not fulfill minimum pricing criteria`;
 }
 
-export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
+export function parseOrderRequest(raw: unknown): ApiResult<SimOrderRequest> {
   const parsedBody = asBody(raw);
   if (!parsedBody.ok) return parsedBody;
   const body = parsedBody.value;
@@ -180,7 +180,7 @@ export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
     limitPrice ??= takeProfitLimit;
   }
 
-  const request: OrderRequest = {
+  const request: SimOrderRequest = {
     symbol: body.symbol,
     side: side.value,
     type: type.value,
@@ -204,7 +204,7 @@ export function parseOrderRequest(raw: unknown): ApiResult<OrderRequest> {
   return problem === undefined ? ok(request) : fail(problem);
 }
 
-function orderShapeProblem(request: OrderRequest) {
+function orderShapeProblem(request: SimOrderRequest) {
   const { type, timeInForce } = request;
   if (request.qty !== null && request.notional !== null) {
     return apiErrors.invalid('qty and notional cannot both be specified');
@@ -252,7 +252,7 @@ function orderShapeProblem(request: OrderRequest) {
   return undefined;
 }
 
-export function parseReplaceRequest(raw: unknown): ApiResult<ReplaceRequest> {
+export function parseReplaceRequest(raw: unknown): ApiResult<SimReplaceRequest> {
   const parsedBody = asBody(raw);
   if (!parsedBody.ok) return parsedBody;
   const body = parsedBody.value;
@@ -266,7 +266,7 @@ export function parseReplaceRequest(raw: unknown): ApiResult<ReplaceRequest> {
   if (!timeInForce.ok) return timeInForce;
   const clientOrderId = clientOrderIdField(body);
   if (!clientOrderId.ok) return clientOrderId;
-  const request: ReplaceRequest = {
+  const request: SimReplaceRequest = {
     qty: decimals.qty!,
     timeInForce: timeInForce.value,
     limitPrice: decimals.limit_price!,

@@ -21,17 +21,17 @@ import {
 import type { AccountView } from './account-view.ts';
 import { type ApiError, type ApiResult, apiErrors, errorBody } from './api-error.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
-import type { MarketSession } from './market-session.ts';
 import type { MatchingEngine } from './matching-engine.ts';
 import { parseOrderRequest, parseReplaceRequest } from './order-request.ts';
+import type { SessionCalendar } from './session-calendar.ts';
+import { rfc3339NewYork } from './trading-timestamps.ts';
 import { renderAsset, renderOrder } from './wire.ts';
-import { rfc3339NewYork } from './wire-time.ts';
 
 export interface TradingApi {
   readonly clock: Clock;
   readonly engine: MatchingEngine;
   readonly account: AccountView;
-  readonly session: MarketSession;
+  readonly session: SessionCalendar;
   readonly assets: AssetCatalog;
 }
 

@@ -22,8 +22,8 @@ import { AccountView } from './account-view.ts';
 import { apiErrors, errorBody } from './api-error.ts';
 import { AssetCatalog } from './asset-catalog.ts';
 import { SeededIds } from './ids.ts';
-import { MarketSession } from './market-session.ts';
 import { MatchingEngine } from './matching-engine.ts';
+import { SessionCalendar } from './session-calendar.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 import { handleTradingRequest, isTradingPath, type TradingApi } from './trading-routes.ts';
 
@@ -72,7 +72,7 @@ export function createTradingService(options: TradingServiceOptions): TradingSer
   const ids = new SeededIds(context.seed);
   const assets = new AssetCatalog(context.symbols);
   const ledger = new AccountLedger(options.startingCash);
-  const session = new MarketSession(context.sessionHours, options.closedDates);
+  const session = new SessionCalendar(context.sessionHours, options.closedDates);
   const engine = new MatchingEngine({
     clock: context.clock,
     scheduler,

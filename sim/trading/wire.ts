@@ -6,7 +6,7 @@ import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
 import type { SimAsset } from './asset-catalog.ts';
 import { averageFillPrice } from './fill-model.ts';
 import type { SimOrder } from './sim-order.ts';
-import { rfc3339Nanos } from './wire-time.ts';
+import { rfc3339Nanos } from './trading-timestamps.ts';
 
 function decimalOrNull(value: Fixed | null): string | null {
   return value === null ? null : formatFixed(value);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SimQuote, SimTrade } from '../../../sim/market/market-events.ts';
+import { formatRfc3339 } from '../../../sim/marketdata/market-data-timestamps.ts';
 import {
   cryptoQuoteJson,
   cryptoQuoteMessage,
@@ -11,7 +12,6 @@ import {
   stockTradeJson,
   stockTradeMessage,
 } from '../../../sim/marketdata/wire-messages.ts';
-import { formatRfc3339 } from '../../../sim/marketdata/wire-time.ts';
 
 const timestampUs = fc.integer({ min: 1_600_000_000_000_000, max: 2_000_000_000_000_000 });
 const nanos = fc.integer({ min: 0, max: 999 });

@@ -8,9 +8,9 @@ import type { QuoteSource } from '../../../sim/market/quote-source.ts';
 import { AccountLedger } from '../../../sim/trading/account-ledger.ts';
 import { AssetCatalog } from '../../../sim/trading/asset-catalog.ts';
 import { SeededIds } from '../../../sim/trading/ids.ts';
-import { MarketSession } from '../../../sim/trading/market-session.ts';
 import { MatchingEngine, type OrderEvent } from '../../../sim/trading/matching-engine.ts';
-import type { OrderRequest } from '../../../sim/trading/order-request.ts';
+import type { SimOrderRequest } from '../../../sim/trading/order-request.ts';
+import { SessionCalendar } from '../../../sim/trading/session-calendar.ts';
 import { TaskScheduler } from '../../../sim/trading/task-scheduler.ts';
 
 /** A market the property drives directly. */
@@ -80,7 +80,7 @@ describe('MatchingEngine invariants', () => {
         const engine = new MatchingEngine({
           clock,
           scheduler,
-          session: new MarketSession('always'),
+          session: new SessionCalendar('always'),
           quotes,
           assets: new AssetCatalog(['AAPL']),
           ledger,
@@ -108,7 +108,7 @@ describe('MatchingEngine invariants', () => {
               break;
             }
             case 'order': {
-              const request: OrderRequest = {
+              const request: SimOrderRequest = {
                 symbol: 'AAPL',
                 side: action.side,
                 type: action.limitOffsetCents === null ? 'market' : 'limit',

@@ -1,10 +1,14 @@
 /**
- * The simulator's market hours. 'nyse' follows the NYSE calendar (holidays, 13:00 early closes,
- * pre-market from 04:00, after-hours until 20:00 New York time). 'always' keeps the regular
- * session open around the clock so a new user can trade at any hour; its "trading day" runs from
- * New York midnight to midnight, which is when day orders expire and the opg/cls auctions run.
- * In both, a closed date (closed-dates.ts) is no trading day: no session at all that New York
- * day, and the next open, close and settlement skip it.
+ * The simulator's session calendar: which New York dates trade, each day's regular and extended
+ * hours, the session phase of an instant, the next open and close, when a day order expires, and
+ * GET /v2/calendar's answer (the per-minute tape activity is sim/market/minute-activity.ts).
+ *
+ * 'nyse' follows the NYSE calendar (holidays, 13:00 early closes, pre-market from 04:00,
+ * after-hours until 20:00 New York time). 'always' keeps the regular session open around the
+ * clock so a new user can trade at any hour; its "trading day" runs from New York midnight to
+ * midnight, which is when day orders expire and the opg/cls auctions run. In both, a closed date
+ * (closed-dates.ts) is no trading day: no session at all that New York day, and the next open,
+ * close and settlement skip it.
  */
 import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import {
@@ -18,7 +22,7 @@ import { ClosedDates } from '../closed-dates.ts';
 
 export type SessionHours = 'always' | 'nyse';
 
-export interface CalendarDay {
+export interface WireCalendarDay {
   readonly date: string;
   readonly open: string;
   readonly close: string;
@@ -36,7 +40,7 @@ function hhmm(minute: number, separator: string): string {
   return `${String(Math.floor(clamped / 60)).padStart(2, '0')}${separator}${String(clamped % 60).padStart(2, '0')}`;
 }
 
-export class MarketSession {
+export class SessionCalendar {
   readonly hours: SessionHours;
   readonly #closed: ClosedDates;
   /** Extended hours around the regular session: 04:00–20:00 ('nyse'), the whole day ('always'). */
@@ -112,8 +116,8 @@ export class MarketSession {
   }
 
   /** Calendar days in [start, end] (YYYY-MM-DD, inclusive), shaped as GET /v2/calendar answers. */
-  calendar(start: string, end: string): CalendarDay[] {
-    const days: CalendarDay[] = [];
+  calendar(start: string, end: string): WireCalendarDay[] {
+    const days: WireCalendarDay[] = [];
     for (let date = start; date <= end; date = addDays(date, 1)) {
       const day = this.day(date);
       if (day === null) continue;

@@ -1,12 +1,13 @@
 /**
- * Timestamps as Alpaca's wire carries them: RFC 3339 with up to nine fractional digits in JSON
- * (trailing zeros trimmed), the MessagePack timestamp extension (−1) in msgpack mode. The
- * simulator's instants are epoch µs plus nanoseconds within the µs.
+ * Timestamps as Alpaca's market-data wire carries them: RFC 3339 with up to nine fractional digits
+ * in JSON (trailing zeros trimmed), the MessagePack timestamp extension (−1) in msgpack mode. The
+ * simulator's instants are epoch µs plus nanoseconds within the µs. The trading API writes its
+ * times differently (always nine digits; the clock in New York time): sim/trading/trading-timestamps.ts.
  */
 import { EXT_TIMESTAMP, ExtensionCodec, encodeTimeSpecToTimestamp } from '@msgpack/msgpack';
 
 /** An instant for the msgpack encoder; the extension codec below turns it into ext −1. */
-export class WireTime {
+export class MsgpackTimestamp {
   readonly sec: number;
   readonly nsec: number;
 
@@ -19,7 +20,7 @@ export class WireTime {
 export const wireExtensionCodec = new ExtensionCodec();
 wireExtensionCodec.register({
   type: EXT_TIMESTAMP,
-  encode: (value: unknown) => (value instanceof WireTime ? encodeTimeSpecToTimestamp(value) : null),
+  encode: (value: unknown) => (value instanceof MsgpackTimestamp ? encodeTimeSpecToTimestamp(value) : null),
   decode: () => {
     throw new Error('the simulator never decodes timestamps from clients');
   },

@@ -1,7 +1,8 @@
 /**
- * The market's session state for one minute: whether stocks trade, how busy the tape is, and
+ * The generated market's activity in one minute: whether stocks trade, how busy the tape is, and
  * the New York day the minute belongs to. Computed once per minute, so the per-message path
- * reads plain fields.
+ * reads plain fields. (The trading API's hours, phases and calendar are
+ * sim/trading/session-calendar.ts.)
  */
 import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import {
@@ -14,7 +15,7 @@ import {
 import type { ClosedDates } from '../closed-dates.ts';
 import type { SimContext } from '../context.ts';
 
-export interface MinuteSession {
+export interface MinuteActivity {
   readonly stocksOpen: boolean;
   /** Relative trading activity of stocks (1 = an average regular-session minute). */
   readonly stockActivity: number;
@@ -37,11 +38,11 @@ export function stockActivityAt(minuteOfDay: number): number {
 }
 
 /** `closed`: one-off closures (closed-dates.ts), days on which stocks do not trade at all. */
-export function minuteSession(
+export function minuteActivity(
   utcMs: number,
   hours: SimContext['sessionHours'],
   closed?: ClosedDates,
-): MinuteSession {
+): MinuteActivity {
   const wall = newYorkWallTime(utcMs);
   return {
     stocksOpen: (hours === 'always' || sessionPhase(utcMs) !== 'closed') && closed?.has(wall.date) !== true,

@@ -1,6 +1,8 @@
 /**
- * Timestamps as Alpaca writes them: RFC 3339 in UTC with nanoseconds on orders and trade updates,
- * New York offset on the clock. The simulator keeps microseconds, so the last three digits are 0.
+ * Timestamps as Alpaca's trading API writes and reads them: RFC 3339 in UTC with nanoseconds on
+ * orders and trade updates, New York offset on the clock, and the time query parameters. The
+ * simulator keeps microseconds, so the last three digits are 0. Market data trims its fractions
+ * and also speaks msgpack: sim/marketdata/market-data-timestamps.ts.
  */
 import { newYorkOffsetMs } from '../../shared/time/new-york-time.ts';
 
