@@ -4,7 +4,7 @@
  * all changes land: a third resize a level, a third remove one, a third insert one.
  * book.top: best bid, best ask and mid read from an L2 book.
  */
-import { midPrice } from '../../engine/book/book-top.ts';
+import { midPrice } from '../../engine/book/best-bid-offer.ts';
 import { OrderBook } from '../../engine/book/order-book.ts';
 import { TopOfBook } from '../../engine/book/top-of-book.ts';
 import type { Quote } from '../../shared/domain/market-data.ts';

@@ -3,7 +3,7 @@
  * or removes levels (size 0 removes). Pure: no I/O, no clock.
  */
 import type { BookLevel, OrderBookUpdate } from '../../shared/domain/market-data.ts';
-import type { BookTop } from './book-top.ts';
+import type { BestBidOffer } from './best-bid-offer.ts';
 import { type BookSide, PriceLadder } from './price-ladder.ts';
 
 export type FillEstimate =
@@ -17,7 +17,7 @@ export type FillEstimate =
   | { readonly ok: false; readonly reason: 'insufficient_depth'; readonly availableSize: number }
   | { readonly ok: false; readonly reason: 'invalid_quantity' };
 
-export class OrderBook implements BookTop {
+export class OrderBook implements BestBidOffer {
   readonly symbol: string;
   readonly bids = new PriceLadder('bid');
   readonly asks = new PriceLadder('ask');

@@ -3,9 +3,9 @@
  * side is empty; it is held as NaN so mid and spread come out NaN rather than wrong.
  */
 import type { Quote } from '../../shared/domain/market-data.ts';
-import type { BookTop } from './book-top.ts';
+import type { BestBidOffer } from './best-bid-offer.ts';
 
-export class TopOfBook implements BookTop {
+export class TopOfBook implements BestBidOffer {
   readonly symbol: string;
   bidPrice = Number.NaN;
   bidSize = 0;

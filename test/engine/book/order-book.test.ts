@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookCondition, midPrice, spread } from '../../../engine/book/book-top.ts';
+import { bookCondition, midPrice, spread } from '../../../engine/book/best-bid-offer.ts';
 import { OrderBook } from '../../../engine/book/order-book.ts';
 import type { BookLevel, OrderBookUpdate } from '../../../shared/domain/market-data.ts';
 

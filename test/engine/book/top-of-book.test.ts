@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookCondition, midPrice, spread } from '../../../engine/book/book-top.ts';
+import { bookCondition, midPrice, spread } from '../../../engine/book/best-bid-offer.ts';
 import { TopOfBook } from '../../../engine/book/top-of-book.ts';
 import type { Quote } from '../../../shared/domain/market-data.ts';
 

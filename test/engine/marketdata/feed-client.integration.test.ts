@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { bookCondition } from '../../../engine/book/book-top.ts';
+import { bookCondition } from '../../../engine/book/best-bid-offer.ts';
 import { MessageKindIndex } from '../../../engine/marketdata/feed-metrics.ts';
 import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookCondition } from '../../../engine/book/book-top.ts';
+import { bookCondition } from '../../../engine/book/best-bid-offer.ts';
 import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
 import { MarketDataService } from '../../../engine/marketdata/market-data-service.ts';
 import { StreamDecoder } from '../../../engine/marketdata/stream-decoder.ts';

@@ -1,10 +1,10 @@
 /**
- * What both book kinds (L1 from quotes, L2 from order-book messages) answer, and the figures
- * derived from it. A crossed or locked book is a condition to report, never an error: feeds
+ * The best bid and offer: what both book kinds answer (the L1 TopOfBook from quotes, the L2
+ * OrderBook from order-book messages), and the figures derived from it. A crossed or locked book is a condition to report, never an error: feeds
  * cross briefly between venues and between a delta's sides.
  */
 
-export interface BookTop {
+export interface BestBidOffer {
   readonly symbol: string;
   /** NaN when there is no bid. */
   readonly bidPrice: number;
@@ -18,7 +18,7 @@ export interface BookTop {
 
 export type BookCondition = 'empty' | 'one_sided' | 'normal' | 'locked' | 'crossed';
 
-export function bookCondition(top: BookTop): BookCondition {
+export function bookCondition(top: BestBidOffer): BookCondition {
   const hasBid = top.bidPrice > 0;
   const hasAsk = top.askPrice > 0;
   if (!hasBid && !hasAsk) return 'empty';
@@ -28,11 +28,11 @@ export function bookCondition(top: BookTop): BookCondition {
 }
 
 /** Midpoint of the best bid and ask; NaN unless both sides are present. */
-export function midPrice(top: BookTop): number {
+export function midPrice(top: BestBidOffer): number {
   return (top.bidPrice + top.askPrice) / 2;
 }
 
 /** Ask minus bid (negative when crossed); NaN unless both sides are present. */
-export function spread(top: BookTop): number {
+export function spread(top: BestBidOffer): number {
   return top.askPrice - top.bidPrice;
 }
