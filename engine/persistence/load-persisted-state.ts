@@ -5,7 +5,7 @@
  */
 import type { Fill } from '../../shared/domain/fill.ts';
 import type { ItemProblem } from '../../shared/store/item-codec.ts';
-import type { BreakerState } from '../../shared/store/items/breaker-items.ts';
+import type { BreakerStateRecord } from '../../shared/store/items/breaker-items.ts';
 import type { StoredOrder } from '../../shared/store/items/order-item.ts';
 import type { PositionSnapshot } from '../../shared/store/items/position-item.ts';
 import type { ItemRead, Store } from '../../shared/store/store.ts';
@@ -17,7 +17,7 @@ export interface PersistedState {
   readonly positions: PositionSnapshot[];
   /** Fills of the given New York day. */
   readonly fills: Fill[];
-  readonly breaker: BreakerState | null;
+  readonly breaker: BreakerStateRecord | null;
 }
 
 export type PersistedStateLoad =

@@ -21,15 +21,15 @@ import {
   BREAKER_STATE_SORT_KEY,
   BREAKER_TRANSITION_ITEM,
   BREAKER_TRANSITION_PREFIX,
-  type BreakerState,
-  type BreakerTransition,
+  type BreakerStateRecord,
+  type BreakerTransitionRecord,
   breakerPartition,
 } from './items/breaker-items.ts';
 import { FILL_ITEM, fillPartition } from './items/fill-item.ts';
 import { IDEMPOTENCY_ITEM, type IdempotencyRecord, idempotencyPartition } from './items/idempotency-item.ts';
 import { ORDER_ITEM, orderPartition, type StoredOrder, workingOrdersPartition } from './items/order-item.ts';
 import { POSITION_ITEM, type PositionSnapshot, positionPartition } from './items/position-item.ts';
-import { RISK_EVENT_ITEM, type RiskEvent, riskEventPartition } from './items/risk-event-item.ts';
+import { RISK_EVENT_ITEM, type RiskEventRecord, riskEventPartition } from './items/risk-event-item.ts';
 import { type PendingWrite, pendingWriteKey, StateWriteEncoder } from './pending-write.ts';
 import type { BatchWriteOutcome, IdempotencyClaim, ItemRead, ReadBatch, Store } from './store.ts';
 import { STATE_KEYS, type TableNames, WORKING_ORDERS_INDEX } from './table-definitions.ts';
@@ -104,15 +104,15 @@ export class DynamoStore implements Store {
     return this.#put(this.#encode.position(position));
   }
 
-  putBreakerState(state: BreakerState): Promise<void> {
+  putBreakerState(state: BreakerStateRecord): Promise<void> {
     return this.#put(this.#encode.breakerState(state));
   }
 
-  putBreakerTransition(transition: BreakerTransition): Promise<void> {
+  putBreakerTransition(transition: BreakerTransitionRecord): Promise<void> {
     return this.#put(this.#encode.breakerTransition(transition));
   }
 
-  putRiskEvent(event: RiskEvent): Promise<void> {
+  putRiskEvent(event: RiskEventRecord): Promise<void> {
     return this.#put(this.#encode.riskEvent(event));
   }
 
@@ -205,11 +205,11 @@ export class DynamoStore implements Store {
     return this.#partition(POSITION_ITEM, positionPartition(this.account));
   }
 
-  getBreakerState(): Promise<ItemRead<BreakerState>> {
+  getBreakerState(): Promise<ItemRead<BreakerStateRecord>> {
     return this.#get(BREAKER_STATE_ITEM, breakerPartition(this.account), BREAKER_STATE_SORT_KEY);
   }
 
-  listBreakerTransitions(sinceMs: number): Promise<ReadBatch<BreakerTransition>> {
+  listBreakerTransitions(sinceMs: number): Promise<ReadBatch<BreakerTransitionRecord>> {
     return this.#range(
       BREAKER_TRANSITION_ITEM,
       breakerPartition(this.account),
@@ -218,7 +218,7 @@ export class DynamoStore implements Store {
     );
   }
 
-  listRiskEvents(newYorkDay: string): Promise<ReadBatch<RiskEvent>> {
+  listRiskEvents(newYorkDay: string): Promise<ReadBatch<RiskEventRecord>> {
     return this.#partition(RISK_EVENT_ITEM, riskEventPartition(this.account, newYorkDay));
   }
 

@@ -10,13 +10,13 @@ import { AUDIT_ITEM, type AuditEntry } from './items/audit-item.ts';
 import {
   BREAKER_STATE_ITEM,
   BREAKER_TRANSITION_ITEM,
-  type BreakerState,
-  type BreakerTransition,
+  type BreakerStateRecord,
+  type BreakerTransitionRecord,
 } from './items/breaker-items.ts';
 import { FILL_ITEM } from './items/fill-item.ts';
 import { ORDER_ITEM, type StoredOrder } from './items/order-item.ts';
 import { POSITION_ITEM, type PositionSnapshot } from './items/position-item.ts';
-import { RISK_EVENT_ITEM, type RiskEvent } from './items/risk-event-item.ts';
+import { RISK_EVENT_ITEM, type RiskEventRecord } from './items/risk-event-item.ts';
 import { STATE_KEYS } from './table-definitions.ts';
 
 export interface PendingWrite {
@@ -61,15 +61,15 @@ export class StateWriteEncoder {
     return this.#write(POSITION_ITEM, position);
   }
 
-  breakerState(state: BreakerState): PendingWrite {
+  breakerState(state: BreakerStateRecord): PendingWrite {
     return this.#write(BREAKER_STATE_ITEM, state);
   }
 
-  breakerTransition(transition: BreakerTransition): PendingWrite {
+  breakerTransition(transition: BreakerTransitionRecord): PendingWrite {
     return this.#write(BREAKER_TRANSITION_ITEM, transition);
   }
 
-  riskEvent(event: RiskEvent): PendingWrite {
+  riskEvent(event: RiskEventRecord): PendingWrite {
     return this.#write(RISK_EVENT_ITEM, event);
   }
 

@@ -8,11 +8,11 @@
 import type { Fill } from '../domain/fill.ts';
 import type { ItemProblem } from './item-codec.ts';
 import type { AuditEntry } from './items/audit-item.ts';
-import type { BreakerState, BreakerTransition } from './items/breaker-items.ts';
+import type { BreakerStateRecord, BreakerTransitionRecord } from './items/breaker-items.ts';
 import type { IdempotencyRecord } from './items/idempotency-item.ts';
 import type { StoredOrder } from './items/order-item.ts';
 import type { PositionSnapshot } from './items/position-item.ts';
-import type { RiskEvent } from './items/risk-event-item.ts';
+import type { RiskEventRecord } from './items/risk-event-item.ts';
 import type { PendingWrite } from './pending-write.ts';
 
 export interface ReadBatch<T> {
@@ -46,9 +46,9 @@ export interface Store extends BatchWriter {
   putOrder(order: StoredOrder): Promise<void>;
   putFill(fill: Fill): Promise<void>;
   putPosition(position: PositionSnapshot): Promise<void>;
-  putBreakerState(state: BreakerState): Promise<void>;
-  putBreakerTransition(transition: BreakerTransition): Promise<void>;
-  putRiskEvent(event: RiskEvent): Promise<void>;
+  putBreakerState(state: BreakerStateRecord): Promise<void>;
+  putBreakerTransition(transition: BreakerTransitionRecord): Promise<void>;
+  putRiskEvent(event: RiskEventRecord): Promise<void>;
   putAuditEntry(entry: AuditEntry): Promise<void>;
 
   getOrder(clientOrderId: string): Promise<ItemRead<StoredOrder>>;
@@ -59,10 +59,10 @@ export interface Store extends BatchWriter {
   /** Fills executed on a New York calendar day (YYYY-MM-DD). */
   listFills(newYorkDay: string): Promise<ReadBatch<Fill>>;
   listPositions(): Promise<ReadBatch<PositionSnapshot>>;
-  getBreakerState(): Promise<ItemRead<BreakerState>>;
+  getBreakerState(): Promise<ItemRead<BreakerStateRecord>>;
   /** Transitions at or after sinceMs, oldest first. */
-  listBreakerTransitions(sinceMs: number): Promise<ReadBatch<BreakerTransition>>;
-  listRiskEvents(newYorkDay: string): Promise<ReadBatch<RiskEvent>>;
+  listBreakerTransitions(sinceMs: number): Promise<ReadBatch<BreakerTransitionRecord>>;
+  listRiskEvents(newYorkDay: string): Promise<ReadBatch<RiskEventRecord>>;
   /** Audit entries at or after sinceMs, oldest first. */
   listAuditEntries(sinceMs: number): Promise<ReadBatch<AuditEntry>>;
 

@@ -7,7 +7,7 @@ import { STATE_KEYS } from '../table-definitions.ts';
  * fixed sort key, transitions under time-ordered ones. State names belong to the risk engine, so
  * they are stored as text.
  */
-export interface BreakerState {
+export interface BreakerStateRecord {
   readonly state: string;
   readonly reason: string;
   readonly sinceMs: number;
@@ -15,7 +15,7 @@ export interface BreakerState {
 }
 
 /** Mirrors the risk engine's breaker_transition event (engine/risk/risk-events.ts). */
-export interface BreakerTransition {
+export interface BreakerTransitionRecord {
   readonly from: string;
   readonly to: string;
   readonly reason: string;
@@ -34,7 +34,7 @@ export function breakerPartition(account: string): string {
 
 const stateName = z.string().min(1).max(64);
 
-export const BREAKER_STATE_ITEM: ItemKind<BreakerState> = {
+export const BREAKER_STATE_ITEM: ItemKind<BreakerStateRecord> = {
   type: 'breaker_state',
   version: 1,
   schema: z.object({ state: stateName, reason: z.string(), sinceMs: epochMs, updatedAtMs: epochMs }),
@@ -56,7 +56,7 @@ export const BREAKER_STATE_ITEM: ItemKind<BreakerState> = {
   },
 };
 
-export const BREAKER_TRANSITION_ITEM: ItemKind<BreakerTransition> = {
+export const BREAKER_TRANSITION_ITEM: ItemKind<BreakerTransitionRecord> = {
   type: 'breaker_transition',
   version: 1,
   schema: z.object({

@@ -4,7 +4,7 @@ import { epochMs, header, type ItemKind, timeSortKey } from '../item-codec.ts';
 import { STATE_KEYS } from '../table-definitions.ts';
 
 /** A risk decision worth keeping: a denial, a limit breach, a kill switch. */
-export interface RiskEvent {
+export interface RiskEventRecord {
   readonly eventId: string;
   readonly atMs: number;
   /** The risk engine's event name, e.g. order_denied. */
@@ -23,7 +23,7 @@ export function riskEventPartition(account: string, newYorkDay: string): string 
   return `${account}#risk#${newYorkDay}`;
 }
 
-export const RISK_EVENT_ITEM: ItemKind<RiskEvent> = {
+export const RISK_EVENT_ITEM: ItemKind<RiskEventRecord> = {
   type: 'risk_event',
   version: 1,
   schema: z.object({

@@ -3,11 +3,14 @@
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import type { AuditEntry } from '../../../shared/store/items/audit-item.ts';
-import type { BreakerState, BreakerTransition } from '../../../shared/store/items/breaker-items.ts';
+import type {
+  BreakerStateRecord,
+  BreakerTransitionRecord,
+} from '../../../shared/store/items/breaker-items.ts';
 import type { IdempotencyRecord } from '../../../shared/store/items/idempotency-item.ts';
 import type { StoredOrder } from '../../../shared/store/items/order-item.ts';
 import type { PositionSnapshot } from '../../../shared/store/items/position-item.ts';
-import type { RiskEvent } from '../../../shared/store/items/risk-event-item.ts';
+import type { RiskEventRecord } from '../../../shared/store/items/risk-event-item.ts';
 
 /** 2026-11-24 15:00 UTC = 10:00 New York. */
 export const T0 = Date.UTC(2026, 10, 24, 15, 0, 0);
@@ -62,14 +65,14 @@ export const samplePosition: PositionSnapshot = {
   asOfMs: T0 + 5,
 };
 
-export const sampleBreakerState: BreakerState = {
+export const sampleBreakerState: BreakerStateRecord = {
   state: 'halted',
   reason: 'daily_loss_limit',
   sinceMs: T0,
   updatedAtMs: T0 + 1,
 };
 
-export const sampleBreakerTransition: BreakerTransition = {
+export const sampleBreakerTransition: BreakerTransitionRecord = {
   from: 'normal',
   to: 'halted',
   reason: 'daily_loss_limit',
@@ -78,7 +81,7 @@ export const sampleBreakerTransition: BreakerTransition = {
   atMs: T0,
 };
 
-export const sampleRiskEvent: RiskEvent = {
+export const sampleRiskEvent: RiskEventRecord = {
   eventId: 'r-1',
   atMs: T0 + 7,
   kind: 'order_denied',
