@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
-import { type Fixed, parseFixed } from '../../shared/domain/fixed.ts';
+import { type Fixed, formatFixed, parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/engine-process.ts';
@@ -394,12 +394,19 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
         },
       ],
     });
-    for (const bid of [100.5, 101, 101.5]) await venue.quote('AAPL', bid, bid + 0.02);
-    await venue.until(
-      'AAPL bought',
-      async () => (await venue.positions()).AAPL,
-      (qty) => qty === '5',
-    );
+    // A rising mid until the strategy buys (a loaded machine may need more than the first rise).
+    for (let bid = 100.5; (await venue.positions()).AAPL !== '5'; bid += 0.5) {
+      expect(bid, 'the strategy bought AAPL on a rising price').toBeLessThan(103);
+      await venue.quote('AAPL', bid, bid + 0.02);
+      await venue
+        .until(
+          'AAPL bought',
+          async () => (await venue.positions()).AAPL,
+          (qty) => qty === '5',
+          5_000,
+        )
+        .catch(() => undefined);
+    }
     return running;
   }
 
@@ -426,11 +433,13 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     expect(entry?.orderClass).toBe('oto');
     const leg = (await venue.orders('AAPL')).find((order) => order.side === 'sell');
     expect(leg).toMatchObject({ type: 'stop', status: 'new', qty: parseFixed('5'), orderClass: 'oto' });
-    // 101.52 entry, 2 % stop loss: the leg stops at 99.48.
-    expect(leg?.stopPrice).toBe(parseFixed('99.48'));
+    // 2 % under the entry's limit, rounded down to the cent.
+    const limit = Number(formatFixed(entry!.limitPrice!));
+    expect(leg?.stopPrice).toBe(parseFixed((Math.floor(limit * 0.98 * 100) / 100).toFixed(2)));
 
     const restart = await stopAndRestart(running, `broker-stops-${accounts}`, risk);
-    await venue.quote('AAPL', 99, 99.02);
+    const underTheStop = Number(formatFixed(leg!.stopPrice!)) - 0.5;
+    await venue.quote('AAPL', underTheStop, underTheStop + 0.02);
     await flat('AAPL');
     expect((await venue.orders('AAPL')).find((order) => order.id === leg?.id)?.status).toBe('filled');
     await restart();
