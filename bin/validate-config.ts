@@ -1,5 +1,5 @@
 /**
- * npm run validate-config -- FILE [RISK_FILE]
+ * npm run validate-config -- FILE [RISK_FILE] [--ignore-env]
  * Checks a system config (and its risk file) and lists every problem; exit 1 when any.
  */
 import { parseArgs } from 'node:util';

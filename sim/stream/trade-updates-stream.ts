@@ -1,7 +1,8 @@
 /**
- * The trade-updates WebSocket at /stream (docs/alpaca-protocol.md §3): authenticate (the
- * current {"action":"auth","key","secret"} and the older {"action":"authenticate","data":{
- * "key_id","secret_key"}}), listen to trade_updates, receive one JSON object per frame.
+ * The trade-updates WebSocket at /stream (https://docs.alpaca.markets/docs/websocket-streaming):
+ * authenticate (the current {"action":"auth","key","secret"} and the older
+ * {"action":"authenticate","data":{"key_id","secret_key"}}), listen to trade_updates, receive one
+ * JSON object per frame.
  * Frames are binary with a UTF-8 JSON payload, as Alpaca's paper endpoint sends them.
  *
  * Faults for reliability tests: drop every connection without a close frame, silence the

@@ -1,7 +1,8 @@
 /**
  * Alpaca's REST error answers as values: HTTP status plus the {"code","message"} body, with the
- * context fields some 403s and 422s carry. Codes follow docs/alpaca-protocol.md §2.2: the first three
- * digits repeat the HTTP status; 40010001 is Alpaca's parameter-validation code on a 422.
+ * context fields some 403s and 422s carry (e.g. https://docs.alpaca.markets/reference/postorder).
+ * Codes as Alpaca sends them: the first three digits repeat the HTTP status; 40010001 is Alpaca's
+ * parameter-validation code on a 422.
  */
 export interface ApiError {
   readonly status: number;

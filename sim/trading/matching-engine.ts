@@ -3,10 +3,11 @@
  * order-admission.ts), routes them after a configurable latency, fills them against the
  * QuoteSource, books fills in the ledger and emits Alpaca trade-update events.
  *
- * Lifecycle (docs/alpaca-protocol.md §2.7): an accepted order is pending_new; after the latency
- * it is routed (new, or accepted until the session it may trade in opens) and works against
- * quotes; cancels and replaces are requested (pending_cancel / pending_replace) and take effect
- * after the latency, so a fill can win the race (order_cancel_rejected / order_replace_rejected). Day orders expire at the session's close;
+ * Lifecycle (https://docs.alpaca.markets/docs/orders-at-alpaca): an accepted order is
+ * pending_new; after the latency it is routed (new, or accepted until the session it may trade in
+ * opens) and works against quotes; cancels and replaces are requested (pending_cancel /
+ * pending_replace) and take effect after the latency, so a fill can win the race
+ * (order_cancel_rejected / order_replace_rejected). Day orders expire at the session's close;
  * opg and cls orders execute whole at the quote midpoint in the open / close auction (a
  * simplification: no auction book) or expire. In 'nyse' hours a working gtc order is
  * done_for_day at the regular close and new again at the next open. A bracket, oco or oto

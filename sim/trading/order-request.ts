@@ -1,7 +1,9 @@
 /**
- * Validation of POST /v2/orders and PATCH /v2/orders/{id} bodies, as far as it needs no account
- * state. Clients differ (docs/alpaca-protocol.md §2.1): decimals arrive as JSON numbers or
- * strings, and absent, null and "" all mean "not given". Every refusal names the field.
+ * Validation of POST /v2/orders and PATCH /v2/orders/{id} bodies
+ * (https://docs.alpaca.markets/reference/postorder,
+ * https://docs.alpaca.markets/reference/patchorderbyorderid-1), as far as it needs no account
+ * state. Clients differ: decimals arrive as JSON numbers or strings, and absent, null and "" all
+ * mean "not given". Every refusal names the field.
  */
 import { type Fixed, fixedFromNumber, tryParseFixed } from '../../shared/domain/fixed.ts';
 import {

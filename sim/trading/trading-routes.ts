@@ -1,7 +1,7 @@
 /**
- * The trading REST endpoints under /v2 (docs/alpaca-protocol.md §2.4), as a function from an
- * authenticated request to a reply. Authentication, rate limiting and faults wrap it in
- * trading-service.ts.
+ * The trading REST endpoints under /v2 (https://docs.alpaca.markets/docs/trading-api), as a
+ * function from an authenticated request to a reply. Authentication, rate limiting and faults wrap
+ * it in trading-service.ts.
  */
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { Clock } from '../../shared/time/clock.ts';

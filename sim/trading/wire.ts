@@ -1,5 +1,7 @@
 /**
- * Alpaca's JSON shapes for the simulator's records (docs/alpaca-protocol.md §2.6–2.10, §3.4):
+ * Alpaca's JSON shapes for the simulator's records (the bodies in Alpaca's API reference, e.g.
+ * https://docs.alpaca.markets/reference/postorder; trade updates:
+ * https://docs.alpaca.markets/docs/websocket-streaming):
  * decimals as strings, nullable fields present as null, UUID ids, RFC 3339 nanosecond times.
  */
 import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';

@@ -1,8 +1,11 @@
 /**
  * Schemas of Alpaca's market-data wire: the stream's control and data messages (stocks v2,
  * crypto v1beta3), the client's actions, and the historical/latest/snapshot REST bodies.
- * Written from Alpaca's documentation (docs/alpaca-protocol.md §1 and §4); strict objects,
- * so a misspelt or extra key in what the simulator sends fails the tests that validate it.
+ * Written from Alpaca's documentation (https://docs.alpaca.markets/docs/streaming-market-data,
+ * https://docs.alpaca.markets/docs/real-time-stock-pricing-data,
+ * https://docs.alpaca.markets/docs/real-time-crypto-pricing-data and
+ * https://docs.alpaca.markets/docs/historical-api); strict objects, so a misspelt or extra key in
+ * what the simulator sends fails the tests that validate it.
  *
  * Timestamps are RFC 3339 strings here. In MessagePack mode they travel as the timestamp
  * extension (−1); decode them to the same string form before validating.

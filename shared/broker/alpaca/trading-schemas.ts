@@ -1,6 +1,7 @@
 /**
- * Zod schemas of Alpaca's trading API bodies, written from Alpaca's documentation and the
- * official SDKs' models (docs/alpaca-protocol.md §2–3): what a client may rely on. The
+ * Zod schemas of Alpaca's trading API bodies, written from Alpaca's documentation
+ * (https://docs.alpaca.markets/docs/trading-api, https://docs.alpaca.markets/docs/websocket-streaming)
+ * and the official SDKs' models: what a client may rely on. The
  * simulator's tests hold its answers to them; the engine's trading client parses with them.
  * Objects are not strict: Alpaca adds fields over time and a client must tolerate them.
  */

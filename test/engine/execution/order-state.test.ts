@@ -142,7 +142,7 @@ describe('Class: OrderState', () => {
     expect(state.status).toBe(status);
   });
 
-  /** The order status each event carries (docs/alpaca-protocol.md §3.4). */
+  /** The order status each event carries (https://docs.alpaca.markets/docs/websocket-streaming). */
   const STATUS_AFTER_EVENT: Readonly<Record<TradeUpdateEvent, OrderStatus>> = {
     new: 'new',
     fill: 'filled',

@@ -2,7 +2,8 @@
  * The official SDK (@alpacahq/alpaca-trade-api 4) pointed at the simulator: its trading client
  * places, lists, replaces and cancels orders and reads positions and account, and its
  * trade-updates stream sees the orders' events. REST is redirected with the SDK's own fetchApi
- * option; the stream with its url option (docs/alpaca-protocol.md §8).
+ * option; the stream with its url option (the SDK's README,
+ * https://github.com/alpacahq/alpaca-trade-api-js).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';

@@ -1,4 +1,7 @@
-/** Alpaca REST bodies as documented (docs/alpaca-protocol.md §2.6–2.10), for client tests. */
+/**
+ * Alpaca REST bodies as documented (e.g. https://docs.alpaca.markets/reference/postorder), for
+ * client tests.
+ */
 
 export function wireOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
