@@ -9,7 +9,9 @@
  * - The protection wanted is a `trailing_stop` order (trail_percent = trailing_stop_pct) when the
  *   trailing stop is the tighter of the two from the entry on (trailing_stop_pct ≤ stop_loss_pct,
  *   as shipped), since it then always lies above the stop loss; otherwise a `stop` at
- *   stop_loss_pct from the average entry, and the trailing stop stays the engine's.
+ *   stop_loss_pct from the average entry, and the trailing stop stays the engine's. A bracket
+ *   always keeps its stop leg: Alpaca cancels a bracket's legs together, so swapping it for a
+ *   trailing stop would lose the take-profit.
  * - Whatever protects the position is kept in step with it: wrong kind, wrong quantity (a partial
  *   exit, an add), more than one, or none (a leg that expired with its day entry, a position
  *   found at reconciliation or adopted from outside) — the protective orders are cancelled and
@@ -41,6 +43,13 @@ import { OrderSettlement } from './order-settlement.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
 const PROTECTIVE_TYPES: ReadonlySet<OrderType> = new Set(['stop', 'stop_limit', 'trailing_stop']);
+const LEG_CLASSES: ReadonlySet<string> = new Set(['bracket', 'oco']);
+
+function isKind(type: OrderType, wanted: ProtectionKind): boolean {
+  return wanted === 'trailing_stop' ? type === 'trailing_stop' : type === 'stop' || type === 'stop_limit';
+}
+
+type ProtectionKind = 'trailing_stop' | 'stop';
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
@@ -62,13 +71,15 @@ export interface BrokerProtectionOptions {
   readonly confirmAfterMs?: number;
 }
 
-interface StopOrder {
+interface ExitOrder {
   readonly clientOrderId: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
   readonly remainingQty: Fixed;
   readonly held: boolean;
+  /** A bracket's take-profit leg (or an OCO's limit): it exits, but it is not a stop. */
+  readonly takeProfit: boolean;
 }
 
 interface SymbolReview {
@@ -82,10 +93,10 @@ export class BrokerProtection {
   readonly #options: BrokerProtectionOptions;
   readonly #settlement: OrderSettlement;
   readonly #actions: Counter<'action' | 'outcome'>;
-  /** Every open stop-type order at the broker, whoever placed it. */
-  readonly #stopOrders = new Map<string, StopOrder>();
+  /** Every open stop-type order and bracket/OCO leg at the broker, whoever placed it. */
+  readonly #exitOrders = new Map<string, ExitOrder>();
   readonly #reviews = new Map<string, SymbolReview>();
-  readonly #wanted: 'trailing_stop' | 'stop';
+  readonly #wanted: ProtectionKind;
   #stopped = false;
 
   constructor(options: BrokerProtectionOptions) {
@@ -108,16 +119,19 @@ export class BrokerProtection {
 
   /** Every broker order object the engine sees. */
   onOrder(order: AlpacaOrder): void {
-    if (PROTECTIVE_TYPES.has(order.type)) {
-      if (isTerminalStatus(order.status)) this.#stopOrders.delete(order.clientOrderId);
+    const stop = PROTECTIVE_TYPES.has(order.type);
+    const takeProfit = !stop && order.type === 'limit' && LEG_CLASSES.has(order.orderClass);
+    if (stop || takeProfit) {
+      if (isTerminalStatus(order.status)) this.#exitOrders.delete(order.clientOrderId);
       else
-        this.#stopOrders.set(order.clientOrderId, {
+        this.#exitOrders.set(order.clientOrderId, {
           clientOrderId: order.clientOrderId,
           symbol: order.symbol,
           side: order.side,
           type: order.type,
           remainingQty: (order.qty - order.filledQty) as Fixed,
           held: order.status === 'held',
+          takeProfit,
         });
     }
     this.#settlement.notify();
@@ -132,7 +146,7 @@ export class BrokerProtection {
 
   /** A working order that protects the position (it does not count as exposure a strategy holds). */
   isProtective(clientOrderId: string): boolean {
-    const order = this.#stopOrders.get(clientOrderId);
+    const order = this.#exitOrders.get(clientOrderId);
     if (order === undefined) return false;
     const qty = this.#options.position(order.symbol).qty;
     return qty !== 0n && order.side === (qty > 0n ? 'sell' : 'buy');
@@ -141,7 +155,7 @@ export class BrokerProtection {
   /** Once a second (engine housekeeping): every open position and every symbol with stop orders. */
   reviewAll(symbols: Iterable<string>): void {
     for (const symbol of symbols) this.review(symbol);
-    for (const order of this.#stopOrders.values()) this.review(order.symbol);
+    for (const order of this.#exitOrders.values()) this.review(order.symbol);
   }
 
   review(symbol: string): void {
@@ -183,29 +197,33 @@ export class BrokerProtection {
     const options = this.#options;
     if (!options.ready() || options.isClosing(symbol)) return;
     if (options.clock.nowMs() < review.retryAtMs) return;
-    const orders = [...this.#stopOrders.values()].filter((order) => order.symbol === symbol);
+    const orders = [...this.#exitOrders.values()].filter((order) => order.symbol === symbol);
     // An entry still working with its legs held: they take over once it has filled.
     if (orders.some((order) => order.held)) return;
     const qty = options.position(symbol).qty;
     if (qty === 0n) return;
     const closingSide: OrderSide = qty > 0n ? 'sell' : 'buy';
-    const protective = orders.filter((order) => order.side === closingSide);
+    const closing = orders.filter((order) => order.side === closingSide);
+    // A bracket keeps its stop leg: swapping it for a trailing stop would cancel the take-profit
+    // with it (Alpaca cancels a bracket's legs together).
+    const wanted = closing.some((order) => order.takeProfit) ? 'stop' : this.#wanted;
+    const protective = closing.filter((order) => !order.takeProfit);
     const [only] = protective;
     if (
       protective.length === 1 &&
       only !== undefined &&
       only.remainingQty === abs(qty) &&
-      this.#isWanted(only.type)
+      isKind(only.type, wanted)
     )
       return;
     for (const order of protective) await this.#settlement.cancelAndConfirm(order.clientOrderId);
     if (this.#stopped || options.isClosing(symbol)) return;
     const position = options.position(symbol);
     if (position.qty === 0n || (position.qty > 0n ? 'sell' : 'buy') !== closingSide) return;
-    const intent = this.#protectiveIntent(position, closingSide);
+    const intent = this.#protectiveIntent(position, closingSide, wanted);
     if (intent === null) return;
     const result = await options.router.submit(intent);
-    this.#actions.inc({ action: this.#wanted, outcome: result.ok ? 'sent' : result.code });
+    this.#actions.inc({ action: wanted, outcome: result.ok ? 'sent' : result.code });
     if (result.ok) {
       review.failures = 0;
       options.logger.info(
@@ -220,13 +238,7 @@ export class BrokerProtection {
     options.logger.warn({ symbol, code: result.code, message: result.message }, 'protective order refused');
   }
 
-  #isWanted(type: OrderType): boolean {
-    return this.#wanted === 'trailing_stop'
-      ? type === 'trailing_stop'
-      : type === 'stop' || type === 'stop_limit';
-  }
-
-  #protectiveIntent(position: Position, side: OrderSide): OrderIntent | null {
+  #protectiveIntent(position: Position, side: OrderSide, wanted: ProtectionKind): OrderIntent | null {
     const options = this.#options;
     const { symbol } = position;
     const base = {
@@ -241,7 +253,7 @@ export class BrokerProtection {
       referencePrice: options.referencePrice(symbol),
       createdAtMs: options.clock.nowMs(),
     };
-    if (this.#wanted === 'trailing_stop')
+    if (wanted === 'trailing_stop')
       return {
         ...base,
         type: 'trailing_stop',

@@ -26,6 +26,7 @@ export function buildStrategies(
           period: config.period,
           threshold: config.thresholdBps / 10_000,
           entryQty: config.entryQty,
+          ...(config.takeProfitBps === undefined ? {} : { takeProfit: config.takeProfitBps / 10_000 }),
         });
       default:
         throw new Error(`unknown strategy type: ${(config satisfies never as StrategyConfig).type}`);

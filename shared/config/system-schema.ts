@@ -41,6 +41,8 @@ const strategy = z.discriminatedUnion('type', [
     period: z.number().int().positive(),
     thresholdBps: z.number().nonnegative(),
     entryQty: positiveDecimal,
+    /** A take-profit this far above a long entry's price (below a short's); with broker-held stops the entry is a bracket. */
+    takeProfitBps: z.number().positive().optional(),
   }),
 ]);
 

@@ -19,12 +19,20 @@ export interface MidPriceMomentumOptions {
   /** Distance from the average that triggers, as a fraction (0.001 = 10 bps). */
   readonly threshold: number;
   readonly entryQty: Fixed;
+  /** Take-profit distance from an entry's price, as a fraction; absent: none. */
+  readonly takeProfit?: number;
 }
 
 interface SymbolState {
   readonly average: EMA;
   /** trading-signals' isStable throws internally when unstable, too slow per quote; count instead. */
   samples: number;
+}
+
+/** On Alpaca's price grid: whole cents from a dollar, hundredths of a cent below. */
+function onPriceGrid(price: number): number {
+  const steps = price >= 1 ? 100 : 10_000;
+  return Math.round(price * steps) / steps;
 }
 
 export class MidPriceMomentum implements Strategy {
@@ -75,6 +83,9 @@ export class MidPriceMomentum implements Strategy {
       type: 'limit',
       timeInForce: crypto ? 'ioc' : 'day',
       limitPrice: fixedFromNumber(price),
+      ...(side === 'buy' && this.#options.takeProfit !== undefined
+        ? { takeProfitPrice: fixedFromNumber(onPriceGrid(price * (1 + this.#options.takeProfit))) }
+        : {}),
       referencePrice: fixedFromNumber(price),
       purpose: side === 'buy' ? 'entry' : 'exit',
       createdAtMs: context.nowMs(),

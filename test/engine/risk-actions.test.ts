@@ -376,7 +376,10 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
   }
 
   /** Broker-held stops: a strategy buys AAPL; returns once the venue holds the position. */
-  async function enterWithBrokerStops(risk: Record<string, string>): Promise<RunningEngine> {
+  async function enterWithBrokerStops(
+    risk: Record<string, string>,
+    strategy: Record<string, unknown> = {},
+  ): Promise<RunningEngine> {
     await openVenue();
     await venue.quote('AAPL', 100, 100.02);
     const account = `broker-stops-${++accounts}`;
@@ -391,6 +394,7 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
           period: 3,
           thresholdBps: 10,
           entryQty: '5',
+          ...strategy,
         },
       ],
     });
@@ -425,23 +429,32 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     };
   }
 
-  it("broker-held stops: the OTO stop leg fills while the engine is stopped; after restart its position and P&L equal the venue's", async () => {
-    // A trailing stop wider than the stop loss: the entry's stop-loss leg stays the protection.
-    const risk = { trailing_stop_pct: '5.0' };
-    const running = await enterWithBrokerStops(risk);
+  it("broker-held stops: a bracket entry's stop leg fills while the engine is stopped; after restart its position and P&L equal the venue's", async () => {
+    // A take-profit 3 % above each entry makes it a bracket, whose stop leg stays the protection.
+    const risk = {};
+    const running = await enterWithBrokerStops(risk, { takeProfitBps: 300 });
     const entry = (await engineOrders('AAPL')).find((order) => order.side === 'buy');
-    expect(entry?.orderClass).toBe('oto');
-    const leg = (await venue.orders('AAPL')).find((order) => order.side === 'sell');
-    expect(leg).toMatchObject({ type: 'stop', status: 'new', qty: parseFixed('5'), orderClass: 'oto' });
-    // 2 % under the entry's limit, rounded down to the cent.
+    expect(entry?.orderClass).toBe('bracket');
+    const legs = (await venue.orders('AAPL')).filter((order) => order.side === 'sell');
+    const leg = legs.find((order) => order.type === 'stop');
+    const takeProfit = legs.find((order) => order.type === 'limit');
+    expect(leg).toMatchObject({ status: 'new', qty: parseFixed('5'), orderClass: 'bracket' });
+    expect(takeProfit).toMatchObject({ status: 'new', qty: parseFixed('5'), orderClass: 'bracket' });
+    // 2 % under the entry's limit, rounded down to the cent; the take-profit 3 % over it.
     const limit = Number(formatFixed(entry!.limitPrice!));
     expect(leg?.stopPrice).toBe(parseFixed((Math.floor(limit * 0.98 * 100) / 100).toFixed(2)));
+    expect(takeProfit?.limitPrice).toBe(parseFixed((Math.round(limit * 1.03 * 100) / 100).toFixed(2)));
+    // A second later the engine has left the bracket as it is (no trailing-stop swap for brackets).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await venue.orders('AAPL')).filter((order) => order.side === 'sell')).toHaveLength(2);
 
     const restart = await stopAndRestart(running, `broker-stops-${accounts}`, risk);
     const underTheStop = Number(formatFixed(leg!.stopPrice!)) - 0.5;
     await venue.quote('AAPL', underTheStop, underTheStop + 0.02);
     await flat('AAPL');
-    expect((await venue.orders('AAPL')).find((order) => order.id === leg?.id)?.status).toBe('filled');
+    const after = await venue.orders('AAPL');
+    expect(after.find((order) => order.id === leg?.id)?.status).toBe('filled');
+    expect(after.find((order) => order.id === takeProfit?.id)?.status).toBe('canceled');
     await restart();
   }, 90_000);
 
