@@ -32,6 +32,26 @@ describe('Class: MidPriceMomentum', () => {
     ]);
   });
 
+  it('gives its entries a take-profit on the price grid when asked to, and its exits none', () => {
+    const context = recordingContext();
+    const strategy = new MidPriceMomentum({
+      id: 'mom',
+      symbols: ['MSFT'],
+      period: 3,
+      threshold: 0.01,
+      entryQty: parseFixed('5'),
+      takeProfit: 0.03,
+    });
+    [100, 100, 100, 100.5, 103, 103, 99].forEach((mid, i) => {
+      strategy.onQuote(quote(mid, i), context);
+    });
+    // 103.01 × 1.03 = 106.1003, to the cent.
+    expect(context.intents.map((i) => [i.side, i.takeProfitPrice])).toStrictEqual([
+      ['buy', parseFixed('106.1')],
+      ['sell', undefined],
+    ]);
+  });
+
   it('stays silent until warmed up and on crossed or one-sided quotes', () => {
     const context = recordingContext();
     const strategy = new MidPriceMomentum({
