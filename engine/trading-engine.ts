@@ -41,7 +41,7 @@ import { positionDifferences } from './persistence/restart-position-check.ts';
 import { RestartPositionReport } from './persistence/restart-position-report.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
-import { registerRiskMetrics } from './risk/risk-metrics.ts';
+import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
 

@@ -5,8 +5,8 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import { formatFixed } from '../../shared/domain/fixed.ts';
-import type { BreakerState } from './risk-events.ts';
-import type { RiskManager } from './risk-manager.ts';
+import type { BreakerState } from '../risk/risk-events.ts';
+import type { RiskManager } from '../risk/risk-manager.ts';
 
 const BREAKER_STATES: readonly BreakerState[] = ['normal', 'reducing', 'halted'];
 
