@@ -12,6 +12,7 @@
  * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { StreamFatalError } from '../shared/broker/alpaca/stream-connection-faults.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
 import type { Config } from '../shared/config/load-config.ts';
@@ -25,6 +26,7 @@ import type { Clock } from '../shared/time/clock.ts';
 import { newYorkDate } from '../shared/time/new-york-time.ts';
 import { TradingCalendar } from '../shared/time/trading-calendar.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
+import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
@@ -41,7 +43,6 @@ import { positionDifferences } from './persistence/restart-position-check.ts';
 import { RestartPositionReport } from './persistence/restart-position-report.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
-import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
 
@@ -181,6 +182,7 @@ export class TradingEngine {
         },
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
       },
+      onStreamFatal: (error) => this.#onStreamFatal(error),
     });
 
     this.riskActions = new RiskActionExecutor({
@@ -247,7 +249,6 @@ export class TradingEngine {
       logger: logger.child({ component: 'marketdata' }),
       onBar: (bar) => this.strategies.onBar(bar),
     });
-    const dispatch = new MarketDataDispatch(this.marketData, this.risk, this.strategies, symbols);
 
     // Stocks and crypto stream from different endpoints, so each asset class gets its own feed.
     const stocks = symbols.filter((symbol) => !isCryptoSymbol(symbol));
@@ -265,9 +266,11 @@ export class TradingEngine {
           dailyBars: list,
           ...(books ? { orderbooks: list } : { statuses: list, lulds: list }),
         },
-        listener: dispatch,
+        listener: new MarketDataDispatch(this.marketData, this.risk, this.strategies, list),
         clock,
         metrics: feedMetrics,
+        staleAfterMs: system.marketData.staleAfterMs,
+        onFatal: (error) => this.#onStreamFatal(error),
         logger: logger.child({ component: 'feed', url }),
       });
     this.feeds = [
@@ -373,8 +376,6 @@ export class TradingEngine {
     });
     if (this.#persistence !== undefined)
       checks.fencingToken = String(this.#persistence.lease.fencingToken ?? 'none');
-    const fatal = this.feeds.find((feed) => feed.fatalError !== undefined)?.fatalError;
-    if (fatal !== undefined) return { status: 'fatal', checks: { ...checks, reason: fatal.message } };
     switch (this.#phase.kind) {
       case 'refused':
         return { status: 'fatal', checks: { ...checks, reason: this.#phase.reason } };
@@ -385,9 +386,16 @@ export class TradingEngine {
       case 'stopped':
         return { status: 'degraded', checks: { ...checks, reason: 'stopped' } };
       case 'trading': {
-        const streaming = this.feeds.every((feed) => feed.state === 'streaming');
-        const ready = streaming && risk.reconciled && this.execution.stream.state === 'ready';
-        return { status: ready ? 'ok' : 'degraded', checks };
+        // Every stream ready (a feed without data past marketData.staleAfterMs is stale) and reconciled.
+        const problems = this.feeds.flatMap((feed, index) =>
+          feed.state === 'ready' ? [] : [`feed${index} ${feed.state}`],
+        );
+        if (this.execution.stream.state !== 'ready')
+          problems.push(`tradeUpdates ${this.execution.stream.state}`);
+        if (!risk.reconciled) problems.push('not reconciled');
+        return problems.length === 0
+          ? { status: 'ok', checks }
+          : { status: 'degraded', checks: { ...checks, reason: problems.join('; ') } };
       }
     }
   }
@@ -535,6 +543,17 @@ export class TradingEngine {
       (error: unknown) =>
         this.#log.error({ err: error }, 'could not cancel working orders after the lease was lost'),
     );
+  }
+
+  /**
+   * A stream stopped for good (the keys were refused, the plan lacks the feed): nothing can trade
+   * without it, so every stream stops and the engine refuses to trade with its reason.
+   */
+  #onStreamFatal(error: StreamFatalError): void {
+    if (this.#phase.kind !== 'trading') return;
+    this.#refuse(error.message);
+    for (const feed of this.feeds) void feed.stop();
+    void this.execution.stream.stop();
   }
 
   #refuse(reason: string): void {

@@ -5,11 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import {
-  type StreamAuthForm,
-  type StreamState,
-  TradeUpdatesClient,
-} from '../../shared/broker/alpaca/trade-updates-client.ts';
+import type { StreamFatalError } from '../../shared/broker/alpaca/stream-connection-faults.ts';
+import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
+import { DEFAULT_RECONNECT_BACKOFF } from '../../shared/broker/alpaca/stream-connection-timers.ts';
+import { type StreamAuthForm, TradeUpdatesClient } from '../../shared/broker/alpaca/trade-updates-client.ts';
 import { AlpacaTradingClient, type TradingCredentials } from '../../shared/broker/alpaca/trading-client.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
@@ -42,6 +41,8 @@ export interface ExecutionServiceOptions {
   readonly onAlarm?: (alarm: OrderAlarm) => void;
   /** Told of every stream state after the router has acted on it. */
   readonly onStreamState?: (state: StreamState) => void;
+  /** The stream stopped for good (e.g. the keys were refused); the error says what to fix. */
+  readonly onStreamFatal?: (error: StreamFatalError) => void;
   /** The engine's lease fencing and persistence observers, passed to the router as they are. */
   readonly routerHooks?: Pick<
     OrderRouterOptions,
@@ -112,19 +113,19 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     url: options.tradingStreamUrl,
     credentials: options.credentials,
     ...(options.streamAuthForm === undefined ? {} : { authForm: options.streamAuthForm }),
-    ...(options.reconnectBaseDelayMs === undefined
-      ? {}
-      : { reconnectBaseDelayMs: options.reconnectBaseDelayMs }),
-    ...(options.reconnectMaxDelayMs === undefined
-      ? {}
-      : { reconnectMaxDelayMs: options.reconnectMaxDelayMs }),
+    backoff: {
+      baseDelayMs: options.reconnectBaseDelayMs ?? DEFAULT_RECONNECT_BACKOFF.baseDelayMs,
+      maxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_BACKOFF.maxDelayMs,
+    },
+    clock,
+    logger,
     onUpdate: (update) => router.onTradeUpdate(update),
-    onStateChange: (state, previous) => {
+    onStateChange: (state) => {
       connected.set(state === 'ready' ? 1 : 0);
-      logger.info({ state, previous }, 'trade updates stream');
       router.onStreamState(state);
       options.onStreamState?.(state);
     },
+    ...(options.onStreamFatal === undefined ? {} : { onFatal: options.onStreamFatal }),
     onInvalidMessage: (reason) => {
       invalidFrames.inc();
       logger.warn({ reason }, 'trade updates frame refused');

@@ -11,7 +11,7 @@
  * - Every request spends the shared budget through the scheduler, cancels and exits first.
  */
 import type { Logger } from 'pino';
-import type { StreamState } from '../../shared/broker/alpaca/trade-updates-client.ts';
+import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
 import type { TradeUpdate } from '../../shared/broker/alpaca/trade-updates-client-types.ts';
 import type { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import {

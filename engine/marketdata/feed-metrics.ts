@@ -27,7 +27,7 @@ export class FeedMetrics {
   /** Messages (or whole frames) rejected by validation. */
   parseErrors = 0;
   reconnects = 0;
-  /** Total time spent in reconnect gaps. */
+  /** Total time without data: lost or stale, from the last data received until ready again. */
   gapSeconds = 0;
   /** Bars received through REST backfill after gaps. */
   backfilledBars = 0;
@@ -98,7 +98,11 @@ export class FeedMetrics {
       () => this.parseErrors,
     );
     counter('reconnects_total', 'Market-data feed reconnections', () => this.reconnects);
-    counter('gap_seconds_total', 'Seconds the market-data feed spent disconnected', () => this.gapSeconds);
+    counter(
+      'gap_seconds_total',
+      'Seconds without market data while lost or stale, from the last data received until ready again',
+      () => this.gapSeconds,
+    );
     counter(
       'backfilled_bars_total',
       'Minute bars fetched over REST to fill reconnect gaps',

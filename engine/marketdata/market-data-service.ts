@@ -1,19 +1,21 @@
 /**
  * The engine's market-data stage: takes the feed's validated messages and keeps the books, the
- * per-symbol freshness, and gap-free minute bars. After a reconnect it backfills the missed
- * minutes (and trades, where configured) over REST before it releases the live bars that
- * arrived meanwhile, so bar consumers see every minute exactly once and in order.
+ * per-symbol freshness, and gap-free minute bars. When a feed is ready again after a loss or a
+ * silence it backfills the missed minutes (and trades, where configured) of that feed's symbols
+ * over REST before it releases their live bars that arrived meanwhile, so bar consumers see every
+ * minute exactly once and in order. Gaps are per feed: a stock feed silent overnight holds back
+ * nothing of the crypto feed.
  */
 
+import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { OrderBook } from '../book/order-book.ts';
 import { TopOfBook } from '../book/top-of-book.ts';
 import { type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
-import type { FeedGap, FeedListener } from './feed-client.ts';
+import type { FeedGap } from './feed-client.ts';
 import type { FeedMetrics } from './feed-metrics.ts';
-import type { FeedState } from './feed-state.ts';
 import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
 
 import { RecentTrades } from './recent-trades.ts';
@@ -44,13 +46,17 @@ export interface MarketDataServiceOptions {
   readonly onTrade?: (trade: Trade) => void;
 }
 
-/** Live bars and trades held back while the gap before them is being backfilled. */
+/** A feed's live bars and trades held back while the gap before them is being backfilled. */
 interface Backfill {
   readonly bars: Bar[];
   readonly trades: Trade[];
 }
 
-export class MarketDataService implements FeedListener {
+/**
+ * The feed listener's part for books, freshness and bars. The gap calls take the feed's symbols
+ * (all followed symbols by default), since several feeds share this one service.
+ */
+export class MarketDataService {
   readonly staleGuard: StaleGuard;
   readonly #options: MarketDataServiceOptions;
   readonly #tops = new Map<string, TopOfBook>();
@@ -61,7 +67,8 @@ export class MarketDataService implements FeedListener {
   readonly #tradeBars = new TradeBarBuilder();
   readonly #lastTradeUs = new Map<string, number>();
   readonly #recentTrades = new RecentTrades();
-  #backfill: Backfill | undefined;
+  /** Symbol → the hold of its feed's gap, while one is open. */
+  readonly #held = new Map<string, Backfill>();
   #backfills: Promise<void> = Promise.resolve();
 
   constructor(options: MarketDataServiceOptions) {
@@ -141,20 +148,26 @@ export class MarketDataService implements FeedListener {
           this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
           break;
         }
-        case 'trade':
+        case 'trade': {
           this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
           if (!this.#recentTrades.isNew(message.symbol, message.id, message.timestampUs)) break;
-          if (this.#backfill !== undefined && this.#tradeBarSymbols.has(message.symbol))
-            this.#backfill.trades.push(message);
+          const held = this.#held.size === 0 ? undefined : this.#held.get(message.symbol);
+          if (held !== undefined && this.#tradeBarSymbols.has(message.symbol)) held.trades.push(message);
           else this.#onTrade(message);
           break;
-        case 'bar':
+        }
+        case 'bar': {
           // A bar's time is its minute's start; as data it is current as of the minute's end.
           this.staleGuard.touch(message.symbol, message.startUs + MINUTE_US, receivedUs);
-          if (message.kind === 'daily') this.#dailyBars.set(message.symbol, message);
-          else if (this.#backfill !== undefined) this.#backfill.bars.push(message);
+          if (message.kind === 'daily') {
+            this.#dailyBars.set(message.symbol, message);
+            break;
+          }
+          const held = this.#held.get(message.symbol);
+          if (held !== undefined) held.bars.push(message);
           else this.#acceptBar(message);
           break;
+        }
         case 'status':
         case 'luld':
           this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
@@ -163,20 +176,21 @@ export class MarketDataService implements FeedListener {
     }
   }
 
-  onStateChange(state: FeedState, previous: FeedState): void {
-    if (previous === 'streaming' && state !== 'streaming') {
-      this.staleGuard.beginGap();
-      // Hold live bars and trades from the moment of the loss until the backfill has run.
-      this.#backfill ??= { bars: [], trades: [] };
-    }
+  onStateChange(state: StreamState, previous: StreamState, symbols = this.#options.symbols): void {
+    // Lost or stale: either way data may be missing from the last data received on.
+    if (previous !== 'ready' || state === 'ready') return;
+    this.staleGuard.beginGap(symbols);
+    // Hold live bars and trades from the moment of the loss until the backfill has run.
+    const hold: Backfill = { bars: [], trades: [] };
+    for (const symbol of symbols) if (!this.#held.has(symbol)) this.#held.set(symbol, hold);
   }
 
-  onResumed(gap: FeedGap): void {
+  onResumed(gap: FeedGap, symbols = this.#options.symbols): void {
     this.#options.logger?.warn(
       { gapStartUs: gap.startUs, gapEndUs: gap.endUs, gapSeconds: (gap.endUs - gap.startUs) / 1e6 },
       'market-data gap: backfilling',
     );
-    this.#backfills = this.#backfills.then(() => this.#runBackfill(gap));
+    this.#backfills = this.#backfills.then(() => this.#runBackfill(gap, symbols));
   }
 
   // ---- internals ----
@@ -197,26 +211,34 @@ export class MarketDataService implements FeedListener {
     if (acceptance !== 'duplicate') this.#options.onBar?.(bar, acceptance);
   }
 
-  async #runBackfill(gap: FeedGap): Promise<void> {
-    const held = this.#backfill ?? { bars: [], trades: [] };
+  async #runBackfill(gap: FeedGap, symbols: readonly string[]): Promise<void> {
+    const feed: ReadonlySet<string> = new Set(symbols);
+    const holds = [...new Set(symbols.map((symbol) => this.#held.get(symbol)))].filter(
+      (hold) => hold !== undefined,
+    );
     const history = this.#options.history;
     try {
       if (history !== undefined) {
         // Only completed minutes: the minute in progress arrives live when it closes.
         const lastCompleteUs = minuteStartUs(gap.endUs) - MINUTE_US;
-        await this.#backfillFeedBars(history, gap, lastCompleteUs);
-        await this.#backfillTrades(history, gap, held.trades);
+        await this.#backfillFeedBars(history, gap, lastCompleteUs, feed);
+        await this.#backfillTrades(history, gap, holds, feed);
       }
     } finally {
-      this.#backfill = undefined;
-      for (const trade of held.trades) this.#onTrade(trade);
-      for (const bar of held.bars) this.#acceptBar(bar);
+      for (const symbol of symbols) this.#held.delete(symbol);
+      for (const hold of holds) for (const trade of hold.trades) this.#onTrade(trade);
+      for (const hold of holds) for (const bar of hold.bars) this.#acceptBar(bar);
     }
   }
 
-  async #backfillFeedBars(history: MarketHistory, gap: FeedGap, lastCompleteUs: number): Promise<void> {
+  async #backfillFeedBars(
+    history: MarketHistory,
+    gap: FeedGap,
+    lastCompleteUs: number,
+    feed: ReadonlySet<string>,
+  ): Promise<void> {
     const symbols = (this.#options.feedBarSymbols ?? []).filter(
-      (symbol) => !this.#tradeBarSymbols.has(symbol),
+      (symbol) => feed.has(symbol) && !this.#tradeBarSymbols.has(symbol),
     );
     if (symbols.length === 0) return;
     // From the minute after the latest bar held (or the gap's first minute when none is).
@@ -233,15 +255,21 @@ export class MarketDataService implements FeedListener {
     for (const bar of result.items.sort((a, b) => a.startUs - b.startUs)) this.#acceptBar(bar);
   }
 
-  async #backfillTrades(history: MarketHistory, gap: FeedGap, heldTrades: readonly Trade[]): Promise<void> {
-    const symbols = [...this.#tradeBarSymbols];
+  async #backfillTrades(
+    history: MarketHistory,
+    gap: FeedGap,
+    holds: readonly Backfill[],
+    feed: ReadonlySet<string>,
+  ): Promise<void> {
+    const symbols = [...this.#tradeBarSymbols].filter((symbol) => feed.has(symbol));
     if (symbols.length === 0) return;
     const result = await history.fetchTrades(symbols, minuteStartUs(gap.startUs), gap.endUs);
     if (!this.#succeeded(result, 'trades')) return;
     // Keep only trades strictly between the last one seen before the gap and the first one held after it.
     const firstHeldUs = new Map<string, number>();
-    for (const trade of heldTrades)
-      if (!firstHeldUs.has(trade.symbol)) firstHeldUs.set(trade.symbol, trade.timestampUs);
+    for (const hold of holds)
+      for (const trade of hold.trades)
+        if (!firstHeldUs.has(trade.symbol)) firstHeldUs.set(trade.symbol, trade.timestampUs);
     const missed = result.items
       .filter(
         (trade) =>

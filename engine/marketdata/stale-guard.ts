@@ -1,7 +1,7 @@
 /**
  * Per-symbol freshness for strategy and risk: a symbol is stale when its last update is older
- * than its threshold, when it has had no update at all, or while its feed is in a reconnect gap
- * (from the moment the connection is lost until the symbol's first update on the new one). Risk
+ * than its threshold, when it has had no update at all, or while its feed is in a gap (from the
+ * moment the feed is lost or goes stale until the symbol's own next update). Risk
  * refuses new exposure on stale symbols, so every unknown case answers stale.
  *
  * Plain typed arrays indexed per symbol: `touch` runs on every message and `isStale` on every
@@ -46,9 +46,12 @@ export class StaleGuard {
     this.#inGap[slot] = 0;
   }
 
-  /** The feed lost its connection: every symbol is stale until it updates on the new one. */
-  beginGap(): void {
-    this.#inGap.fill(1, 0, this.#index.size);
+  /** Their feed was lost or went stale: each of these symbols is stale until it updates again. */
+  beginGap(symbols: Iterable<string>): void {
+    for (const symbol of symbols) {
+      const slot = this.#index.get(symbol);
+      if (slot !== undefined) this.#inGap[slot] = 1;
+    }
   }
 
   freshness(symbol: string, nowUs: number): Freshness {

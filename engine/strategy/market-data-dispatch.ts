@@ -3,10 +3,11 @@
  * (books, freshness, bars) and then, message by message, to risk (reference prices, halts,
  * LULD bands) and to the strategies. Risk sees a quote before the strategies do, so an intent
  * made on that quote is checked against the price that caused it. This is the hot path: a
- * loop over a reused array, no allocation of its own.
+ * loop over a reused array, no allocation of its own. `symbols` are the feed's own: its gaps and
+ * silences concern only them.
  */
+import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
 import type { FeedGap, FeedListener } from '../marketdata/feed-client.ts';
-import type { FeedState } from '../marketdata/feed-state.ts';
 import type { MarketDataService } from '../marketdata/market-data-service.ts';
 import type { StreamDataMessage } from '../marketdata/stream-messages.ts';
 import type { RiskMarketDataSink } from '../risk/market-conditions.ts';
@@ -51,13 +52,13 @@ export class MarketDataDispatch implements FeedListener {
     }
   }
 
-  onStateChange(state: FeedState, previous: FeedState): void {
-    this.#marketData.onStateChange(state, previous);
+  onStateChange(state: StreamState, previous: StreamState): void {
+    this.#marketData.onStateChange(state, previous, this.#symbols);
     // Prices seen before a loss are no reference for orders sent during it.
-    if (state !== 'streaming') for (const symbol of this.#symbols) this.#risk.markStale(symbol);
+    if (state !== 'ready') for (const symbol of this.#symbols) this.#risk.markStale(symbol);
   }
 
   onResumed(gap: FeedGap): void {
-    this.#marketData.onResumed(gap);
+    this.#marketData.onResumed(gap, this.#symbols);
   }
 }

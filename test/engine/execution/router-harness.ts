@@ -13,7 +13,8 @@ import type { RequestScheduler } from '../../../engine/execution/request-schedul
 import type { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
-import type { StreamState, TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
+import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
+import type { TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
 import type { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import type { Account } from '../../../shared/domain/account.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';

@@ -7,7 +7,8 @@ import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/brok
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import { ManualClock, systemClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-import { admin, connectFeed, type FeedUnderTest, waitFor } from './feed-harness.ts';
+import { waitFor } from '../../shared/broker/alpaca/wait-for.ts';
+import { admin, connectFeed, type FeedUnderTest } from './feed-harness.ts';
 
 const START_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
 
@@ -86,13 +87,13 @@ describe('FeedClient against the simulator', () => {
     );
     await waitFor(
       'both feeds streaming',
-      () => stocks.client.state === 'streaming' && crypto.client.state === 'streaming',
+      () => stocks.client.state === 'ready' && crypto.client.state === 'ready',
     );
     expect(stocks.states.map((s) => s.state)).toStrictEqual([
       'connecting',
       'authenticating',
       'subscribing',
-      'streaming',
+      'ready',
     ]);
 
     advance(clock, 125);
@@ -139,7 +140,7 @@ describe('FeedClient against the simulator', () => {
     );
     await waitFor(
       'both feeds streaming',
-      () => stocks.client.state === 'streaming' && crypto.client.state === 'streaming',
+      () => stocks.client.state === 'ready' && crypto.client.state === 'ready',
     );
     advance(clock, 65);
     await waitFor('stock data', () =>
@@ -158,7 +159,7 @@ describe('FeedClient against the simulator', () => {
     for (const kind of ['truncated', 'not-json', 'wrong-shape'])
       await admin(sim, 'faults/malformed', { path: '/v2/iex', kind });
     await waitFor('three rejections', () => stocks.metrics.parseErrors === 3);
-    expect(stocks.client.state).toBe('streaming');
+    expect(stocks.client.state).toBe('ready');
   });
 
   it('survives a dropped connection: resubscribes, reports the gap and backfills bars with no hole and no duplicate', async () => {
@@ -173,7 +174,7 @@ describe('FeedClient against the simulator', () => {
         client: { backoff: { baseDelayMs: 400, maxDelayMs: 400 } },
       }),
     );
-    await waitFor('streaming', () => feed.client.state === 'streaming');
+    await waitFor('ready', () => feed.client.state === 'ready');
     advance(clock, 150);
     await waitFor(
       'two minutes of bars',
@@ -181,10 +182,10 @@ describe('FeedClient against the simulator', () => {
     );
 
     await admin(sim, 'faults/drop', { path: '/v2/iex' });
-    await waitFor('the loss to be seen', () => feed.client.state === 'backing_off');
+    await waitFor('the loss to be seen', () => feed.client.state === 'reconnecting');
     expect(feed.service.freshness('AAPL', clock.nowUs())).toBe('in_gap');
     advance(clock, 200); // minutes 2, 3 and 4 close while nobody listens
-    await waitFor('streaming again', () => feed.client.state === 'streaming');
+    await waitFor('streaming again', () => feed.client.state === 'ready');
     await feed.service.settled();
     advance(clock, 130);
     await waitFor(
@@ -231,12 +232,12 @@ describe('FeedClient against the simulator', () => {
         service: { feedBarSymbols: [], tradeBarSymbols: ['AAPL'] },
       }),
     );
-    await waitFor('streaming', () => feed.client.state === 'streaming');
+    await waitFor('ready', () => feed.client.state === 'ready');
     advance(clock, 90);
     await admin(sim, 'faults/drop', { path: '/v2/iex' });
-    await waitFor('the loss to be seen', () => feed.client.state === 'backing_off');
+    await waitFor('the loss to be seen', () => feed.client.state === 'reconnecting');
     advance(clock, 100);
-    await waitFor('streaming again', () => feed.client.state === 'streaming');
+    await waitFor('streaming again', () => feed.client.state === 'ready');
     await feed.service.settled();
     advance(clock, 120);
     await waitFor(
@@ -261,7 +262,7 @@ describe('FeedClient against the simulator', () => {
         service: { feedBarSymbols: [], tradeBarSymbols: ['AAPL'] },
       }),
     );
-    await waitFor('streaming', () => feed.client.state === 'streaming');
+    await waitFor('ready', () => feed.client.state === 'ready');
     await admin(sim, 'faults/duplicate', { frames: 1_000_000 });
     advance(clock, 185);
     await waitFor('trades through minute 3', () => (feed.service.bars('AAPL')?.length ?? 0) >= 3);
@@ -288,16 +289,13 @@ describe('FeedClient against the simulator', () => {
 
     await admin(sim, 'faults/silence', { path: '/v2/iex' });
     const silencedAt = Date.now();
-    await waitFor('the silence to be detected', () => feed.client.state === 'backing_off');
+    await waitFor('the silence to be detected', () => feed.client.state === 'reconnecting');
     expect(Date.now() - silencedAt).toBeLessThan(3_000);
     expect(feed.states.at(-1)!.reason).toMatch(/^silent for \d+ ms \(limit 300 ms\)$/);
     expect(feed.service.freshness('AAPL', systemClock.nowUs())).toBe('in_gap');
 
     const before = count(feed, 'quote');
-    await waitFor(
-      'a fresh connection',
-      () => feed.client.state === 'streaming' && count(feed, 'quote') > before,
-    );
+    await waitFor('a fresh connection', () => feed.client.state === 'ready' && count(feed, 'quote') > before);
     expect(feed.service.isStale('AAPL', systemClock.nowUs())).toBe(false);
   });
 
@@ -307,7 +305,7 @@ describe('FeedClient against the simulator', () => {
     const feed = track(
       connectFeed(sim, { clock, subscription: { quotes: ['AAPL'] }, service: { staleAfterMs: 2_000 } }),
     );
-    await waitFor('streaming', () => feed.client.state === 'streaming');
+    await waitFor('ready', () => feed.client.state === 'ready');
     expect(feed.service.freshness('AAPL', clock.nowUs())).toBe('no_data');
     expect(sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02 }).ok).toBe(true);
     sim.advanceTo(clock.nowMs() + 10);
@@ -335,14 +333,14 @@ describe('FeedClient against the simulator', () => {
       }),
     );
     await waitFor('the 406', () => feed.states.some((s) => s.reason.includes('406')));
-    expect(feed.client.state).toBe('backing_off');
-    // Retry delay = jittered backoff (40 ms cap × 0.5) + the connection-limit floor.
-    expect(feed.timerDelays).toContain(620);
+    expect(feed.client.state).toBe('reconnecting');
+    // Retry delay = jittered backoff (half the 40 ms cap fixed, half × 0.5) + the connection-limit floor.
+    expect(feed.timerDelays).toContain(630);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(feed.states.filter((s) => s.state === 'connecting')).toHaveLength(1);
 
     other.terminate();
-    await waitFor('streaming once the other session is gone', () => feed.client.state === 'streaming');
+    await waitFor('streaming once the other session is gone', () => feed.client.state === 'ready');
   });
 
   it('stops for good on bad keys with a clear error that does not contain them', async () => {
@@ -353,9 +351,9 @@ describe('FeedClient against the simulator', () => {
     );
     await waitFor('fatal', () => feed.client.state === 'fatal');
     const error = feed.client.fatalError!;
-    expect(error.name).toBe('FeedFatalError');
+    expect(error.name).toBe('StreamFatalError');
     expect(error.code).toBe(402);
-    expect(error.message).toContain('rejected the credentials');
+    expect(error.message).toContain('the broker refused the API keys');
     expect(error.message).not.toContain(secret);
     expect(error.message).not.toContain(DEFAULT_SIM_KEY_ID);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -372,7 +370,7 @@ describe('FeedClient against the simulator', () => {
     await waitFor('three rejections', () => feed.metrics.parseErrors === 3);
     const before = count(feed, 'quote');
     await waitFor('more quotes', () => count(feed, 'quote') > before + 5);
-    expect(feed.client.state).toBe('streaming');
+    expect(feed.client.state).toBe('ready');
     expect(feed.states.filter((s) => s.state === 'connecting')).toHaveLength(1);
   });
 });

@@ -1,127 +1,112 @@
-import { createServer, type Server } from 'node:net';
+/**
+ * The market-data client's own part: staleness and gaps. What the connection promises on both
+ * streams (handshake, refused keys, zombies, backoff) is in
+ * test/shared/broker/alpaca/stream-connection.test.ts.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeedClient, type Timers } from '../../../engine/marketdata/feed-client.ts';
+import { FeedClient, type FeedGap } from '../../../engine/marketdata/feed-client.ts';
 import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import type { FeedState } from '../../../engine/marketdata/feed-state.ts';
+import type { StreamConnectionSettings } from '../../../shared/broker/alpaca/stream-connection.ts';
+import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
-import { waitFor } from './feed-harness.ts';
+import { ManualTimers } from '../../shared/broker/alpaca/manual-timers.ts';
+import { FakeStreamPeer, KEY_ID, SECRET_KEY } from '../../shared/broker/alpaca/stream-peers.ts';
+import { waitFor } from '../../shared/broker/alpaca/wait-for.ts';
 
-/** Timers the test fires by hand: the backoff schedule becomes exact. */
-class ManualTimers implements Timers {
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  #next = 0;
+const START_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
+const QUOTE = { T: 'q', S: 'AAPL', bp: 100, bs: 1, ap: 100.02, as: 2, t: '2026-11-24T15:00:00Z' };
 
-  setTimeout(callback: () => void, ms: number): unknown {
-    this.pending.set(++this.#next, { callback, ms });
-    return this.#next;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-
-  /** Fires the pending timer whose delay matches `predicate`; returns its delay. */
-  fire(predicate: (ms: number) => boolean): number {
-    for (const [handle, timer] of this.pending) {
-      if (!predicate(timer.ms)) continue;
-      this.pending.delete(handle);
-      timer.callback();
-      return timer.ms;
-    }
-    throw new Error('no such timer pending');
-  }
-}
-
-let client: FeedClient | undefined;
-let server: Server | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
-  await client?.stop();
-  client = undefined;
-  await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
-  server = undefined;
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A TCP port that accepts and then hangs up, or (`hold`) never answers the upgrade. */
-async function hangingUpPort(hold = false): Promise<number> {
-  server = createServer((socket) => {
-    if (!hold) socket.destroy();
+async function feedUnderTest(settings: StreamConnectionSettings) {
+  const peer = await FakeStreamPeer.start('market data');
+  cleanups.push(() => peer.close());
+  const clock = new ManualClock(START_MS);
+  const timers = new ManualTimers();
+  const metrics = new FeedMetrics();
+  const states: StreamState[] = [];
+  const reasons: string[] = [];
+  const gaps: FeedGap[] = [];
+  let frames = 0;
+  const client = new FeedClient({
+    url: peer.url,
+    keyId: KEY_ID,
+    secretKey: SECRET_KEY,
+    subscription: { quotes: ['AAPL'] },
+    clock,
+    metrics,
+    timers,
+    random: () => 0.5,
+    silenceTimeoutMs: 1_000_000,
+    ...settings,
+    listener: {
+      onData: () => frames++,
+      onStateChange: (state, _previous, reason) => {
+        states.push(state);
+        reasons.push(reason);
+      },
+      onResumed: (gap) => gaps.push(gap),
+    },
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return (server!.address() as { port: number }).port;
+  cleanups.push(() => client.stop());
+  client.start();
+  await waitFor('ready', () => client.state === 'ready');
+  return { peer, clock, timers, metrics, states, reasons, gaps, client, frames: () => frames };
 }
 
-describe('Class: FeedClient', () => {
-  it('backs off exponentially with jitter up to its cap, one attempt at a time', async () => {
-    const port = await hangingUpPort();
-    const timers = new ManualTimers();
-    const states: FeedState[] = [];
-    const metrics = new FeedMetrics();
-    const silence = 1_000_000;
-    client = new FeedClient({
-      url: `ws://127.0.0.1:${port}/v2/iex`,
-      keyId: 'k',
-      secretKey: 's',
-      subscription: { quotes: ['AAPL'] },
-      clock: new ManualClock(0),
-      metrics,
-      timers,
-      random: () => 0.5,
-      backoff: { baseDelayMs: 100, maxDelayMs: 1_000 },
-      silenceTimeoutMs: silence,
-      listener: { onData: () => {}, onStateChange: (state) => states.push(state) },
-    });
-    client.start();
-    const delays: number[] = [];
-    const isRetry = (ms: number) => ms !== silence / 4;
-    for (let attempt = 0; attempt < 6; attempt++) {
-      await waitFor('the attempt to fail', () => client!.state === 'backing_off');
-      delays.push(timers.fire(isRetry));
-    }
-    // Full jitter at 0.5 of the cap: 100, 200, 400, 800, 1000, 1000 halved.
-    expect(delays).toStrictEqual([50, 100, 200, 400, 500, 500]);
-    expect(metrics.reconnects).toBe(6);
-    expect(states.slice(0, 4)).toStrictEqual(['connecting', 'backing_off', 'connecting', 'backing_off']);
-    expect([...timers.pending.values()].filter((timer) => isRetry(timer.ms))).toHaveLength(0);
+describe('Class: FeedClient, silence and gaps', () => {
+  it('goes stale once no data arrives for staleAfterMs, and is ready again with the next data; the whole silence is a gap', async () => {
+    const feed = await feedUnderTest({ staleAfterMs: 2_000 });
+    feed.peer.broadcast(QUOTE);
+    await waitFor('the first quote', () => feed.frames() === 1);
+
+    feed.clock.advanceMs(1_500);
+    feed.timers.fire((ms) => ms === 2_000);
+    expect(feed.client.state).toBe('ready');
+    feed.clock.advanceMs(500);
+    feed.timers.fire((ms) => ms === 500);
+    expect(feed.client.state).toBe('stale');
+    expect(feed.reasons.at(-1)).toBe('no data for 2000 ms');
+    expect(feed.gaps).toStrictEqual([]);
+
+    feed.clock.advanceMs(23_000);
+    feed.peer.broadcast(QUOTE);
+    await waitFor('ready again', () => feed.client.state === 'ready');
+    expect(feed.states.slice(4)).toStrictEqual(['stale', 'ready']);
+    expect(feed.gaps).toStrictEqual([{ startUs: START_MS * 1000, endUs: (START_MS + 25_000) * 1000 }]);
+    expect(feed.metrics.gapSeconds).toBe(25);
+    // The data that ended the silence is handed on, and the staleness deadline runs again.
+    expect(feed.frames()).toBe(2);
+    expect(feed.timers.delays()).toContain(2_000);
+    expect(feed.metrics.reconnects).toBe(0);
   });
 
-  it('stops from any state and stays stopped', async () => {
-    const port = await hangingUpPort();
-    const timers = new ManualTimers();
-    client = new FeedClient({
-      url: `ws://127.0.0.1:${port}/v2/iex`,
-      keyId: 'k',
-      secretKey: 's',
-      subscription: { quotes: ['AAPL'] },
-      clock: new ManualClock(0),
-      metrics: new FeedMetrics(),
-      timers,
-      listener: { onData: () => {} },
-    });
-    client.start();
-    await waitFor('backing off', () => client!.state === 'backing_off');
-    await client.stop();
-    expect(client.state).toBe('stopped');
-    expect(timers.pending.size).toBe(0);
-    client.start();
-    expect(client.state).toBe('stopped');
+  it('counts a loss from the last data received, not from the moment it was noticed', async () => {
+    const feed = await feedUnderTest({});
+    feed.peer.broadcast(QUOTE);
+    await waitFor('the first quote', () => feed.frames() === 1);
+    feed.clock.advanceMs(4_000);
+    feed.peer.sockets[0]!.terminate();
+    await waitFor('the loss', () => feed.client.state === 'reconnecting');
+    feed.clock.advanceMs(3_000);
+    feed.timers.fire((ms) => ms < 1_000);
+    await waitFor('ready again', () => feed.client.state === 'ready');
+
+    expect(feed.gaps).toStrictEqual([{ startUs: START_MS * 1000, endUs: (START_MS + 7_000) * 1000 }]);
+    expect(feed.metrics.gapSeconds).toBe(7);
+    expect(feed.metrics.reconnects).toBe(1);
   });
 
-  it('stops cleanly in the middle of a handshake that never completes', async () => {
-    const port = await hangingUpPort(true);
-    client = new FeedClient({
-      url: `ws://127.0.0.1:${port}/v2/iex`,
-      keyId: 'k',
-      secretKey: 's',
-      subscription: { quotes: ['AAPL'] },
-      clock: new ManualClock(0),
-      metrics: new FeedMetrics(),
-      timers: new ManualTimers(),
-      listener: { onData: () => {} },
-    });
-    client.start();
-    expect(client.state).toBe('connecting');
-    await client.stop();
-    expect(client.state).toBe('stopped');
+  it('never goes stale without a threshold', async () => {
+    const feed = await feedUnderTest({});
+    feed.clock.advanceMs(900_000);
+    // Only the liveness check is pending: no staleness deadline.
+    expect(feed.timers.delays()).toStrictEqual([250_000]);
+    feed.timers.fire((ms) => ms === 250_000);
+    expect(feed.client.state).toBe('ready');
   });
 });

@@ -7,24 +7,23 @@ import {
   FeedClient,
   type FeedClientOptions,
   type FeedSubscription,
-  systemTimers,
-  type Timers,
 } from '../../../engine/marketdata/feed-client.ts';
 import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import type { FeedState } from '../../../engine/marketdata/feed-state.ts';
 import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
 import {
   MarketDataService,
   type MarketDataServiceOptions,
 } from '../../../engine/marketdata/market-data-service.ts';
+import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
+import { systemTimers, type Timers } from '../../../shared/broker/alpaca/stream-connection-timers.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import type { Simulator } from '../../../sim/simulator.ts';
 
 export interface StateChange {
-  readonly state: FeedState;
-  readonly previous: FeedState;
+  readonly state: StreamState;
+  readonly previous: StreamState;
   readonly reason: string;
 }
 
@@ -96,15 +95,6 @@ export function connectFeed(sim: Simulator, setup: FeedSetup): FeedUnderTest {
     ...setup.client,
   });
   return { client, service, metrics, states, bars, timerDelays };
-}
-
-/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export async function admin(sim: Simulator, action: string, body: object = {}): Promise<unknown> {

@@ -56,7 +56,9 @@ describe('MarketDataService gap backfill (property)', () => {
         fc.integer({ min: 0, max: 6 }),
         fc.integer({ min: 1, max: 5 }),
         fc.boolean(),
-        async (scheduler, lastBeforeLoss, missed, raceLastMissed) => {
+        // Lost, or silent on the same socket: either way the gap is backfilled.
+        fc.constantFrom('reconnecting', 'stale'),
+        async (scheduler, lastBeforeLoss, missed, raceLastMissed, loss) => {
           const total = lastBeforeLoss + missed + 4;
           const firstAfter = lastBeforeLoss + missed + 1;
           const clock = new ManualClock(T0 / 1000);
@@ -72,7 +74,7 @@ describe('MarketDataService gap backfill (property)', () => {
           });
           for (let minute = 0; minute <= lastBeforeLoss; minute++) service.onData([venueBar(minute)], T0);
 
-          service.onStateChange('backing_off', 'streaming');
+          service.onStateChange(loss, 'ready');
           service.onResumed({
             startUs: T0 + (lastBeforeLoss + 1) * MINUTE + 30_000_000,
             endUs: T0 + firstAfter * MINUTE + 10_000_000,

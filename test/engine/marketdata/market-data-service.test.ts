@@ -62,7 +62,7 @@ describe('Class: MarketDataService', () => {
     const bars: Bar[] = [];
     const { md, feed } = service(bars);
     feed(`[{"T":"q","S":"AAPL","bp":100,"bs":1,"ap":100.02,"as":2,"t":"${T}"}]`);
-    md.onStateChange('backing_off', 'streaming');
+    md.onStateChange('reconnecting', 'ready');
     expect(md.freshness('AAPL', T_US)).toBe('in_gap');
     feed(`[{"T":"b","S":"AAPL","o":100,"h":101,"l":99,"c":100,"v":10,"t":"${T}"}]`);
     expect(bars).toStrictEqual([]);

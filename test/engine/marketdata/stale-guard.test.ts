@@ -20,14 +20,15 @@ describe('Class: StaleGuard', () => {
     expect(guard.isStale('MSFT', T0)).toBe(true);
   });
 
-  it('keeps every symbol stale through a reconnect gap until its own first update', () => {
+  it('keeps every symbol of the feed stale through a gap until its own first update, and only those', () => {
     const guard = new StaleGuard(60_000);
-    for (const symbol of ['AAPL', 'MSFT']) {
+    for (const symbol of ['AAPL', 'MSFT', 'BTC/USD']) {
       guard.track(symbol);
       guard.touch(symbol, T0, T0);
     }
-    guard.beginGap();
+    guard.beginGap(['AAPL', 'MSFT', 'NOT_TRACKED']);
     expect(guard.freshness('AAPL', T0 + 1)).toBe('in_gap');
+    expect(guard.freshness('BTC/USD', T0 + 1)).toBe('fresh');
     guard.touch('AAPL', T0 + 10, T0 + 10);
     expect(guard.freshness('AAPL', T0 + 11)).toBe('fresh');
     expect(guard.freshness('MSFT', T0 + 11)).toBe('in_gap');

@@ -1,76 +1,15 @@
-import type { AddressInfo } from 'node:net';
+/**
+ * The trade_updates protocol on the shared connection: auth forms, listen, validation. What the
+ * connection itself promises (refused keys, zombies, backoff) is in stream-connection.test.ts.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type WebSocket, WebSocketServer } from 'ws';
-import {
-  type StreamState,
-  TradeUpdatesClient,
-} from '../../../../shared/broker/alpaca/trade-updates-client.ts';
+import type { StreamState } from '../../../../shared/broker/alpaca/stream-connection-states.ts';
+import { TradeUpdatesClient } from '../../../../shared/broker/alpaca/trade-updates-client.ts';
 import type { TradeUpdate } from '../../../../shared/broker/alpaca/trade-updates-client-types.ts';
 import { parseFixed } from '../../../../shared/domain/fixed.ts';
+import { FakeStreamPeer } from './stream-peers.ts';
+import { waitFor } from './wait-for.ts';
 import { wireOrder } from './wire-fixtures.ts';
-
-/** A loopback peer speaking the trade_updates protocol, recording what clients send. */
-class FakeTradingStream {
-  readonly server: WebSocketServer;
-  readonly received: unknown[] = [];
-  readonly sockets: WebSocket[] = [];
-  authorize = true;
-
-  constructor(options: { autoPong?: boolean } = {}) {
-    this.server = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: options.autoPong ?? true });
-    this.server.on('connection', (socket) => {
-      this.sockets.push(socket);
-      socket.on('message', (raw) => {
-        const message = JSON.parse(String(raw)) as { action: string; data?: { streams?: string[] } };
-        this.received.push(message);
-        if (message.action === 'authenticate' || message.action === 'auth') {
-          const status = this.authorize ? 'authorized' : 'unauthorized';
-          socket.send(
-            Buffer.from(
-              JSON.stringify({ stream: 'authorization', data: { status, action: 'authenticate' } }),
-            ),
-          );
-        } else if (message.action === 'listen') {
-          socket.send(
-            Buffer.from(JSON.stringify({ stream: 'listening', data: { streams: message.data?.streams } })),
-          );
-        }
-      });
-    });
-  }
-
-  listening(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.server.address() !== null) resolve();
-      else this.server.once('listening', () => resolve());
-    });
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/stream`;
-  }
-
-  broadcast(message: unknown): void {
-    for (const socket of this.sockets) socket.send(Buffer.from(JSON.stringify(message)));
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.terminate();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = (): void => {
-      if (predicate()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 const fillMessage = {
   stream: 'trade_updates',
@@ -91,12 +30,8 @@ describe('Class: TradeUpdatesClient', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setUp(
-    options: { authForm?: 'authenticate' | 'auth'; heartbeatIntervalMs?: number } = {},
-    autoPong = true,
-  ) {
-    const peer = new FakeTradingStream({ autoPong });
-    await peer.listening();
+  async function setUp(options: { authForm?: 'authenticate' | 'auth' } = {}) {
+    const peer = await FakeStreamPeer.start('trade updates');
     const updates: TradeUpdate[] = [];
     const states: StreamState[] = [];
     const invalid: string[] = [];
@@ -107,8 +42,7 @@ describe('Class: TradeUpdatesClient', () => {
       onUpdate: (update) => updates.push(update),
       onStateChange: (state) => states.push(state),
       onInvalidMessage: (reason) => invalid.push(reason),
-      reconnectBaseDelayMs: 10,
-      reconnectMaxDelayMs: 50,
+      backoff: { baseDelayMs: 10, maxDelayMs: 50 },
     });
     cleanups.push(() => peer.close());
     cleanups.push(() => client.stop());
@@ -121,7 +55,7 @@ describe('Class: TradeUpdatesClient', () => {
   ] as const)('authenticates with the %s form, listens, and becomes ready', async (authForm, expected) => {
     const { peer, client, states } = await setUp({ authForm });
     client.start();
-    await waitFor(() => client.state === 'ready');
+    await waitFor('ready', () => client.state === 'ready');
     expect(peer.received).toStrictEqual([
       expected,
       { action: 'listen', data: { streams: ['trade_updates'] } },
@@ -132,9 +66,9 @@ describe('Class: TradeUpdatesClient', () => {
   it('delivers validated fills with per-execution quantity and price', async () => {
     const { peer, client, updates } = await setUp();
     client.start();
-    await waitFor(() => client.state === 'ready');
+    await waitFor('ready', () => client.state === 'ready');
     peer.broadcast(fillMessage);
-    await waitFor(() => updates.length === 1);
+    await waitFor('the update', () => updates.length === 1);
     expect(updates[0]).toMatchObject({
       event: 'fill',
       timestampNs: 1_650_390_305_024_916_716n,
@@ -151,12 +85,12 @@ describe('Class: TradeUpdatesClient', () => {
   it('counts invalid frames without acting on them or dropping the connection', async () => {
     const { peer, client, updates, invalid } = await setUp();
     client.start();
-    await waitFor(() => client.state === 'ready');
+    await waitFor('ready', () => client.state === 'ready');
     for (const socket of peer.sockets) socket.send('not json');
     peer.broadcast({ stream: 'trade_updates', data: { ...fillMessage.data, execution_id: undefined } });
     peer.broadcast({ action: 'error', data: { error_message: 'internal server error' } });
     peer.broadcast(fillMessage);
-    await waitFor(() => updates.length === 1);
+    await waitFor('the update', () => updates.length === 1);
     expect(invalid).toHaveLength(3);
     expect(invalid[1]).toContain('execution_id');
     expect(client.state).toBe('ready');
@@ -165,9 +99,9 @@ describe('Class: TradeUpdatesClient', () => {
   it('reconnects after the server drops the socket and reports each state on the way', async () => {
     const { peer, client, states } = await setUp();
     client.start();
-    await waitFor(() => client.state === 'ready');
+    await waitFor('ready', () => client.state === 'ready');
     peer.sockets[0]!.terminate();
-    await waitFor(() => client.readyCount === 2);
+    await waitFor('ready again', () => client.readyCount === 2);
     expect(states).toStrictEqual([
       'connecting',
       'authenticating',
@@ -178,28 +112,6 @@ describe('Class: TradeUpdatesClient', () => {
       'authenticating',
       'subscribing',
       'ready',
-    ]);
-  });
-
-  it('keeps retrying with backoff when refused, and never reports ready', async () => {
-    const { peer, client, invalid } = await setUp();
-    peer.authorize = false;
-    client.start();
-    await waitFor(() => invalid.length >= 2);
-    expect(invalid[0]).toContain('authorization refused');
-    expect(client.readyCount).toBe(0);
-  });
-
-  it('treats a connection that stops answering pings as lost and reconnects', async () => {
-    const { client, states } = await setUp({ heartbeatIntervalMs: 30 }, false);
-    client.start();
-    await waitFor(() => client.readyCount >= 2);
-    expect(states.slice(0, 5)).toStrictEqual([
-      'connecting',
-      'authenticating',
-      'subscribing',
-      'ready',
-      'reconnecting',
     ]);
   });
 });
