@@ -166,7 +166,7 @@ function isDuplicateClientOrderId(error: unknown): boolean {
     error instanceof AlpacaApiError &&
     error.status === 422 &&
     error.code === DUPLICATE_CLIENT_ORDER_ID_CODE &&
-    /client_order_id/i.test(error.alpacaMessage)
+    /client_order_id/i.test(error.venueMessage)
   );
 }
 
@@ -425,7 +425,7 @@ export class OrderRouter {
           if (found.status === 'pending_cancel' || found.status === 'canceled')
             return { ok: true, clientOrderId };
         }
-        return refused('already_final', error.alpacaMessage);
+        return refused('already_final', error.venueMessage);
       }
       return refused('failed', errorMessage(error));
     }
@@ -504,7 +504,7 @@ export class OrderRouter {
     } catch (error) {
       if (error instanceof AlpacaApiError && !isOutcomeUnknown(error) && !isSafeToResend(error)) {
         this.#tracker.markRejected(newClientOrderId);
-        return refused('broker_rejected', error.alpacaMessage);
+        return refused('broker_rejected', error.venueMessage);
       }
       return refused('failed', errorMessage(error));
     }
@@ -662,10 +662,10 @@ export class OrderRouter {
     this.#reportStatus(clientOrderId);
     this.#log.warn(
       { clientOrderId, status: error.status, code: error.code },
-      `order rejected: ${error.alpacaMessage}`,
+      `order rejected: ${error.venueMessage}`,
     );
     return {
-      ...refused('broker_rejected', error.alpacaMessage),
+      ...refused('broker_rejected', error.venueMessage),
       clientOrderId,
       status: error.status,
       brokerCode: error.code,

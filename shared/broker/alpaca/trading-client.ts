@@ -8,12 +8,12 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
 import { type Fixed, formatFixed } from '../../domain/fixed.ts';
+import type { DeliveryOutcome } from '../../venue/venue-errors.ts';
 import {
   AlpacaApiError,
   AlpacaNetworkError,
   AlpacaRateLimitError,
   AlpacaResponseError,
-  type NetworkOutcome,
   type RequestContext,
 } from './trading-client-errors.ts';
 import type {
@@ -328,7 +328,7 @@ export class AlpacaTradingClient {
       text = await response.body.text();
     } catch (error) {
       const code = errorCode(error);
-      const outcome: NetworkOutcome = !sent && NOT_SENT_CODES.has(code) ? 'not_sent' : 'unknown';
+      const outcome: DeliveryOutcome = !sent && NOT_SENT_CODES.has(code) ? 'not_sent' : 'unknown';
       throw new AlpacaNetworkError(outcome, code, context, error);
     }
     const limits = rateLimitSnapshot(response.headers);

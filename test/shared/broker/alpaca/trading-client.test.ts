@@ -171,7 +171,7 @@ describe('Class: AlpacaTradingClient', () => {
       name: 'AlpacaApiError',
       status: 403,
       code: 40310000,
-      alpacaMessage: 'insufficient buying power',
+      venueMessage: 'insufficient buying power',
       clientOrderId: 'ae1-x',
       route: '/v2/orders',
       method: 'POST',
@@ -195,12 +195,12 @@ describe('Class: AlpacaTradingClient', () => {
     expect(limited).toMatchObject({
       status: 429,
       resetAtMs: 1_700_000_100_000,
-      alpacaMessage: 'too many requests',
+      venueMessage: 'too many requests',
     });
     expect(isSafeToResend(limited)).toBe(true);
 
     const failed = await client.getAccount().catch((caught: unknown) => caught);
-    expect(failed).toMatchObject({ status: 503, alpacaMessage: '(empty body)' });
+    expect(failed).toMatchObject({ status: 503, venueMessage: '(empty body)' });
     expect(isOutcomeUnknown(failed)).toBe(true);
   });
 
