@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, TIME_IN_FORCE } from '../../domain/order.ts';
+import { VENUE_ORDER_EVENTS } from '../../venue/venue-types.ts';
 
 /** Decimal as a string ("187.65", "-2", "0.000000001"). */
 export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
@@ -250,25 +251,7 @@ export const closePositionResultSchema = z.object({
   body: z.union([orderSchema, errorBodySchema.passthrough()]),
 });
 
-export const tradeUpdateEventSchema = z.enum([
-  'new',
-  'fill',
-  'partial_fill',
-  'canceled',
-  'expired',
-  'done_for_day',
-  'replaced',
-  'accepted',
-  'rejected',
-  'pending_new',
-  'stopped',
-  'pending_cancel',
-  'pending_replace',
-  'calculated',
-  'suspended',
-  'order_replace_rejected',
-  'order_cancel_rejected',
-]);
+export const tradeUpdateEventSchema = z.enum(VENUE_ORDER_EVENTS);
 
 const fillFields = {
   execution_id: uuid,
