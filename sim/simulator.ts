@@ -27,6 +27,7 @@ import {
 import type { SimService } from './service.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createTradingService, type TradingService } from './trading/trading-service.ts';
+import { advanceVirtualTime } from './virtual-time.ts';
 
 export const DEFAULT_SYMBOLS: readonly string[] = ['AAPL', 'MSFT', 'SPY'];
 export const DEFAULT_STARTING_CASH = '100000';
@@ -231,20 +232,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     replayDone: replay?.done,
     advanceTo(epochMs) {
       if (virtual === undefined) throw new Error('advanceTo needs a ManualClock (virtual time)');
-      if (epochMs < virtual.nowMs()) throw new RangeError('the clock never goes backwards');
-      for (
-        let due = scheduler.nextDueMs();
-        due !== undefined && due <= epochMs;
-        due = scheduler.nextDueMs()
-      ) {
-        const step = Math.max(due, virtual.nowMs());
-        market.advanceTo(step);
-        virtual.setMs(step);
-        scheduler.runDue();
-      }
-      market.advanceTo(epochMs);
-      virtual.setMs(epochMs);
-      scheduler.runDue();
+      advanceVirtualTime(virtual, scheduler, market, epochMs);
     },
     async close() {
       replay?.stop();

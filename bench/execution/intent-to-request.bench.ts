@@ -1,20 +1,9 @@
-/**
- * exec.intent_to_request: an intent through the router's synchronous half — the entry gate, the
- * real pre-trade risk check (5 positions, 20 working orders, fresh quotes, every rule run), the
- * deterministic client_order_id (SHA-256) and the order request. Network excluded. Budget: p99
- * ≤ 3 µs. exec.intent_to_body adds the JSON body as it goes on the wire.
- */
-import { join } from 'node:path';
 import type { OrderRouter, PreparedOrder } from '../../engine/execution/order-router.ts';
-import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import { orderRequestBody } from '../../shared/broker/alpaca/trading-client.ts';
-import { loadConfig } from '../../shared/config/load-config.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
-import { ManualClock } from '../../shared/time/clock.ts';
-import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import { latencyBenchmark } from '../harness.ts';
-import { benchPositions, openRouter } from './router-fixture.ts';
+import { openRiskRouter } from './router-fixture.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA'];
 const f = parseFixed;
@@ -42,13 +31,7 @@ interface BenchState {
 }
 
 async function setup(): Promise<BenchState> {
-  const { risk: limits } = loadConfig({
-    systemFile: join(import.meta.dirname, '../../config/system.json'),
-    env: {},
-  });
-  const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
-  const risk = new RiskManager({ limits, clock });
-  const router = await openRouter(clock, risk, benchPositions(SYMBOLS));
+  const { clock, risk, router } = await openRiskRouter(SYMBOLS);
 
   for (const symbol of SYMBOLS) risk.onQuote(symbol, 99.99, 100.01, clock.nowUs());
   for (let i = 0; i < 20; i++) {

@@ -3,6 +3,7 @@
  * answered from memory, with the given positions and a healthy margin account. Shared by the
  * execution benchmarks, which measure everything up to the request and nothing after it.
  */
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { OrderRouter, type PreTradeRisk, type TradingApi } from '../../engine/execution/order-router.ts';
 import { OrderTracker } from '../../engine/execution/order-tracker.ts';
@@ -10,11 +11,14 @@ import { RequestScheduler } from '../../engine/execution/request-scheduler.ts';
 import { SlippageRecorder } from '../../engine/execution/slippage.ts';
 import { TokenBucket } from '../../engine/execution/token-bucket.ts';
 import { Portfolio } from '../../engine/portfolio/portfolio.ts';
+import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import type { AlpacaPosition } from '../../shared/broker/alpaca/trading-client-types.ts';
+import { loadConfig } from '../../shared/config/load-config.ts';
 import type { Account } from '../../shared/domain/account.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
-import type { Clock } from '../../shared/time/clock.ts';
+import { type Clock, ManualClock } from '../../shared/time/clock.ts';
+import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 
 const f = parseFixed;
 
@@ -82,4 +86,21 @@ export async function openRouter(
   await router.resync();
   if (!router.entriesAllowed) throw new Error('router did not open for entries');
   return router;
+}
+
+/**
+ * The shipped risk limits on a virtual clock at 10:00 New York on a trading day, and a router
+ * opened over them holding long 10 at 100 in each symbol.
+ */
+export async function openRiskRouter(
+  symbols: readonly string[],
+): Promise<{ clock: ManualClock; risk: RiskManager; router: OrderRouter }> {
+  const { risk: limits } = loadConfig({
+    systemFile: join(import.meta.dirname, '../../config/system.json'),
+    env: {},
+  });
+  const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
+  const risk = new RiskManager({ limits, clock });
+  const router = await openRouter(clock, risk, benchPositions(symbols));
+  return { clock, risk, router };
 }

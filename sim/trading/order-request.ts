@@ -14,7 +14,7 @@ import {
   TIME_IN_FORCE,
   type TimeInForce,
 } from '../../shared/domain/order.ts';
-import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
+import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import { orderClassProblem } from './order-class-rules.ts';
 import { ORDER_CLASSES, type OrderClass } from './sim-order.ts';
 
@@ -202,8 +202,13 @@ export function parseOrderRequest(raw: unknown): ApiResult<SimOrderRequest> {
         ? null
         : { stopPrice: stopLoss.value.stop_price, limitPrice: stopLoss.value.limit_price },
   };
-  const problem = orderClassProblem(request) ?? orderShapeProblem(request);
+  const problem = orderRequestProblem(request);
   return problem === undefined ? ok(request) : fail(problem);
+}
+
+/** What Alpaca refuses in a typed request before it looks at the account: shape and order class. */
+export function orderRequestProblem(request: SimOrderRequest): ApiError | undefined {
+  return orderClassProblem(request) ?? orderShapeProblem(request);
 }
 
 function orderShapeProblem(request: SimOrderRequest) {

@@ -14,6 +14,11 @@ interface Task {
 
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** Earlier first; ties in scheduling order, which keeps a run reproducible. */
+function runsBefore(a: Task, b: Task): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+}
+
 export class TaskScheduler {
   readonly #clock: Clock;
   readonly #wallTime: boolean;
@@ -31,9 +36,18 @@ export class TaskScheduler {
   schedule(atMs: number, run: () => void): void {
     if (this.#closed) return;
     const task = { atMs, seq: this.#seq++, run };
-    let index = this.#tasks.length;
-    while (index > 0 && this.#tasks[index - 1]!.atMs > atMs) index--;
-    this.#tasks.splice(index, 0, task);
+    // A binary heap: every day order schedules its expiry at the session's end, so a backtest
+    // holds as many far-off tasks as orders, and a sorted insert would cost O(n) each.
+    const tasks = this.#tasks;
+    let index = tasks.length;
+    tasks.push(task);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!runsBefore(task, tasks[parent]!)) break;
+      tasks[index] = tasks[parent]!;
+      index = parent;
+    }
+    tasks[index] = task;
     if (index === 0) this.#arm();
   }
 
@@ -49,9 +63,28 @@ export class TaskScheduler {
   runDue(): void {
     const now = this.#clock.nowMs();
     while (this.#tasks.length > 0 && this.#tasks[0]!.atMs <= now && !this.#closed) {
-      this.#tasks.shift()!.run();
+      this.#pop().run();
     }
     this.#arm();
+  }
+
+  #pop(): Task {
+    const tasks = this.#tasks;
+    const first = tasks[0]!;
+    const last = tasks.pop()!;
+    if (tasks.length === 0) return first;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= tasks.length) break;
+      const right = left + 1;
+      const child = right < tasks.length && runsBefore(tasks[right]!, tasks[left]!) ? right : left;
+      if (!runsBefore(tasks[child]!, last)) break;
+      tasks[index] = tasks[child]!;
+      index = child;
+    }
+    tasks[index] = last;
+    return first;
   }
 
   close(): void {

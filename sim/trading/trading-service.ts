@@ -4,40 +4,24 @@
  * /stream, and the /admin/trading control surface.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SlippageModel } from '../../shared/broker/alpaca/slippage-model.ts';
-import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
-import type { ClosedDates } from '../closed-dates.ts';
-import type { SimContext } from '../context.ts';
 import { type RestFault, RestFaults } from '../faults/rest-faults.ts';
 import { ADMIN_TRADING_PREFIX, handleTradingAdmin } from '../faults/trading-admin.ts';
 import { authenticateRequest } from '../http/auth.ts';
 import { type HttpReply, readJsonBody, writeReply } from '../http/http-io.ts';
 import { RateLimiter, rateLimitedReply } from '../http/rate-limiter.ts';
-import type { QuoteSource } from '../market/quote-source.ts';
 import type { SimService } from '../service.ts';
 import { TradeUpdatesStream } from '../stream/trade-updates-stream.ts';
-import { AccountLedger } from './account-ledger.ts';
-import { AccountView } from './account-view.ts';
 import { apiErrors, errorBody } from './api-error.ts';
-import { AssetCatalog } from './asset-catalog.ts';
-import { SeededIds } from './ids.ts';
-import { MatchingEngine } from './matching-engine.ts';
-import { SessionCalendar } from './session-calendar.ts';
-import type { TaskScheduler } from './task-scheduler.ts';
+import type { AssetCatalog } from './asset-catalog.ts';
+import type { MatchingEngine } from './matching-engine.ts';
 import { handleTradingRequest, isTradingPath, type TradingApi } from './trading-routes.ts';
+import { createVenueCore, type VenueCoreOptions } from './venue-core.ts';
 
 export const TRADE_UPDATES_PATH = '/stream';
 
-export interface TradingServiceOptions {
-  readonly context: SimContext;
-  readonly quotes: QuoteSource;
-  readonly scheduler: TaskScheduler;
-  readonly latencyMs: number;
-  readonly slippage: SlippageModel;
-  readonly startingCash: Fixed;
+export interface TradingServiceOptions extends VenueCoreOptions {
   readonly rateLimitPerMinute: number;
-  readonly closedDates: ClosedDates;
   readonly logger: Logger;
 }
 
@@ -69,26 +53,7 @@ function faultReply(fault: RestFault): HttpReply {
 
 export function createTradingService(options: TradingServiceOptions): TradingService {
   const { context, scheduler, logger } = options;
-  const ids = new SeededIds(context.seed);
-  const assets = new AssetCatalog(context.symbols);
-  const ledger = new AccountLedger(options.startingCash);
-  const session = new SessionCalendar(context.sessionHours, options.closedDates);
-  const engine = new MatchingEngine({
-    clock: context.clock,
-    scheduler,
-    session,
-    quotes: options.quotes,
-    assets,
-    ledger,
-    ids,
-    latencyMs: options.latencyMs,
-    slippage: options.slippage,
-  });
-  const account = new AccountView(context.clock, ledger, engine, assets, {
-    id: ids.uuid(),
-    accountNumber: `PA${String(context.seed >>> 0).padStart(10, '0')}`,
-    createdUs: context.clock.nowUs(),
-  });
+  const { engine, account, session, assets } = createVenueCore(options);
   const stream = new TradeUpdatesStream({ credentials: context.credentials, scheduler });
   engine.onEvent((event) => stream.publish(event));
   const restFaults = new RestFaults();

@@ -115,12 +115,6 @@ export function engineConfig(options: EngineConfigOptions): string {
   return JSON.stringify(config);
 }
 
-/** Log lines' epoch ms, from pino's ISO time field. */
-export function lineTimeMs(line: string): number {
-  const match = /"time":"([^"]+)"/.exec(line);
-  return match === null ? Number.NaN : Date.parse(match[1]!);
-}
-
 /** The store as an engine sees it, for a test to read what the engines wrote; close it after. */
 export function storeReader(
   dynamo: { readonly region: string; readonly endpoint: string },
