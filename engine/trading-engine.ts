@@ -31,6 +31,7 @@ import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
 import type { SubmitResult } from './execution/order-router.ts';
+import { OrderSettlement } from './execution/order-settlement.ts';
 import { RiskActionExecutor } from './execution/risk-actions.ts';
 import { FeedClient } from './marketdata/feed-client.ts';
 import { FeedMetrics } from './marketdata/feed-metrics.ts';
@@ -80,6 +81,8 @@ export class TradingEngine {
   readonly execution: ExecutionService;
   /** Carries out risk's stop exits and the kill switch. */
   readonly riskActions: RiskActionExecutor;
+  /** Waits on the broker's confirmations for the executor and the protection, woken by every report. */
+  readonly #settlement: OrderSettlement;
   /** With stops held at the broker: each position's protective order there. */
   readonly protection: BrokerProtection | undefined;
   readonly marketData: MarketDataService;
@@ -172,12 +175,12 @@ export class TradingEngine {
         onSending: (request, intent) => this.recorder?.submitted(request, intent),
         onOrderUpdate: (order, intent) => {
           this.#onOrderUpdate(order, intent);
-          this.riskActions.notify();
+          this.#settlement.notify();
           this.protection?.onOrder(order);
         },
         onFill: (fill, realized) => {
           this.recorder?.fill(fill, realized);
-          this.riskActions.notify();
+          this.#settlement.notify();
           this.protection?.onFill(fill.symbol);
         },
         resyncLookbackMs: RESYNC_LOOKBACK_MS,
@@ -185,7 +188,13 @@ export class TradingEngine {
       onStreamFatal: (error) => this.#onStreamFatal(error),
     });
 
+    this.#settlement = new OrderSettlement({
+      router: this.execution.router,
+      tracker: this.execution.tracker,
+      logger: logger.child({ component: 'settlement' }),
+    });
     this.riskActions = new RiskActionExecutor({
+      settlement: this.#settlement,
       router: this.execution.router,
       tracker: this.execution.tracker,
       position: (symbol) => this.portfolio.position(symbol).qty,
@@ -207,6 +216,7 @@ export class TradingEngine {
     this.protection =
       config.risk.stops.mode === 'broker'
         ? new BrokerProtection({
+            settlement: this.#settlement,
             router: this.execution.router,
             tracker: this.execution.tracker,
             position: (symbol) => this.portfolio.position(symbol),
@@ -354,6 +364,7 @@ export class TradingEngine {
     await this.#cancelAfterLoss;
     this.riskActions.stop();
     this.protection?.stop();
+    this.#settlement.stop();
     await Promise.all([this.riskActions.settled(), this.protection?.settled()]);
     if (executionStarted) await this.execution.stop();
     this.recorder?.flushSubmitted();

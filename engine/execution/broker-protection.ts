@@ -39,7 +39,7 @@ import { RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
 import { protectiveStopPrice } from '../risk/protective-stop.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import type { OrderRouter } from './order-router.ts';
-import { OrderSettlement } from './order-settlement.ts';
+import type { OrderSettlement } from './order-settlement.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
 const PROTECTIVE_TYPES: ReadonlySet<OrderType> = new Set(['stop', 'stop_limit', 'trailing_stop']);
@@ -68,7 +68,8 @@ export interface BrokerProtectionOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly registry: Registry;
-  readonly confirmAfterMs?: number;
+  /** Shared with everything else that waits on the broker; stopping it ends every wait. */
+  readonly settlement: OrderSettlement;
 }
 
 interface ExitOrder {
@@ -108,13 +109,7 @@ export class BrokerProtection {
       labelNames: ['action', 'outcome'],
       registers: [options.registry],
     });
-    this.#settlement = new OrderSettlement({
-      router: options.router,
-      tracker: options.tracker,
-      logger: options.logger,
-      actions: this.#actions,
-      confirmAfterMs: options.confirmAfterMs ?? 2_000,
-    });
+    this.#settlement = options.settlement;
   }
 
   /** Every broker order object the engine sees. */
@@ -134,13 +129,11 @@ export class BrokerProtection {
           takeProfit,
         });
     }
-    this.#settlement.notify();
     this.review(order.symbol);
   }
 
   /** After a fill: the position changed. */
   onFill(symbol: string): void {
-    this.#settlement.notify();
     this.review(symbol);
   }
 
@@ -186,7 +179,6 @@ export class BrokerProtection {
 
   stop(): void {
     this.#stopped = true;
-    this.#settlement.stop();
   }
 
   async settled(): Promise<void> {
@@ -216,7 +208,10 @@ export class BrokerProtection {
       isKind(only.type, wanted)
     )
       return;
-    for (const order of protective) await this.#settlement.cancelAndConfirm(order.clientOrderId);
+    for (const order of protective)
+      await this.#settlement.cancelAndConfirm(order.clientOrderId, (outcome) =>
+        this.#actions.inc({ action: 'cancel', outcome }),
+      );
     if (this.#stopped || options.isClosing(symbol)) return;
     const position = options.position(symbol);
     if (position.qty === 0n || (position.qty > 0n ? 'sell' : 'buy') !== closingSide) return;

@@ -1,12 +1,12 @@
 /**
  * Waiting for the broker to finish with an order: a cancel requested (again, if needed) until the
  * order is final with all its fills booked — not merely pending_cancel — asking the broker by REST
- * when the stream says nothing. The trade-updates path calls `notify` on every report and fill,
- * so waits end as soon as the answer is in.
+ * when the stream says nothing. One instance serves everything that waits (the risk-action
+ * executor, broker-held protection); the trade-updates path calls `notify` on every report and
+ * fill, so waits end as soon as the answer is in.
  */
 
 import type { Logger } from 'pino';
-import type { Counter } from 'prom-client';
 import type { OrderRouter } from './order-router.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
@@ -14,11 +14,11 @@ export interface OrderSettlementOptions {
   readonly router: Pick<OrderRouter, 'cancel' | 'refreshOrder'>;
   readonly tracker: Pick<OrderTracker, 'get'>;
   readonly logger: Logger;
-  /** Counts each cancel request by outcome (label `action` is 'cancel'). */
-  readonly actions: Counter<'action' | 'outcome'>;
-  /** How long to wait for a report before asking the broker; doubles up to 8× per round. */
-  readonly confirmAfterMs: number;
+  /** How long to wait for a report before asking the broker (default 2 s); doubles up to 8× per round. */
+  readonly confirmAfterMs?: number;
 }
+
+const DEFAULT_CONFIRM_AFTER_MS = 2_000;
 
 export class OrderSettlement {
   readonly #options: OrderSettlementOptions;
@@ -43,15 +43,19 @@ export class OrderSettlement {
     this.notify();
   }
 
-  /** Requests the cancel until the order is final with its fills booked, or until stopped. */
-  async cancelAndConfirm(clientOrderId: string): Promise<void> {
-    const { router, tracker, logger, actions, confirmAfterMs } = this.#options;
+  /**
+   * Requests the cancel until the order is final with its fills booked, or until stopped; each
+   * cancel request's outcome ('requested' or the refusal's code) goes to `onCancel`.
+   */
+  async cancelAndConfirm(clientOrderId: string, onCancel: (outcome: string) => void): Promise<void> {
+    const { router, tracker, logger } = this.#options;
+    const confirmAfterMs = this.#options.confirmAfterMs ?? DEFAULT_CONFIRM_AFTER_MS;
     for (let round = 0; !this.#stopped; round++) {
       const state = tracker.get(clientOrderId);
       if (state === undefined || state.isSettled) return;
       if (!state.isTerminal && state.status !== 'pending_cancel') {
         const result = await router.cancel(clientOrderId);
-        actions.inc({ action: 'cancel', outcome: result.ok ? 'requested' : result.code });
+        onCancel(result.ok ? 'requested' : result.code);
       }
       if (await this.waitSettled(clientOrderId, confirmAfterMs * 2 ** Math.min(round, 3))) return;
       // No word from the stream: ask the broker, which also books a fill the stream has not

@@ -28,7 +28,7 @@ import { closingIntent, RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
 import type { RiskEvent, StopKind } from '../risk/risk-events.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import type { OrderRouter, SubmitResult } from './order-router.ts';
-import { OrderSettlement } from './order-settlement.ts';
+import type { OrderSettlement } from './order-settlement.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
 /** Risk's own exits, and a strategy's exit when stops are held at the broker (see TradingEngine). */
@@ -47,8 +47,6 @@ export interface RiskActionsPorts {
 }
 
 export interface RiskActionsTimings {
-  /** How long to wait for a cancel or an exit to be reported before asking the broker. */
-  readonly confirmAfterMs: number;
   /** How long an exit may work unfilled before it is cancelled and sent again. */
   readonly exitWorkingMs: number;
   /** Back-off after a refusal (halted symbol, stale price), doubling up to the maximum. */
@@ -57,13 +55,14 @@ export interface RiskActionsTimings {
 }
 
 export const DEFAULT_RISK_ACTION_TIMINGS: RiskActionsTimings = {
-  confirmAfterMs: 2_000,
   exitWorkingMs: 5_000,
   retryBaseMs: 250,
   retryMaxMs: 10_000,
 };
 
 export interface RiskActionsOptions extends RiskActionsPorts {
+  /** Shared with everything else that waits on the broker; stopping it ends every wait. */
+  readonly settlement: OrderSettlement;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly registry: Registry;
@@ -109,13 +108,7 @@ export class RiskActionExecutor {
       labelNames: ['action', 'outcome'],
       registers: [options.registry],
     });
-    this.#settlement = new OrderSettlement({
-      router: options.router,
-      tracker: options.tracker,
-      logger: options.logger,
-      actions: this.#actions,
-      confirmAfterMs: this.#timings.confirmAfterMs,
-    });
+    this.#settlement = options.settlement;
     this.#closingGauge = new Gauge({
       name: 'risk_actions_closing_symbols',
       help: 'Symbols whose position the risk-action executor is closing right now',
@@ -137,11 +130,6 @@ export class RiskActionExecutor {
     }
     for (const order of this.#ports.tracker.openOrders()) symbols.add(order.symbol);
     for (const symbol of symbols) void this.close(symbol, 'kill_switch');
-  }
-
-  /** Told of every order report and fill, so waits end as soon as the broker has answered. */
-  notify(): void {
-    this.#settlement.notify();
   }
 
   /** True while a position in the symbol is being closed: new entries in it must wait. */
@@ -194,10 +182,9 @@ export class RiskActionExecutor {
     return task.done;
   }
 
-  /** Ends every task at its next step; orders already sent stay with the broker. */
+  /** Ends every task at its next step (at once, with the settlement stopped); orders sent stay. */
   stop(): void {
     this.#stopped = true;
-    this.#settlement.stop();
   }
 
   /** Settles when every running task has ended. */
@@ -214,7 +201,9 @@ export class RiskActionExecutor {
         .openOrders()
         .filter((order) => order.symbol === symbol && order.clientOrderId !== task.exitClientOrderId);
       if (others.length > 0) {
-        await Promise.all(others.map((order) => this.#settlement.cancelAndConfirm(order.clientOrderId)));
+        await Promise.all(
+          others.map((order) => this.#settlement.cancelAndConfirm(order.clientOrderId, this.#countCancel)),
+        );
         continue;
       }
       if (task.exitClientOrderId !== null) {
@@ -306,6 +295,10 @@ export class RiskActionExecutor {
     }
     await this.#backoff(task);
   }
+
+  readonly #countCancel = (outcome: string): void => {
+    this.#actions.inc({ action: 'cancel', outcome });
+  };
 
   async #backoff(task: CloseTask): Promise<void> {
     task.failures += 1;

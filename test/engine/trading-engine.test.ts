@@ -5,10 +5,8 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradingEngine } from '../../engine/trading-engine.ts';
-import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
-import { parseFixed } from '../../shared/domain/fixed.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { SIM_CREDENTIALS as credentials, inProcessEngine } from '../support/in-process-engine.ts';
+import { buyAtVenue, inProcessEngine } from '../support/in-process-engine.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
 describe('Class: TradingEngine (in process, simulator over loopback)', () => {
@@ -28,16 +26,7 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
 
   it('marks an adopted position to the book mid in its status', async () => {
     simulator.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 500, askSize: 500 });
-    const broker = new AlpacaTradingClient({ baseUrl: simulator.baseUrl, credentials });
-    await broker.submitOrder({
-      symbol: 'AAPL',
-      qty: parseFixed('10'),
-      side: 'buy',
-      type: 'market',
-      timeInForce: 'day',
-      clientOrderId: 'manual-buy-1',
-    });
-    await broker.close();
+    await buyAtVenue(simulator, 'AAPL', '10', 'manual-buy-1');
 
     engine = inProcessEngine({ folder, simulator, account: 'in-process' });
     await engine.start();
@@ -66,16 +55,7 @@ describe('Feature: positions the engine cannot watch', () => {
     const engine = inProcessEngine({ folder, simulator, account: 'unwatched', registry });
     try {
       simulator.market.setQuote('TSLA', { bidPrice: 200, askPrice: 200.04, bidSize: 500, askSize: 500 });
-      const broker = new AlpacaTradingClient({ baseUrl: simulator.baseUrl, credentials });
-      await broker.submitOrder({
-        symbol: 'TSLA',
-        qty: parseFixed('3'),
-        side: 'buy',
-        type: 'market',
-        timeInForce: 'day',
-        clientOrderId: 'manual-tsla',
-      });
-      await broker.close();
+      await buyAtVenue(simulator, 'TSLA', '3', 'manual-tsla');
       await engine.start();
       const unwatched = async () =>
         (await registry.getSingleMetric('engine_unwatched_positions')!.get()).values[0]?.value;

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { TradingEngine } from '../../engine/trading-engine.ts';
+import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { Strategy } from '../../shared/strategies/strategy.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Simulator } from '../../sim/simulator.ts';
@@ -47,4 +49,26 @@ export function inProcessEngine(options: InProcessEngineOptions): TradingEngine 
     logger: pino({ level: 'silent' }),
     registry: options.registry ?? new Registry(),
   });
+}
+
+/** A position opened at the venue by hand, as a trader outside the engine would: a market buy. */
+export async function buyAtVenue(
+  simulator: Simulator,
+  symbol: string,
+  qty: string,
+  clientOrderId: string,
+): Promise<void> {
+  const broker = new AlpacaTradingClient({ baseUrl: simulator.baseUrl, credentials: SIM_CREDENTIALS });
+  try {
+    await broker.submitOrder({
+      symbol,
+      qty: parseFixed(qty),
+      side: 'buy',
+      type: 'market',
+      timeInForce: 'day',
+      clientOrderId,
+    });
+  } finally {
+    await broker.close();
+  }
 }

@@ -11,15 +11,15 @@ import { createPersistence } from '../../../engine/persistence/persistence.ts';
 import { TradingEngine } from '../../../engine/trading-engine.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Config, loadConfig } from '../../../shared/config/load-config.ts';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 import { engineConfig, ROOT, storeReader } from '../../support/engine-process.ts';
+import { buyAtVenue, SIM_CREDENTIALS } from '../../support/in-process-engine.ts';
 import { tempFolder } from '../../support/temp-files.ts';
 
-const credentials = { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY };
+const credentials = SIM_CREDENTIALS;
 const TABLE_PREFIX = 'restart-positions';
 const ACCOUNT = 'restart-positions';
 
@@ -123,14 +123,7 @@ describe('Restart: stored positions compared with the broker’s (engine, dynali
 
   it('logs and counts each symbol the store had wrong, trades on the broker’s figures and stores them', async () => {
     simulator.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 500, askSize: 500 });
-    await broker.submitOrder({
-      symbol: 'AAPL',
-      qty: parseFixed('10'),
-      side: 'buy',
-      type: 'market',
-      timeInForce: 'day',
-      clientOrderId: 'manual-buy-1',
-    });
+    await buyAtVenue(simulator, 'AAPL', '10', 'manual-buy-1');
     const reader = storeReader(dynamo, TABLE_PREFIX, ACCOUNT);
     for (const [symbol, qty] of [
       ['AAPL', '7'],

@@ -14,7 +14,8 @@ const quote = (mid: number, timestampUs: number): Quote => ({
 });
 
 describe('Class: MidPriceMomentum', () => {
-  it('buys at the ask on a run-up and sells the position at the bid on a drop', () => {
+  /** A run-up then a drop, through a strategy with the given take-profit. */
+  function runUpAndDrop(takeProfit?: number) {
     const context = recordingContext();
     const strategy = new MidPriceMomentum({
       id: 'mom',
@@ -22,31 +23,26 @@ describe('Class: MidPriceMomentum', () => {
       period: 3,
       threshold: 0.01,
       entryQty: parseFixed('5'),
+      ...(takeProfit === undefined ? {} : { takeProfit }),
     });
     [100, 100, 100, 100.5, 103, 103, 99].forEach((mid, i) => {
       strategy.onQuote(quote(mid, i), context);
     });
-    expect(context.intents.map((i) => [i.side, i.qty, i.limitPrice, i.intentId])).toStrictEqual([
-      ['buy', parseFixed('5'), parseFixed('103.01'), 'mom:MSFT:4:buy'],
-      ['sell', parseFixed('5'), parseFixed('98.99'), 'mom:MSFT:6:sell'],
+    return context.intents;
+  }
+
+  it('buys at the ask on a run-up and sells the position at the bid on a drop', () => {
+    expect(
+      runUpAndDrop().map((i) => [i.side, i.qty, i.limitPrice, i.intentId, i.takeProfitPrice]),
+    ).toStrictEqual([
+      ['buy', parseFixed('5'), parseFixed('103.01'), 'mom:MSFT:4:buy', undefined],
+      ['sell', parseFixed('5'), parseFixed('98.99'), 'mom:MSFT:6:sell', undefined],
     ]);
   });
 
   it('gives its entries a take-profit on the price grid when asked to, and its exits none', () => {
-    const context = recordingContext();
-    const strategy = new MidPriceMomentum({
-      id: 'mom',
-      symbols: ['MSFT'],
-      period: 3,
-      threshold: 0.01,
-      entryQty: parseFixed('5'),
-      takeProfit: 0.03,
-    });
-    [100, 100, 100, 100.5, 103, 103, 99].forEach((mid, i) => {
-      strategy.onQuote(quote(mid, i), context);
-    });
     // 103.01 × 1.03 = 106.1003, to the cent.
-    expect(context.intents.map((i) => [i.side, i.takeProfitPrice])).toStrictEqual([
+    expect(runUpAndDrop(0.03).map((i) => [i.side, i.takeProfitPrice])).toStrictEqual([
       ['buy', parseFixed('106.1')],
       ['sell', undefined],
     ]);
