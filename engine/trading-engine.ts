@@ -12,9 +12,7 @@
  * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { StreamFatalError } from '../shared/broker/alpaca/stream-connection-faults.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
-import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
 import type { Config } from '../shared/config/load-config.ts';
 import { add, type Fixed, fixedFromNumber, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
@@ -25,6 +23,8 @@ import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts
 import type { Clock } from '../shared/time/clock.ts';
 import { newYorkDate } from '../shared/time/new-york-time.ts';
 import { TradingCalendar } from '../shared/time/trading-calendar.ts';
+import type { TradingVenue } from '../shared/venue/trading-venue.ts';
+import type { VenueOrder } from '../shared/venue/venue-types.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
 import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
@@ -46,6 +46,7 @@ import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
+import { createAlpacaTradingVenue } from './wiring/alpaca-trading-venue.ts';
 
 /** A restart must see every order of the session, not only those of the last minute. */
 const RESYNC_LOOKBACK_MS = 24 * 60 * 60 * 1000;
@@ -64,6 +65,8 @@ export interface TradingEngineOptions {
   readonly registry: Registry;
   /** Absent: nothing is recorded and no lease is taken (tests, and the persistence-off benchmark). */
   readonly persistence?: Persistence;
+  /** Where orders go; absent: Alpaca (or the simulator) at the config's broker URLs. */
+  readonly venue?: TradingVenue;
 }
 
 type Phase =
@@ -159,33 +162,48 @@ export class TradingEngine {
       this.riskActions.onRiskEvent(event);
     });
 
+    const executionLogger = logger.child({ component: 'execution' });
     this.execution = createExecutionService({
-      tradingUrl: system.broker.tradingUrl,
-      tradingStreamUrl: system.broker.tradingStreamUrl,
-      credentials,
+      venue:
+        options.venue ??
+        createAlpacaTradingVenue({
+          tradingUrl: system.broker.tradingUrl,
+          tradingStreamUrl: system.broker.tradingStreamUrl,
+          credentials,
+          clock,
+          logger: executionLogger,
+          metrics: registry,
+        }),
       clock,
-      logger: logger.child({ component: 'execution' }),
+      logger: executionLogger,
       risk: this.risk,
-      portfolio: this.portfolio,
+      positions: this.portfolio,
       metrics: registry,
       requestsPerMinute: config.risk.broker.requests_per_minute,
-      routerHooks: {
-        ...(config.risk.stops.mode === 'broker' ? { brokerStopLossPct: config.risk.loss.stop_loss_pct } : {}),
-        sendGuard: () => this.#sendGuard(),
-        onSending: (request, intent) => this.recorder?.submitted(request, intent),
-        onOrderUpdate: (order, intent) => {
-          this.#onOrderUpdate(order, intent);
+      ...(config.risk.stops.mode === 'broker' ? { brokerStopLossPct: config.risk.loss.stop_loss_pct } : {}),
+      sendGuard: () => this.#sendGuard(),
+      resyncLookbackMs: RESYNC_LOOKBACK_MS,
+    });
+    this.execution.events.subscribe((event) => {
+      switch (event.type) {
+        case 'order_sending':
+          this.recorder?.submitted(event.request, event.intent);
+          break;
+        case 'order_reported':
+          this.#onOrderUpdate(event.order, event.intent);
           this.#settlement.notify();
-          this.protection?.onOrder(order);
-        },
-        onFill: (fill, realized) => {
-          this.recorder?.fill(fill, realized);
+          this.protection?.onOrder(event.order);
+          break;
+        case 'fill_booked':
+          this.recorder?.fill(event.fill, event.realized);
           this.#settlement.notify();
-          this.protection?.onFill(fill.symbol);
-        },
-        resyncLookbackMs: RESYNC_LOOKBACK_MS,
-      },
-      onStreamFatal: (error) => this.#onStreamFatal(error),
+          this.protection?.onFill(event.fill.symbol);
+          break;
+        case 'connection':
+          if (event.state === 'fatal')
+            this.#onStreamFatal(event.fault ?? new Error('trade updates stream failed'));
+          break;
+      }
     });
 
     this.#settlement = new OrderSettlement({
@@ -205,7 +223,7 @@ export class TradingEngine {
       registry,
     });
     this.#calendarService = new BrokerCalendarService({
-      broker: this.execution.client,
+      broker: this.execution.venue,
       calendar: this.calendar,
       clock,
       logger: logger.child({ component: 'calendar' }),
@@ -378,7 +396,7 @@ export class TradingEngine {
     const risk = this.risk.snapshot();
     const checks: Record<string, string> = {
       phase: this.#phase.kind,
-      tradeUpdates: this.execution.stream.state,
+      tradeUpdates: this.execution.venue.connectionState,
       reconciled: String(risk.reconciled),
       circuitBreaker: risk.breaker,
     };
@@ -401,8 +419,8 @@ export class TradingEngine {
         const problems = this.feeds.flatMap((feed, index) =>
           feed.state === 'ready' ? [] : [`feed${index} ${feed.state}`],
         );
-        if (this.execution.stream.state !== 'ready')
-          problems.push(`tradeUpdates ${this.execution.stream.state}`);
+        if (this.execution.venue.connectionState !== 'ready')
+          problems.push(`tradeUpdates ${this.execution.venue.connectionState}`);
         if (!risk.reconciled) problems.push('not reconciled');
         return problems.length === 0
           ? { status: 'ok', checks }
@@ -549,7 +567,7 @@ export class TradingEngine {
     this.#refuse(`lost the engine lease: ${reason}`);
     const persistence = this.#persistence;
     if (persistence === undefined) return;
-    this.#cancelAfterLoss = persistence.cancelAfterLeaseLoss(this.execution.client).then(
+    this.#cancelAfterLoss = persistence.cancelAfterLeaseLoss(this.execution.venue).then(
       (result) => this.#log.warn({ outcome: result.outcome }, 'after the lease was lost: working orders'),
       (error: unknown) =>
         this.#log.error({ err: error }, 'could not cancel working orders after the lease was lost'),
@@ -560,11 +578,11 @@ export class TradingEngine {
    * A stream stopped for good (the keys were refused, the plan lacks the feed): nothing can trade
    * without it, so every stream stops and the engine refuses to trade with its reason.
    */
-  #onStreamFatal(error: StreamFatalError): void {
+  #onStreamFatal(error: Error): void {
     if (this.#phase.kind !== 'trading') return;
     this.#refuse(error.message);
     for (const feed of this.feeds) void feed.stop();
-    void this.execution.stream.stop();
+    void this.execution.venue.stop();
   }
 
   #refuse(reason: string): void {
@@ -581,7 +599,7 @@ export class TradingEngine {
     return token !== null && lease.canSend(token) ? null : 'the engine lease is not held';
   }
 
-  #onOrderUpdate(order: AlpacaOrder, intent: OrderIntent | undefined): void {
+  #onOrderUpdate(order: VenueOrder, intent: OrderIntent | undefined): void {
     const provenance = this.recorder?.order(order, intent);
     if (intent !== undefined || isTerminalStatus(order.status) || this.risk.isTracking(order.clientOrderId))
       return;
@@ -694,7 +712,7 @@ export class TradingEngine {
 }
 
 /** What risk needs to count a working order it did not approve itself. */
-function intentFromOrder(order: AlpacaOrder, nowMs: number): OrderIntent {
+function intentFromOrder(order: VenueOrder, nowMs: number): OrderIntent {
   const price = order.limitPrice ?? order.stopPrice ?? order.filledAvgPrice;
   return {
     intentId: `adopted:${order.clientOrderId}`,

@@ -14,9 +14,11 @@ import { accountSchema, positionListSchema } from '../shared/broker/alpaca/tradi
 import type { Account } from '../shared/domain/account.ts';
 import { parseFixed, ZERO } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
+import type { ConnectionState } from '../shared/venue/connection-state.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import { VenueRejectedError } from '../shared/venue/venue-errors.ts';
 import type {
+  BulkItemResult,
   CalendarDay,
   ListOrdersQuery,
   MarketClock,
@@ -25,6 +27,7 @@ import type {
   VenueOrder,
   VenueOrderEvent,
   VenuePosition,
+  VenueQuota,
 } from '../shared/venue/venue-types.ts';
 import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
@@ -102,10 +105,42 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
 class SimulatedVenue implements TradingVenue {
   readonly #core: VenueCore;
   readonly #clock: ManualClock;
+  readonly #stateListeners = new Set<(state: ConnectionState, fault: Error | null) => void>();
+  #state: ConnectionState = 'idle';
 
   constructor(core: VenueCore, clock: ManualClock) {
     this.#core = core;
     this.#clock = clock;
+  }
+
+  /** In the same process nothing can be missed: events flow from `start` until `stop`. */
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  start(): void {
+    if (this.#state === 'idle') this.#setState('ready');
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state !== 'stopped') this.#setState('stopped');
+  }
+
+  onConnectionState(listener: (state: ConnectionState, fault: Error | null) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => {
+      this.#stateListeners.delete(listener);
+    };
+  }
+
+  /** The in-process venue has no request quota to announce. */
+  onQuota(_listener: (quota: VenueQuota) => void): () => void {
+    return () => undefined;
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    for (const listener of this.#stateListeners) listener(state, null);
   }
 
   async submitOrder(request: OrderRequest): Promise<VenueOrder> {
@@ -119,6 +154,18 @@ class SimulatedVenue implements TradingVenue {
 
   async cancelOrder(orderId: string): Promise<void> {
     settle(this.#core.engine.cancel(orderId), 'DELETE', `/v2/orders/${orderId}`, null);
+  }
+
+  async cancelAllOrders(): Promise<BulkItemResult[]> {
+    return this.#core.engine.openOrders().flatMap((open) => {
+      if (open.status === 'pending_cancel') return [];
+      const result = this.#core.engine.cancel(open.id);
+      return [
+        result.ok
+          ? { key: open.id, status: 200, order: venueOrder(result.value) }
+          : { key: open.id, status: result.error.status, order: null },
+      ];
+    });
   }
 
   async replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {

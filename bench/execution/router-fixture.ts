@@ -1,24 +1,22 @@
 /**
- * A router opened for entries without a network: the broker's side of the start-up resync is
+ * A router opened for entries without a network: the venue's side of the start-up reconciliation is
  * answered from memory, with the given positions and a healthy margin account. Shared by the
  * execution benchmarks, which measure everything up to the request and nothing after it.
  */
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { OrderRouter, type PreTradeRisk, type TradingApi } from '../../engine/execution/order-router.ts';
-import { OrderTracker } from '../../engine/execution/order-tracker.ts';
-import { RequestScheduler } from '../../engine/execution/request-scheduler.ts';
-import { SlippageRecorder } from '../../engine/execution/slippage.ts';
-import { TokenBucket } from '../../engine/execution/token-bucket.ts';
+import { createExecutionService, type PreTradeRisk } from '../../engine/execution/execution-service.ts';
+import type { OrderRouter } from '../../engine/execution/order-router.ts';
 import { Portfolio } from '../../engine/portfolio/portfolio.ts';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
-import type { AlpacaPosition } from '../../shared/broker/alpaca/trading-client-types.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import type { Account } from '../../shared/domain/account.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
 import { type Clock, ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
+import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
+import type { VenuePosition } from '../../shared/venue/venue-types.ts';
 
 const f = parseFixed;
 
@@ -42,21 +40,33 @@ export const BENCH_ACCOUNT: Account = {
   accountBlocked: false,
 };
 
-function brokerAtRest(positions: readonly AlpacaPosition[]): TradingApi {
+/** A venue with nothing working: it answers the start-up reconciliation and refuses to trade. */
+function venueAtRest(positions: readonly VenuePosition[]): TradingVenue {
   const refuse = () => Promise.reject(new Error('the benchmark sends nothing'));
+  const never = () => () => undefined;
   return {
+    connectionState: 'ready',
+    start: () => undefined,
+    stop: () => Promise.resolve(),
+    onConnectionState: never,
+    onQuota: never,
+    onOrderEvent: never,
     submitOrder: refuse,
     replaceOrder: refuse,
-    getOrderByClientOrderId: () => Promise.resolve(null),
     cancelOrder: () => Promise.resolve(),
+    cancelAllOrders: () => Promise.resolve([]),
+    getOrder: () => Promise.resolve(null),
+    getOrderByClientOrderId: () => Promise.resolve(null),
     listOrders: () => Promise.resolve([]),
     listPositions: () => Promise.resolve([...positions]),
     getAccount: () => Promise.resolve(BENCH_ACCOUNT),
+    getClock: refuse,
+    getCalendar: refuse,
   };
 }
 
 /** Long 10 at 100 in each symbol. */
-export function benchPositions(symbols: readonly string[]): AlpacaPosition[] {
+export function benchPositions(symbols: readonly string[]): VenuePosition[] {
   return symbols.map((symbol) => ({
     symbol,
     assetClass: 'us_equity',
@@ -70,22 +80,21 @@ export function benchPositions(symbols: readonly string[]): AlpacaPosition[] {
 export async function openRouter(
   clock: Clock,
   risk: PreTradeRisk,
-  positions: readonly AlpacaPosition[],
+  positions: readonly VenuePosition[],
 ): Promise<OrderRouter> {
-  const router = new OrderRouter({
-    client: brokerAtRest(positions),
-    risk,
-    scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
-    tracker: new OrderTracker(),
-    portfolio: new Portfolio(clock),
-    slippage: new SlippageRecorder(new Registry()),
+  const execution = createExecutionService({
+    venue: venueAtRest(positions),
     clock,
     logger: createLogger({ name: 'bench', level: 'silent' }),
+    risk,
+    positions: new Portfolio(clock),
+    metrics: new Registry(),
+    requestsPerMinute: 200,
   });
-  router.onStreamState('ready');
-  await router.resync();
-  if (!router.entriesAllowed) throw new Error('router did not open for entries');
-  return router;
+  execution.reconciliation.onConnectionState('ready');
+  await execution.reconciliation.resync();
+  if (!execution.router.entriesAllowed) throw new Error('router did not open for entries');
+  return execution.router;
 }
 
 /**

@@ -8,7 +8,6 @@
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { AlpacaNetworkError, AlpacaResponseError } from '../../shared/broker/alpaca/trading-client-errors.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { addDays, newYorkDate } from '../../shared/time/new-york-time.ts';
 import {
@@ -17,9 +16,10 @@ import {
   InvalidCalendarError,
   type TradingCalendar,
 } from '../../shared/time/trading-calendar.ts';
+import { VenueInvalidResponseError, VenueUnreachableError } from '../../shared/venue/venue-errors.ts';
 import { backoffDelayMs, type RetryPolicy } from '../execution/retry-policy.ts';
 
-/** What the service asks of the broker; AlpacaTradingClient is one. */
+/** What the service asks of the broker; any venue (shared/venue/trading-venue.ts) is one. */
 export interface CalendarBroker {
   getCalendar(start: string, end: string): Promise<readonly BrokerCalendarDay[]>;
   getClock(): Promise<BrokerClockReading>;
@@ -48,9 +48,9 @@ const DAY_MS = 24 * 60 * 60_000;
 const DEFAULT_RETRY = { baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
 
 function outcomeOf(error: unknown): RefreshOutcome {
-  if (error instanceof AlpacaNetworkError) return 'unreachable';
+  if (error instanceof VenueUnreachableError) return 'unreachable';
   // The client's schema refused the body, or the calendar refused what it says.
-  if (error instanceof AlpacaResponseError || error instanceof InvalidCalendarError) return 'invalid';
+  if (error instanceof VenueInvalidResponseError || error instanceof InvalidCalendarError) return 'invalid';
   return 'error';
 }
 

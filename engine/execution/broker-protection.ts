@@ -24,7 +24,6 @@
  */
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
 import { abs, type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
 import {
   isTerminalStatus,
@@ -35,6 +34,7 @@ import {
 import type { Position } from '../../shared/domain/position.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 import { RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
 import { protectiveStopPrice } from '../risk/protective-stop.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
@@ -113,7 +113,7 @@ export class BrokerProtection {
   }
 
   /** Every broker order object the engine sees. */
-  onOrder(order: AlpacaOrder): void {
+  onOrder(order: VenueOrder): void {
     const stop = PROTECTIVE_TYPES.has(order.type);
     const takeProfit = !stop && order.type === 'limit' && LEG_CLASSES.has(order.orderClass);
     if (stop || takeProfit) {

@@ -1,91 +1,172 @@
 /**
- * The execution parts built and connected: trading client (rate-limit headers feeding the token
- * bucket), request scheduler, order state machine, router, and the trade-updates stream driving
- * the router. engine/main.ts and the integration tests build execution through this one place.
+ * The execution core built and connected over any venue (shared/venue/trading-venue.ts): the
+ * token bucket fed by the venue's announced quota, the request scheduler, the gateway, the order
+ * tracker and reports, reconciliation, the router, and the execution events risk subscribes to.
+ * The venue's order events and connection states drive it. engine/trading-engine.ts, the tests
+ * and the benchmarks build execution through this one place, against Alpaca's adapter or the
+ * in-process venue alike.
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { StreamFatalError } from '../../shared/broker/alpaca/stream-connection-faults.ts';
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
-import { DEFAULT_RECONNECT_BACKOFF } from '../../shared/broker/alpaca/stream-connection-timers.ts';
-import { type StreamAuthForm, TradeUpdatesClient } from '../../shared/broker/alpaca/trade-updates-client.ts';
-import { AlpacaTradingClient, type TradingCredentials } from '../../shared/broker/alpaca/trading-client.ts';
+import type { Account } from '../../shared/domain/account.ts';
+import type { Fill } from '../../shared/domain/fill.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
+import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
-import { OrderRouter, type OrderRouterOptions, type PreTradeRisk } from './order-router.ts';
-import type { OrderAlarm } from './order-state.ts';
+import { createExecutionEvents, type ExecutionEvents } from './execution-events.ts';
+import { OrderGateway } from './order-gateway.ts';
+import { OrderReports } from './order-reports.ts';
+import { OrderRouter, type PreTradeCheck } from './order-router.ts';
 import { OrderTracker } from './order-tracker.ts';
+import { Reconciliation } from './reconciliation.ts';
 import { RequestScheduler } from './request-scheduler.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { SlippageRecorder } from './slippage.ts';
 import { TokenBucket } from './token-bucket.ts';
 
+/** Pre-trade risk as execution uses it: the check, and the state it keeps from execution's events. */
+export interface PreTradeRisk extends PreTradeCheck {
+  onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void;
+  onOrderStatus(clientOrderId: string, status: OrderStatus): void;
+  onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void;
+  onFill(fill: Fill): void;
+  reconcile(positions: readonly Position[], account: Account): void;
+  markUnreconciled(reason: string): void;
+}
+
 export interface ExecutionServiceOptions {
-  /** Trading REST base, e.g. https://paper-api.alpaca.markets or the simulator's. */
-  readonly tradingUrl: string;
-  /** wss://…/stream */
-  readonly tradingStreamUrl: string;
-  readonly credentials: TradingCredentials;
+  readonly venue: TradingVenue;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly risk: PreTradeRisk;
-  readonly portfolio: Portfolio;
+  /** The one position book: fills are booked here, risk and the portfolio views read it. */
+  readonly positions: Portfolio;
   readonly metrics: Registry;
-  /** The broker's quota per key (Alpaca: 200). */
+  /** The venue's quota per key (Alpaca: 200). */
   readonly requestsPerMinute: number;
-  readonly streamAuthForm?: StreamAuthForm;
-  readonly requestTimeoutMs?: number;
   readonly retryPolicy?: RetryPolicy;
-  readonly reconnectBaseDelayMs?: number;
-  readonly reconnectMaxDelayMs?: number;
-  readonly onAlarm?: (alarm: OrderAlarm) => void;
-  /** Told of every stream state after the router has acted on it. */
-  readonly onStreamState?: (state: StreamState) => void;
-  /** The stream stopped for good (e.g. the keys were refused); the error says what to fix. */
-  readonly onStreamFatal?: (error: StreamFatalError) => void;
-  /** The engine's lease fencing and persistence observers, passed to the router as they are. */
-  readonly routerHooks?: Pick<
-    OrderRouterOptions,
-    'sendGuard' | 'onSending' | 'onOrderUpdate' | 'onFill' | 'resyncLookbackMs' | 'brokerStopLossPct'
-  >;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** The engine's lease fencing check, asked at the moment each order is sent. */
+  readonly sendGuard?: () => string | null;
+  /** How far before the stream was lost the gap-closing order query starts (default 60 s). */
+  readonly resyncLookbackMs?: number;
+  /** Stops held at the broker: each entry carries a stop-loss leg this far from its price. */
+  readonly brokerStopLossPct?: Fixed;
 }
 
 export interface ExecutionService {
+  readonly venue: TradingVenue;
+  readonly events: ExecutionEvents;
   readonly router: OrderRouter;
   readonly tracker: OrderTracker;
-  readonly client: AlpacaTradingClient;
-  readonly stream: TradeUpdatesClient;
+  readonly reconciliation: Reconciliation;
   readonly scheduler: RequestScheduler;
   readonly slippage: SlippageRecorder;
-  /** Connects the trade-updates stream; entries open once it is up and reconciled. */
+  /** Starts the venue's order events; entries open once they flow and the state is reconciled. */
   start(): void;
   stop(): Promise<void>;
 }
 
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
-  const { clock, logger, metrics } = options;
+  const { venue, clock, logger, metrics, positions } = options;
   const bucket = new TokenBucket(clock, { limitPerMinute: options.requestsPerMinute });
   const scheduler = new RequestScheduler(bucket);
-  const client = new AlpacaTradingClient({
-    baseUrl: options.tradingUrl,
-    credentials: options.credentials,
-    ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
-    onRateLimitHeaders: (snapshot) => {
-      bucket.observeHeaders(snapshot);
-      scheduler.wake();
-    },
+  const unsubscribeQuota = venue.onQuota((quota) => {
+    bucket.observeQuota(quota);
+    scheduler.wake();
   });
+  const events = createExecutionEvents();
+  subscribeRisk(events, options.risk);
   const tracker = new OrderTracker();
   const slippage = new SlippageRecorder(metrics);
+  const reports = new OrderReports({ tracker, positions, slippage, events, clock, logger });
+  const gateway = new OrderGateway({
+    venue,
+    scheduler,
+    logger,
+    retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sendGuard: options.sendGuard ?? (() => null),
+  });
+  const reconciliation = new Reconciliation({
+    gateway,
+    reports,
+    tracker,
+    positions,
+    events,
+    clock,
+    logger,
+    ...(options.resyncLookbackMs === undefined ? {} : { lookbackMs: options.resyncLookbackMs }),
+  });
+  const router = new OrderRouter({
+    risk: options.risk,
+    gateway,
+    reports,
+    tracker,
+    reconciliation,
+    logger,
+    ...(options.brokerStopLossPct === undefined ? {} : { brokerStopLossPct: options.brokerStopLossPct }),
+  });
+  registerExecutionMetrics(metrics, events);
+  const unsubscribeOrders = venue.onOrderEvent((event) => reports.onOrderEvent(event));
+  const unsubscribeState = venue.onConnectionState((state, fault) =>
+    reconciliation.onConnectionState(state, fault),
+  );
+  return {
+    venue,
+    events,
+    router,
+    tracker,
+    reconciliation,
+    scheduler,
+    slippage,
+    start: () => venue.start(),
+    async stop() {
+      await venue.stop();
+      unsubscribeOrders();
+      unsubscribeState();
+      unsubscribeQuota();
+      scheduler.close();
+    },
+  };
+}
+
+/** Risk keeps its working orders, fills and reconciled state from execution's events. */
+function subscribeRisk(events: ExecutionEvents, risk: PreTradeRisk): void {
+  events.subscribe((event) => {
+    switch (event.type) {
+      case 'order_sending':
+        risk.onOrderSubmitted(event.request.clientOrderId, event.intent);
+        break;
+      case 'order_replaced':
+        risk.onOrderReplaced(event.oldClientOrderId, event.newClientOrderId, event.replacement);
+        break;
+      case 'order_status':
+        risk.onOrderStatus(event.clientOrderId, event.status);
+        break;
+      case 'fill_booked':
+        risk.onFill(event.fill);
+        break;
+      case 'reconciled':
+        risk.reconcile(event.positions, event.account);
+        break;
+      case 'unreconciled':
+        risk.markUnreconciled(event.reason);
+        break;
+    }
+  });
+}
+
+function registerExecutionMetrics(metrics: Registry, events: ExecutionEvents): void {
   const alarms = new Counter({
     name: 'execution_order_alarms_total',
     help: 'Order alarms (overfill, conflicting execution) that need a person',
     labelNames: ['kind'],
-    registers: [metrics],
-  });
-  const invalidFrames = new Counter({
-    name: 'execution_trade_updates_invalid_total',
-    help: 'Trade-updates frames refused by validation',
     registers: [metrics],
   });
   const connected = new Gauge({
@@ -93,56 +174,6 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     help: '1 while the trade-updates stream is authenticated and listening',
     registers: [metrics],
   });
-  const router = new OrderRouter({
-    client,
-    risk: options.risk,
-    scheduler,
-    tracker,
-    portfolio: options.portfolio,
-    slippage,
-    clock,
-    logger,
-    ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
-    ...options.routerHooks,
-    onAlarm: (alarm) => {
-      alarms.inc({ kind: alarm.kind });
-      options.onAlarm?.(alarm);
-    },
-  });
-  const stream = new TradeUpdatesClient({
-    url: options.tradingStreamUrl,
-    credentials: options.credentials,
-    ...(options.streamAuthForm === undefined ? {} : { authForm: options.streamAuthForm }),
-    backoff: {
-      baseDelayMs: options.reconnectBaseDelayMs ?? DEFAULT_RECONNECT_BACKOFF.baseDelayMs,
-      maxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_BACKOFF.maxDelayMs,
-    },
-    clock,
-    logger,
-    onUpdate: (update) => router.onTradeUpdate(update),
-    onStateChange: (state) => {
-      connected.set(state === 'ready' ? 1 : 0);
-      router.onStreamState(state);
-      options.onStreamState?.(state);
-    },
-    ...(options.onStreamFatal === undefined ? {} : { onFatal: options.onStreamFatal }),
-    onInvalidMessage: (reason) => {
-      invalidFrames.inc();
-      logger.warn({ reason }, 'trade updates frame refused');
-    },
-  });
-  return {
-    router,
-    tracker,
-    client,
-    stream,
-    scheduler,
-    slippage,
-    start: () => stream.start(),
-    async stop() {
-      await stream.stop();
-      scheduler.close();
-      await client.close();
-    },
-  };
+  events.on('order_alarm', ({ alarm }) => alarms.inc({ kind: alarm.kind }));
+  events.on('connection', ({ state }) => connected.set(state === 'ready' ? 1 : 0));
 }

@@ -1,92 +1,39 @@
 /**
- * Intent → risk → order request with a deterministic client_order_id → broker, and every answer
- * and trade update back into the order state machine, the portfolio and risk.
+ * Intent → gate → pre-trade risk → the exact order request, with a deterministic client_order_id;
+ * then the request through the gateway and the venue's answer into the order reports. Also the
+ * operator's and risk's cancel and replace of our orders.
  *
- * The rules this file exists for:
- * - An order POST whose outcome is unknown (timeout, reset, 5xx) is never resent blindly: the
- *   order is looked up by client_order_id first, and only a confirmed absence allows a resend —
- *   which the broker's uniqueness rule on client_order_id would still refuse as a duplicate.
- * - No new entries while the trade-updates stream is down or the gap it left is not yet closed
- *   from REST; exits and cancels still go.
- * - Every request spends the shared budget through the scheduler, cancels and exits first.
+ * `prepare` is the synchronous half, pure of I/O: what `exec.intent_to_request` measures. New
+ * entries wait while reconciliation says the order-event stream is down or its gap is not closed;
+ * exits and cancels still go.
  */
 import type { Logger } from 'pino';
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
-import type { TradeUpdate } from '../../shared/broker/alpaca/trade-updates-client-types.ts';
-import type { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
-import {
-  AlpacaApiError,
-  AlpacaRateLimitError,
-  isOutcomeUnknown,
-  isSafeToResend,
-} from '../../shared/broker/alpaca/trading-client-errors.ts';
-import type { AlpacaOrder, OrderRequest } from '../../shared/broker/alpaca/trading-client-types.ts';
-import type { Account } from '../../shared/domain/account.ts';
-import type { Fill } from '../../shared/domain/fill.ts';
 import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
 import type { Refusal } from '../../shared/domain/outcome.ts';
-import type { Position } from '../../shared/domain/position.ts';
-import type { Clock } from '../../shared/time/clock.ts';
-import type { Portfolio } from '../portfolio/portfolio.ts';
+import { VenueRejectedError } from '../../shared/venue/venue-errors.ts';
+import type { OrderRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
 import { protectiveStopPrice } from '../risk/protective-stop.ts';
 import type { RiskDecision, RiskDenial } from '../risk/risk-decision.ts';
 import { clientOrderIdFor, replacementClientOrderId } from './client-order-id.ts';
-import type { OrderAlarm, OrderEffects } from './order-state.ts';
+import { errorMessage, isFinalRefusal, type OrderGateway } from './order-gateway.ts';
+import type { OrderReports } from './order-reports.ts';
 import type { OrderTracker } from './order-tracker.ts';
-import type { RequestScheduler } from './request-scheduler.ts';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
-import type { SlippageRecorder } from './slippage.ts';
+import type { Reconciliation } from './reconciliation.ts';
 import type { RequestPriority } from './token-bucket.ts';
 
-/** What the router needs from pre-trade risk; engine/risk's RiskManager provides it. */
-export interface PreTradeRisk {
+/** What the router asks of pre-trade risk before an order exists; engine/risk's RiskManager answers. */
+export interface PreTradeCheck {
   check(intent: OrderIntent): RiskDecision;
-  onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void;
-  onOrderStatus(clientOrderId: string, status: OrderStatus): void;
-  onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void;
-  onFill(fill: Fill): void;
-  reconcile(positions: readonly Position[], account: Account): void;
-  markUnreconciled(reason: string): void;
 }
 
-export type TradingApi = Pick<
-  AlpacaTradingClient,
-  | 'submitOrder'
-  | 'getOrderByClientOrderId'
-  | 'cancelOrder'
-  | 'replaceOrder'
-  | 'listOrders'
-  | 'listPositions'
-  | 'getAccount'
->;
-
 export interface OrderRouterOptions {
-  readonly client: TradingApi;
-  readonly risk: PreTradeRisk;
-  readonly scheduler: RequestScheduler;
+  readonly risk: PreTradeCheck;
+  readonly gateway: OrderGateway;
+  readonly reports: OrderReports;
   readonly tracker: OrderTracker;
-  readonly portfolio: Portfolio;
-  readonly slippage: SlippageRecorder;
-  readonly clock: Clock;
+  readonly reconciliation: Reconciliation;
   readonly logger: Logger;
-  readonly retryPolicy?: RetryPolicy;
-  readonly random?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly onAlarm?: (alarm: OrderAlarm) => void;
-  /**
-   * Asked at the moment each order is sent (after any queueing): a reason refuses the send. The
-   * engine's lease fencing check lives here, so a paused engine whose lease lapsed sends nothing.
-   */
-  readonly sendGuard?: () => string | null;
-  /** Each order just before its first send, synchronously: for persistence. */
-  readonly onSending?: (request: OrderRequest, intent: OrderIntent) => void;
-  /** Every broker order object seen (REST answers, trade updates, reconciliation): for persistence. */
-  readonly onOrderUpdate?: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
-  /** Every execution booked into the portfolio, with the P&L it realised: for persistence. */
-  readonly onFill?: (fill: Fill, realized: Fixed) => void;
-  /** How far before the stream was lost the gap-closing order query starts (default 60 s). */
-  readonly resyncLookbackMs?: number;
   /**
    * Stops held at the broker (risk's `stops.mode = "broker"`): each US-equity entry goes as an OTO
    * with a stop-loss leg this far from its price (a bracket when the intent has a take-profit).
@@ -114,7 +61,7 @@ export type RouteRefusal =
 type RiskDenialRefusal = Refusal & { readonly denial: RiskDenial };
 
 export type SubmitResult =
-  | { readonly ok: true; readonly clientOrderId: string; readonly order: AlpacaOrder }
+  | { readonly ok: true; readonly clientOrderId: string; readonly order: VenueOrder }
   | RouteRefusal
   | (Refusal<'broker_rejected'> & {
       readonly reason: 'broker_rejected';
@@ -137,7 +84,7 @@ export type CancelResult =
 type ReplaceRefusalKind = 'unknown_order' | 'nothing_to_replace' | 'broker_rejected' | 'failed';
 
 export type ReplaceResult =
-  | { readonly ok: true; readonly clientOrderId: string; readonly order: AlpacaOrder }
+  | { readonly ok: true; readonly clientOrderId: string; readonly order: VenueOrder }
   | (Refusal<ReplaceRefusalKind> & { readonly reason: ReplaceRefusalKind });
 
 /** A refusal whose kind is also its code. */
@@ -155,91 +102,34 @@ export interface ReplaceChanges {
   readonly totalQty?: Fixed;
 }
 
-/** The largest page GET /v2/orders returns. */
-const PAGE_SIZE = 500;
-
-/** Alpaca refuses a reused client_order_id with 422 and this code. */
-const DUPLICATE_CLIENT_ORDER_ID_CODE = 40010001;
-
-function isDuplicateClientOrderId(error: unknown): boolean {
-  return (
-    error instanceof AlpacaApiError &&
-    error.status === 422 &&
-    error.code === DUPLICATE_CLIENT_ORDER_ID_CODE &&
-    /client_order_id/i.test(error.venueMessage)
-  );
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The send guard refused: nothing reached the broker. */
-class SendRefused extends Error {
-  override readonly name = 'SendRefused';
-}
-
 export class OrderRouter {
-  readonly #client: TradingApi;
-  readonly #risk: PreTradeRisk;
-  readonly #scheduler: RequestScheduler;
+  readonly #risk: PreTradeCheck;
+  readonly #gateway: OrderGateway;
+  readonly #reports: OrderReports;
   readonly #tracker: OrderTracker;
-  readonly #portfolio: Portfolio;
-  readonly #slippage: SlippageRecorder;
-  readonly #clock: Clock;
+  readonly #reconciliation: Reconciliation;
   readonly #log: Logger;
-  readonly #retry: RetryPolicy;
-  readonly #random: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #onAlarm: (alarm: OrderAlarm) => void;
-  readonly #sendGuard: () => string | null;
-  readonly #onSending: (request: OrderRequest, intent: OrderIntent) => void;
-  readonly #onOrderUpdate: (order: AlpacaOrder, intent: OrderIntent | undefined) => void;
-  readonly #onFill: (fill: Fill, realized: Fixed) => void;
-  readonly #resyncLookbackMs: number;
   readonly #brokerStopLossPct: Fixed | undefined;
-  /** The intent behind each of our orders: its reference price measures slippage. */
-  readonly #intents = new Map<string, OrderIntent>();
-  readonly #reportedStatus = new Map<string, OrderStatus>();
   readonly #replacements = new Map<string, number>();
-  /** When each of our orders reached a final status (clock ms), for forgetFinished. */
-  readonly #finishedAtMs = new Map<string, number>();
-  #streamState: StreamState = 'idle';
-  #synced = false;
-  #everSynced = false;
-  #streamLostAtMs: number | null = null;
-  #resync: Promise<void> | null = null;
-  #resyncAgain = false;
-  duplicateSubmitsAvoided = 0;
 
   constructor(options: OrderRouterOptions) {
-    this.#client = options.client;
     this.#risk = options.risk;
-    this.#scheduler = options.scheduler;
+    this.#gateway = options.gateway;
+    this.#reports = options.reports;
     this.#tracker = options.tracker;
-    this.#portfolio = options.portfolio;
-    this.#slippage = options.slippage;
-    this.#clock = options.clock;
+    this.#reconciliation = options.reconciliation;
     this.#log = options.logger;
-    this.#retry = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
-    this.#random = options.random ?? Math.random;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#onAlarm = options.onAlarm ?? (() => undefined);
-    this.#sendGuard = options.sendGuard ?? (() => null);
-    this.#onSending = options.onSending ?? (() => undefined);
-    this.#onOrderUpdate = options.onOrderUpdate ?? (() => undefined);
-    this.#onFill = options.onFill ?? (() => undefined);
-    this.#resyncLookbackMs = options.resyncLookbackMs ?? 60_000;
     this.#brokerStopLossPct = options.brokerStopLossPct;
   }
 
   /** New entries are allowed: the stream is up and the gap since it last went down is closed. */
   get entriesAllowed(): boolean {
-    return this.#streamState === 'ready' && this.#synced;
+    return this.#reconciliation.entriesAllowed;
   }
 
-  get streamState(): StreamState {
-    return this.#streamState;
+  /** Submissions that found their order already at the venue instead of placing a second one. */
+  get duplicateSubmitsAvoided(): number {
+    return this.#gateway.duplicateSubmitsAvoided;
   }
 
   /**
@@ -248,11 +138,8 @@ export class OrderRouter {
    */
   prepare(intent: OrderIntent): PreparedOrder | RouteRefusal {
     const entry = intent.purpose === 'entry';
-    if (entry && !this.entriesAllowed) {
-      return refused(
-        'trading_paused',
-        `no new entries: trade updates ${this.#streamState}${this.#synced ? '' : ', not yet reconciled'}`,
-      );
+    if (entry && !this.#reconciliation.entriesAllowed) {
+      return refused('trading_paused', `no new entries: ${this.#reconciliation.pauseReason}`);
     }
     const clientOrderId = clientOrderIdFor(intent.strategyId, intent.intentId);
     if (this.#tracker.knows(clientOrderId)) {
@@ -320,81 +207,57 @@ export class OrderRouter {
   async submit(intent: OrderIntent): Promise<SubmitResult> {
     const prepared = this.prepare(intent);
     if (!prepared.ok) {
-      if (prepared.reason === 'duplicate_intent') this.duplicateSubmitsAvoided += 1;
+      if (prepared.reason === 'duplicate_intent') this.#gateway.duplicateSubmitsAvoided += 1;
       return prepared;
     }
     return this.send(prepared);
   }
 
-  /** Sends a prepared order, retrying only what is safe and resolving unknown outcomes by lookup. */
+  /** Sends a prepared order; the gateway decides retries and resolves unknown outcomes by lookup. */
   async send(prepared: PreparedOrder): Promise<SubmitResult> {
     const { intent, request, priority } = prepared;
     const clientOrderId = request.clientOrderId;
-    this.#tracker.register({ clientOrderId, symbol: request.symbol, side: request.side, qty: request.qty });
-    this.#intents.set(clientOrderId, intent);
-    this.#risk.onOrderSubmitted(clientOrderId, intent);
-    this.#onSending(request, intent);
-    let lastError: unknown = null;
-    let mayHaveReachedBroker = false;
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      if (attempt > 1) await this.#backoff(attempt - 1, lastError);
-      // After an unknown outcome the order may exist: only a confirmed absence allows a resend.
-      if (lastError !== null && !isSafeToResend(lastError)) {
-        const found = await this.#lookup(clientOrderId, priority);
-        if (found === 'failed') continue;
-        if (found !== null) {
-          this.duplicateSubmitsAvoided += 1;
-          return this.#accepted(clientOrderId, found, 'found after an unknown outcome');
-        }
+    this.#reports.sending(request, intent);
+    const outcome = await this.#gateway.place(request, priority);
+    switch (outcome.kind) {
+      case 'accepted': {
+        const { order } = outcome;
+        this.#reports.answered(order);
+        this.#log.info(
+          {
+            clientOrderId,
+            orderId: order.id,
+            symbol: order.symbol,
+            side: order.side,
+            qty: formatFixed(order.qty),
+          },
+          `order ${outcome.how}`,
+        );
+        return { ok: true, clientOrderId, order };
       }
-      try {
-        const order = await this.#scheduler.run(priority, () => {
-          const refusal = this.#sendGuard();
-          if (refusal !== null) throw new SendRefused(refusal);
-          return this.#client.submitOrder(request);
-        });
-        return this.#accepted(clientOrderId, order, 'accepted');
-      } catch (error) {
-        if (error instanceof SendRefused) {
-          if (mayHaveReachedBroker) {
-            // An earlier attempt may have placed the order: it stays open until a resync finds out.
-            this.#log.error(
-              { clientOrderId, reason: error.message },
-              'order retry refused by the send guard',
-            );
-            return { ...refused('outcome_unknown', error.message), clientOrderId };
-          }
-          this.#tracker.markRejected(clientOrderId);
-          this.#reportStatus(clientOrderId);
-          this.#log.error({ clientOrderId, reason: error.message }, 'order not sent: send guard refused');
-          return { ...refused('not_sent', error.message), clientOrderId };
-        }
-        lastError = error;
-        if (!isSafeToResend(error)) mayHaveReachedBroker = true;
-        if (isDuplicateClientOrderId(error)) {
-          // An earlier attempt did reach the broker: adopt that order.
-          const found = await this.#lookup(clientOrderId, priority);
-          if (found !== null && found !== 'failed') {
-            this.duplicateSubmitsAvoided += 1;
-            return this.#accepted(clientOrderId, found, 'already placed');
-          }
-          continue;
-        }
-        if (error instanceof AlpacaApiError && !isOutcomeUnknown(error) && !isSafeToResend(error)) {
-          return this.#rejected(clientOrderId, error);
-        }
-        this.#log.warn({ clientOrderId, attempt, err: error }, 'order submit failed, will retry');
+      case 'rejected': {
+        const { error } = outcome;
+        this.#reports.rejected(clientOrderId);
+        this.#log.warn(
+          { clientOrderId, status: error.status, code: error.code },
+          `order rejected: ${error.venueMessage}`,
+        );
+        return {
+          ...refused('broker_rejected', error.venueMessage),
+          clientOrderId,
+          status: error.status,
+          brokerCode: error.code,
+        };
       }
+      case 'not_sent':
+        this.#reports.rejected(clientOrderId);
+        this.#log.error({ clientOrderId, reason: outcome.message }, 'order not sent');
+        return { ...refused('not_sent', outcome.message), clientOrderId };
+      case 'unknown':
+        // It stays open until a reconciliation finds out whether the venue has it.
+        this.#log.error({ clientOrderId, reason: outcome.message }, 'order outcome unknown after retries');
+        return { ...refused('outcome_unknown', outcome.message), clientOrderId };
     }
-    if (!mayHaveReachedBroker) {
-      // Every attempt failed before the broker saw it (refused connection, 429): there is no order.
-      this.#tracker.markRejected(clientOrderId);
-      this.#reportStatus(clientOrderId);
-      this.#log.error({ clientOrderId, err: lastError }, 'order not sent: broker unreachable');
-      return { ...refused('not_sent', errorMessage(lastError)), clientOrderId };
-    }
-    this.#log.error({ clientOrderId, err: lastError }, 'order outcome unknown after retries');
-    return { ...refused('outcome_unknown', errorMessage(lastError)), clientOrderId };
   }
 
   /** Requests a cancel; an order already final is reported as such, not as a failure to retry. */
@@ -403,25 +266,23 @@ export class OrderRouter {
     if (state === undefined) return refused('unknown_order', `no order ${clientOrderId}`);
     let orderId = state.orderId;
     if (orderId === null) {
-      const found = await this.#lookup(clientOrderId, 'cancel');
+      const found = await this.#gateway.lookup(clientOrderId, 'cancel');
       if (found === null || found === 'failed') {
         return refused('unknown_order', 'the broker has not reported this order yet');
       }
-      this.#applyEffects(this.#tracker.onOrder(found));
+      this.#reports.answered(found);
       orderId = found.id;
     }
     if (state.isTerminal) return refused('already_final', `order is ${state.status}`);
-    const id = orderId;
     try {
-      await this.#idempotent('cancel', () => this.#client.cancelOrder(id));
+      await this.#gateway.cancel(orderId);
       return { ok: true, clientOrderId };
     } catch (error) {
-      if (error instanceof AlpacaApiError && (error.status === 404 || error.status === 422)) {
+      if (error instanceof VenueRejectedError && (error.status === 404 || error.status === 422)) {
         // Refused because it is final, or because an earlier attempt's cancel is already pending.
-        const found = await this.#lookup(clientOrderId, 'cancel');
+        const found = await this.#gateway.lookup(clientOrderId, 'cancel');
         if (found !== null && found !== 'failed') {
-          this.#applyEffects(this.#tracker.onOrder(found));
-          this.#reportStatus(clientOrderId);
+          this.#reports.answered(found);
           if (found.status === 'pending_cancel' || found.status === 'canceled')
             return { ok: true, clientOrderId };
         }
@@ -432,20 +293,18 @@ export class OrderRouter {
   }
 
   /**
-   * Reads one order from the broker by client_order_id and folds it in as an authoritative
-   * snapshot (a fill the stream has not delivered yet is booked now, once). Null when the broker
+   * Reads one order from the venue by client_order_id and folds it in as an authoritative
+   * snapshot (a fill the stream has not delivered yet is booked now, once). Null when the venue
    * has no such order, 'failed' when it could not be asked.
    */
   async refreshOrder(clientOrderId: string): Promise<OrderStatus | null | 'failed'> {
-    const found = await this.#lookup(clientOrderId, 'cancel');
+    const found = await this.#gateway.lookup(clientOrderId, 'cancel');
     if (found === null || found === 'failed') return found;
-    this.#onOrderUpdate(found, this.#intents.get(clientOrderId));
-    this.#applyEffects(this.#tracker.reconcile(found));
-    this.#reportStatus(clientOrderId);
+    this.#reports.reconciled(found);
     return found.status;
   }
 
-  /** Cancels every open order we track (the broker's own cancel-all would take manual orders too). */
+  /** Cancels every open order we track (the venue's own cancel-all would take manual orders too). */
   async cancelAllOpen(): Promise<CancelResult[]> {
     return Promise.all(this.#tracker.openOrders().map((state) => this.cancel(state.clientOrderId)));
   }
@@ -456,7 +315,7 @@ export class OrderRouter {
    */
   async replace(clientOrderId: string, changes: ReplaceChanges): Promise<ReplaceResult> {
     const state = this.#tracker.get(clientOrderId);
-    const intent = this.#intents.get(clientOrderId);
+    const intent = this.#reports.intentOf(clientOrderId);
     if (state === undefined || state.orderId === null || intent === undefined) {
       return refused('unknown_order', `no acknowledged order ${clientOrderId}`);
     }
@@ -468,297 +327,36 @@ export class OrderRouter {
     this.#replacements.set(clientOrderId, count);
     const newClientOrderId = replacementClientOrderId(clientOrderId, count);
     const qty = remaining as Fixed;
-    const replacement: OrderIntent = {
-      ...intent,
-      qty,
+    const prices = {
       ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
       ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
     };
-    this.#tracker.register({
-      clientOrderId: newClientOrderId,
-      symbol: intent.symbol,
-      side: intent.side,
-      qty,
-    });
-    this.#intents.set(newClientOrderId, replacement);
-    const orderId = state.orderId;
-    let sent = false;
+    this.#reports.replacing(newClientOrderId, { ...intent, qty, ...prices });
     try {
-      const order = await this.#idempotent('exit', async () => {
-        // A PATCH is not idempotent either: after an unknown outcome, look for the new order first.
-        if (sent) {
-          const existing = await this.#client.getOrderByClientOrderId(newClientOrderId);
-          if (existing !== null) return existing;
-        }
-        sent = true;
-        return this.#client.replaceOrder(orderId, {
-          qty,
-          clientOrderId: newClientOrderId,
-          ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
-          ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
-        });
+      const order = await this.#gateway.replace(state.orderId, {
+        qty,
+        clientOrderId: newClientOrderId,
+        ...prices,
       });
-      this.#risk.onOrderReplaced(clientOrderId, newClientOrderId, replacement);
-      this.#applyEffects(this.#tracker.onOrder(order));
+      this.#reports.replaced(clientOrderId, newClientOrderId, order);
       return { ok: true, clientOrderId: newClientOrderId, order };
     } catch (error) {
-      if (error instanceof AlpacaApiError && !isOutcomeUnknown(error) && !isSafeToResend(error)) {
-        this.#tracker.markRejected(newClientOrderId);
+      if (isFinalRefusal(error)) {
+        this.#reports.rejected(newClientOrderId);
         return refused('broker_rejected', error.venueMessage);
       }
       return refused('failed', errorMessage(error));
     }
   }
 
-  onTradeUpdate(update: TradeUpdate): void {
-    this.#onOrderUpdate(update.order, this.#intents.get(update.order.clientOrderId));
-    this.#applyEffects(this.#tracker.onTradeUpdate(update));
-    this.#reportStatus(update.order.clientOrderId);
-  }
-
-  /** Follows the trade-updates stream: pauses entries when it drops, closes the gap when it is back. */
-  onStreamState(state: StreamState): void {
-    const previous = this.#streamState;
-    this.#streamState = state;
-    if (state === 'ready') {
-      void this.resync();
-      return;
-    }
-    if (previous === 'ready' || this.#synced) {
-      this.#synced = false;
-      // The earliest loss not yet reconciled: a second outage during a resync widens the window.
-      this.#streamLostAtMs ??= this.#clock.nowMs();
-      this.#risk.markUnreconciled(`trade updates stream ${state}`);
-    }
-  }
-
-  /**
-   * Closes the gap from REST: orders open now and orders touched since shortly before the stream
-   * went down are reconciled (fills the stream missed get booked once), positions and account
-   * are handed to risk, and then entries resume. Concurrent calls share one run.
-   */
-  resync(): Promise<void> {
-    if (this.#resync !== null) {
-      // A run already under way may have read the broker before this request's reason arose.
-      this.#resyncAgain = true;
-      return this.#resync;
-    }
-    this.#resync = (async () => {
-      do {
-        this.#resyncAgain = false;
-        await this.#runResync();
-      } while (this.#resyncAgain);
-    })().finally(() => {
-      this.#resync = null;
-    });
-    return this.#resync;
-  }
-
-  async #runResync(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const since = (this.#streamLostAtMs ?? this.#clock.nowMs()) - this.#resyncLookbackMs;
-        const [open, recent] = await Promise.all([
-          this.#idempotent('query', () => this.#client.listOrders({ status: 'open', limit: PAGE_SIZE })),
-          this.#ordersSince(since),
-        ]);
-        for (const order of [...recent, ...open]) {
-          this.#onOrderUpdate(order, this.#intents.get(order.clientOrderId));
-          this.#applyEffects(this.#tracker.reconcile(order));
-          this.#reportStatus(order.clientOrderId);
-        }
-        await this.#resolveUnacknowledged();
-        const [positions, account] = await Promise.all([
-          this.#idempotent('query', () => this.#client.listPositions()),
-          this.#idempotent('query', () => this.#client.getAccount()),
-        ]);
-        this.#checkPositions(positions);
-        if (this.#streamState === 'ready' && !this.#resyncAgain) {
-          this.#risk.reconcile(this.#portfolio.openPositions(), account);
-          this.#synced = true;
-          this.#everSynced = true;
-          this.#streamLostAtMs = null;
-          this.#log.info({ orders: open.length + recent.length }, 'trading state reconciled; entries resume');
-        }
-        return;
-      } catch (error) {
-        this.#log.warn({ attempt, err: error }, 'resync failed, will retry');
-        if (this.#streamState !== 'ready') return;
-        await this.#sleep(backoffDelayMs(this.#retry, Math.min(attempt, 6), this.#random));
-      }
-    }
-  }
-
-  /** Every order submitted after `sinceMs`, oldest first, page by page. */
-  async #ordersSince(sinceMs: number): Promise<AlpacaOrder[]> {
-    const orders: AlpacaOrder[] = [];
-    let afterMs = sinceMs;
-    for (;;) {
-      const from = afterMs;
-      const page = await this.#idempotent('query', () =>
-        this.#client.listOrders({ status: 'all', afterMs: from, limit: PAGE_SIZE, direction: 'asc' }),
-      );
-      orders.push(...page);
-      const last = page.at(-1);
-      // `after` is exclusive and has millisecond resolution here: step back 1 ms so orders sharing
-      // the last one's millisecond are not skipped (seeing one twice is harmless).
-      if (page.length < PAGE_SIZE || last === undefined || last.createdAtMs - 1 <= afterMs) return orders;
-      afterMs = last.createdAtMs - 1;
-    }
-  }
-
-  /** Orders we sent whose fate is unknown (no answer ever arrived) are looked up one by one. */
-  async #resolveUnacknowledged(): Promise<void> {
-    for (const state of this.#tracker.openOrders()) {
-      if (state.orderId !== null) continue;
-      const found = await this.#lookup(state.clientOrderId, 'query');
-      if (found !== null && found !== 'failed') {
-        this.#applyEffects(this.#tracker.reconcile(found));
-        this.#reportStatus(state.clientOrderId);
-      }
-    }
-  }
-
-  /**
-   * The broker's positions are the truth. At the first sync they seed the portfolio; later, a
-   * difference left after reconciling every order means a fill was lost or doubled, so it is
-   * logged as an error before the broker's figure is taken.
-   */
-  #checkPositions(positions: readonly { symbol: string; qty: Fixed; avgEntryPrice: Fixed }[]): void {
-    const broker = new Map(positions.map((position) => [position.symbol, position]));
-    const symbols = new Set([...broker.keys(), ...this.#portfolio.openPositions().map((p) => p.symbol)]);
-    for (const symbol of symbols) {
-      const ours = this.#portfolio.position(symbol).qty;
-      const theirs = broker.get(symbol);
-      const theirQty = (theirs?.qty ?? 0n) as Fixed;
-      if (ours === theirQty) continue;
-      const details = { symbol, ours: formatFixed(ours), broker: formatFixed(theirQty) };
-      if (this.#everSynced)
-        this.#log.error(details, 'position differs from the broker; taking the broker position');
-      else this.#log.info(details, 'position restored from the broker');
-      this.#portfolio.restorePosition(symbol, theirQty, (theirs?.avgEntryPrice ?? 0n) as Fixed);
-    }
-  }
-
-  #accepted(clientOrderId: string, order: AlpacaOrder, how: string): SubmitResult {
-    this.#onOrderUpdate(order, this.#intents.get(clientOrderId));
-    this.#applyEffects(this.#tracker.onOrder(order));
-    this.#reportStatus(clientOrderId);
-    this.#log.info(
-      {
-        clientOrderId,
-        orderId: order.id,
-        symbol: order.symbol,
-        side: order.side,
-        qty: formatFixed(order.qty),
-      },
-      `order ${how}`,
-    );
-    return { ok: true, clientOrderId, order };
-  }
-
-  #rejected(clientOrderId: string, error: AlpacaApiError): SubmitResult {
-    this.#tracker.markRejected(clientOrderId);
-    this.#reportStatus(clientOrderId);
-    this.#log.warn(
-      { clientOrderId, status: error.status, code: error.code },
-      `order rejected: ${error.venueMessage}`,
-    );
-    return {
-      ...refused('broker_rejected', error.venueMessage),
-      clientOrderId,
-      status: error.status,
-      brokerCode: error.code,
-    };
-  }
-
-  /** GET by client_order_id with retries: the order, null when the broker has none, or 'failed'. */
-  async #lookup(clientOrderId: string, priority: RequestPriority): Promise<AlpacaOrder | null | 'failed'> {
-    try {
-      return await this.#idempotent(priority, () => this.#client.getOrderByClientOrderId(clientOrderId));
-    } catch (error) {
-      this.#log.warn({ clientOrderId, err: error }, 'order lookup failed');
-      return 'failed';
-    }
-  }
-
-  /** Runs a request that may be repeated as it is, retrying network errors, 5xx and 429. */
-  async #idempotent<T>(priority: RequestPriority, task: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#scheduler.run(priority, task);
-      } catch (error) {
-        const retryable = isSafeToResend(error) || isOutcomeUnknown(error);
-        if (!retryable || attempt >= this.#retry.maxAttempts) throw error;
-        await this.#backoff(attempt, error);
-      }
-    }
-  }
-
-  async #backoff(retry: number, error: unknown): Promise<void> {
-    if (error instanceof AlpacaRateLimitError) {
-      // The bucket now holds every request until the reset; no extra sleep is needed.
-      this.#scheduler.bucket.onRateLimited(error.resetAtMs);
-      return;
-    }
-    await this.#sleep(backoffDelayMs(this.#retry, retry, this.#random));
-  }
-
-  #applyEffects(effects: OrderEffects): void {
-    for (const fill of effects.bookings) {
-      const realized = this.#portfolio.applyFill(fill);
-      this.#risk.onFill(fill);
-      this.#onFill(fill, realized);
-      const intent = this.#intents.get(fill.clientOrderId);
-      const slippage = intent === undefined ? null : this.#slippage.record(fill, intent.referencePrice).bps;
-      this.#log.info(
-        {
-          clientOrderId: fill.clientOrderId,
-          executionId: fill.executionId,
-          symbol: fill.symbol,
-          side: fill.side,
-          qty: formatFixed(fill.qty),
-          price: formatFixed(fill.price),
-          realizedPnl: formatFixed(realized),
-          position: formatFixed(this.#portfolio.position(fill.symbol).qty),
-          slippageBps: slippage,
-        },
-        'fill',
-      );
-    }
-    for (const alarm of effects.alarms) {
-      this.#log.error({ alarm }, `order alarm: ${alarm.kind}`);
-      this.#onAlarm(alarm);
-    }
-  }
-
-  #reportStatus(clientOrderId: string): void {
-    const state = this.#tracker.get(clientOrderId);
-    const status = state?.status ?? null;
-    if (status === null || this.#reportedStatus.get(clientOrderId) === status) return;
-    this.#reportedStatus.set(clientOrderId, status);
-    if (state?.isTerminal === true && !this.#finishedAtMs.has(clientOrderId)) {
-      this.#finishedAtMs.set(clientOrderId, this.#clock.nowMs());
-    }
-    this.#risk.onOrderStatus(clientOrderId, status);
-  }
-
   /**
    * Drops orders that finished more than `ageMs` ago, so a long session's memory stays bounded;
-   * main calls it periodically. Their ids are remembered, so a late report cannot book a fill twice.
+   * the engine calls it periodically.
    */
   forgetFinished(ageMs: number, onForgotten?: (clientOrderId: string) => void): number {
-    const cutoff = this.#clock.nowMs() - ageMs;
-    let forgotten = 0;
-    for (const [clientOrderId, finishedAtMs] of this.#finishedAtMs) {
-      if (finishedAtMs > cutoff || !this.#tracker.forget(clientOrderId)) continue;
-      this.#finishedAtMs.delete(clientOrderId);
-      this.#intents.delete(clientOrderId);
-      this.#reportedStatus.delete(clientOrderId);
+    return this.#reports.forgetFinished(ageMs, (clientOrderId) => {
       this.#replacements.delete(clientOrderId);
       onForgotten?.(clientOrderId);
-      forgotten += 1;
-    }
-    return forgotten;
+    });
   }
 }

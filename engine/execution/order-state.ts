@@ -15,11 +15,10 @@
  * executions that explain it later are recorded but not booked again.
  */
 
-import type { Execution } from '../../shared/broker/alpaca/trade-updates-client-types.ts';
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
 import { divRoundHalfEven, type Fixed, formatFixed, max, sub, ZERO } from '../../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderSide, type OrderStatus } from '../../shared/domain/order.ts';
+import type { VenueExecution, VenueOrder } from '../../shared/venue/venue-types.ts';
 
 /** Lifecycle rank: which of two statuses reported at the same instant is further along. */
 const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
@@ -133,7 +132,7 @@ export class OrderState {
     this.#qty = identity.qty;
   }
 
-  static fromBroker(order: AlpacaOrder): OrderState {
+  static fromBroker(order: VenueOrder): OrderState {
     return new OrderState(order);
   }
 
@@ -142,7 +141,7 @@ export class OrderState {
   }
 
   /** Folds in an order object from REST or from a stream event (versionNs: the newer of its times). */
-  observe(order: AlpacaOrder, versionNs: bigint = order.updatedAtNs): OrderEffects {
+  observe(order: VenueOrder, versionNs: bigint = order.updatedAtNs): OrderEffects {
     this.#orderId ??= order.id;
     if (this.#qty === 0n && order.qty > 0n) this.#qty = order.qty;
     this.#replacedBy ??= order.replacedBy;
@@ -163,7 +162,7 @@ export class OrderState {
   }
 
   /** Records one execution; books it unless its id was seen or the order was already fully booked. */
-  recordExecution(execution: Execution): OrderEffects {
+  recordExecution(execution: VenueExecution): OrderEffects {
     const existing = this.#executions.get(execution.executionId);
     if (existing !== undefined) {
       if (existing.qty === execution.qty && existing.price === execution.price) return NO_EFFECTS;
@@ -198,7 +197,7 @@ export class OrderState {
    * cumulative fill no execution has explained, at the price that makes the booked total match
    * the broker's average. Its id names the order and the cumulative quantity it brings us to.
    */
-  reconcile(order: AlpacaOrder): OrderEffects {
+  reconcile(order: VenueOrder): OrderEffects {
     const observed = this.observe(order);
     const target = this.#bookable(max(this.#reportedFilledQty, this.#executedQty));
     const gap = sub(target, this.#bookedQty);

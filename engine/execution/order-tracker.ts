@@ -1,11 +1,10 @@
 /**
- * Every order the engine knows, by client_order_id and by broker id, fed by REST answers and
- * trade_updates. Orders it did not place (a manual order in the broker's UI) are adopted from
+ * Every order the engine knows, by client_order_id and by venue id, fed by request answers and
+ * order events. Orders it did not place (a manual order in the broker's UI) are adopted from
  * their first report, so their fills still reach the portfolio and positions match the broker.
  */
 
-import type { TradeUpdate } from '../../shared/broker/alpaca/trade-updates-client-types.ts';
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
+import type { VenueOrder, VenueOrderEvent } from '../../shared/venue/venue-types.ts';
 import { NO_EFFECTS, type OrderEffects, type OrderIdentity, OrderState } from './order-state.ts';
 
 function combine(first: OrderEffects, second: OrderEffects): OrderEffects {
@@ -49,7 +48,7 @@ export class OrderTracker {
     return clientOrderId === undefined ? undefined : this.#byClientOrderId.get(clientOrderId);
   }
 
-  onTradeUpdate(update: TradeUpdate): OrderEffects {
+  onOrderEvent(update: VenueOrderEvent): OrderEffects {
     const state = this.#stateFor(update.order);
     if (state === undefined) return NO_EFFECTS;
     let versionNs = update.order.updatedAtNs;
@@ -65,12 +64,12 @@ export class OrderTracker {
   }
 
   /** An order object from a REST answer (submit, lookup, replace, list). */
-  onOrder(order: AlpacaOrder): OrderEffects {
+  onOrder(order: VenueOrder): OrderEffects {
     return this.#stateFor(order)?.observe(order) ?? NO_EFFECTS;
   }
 
   /** A REST snapshot taken to close a gap: cumulative fills no execution explained get booked. */
-  reconcile(order: AlpacaOrder): OrderEffects {
+  reconcile(order: VenueOrder): OrderEffects {
     return this.#stateFor(order)?.reconcile(order) ?? NO_EFFECTS;
   }
 
@@ -98,7 +97,7 @@ export class OrderTracker {
     return open;
   }
 
-  #stateFor(order: AlpacaOrder): OrderState | undefined {
+  #stateFor(order: VenueOrder): OrderState | undefined {
     if (this.#forgotten.has(order.clientOrderId) || this.#forgotten.has(order.id)) return undefined;
     let state = this.#byClientOrderId.get(order.clientOrderId) ?? this.getByOrderId(order.id);
     if (state === undefined) {

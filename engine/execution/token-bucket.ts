@@ -9,16 +9,11 @@
  * always leaves room for the cancels and risk exits that follow it.
  */
 import type { Clock } from '../../shared/time/clock.ts';
+import type { VenueQuota } from '../../shared/venue/venue-types.ts';
 
 export const REQUEST_PRIORITIES = ['cancel', 'exit', 'query', 'entry'] as const;
 /** Most urgent first: cancels, then risk exits, then reads, then new entries. */
 export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
-
-export interface RateLimitHeaders {
-  readonly limit: number | null;
-  readonly remaining: number | null;
-  readonly resetAtMs: number | null;
-}
 
 export interface TokenBucketOptions {
   readonly limitPerMinute: number;
@@ -74,7 +69,7 @@ export class TokenBucket {
   }
 
   /** Trusts the server's view of the budget, which counts every client of the key. */
-  observeHeaders(headers: RateLimitHeaders): void {
+  observeQuota(headers: VenueQuota): void {
     this.#refill();
     if (headers.limit !== null && headers.limit > 0) {
       // A larger quota than configured is there to use now, not only after a minute of refill

@@ -7,7 +7,6 @@
  * token, or found at the broker — across restarts, from the persisted working orders.
  */
 
-import type { AlpacaOrder, OrderRequest } from '../../shared/broker/alpaca/trading-client-types.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
 import { divRoundHalfEven, type Fixed, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
@@ -18,6 +17,7 @@ import {
 } from '../../shared/store/items/order-item.ts';
 import type { PendingWrite, StateWriteEncoder } from '../../shared/store/pending-write.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { OrderRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
 import { CLIENT_ORDER_ID_PREFIX } from '../execution/client-order-id.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { RiskEvent } from '../risk/risk-events.ts';
@@ -174,7 +174,7 @@ export class EngineRecorder {
     this.#storedBefore.delete(clientOrderId);
   }
 
-  order(order: AlpacaOrder, intent: OrderIntent | undefined): OrderProvenance {
+  order(order: VenueOrder, intent: OrderIntent | undefined): OrderProvenance {
     this.#answered.add(order.clientOrderId);
     let provenance = this.#provenance.get(order.clientOrderId);
     if (provenance === undefined || (provenance.intentId === null && intent !== undefined)) {

@@ -31,13 +31,13 @@ import {
 } from '../../shared/domain/order.ts';
 import { ACCEPTED, type Refusal, refusal } from '../../shared/domain/outcome.ts';
 import type { Position } from '../../shared/domain/position.ts';
+import { EventBus } from '../../shared/events/event-bus.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
 import { type BrokerState, CheckContext, type RiskState } from './check-context.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { DailyLossMonitor } from './daily-loss-monitor.ts';
 import { DayTradeCounter } from './day-trade-counter.ts';
-import { EventBus } from './event-bus.ts';
 import { ExecutionLatch } from './execution-latch.ts';
 import { exitIntent } from './exit-intents.ts';
 import { ExposureLedger, type SymbolExposure } from './exposure-ledger.ts';

@@ -64,6 +64,20 @@ export class VenueRateLimitedError extends VenueRejectedError {
   }
 }
 
+/** The venue answered success with a body that does not match its documented shape. */
+export class VenueInvalidResponseError extends VenueError {
+  override readonly name: string = 'VenueInvalidResponseError';
+  readonly status: number;
+  /** What was wrong, field by field (never the body itself, which may hold account data). */
+  readonly issues: readonly string[];
+
+  constructor(status: number, issues: readonly string[], context: VenueRequestContext) {
+    super(`unexpected response body (status ${status}): ${issues.slice(0, 5).join('; ')}`, context);
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
 export type DeliveryOutcome = 'not_sent' | 'unknown';
 
 /** No usable answer: connection refused, reset, or timed out. */

@@ -64,6 +64,21 @@ export interface VenuePosition {
   readonly unrealizedPnl: Fixed | null;
 }
 
+/** A venue's request budget as it announced it; null fields were not said. */
+export interface VenueQuota {
+  readonly limit: number | null;
+  readonly remaining: number | null;
+  readonly resetAtMs: number | null;
+}
+
+/** One entry of a bulk answer (cancel all, close all): the order id or symbol, its status, the order. */
+export interface BulkItemResult {
+  readonly key: string;
+  /** HTTP-style: 200 done, 4xx refused (already final), 5xx failed. */
+  readonly status: number;
+  readonly order: VenueOrder | null;
+}
+
 export interface MarketClock {
   readonly timestampMs: number;
   readonly isOpen: boolean;

@@ -9,12 +9,12 @@
  * fresh orders cancelled) until the watchdog releases the lease after a successful cancel. If the
  * cancel fails, the watchdog's own hold lapses and the next run tries again.
  */
-import type { BulkItemResult } from '../../shared/broker/alpaca/trading-client-types.ts';
 import type { LeaseRecord } from '../../shared/store/items/lease-item.ts';
 import { describeLease, type LeaseStore } from '../../shared/store/lease-store.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { BulkItemResult } from '../../shared/venue/venue-types.ts';
 
-/** The one broker call the watchdog needs; AlpacaTradingClient provides it (DELETE /v2/orders). */
+/** The one broker call the watchdog needs; any venue provides it (Alpaca: DELETE /v2/orders). */
 export interface OrderCanceller {
   cancelAllOrders(): Promise<readonly BulkItemResult[]>;
 }

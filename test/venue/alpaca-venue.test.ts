@@ -26,7 +26,7 @@ venueContract('Alpaca adapter against the HTTP simulator (loopback)', async () =
       }
     },
     async close() {
-      await venue.close();
+      await venue.stop();
       await simulator.close();
     },
   };

@@ -5,8 +5,10 @@
  * under the same contract.
  */
 import type { Account } from '../../domain/account.ts';
+import type { ConnectionState } from '../../venue/connection-state.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
 import type {
+  BulkItemResult,
   CalendarDay,
   ListOrdersQuery,
   MarketClock,
@@ -15,9 +17,10 @@ import type {
   VenueOrder,
   VenueOrderEvent,
   VenuePosition,
+  VenueQuota,
 } from '../../venue/venue-types.ts';
 import type { StreamConnectionSettings } from './stream-connection.ts';
-import { TradeUpdatesClient } from './trade-updates-client.ts';
+import { type StreamAuthForm, TradeUpdatesClient } from './trade-updates-client.ts';
 import { AlpacaTradingClient, type TradingCredentials } from './trading-client.ts';
 
 export interface AlpacaVenueOptions {
@@ -26,43 +29,73 @@ export interface AlpacaVenueOptions {
   /** wss://…/stream */
   readonly tradingStreamUrl: string;
   readonly credentials: TradingCredentials;
-  readonly stream?: StreamConnectionSettings;
+  /** The trade_updates connection's timings, clock and logger. */
+  readonly stream?: Omit<StreamConnectionSettings, 'onFatal'>;
+  readonly streamAuthForm?: StreamAuthForm;
+  readonly requestTimeoutMs?: number;
+  /** A trade_updates frame refused by validation: counted and reported, never acted on. */
+  readonly onInvalidMessage?: (reason: string) => void;
 }
 
 export class AlpacaVenue implements TradingVenue {
   readonly client: AlpacaTradingClient;
   readonly stream: TradeUpdatesClient;
-  readonly #listeners = new Set<(event: VenueOrderEvent) => void>();
-  readonly #ready: Promise<void>;
+  readonly #orderListeners = new Set<(event: VenueOrderEvent) => void>();
+  readonly #stateListeners = new Set<(state: ConnectionState, fault: Error | null) => void>();
+  readonly #quotaListeners = new Set<(quota: VenueQuota) => void>();
+  #stopped: Promise<void> | null = null;
 
   constructor(options: AlpacaVenueOptions) {
-    this.client = new AlpacaTradingClient({ baseUrl: options.tradingUrl, credentials: options.credentials });
-    let markReady: () => void = () => undefined;
-    this.#ready = new Promise((resolve) => {
-      markReady = resolve;
+    this.client = new AlpacaTradingClient({
+      baseUrl: options.tradingUrl,
+      credentials: options.credentials,
+      ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
+      onRateLimitHeaders: (quota) => {
+        for (const listener of this.#quotaListeners) listener(quota);
+      },
     });
     this.stream = new TradeUpdatesClient({
       ...options.stream,
       url: options.tradingStreamUrl,
       credentials: options.credentials,
+      ...(options.streamAuthForm === undefined ? {} : { authForm: options.streamAuthForm }),
+      ...(options.onInvalidMessage === undefined ? {} : { onInvalidMessage: options.onInvalidMessage }),
       onUpdate: (update) => {
-        for (const listener of this.#listeners) listener(update);
+        for (const listener of this.#orderListeners) listener(update);
       },
       onStateChange: (state) => {
-        if (state === 'ready') markReady();
+        const fault = state === 'fatal' ? (this.stream.fatalError ?? null) : null;
+        for (const listener of this.#stateListeners) listener(state, fault);
       },
     });
   }
 
-  /** Connects the order-event stream; resolves once it listens. */
-  async connect(): Promise<void> {
-    this.stream.start();
-    await this.#ready;
+  get connectionState(): ConnectionState {
+    return this.stream.state;
   }
 
-  async close(): Promise<void> {
-    await this.stream.stop();
-    await this.client.close();
+  start(): void {
+    this.stream.start();
+  }
+
+  /** Starts the stream and resolves once it listens (tests and one-off scripts). */
+  connect(): Promise<void> {
+    return new Promise((resolve) => {
+      const unsubscribe = this.onConnectionState((state) => {
+        if (state !== 'ready') return;
+        unsubscribe();
+        resolve();
+      });
+      this.start();
+    });
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.stream.stop();
+      await this.client.close();
+    })();
+    return this.#stopped;
   }
 
   submitOrder(request: OrderRequest): Promise<VenueOrder> {
@@ -71,6 +104,10 @@ export class AlpacaVenue implements TradingVenue {
 
   cancelOrder(orderId: string): Promise<void> {
     return this.client.cancelOrder(orderId);
+  }
+
+  cancelAllOrders(): Promise<BulkItemResult[]> {
+    return this.client.cancelAllOrders();
   }
 
   replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {
@@ -106,9 +143,21 @@ export class AlpacaVenue implements TradingVenue {
   }
 
   onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return subscribe(this.#orderListeners, listener);
   }
+
+  onConnectionState(listener: (state: ConnectionState, fault: Error | null) => void): () => void {
+    return subscribe(this.#stateListeners, listener);
+  }
+
+  onQuota(listener: (quota: VenueQuota) => void): () => void {
+    return subscribe(this.#quotaListeners, listener);
+  }
+}
+
+function subscribe<Listener>(listeners: Set<Listener>, listener: Listener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
 }

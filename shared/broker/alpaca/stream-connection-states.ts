@@ -4,23 +4,11 @@
  * visible state rather than a tangle of flags (as discord.js does for its shards). Both stream
  * clients run on it through stream-connection.ts; this file only decides.
  */
+import { CONNECTION_STATES, type ConnectionState } from '../../venue/connection-state.ts';
 
-export const STREAM_STATES = [
-  'idle',
-  'connecting',
-  'authenticating',
-  'subscribing',
-  /** Authenticated and subscribed (market data) or listening (trade updates). */
-  'ready',
-  /** Ready, but no data within the staleness threshold (market data only): the socket is kept. */
-  'stale',
-  /** Lost; a new attempt is due after a jittered backoff. */
-  'reconnecting',
-  'stopped',
-  /** Retrying cannot help (keys refused, a plan without the feed); the reason is the fatal error. */
-  'fatal',
-] as const;
-export type StreamState = (typeof STREAM_STATES)[number];
+/** The port's connection states (shared/venue/connection-state.ts), as this machine names them. */
+export const STREAM_STATES = CONNECTION_STATES;
+export type StreamState = ConnectionState;
 
 export const STREAM_EVENTS = [
   'start',

@@ -3,11 +3,11 @@
  * (trading-schemas.ts) and mapped to exact domain values. The order inside is the REST order.
  */
 import { z } from 'zod';
-import type { TradeUpdate } from './trade-updates-client-types.ts';
+import type { VenueOrderEvent } from '../../venue/venue-types.ts';
 import { describeIssues, mapOrder, WireConversion } from './trading-client-wire.ts';
 import { type AlpacaTradeUpdate, tradingStreamMessageSchema } from './trading-schemas.ts';
 
-function mapTradeUpdate(wire: AlpacaTradeUpdate, conversion: WireConversion): TradeUpdate {
+function mapTradeUpdate(wire: AlpacaTradeUpdate, conversion: WireConversion): VenueOrderEvent {
   const time = conversion.time(wire.timestamp, 'timestamp');
   const hasExecution = wire.execution_id !== undefined && wire.qty !== undefined && wire.price !== undefined;
   const qty = hasExecution ? conversion.decimal(wire.qty!, 'qty') : null;
@@ -33,7 +33,7 @@ function mapTradeUpdate(wire: AlpacaTradeUpdate, conversion: WireConversion): Tr
 export type StreamMessage =
   | { readonly stream: 'authorization'; readonly authorized: boolean }
   | { readonly stream: 'listening'; readonly streams: readonly string[] }
-  | { readonly stream: 'trade_updates'; readonly update: TradeUpdate }
+  | { readonly stream: 'trade_updates'; readonly update: VenueOrderEvent }
   /** {"action":"error"} has no stream key; the server closes the socket after it. */
   | { readonly stream: null; readonly error: string };
 

@@ -8,9 +8,10 @@
  * go unseen, so the router sends no new entries, and every time it becomes ready again the
  * router closes the gap from REST before trading resumes (Alpaca does not replay missed events).
  */
+
+import type { VenueOrderEvent } from '../../venue/venue-types.ts';
 import { StreamClient, StreamConnection, type StreamConnectionSettings } from './stream-connection.ts';
 import type { StreamState } from './stream-connection-states.ts';
-import type { TradeUpdate } from './trade-updates-client-types.ts';
 import { parseStreamMessage } from './trade-updates-client-wire.ts';
 import type { TradingCredentials } from './trading-client.ts';
 
@@ -22,7 +23,7 @@ export interface TradeUpdatesClientOptions extends StreamConnectionSettings {
   readonly url: string;
   readonly credentials: TradingCredentials;
   readonly authForm?: StreamAuthForm;
-  readonly onUpdate: (update: TradeUpdate) => void;
+  readonly onUpdate: (update: VenueOrderEvent) => void;
   readonly onStateChange?: (state: StreamState, previous: StreamState, reason: string) => void;
   /** A frame that failed validation: counted and reported, never acted on. */
   readonly onInvalidMessage?: (reason: string) => void;
@@ -32,7 +33,7 @@ export class TradeUpdatesClient extends StreamClient {
   protected readonly connection: StreamConnection;
   readonly #credentials: TradingCredentials;
   readonly #authForm: StreamAuthForm;
-  readonly #onUpdate: (update: TradeUpdate) => void;
+  readonly #onUpdate: (update: VenueOrderEvent) => void;
   readonly #onInvalidMessage: ((reason: string) => void) | undefined;
   /** Times the stream became ready; the first is the start, the rest are reconnects. */
   readyCount = 0;

@@ -9,7 +9,7 @@
  * Alpaca — an order POST must be looked up by client_order_id, never blindly resent).
  */
 import {
-  VenueError,
+  VenueInvalidResponseError,
   VenueRateLimitedError,
   VenueRejectedError,
   type VenueRequestContext,
@@ -35,15 +35,6 @@ export class AlpacaNetworkError extends VenueUnreachableError {
 }
 
 /** The broker answered 2xx with a body that does not match Alpaca's documented shape. */
-export class AlpacaResponseError extends VenueError {
+export class AlpacaResponseError extends VenueInvalidResponseError {
   override readonly name: string = 'AlpacaResponseError';
-  readonly status: number;
-  /** What was wrong, field by field (never the body itself, which may hold account data). */
-  readonly issues: readonly string[];
-
-  constructor(status: number, issues: readonly string[], context: RequestContext) {
-    super(`unexpected response body (HTTP ${status}): ${issues.slice(0, 5).join('; ')}`, context);
-    this.status = status;
-    this.issues = issues;
-  }
 }

@@ -5,6 +5,7 @@
 import type { VenueOrder, VenuePosition } from '../../venue/venue-types.ts';
 
 export type {
+  BulkItemResult,
   CalendarDay,
   ListOrdersQuery,
   MarketClock,
@@ -15,10 +16,3 @@ export type {
 /** The port's order and position, as the Alpaca adapter's callers still name them. */
 export type AlpacaOrder = VenueOrder;
 export type AlpacaPosition = VenuePosition;
-
-/** One entry of a bulk cancel or close-all answer: per-item HTTP status and body. */
-export interface BulkItemResult {
-  readonly key: string;
-  readonly status: number;
-  readonly order: AlpacaOrder | null;
-}

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
 import { type Fixed, formatFixed } from '../../domain/fixed.ts';
 import type { DeliveryOutcome } from '../../venue/venue-errors.ts';
+import type { VenueQuota } from '../../venue/venue-types.ts';
 import {
   AlpacaApiError,
   AlpacaNetworkError,
@@ -44,12 +45,6 @@ export interface TradingCredentials {
   readonly secretKey: string;
 }
 
-export interface RateLimitSnapshot {
-  readonly limit: number | null;
-  readonly remaining: number | null;
-  readonly resetAtMs: number | null;
-}
-
 export interface TradingClientOptions {
   /** e.g. https://paper-api.alpaca.markets or the simulator's http://127.0.0.1:8181 */
   readonly baseUrl: string;
@@ -59,7 +54,7 @@ export interface TradingClientOptions {
   /** Time allowed for the response headers, and separately for the body (default 10 s each). */
   readonly timeoutMs?: number;
   /** Called with the X-RateLimit-* headers of every answer that has them. */
-  readonly onRateLimitHeaders?: (snapshot: RateLimitSnapshot) => void;
+  readonly onRateLimitHeaders?: (snapshot: VenueQuota) => void;
 }
 
 /** Lenient on purpose: a 5xx from a proxy may carry any body, and its message still helps. */
@@ -87,7 +82,7 @@ function numericHeader(headers: Dispatcher.ResponseData['headers'], name: string
   return Number.isFinite(value) ? value : null;
 }
 
-function rateLimitSnapshot(headers: Dispatcher.ResponseData['headers']): RateLimitSnapshot | null {
+function rateLimitSnapshot(headers: Dispatcher.ResponseData['headers']): VenueQuota | null {
   // Node lower-cases header names, so X-Ratelimit-* and X-RateLimit-* read the same.
   const limit = numericHeader(headers, 'x-ratelimit-limit');
   const remaining = numericHeader(headers, 'x-ratelimit-remaining');
@@ -158,7 +153,7 @@ export class AlpacaTradingClient {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #timeoutMs: number;
-  readonly #onRateLimitHeaders: ((snapshot: RateLimitSnapshot) => void) | undefined;
+  readonly #onRateLimitHeaders: ((snapshot: VenueQuota) => void) | undefined;
 
   constructor(options: TradingClientOptions) {
     const base = new URL(options.baseUrl);

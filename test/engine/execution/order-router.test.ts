@@ -2,27 +2,27 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { OrderRouter, type TradingApi } from '../../../engine/execution/order-router.ts';
-import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
-import { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
-import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
-import { TokenBucket } from '../../../engine/execution/token-bucket.ts';
+import {
+  createExecutionService,
+  type ExecutionServiceOptions,
+} from '../../../engine/execution/execution-service.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
-import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
-import { AlpacaNetworkError } from '../../../shared/broker/alpaca/trading-client-errors.ts';
-import type { ListOrdersQuery } from '../../../shared/broker/alpaca/trading-client-types.ts';
+import { AlpacaVenue } from '../../../shared/broker/alpaca/alpaca-venue.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
-import { alpacaOrder } from './alpaca-order-fixture.ts';
+import { type Clock, ManualClock } from '../../../shared/time/clock.ts';
+import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
+import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
+import type { ListOrdersQuery } from '../../../shared/venue/venue-types.ts';
 import { intent, RecordingRisk } from './router-harness.ts';
+import { venueOrder } from './venue-order-fixture.ts';
 
 const f = parseFixed;
 
 /** 1,200 filled buys of 1 share, one per millisecond, answered page by page like GET /v2/orders. */
-function brokerWithManyOrders(): { api: TradingApi; queries: ListOrdersQuery[] } {
+function brokerWithManyOrders(): { api: TradingVenue; queries: ListOrdersQuery[] } {
   const orders = Array.from({ length: 1_200 }, (_, i) =>
-    alpacaOrder({
+    venueOrder({
       id: `order-${i}`,
       clientOrderId: `manual-${i}`,
       qty: f('1'),
@@ -35,7 +35,18 @@ function brokerWithManyOrders(): { api: TradingApi; queries: ListOrdersQuery[] }
     }),
   );
   const queries: ListOrdersQuery[] = [];
-  const api: TradingApi = {
+  const unused = () => Promise.reject(new Error('not used'));
+  const api: TradingVenue = {
+    connectionState: 'idle',
+    start: () => undefined,
+    stop: () => Promise.resolve(),
+    onConnectionState: () => () => undefined,
+    onQuota: () => () => undefined,
+    onOrderEvent: () => () => undefined,
+    getOrder: unused,
+    cancelAllOrders: unused,
+    getClock: unused,
+    getCalendar: unused,
     submitOrder: () => Promise.reject(new Error('not used')),
     replaceOrder: () => Promise.reject(new Error('not used')),
     cancelOrder: () => Promise.resolve(),
@@ -62,31 +73,43 @@ function brokerWithManyOrders(): { api: TradingApi; queries: ListOrdersQuery[] }
   return { api, queries };
 }
 
+/** The execution core over a venue, with a silent logger and a generous request budget. */
+function execution(
+  venue: TradingVenue,
+  clock: Clock,
+  risk: RecordingRisk,
+  positions: Portfolio,
+  options: Partial<ExecutionServiceOptions> = {},
+) {
+  return createExecutionService({
+    venue,
+    clock,
+    logger: createLogger({ name: 'test', level: 'silent' }),
+    risk,
+    positions,
+    metrics: new Registry(),
+    requestsPerMinute: 10_000,
+    ...options,
+  });
+}
+
 describe('Class: OrderRouter', () => {
   it('pages through every order since the outage and books each missed fill once', async () => {
     const clock = new ManualClock(69_999);
     const { api, queries } = brokerWithManyOrders();
     const portfolio = new Portfolio(clock);
-    const tracker = new OrderTracker();
     const risk = new RecordingRisk();
     let account = false;
-    const router = new OrderRouter({
-      client: { ...api, getAccount: () => (account ? Promise.resolve({} as never) : api.getAccount()) },
-      risk,
-      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 10_000 })),
-      tracker,
-      portfolio,
-      slippage: new SlippageRecorder(new Registry()),
-      clock,
-      logger: createLogger({ name: 'test', level: 'silent' }),
+    const venue = { ...api, getAccount: () => (account ? Promise.resolve({} as never) : api.getAccount()) };
+    const { router, reconciliation } = execution(venue, clock, risk, portfolio, {
       retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       sleep: async () => {
         account = true;
       },
     });
 
-    router.onStreamState('ready');
-    await router.resync();
+    reconciliation.onConnectionState('ready');
+    await reconciliation.resync();
 
     expect(portfolio.position('AAPL').qty).toBe(f('1200'));
     expect(risk.fills).toHaveLength(1_200);
@@ -105,21 +128,14 @@ describe('Class: OrderRouter', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise((resolve) => server.close(resolve));
     const clock = new ManualClock(0);
-    const client = new AlpacaTradingClient({
-      baseUrl: `http://127.0.0.1:${port}`,
+    const venue = new AlpacaVenue({
+      tradingUrl: `http://127.0.0.1:${port}`,
+      tradingStreamUrl: `ws://127.0.0.1:${port}/stream`,
       credentials: { keyId: 'k', secretKey: 's' },
     });
     const risk = new RecordingRisk();
-    const tracker = new OrderTracker();
-    const router = new OrderRouter({
-      client,
-      risk,
-      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
-      tracker,
-      portfolio: new Portfolio(clock),
-      slippage: new SlippageRecorder(new Registry()),
-      clock,
-      logger: createLogger({ name: 'test', level: 'silent' }),
+    const { router, tracker } = execution(venue, clock, risk, new Portfolio(clock), {
+      requestsPerMinute: 200,
       retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
     });
     try {
@@ -129,7 +145,7 @@ describe('Class: OrderRouter', () => {
       expect(tracker.get(clientOrderId)?.status).toBe('rejected');
       expect(risk.statuses).toStrictEqual([[clientOrderId, 'rejected']]);
     } finally {
-      await client.close();
+      await venue.stop();
     }
   });
 
@@ -138,24 +154,17 @@ describe('Class: OrderRouter', () => {
     const context = { method: 'POST', route: '/v2/orders', clientOrderId: null };
     let guardOpen = true;
     let submits = 0;
-    const tracker = new OrderTracker();
     const risk = new RecordingRisk();
-    const router = new OrderRouter({
-      client: {
-        ...brokerWithManyOrders().api,
-        submitOrder: () => {
-          submits += 1;
-          guardOpen = false; // the lease lapses while the answer is lost
-          return Promise.reject(new AlpacaNetworkError('unknown', 'UND_ERR_HEADERS_TIMEOUT', context, null));
-        },
+    const venue: TradingVenue = {
+      ...brokerWithManyOrders().api,
+      submitOrder: () => {
+        submits += 1;
+        guardOpen = false; // the lease lapses while the answer is lost
+        return Promise.reject(new VenueUnreachableError('unknown', 'UND_ERR_HEADERS_TIMEOUT', context, null));
       },
-      risk,
-      scheduler: new RequestScheduler(new TokenBucket(clock, { limitPerMinute: 200 })),
-      tracker,
-      portfolio: new Portfolio(clock),
-      slippage: new SlippageRecorder(new Registry()),
-      clock,
-      logger: createLogger({ name: 'test', level: 'silent' }),
+    };
+    const { router, tracker } = execution(venue, clock, risk, new Portfolio(clock), {
+      requestsPerMinute: 200,
       retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       sendGuard: () => (guardOpen ? null : 'lease lost'),
     });

@@ -2,20 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrderState } from '../../../engine/execution/order-state.ts';
 import { OrderTracker } from '../../../engine/execution/order-tracker.ts';
-import {
-  TRADE_UPDATE_EVENTS,
-  type TradeUpdate,
-  type TradeUpdateEvent,
-} from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
-import type { AlpacaOrder } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { type Fixed, parseFixed, SCALE } from '../../../shared/domain/fixed.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../../shared/domain/order.ts';
-import { alpacaOrder, execution, tradeUpdate } from './alpaca-order-fixture.ts';
+import {
+  VENUE_ORDER_EVENTS,
+  type VenueOrder,
+  type VenueOrderEvent,
+  type VenueOrderEventKind,
+} from '../../../shared/venue/venue-types.ts';
+import { execution, orderEvent, venueOrder } from './venue-order-fixture.ts';
 
 const f = parseFixed;
 
-function at(ns: number, overrides: Partial<AlpacaOrder>): AlpacaOrder {
-  return alpacaOrder({ updatedAtNs: BigInt(ns), updatedAtMs: Math.floor(ns / 1e6), ...overrides });
+function at(ns: number, overrides: Partial<VenueOrder>): VenueOrder {
+  return venueOrder({ updatedAtNs: BigInt(ns), updatedAtMs: Math.floor(ns / 1e6), ...overrides });
 }
 
 describe('Class: OrderState', () => {
@@ -23,7 +23,7 @@ describe('Class: OrderState', () => {
     const tracker = new OrderTracker();
     tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
     const filled = at(3, { status: 'filled', filledQty: f('10'), filledAvgPrice: f('100') });
-    const streamed = tracker.onTradeUpdate(tradeUpdate('fill', filled, execution('e1', '10', '100')));
+    const streamed = tracker.onOrderEvent(orderEvent('fill', filled, execution('e1', '10', '100')));
     const late = tracker.onOrder(at(1, { status: 'accepted' }));
 
     expect(streamed.bookings.map((fill) => [fill.executionId, fill.qty])).toStrictEqual([['e1', f('10')]]);
@@ -34,18 +34,18 @@ describe('Class: OrderState', () => {
   it('de-duplicates a fill replayed after a reconnect by execution id', () => {
     const tracker = new OrderTracker();
     const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });
-    const update = tradeUpdate('partial_fill', partial, execution('e1', '4', '100'));
-    expect(tracker.onTradeUpdate(update).bookings).toHaveLength(1);
-    expect(tracker.onTradeUpdate(update).bookings).toHaveLength(0);
+    const update = orderEvent('partial_fill', partial, execution('e1', '4', '100'));
+    expect(tracker.onOrderEvent(update).bookings).toHaveLength(1);
+    expect(tracker.onOrderEvent(update).bookings).toHaveLength(0);
     expect(tracker.get('client-1')?.view()).toMatchObject({ filledQty: f('4'), bookedQty: f('4') });
   });
 
   it('raises an overfill alarm and books no more than the order quantity', () => {
     const tracker = new OrderTracker();
     const first = at(2, { status: 'partially_filled', filledQty: f('6') });
-    tracker.onTradeUpdate(tradeUpdate('partial_fill', first, execution('e1', '6', '100')));
+    tracker.onOrderEvent(orderEvent('partial_fill', first, execution('e1', '6', '100')));
     const second = at(3, { status: 'filled', filledQty: f('12') });
-    const effects = tracker.onTradeUpdate(tradeUpdate('fill', second, execution('e2', '6', '101')));
+    const effects = tracker.onOrderEvent(orderEvent('fill', second, execution('e2', '6', '101')));
 
     expect(effects.bookings.map((fill) => fill.qty)).toStrictEqual([f('4')]);
     expect(effects.alarms).toStrictEqual([
@@ -63,8 +63,8 @@ describe('Class: OrderState', () => {
   it('alarms on one execution id reported with two different quantities', () => {
     const tracker = new OrderTracker();
     const order = at(2, { status: 'partially_filled', filledQty: f('4') });
-    tracker.onTradeUpdate(tradeUpdate('partial_fill', order, execution('e1', '4', '100')));
-    const effects = tracker.onTradeUpdate(tradeUpdate('partial_fill', order, execution('e1', '5', '100')));
+    tracker.onOrderEvent(orderEvent('partial_fill', order, execution('e1', '4', '100')));
+    const effects = tracker.onOrderEvent(orderEvent('partial_fill', order, execution('e1', '5', '100')));
     expect(effects).toStrictEqual({
       bookings: [],
       alarms: [{ kind: 'conflicting_execution', clientOrderId: 'client-1', executionId: 'e1' }],
@@ -88,8 +88,8 @@ describe('Class: OrderState', () => {
 
   it('reconciles a cumulative fill missed during an outage once, at the broker average price', () => {
     const tracker = new OrderTracker();
-    tracker.onTradeUpdate(
-      tradeUpdate(
+    tracker.onOrderEvent(
+      orderEvent(
         'partial_fill',
         at(2, { status: 'partially_filled', filledQty: f('2') }),
         execution('e1', '2', '100'),
@@ -101,7 +101,7 @@ describe('Class: OrderState', () => {
       { executionId: 'reconciled:order-1:10', qty: f('8'), price: f('101') },
     ]);
     // The missed execution arriving afterwards is recorded but not booked again.
-    const late = tracker.onTradeUpdate(tradeUpdate('fill', snapshot, execution('e2', '8', '101')));
+    const late = tracker.onOrderEvent(orderEvent('fill', snapshot, execution('e2', '8', '101')));
     expect(late.bookings).toStrictEqual([]);
     expect(tracker.get('client-1')?.view()).toMatchObject({ bookedQty: f('10'), filledQty: f('10') });
     expect(tracker.reconcile(snapshot).bookings).toStrictEqual([]);
@@ -109,8 +109,8 @@ describe('Class: OrderState', () => {
 
   it('adopts an order it did not place from its first report', () => {
     const tracker = new OrderTracker();
-    const effects = tracker.onTradeUpdate(
-      tradeUpdate(
+    const effects = tracker.onOrderEvent(
+      orderEvent(
         'fill',
         at(2, { id: 'manual', clientOrderId: 'web-1', status: 'filled', filledQty: f('1'), side: 'sell' }),
         execution('e9', '1', '99'),
@@ -124,14 +124,14 @@ describe('Class: OrderState', () => {
     const tracker = new OrderTracker();
     tracker.register({ clientOrderId: 'open', symbol: 'AAPL', side: 'buy', qty: f('1') });
     const filled = at(2, { status: 'filled', filledQty: f('10') });
-    const fill = tradeUpdate('fill', filled, execution('e1', '10', '100'));
-    tracker.onTradeUpdate(fill);
+    const fill = orderEvent('fill', filled, execution('e1', '10', '100'));
+    tracker.onOrderEvent(fill);
 
     expect(tracker.forget('open')).toBe(false);
     expect(tracker.forget('client-1')).toBe(true);
     expect(tracker.size).toBe(1);
     expect(tracker.knows('client-1')).toBe(true);
-    expect(tracker.onTradeUpdate(fill)).toStrictEqual({ bookings: [], alarms: [] });
+    expect(tracker.onOrderEvent(fill)).toStrictEqual({ bookings: [], alarms: [] });
     expect(tracker.reconcile(filled).bookings).toStrictEqual([]);
     expect(tracker.get('client-1')).toBeUndefined();
   });
@@ -143,7 +143,7 @@ describe('Class: OrderState', () => {
   });
 
   /** The order status each event carries (https://docs.alpaca.markets/docs/websocket-streaming). */
-  const STATUS_AFTER_EVENT: Readonly<Record<TradeUpdateEvent, OrderStatus>> = {
+  const STATUS_AFTER_EVENT: Readonly<Record<VenueOrderEventKind, OrderStatus>> = {
     new: 'new',
     fill: 'filled',
     partial_fill: 'partially_filled',
@@ -163,14 +163,14 @@ describe('Class: OrderState', () => {
     order_cancel_rejected: 'new',
   };
 
-  it.each(TRADE_UPDATE_EVENTS)('follows a %s event after the order was working', (event) => {
+  it.each(VENUE_ORDER_EVENTS)('follows a %s event after the order was working', (event) => {
     const tracker = new OrderTracker();
-    tracker.onTradeUpdate(tradeUpdate('new', at(1, { status: 'new' })));
+    tracker.onOrderEvent(orderEvent('new', at(1, { status: 'new' })));
     const status = STATUS_AFTER_EVENT[event];
     const filling = event === 'fill' || event === 'partial_fill';
     const filledQty = event === 'fill' ? f('10') : event === 'partial_fill' ? f('4') : f('0');
-    const effects = tracker.onTradeUpdate(
-      tradeUpdate(
+    const effects = tracker.onOrderEvent(
+      orderEvent(
         event,
         at(2, { status, filledQty }),
         filling ? execution('e1', event === 'fill' ? '10' : '4', '100') : null,
@@ -199,19 +199,19 @@ const lifecycleArbitrary = fc
     restSnapshotsAt: fc.array(fc.nat(), { maxLength: 4 }),
   })
   .map(({ qty, fillSizes, cancelRejected, ending, restSnapshotsAt }) => {
-    const updates: TradeUpdate[] = [];
+    const updates: VenueOrderEvent[] = [];
     let version = 1_000;
     let cumulative = 0;
     const total = BigInt(qty) * SCALE;
-    const snapshot = (status: OrderStatus): AlpacaOrder => {
+    const snapshot = (status: OrderStatus): VenueOrder => {
       version += 7;
       return at(version, { qty: total as Fixed, status, filledQty: (BigInt(cumulative) * SCALE) as Fixed });
     };
-    updates.push(tradeUpdate('pending_new', snapshot('pending_new')));
-    updates.push(tradeUpdate('new', snapshot('new')));
+    updates.push(orderEvent('pending_new', snapshot('pending_new')));
+    updates.push(orderEvent('new', snapshot('new')));
     if (cancelRejected) {
-      updates.push(tradeUpdate('pending_cancel', snapshot('pending_cancel')));
-      updates.push(tradeUpdate('order_cancel_rejected', snapshot('new')));
+      updates.push(orderEvent('pending_cancel', snapshot('pending_cancel')));
+      updates.push(orderEvent('order_cancel_rejected', snapshot('new')));
     }
     fillSizes.forEach((size, index) => {
       const fillQty = Math.min(size, qty - cumulative);
@@ -219,7 +219,7 @@ const lifecycleArbitrary = fc
       cumulative += fillQty;
       const done = cumulative === qty;
       updates.push(
-        tradeUpdate(
+        orderEvent(
           done ? 'fill' : 'partial_fill',
           snapshot(done ? 'filled' : 'partially_filled'),
           execution(`e${index}`, String(fillQty), String(100 + index)),
@@ -227,14 +227,14 @@ const lifecycleArbitrary = fc
       );
     });
     if (cumulative < qty && (ending === 'canceled' || ending === 'expired')) {
-      updates.push(tradeUpdate(ending, snapshot(ending)));
+      updates.push(orderEvent(ending, snapshot(ending)));
     }
     // REST answers are snapshots of the order at some point of its life, without executions.
     const rest = restSnapshotsAt.map((index) => updates[index % updates.length]!.order);
     return { updates, rest };
   });
 
-type Observation = { readonly update: TradeUpdate } | { readonly order: AlpacaOrder };
+type Observation = { readonly update: VenueOrderEvent } | { readonly order: VenueOrder };
 
 function replay(observations: readonly Observation[]) {
   const tracker = new OrderTracker();
@@ -243,9 +243,7 @@ function replay(observations: readonly Observation[]) {
   let bookedQty = 0n;
   for (const observation of observations) {
     const effects =
-      'update' in observation
-        ? tracker.onTradeUpdate(observation.update)
-        : tracker.onOrder(observation.order);
+      'update' in observation ? tracker.onOrderEvent(observation.update) : tracker.onOrder(observation.order);
     for (const booking of effects.bookings) {
       expect(bookedIds.has(booking.executionId)).toBe(false);
       bookedIds.add(booking.executionId);

@@ -5,14 +5,15 @@
  * suite cover the real rules.
  */
 import { Registry } from 'prom-client';
-import { createExecutionService } from '../../../engine/execution/execution-service.ts';
-import type { OrderRouter, PreTradeRisk } from '../../../engine/execution/order-router.ts';
+import { createExecutionService, type PreTradeRisk } from '../../../engine/execution/execution-service.ts';
+import type { OrderRouter } from '../../../engine/execution/order-router.ts';
 import type { OrderAlarm } from '../../../engine/execution/order-state.ts';
 import type { OrderTracker } from '../../../engine/execution/order-tracker.ts';
 import type { RequestScheduler } from '../../../engine/execution/request-scheduler.ts';
 import type { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
+import { createAlpacaTradingVenue } from '../../../engine/wiring/alpaca-trading-venue.ts';
 import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
 import type { TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
 import type { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
@@ -104,30 +105,37 @@ export async function startExecutionStack(options: StackOptions = {}): Promise<E
   const metrics = new Registry();
   const alarms: OrderAlarm[] = [];
   const states: StreamState[] = [];
-  const execution = createExecutionService({
+  const logger = createLogger({ name: 'execution-test', level: 'silent' });
+  const venue = createAlpacaTradingVenue({
     tradingUrl: sim.baseUrl,
     tradingStreamUrl: sim.tradeUpdatesUrl,
     credentials: { keyId: sim.context.credentials.keyId, secretKey: sim.context.credentials.secretKey },
     clock: systemClock,
-    logger: createLogger({ name: 'execution-test', level: 'silent' }),
-    risk,
-    portfolio,
+    logger,
     metrics,
-    requestsPerMinute: 200,
     requestTimeoutMs: 300,
-    retryPolicy: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 100 },
     reconnectBaseDelayMs: 20,
     reconnectMaxDelayMs: 100,
-    onAlarm: (alarm) => alarms.push(alarm),
-    onStreamState: (state) => {
-      states.push(state);
-      stack.onState?.(state);
-    },
+  });
+  const execution = createExecutionService({
+    venue,
+    clock: systemClock,
+    logger,
+    risk,
+    positions: portfolio,
+    metrics,
+    requestsPerMinute: 200,
+    retryPolicy: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 100 },
+  });
+  execution.events.on('order_alarm', ({ alarm }) => alarms.push(alarm));
+  execution.events.on('connection', ({ state }) => {
+    states.push(state);
+    stack.onState?.(state);
   });
   const stack: ExecutionStack = {
     sim,
-    client: execution.client,
-    stream: execution.stream,
+    client: venue.client,
+    stream: venue.stream,
     router: execution.router,
     portfolio,
     tracker: execution.tracker,

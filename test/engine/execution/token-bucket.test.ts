@@ -20,11 +20,11 @@ describe('Class: TokenBucket', () => {
   it('uses a larger quota the server announces at once, still capped by what it says remains', () => {
     const bucket = new TokenBucket(new ManualClock(0), { limitPerMinute: 200 });
     bucket.tryTake('entry');
-    bucket.observeHeaders({ limit: 1000, remaining: 990, resetAtMs: 60_000 });
+    bucket.observeQuota({ limit: 1000, remaining: 990, resetAtMs: 60_000 });
     expect(bucket.tokens).toBe(990);
     expect(drain(bucket, 'entry')).toBe(790);
     const capped = new TokenBucket(new ManualClock(0), { limitPerMinute: 200 });
-    capped.observeHeaders({ limit: 1000, remaining: 150, resetAtMs: 60_000 });
+    capped.observeQuota({ limit: 1000, remaining: 150, resetAtMs: 60_000 });
     expect(capped.tokens).toBe(150);
   });
 
@@ -41,7 +41,7 @@ describe('Class: TokenBucket', () => {
 
   it('lowers its count to the server remaining, since other clients share the key', () => {
     const bucket = new TokenBucket(new ManualClock(0), { limitPerMinute: 200 });
-    bucket.observeHeaders({ limit: 200, remaining: 45, resetAtMs: 60_000 });
+    bucket.observeQuota({ limit: 200, remaining: 45, resetAtMs: 60_000 });
     expect(drain(bucket, 'entry')).toBe(5);
   });
 
@@ -54,7 +54,7 @@ describe('Class: TokenBucket', () => {
     // The server's window restarted at the reset it named: the whole budget is back.
     expect(drain(bucket, 'cancel')).toBe(200);
 
-    bucket.observeHeaders({ limit: null, remaining: 0, resetAtMs: null });
+    bucket.observeQuota({ limit: null, remaining: 0, resetAtMs: null });
     expect(bucket.msUntilAvailable('cancel')).toBe(1_000);
     clock.advanceMs(1_000);
     // No reset named: after the pause, enough for an entry to probe (1) plus a second's refill (3.3).

@@ -91,6 +91,8 @@ describe('Feature: engine health follows its streams', () => {
     sim = await startSimulator({ market: 'scripted', symbols: ['AAPL', 'MSFT'] });
     const wrongSecret = 'WRONG-SECRET-71c4';
     const subject = startEngine(sim, { keyId: DEFAULT_SIM_KEY_ID, secretKey: wrongSecret });
+    const tradeUpdateStates: string[] = [];
+    subject.execution.events.on('connection', ({ state }) => tradeUpdateStates.push(state));
 
     const reason = await subject.halted;
     expect(reason).toMatch(
@@ -101,9 +103,11 @@ describe('Feature: engine health follows its streams', () => {
     const stopped = ['stopped', 'fatal'];
     await waitFor(
       'both streams stopped',
-      () => stopped.includes(subject.feeds[0]!.state) && stopped.includes(subject.execution.stream.state),
+      () =>
+        stopped.includes(subject.feeds[0]!.state) &&
+        stopped.includes(subject.execution.venue.connectionState),
     );
-    expect(subject.execution.stream.readyCount).toBe(0);
+    expect(tradeUpdateStates).not.toContain('ready');
     const venue = (await (await fetch(`${sim.baseUrl}/admin/trading/state`)).json()) as {
       stream_connections: number;
     };

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamState } from '../../../../shared/broker/alpaca/stream-connection-states.ts';
 import { TradeUpdatesClient } from '../../../../shared/broker/alpaca/trade-updates-client.ts';
-import type { TradeUpdate } from '../../../../shared/broker/alpaca/trade-updates-client-types.ts';
 import { parseFixed } from '../../../../shared/domain/fixed.ts';
+import type { VenueOrderEvent } from '../../../../shared/venue/venue-types.ts';
 import { FakeStreamPeer } from './stream-peers.ts';
 import { waitFor } from './wait-for.ts';
 import { wireOrder } from './wire-fixtures.ts';
@@ -32,7 +32,7 @@ describe('Class: TradeUpdatesClient', () => {
 
   async function setUp(options: { authForm?: 'authenticate' | 'auth' } = {}) {
     const peer = await FakeStreamPeer.start('trade updates');
-    const updates: TradeUpdate[] = [];
+    const updates: VenueOrderEvent[] = [];
     const states: StreamState[] = [];
     const invalid: string[] = [];
     const client = new TradeUpdatesClient({

@@ -2,11 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AlpacaTradingClient,
-  orderRequestBody,
-  type RateLimitSnapshot,
-} from '../../../../shared/broker/alpaca/trading-client.ts';
+import { AlpacaTradingClient, orderRequestBody } from '../../../../shared/broker/alpaca/trading-client.ts';
 import {
   AlpacaApiError,
   AlpacaNetworkError,
@@ -16,6 +12,7 @@ import {
   isSafeToResend,
 } from '../../../../shared/broker/alpaca/trading-client-errors.ts';
 import { parseFixed } from '../../../../shared/domain/fixed.ts';
+import type { VenueQuota } from '../../../../shared/venue/venue-types.ts';
 import { UUID_A, UUID_B, UUID_C, WIRE_ACCOUNT, WIRE_POSITION, wireOrder } from './wire-fixtures.ts';
 
 const ORIGIN = 'http://alpaca.test';
@@ -58,7 +55,7 @@ describe('Function: orderRequestBody', () => {
 describe('Class: AlpacaTradingClient', () => {
   let agent: MockAgent;
   let client: AlpacaTradingClient;
-  let rateLimits: RateLimitSnapshot[];
+  let rateLimits: VenueQuota[];
 
   beforeEach(() => {
     agent = new MockAgent();

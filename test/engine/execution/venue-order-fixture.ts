@@ -1,13 +1,13 @@
-import type {
-  Execution,
-  TradeUpdate,
-  TradeUpdateEvent,
-} from '../../../shared/broker/alpaca/trade-updates-client-types.ts';
-import type { AlpacaOrder } from '../../../shared/broker/alpaca/trading-client-types.ts';
 import { type Fixed, parseFixed } from '../../../shared/domain/fixed.ts';
+import type {
+  VenueExecution,
+  VenueOrder,
+  VenueOrderEvent,
+  VenueOrderEventKind,
+} from '../../../shared/venue/venue-types.ts';
 
-/** A broker order in domain form; tests override what they need. */
-export function alpacaOrder(overrides: Partial<AlpacaOrder> = {}): AlpacaOrder {
+/** A venue's order; tests override what they need. */
+export function venueOrder(overrides: Partial<VenueOrder> = {}): VenueOrder {
   return {
     id: 'order-1',
     clientOrderId: 'client-1',
@@ -35,11 +35,11 @@ export function alpacaOrder(overrides: Partial<AlpacaOrder> = {}): AlpacaOrder {
   };
 }
 
-export function tradeUpdate(
-  event: TradeUpdateEvent,
-  order: AlpacaOrder,
-  execution: Execution | null = null,
-): TradeUpdate {
+export function orderEvent(
+  event: VenueOrderEventKind,
+  order: VenueOrder,
+  execution: VenueExecution | null = null,
+): VenueOrderEvent {
   return {
     event,
     order,
@@ -49,6 +49,6 @@ export function tradeUpdate(
   };
 }
 
-export function execution(executionId: string, qty: string, price: string): Execution {
+export function execution(executionId: string, qty: string, price: string): VenueExecution {
   return { executionId, qty: parseFixed(qty), price: parseFixed(price), timestampMs: 0, positionQty: null };
 }

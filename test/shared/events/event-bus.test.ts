@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBus } from '../../../engine/risk/event-bus.ts';
+import { EventBus } from '../../../shared/events/event-bus.ts';
 
 type Event = { type: 'a'; value: number } | { type: 'b'; text: string };
 
