@@ -143,9 +143,14 @@ export class TradingEngine {
       collect: () => unwatched.set(this.#unwatchedPositions().length),
     });
     this.#restartPositions = new RestartPositionReport(registry, logger.child({ component: 'persistence' }));
-    this.risk = new RiskManager({ limits: config.risk, clock, calendar: this.calendar });
+    this.portfolio = new Portfolio(clock, this.calendar);
+    this.risk = new RiskManager({
+      limits: config.risk,
+      clock,
+      calendar: this.calendar,
+      positions: this.portfolio,
+    });
     registerRiskMetrics(registry, this.risk);
-    this.portfolio = new Portfolio(clock);
     this.recorder =
       persistence === undefined
         ? undefined

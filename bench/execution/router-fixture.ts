@@ -5,9 +5,8 @@
  */
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { createExecutionService, type PreTradeRisk } from '../../engine/execution/execution-service.ts';
+import { createExecutionService } from '../../engine/execution/execution-service.ts';
 import type { OrderRouter } from '../../engine/execution/order-router.ts';
-import { Portfolio } from '../../engine/portfolio/portfolio.ts';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import type { Account } from '../../shared/domain/account.ts';
@@ -79,7 +78,7 @@ export function benchPositions(symbols: readonly string[]): VenuePosition[] {
 
 export async function openRouter(
   clock: Clock,
-  risk: PreTradeRisk,
+  risk: RiskManager,
   positions: readonly VenuePosition[],
 ): Promise<OrderRouter> {
   const execution = createExecutionService({
@@ -87,7 +86,7 @@ export async function openRouter(
     clock,
     logger: createLogger({ name: 'bench', level: 'silent' }),
     risk,
-    positions: new Portfolio(clock),
+    positions: risk.positions,
     metrics: new Registry(),
     requestsPerMinute: 200,
   });

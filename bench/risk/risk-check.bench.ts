@@ -46,16 +46,8 @@ function setup(type: OrderType): BenchState {
   });
   const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
   const risk = new RiskManager({ limits, clock });
-  risk.reconcile(
-    SYMBOLS.map((symbol) => ({
-      symbol,
-      assetClass: 'us_equity' as const,
-      qty: f('10'),
-      avgEntryPrice: f('100'),
-      realizedPnl: f('0'),
-    })),
-    BENCH_ACCOUNT,
-  );
+  for (const symbol of SYMBOLS) risk.positions.restorePosition(symbol, f('10'), f('100'));
+  risk.reconcile(BENCH_ACCOUNT);
   for (const symbol of SYMBOLS) risk.onQuote(symbol, 99.99, 100.01, clock.nowUs());
   for (let i = 0; i < 20; i++) {
     const symbol = SYMBOLS[i % SYMBOLS.length]!;

@@ -9,7 +9,6 @@ import type { Account } from '../../shared/domain/account.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
-import type { Position } from '../../shared/domain/position.ts';
 import { EventBus } from '../../shared/events/event-bus.ts';
 import type { ConnectionState } from '../../shared/venue/connection-state.ts';
 import type { OrderRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
@@ -35,8 +34,8 @@ export type ExecutionEvent =
   | { readonly type: 'order_alarm'; readonly alarm: OrderAlarm }
   /** The venue's order-event connection changed state; `fault` says why when it is fatal. */
   | { readonly type: 'connection'; readonly state: ConnectionState; readonly fault: Error | null }
-  /** Orders, positions and account now match the venue's. */
-  | { readonly type: 'reconciled'; readonly positions: readonly Position[]; readonly account: Account }
+  /** Orders, the position book and the account now match the venue's. */
+  | { readonly type: 'reconciled'; readonly account: Account }
   /** Events may have been missed: state is not to be trusted until the next reconciliation. */
   | { readonly type: 'unreconciled'; readonly reason: string };
 

@@ -12,7 +12,6 @@ import type { Account } from '../../shared/domain/account.ts';
 import type { Fill } from '../../shared/domain/fill.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
-import type { Position } from '../../shared/domain/position.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
@@ -32,8 +31,10 @@ export interface PreTradeRisk extends PreTradeCheck {
   onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void;
   onOrderStatus(clientOrderId: string, status: OrderStatus): void;
   onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void;
-  onFill(fill: Fill): void;
-  reconcile(positions: readonly Position[], account: Account): void;
+  /** A fill already booked into the position book, with the P&L it realised there. */
+  onFill(fill: Fill, realized: Fixed): void;
+  /** The book's positions and the account match the venue's. */
+  reconcile(account: Account): void;
   markUnreconciled(reason: string): void;
 }
 
@@ -150,10 +151,10 @@ function subscribeRisk(events: ExecutionEvents, risk: PreTradeRisk): void {
         risk.onOrderStatus(event.clientOrderId, event.status);
         break;
       case 'fill_booked':
-        risk.onFill(event.fill);
+        risk.onFill(event.fill, event.realized);
         break;
       case 'reconciled':
-        risk.reconcile(event.positions, event.account);
+        risk.reconcile(event.account);
         break;
       case 'unreconciled':
         risk.markUnreconciled(event.reason);

@@ -127,7 +127,7 @@ export class Reconciliation {
           this.#synced = true;
           this.#everSynced = true;
           this.#streamLostAtMs = null;
-          this.#events.publish({ type: 'reconciled', positions: this.#positions.openPositions(), account });
+          this.#events.publish({ type: 'reconciled', account });
           this.#log.info({ orders: open.length + recent.length }, 'trading state reconciled; entries resume');
         }
         return;

@@ -1,7 +1,9 @@
 /**
- * Positions, P&L and exposure across symbols, from fills and mark prices. Pure: no I/O, time from
- * the injected Clock. Fills arrive here exactly once — de-duplication is the order state
- * machine's job — so every call changes the ledger.
+ * The engine's one position book: positions, P&L and exposure across symbols, from fills and mark
+ * prices. Execution books every fill here, exactly once — de-duplication is the order state
+ * machine's job — and reconciliation restores the venue's positions here; risk reads the same
+ * per-symbol ledgers (`ledger`) and the day's realised P&L rather than keeping its own. Pure: no
+ * I/O, time from the injected Clock, sessions from the trading calendar risk uses too.
  */
 
 import type { Fill } from '../../shared/domain/fill.ts';
@@ -9,8 +11,8 @@ import { add, type Fixed, mul, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { addDays, newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
-import { sessionDateOf } from '../../shared/time/nyse-calendar.ts';
+import { SessionTracker } from '../../shared/time/session-tracker.ts';
+import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
 import { PositionLedger } from './position-ledger.ts';
 
 export interface SymbolPnl {
@@ -46,14 +48,16 @@ interface SymbolState {
 
 export class Portfolio {
   readonly #clock: Clock;
+  readonly #session: SessionTracker;
   readonly #symbols = new Map<string, SymbolState>();
-  #sessionDate = '';
-  /** When the session date next changes: New York midnight after the current session date. */
-  #sessionEndsAtMs = Number.NEGATIVE_INFINITY;
   #totalAtSessionStart: Fixed = ZERO;
+  /** Σ realised P&L of every symbol, kept as fills book, so the day's share is O(1) per quote. */
+  #realizedTotal = 0n;
+  #realizedAtSessionStart = 0n;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, calendar: TradingCalendar = new TradingCalendar()) {
     this.#clock = clock;
+    this.#session = new SessionTracker(calendar);
     this.#rollSession();
   }
 
@@ -62,8 +66,25 @@ export class Portfolio {
     this.#rollSession();
     const state = this.#state(fill.symbol);
     const realized = state.ledger.applyFill(fill.side, fill.qty, fill.price);
+    this.#realizedTotal += realized;
     if (state.mark === null) state.mark = fill.price;
     return realized;
+  }
+
+  /** A symbol's ledger, created flat on first use: risk reads positions through it. */
+  ledger(symbol: string): PositionLedger {
+    return this.#state(symbol).ledger;
+  }
+
+  /** Every symbol that has had a position or a fill. */
+  symbols(): IterableIterator<string> {
+    return this.#symbols.keys();
+  }
+
+  /** P&L realised since the current session began. */
+  get realizedToday(): Fixed {
+    this.#rollSession();
+    return (this.#realizedTotal - this.#realizedAtSessionStart) as Fixed;
   }
 
   setMark(symbol: string, price: Fixed): void {
@@ -120,7 +141,7 @@ export class Portfolio {
       unrealized: sub(total, this.#realized()),
       total,
       daily: sub(total, this.#totalAtSessionStart),
-      sessionDate: this.#sessionDate,
+      sessionDate: this.#session.date,
     };
   }
 
@@ -146,9 +167,7 @@ export class Portfolio {
   }
 
   #realized(): Fixed {
-    let total = ZERO;
-    for (const state of this.#symbols.values()) total = add(total, state.ledger.realizedPnl);
-    return total;
+    return this.#realizedTotal as Fixed;
   }
 
   #totalPnl(): Fixed {
@@ -164,11 +183,9 @@ export class Portfolio {
    * marks it finds (the previous session's last prices), and daily P&L counts from there.
    */
   #rollSession(): void {
-    const nowMs = this.#clock.nowMs();
-    if (nowMs < this.#sessionEndsAtMs) return;
-    this.#sessionDate = sessionDateOf(nowMs);
-    this.#sessionEndsAtMs = newYorkToUtcMs(addDays(this.#sessionDate, 1), 0);
+    if (this.#session.update(this.#clock.nowMs()) !== 'started') return;
     this.#totalAtSessionStart = this.#totalPnl();
+    this.#realizedAtSessionStart = this.#realizedTotal;
   }
 }
 

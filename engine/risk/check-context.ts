@@ -7,6 +7,7 @@ import type { Account } from '../../shared/domain/account.ts';
 import { type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import type { TradingCalendar } from '../../shared/time/trading-calendar.ts';
+import { PositionLedger } from '../portfolio/position-ledger.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { DayTradeCounter } from './day-trade-counter.ts';
 import type { ExecutionLatch } from './execution-latch.ts';
@@ -38,7 +39,7 @@ export interface RiskState {
 }
 
 /** Stands in for a symbol risk has never seen: flat, nothing working. Never mutated. */
-const UNSEEN_SYMBOL = new SymbolExposure('');
+const UNSEEN_SYMBOL = new SymbolExposure('', new PositionLedger());
 
 export class CheckContext {
   readonly state: RiskState;

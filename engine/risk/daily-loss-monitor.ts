@@ -1,6 +1,7 @@
 /**
  * Daily P&L against the loss limit, and the run of losing trades. Runs per quote, so it stays in
- * float64: it decides when to trip and warn, while the exact ledger lives in the portfolio.
+ * float64: it decides when to trip and warn. What was realised today comes from the position book
+ * (engine/portfolio), which keeps the exact figure; unrealised P&L is risk's, at live quotes.
  *
  * Daily P&L = realised today + (unrealised now − unrealised at the session start), which counts a
  * position held overnight from the previous session's last marks, the way a broker's day P&L does.
@@ -11,7 +12,6 @@ export class DailyLossMonitor {
   readonly #limitUsd: number;
   readonly #warningFractions: readonly number[];
   readonly #publish: (event: LossWarning) => void;
-  #realizedToday = 0;
   #unrealizedAtStart = 0;
   #warningsRaised = 0;
   #consecutiveLosses = 0;
@@ -27,14 +27,9 @@ export class DailyLossMonitor {
   }
 
   startSession(unrealizedNow: number): void {
-    this.#realizedToday = 0;
     this.#unrealizedAtStart = unrealizedNow;
     this.#warningsRaised = 0;
     this.#consecutiveLosses = 0;
-  }
-
-  addRealized(usd: number): void {
-    this.#realizedToday += usd;
   }
 
   /** A closed trade: a loss extends the run, a gain ends it. Returns the run's length. */
@@ -44,13 +39,12 @@ export class DailyLossMonitor {
     return this.#consecutiveLosses;
   }
 
-  dailyPnl(unrealizedNow: number): number {
-    return this.#realizedToday + unrealizedNow - this.#unrealizedAtStart;
+  dailyPnl(realizedTodayUsd: number, unrealizedNow: number): number {
+    return realizedTodayUsd + unrealizedNow - this.#unrealizedAtStart;
   }
 
   /** Raises each warning level once per session; true when the loss has reached the limit. */
-  evaluate(unrealizedNow: number, atMs: number): boolean {
-    const pnl = this.dailyPnl(unrealizedNow);
+  evaluate(pnl: number, atMs: number): boolean {
     const loss = -pnl;
     while (
       this.#warningsRaised < this.#warningFractions.length &&

@@ -12,11 +12,22 @@
  * leaving at most the short when the buys cannot flip it, and at most the larger of the two
  * amounts when they can. Sells mirror this. The bound is exact when position and orders are on
  * one side, is never below the true worst case, and an exit never raises it.
+ *
+ * Positions are not kept here: each symbol reads its ledger in the engine's one position book
+ * (engine/portfolio), where execution books fills before risk hears of them. What is kept is
+ * derived from it at each change (notional, float copies, the quantity last seen), so a check
+ * reads a few fields.
  */
 import type { Fill } from '../../shared/domain/fill.ts';
 import { type Fixed, fixedToNumber, min, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderSide, OrderType } from '../../shared/domain/order.ts';
-import { PositionLedger } from '../portfolio/position-ledger.ts';
+import type { PositionLedger } from '../portfolio/position-ledger.ts';
+
+/** Where positions live: the engine's position book (engine/portfolio/portfolio.ts). */
+export interface PositionSource {
+  ledger(symbol: string): PositionLedger;
+  symbols(): Iterable<string>;
+}
 
 export interface WorkingOrder {
   readonly clientOrderId: string;
@@ -41,7 +52,10 @@ function maxOf(a: bigint, b: bigint): bigint {
 
 export class SymbolExposure {
   readonly symbol: string;
-  readonly position = new PositionLedger();
+  /** The position book's ledger for this symbol: read, never written, here. */
+  readonly position: PositionLedger;
+  /** The position's quantity when this exposure last synced with the book. */
+  syncedQty: Fixed = ZERO;
   /** |qty| × average entry price, 1e-18. */
   positionNotionalRaw = 0n;
   /** Float copies for the per-quote paths (stops, unrealised P&L). */
@@ -61,8 +75,9 @@ export class SymbolExposure {
   bestSell = NO_SELL;
   readonly working: WorkingOrder[] = [];
 
-  constructor(symbol: string) {
+  constructor(symbol: string, position: PositionLedger) {
     this.symbol = symbol;
+    this.position = position;
   }
 
   get qty(): Fixed {
@@ -111,6 +126,7 @@ export class SymbolExposure {
   syncPosition(): void {
     const qty = this.position.qty;
     const average = this.position.avgEntryPrice;
+    this.syncedQty = qty;
     this.positionNotionalRaw = notionalRaw(average, qty < 0n ? (-qty as Fixed) : qty);
     this.positionQty = fixedToNumber(qty);
     this.averagePrice = fixedToNumber(average);
@@ -129,6 +145,7 @@ export interface FillOutcome {
 }
 
 export class ExposureLedger {
+  readonly #positions: PositionSource;
   readonly #symbols = new Map<string, SymbolExposure>();
   readonly #orders = new Map<string, WorkingOrder>();
   /** Σ symbol exposures. */
@@ -138,6 +155,10 @@ export class ExposureLedger {
   /** Symbols with a position or a working order. */
   openSymbols = 0;
 
+  constructor(positions: PositionSource) {
+    this.#positions = positions;
+  }
+
   get(symbol: string): SymbolExposure | undefined {
     return this.#symbols.get(symbol);
   }
@@ -145,7 +166,7 @@ export class ExposureLedger {
   getOrCreate(symbol: string): SymbolExposure {
     let state = this.#symbols.get(symbol);
     if (state === undefined) {
-      state = new SymbolExposure(symbol);
+      state = new SymbolExposure(symbol, this.#positions.ledger(symbol));
       this.#symbols.set(symbol, state);
     }
     return state;
@@ -186,11 +207,11 @@ export class ExposureLedger {
     return order;
   }
 
-  applyFill(fill: Fill, nowMs: number): FillOutcome {
+  /** A fill the position book has just booked, with the P&L it realised there. */
+  applyFill(fill: Fill, realized: Fixed, nowMs: number): FillOutcome {
     const order = this.#orders.get(fill.clientOrderId);
     const state = this.getOrCreate(fill.symbol);
-    const qtyBefore = state.position.qty;
-    let realized = ZERO;
+    const qtyBefore = state.syncedQty;
     this.#change(state, () => {
       if (order !== undefined) {
         const consumed = min(fill.qty, order.remainingQty);
@@ -201,7 +222,6 @@ export class ExposureLedger {
           state.working.splice(state.working.indexOf(order), 1);
         }
       }
-      realized = state.position.applyFill(fill.side, fill.qty, fill.price);
       state.syncPosition();
     });
     const qtyAfter = state.position.qty;
@@ -224,29 +244,16 @@ export class ExposureLedger {
     };
   }
 
-  /** Replaces every position with the broker's (reconciliation); working orders are kept. */
-  restorePositions(
-    positions: readonly { symbol: string; qty: Fixed; avgEntryPrice: Fixed }[],
-    nowMs: number,
-  ) {
-    const seen = new Set<string>();
-    for (const { symbol, qty, avgEntryPrice } of positions) {
-      seen.add(symbol);
-      this.#restore(this.getOrCreate(symbol), qty, avgEntryPrice, nowMs);
-    }
+  /** Takes every position as the book now holds it (after reconciliation); working orders are kept. */
+  syncPositions(nowMs: number): void {
+    for (const symbol of this.#positions.symbols()) this.getOrCreate(symbol);
     for (const state of this.#symbols.values()) {
-      if (!seen.has(state.symbol)) this.#restore(state, ZERO, ZERO, nowMs);
+      const before = state.syncedQty;
+      this.#change(state, () => state.syncPosition());
+      const qty = state.syncedQty;
+      if (qty === 0n) state.openedAtMs = 0;
+      else if (before !== qty) state.openedAtMs = nowMs;
     }
-  }
-
-  #restore(state: SymbolExposure, qty: Fixed, avgEntryPrice: Fixed, nowMs: number): void {
-    const before = state.position.qty;
-    this.#change(state, () => {
-      state.position.restore(qty, avgEntryPrice);
-      state.syncPosition();
-    });
-    if (qty === 0n) state.openedAtMs = 0;
-    else if (before !== qty) state.openedAtMs = nowMs;
   }
 
   #adjustWorking(state: SymbolExposure, side: OrderSide, qty: Fixed, price: Fixed, sign: bigint): void {

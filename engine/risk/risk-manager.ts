@@ -9,8 +9,9 @@
  *   speculatively. A market order goes as a limit order at the approval's protectiveLimitPrice.
  * - `onOrderSubmitted(clientOrderId, intent)` in the same turn as sending (before the next
  *   check), so the order's exposure, rate and duplicate records count from that moment.
- * - `onOrderStatus` for every status change and `onFill` for every execution.
- * - `reconcile(positions, account)` once positions and account are known to match the broker,
+ * - `onOrderStatus` for every status change and `onFill` for every execution, once it is booked
+ *   in the position book risk reads (engine/portfolio): risk keeps no positions of its own.
+ * - `reconcile(account)` once the book's positions and the account are known to match the broker,
  *   and `markUnreconciled(reason)` whenever they may not (stream gap, restart).
  * - On `stop_triggered` and on a kill-switch plan: cancel the listed orders first, then send the
  *   exit once the cancels are confirmed (until then risk counts them and refuses an oversell).
@@ -30,10 +31,11 @@ import {
   type OrderStatus,
 } from '../../shared/domain/order.ts';
 import { ACCEPTED, type Refusal, refusal } from '../../shared/domain/outcome.ts';
-import type { Position } from '../../shared/domain/position.ts';
 import { EventBus } from '../../shared/events/event-bus.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { SessionTracker } from '../../shared/time/session-tracker.ts';
 import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
 import { type BrokerState, CheckContext, type RiskState } from './check-context.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { DailyLossMonitor } from './daily-loss-monitor.ts';
@@ -60,6 +62,8 @@ export interface RiskManagerOptions {
    * one that never loads broker data, so the built-in NYSE rules decide and nothing is refused.
    */
   readonly calendar?: TradingCalendar;
+  /** The engine's position book, which execution books fills into. Default: a book of its own. */
+  readonly positions?: Portfolio;
 }
 
 export interface KillSwitchPlan {
@@ -85,31 +89,30 @@ export interface RiskSnapshot {
 
 export class RiskManager implements RiskMarketDataSink {
   readonly events: EventBus<RiskEvent>;
+  /** The position book risk reads; execution books fills into it before calling onFill. */
+  readonly positions: Portfolio;
   readonly #clock: Clock;
   readonly #params: RiskParameters;
   readonly #state: RiskState;
   readonly #context: CheckContext;
   readonly #lossMonitor: DailyLossMonitor;
   readonly #stops = new PositionStops();
-  /** Execution ids seen this session and the previous one: a fill is booked once. */
-  #executionIds = new Set<string>();
-  #previousExecutionIds = new Set<string>();
-  #sessionDate = '';
-  #sessionEndsAtMs = Number.NEGATIVE_INFINITY;
-  /** The calendar's revision the session was worked out from. */
-  #calendarRevision = -1;
+  readonly #session: SessionTracker;
   #killSwitchCount = 0;
 
-  constructor({ limits, clock, events, calendar }: RiskManagerOptions) {
+  constructor({ limits, clock, events, calendar, positions }: RiskManagerOptions) {
     this.events = events ?? new EventBus<RiskEvent>();
     this.#clock = clock;
+    const tradingCalendar = calendar ?? new TradingCalendar();
+    this.positions = positions ?? new Portfolio(clock, tradingCalendar);
+    this.#session = new SessionTracker(tradingCalendar);
     const params = riskParameters(limits);
     this.#params = params;
     const publish = (event: RiskEvent): void => this.events.publish(event);
     const broker: BrokerState = { reconciled: false, account: null, buyingPowerRaw: 0n };
     this.#state = {
       params,
-      ledger: new ExposureLedger(),
+      ledger: new ExposureLedger(this.positions),
       markets: new MarketConditions(),
       breaker: new CircuitBreaker(params, publish),
       latch: new ExecutionLatch(params.latchMaxFills, params.latchWindowMs),
@@ -118,7 +121,7 @@ export class RiskManager implements RiskMarketDataSink {
       symbolThrottles: new Map(),
       overallThrottle: new SlidingWindowCounter(params.maxOrdersPerWindow, params.throttleWindowMs),
       broker,
-      calendar: calendar ?? new TradingCalendar(),
+      calendar: tradingCalendar,
     };
     this.#context = new CheckContext(this.#state);
     this.#lossMonitor = new DailyLossMonitor(params.dailyLossLimitUsd, params.lossWarningFractions, publish);
@@ -208,17 +211,15 @@ export class RiskManager implements RiskMarketDataSink {
     return this.#state.ledger.order(clientOrderId) !== undefined;
   }
 
-  onFill(fill: Fill): void {
+  /** A fill just booked into the position book, with the P&L it realised there. */
+  onFill(fill: Fill, realized: Fixed): void {
     const nowMs = this.#clock.nowMs();
     this.#roll(nowMs);
-    if (this.#executionIds.has(fill.executionId) || this.#previousExecutionIds.has(fill.executionId)) return;
-    this.#executionIds.add(fill.executionId);
     const state = this.#state;
-    const outcome = state.ledger.applyFill(fill, nowMs);
+    const outcome = state.ledger.applyFill(fill, realized, nowMs);
     const position = outcome.symbol;
     this.#stops.sync(position.symbol, position.positionQty, position.averagePrice, position.openedAtMs);
     state.dayTrades.onFill(fill.symbol, fill.clientOrderId, outcome.qtyBefore, outcome.qtyAfter);
-    this.#lossMonitor.addRealized(fixedToNumber(outcome.realized));
     if (outcome.closedTradePnl !== null) {
       const run = this.#lossMonitor.onClosedTrade(fixedToNumber(outcome.closedTradePnl));
       if (run >= this.#params.maxConsecutiveLosses) {
@@ -244,11 +245,11 @@ export class RiskManager implements RiskMarketDataSink {
     this.#state.dayTrades.setBrokerCount(account.daytradeCount);
   }
 
-  /** Positions and account now match the broker's: risk takes them as truth and allows new exposure. */
-  reconcile(positions: readonly Position[], account: Account): void {
+  /** The book's positions and the account now match the broker's: new exposure is allowed again. */
+  reconcile(account: Account): void {
     const nowMs = this.#clock.nowMs();
     this.#roll(nowMs);
-    this.#state.ledger.restorePositions(positions, nowMs);
+    this.#state.ledger.syncPositions(nowMs);
     for (const position of this.#state.ledger.symbols()) {
       this.#stops.sync(position.symbol, position.positionQty, position.averagePrice, position.openedAtMs);
     }
@@ -356,7 +357,7 @@ export class RiskManager implements RiskMarketDataSink {
   /** The New York session date risk counts the day's loss and day trades in. */
   get sessionDate(): string {
     this.#roll(this.#clock.nowMs());
-    return this.#sessionDate;
+    return this.#session.date;
   }
 
   isLatched(strategyId: string): boolean {
@@ -377,12 +378,12 @@ export class RiskManager implements RiskMarketDataSink {
     this.#roll(this.#clock.nowMs());
     const state = this.#state;
     return {
-      sessionDate: this.#sessionDate,
+      sessionDate: this.#session.date,
       breaker: state.breaker.state,
       reconciled: state.broker.reconciled,
       grossExposure: (state.ledger.grossRaw / SCALE) as Fixed,
       openSymbols: state.ledger.openSymbols,
-      dailyPnlUsd: this.#lossMonitor.dailyPnl(this.#unrealized()),
+      dailyPnlUsd: this.#dailyPnl(),
       consecutiveLosses: this.#lossMonitor.consecutiveLosses,
       dayTrades: state.dayTrades.count(),
     };
@@ -409,13 +410,18 @@ export class RiskManager implements RiskMarketDataSink {
   }
 
   #evaluateLoss(nowMs: number): void {
-    if (this.#lossMonitor.evaluate(this.#unrealized(), nowMs)) {
+    const pnl = this.#dailyPnl();
+    if (this.#lossMonitor.evaluate(pnl, nowMs)) {
       this.#state.breaker.trip(
         'daily_loss_limit',
-        `daily P&L ${this.#lossMonitor.dailyPnl(this.#unrealized()).toFixed(2)} reached the loss limit ${this.#params.dailyLossLimitUsd}`,
+        `daily P&L ${pnl.toFixed(2)} reached the loss limit ${this.#params.dailyLossLimitUsd}`,
         nowMs,
       );
     }
+  }
+
+  #dailyPnl(): number {
+    return this.#lossMonitor.dailyPnl(fixedToNumber(this.positions.realizedToday), this.#unrealized());
   }
 
   /** The last mid, or the average entry when no usable quote has been seen. */
@@ -439,26 +445,16 @@ export class RiskManager implements RiskMarketDataSink {
    * midnight after a trading day; closed days belong to the next session), and breaker auto-resume.
    */
   #roll(nowMs: number): void {
-    const calendar = this.#state.calendar;
-    if (nowMs >= this.#sessionEndsAtMs) {
-      this.#calendarRevision = calendar.revision;
-      this.#sessionDate = calendar.sessionDateOf(nowMs);
-      this.#sessionEndsAtMs = calendar.sessionEndMs(this.#sessionDate);
-      this.#state.dayTrades.startSession(this.#sessionDate, calendar);
-      this.#lossMonitor.startSession(this.#unrealized());
-      this.#previousExecutionIds = this.#executionIds;
-      this.#executionIds = new Set();
-      this.events.publish({ type: 'session_started', sessionDate: this.#sessionDate, atMs: nowMs });
-    } else if (calendar.revision !== this.#calendarRevision) {
-      // The broker's calendar arrived or changed mid-session (at start-up, or a daily refresh that
-      // learnt of a closure): the session under way may be another date's. It began at the same
-      // boundary, so it is renamed, never reset: the day's loss and day trades still count.
-      this.#calendarRevision = calendar.revision;
-      const sessionDate = calendar.sessionDateOf(nowMs);
-      if (sessionDate !== this.#sessionDate) {
-        this.#sessionDate = sessionDate;
-        this.#sessionEndsAtMs = calendar.sessionEndMs(sessionDate);
-        this.#state.dayTrades.renameSession(sessionDate, calendar);
+    const change = this.#session.update(nowMs);
+    if (change !== null) {
+      const { calendar, dayTrades } = this.#state;
+      const sessionDate = this.#session.date;
+      if (change === 'started') {
+        dayTrades.startSession(sessionDate, calendar);
+        this.#lossMonitor.startSession(this.#unrealized());
+        this.events.publish({ type: 'session_started', sessionDate, atMs: nowMs });
+      } else {
+        dayTrades.renameSession(sessionDate, calendar);
       }
     }
     this.#state.breaker.tick(nowMs);

@@ -13,6 +13,7 @@ import type { RequestScheduler } from '../../../engine/execution/request-schedul
 import type { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { APPROVED, type RiskDecision } from '../../../engine/risk/risk-decision.ts';
+import type { RiskManager } from '../../../engine/risk/risk-manager.ts';
 import { createAlpacaTradingVenue } from '../../../engine/wiring/alpaca-trading-venue.ts';
 import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
 import type { TradeUpdatesClient } from '../../../shared/broker/alpaca/trade-updates-client.ts';
@@ -21,7 +22,6 @@ import type { Account } from '../../../shared/domain/account.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { type Fixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderSide, OrderStatus } from '../../../shared/domain/order.ts';
-import type { Position } from '../../../shared/domain/position.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
@@ -53,13 +53,13 @@ export class RecordingRisk implements PreTradeRisk {
   onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void {
     this.#inner?.onOrderReplaced(oldClientOrderId, newClientOrderId, replacement);
   }
-  onFill(fill: Fill): void {
+  onFill(fill: Fill, realized: Fixed): void {
     this.fills.push(fill.executionId);
-    this.#inner?.onFill(fill);
+    this.#inner?.onFill(fill, realized);
   }
-  reconcile(positions: readonly Position[], account: Account): void {
+  reconcile(account: Account): void {
     this.reconciled += 1;
-    this.#inner?.reconcile(positions, account);
+    this.#inner?.reconcile(account);
   }
   markUnreconciled(reason: string): void {
     this.unreconciled += 1;
@@ -86,8 +86,8 @@ export interface ExecutionStack {
 }
 
 export interface StackOptions {
-  /** A real risk manager to consult; by default everything is approved. */
-  readonly risk?: PreTradeRisk;
+  /** A real risk manager to consult (the stack then books into its position book); by default everything is approved. */
+  readonly risk?: RiskManager;
   /** The simulator's fill slippage, in basis points against the taker. */
   readonly slippageBps?: number;
 }
@@ -100,7 +100,7 @@ export async function startExecutionStack(options: StackOptions = {}): Promise<E
   });
   sim.market.setQuote('AAPL', { bidPrice: 100, askPrice: 100.02, bidSize: 10_000, askSize: 10_000 });
   sim.market.setQuote('MSFT', { bidPrice: 400, askPrice: 400.1, bidSize: 10_000, askSize: 10_000 });
-  const portfolio = new Portfolio(systemClock);
+  const portfolio = options.risk?.positions ?? new Portfolio(systemClock);
   const risk = new RecordingRisk(options.risk);
   const metrics = new Registry();
   const alarms: OrderAlarm[] = [];

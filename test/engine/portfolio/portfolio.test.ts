@@ -91,6 +91,19 @@ describe('Class: Portfolio', () => {
     expect(portfolio.pnl()).toMatchObject({ realized: f('90'), unrealized: 0n, daily: f('-10') });
   });
 
+  it("keeps the session's realised P&L apart from earlier sessions' (what risk's loss limit reads)", () => {
+    const clock = new ManualClock(TUESDAY_10AM);
+    const portfolio = new Portfolio(clock);
+    portfolio.applyFill(fill('AAPL', 'buy', '10', '100'));
+    portfolio.applyFill(fill('AAPL', 'sell', '5', '104'));
+    expect(portfolio.realizedToday).toBe(f('20'));
+    clock.setMs(newYorkToUtcMs('2026-11-25', 9 * 60 + 31));
+    expect(portfolio.realizedToday).toBe(0n);
+    portfolio.applyFill(fill('AAPL', 'sell', '5', '98'));
+    expect(portfolio.realizedToday).toBe(f('-10'));
+    expect(portfolio.pnl().realized).toBe(f('10'));
+  });
+
   it('treats a holiday instant (Thanksgiving) as belonging to the next session', () => {
     const clock = new ManualClock(newYorkToUtcMs('2026-11-25', 15 * 60));
     const portfolio = new Portfolio(clock);

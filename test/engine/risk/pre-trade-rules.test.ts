@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRE_TRADE_RULES, RULES_BY_INTENT_KIND } from '../../../engine/risk/pre-trade-rules.ts';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
-import { account, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
+import { account, bookFill, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
 function denied(decision: RiskDecision): string {
   return decision.ok ? 'approved' : decision.code;
@@ -101,7 +101,7 @@ describe('Pre-trade rules', () => {
       const first = intent({ qty: f('100') });
       send(first);
       expect(denied(risk.check(intent({ qty: f('1') })))).toBe('position_notional_exceeded');
-      risk.onFill(fill(first.intentId, 'AAPL', 'buy', '40', '99')); // 40 held at 99, 60 working at 100
+      bookFill(risk, fill(first.intentId, 'AAPL', 'buy', '40', '99')); // 40 held at 99, 60 working at 100
       expect(risk.symbolExposure('AAPL')).toBe(f('9960'));
       risk.onOrderStatus(first.intentId, 'canceled');
       expect(risk.symbolExposure('AAPL')).toBe(f('3960'));
@@ -325,7 +325,7 @@ describe('Pre-trade rules', () => {
     it('refuses new exposure until positions are reconciled, and again once marked unreconciled', () => {
       const { risk } = harness({ reconciled: false });
       expect(denied(risk.check(intent()))).toBe('positions_unreconciled');
-      risk.reconcile([], account());
+      risk.reconcile(account());
       expect(risk.check(intent()).ok).toBe(true);
       risk.markUnreconciled('trade-updates stream reconnected');
       expect(denied(risk.check(intent()))).toBe('positions_unreconciled');
@@ -336,8 +336,8 @@ describe('Pre-trade rules', () => {
     it('pass while the breaker is reducing and positions are unreconciled', () => {
       const { risk } = harness({ positions: [position('AAPL', '10', '100')] });
       for (let loss = 0; loss < 5; loss++) {
-        risk.onFill(fill(`buy-${loss}`, 'MSFT', 'buy', '1', '100'));
-        risk.onFill(fill(`sell-${loss}`, 'MSFT', 'sell', '1', '99'));
+        bookFill(risk, fill(`buy-${loss}`, 'MSFT', 'buy', '1', '100'));
+        bookFill(risk, fill(`sell-${loss}`, 'MSFT', 'sell', '1', '99'));
       }
       expect(risk.breakerState).toBe('reducing');
       risk.markUnreconciled('gap');

@@ -125,6 +125,11 @@ export function position(symbol: string, qty: string, avgEntryPrice: string): Po
   };
 }
 
+/** A fill booked into risk's position book and then told to risk, as execution does it. */
+export function bookFill(risk: RiskManager, execution: Fill): void {
+  risk.onFill(execution, risk.positions.applyFill(execution));
+}
+
 export interface RiskHarness {
   readonly clock: ManualClock;
   readonly risk: RiskManager;
@@ -158,7 +163,9 @@ export function harness(options: HarnessOptions = {}): RiskHarness {
   });
   const events: RiskEvent[] = [];
   risk.events.subscribe((event) => events.push(event));
-  if (options.reconciled !== false) risk.reconcile(options.positions ?? [], account(options.account));
+  for (const held of options.positions ?? [])
+    risk.positions.restorePosition(held.symbol, held.qty, held.avgEntryPrice);
+  if (options.reconciled !== false) risk.reconcile(account(options.account));
   const quote = (symbol: string, mid: number): void =>
     risk.onQuote(symbol, mid - 0.01, mid + 0.01, clock.nowUs());
   for (const symbol of options.symbols ?? ['AAPL']) quote(symbol, 100);
@@ -180,7 +187,7 @@ export function harness(options: HarnessOptions = {}): RiskHarness {
         clientOrderId,
         intent({ symbol, side, qty: f(qty), limitPrice: f(price), strategyId: `trader-${tradeSequence}` }),
       );
-      risk.onFill(fill(clientOrderId, symbol, side, qty, price));
+      bookFill(risk, fill(clientOrderId, symbol, side, qty, price));
     },
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import { type Fixed, fixedFromNumber, formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { isReduceOnlyPurpose, type OrderIntent, type OrderSide } from '../../../shared/domain/order.ts';
-import { f, harness, intent } from './risk-fixtures.ts';
+import { bookFill, f, harness, intent } from './risk-fixtures.ts';
 
 const SYMBOLS = ['A', 'B', 'C'];
 const POSITION_LIMIT = f('2000');
@@ -174,7 +174,7 @@ function run(actions: readonly Action[], shortSellingAllowed: boolean): void {
           order.price - improvement > 10_000_000n ? order.price - improvement : order.price
         ) as Fixed;
         sequence += 1;
-        risk.onFill({
+        bookFill(risk, {
           executionId: `execution-${sequence}`,
           orderId: order.clientOrderId,
           clientOrderId: order.clientOrderId,

