@@ -123,7 +123,7 @@ export class RiskActionExecutor {
       return;
     }
     if (event.type !== 'kill_switch') return;
-    const symbols = new Set(event.flatten.map((intent) => intent.symbol));
+    const symbols = new Set(event.flatten.map((position) => position.symbol));
     for (const clientOrderId of event.cancelClientOrderIds) {
       const symbol = this.#ports.tracker.get(clientOrderId)?.symbol;
       if (symbol !== undefined) symbols.add(symbol);

@@ -1,13 +1,11 @@
 /**
- * Intents that close a position: stop exits and the kill switch's flattening. Market orders for
- * the whole open quantity, reduce-only by purpose, with an id derived from the position they close
- * and the attempt, so a retry of one attempt can never produce a second order while a new attempt
- * (after a refusal) is a new intent.
+ * Intents that close a position, which the risk-action executor sends for stop exits and the kill
+ * switch: market orders for the quantity to close, reduce-only by purpose, under an id the caller
+ * derives from what it closes, so a retry can never produce a second order.
  */
-import { type Fixed, fixedFromNumber } from '../../shared/domain/fixed.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { IntentPurpose, OrderIntent } from '../../shared/domain/order.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
-import type { SymbolExposure } from './exposure-ledger.ts';
 
 /** The strategy id risk's own intents carry. */
 export const RISK_STRATEGY_ID = 'risk';
@@ -40,24 +38,4 @@ export function closingIntent(order: ClosingOrder): OrderIntent {
     purpose: order.purpose,
     createdAtMs: order.nowMs,
   };
-}
-
-export function exitIntent(
-  position: SymbolExposure,
-  purpose: Exclude<IntentPurpose, 'entry'>,
-  referencePrice: number,
-  attempt: number,
-  nowMs: number,
-): OrderIntent {
-  return closingIntent({
-    symbol: position.symbol,
-    positionQty: position.qty,
-    purpose,
-    referencePrice:
-      Number.isFinite(referencePrice) && referencePrice > 0
-        ? fixedFromNumber(referencePrice)
-        : position.position.avgEntryPrice,
-    intentId: `${RISK_STRATEGY_ID}:${purpose}:${position.symbol}:${position.openedAtMs}:${attempt}`,
-    nowMs,
-  });
 }

@@ -27,8 +27,6 @@ export class PositionStop {
   readonly openedAtMs: number;
   /** An exit is on its way: one crossing produces one exit, until that exit is refused or ends unfilled. */
   exitPending = false;
-  /** Exits requested for this position so far; names each attempt, so a retry is a new intent. */
-  attempts = 0;
   /** No new attempt before this: while a symbol is halted every quote would otherwise re-fire. */
   retryAtMs = 0;
 
@@ -77,7 +75,6 @@ export class PositionStop {
 
   #fire(nowMs: number, levels: StopLevels): void {
     this.exitPending = true;
-    this.attempts += 1;
     this.retryAtMs = nowMs + levels.stopRetryIntervalMs;
   }
 }

@@ -3,7 +3,7 @@
  * kill switch, strategy latches and session resets. Each carries its time and reason, so the
  * persistence layer can record it as it is.
  */
-import type { OrderIntent } from '../../shared/domain/order.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
 import { type Outcome, type Refusal, refusal } from '../../shared/domain/outcome.ts';
 
 export type BreakerState = 'normal' | 'reducing' | 'halted';
@@ -50,8 +50,14 @@ export interface StopTriggered {
    * orders, and risk counts them as if filled, so the exit passes only once they are gone.
    */
   readonly cancelClientOrderIds: readonly string[];
-  readonly exit: OrderIntent;
   readonly atMs: number;
+}
+
+/** A position the kill switch closes: the risk-action executor sends the exits. */
+export interface PositionToClose {
+  readonly symbol: string;
+  /** Signed, as held when the switch was thrown. */
+  readonly qty: Fixed;
 }
 
 export interface KillSwitchActivated {
@@ -59,7 +65,7 @@ export interface KillSwitchActivated {
   readonly operator: string;
   readonly reason: string;
   readonly cancelClientOrderIds: readonly string[];
-  readonly flatten: readonly OrderIntent[];
+  readonly flatten: readonly PositionToClose[];
   readonly atMs: number;
 }
 

@@ -41,14 +41,13 @@ import { CircuitBreaker } from './circuit-breaker.ts';
 import { DailyLossMonitor } from './daily-loss-monitor.ts';
 import { DayTradeCounter } from './day-trade-counter.ts';
 import { ExecutionLatch } from './execution-latch.ts';
-import { exitIntent } from './exit-intents.ts';
 import { ExposureLedger, type SymbolExposure } from './exposure-ledger.ts';
 import { MarketConditions, type RiskMarketDataSink } from './market-conditions.ts';
 import { PositionStops } from './position-stops.ts';
 import { RULES_BY_INTENT_KIND } from './pre-trade-rules.ts';
 import { RecentIntents } from './recent-intents.ts';
 import { APPROVED, type RiskDecision } from './risk-decision.ts';
-import type { BreakerState, OperatorActionResult, RiskEvent } from './risk-events.ts';
+import type { BreakerState, OperatorActionResult, PositionToClose, RiskEvent } from './risk-events.ts';
 import { validateOperatorAction } from './risk-events.ts';
 import { type RiskParameters, riskParameters } from './risk-parameters.ts';
 import { SlidingWindowCounter } from './sliding-window-counter.ts';
@@ -69,8 +68,8 @@ export interface RiskManagerOptions {
 export interface KillSwitchPlan {
   /** Cancel these first: the broker holds a position's quantity for open orders. */
   readonly cancelClientOrderIds: readonly string[];
-  /** Then send these market orders, one per open position. */
-  readonly flatten: readonly OrderIntent[];
+  /** Then close these positions (the risk-action executor sends the exits). */
+  readonly flatten: readonly PositionToClose[];
 }
 
 export type KillSwitchResult = { readonly ok: true; readonly plan: KillSwitchPlan } | Refusal;
@@ -98,7 +97,6 @@ export class RiskManager implements RiskMarketDataSink {
   readonly #lossMonitor: DailyLossMonitor;
   readonly #stops = new PositionStops();
   readonly #session: SessionTracker;
-  #killSwitchCount = 0;
 
   constructor({ limits, clock, events, calendar, positions }: RiskManagerOptions) {
     this.events = events ?? new EventBus<RiskEvent>();
@@ -308,11 +306,9 @@ export class RiskManager implements RiskMarketDataSink {
     }
     breaker.halt('kill_switch', operator, reason, nowMs);
     const cancelClientOrderIds = [...this.#state.ledger.workingOrders()].map((order) => order.clientOrderId);
-    const flatten: OrderIntent[] = [];
-    this.#killSwitchCount += 1;
+    const flatten: PositionToClose[] = [];
     for (const position of this.#state.ledger.symbols()) {
-      if (position.qty === 0n) continue;
-      flatten.push(exitIntent(position, 'kill_switch', this.#markOf(position), this.#killSwitchCount, nowMs));
+      if (position.qty !== 0n) flatten.push({ symbol: position.symbol, qty: position.qty });
     }
     this.events.publish({
       type: 'kill_switch',
@@ -404,7 +400,6 @@ export class RiskManager implements RiskMarketDataSink {
       price: hit.price,
       stopPrice: hit.stopPrice,
       cancelClientOrderIds,
-      exit: exitIntent(position, hit.kind, hit.price, stop.attempts, nowMs),
       atMs: nowMs,
     });
   }

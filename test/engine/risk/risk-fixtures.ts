@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { closingIntent } from '../../../engine/risk/exit-intents.ts';
 import type { RiskEvent } from '../../../engine/risk/risk-events.ts';
 import { RiskManager } from '../../../engine/risk/risk-manager.ts';
 import { type RiskLimits, riskLimitsSchema } from '../../../shared/config/risk-schema.ts';
 import type { Account } from '../../../shared/domain/account.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';
-import { parseFixed } from '../../../shared/domain/fixed.ts';
-import type { OrderIntent, OrderSide } from '../../../shared/domain/order.ts';
+import { fixedFromNumber, parseFixed } from '../../../shared/domain/fixed.ts';
+import type { IntentPurpose, OrderIntent, OrderSide } from '../../../shared/domain/order.ts';
 import type { Position } from '../../../shared/domain/position.ts';
 import { isCryptoSymbol } from '../../../shared/domain/symbol.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
@@ -128,6 +129,24 @@ export function position(symbol: string, qty: string, avgEntryPrice: string): Po
 /** A fill booked into risk's position book and then told to risk, as execution does it. */
 export function bookFill(risk: RiskManager, execution: Fill): void {
   risk.onFill(execution, risk.positions.applyFill(execution));
+}
+
+/** The exit the risk-action executor sends for a stop or the kill switch: the whole position, at market. */
+export function closingExit(
+  risk: RiskManager,
+  event: { readonly symbol: string; readonly price?: number },
+  purpose: Exclude<IntentPurpose, 'entry'>,
+  attempt = 1,
+): OrderIntent {
+  const held = risk.positions.position(event.symbol);
+  return closingIntent({
+    symbol: event.symbol,
+    positionQty: held.qty,
+    purpose,
+    referencePrice: event.price === undefined ? held.avgEntryPrice : fixedFromNumber(event.price),
+    intentId: `exit:${event.symbol}:${attempt}`,
+    nowMs: 0,
+  });
 }
 
 export interface RiskHarness {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
 import { type Fixed, fixedFromNumber, formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { isReduceOnlyPurpose, type OrderIntent, type OrderSide } from '../../../shared/domain/order.ts';
-import { bookFill, f, harness, intent } from './risk-fixtures.ts';
+import { bookFill, closingExit, f, harness, intent } from './risk-fixtures.ts';
 
 const SYMBOLS = ['A', 'B', 'C'];
 const POSITION_LIMIT = f('2000');
@@ -214,7 +214,8 @@ function run(actions: readonly Action[], shortSellingAllowed: boolean): void {
             'canceled',
           );
         }
-        for (const order of plan.flatten) expect(submit(order).ok).toBe(true);
+        for (const position of plan.flatten)
+          expect(submit(closingExit(risk, position, 'kill_switch')).ok).toBe(true);
         break;
       }
     }

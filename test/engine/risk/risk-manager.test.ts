@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../../../engine/risk/risk-events.ts';
 import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
-import { account, bookFill, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
+import { account, bookFill, closingExit, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
 function ofType<T extends RiskEvent['type']>(events: RiskEvent[], type: T) {
   return events.filter((event): event is Extract<RiskEvent, { type: T }> => event.type === type);
@@ -105,7 +105,7 @@ describe('Class: RiskManager', () => {
 
   describe('stops', () => {
     it('exits a long at the 1.5% trailing stop from entry, with a market sell for the whole position', () => {
-      const { trade, quote, events, clock } = harness();
+      const { risk, trade, quote, events } = harness();
       trade('AAPL', 'buy', '10', '100');
       quote('AAPL', 98.6); // bid 98.59 > 98.5
       expect(ofType(events, 'stop_triggered')).toStrictEqual([]);
@@ -118,7 +118,7 @@ describe('Class: RiskManager', () => {
         cancelClientOrderIds: [],
       });
       expect(stop!.stopPrice).toBeCloseTo(98.5, 9);
-      expect(stop!.exit).toMatchObject({
+      expect(closingExit(risk, stop!, stop!.kind)).toMatchObject({
         strategyId: 'risk',
         symbol: 'AAPL',
         side: 'sell',
@@ -127,7 +127,6 @@ describe('Class: RiskManager', () => {
         timeInForce: 'day',
         purpose: 'trailing_stop',
         referencePrice: f('98.49'),
-        intentId: `risk:trailing_stop:AAPL:${clock.nowMs()}:1`,
       });
       quote('AAPL', 97);
       expect(ofType(events, 'stop_triggered')).toHaveLength(1);
@@ -148,17 +147,19 @@ describe('Class: RiskManager', () => {
     });
 
     it('uses the 2% stop loss when it is the tighter stop, and mirrors both for a short on the ask', () => {
-      const { trade, quote, events } = harness({
+      const { risk, trade, quote, events } = harness({
         limits: { loss: { trailing_stop_pct: 5 }, orders: { short_selling_allowed: true } },
       });
       trade('AAPL', 'sell', '10', '100');
       quote('AAPL', 101.98); // ask 101.99 < 102
       expect(ofType(events, 'stop_triggered')).toStrictEqual([]);
       quote('AAPL', 102.0); // ask 102.01
-      expect(ofType(events, 'stop_triggered')[0]).toMatchObject({
-        kind: 'stop_loss',
-        price: 102.01,
-        exit: { side: 'buy', qty: f('10'), purpose: 'stop_loss' },
+      const [stop] = ofType(events, 'stop_triggered');
+      expect(stop).toMatchObject({ kind: 'stop_loss', price: 102.01 });
+      expect(closingExit(risk, stop!, stop!.kind)).toMatchObject({
+        side: 'buy',
+        qty: f('10'),
+        purpose: 'stop_loss',
       });
     });
 
@@ -170,11 +171,12 @@ describe('Class: RiskManager', () => {
       quote('AAPL', 98);
       const [first] = ofType(events, 'stop_triggered');
       expect(first!.cancelClientOrderIds).toStrictEqual([takeProfit.intentId]);
+      const firstExit = closingExit(risk, first!, first!.kind);
       // Until the cancel lands the exit would oversell, so risk refuses it.
-      expect(risk.check(first!.exit)).toMatchObject({ ok: false, code: 'reduce_only_would_increase' });
+      expect(risk.check(firstExit)).toMatchObject({ ok: false, code: 'reduce_only_would_increase' });
       risk.onOrderStatus(takeProfit.intentId, 'canceled');
-      expect(risk.check(first!.exit).ok).toBe(true);
-      risk.onOrderSubmitted('stop-exit-1', first!.exit);
+      expect(risk.check(firstExit).ok).toBe(true);
+      risk.onOrderSubmitted('stop-exit-1', firstExit);
       risk.onOrderStatus('stop-exit-1', 'rejected');
       quote('AAPL', 97.9);
       clock.advanceMs(1_999);
@@ -184,8 +186,8 @@ describe('Class: RiskManager', () => {
       clock.advanceMs(1);
       quote('AAPL', 97.9);
       const second = ofType(events, 'stop_triggered')[1];
-      expect(second?.exit.intentId).not.toBe(first!.exit.intentId);
-      expect(risk.check(second!.exit).ok).toBe(true);
+      expect(second).toMatchObject({ symbol: 'AAPL', kind: first!.kind });
+      expect(risk.check(closingExit(risk, second!, second!.kind, 2)).ok).toBe(true);
     });
 
     it('tries again after a refused exit, so a halt does not leave the position unprotected', () => {
@@ -194,13 +196,16 @@ describe('Class: RiskManager', () => {
       risk.onTradingStatus('AAPL', 'H', clock.nowUs());
       quote('AAPL', 98);
       const [first] = ofType(events, 'stop_triggered');
-      expect(risk.check(first!.exit)).toMatchObject({ ok: false, code: 'symbol_halted' });
+      expect(risk.check(closingExit(risk, first!, first!.kind))).toMatchObject({
+        ok: false,
+        code: 'symbol_halted',
+      });
       risk.onTradingStatus('AAPL', 'T', clock.nowUs());
       clock.advanceMs(2_000);
       quote('AAPL', 98);
       const retry = ofType(events, 'stop_triggered')[1];
-      expect(retry?.exit.intentId).toMatch(/:2$/);
-      expect(risk.check(retry!.exit).ok).toBe(true);
+      expect(retry).toMatchObject({ symbol: 'AAPL' });
+      expect(risk.check(closingExit(risk, retry!, retry!.kind, 2)).ok).toBe(true);
     });
   });
 
@@ -217,8 +222,13 @@ describe('Class: RiskManager', () => {
       if (!result.ok) throw new Error(result.message);
       const { plan } = result;
       expect(plan.cancelClientOrderIds).toStrictEqual([working.intentId]);
+      const exits = plan.flatten.map((position) => closingExit(risk, position, 'kill_switch'));
+      expect(plan.flatten).toStrictEqual([
+        { symbol: 'AAPL', qty: f('10') },
+        { symbol: 'BTC/USD', qty: f('-0.5') },
+      ]);
       expect(
-        plan.flatten.map((order) => [order.symbol, order.side, order.qty, order.timeInForce, order.purpose]),
+        exits.map((order) => [order.symbol, order.side, order.qty, order.timeInForce, order.purpose]),
       ).toStrictEqual([
         ['AAPL', 'sell', f('10'), 'day', 'kill_switch'],
         ['BTC/USD', 'buy', f('0.5'), 'gtc', 'kill_switch'],
@@ -235,7 +245,7 @@ describe('Class: RiskManager', () => {
       });
       expect(risk.check(intent())).toMatchObject({ ok: false, code: 'circuit_breaker_open' });
       // Flattening passes even with no price for BTC/USD.
-      for (const order of plan.flatten) expect(risk.check(order).ok).toBe(true);
+      for (const order of exits) expect(risk.check(order).ok).toBe(true);
     });
   });
 
