@@ -87,6 +87,8 @@ export type ReplaceResult =
   | { readonly ok: true; readonly clientOrderId: string; readonly order: VenueOrder }
   | (Refusal<ReplaceRefusalKind> & { readonly reason: ReplaceRefusalKind });
 
+type Mutable<T> = { -readonly [Key in keyof T]: T[Key] };
+
 /** A refusal whose kind is also its code. */
 function refused<Kind extends string>(
   kind: Kind,
@@ -157,25 +159,23 @@ export class OrderRouter {
         message: decision.message,
         denial: decision,
       };
-    const protective = decision.protectiveLimitPrice;
-    const request: OrderRequest = {
+    // A market order goes as a marketable limit at risk's protective bound when it gives one.
+    const protective = intent.type === 'market' ? decision.protectiveLimitPrice : null;
+    // Filled field by field, not spread: this runs for every order, and spreads allocate.
+    const request: Mutable<OrderRequest> = {
       symbol: intent.symbol,
       qty: intent.qty,
       side: intent.side,
-      // A market order goes as a marketable limit at risk's protective bound when it gives one.
-      type: protective !== null && intent.type === 'market' ? 'limit' : intent.type,
+      type: protective === null ? intent.type : 'limit',
       timeInForce: intent.timeInForce,
       clientOrderId,
-      ...(protective !== null && intent.type === 'market'
-        ? { limitPrice: protective }
-        : intent.limitPrice === undefined
-          ? {}
-          : { limitPrice: intent.limitPrice }),
-      ...(intent.stopPrice === undefined ? {} : { stopPrice: intent.stopPrice }),
-      ...(intent.trailPrice === undefined ? {} : { trailPrice: intent.trailPrice }),
-      ...(intent.trailPercent === undefined ? {} : { trailPercent: intent.trailPercent }),
-      ...(intent.extendedHours === undefined ? {} : { extendedHours: intent.extendedHours }),
     };
+    const limitPrice = protective ?? intent.limitPrice;
+    if (limitPrice !== undefined) request.limitPrice = limitPrice;
+    if (intent.stopPrice !== undefined) request.stopPrice = intent.stopPrice;
+    if (intent.trailPrice !== undefined) request.trailPrice = intent.trailPrice;
+    if (intent.trailPercent !== undefined) request.trailPercent = intent.trailPercent;
+    if (intent.extendedHours !== undefined) request.extendedHours = intent.extendedHours;
     const protectedRequest =
       entry && this.#brokerStopLossPct !== undefined ? this.#withStopLeg(request, intent) : request;
     return { ok: true, intent, request: protectedRequest, priority: entry ? 'entry' : 'exit' };

@@ -18,7 +18,7 @@ import {
 import type { PendingWrite, StateWriteEncoder } from '../../shared/store/pending-write.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { OrderRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
-import { CLIENT_ORDER_ID_PREFIX } from '../execution/client-order-id.ts';
+import { isOwnClientOrderId } from '../execution/client-order-id.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { RiskEvent } from '../risk/risk-events.ts';
 
@@ -38,11 +38,6 @@ export interface EngineRecorderOptions {
    * benchmark, whose loop never yields, calls flushSubmitted itself instead.
    */
   readonly scheduleFlush?: (flush: () => void) => void;
-}
-
-/** Our client order ids carry a prefix, so an order whose record was lost in a crash is still ours. */
-export function isOwnClientOrderId(clientOrderId: string): boolean {
-  return clientOrderId.startsWith(`${CLIENT_ORDER_ID_PREFIX}-`);
 }
 
 export class EngineRecorder {

@@ -6,9 +6,11 @@
  *
  * The kill points come from a seeded generator; set CRASH_SEED to replay a run.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_ORDER_ID_PREFIX } from '../../engine/execution/client-order-id.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
@@ -136,7 +138,7 @@ describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
     // every order there was sent by one of our engines.
     const clientOrderIds = orders.map((order) => order.clientOrderId);
     expect(new Set(clientOrderIds).size).toBe(clientOrderIds.length);
-    expect(clientOrderIds.every((id) => id.startsWith('ae1-'))).toBe(true);
+    expect(clientOrderIds.every((id) => id.startsWith(`${CLIENT_ORDER_ID_PREFIX}-`))).toBe(true);
 
     const reader = storeReader(dynamo, TABLE_PREFIX, ACCOUNT);
     const stored = await reader.store.listOrders();

@@ -6,9 +6,11 @@
  * Positions are opened at the venue by the test (as a trader might by hand), so the engine finds
  * them at reconciliation or adopts them from the stream: either way they are protected.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isOwnClientOrderId } from '../../engine/execution/client-order-id.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { type Fixed, formatFixed, parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
@@ -143,9 +145,9 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     );
   }
 
-  /** Orders the engine sent (deterministic client_order_ids start with ae1-). */
+  /** Orders the engine sent (their deterministic client_order_ids are the engine's own). */
   async function engineOrders(symbol: string) {
-    return (await venue.orders(symbol)).filter((order) => order.clientOrderId.startsWith('ae1-'));
+    return (await venue.orders(symbol)).filter((order) => isOwnClientOrderId(order.clientOrderId));
   }
 
   async function post(
@@ -224,7 +226,7 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
     const byClientId = new Map(orders.map((order) => [order.clientOrderId, order]));
     expect(byClientId.get(buy)?.status).toBe('canceled');
     expect(byClientId.get(sell)?.status).toBe('canceled');
-    const exits = orders.filter((order) => order.clientOrderId.startsWith('ae1-'));
+    const exits = orders.filter((order) => isOwnClientOrderId(order.clientOrderId));
     expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
       ['sell', 'filled', parseFixed('10')],
     ]);
@@ -249,7 +251,7 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
       status: 'filled',
       filledQty: parseFixed('4'),
     });
-    const exits = orders.filter((order) => order.clientOrderId.startsWith('ae1-'));
+    const exits = orders.filter((order) => isOwnClientOrderId(order.clientOrderId));
     expect(exits.map((order) => [order.side, order.status, order.filledQty])).toStrictEqual([
       ['sell', 'filled', parseFixed('6')],
     ]);

@@ -13,7 +13,7 @@ describe('Module: client-order-id', () => {
         const id = clientOrderIdFor(strategyId, intentId);
         expect(id).toBe(clientOrderIdFor(strategyId, intentId));
         expect(id.length).toBeLessThanOrEqual(CLIENT_ORDER_ID_MAX_LENGTH);
-        expect(id).toMatch(/^ae1-[A-Za-z0-9_-]{32}$/);
+        expect(id).toMatch(/^ae2-[A-Za-z0-9_-]{22}$/);
       }),
     );
   });
@@ -32,7 +32,22 @@ describe('Module: client-order-id', () => {
     expect(ids.size).toBe(7);
   });
 
+  it('gives a session of look-alike intents distinct ids', () => {
+    const ids = new Set<string>();
+    for (const symbol of ['AAPL', 'MSFT', 'GOOGL', 'AMZN']) {
+      for (let i = 0; i < 50_000; i++) {
+        ids.add(
+          clientOrderIdFor(
+            'mid-price-momentum',
+            `mid-price-momentum:${symbol}:${1_764_000_000_000_000 + i}:buy`,
+          ),
+        );
+      }
+    }
+    expect(ids.size).toBe(200_000);
+  });
+
   it('refuses a replacement number that is not a positive integer', () => {
-    expect(() => replacementClientOrderId('ae1-x', 0)).toThrow(RangeError);
+    expect(() => replacementClientOrderId('ae2-x', 0)).toThrow(RangeError);
   });
 });

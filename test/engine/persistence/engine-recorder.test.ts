@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineRecorder, isOwnClientOrderId } from '../../../engine/persistence/engine-recorder.ts';
+import { isOwnClientOrderId } from '../../../engine/execution/client-order-id.ts';
+import { EngineRecorder } from '../../../engine/persistence/engine-recorder.ts';
 import { createPersistence, type Persistence } from '../../../engine/persistence/persistence.ts';
 import { Portfolio } from '../../../engine/portfolio/portfolio.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
