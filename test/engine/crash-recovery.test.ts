@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ORDER_ID_PREFIX } from '../../engine/execution/client-order-id.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { formatFixed } from '../../shared/domain/fixed.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
+import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import {
   type EngineProcess,
@@ -132,7 +132,7 @@ describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
 
-    const orders: AlpacaOrder[] = await broker.listOrders({ status: 'all', limit: 500, direction: 'asc' });
+    const orders: VenueOrder[] = await broker.listOrders({ status: 'all', limit: 500, direction: 'asc' });
     expect(orders.length).toBeGreaterThan(KILLS);
     // No duplicates: client_order_id derives from the intent, the broker holds each once, and
     // every order there was sent by one of our engines.

@@ -4,9 +4,9 @@
  * orders and positions, and what it refused.
  */
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
-import type { AlpacaOrder } from '../../shared/broker/alpaca/trading-client-types.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { formatFixed } from '../../shared/domain/fixed.ts';
+import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 
 const REFRESH_MS = 500;
 
@@ -47,7 +47,7 @@ export class VenueAdmin {
     return Object.fromEntries(positions.map((position) => [position.symbol, formatFixed(position.qty)]));
   }
 
-  async orders(symbol?: string): Promise<AlpacaOrder[]> {
+  async orders(symbol?: string): Promise<VenueOrder[]> {
     const orders = await this.broker.listOrders({ status: 'all', limit: 500, direction: 'asc' });
     return symbol === undefined ? orders : orders.filter((order) => order.symbol === symbol);
   }

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
 import { type Fixed, tryParseFixed, ZERO } from '../../domain/fixed.ts';
 import type {
-  AlpacaOrder,
-  AlpacaPosition,
   BulkItemResult,
   CalendarDay,
   MarketClock,
-} from './trading-client-types.ts';
+  VenueOrder,
+  VenuePosition,
+} from '../../venue/venue-types.ts';
 import {
   calendarDaySchema,
   cancelOrderResultSchema,
@@ -81,7 +81,7 @@ function converted<Input, Output>(convert: (wire: Input, conversion: WireConvers
 
 type WireOrder = z.infer<typeof wireOrderSchema>;
 
-export function mapOrder(wire: WireOrder, conversion: WireConversion, path = ''): AlpacaOrder {
+export function mapOrder(wire: WireOrder, conversion: WireConversion, path = ''): VenueOrder {
   const updatedAt = conversion.time(wire.updated_at, `${path}updated_at`);
   if (wire.asset_class !== 'us_equity' && wire.asset_class !== 'crypto') {
     conversion.issues.push(`${path}asset_class: ${wire.asset_class} is not traded by this system`);
@@ -147,7 +147,7 @@ export const accountSchema = wireAccountSchema.transform(
 );
 
 export const positionSchema = wirePositionSchema.transform(
-  converted((wire, conversion): AlpacaPosition => {
+  converted((wire, conversion): VenuePosition => {
     const qty = conversion.decimal(wire.qty, 'qty');
     return {
       symbol: wire.symbol,
@@ -180,7 +180,7 @@ export const calendarSchema = z.array(
   ),
 );
 
-function bulkOrder(body: unknown): AlpacaOrder | null {
+function bulkOrder(body: unknown): VenueOrder | null {
   const order = orderSchema.safeParse(body);
   return order.success ? order.data : null;
 }

@@ -9,7 +9,17 @@ import { z } from 'zod';
 import type { Account } from '../../domain/account.ts';
 import { type Fixed, formatFixed } from '../../domain/fixed.ts';
 import type { DeliveryOutcome } from '../../venue/venue-errors.ts';
-import type { VenueQuota } from '../../venue/venue-types.ts';
+import type {
+  BulkItemResult,
+  CalendarDay,
+  ListOrdersQuery,
+  MarketClock,
+  OrderRequest,
+  ReplaceRequest,
+  VenueOrder,
+  VenuePosition,
+  VenueQuota,
+} from '../../venue/venue-types.ts';
 import {
   AlpacaApiError,
   AlpacaNetworkError,
@@ -17,16 +27,6 @@ import {
   AlpacaResponseError,
   type RequestContext,
 } from './trading-client-errors.ts';
-import type {
-  AlpacaOrder,
-  AlpacaPosition,
-  BulkItemResult,
-  CalendarDay,
-  ListOrdersQuery,
-  MarketClock,
-  OrderRequest,
-  ReplaceRequest,
-} from './trading-client-types.ts';
 import {
   accountSchema,
   calendarSchema,
@@ -175,7 +175,7 @@ export class AlpacaTradingClient {
     return this.#parse(await this.#call({ method: 'GET', route: '/v2/account' }), accountSchema);
   }
 
-  async submitOrder(order: OrderRequest): Promise<AlpacaOrder> {
+  async submitOrder(order: OrderRequest): Promise<VenueOrder> {
     const answer = await this.#call({
       method: 'POST',
       route: '/v2/orders',
@@ -185,7 +185,7 @@ export class AlpacaTradingClient {
     return this.#parse(answer, orderSchema);
   }
 
-  async getOrder(orderId: string): Promise<AlpacaOrder | null> {
+  async getOrder(orderId: string): Promise<VenueOrder | null> {
     const answer = await this.#call(
       { method: 'GET', route: `/v2/orders/${encodeURIComponent(orderId)}` },
       [404],
@@ -194,7 +194,7 @@ export class AlpacaTradingClient {
   }
 
   /** The order placed with this client_order_id, or null when Alpaca has none. */
-  async getOrderByClientOrderId(clientOrderId: string): Promise<AlpacaOrder | null> {
+  async getOrderByClientOrderId(clientOrderId: string): Promise<VenueOrder | null> {
     const answer = await this.#call(
       {
         method: 'GET',
@@ -207,7 +207,7 @@ export class AlpacaTradingClient {
     return answer.status === 404 ? null : this.#parse(answer, orderSchema);
   }
 
-  async listOrders(query: ListOrdersQuery = {}): Promise<AlpacaOrder[]> {
+  async listOrders(query: ListOrdersQuery = {}): Promise<VenueOrder[]> {
     const answer = await this.#call({
       method: 'GET',
       route: '/v2/orders',
@@ -233,7 +233,7 @@ export class AlpacaTradingClient {
   }
 
   /** PATCH: Alpaca answers with the new order (new id, `replaces` = the old id). */
-  async replaceOrder(orderId: string, changes: ReplaceRequest): Promise<AlpacaOrder> {
+  async replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {
     const answer = await this.#call({
       method: 'PATCH',
       route: `/v2/orders/${encodeURIComponent(orderId)}`,
@@ -243,11 +243,11 @@ export class AlpacaTradingClient {
     return this.#parse(answer, orderSchema);
   }
 
-  async listPositions(): Promise<AlpacaPosition[]> {
+  async listPositions(): Promise<VenuePosition[]> {
     return this.#parse(await this.#call({ method: 'GET', route: '/v2/positions' }), positionListSchema);
   }
 
-  async getPosition(symbol: string): Promise<AlpacaPosition | null> {
+  async getPosition(symbol: string): Promise<VenuePosition | null> {
     const answer = await this.#call(
       { method: 'GET', route: `/v2/positions/${encodeURIComponent(symbol)}` },
       [404],
@@ -256,10 +256,7 @@ export class AlpacaTradingClient {
   }
 
   /** Closes all of a position, or `qty` shares, or `percentage` (0–100) of it. */
-  async closePosition(
-    symbol: string,
-    amount: { qty?: Fixed; percentage?: Fixed } = {},
-  ): Promise<AlpacaOrder> {
+  async closePosition(symbol: string, amount: { qty?: Fixed; percentage?: Fixed } = {}): Promise<VenueOrder> {
     const answer = await this.#call({
       method: 'DELETE',
       route: `/v2/positions/${encodeURIComponent(symbol)}`,

@@ -67,9 +67,9 @@ const orderBase = z.object({
   hwm: decimalString.nullable(),
 });
 
-export type AlpacaOrder = z.infer<typeof orderBase> & { legs: AlpacaOrder[] | null };
+export type AlpacaWireOrder = z.infer<typeof orderBase> & { legs: AlpacaWireOrder[] | null };
 
-export const orderSchema: z.ZodType<AlpacaOrder> = orderBase.extend({
+export const orderSchema: z.ZodType<AlpacaWireOrder> = orderBase.extend({
   legs: z.lazy(() => z.array(orderSchema)).nullable(),
 });
 
@@ -178,7 +178,7 @@ export const positionSchema = z.object({
   lastday_price: decimalString.nullable(),
   change_today: decimalString.nullable(),
 });
-export type AlpacaPosition = z.infer<typeof positionSchema>;
+export type AlpacaWirePosition = z.infer<typeof positionSchema>;
 
 export const clockSchema = z.object({
   timestamp: rfc3339,

@@ -1,7 +1,7 @@
 /** Test helpers: a simulator on virtual time and a tiny REST client for it over real sockets. */
 
 import { expect } from 'vitest';
-import { type AlpacaOrder, orderSchema } from '../../../shared/broker/alpaca/trading-schemas.ts';
+import { type AlpacaWireOrder, orderSchema } from '../../../shared/broker/alpaca/trading-schemas.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../../sim/simulator.ts';
@@ -74,7 +74,7 @@ export function quote(
 }
 
 /** Places a day market buy and expects the venue to accept it; returns the accepted order. */
-export async function buyAtMarket(sim: Simulator, symbol: string, qty: number): Promise<AlpacaOrder> {
+export async function buyAtMarket(sim: Simulator, symbol: string, qty: number): Promise<AlpacaWireOrder> {
   const answer = await rest(sim, 'POST', '/v2/orders', {
     symbol,
     qty,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlpacaTradingClient } from '../../../../shared/broker/alpaca/trading-client.ts';
 import { AlpacaApiError } from '../../../../shared/broker/alpaca/trading-client-errors.ts';
-import type { OrderRequest } from '../../../../shared/broker/alpaca/trading-client-types.ts';
 import { parseFixed } from '../../../../shared/domain/fixed.ts';
+import type { OrderRequest } from '../../../../shared/venue/venue-types.ts';
 import { type Simulator, startSimulator } from '../../../../sim/simulator.ts';
 
 const f = parseFixed;
