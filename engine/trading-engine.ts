@@ -196,13 +196,9 @@ export class TradingEngine {
           break;
         case 'order_reported':
           this.#onOrderUpdate(event.order, event.intent);
-          this.#settlement.notify();
-          this.protection?.onOrder(event.order);
           break;
         case 'fill_booked':
           this.recorder?.fill(event.fill, event.realized);
-          this.#settlement.notify();
-          this.protection?.onFill(event.fill.symbol);
           break;
         case 'connection':
           if (event.state === 'fatal')
@@ -212,6 +208,7 @@ export class TradingEngine {
     });
 
     this.#settlement = new OrderSettlement({
+      events: this.execution.events,
       router: this.execution.router,
       tracker: this.execution.tracker,
       logger: logger.child({ component: 'settlement' }),
@@ -239,6 +236,7 @@ export class TradingEngine {
     this.protection =
       config.risk.stops.mode === 'broker'
         ? new BrokerProtection({
+            events: this.execution.events,
             settlement: this.#settlement,
             router: this.execution.router,
             tracker: this.execution.tracker,

@@ -38,6 +38,7 @@ import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 import { RISK_STRATEGY_ID } from '../risk/exit-intents.ts';
 import { protectiveStopPrice } from '../risk/protective-stop.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
+import type { ExecutionEvents } from './execution-events.ts';
 import type { OrderRouter } from './order-router.ts';
 import type { OrderSettlement } from './order-settlement.ts';
 import type { OrderTracker } from './order-tracker.ts';
@@ -54,6 +55,8 @@ const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
 export interface BrokerProtectionOptions {
+  /** Every order report and fill: the broker's protective orders and the positions they cover. */
+  readonly events: ExecutionEvents;
   readonly router: Pick<OrderRouter, 'submit' | 'cancel' | 'refreshOrder'>;
   readonly tracker: Pick<OrderTracker, 'get' | 'knows'>;
   position(symbol: string): Position;
@@ -110,10 +113,14 @@ export class BrokerProtection {
       registers: [options.registry],
     });
     this.#settlement = options.settlement;
+    options.events.subscribe((event) => {
+      if (event.type === 'order_reported') this.#onOrder(event.order);
+      else if (event.type === 'fill_booked') this.#onFill(event.fill.symbol);
+    });
   }
 
-  /** Every broker order object the engine sees. */
-  onOrder(order: VenueOrder): void {
+  /** Every venue order object the engine sees. */
+  #onOrder(order: VenueOrder): void {
     const stop = PROTECTIVE_TYPES.has(order.type);
     const takeProfit = !stop && order.type === 'limit' && LEG_CLASSES.has(order.orderClass);
     if (stop || takeProfit) {
@@ -133,7 +140,7 @@ export class BrokerProtection {
   }
 
   /** After a fill: the position changed. */
-  onFill(symbol: string): void {
+  #onFill(symbol: string): void {
     this.review(symbol);
   }
 

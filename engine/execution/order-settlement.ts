@@ -2,15 +2,17 @@
  * Waiting for the broker to finish with an order: a cancel requested (again, if needed) until the
  * order is final with all its fills booked — not merely pending_cancel — asking the broker by REST
  * when the stream says nothing. One instance serves everything that waits (the risk-action
- * executor, broker-held protection); the trade-updates path calls `notify` on every report and
- * fill, so waits end as soon as the answer is in.
+ * executor, broker-held protection); it wakes on every order report and fill on the execution
+ * events, so waits end as soon as the answer is in.
  */
 
 import type { Logger } from 'pino';
+import type { ExecutionEvents } from './execution-events.ts';
 import type { OrderRouter } from './order-router.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
 export interface OrderSettlementOptions {
+  readonly events: ExecutionEvents;
   readonly router: Pick<OrderRouter, 'cancel' | 'refreshOrder'>;
   readonly tracker: Pick<OrderTracker, 'get'>;
   readonly logger: Logger;
@@ -27,6 +29,9 @@ export class OrderSettlement {
 
   constructor(options: OrderSettlementOptions) {
     this.#options = options;
+    options.events.subscribe((event) => {
+      if (event.type === 'order_reported' || event.type === 'fill_booked') this.notify();
+    });
   }
 
   get stopped(): boolean {
