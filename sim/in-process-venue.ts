@@ -31,7 +31,7 @@ import type { SimContext } from './context.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
 import type { ApiResult } from './trading/api-error.ts';
 import { averageFillPrice } from './trading/fill-model.ts';
-import type { MatchingEngine } from './trading/matching-engine.ts';
+import type { MatchingEngine, OrderEvent } from './trading/matching-engine.ts';
 import { orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
 import type { SimOrder } from './trading/sim-order.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
@@ -47,6 +47,11 @@ export interface InProcessVenueOptions {
   readonly sessionHours?: 'always' | 'nyse';
   readonly latencyMs?: number;
   readonly startingCash?: string;
+  /**
+   * Closed orders the venue keeps known (getOrder, listOrders, client_order_id uniqueness);
+   * older ones are forgotten. Default: all, as Alpaca keeps them; a long backtest bounds it.
+   */
+  readonly closedOrderLimit?: number;
 }
 
 export interface InProcessVenue {
@@ -81,6 +86,7 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
     slippage: slippageModelSchema.parse({}),
     startingCash: parseFixed(options.startingCash ?? '100000'),
     closedDates,
+    ...(options.closedOrderLimit === undefined ? {} : { closedOrderLimit: options.closedOrderLimit }),
   });
   // CTS 2 / UTP H: halted; any other status lets the symbol's orders trade again.
   market.onStatus((status) =>
@@ -102,6 +108,11 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
 class SimulatedVenue implements TradingVenue {
   readonly #core: VenueCore;
   readonly #clock: ManualClock;
+  readonly #listeners = new Set<(event: VenueOrderEvent) => void>();
+  #unsubscribe: (() => void) | undefined;
+  /** The last order an event carried: a submission answers with its pending_new event's order. */
+  #lastSource: SimOrder | undefined;
+  #lastOrder: VenueOrder | undefined;
 
   constructor(core: VenueCore, clock: ManualClock) {
     this.#core = core;
@@ -112,9 +123,18 @@ class SimulatedVenue implements TradingVenue {
     const simRequest = toSimRequest(request);
     const problem = orderRequestProblem(simRequest);
     if (problem !== undefined) throw rejected(problem, 'POST', '/v2/orders', request.clientOrderId);
-    return venueOrder(
-      settle(this.#core.engine.submit(simRequest), 'POST', '/v2/orders', request.clientOrderId),
-    );
+    this.#lastSource = undefined;
+    const order = settle(this.#core.engine.submit(simRequest), 'POST', '/v2/orders', request.clientOrderId);
+    // Nothing changes an order between its pending_new event and the end of its submission, so
+    // when that event was the last one mapped, its order is the answer (legs' events come after).
+    return this.#lastOrderOf(order) ?? venueOrder(order);
+  }
+
+  #lastOrderOf(source: SimOrder): VenueOrder | undefined {
+    const mapped = this.#lastSource === source ? this.#lastOrder : undefined;
+    this.#lastSource = undefined;
+    this.#lastOrder = undefined;
+    return mapped;
   }
 
   async cancelOrder(orderId: string): Promise<void> {
@@ -181,26 +201,46 @@ class SimulatedVenue implements TradingVenue {
   }
 
   onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
-    return this.#core.engine.onEvent((event) => {
-      const timestampMs = Math.floor(event.timestampUs / 1000);
-      const execution = event.execution;
-      listener({
-        event: event.event,
-        order: venueOrder(event.order),
-        timestampMs,
-        timestampNs: BigInt(event.timestampUs) * 1000n,
-        execution:
-          execution === undefined
-            ? null
-            : {
-                executionId: execution.id,
-                qty: execution.qty,
-                price: execution.price,
-                timestampMs,
-                positionQty: execution.positionQty,
-              },
-      });
-    });
+    this.#listeners.add(listener);
+    this.#unsubscribe ??= this.#core.engine.onLiveEvent((event) => this.#publish(event));
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#unsubscribe?.();
+        this.#unsubscribe = undefined;
+      }
+    };
+  }
+
+  /**
+   * One domain event per engine event, mapped before any listener runs: the engine hands over
+   * its live order record, which a listener's own calls into the venue could change.
+   */
+  #publish(event: OrderEvent): void {
+    const timestampMs = Math.floor(event.timestampUs / 1000);
+    const execution = event.execution;
+    const order = venueOrder(event.order);
+    this.#lastSource = event.order;
+    this.#lastOrder = order;
+    const update: VenueOrderEvent = {
+      event: event.event,
+      order,
+      timestampMs,
+      // An event is mostly the order's own update: one bigint serves both.
+      timestampNs:
+        event.order.updatedUs === event.timestampUs ? order.updatedAtNs : BigInt(event.timestampUs) * 1000n,
+      execution:
+        execution === undefined
+          ? null
+          : {
+              executionId: execution.id,
+              qty: execution.qty,
+              price: execution.price,
+              timestampMs,
+              positionQty: execution.positionQty,
+            },
+    };
+    for (const listener of this.#listeners) listener(update);
   }
 }
 
