@@ -12,10 +12,10 @@
 import { slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
 import { accountSchema, positionListSchema } from '../shared/broker/alpaca/trading-client-wire.ts';
 import type { Account } from '../shared/domain/account.ts';
-import { parseFixed, ZERO } from '../shared/domain/fixed.ts';
+import { type Fixed, parseFixed, ZERO } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
-import { VenueRejectedError } from '../shared/venue/venue-errors.ts';
+import { VenueRateLimitedError, VenueRejectedError } from '../shared/venue/venue-errors.ts';
 import type {
   CalendarDay,
   ListOrdersQuery,
@@ -28,11 +28,12 @@ import type {
 } from '../shared/venue/venue-types.ts';
 import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
+import { RateLimiter } from './http/rate-limiter.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
-import type { ApiResult } from './trading/api-error.ts';
+import { type ApiResult, apiErrors } from './trading/api-error.ts';
 import { averageFillPrice } from './trading/fill-model.ts';
 import type { MatchingEngine, OrderEvent } from './trading/matching-engine.ts';
-import { orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
+import { ocoLimitPrice, orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
 import type { SimOrder } from './trading/sim-order.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore, type VenueCore } from './trading/venue-core.ts';
@@ -52,6 +53,12 @@ export interface InProcessVenueOptions {
    * older ones are forgotten. Default: all, as Alpaca keeps them; a long backtest bounds it.
    */
   readonly closedOrderLimit?: number;
+  /**
+   * Requests per minute the venue answers, every port call but onOrderEvent counting, as the
+   * HTTP simulator counts trading REST requests per key (the same limiter); beyond it a call
+   * throws VenueRateLimitedError with the window's reset. Default: no limit.
+   */
+  readonly rateLimitPerMinute?: number;
 }
 
 export interface InProcessVenue {
@@ -64,6 +71,8 @@ export interface InProcessVenue {
 }
 
 const NO_LIMIT = 500;
+/** The quota's key: the in-process venue has one account and no keys. */
+const LIMITER_KEY = 'in-process';
 
 export function createInProcessVenue(options: InProcessVenueOptions): InProcessVenue {
   const { clock } = options;
@@ -93,7 +102,11 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
     core.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
   return {
-    venue: new SimulatedVenue(core, clock),
+    venue: new SimulatedVenue(
+      core,
+      clock,
+      options.rateLimitPerMinute === undefined ? null : new RateLimiter(clock, options.rateLimitPerMinute),
+    ),
     market,
     engine: core.engine,
     advanceTo: (epochMs) => advanceVirtualTime(clock, scheduler, market, epochMs),
@@ -114,13 +127,36 @@ class SimulatedVenue implements TradingVenue {
   #lastSource: SimOrder | undefined;
   #lastOrder: VenueOrder | undefined;
 
-  constructor(core: VenueCore, clock: ManualClock) {
+  readonly #limiter: RateLimiter | null;
+
+  constructor(core: VenueCore, clock: ManualClock, limiter: RateLimiter | null) {
     this.#core = core;
     this.#clock = clock;
+    this.#limiter = limiter;
+  }
+
+  /** Counts a request against the quota, refusing it (nothing done) beyond. */
+  #admit(method: string, route: string, clientOrderId: string | null): void {
+    if (this.#limiter === null) return;
+    const quota = this.#limiter.take(LIMITER_KEY);
+    if (quota.allowed) return;
+    const error = apiErrors.rateLimited();
+    throw new VenueRateLimitedError(error.code, error.message, quota.resetAtMs, {
+      method,
+      route,
+      clientOrderId,
+    });
   }
 
   async submitOrder(request: OrderRequest): Promise<VenueOrder> {
-    const simRequest = toSimRequest(request);
+    this.#admit('POST', '/v2/orders', request.clientOrderId);
+    const limitPrice = ocoLimitPrice(
+      request.orderClass,
+      request.limitPrice ?? null,
+      request.takeProfit?.limitPrice ?? null,
+    );
+    if (!limitPrice.ok) throw rejected(limitPrice.error, 'POST', '/v2/orders', request.clientOrderId);
+    const simRequest = toSimRequest(request, limitPrice.value);
     const problem = orderRequestProblem(simRequest);
     if (problem !== undefined) throw rejected(problem, 'POST', '/v2/orders', request.clientOrderId);
     this.#lastSource = undefined;
@@ -138,10 +174,12 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async cancelOrder(orderId: string): Promise<void> {
+    this.#admit('DELETE', `/v2/orders/${orderId}`, null);
     settle(this.#core.engine.cancel(orderId), 'DELETE', `/v2/orders/${orderId}`, null);
   }
 
   async replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {
+    this.#admit('PATCH', `/v2/orders/${orderId}`, changes.clientOrderId ?? null);
     const result = this.#core.engine.replace(orderId, {
       qty: changes.qty ?? null,
       timeInForce: changes.timeInForce ?? null,
@@ -154,16 +192,19 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async getOrder(orderId: string): Promise<VenueOrder | null> {
+    this.#admit('GET', `/v2/orders/${orderId}`, null);
     const order = this.#core.engine.getOrder(orderId);
     return order === undefined ? null : venueOrder(order);
   }
 
   async getOrderByClientOrderId(clientOrderId: string): Promise<VenueOrder | null> {
+    this.#admit('GET', '/v2/orders:by_client_order_id', clientOrderId);
     const order = this.#core.engine.getOrderByClientId(clientOrderId);
     return order === undefined ? null : venueOrder(order);
   }
 
   async listOrders(query: ListOrdersQuery = {}): Promise<VenueOrder[]> {
+    this.#admit('GET', '/v2/orders', null);
     const orders = this.#core.engine.listOrders({
       status: query.status ?? 'open',
       limit: query.limit ?? NO_LIMIT,
@@ -178,14 +219,17 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async listPositions(): Promise<VenuePosition[]> {
+    this.#admit('GET', '/v2/positions', null);
     return positionListSchema.parse(this.#core.account.positions());
   }
 
   async getAccount(): Promise<Account> {
+    this.#admit('GET', '/v2/account', null);
     return accountSchema.parse(this.#core.account.account());
   }
 
   async getClock(): Promise<MarketClock> {
+    this.#admit('GET', '/v2/clock', null);
     const nowMs = this.#clock.nowMs();
     const session = this.#core.session;
     return {
@@ -197,6 +241,7 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async getCalendar(start: string, end: string): Promise<CalendarDay[]> {
+    this.#admit('GET', '/v2/calendar', null);
     return this.#core.session.calendar(start, end).map(({ date, open, close }) => ({ date, open, close }));
   }
 
@@ -244,7 +289,8 @@ class SimulatedVenue implements TradingVenue {
   }
 }
 
-function toSimRequest(request: OrderRequest): SimOrderRequest {
+/** The request as the HTTP simulator would have parsed its JSON body. */
+function toSimRequest(request: OrderRequest, limitPrice: Fixed | null): SimOrderRequest {
   return {
     symbol: request.symbol,
     side: request.side,
@@ -252,12 +298,13 @@ function toSimRequest(request: OrderRequest): SimOrderRequest {
     timeInForce: request.timeInForce,
     qty: request.qty,
     notional: null,
-    limitPrice: request.limitPrice ?? null,
+    limitPrice,
     stopPrice: request.stopPrice ?? null,
     trailPrice: request.trailPrice ?? null,
     trailPercent: request.trailPercent ?? null,
     extendedHours: request.extendedHours ?? false,
-    clientOrderId: request.clientOrderId,
+    // An empty client_order_id is no client_order_id: the venue makes one up.
+    clientOrderId: request.clientOrderId === '' ? null : request.clientOrderId,
     orderClass: request.orderClass ?? 'simple',
     takeProfit: request.takeProfit === undefined ? null : { limitPrice: request.takeProfit.limitPrice },
     stopLoss:

@@ -7,9 +7,9 @@ import { venueContract } from './venue-contract.ts';
 const STEP_MS = 10;
 const BOUND_MS = 60_000;
 
-venueContract('in-process venue (virtual clock, no sockets)', async () => {
+venueContract('in-process venue (virtual clock, no sockets)', async (options) => {
   const clock = new ManualClock(Date.UTC(2026, 11, 2, 15, 0));
-  const subject = createInProcessVenue({ clock, symbols: ['AAPL'] });
+  const subject = createInProcessVenue({ clock, symbols: ['AAPL'], ...options });
   return {
     venue: subject.venue,
     async quote(symbol, bidPrice, askPrice, size = 500) {
