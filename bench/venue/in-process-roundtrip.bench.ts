@@ -20,6 +20,12 @@ interface BenchState {
   sent: number;
 }
 
+// A strategy computes its prices as Fixed values; parsing decimal text is no part of the trip.
+const QTY = f('1');
+const BUY_LIMIT = f('100.02');
+const SELL_LIMIT = f('100');
+const REFERENCE = f('100.01');
+
 function intent(i: number, nowMs: number): OrderIntent {
   const buy = i % 2 === 0;
   return {
@@ -28,11 +34,11 @@ function intent(i: number, nowMs: number): OrderIntent {
     symbol: SYMBOL,
     assetClass: 'us_equity',
     side: buy ? 'buy' : 'sell',
-    qty: f('1'),
+    qty: QTY,
     type: 'limit',
     timeInForce: 'day',
-    limitPrice: buy ? f('100.02') : f('100'),
-    referencePrice: f('100.01'),
+    limitPrice: buy ? BUY_LIMIT : SELL_LIMIT,
+    referencePrice: REFERENCE,
     purpose: 'entry',
     createdAtMs: nowMs,
   };
@@ -94,5 +100,5 @@ export const benchmarks = [
   roundtrip('venue.inprocess_order_roundtrip', CLOSED_ORDERS),
   // Every order kept, as Alpaca and the HTTP simulator keep them: the history grows by one order
   // per operation (250k by the end), and the collector's work with it.
-  roundtrip('venue.inprocess_order_roundtrip_full_history', undefined),
+  roundtrip('venue.inprocess_full_history_roundtrip', undefined),
 ];

@@ -136,6 +136,9 @@ interface QuoteLiquidity {
   askUsed: Fixed;
 }
 
+/** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
+const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
+
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
   'accepted',
@@ -478,7 +481,7 @@ export class MatchingEngine {
       groupId: place.groupId,
       ocoGroup: place.ocoGroup,
       parentId: place.parentId,
-      legs: [],
+      legs: NO_LEGS,
     };
     this.#orders.push(order);
     this.#open.add(order);
@@ -525,7 +528,6 @@ export class MatchingEngine {
       this.#emit(waits ? 'accepted' : 'new', order);
     }
     const now = this.#deps.clock.nowMs();
-    if (order.timeInForce === 'day') this.#scheduleExpiry(order, now);
     if (order.timeInForce === 'opg' || order.timeInForce === 'cls') {
       this.#scheduleAuction(order, now);
       return;
@@ -541,6 +543,8 @@ export class MatchingEngine {
     if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminalStatus(order.status)) {
       this.#finish(order, 'canceled');
     }
+    // A day order that filled on arrival has no expiry to schedule (and then cancel).
+    if (order.timeInForce === 'day' && !isTerminalStatus(order.status)) this.#scheduleExpiry(order, now);
   }
 
   #finishCancel(order: SimOrder): void {

@@ -85,12 +85,14 @@ export class OrderAdmission {
       (reference !== undefined && reference > 0n ? qtyForNotional(request.notional!, reference) : ZERO);
 
     const closing = request.side === 'sell' ? position > 0n : position < 0n;
-    const classProblem = orderClassStateProblem(request, {
-      closing,
-      crypto: asset.class === 'crypto',
-      marketPrice: this.#deps.exposure.markPrice(asset.symbol),
-    });
-    if (classProblem !== undefined) return fail(classProblem);
+    if ((request.orderClass ?? 'simple') !== 'simple') {
+      const classProblem = orderClassStateProblem(request, {
+        closing,
+        crypto: asset.class === 'crypto',
+        marketPrice: this.#deps.exposure.markPrice(asset.symbol),
+      });
+      if (classProblem !== undefined) return fail(classProblem);
+    }
 
     const opposite = this.#crossingOppositeOrder(request, asset.symbol, replacing);
     if (opposite !== undefined) {
