@@ -273,7 +273,7 @@ class SimulatedVenue implements TradingVenue {
       timestampMs,
       // An event is mostly the order's own update: one bigint serves both.
       timestampNs:
-        event.order.updatedUs === event.timestampUs ? order.updatedAtNs : BigInt(event.timestampUs) * 1000n,
+        event.order.updatedUs === event.timestampUs ? order.updatedAtNs : nanosOf(event.timestampUs),
       execution:
         execution === undefined
           ? null
@@ -314,6 +314,18 @@ function toSimRequest(request: OrderRequest, limitPrice: Fixed | null): SimOrder
   };
 }
 
+let lastMicros = Number.NaN;
+let lastNanos = 0n;
+
+/** Microseconds as bigint nanoseconds; an order's events share their instant, and so one bigint. */
+function nanosOf(micros: number): bigint {
+  if (micros !== lastMicros) {
+    lastMicros = micros;
+    lastNanos = BigInt(micros) * 1000n;
+  }
+  return lastNanos;
+}
+
 /** The engine's own snapshot, field by field: what Alpaca's order object says, as domain values. */
 function venueOrder(order: SimOrder): VenueOrder {
   return {
@@ -335,7 +347,7 @@ function venueOrder(order: SimOrder): VenueOrder {
     extendedHours: order.extendedHours,
     createdAtMs: Math.floor(order.createdUs / 1000),
     updatedAtMs: Math.floor(order.updatedUs / 1000),
-    updatedAtNs: BigInt(order.updatedUs) * 1000n,
+    updatedAtNs: nanosOf(order.updatedUs),
     replacedBy: order.replacedBy,
     replaces: order.replaces,
     orderClass: order.orderClass === 'simple' ? '' : order.orderClass,
