@@ -150,13 +150,13 @@ class SimulatedVenue implements TradingVenue {
 
   async submitOrder(request: OrderRequest): Promise<VenueOrder> {
     this.#admit('POST', '/v2/orders', request.clientOrderId);
-    const limitPrice = ocoLimitPrice(
-      request.orderClass,
-      request.limitPrice ?? null,
-      request.takeProfit?.limitPrice ?? null,
-    );
-    if (!limitPrice.ok) throw rejected(limitPrice.error, 'POST', '/v2/orders', request.clientOrderId);
-    const simRequest = toSimRequest(request, limitPrice.value);
+    let limitPrice = request.limitPrice ?? null;
+    if (request.orderClass === 'oco') {
+      const ocoLimit = ocoLimitPrice('oco', limitPrice, request.takeProfit?.limitPrice ?? null);
+      if (!ocoLimit.ok) throw rejected(ocoLimit.error, 'POST', '/v2/orders', request.clientOrderId);
+      limitPrice = ocoLimit.value;
+    }
+    const simRequest = toSimRequest(request, limitPrice);
     const problem = orderRequestProblem(simRequest);
     if (problem !== undefined) throw rejected(problem, 'POST', '/v2/orders', request.clientOrderId);
     this.#lastSource = undefined;

@@ -495,6 +495,7 @@ export class MatchingEngine {
    * oto legs wait as held for their entry to fill; the oco stop-loss works beside its parent.
    */
   #createLegs(parent: SimOrder, request: SimOrderRequest, entry: Admission): readonly SimOrder[] {
+    if (parent.orderClass === 'simple') return NO_LEGS;
     const exit: Admission = { asset: entry.asset, reserved: ZERO, intent: exitIntent(exitSide(request)) };
     const link: OrderLink = {
       orderClass: parent.orderClass,
