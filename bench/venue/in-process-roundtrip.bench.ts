@@ -9,7 +9,7 @@ import { latencyBenchmark } from '../harness.ts';
 
 const SYMBOL = 'AAPL';
 const f = parseFixed;
-const CLOSED_ORDERS = 10_000;
+const CLOSED_ORDERS = 1_000;
 
 interface BenchState {
   readonly router: OrderRouter;
