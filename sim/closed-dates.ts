@@ -20,6 +20,7 @@ function checked(date: string): string {
 export class ClosedDates {
   readonly #dates = new Set<string>();
   readonly #listeners = new Set<() => void>();
+  #version = 0;
 
   /** Throws a RangeError naming the first value that is not a YYYY-MM-DD date. */
   constructor(dates: readonly string[] = []) {
@@ -28,6 +29,11 @@ export class ClosedDates {
 
   has(date: string): boolean {
     return this.#dates.size > 0 && this.#dates.has(date);
+  }
+
+  /** Bumped by every change, so what was computed from the dates can tell it is stale. */
+  get version(): number {
+    return this.#version;
   }
 
   get size(): number {
@@ -58,6 +64,7 @@ export class ClosedDates {
   }
 
   #changed(): void {
+    this.#version++;
     for (const listener of this.#listeners) listener();
   }
 }

@@ -12,11 +12,11 @@
 import { slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
 import { accountSchema, positionListSchema } from '../shared/broker/alpaca/trading-client-wire.ts';
 import type { Account } from '../shared/domain/account.ts';
-import { parseFixed, ZERO } from '../shared/domain/fixed.ts';
+import { type Fixed, parseFixed, ZERO } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
 import type { ConnectionState } from '../shared/venue/connection-state.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
-import { VenueRejectedError } from '../shared/venue/venue-errors.ts';
+import { VenueRateLimitedError, VenueRejectedError } from '../shared/venue/venue-errors.ts';
 import type {
   BulkItemResult,
   CalendarDay,
@@ -31,11 +31,12 @@ import type {
 } from '../shared/venue/venue-types.ts';
 import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
+import { RateLimiter } from './http/rate-limiter.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
-import type { ApiResult } from './trading/api-error.ts';
+import { type ApiResult, apiErrors } from './trading/api-error.ts';
 import { averageFillPrice } from './trading/fill-model.ts';
-import type { MatchingEngine } from './trading/matching-engine.ts';
-import { orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
+import type { MatchingEngine, OrderEvent } from './trading/matching-engine.ts';
+import { ocoLimitPrice, orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
 import type { SimOrder } from './trading/sim-order.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore, type VenueCore } from './trading/venue-core.ts';
@@ -50,6 +51,17 @@ export interface InProcessVenueOptions {
   readonly sessionHours?: 'always' | 'nyse';
   readonly latencyMs?: number;
   readonly startingCash?: string;
+  /**
+   * Closed orders the venue keeps known (getOrder, listOrders, client_order_id uniqueness);
+   * older ones are forgotten. Default: all, as Alpaca keeps them; a long backtest bounds it.
+   */
+  readonly closedOrderLimit?: number;
+  /**
+   * Requests per minute the venue answers, every port call but onOrderEvent counting, as the
+   * HTTP simulator counts trading REST requests per key (the same limiter); beyond it a call
+   * throws VenueRateLimitedError with the window's reset. Default: no limit.
+   */
+  readonly rateLimitPerMinute?: number;
 }
 
 export interface InProcessVenue {
@@ -62,6 +74,8 @@ export interface InProcessVenue {
 }
 
 const NO_LIMIT = 500;
+/** The quota's key: the in-process venue has one account and no keys. */
+const LIMITER_KEY = 'in-process';
 
 export function createInProcessVenue(options: InProcessVenueOptions): InProcessVenue {
   const { clock } = options;
@@ -84,13 +98,18 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
     slippage: slippageModelSchema.parse({}),
     startingCash: parseFixed(options.startingCash ?? '100000'),
     closedDates,
+    ...(options.closedOrderLimit === undefined ? {} : { closedOrderLimit: options.closedOrderLimit }),
   });
   // CTS 2 / UTP H: halted; any other status lets the symbol's orders trade again.
   market.onStatus((status) =>
     core.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
   return {
-    venue: new SimulatedVenue(core, clock),
+    venue: new SimulatedVenue(
+      core,
+      clock,
+      options.rateLimitPerMinute === undefined ? null : new RateLimiter(clock, options.rateLimitPerMinute),
+    ),
     market,
     engine: core.engine,
     advanceTo: (epochMs) => advanceVirtualTime(clock, scheduler, market, epochMs),
@@ -107,10 +126,31 @@ class SimulatedVenue implements TradingVenue {
   readonly #clock: ManualClock;
   readonly #stateListeners = new Set<(state: ConnectionState, fault: Error | null) => void>();
   #state: ConnectionState = 'idle';
+  readonly #listeners = new Set<(event: VenueOrderEvent) => void>();
+  #unsubscribe: (() => void) | undefined;
+  /** The last order an event carried: a submission answers with its pending_new event's order. */
+  #lastSource: SimOrder | undefined;
+  #lastOrder: VenueOrder | undefined;
 
-  constructor(core: VenueCore, clock: ManualClock) {
+  readonly #limiter: RateLimiter | null;
+
+  constructor(core: VenueCore, clock: ManualClock, limiter: RateLimiter | null) {
     this.#core = core;
     this.#clock = clock;
+    this.#limiter = limiter;
+  }
+
+  /** Counts a request against the quota, refusing it (nothing done) beyond. */
+  #admit(method: string, route: string, clientOrderId: string | null): void {
+    if (this.#limiter === null) return;
+    const quota = this.#limiter.take(LIMITER_KEY);
+    if (quota.allowed) return;
+    const error = apiErrors.rateLimited();
+    throw new VenueRateLimitedError(error.code, error.message, quota.resetAtMs, {
+      method,
+      route,
+      clientOrderId,
+    });
   }
 
   /** In the same process nothing can be missed: events flow from `start` until `stop`. */
@@ -133,7 +173,7 @@ class SimulatedVenue implements TradingVenue {
     };
   }
 
-  /** The in-process venue has no request quota to announce. */
+  /** Nothing to announce: a rate-limited in-process venue says its reset in each refusal. */
   onQuota(_listener: (quota: VenueQuota) => void): () => void {
     return () => undefined;
   }
@@ -144,19 +184,37 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async submitOrder(request: OrderRequest): Promise<VenueOrder> {
-    const simRequest = toSimRequest(request);
+    this.#admit('POST', '/v2/orders', request.clientOrderId);
+    let limitPrice = request.limitPrice ?? null;
+    if (request.orderClass === 'oco') {
+      const ocoLimit = ocoLimitPrice('oco', limitPrice, request.takeProfit?.limitPrice ?? null);
+      if (!ocoLimit.ok) throw rejected(ocoLimit.error, 'POST', '/v2/orders', request.clientOrderId);
+      limitPrice = ocoLimit.value;
+    }
+    const simRequest = toSimRequest(request, limitPrice);
     const problem = orderRequestProblem(simRequest);
     if (problem !== undefined) throw rejected(problem, 'POST', '/v2/orders', request.clientOrderId);
-    return venueOrder(
-      settle(this.#core.engine.submit(simRequest), 'POST', '/v2/orders', request.clientOrderId),
-    );
+    this.#lastSource = undefined;
+    const order = settle(this.#core.engine.submit(simRequest), 'POST', '/v2/orders', request.clientOrderId);
+    // Nothing changes an order between its pending_new event and the end of its submission, so
+    // when that event was the last one mapped, its order is the answer (legs' events come after).
+    return this.#lastOrderOf(order) ?? venueOrder(order);
+  }
+
+  #lastOrderOf(source: SimOrder): VenueOrder | undefined {
+    const mapped = this.#lastSource === source ? this.#lastOrder : undefined;
+    this.#lastSource = undefined;
+    this.#lastOrder = undefined;
+    return mapped;
   }
 
   async cancelOrder(orderId: string): Promise<void> {
+    this.#admit('DELETE', `/v2/orders/${orderId}`, null);
     settle(this.#core.engine.cancel(orderId), 'DELETE', `/v2/orders/${orderId}`, null);
   }
 
   async cancelAllOrders(): Promise<BulkItemResult[]> {
+    this.#admit('DELETE', '/v2/orders', null);
     return this.#core.engine.openOrders().flatMap((open) => {
       if (open.status === 'pending_cancel') return [];
       const result = this.#core.engine.cancel(open.id);
@@ -169,6 +227,7 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {
+    this.#admit('PATCH', `/v2/orders/${orderId}`, changes.clientOrderId ?? null);
     const result = this.#core.engine.replace(orderId, {
       qty: changes.qty ?? null,
       timeInForce: changes.timeInForce ?? null,
@@ -181,16 +240,19 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async getOrder(orderId: string): Promise<VenueOrder | null> {
+    this.#admit('GET', `/v2/orders/${orderId}`, null);
     const order = this.#core.engine.getOrder(orderId);
     return order === undefined ? null : venueOrder(order);
   }
 
   async getOrderByClientOrderId(clientOrderId: string): Promise<VenueOrder | null> {
+    this.#admit('GET', '/v2/orders:by_client_order_id', clientOrderId);
     const order = this.#core.engine.getOrderByClientId(clientOrderId);
     return order === undefined ? null : venueOrder(order);
   }
 
   async listOrders(query: ListOrdersQuery = {}): Promise<VenueOrder[]> {
+    this.#admit('GET', '/v2/orders', null);
     const orders = this.#core.engine.listOrders({
       status: query.status ?? 'open',
       limit: query.limit ?? NO_LIMIT,
@@ -205,14 +267,17 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async listPositions(): Promise<VenuePosition[]> {
+    this.#admit('GET', '/v2/positions', null);
     return positionListSchema.parse(this.#core.account.positions());
   }
 
   async getAccount(): Promise<Account> {
+    this.#admit('GET', '/v2/account', null);
     return accountSchema.parse(this.#core.account.account());
   }
 
   async getClock(): Promise<MarketClock> {
+    this.#admit('GET', '/v2/clock', null);
     const nowMs = this.#clock.nowMs();
     const session = this.#core.session;
     return {
@@ -224,34 +289,56 @@ class SimulatedVenue implements TradingVenue {
   }
 
   async getCalendar(start: string, end: string): Promise<CalendarDay[]> {
+    this.#admit('GET', '/v2/calendar', null);
     return this.#core.session.calendar(start, end).map(({ date, open, close }) => ({ date, open, close }));
   }
 
   onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
-    return this.#core.engine.onEvent((event) => {
-      const timestampMs = Math.floor(event.timestampUs / 1000);
-      const execution = event.execution;
-      listener({
-        event: event.event,
-        order: venueOrder(event.order),
-        timestampMs,
-        timestampNs: BigInt(event.timestampUs) * 1000n,
-        execution:
-          execution === undefined
-            ? null
-            : {
-                executionId: execution.id,
-                qty: execution.qty,
-                price: execution.price,
-                timestampMs,
-                positionQty: execution.positionQty,
-              },
-      });
-    });
+    this.#listeners.add(listener);
+    this.#unsubscribe ??= this.#core.engine.onLiveEvent((event) => this.#publish(event));
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#unsubscribe?.();
+        this.#unsubscribe = undefined;
+      }
+    };
+  }
+
+  /**
+   * One domain event per engine event, mapped before any listener runs: the engine hands over
+   * its live order record, which a listener's own calls into the venue could change.
+   */
+  #publish(event: OrderEvent): void {
+    const timestampMs = Math.floor(event.timestampUs / 1000);
+    const execution = event.execution;
+    const order = venueOrder(event.order);
+    this.#lastSource = event.order;
+    this.#lastOrder = order;
+    const update: VenueOrderEvent = {
+      event: event.event,
+      order,
+      timestampMs,
+      // An event is mostly the order's own update: one bigint serves both.
+      timestampNs:
+        event.order.updatedUs === event.timestampUs ? order.updatedAtNs : nanosOf(event.timestampUs),
+      execution:
+        execution === undefined
+          ? null
+          : {
+              executionId: execution.id,
+              qty: execution.qty,
+              price: execution.price,
+              timestampMs,
+              positionQty: execution.positionQty,
+            },
+    };
+    for (const listener of this.#listeners) listener(update);
   }
 }
 
-function toSimRequest(request: OrderRequest): SimOrderRequest {
+/** The request as the HTTP simulator would have parsed its JSON body. */
+function toSimRequest(request: OrderRequest, limitPrice: Fixed | null): SimOrderRequest {
   return {
     symbol: request.symbol,
     side: request.side,
@@ -259,12 +346,13 @@ function toSimRequest(request: OrderRequest): SimOrderRequest {
     timeInForce: request.timeInForce,
     qty: request.qty,
     notional: null,
-    limitPrice: request.limitPrice ?? null,
+    limitPrice,
     stopPrice: request.stopPrice ?? null,
     trailPrice: request.trailPrice ?? null,
     trailPercent: request.trailPercent ?? null,
     extendedHours: request.extendedHours ?? false,
-    clientOrderId: request.clientOrderId,
+    // An empty client_order_id is no client_order_id: the venue makes one up.
+    clientOrderId: request.clientOrderId === '' ? null : request.clientOrderId,
     orderClass: request.orderClass ?? 'simple',
     takeProfit: request.takeProfit === undefined ? null : { limitPrice: request.takeProfit.limitPrice },
     stopLoss:
@@ -272,6 +360,18 @@ function toSimRequest(request: OrderRequest): SimOrderRequest {
         ? null
         : { stopPrice: request.stopLoss.stopPrice, limitPrice: request.stopLoss.limitPrice ?? null },
   };
+}
+
+let lastMicros = Number.NaN;
+let lastNanos = 0n;
+
+/** Microseconds as bigint nanoseconds; an order's events share their instant, and so one bigint. */
+function nanosOf(micros: number): bigint {
+  if (micros !== lastMicros) {
+    lastMicros = micros;
+    lastNanos = BigInt(micros) * 1000n;
+  }
+  return lastNanos;
 }
 
 /** The engine's own snapshot, field by field: what Alpaca's order object says, as domain values. */
@@ -295,7 +395,7 @@ function venueOrder(order: SimOrder): VenueOrder {
     extendedHours: order.extendedHours,
     createdAtMs: Math.floor(order.createdUs / 1000),
     updatedAtMs: Math.floor(order.updatedUs / 1000),
-    updatedAtNs: BigInt(order.updatedUs) * 1000n,
+    updatedAtNs: nanosOf(order.updatedUs),
     replacedBy: order.replacedBy,
     replaces: order.replaces,
     orderClass: order.orderClass === 'simple' ? '' : order.orderClass,

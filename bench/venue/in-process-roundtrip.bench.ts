@@ -9,6 +9,7 @@ import { latencyBenchmark } from '../harness.ts';
 
 const SYMBOL = 'AAPL';
 const f = parseFixed;
+const CLOSED_ORDERS = 1_000;
 
 interface BenchState {
   readonly router: OrderRouter;
@@ -19,6 +20,12 @@ interface BenchState {
   sent: number;
 }
 
+// A strategy computes its prices as Fixed values; parsing decimal text is no part of the trip.
+const QTY = f('1');
+const BUY_LIMIT = f('100.02');
+const SELL_LIMIT = f('100');
+const REFERENCE = f('100.01');
+
 function intent(i: number, nowMs: number): OrderIntent {
   const buy = i % 2 === 0;
   return {
@@ -27,19 +34,24 @@ function intent(i: number, nowMs: number): OrderIntent {
     symbol: SYMBOL,
     assetClass: 'us_equity',
     side: buy ? 'buy' : 'sell',
-    qty: f('1'),
+    qty: QTY,
     type: 'limit',
     timeInForce: 'day',
-    limitPrice: buy ? f('100.02') : f('100'),
-    referencePrice: f('100.01'),
+    limitPrice: buy ? BUY_LIMIT : SELL_LIMIT,
+    referencePrice: REFERENCE,
     purpose: 'entry',
     createdAtMs: nowMs,
   };
 }
 
-async function setup(): Promise<BenchState> {
+async function setup(closedOrderLimit: number | undefined): Promise<BenchState> {
   const { clock, risk, router } = await openRiskRouter([SYMBOL]);
-  const simulated = createInProcessVenue({ clock, symbols: [SYMBOL], startingCash: '100000000' });
+  const simulated = createInProcessVenue({
+    clock,
+    symbols: [SYMBOL],
+    startingCash: '100000000',
+    ...(closedOrderLimit === undefined ? {} : { closedOrderLimit }),
+  });
   simulated.market.setQuote(
     SYMBOL,
     { bidPrice: 100, askPrice: 100.02, bidSize: 1e9, askSize: 1e9 },
@@ -53,13 +65,13 @@ async function setup(): Promise<BenchState> {
   return state;
 }
 
-export const benchmarks = [
-  latencyBenchmark({
-    name: 'venue.inprocess_order_roundtrip',
+function roundtrip(name: string, closedOrderLimit: number | undefined) {
+  return latencyBenchmark({
+    name,
     iterations: 100_000,
     warmup: 50_000,
-    setup,
-    op: (state, i) => {
+    setup: () => setup(closedOrderLimit),
+    op: (state: BenchState, i: number) => {
       const prepared = state.router.prepare(intent(state.sent, state.clock.nowMs()));
       if (!prepared.ok) throw new Error(`refused: ${prepared.code} ${prepared.message}`);
       state.sent += 1;
@@ -69,15 +81,24 @@ export const benchmarks = [
       state.simulated.advanceTo(state.clock.nowMs());
       return i;
     },
-    afterOp: (state) => {
+    afterOp: (state: BenchState) => {
       // Time moves on between orders, and risk's reference quote stays fresh: off the clock.
       state.clock.advanceMs(1);
       state.risk.onQuote(SYMBOL, 100, 100.02, state.clock.nowUs());
     },
-    teardown: (state) => {
+    teardown: (state: BenchState) => {
       if (state.fills !== state.sent)
         throw new Error(`${state.sent} orders sent but ${state.fills} fill events: the round trip is broken`);
       state.simulated.close();
     },
-  }),
+  });
+}
+
+export const benchmarks = [
+  // A long run keeps the last CLOSED_ORDERS closed orders known, as a backtest configures the
+  // venue (closedOrderLimit): its memory stays flat however many orders it takes.
+  roundtrip('venue.inprocess_order_roundtrip', CLOSED_ORDERS),
+  // Every order kept, as Alpaca and the HTTP simulator keep them: the history grows by one order
+  // per operation (250k by the end), and the collector's work with it.
+  roundtrip('venue.inprocess_full_history_roundtrip', undefined),
 ];

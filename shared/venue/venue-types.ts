@@ -29,8 +29,8 @@ export interface OrderRequest {
   readonly trailPrice?: Fixed;
   readonly trailPercent?: Fixed;
   readonly extendedHours?: boolean;
-  /** Absent: a simple order. */
-  readonly orderClass?: 'bracket' | 'oto';
+  /** Absent: a simple order. An oco order is a limit exit whose stop-loss leg cancels it. */
+  readonly orderClass?: 'bracket' | 'oco' | 'oto';
   readonly takeProfit?: { readonly limitPrice: Fixed };
   readonly stopLoss?: { readonly stopPrice: Fixed; readonly limitPrice?: Fixed };
 }

@@ -14,6 +14,8 @@ export const ALPACA_REQUESTS_PER_MINUTE = 200;
 
 export interface RateLimitDecision {
   readonly allowed: boolean;
+  /** When the window resets, on whole seconds as X-RateLimit-Reset tells it (epoch ms). */
+  readonly resetAtMs: number;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -38,12 +40,14 @@ export class RateLimiter {
     }
     const allowed = window.used < this.#limit;
     if (allowed) window.used++;
+    const resetSeconds = Math.ceil((window.startMs + WINDOW_MS) / 1000);
     return {
       allowed,
+      resetAtMs: resetSeconds * 1000,
       headers: {
         'X-RateLimit-Limit': String(this.#limit),
         'X-RateLimit-Remaining': String(this.#limit - window.used),
-        'X-RateLimit-Reset': String(Math.ceil((window.startMs + WINDOW_MS) / 1000)),
+        'X-RateLimit-Reset': String(resetSeconds),
       },
     };
   }

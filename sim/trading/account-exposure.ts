@@ -77,6 +77,18 @@ export class AccountExposure {
    * one of them can fill).
    */
   #sumOpen(except: SimOrder | null, amountOf: (order: SimOrder) => Fixed): Fixed {
+    // Without groups or replacements in flight each order counts on its own: a plain sum.
+    let total = ZERO;
+    for (const order of this.#open) {
+      if (order.ocoGroup !== null || order.replaces !== null) return this.#sumGrouped(except, amountOf);
+      if (order !== except && order.status !== 'pending_cancel' && order.status !== 'held') {
+        total = add(total, amountOf(order));
+      }
+    }
+    return total;
+  }
+
+  #sumGrouped(except: SimOrder | null, amountOf: (order: SimOrder) => Fixed): Fixed {
     const counted = [...this.#open].filter(
       (order) =>
         order !== except &&

@@ -26,19 +26,39 @@ export class SeededIds {
     return (z ^ (z >>> 16)) >>> 0;
   }
 
+  /**
+   * The bytes formatUuid would print for the four words with the v4 bits set, written as hex
+   * into one buffer: one flat string per id, not a rope of pieces (ids live as long as orders).
+   */
   uuid(): string {
-    const bytes = new Uint8Array(16);
-    for (let i = 0; i < 16; i += 4) {
-      const word = this.#next32();
-      bytes[i] = word >>> 24;
-      bytes[i + 1] = (word >>> 16) & 0xff;
-      bytes[i + 2] = (word >>> 8) & 0xff;
-      bytes[i + 3] = word & 0xff;
-    }
-    bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-    return formatUuid(bytes);
+    const a = this.#next32();
+    // Byte 6 keeps its low nibble under version 4; byte 8 its low 6 bits under variant 10.
+    const b = ((this.#next32() & 0xffff0fff) | 0x00004000) >>> 0;
+    const c = ((this.#next32() & 0x3fffffff) | 0x80000000) >>> 0;
+    const d = this.#next32();
+    const text = UUID_TEXT;
+    writeHex(text, 0, a >>> 16);
+    writeHex(text, 4, a & 0xffff);
+    writeHex(text, 9, b >>> 16);
+    writeHex(text, 14, b & 0xffff);
+    writeHex(text, 19, c >>> 16);
+    writeHex(text, 24, c & 0xffff);
+    writeHex(text, 28, d >>> 16);
+    writeHex(text, 32, d & 0xffff);
+    return text.toString('latin1', 0, 36);
   }
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Scratch for uuid(): the dashes stay put, the digits are rewritten per id. */
+const UUID_TEXT = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+
+/** Four hex digits of a 16-bit value at `offset`. */
+function writeHex(text: Buffer, offset: number, word16: number): void {
+  text[offset] = HEX_DIGITS[(word16 >>> 12) & 0xf]!;
+  text[offset + 1] = HEX_DIGITS[(word16 >>> 8) & 0xf]!;
+  text[offset + 2] = HEX_DIGITS[(word16 >>> 4) & 0xf]!;
+  text[offset + 3] = HEX_DIGITS[word16 & 0xf]!;
 }
 
 /** A stable UUID (v5 layout, SHA-1 of the name) for names such as asset symbols. */

@@ -34,6 +34,7 @@ import {
 import type { Quote } from '../../shared/domain/market-data.ts';
 import { isTerminalStatus, type OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
 import { AccountExposure } from './account-exposure.ts';
@@ -49,7 +50,7 @@ import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
 import type { SimOrder } from './sim-order.ts';
-import type { TaskScheduler } from './task-scheduler.ts';
+import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
 
 /**
  * The trade-update events the simulator sends: Alpaca's (tradeUpdateEventSchema in
@@ -99,6 +100,12 @@ export interface MatchingEngineDeps {
   /** Delay between a request and its effect at the venue (routing, cancel, replace). */
   readonly latencyMs: number;
   readonly slippage: SlippageModel;
+  /**
+   * How many closed orders stay known (by id, by client_order_id, in listings); older ones are
+   * forgotten, oldest closed first. Undefined: every order, as Alpaca keeps them. A long backtest
+   * bounds it so its memory stays flat; a parent is kept while any of its legs is open.
+   */
+  readonly closedOrderLimit?: number;
 }
 
 export interface OrderFilter {
@@ -129,6 +136,9 @@ interface QuoteLiquidity {
   askUsed: Fixed;
 }
 
+/** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
+const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
+
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
   'accepted',
@@ -139,7 +149,13 @@ const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
 
 export class MatchingEngine {
   readonly #deps: MatchingEngineDeps;
-  readonly #orders: SimOrder[] = [];
+  /** Every known order in submission order; forgotten ones linger until the next compaction. */
+  #orders: SimOrder[] = [];
+  /** Closed orders in the order they closed, from #closedHead on (with closedOrderLimit only). */
+  #closed: SimOrder[] = [];
+  #closedHead = 0;
+  /** Forgotten orders still in #orders. */
+  #forgotten = 0;
   readonly #byId = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
   /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
@@ -147,7 +163,12 @@ export class MatchingEngine {
   /** Routed, non-terminal, continuously matching orders per symbol, in submission order. */
   readonly #working = new Map<string, SimOrder[]>();
   readonly #liquidity = new Map<string, QuoteLiquidity>();
+  /** The pending expiry of each working day order, canceled when the order ends sooner. */
+  readonly #expiries = new Map<SimOrder, ScheduledTask>();
+  /** The session date fills are booked under, for the New York day it was computed in. */
+  #sessionDate = { fromMs: 0, untilMs: 0, date: '' };
   readonly #listeners = new Set<(event: OrderEvent) => void>();
+  readonly #liveListeners = new Set<(event: OrderEvent) => void>();
   readonly #unsubscribeQuotes: () => void;
   readonly #unsubscribeCalendar: () => void;
   /** Bumped when the closed dates change, so a boundary armed for the old calendar does nothing. */
@@ -186,11 +207,23 @@ export class MatchingEngine {
     this.#unsubscribeQuotes();
     this.#unsubscribeCalendar();
     this.#listeners.clear();
+    this.#liveListeners.clear();
   }
 
+  /** Every event, with a snapshot of the order as it stood: the listener may keep it. */
   onEvent(listener: (event: OrderEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Every event, with the engine's own order record instead of a snapshot: for a listener that
+   * reads (or copies) the order during the call and keeps nothing of it, such as the in-process
+   * venue, which maps it to a domain order at once.
+   */
+  onLiveEvent(listener: (event: OrderEvent) => void): () => void {
+    this.#liveListeners.add(listener);
+    return () => this.#liveListeners.delete(listener);
   }
 
   /** A trading halt (from the market's status messages): orders on the symbol wait, then resume. */
@@ -219,11 +252,12 @@ export class MatchingEngine {
 
   listOrders(filter: OrderFilter): SimOrder[] {
     // Nested, a parent stands for its group: open while any of its legs is.
+    const known = this.#forgotten === 0 ? this.#orders : this.#orders.filter((order) => this.#knows(order));
     const source = filter.nested
-      ? this.#orders.filter((order) => order.parentId === null)
+      ? known.filter((order) => order.parentId === null)
       : filter.status === 'open'
         ? [...this.#open]
-        : this.#orders;
+        : known;
     const matches = source.filter((order) => {
       const terminal = filter.nested
         ? [order, ...order.legs].every((member) => isTerminalStatus(member.status))
@@ -447,7 +481,7 @@ export class MatchingEngine {
       groupId: place.groupId,
       ocoGroup: place.ocoGroup,
       parentId: place.parentId,
-      legs: [],
+      legs: NO_LEGS,
     };
     this.#orders.push(order);
     this.#open.add(order);
@@ -461,6 +495,7 @@ export class MatchingEngine {
    * oto legs wait as held for their entry to fill; the oco stop-loss works beside its parent.
    */
   #createLegs(parent: SimOrder, request: SimOrderRequest, entry: Admission): readonly SimOrder[] {
+    if (parent.orderClass === 'simple') return NO_LEGS;
     const exit: Admission = { asset: entry.asset, reserved: ZERO, intent: exitIntent(exitSide(request)) };
     const link: OrderLink = {
       orderClass: parent.orderClass,
@@ -494,7 +529,6 @@ export class MatchingEngine {
       this.#emit(waits ? 'accepted' : 'new', order);
     }
     const now = this.#deps.clock.nowMs();
-    if (order.timeInForce === 'day') this.#scheduleExpiry(order, now);
     if (order.timeInForce === 'opg' || order.timeInForce === 'cls') {
       this.#scheduleAuction(order, now);
       return;
@@ -510,6 +544,8 @@ export class MatchingEngine {
     if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminalStatus(order.status)) {
       this.#finish(order, 'canceled');
     }
+    // A day order that filled on arrival has no expiry to schedule (and then cancel).
+    if (order.timeInForce === 'day' && !isTerminalStatus(order.status)) this.#scheduleExpiry(order, now);
   }
 
   #finishCancel(order: SimOrder): void {
@@ -542,7 +578,8 @@ export class MatchingEngine {
    */
   #scheduleExpiry(order: SimOrder, afterMs: number): void {
     const atMs = this.#deps.session.dayOrderExpiryMs(afterMs, order.extendedHours);
-    this.#deps.scheduler.schedule(atMs, () => {
+    const task = this.#deps.scheduler.schedule(atMs, () => {
+      this.#expiries.delete(order);
       if (isTerminalStatus(order.status)) return;
       if (this.#deps.session.dayOrderExpiryMs(atMs - 1, order.extendedHours) !== atMs) {
         this.#scheduleExpiry(order, atMs);
@@ -550,6 +587,7 @@ export class MatchingEngine {
         this.#finish(order, 'expired');
       }
     });
+    this.#expiries.set(order, task);
   }
 
   #scheduleAuction(order: SimOrder, afterMs: number): void {
@@ -588,15 +626,57 @@ export class MatchingEngine {
   #setStatus(order: SimOrder, status: OrderStatus): void {
     order.status = status;
     order.updatedUs = this.#deps.clock.nowUs();
-    if (isTerminalStatus(status)) this.#open.delete(order);
+    if (isTerminalStatus(status)) {
+      if (this.#open.delete(order) && this.#deps.closedOrderLimit !== undefined) this.#remember(order);
+      // An order that ended before its expiry leaves nothing behind in the scheduler.
+      if (order.timeInForce === 'day') {
+        const expiry = this.#expiries.get(order);
+        if (expiry !== undefined) {
+          this.#deps.scheduler.cancel(expiry);
+          this.#expiries.delete(order);
+        }
+      }
+    }
+  }
+
+  #knows(order: SimOrder): boolean {
+    return this.#byId.get(order.id) === order;
+  }
+
+  /** Keeps a closed order among the last closedOrderLimit, forgetting the oldest beyond them. */
+  #remember(order: SimOrder): void {
+    const limit = this.#deps.closedOrderLimit!;
+    this.#closed.push(order);
+    if (this.#closed.length - this.#closedHead <= limit) return;
+    const oldest = this.#closed[this.#closedHead]!;
+    this.#closedHead++;
+    if (oldest.legs.some((leg) => !isTerminalStatus(leg.status))) {
+      this.#closed.push(oldest); // its group still works: asked again once more have closed
+    } else {
+      this.#forget(oldest);
+    }
+    if (this.#closedHead >= 1024 && this.#closedHead * 2 >= this.#closed.length) {
+      this.#closed = this.#closed.slice(this.#closedHead);
+      this.#closedHead = 0;
+    }
+  }
+
+  #forget(order: SimOrder): void {
+    if (this.#byId.get(order.id) === order) this.#byId.delete(order.id);
+    if (this.#byClientId.get(order.clientOrderId) === order) this.#byClientId.delete(order.clientOrderId);
+    this.#forgotten++;
+    if (this.#forgotten >= 1024 && this.#forgotten * 2 >= this.#orders.length) {
+      this.#orders = this.#orders.filter((kept) => this.#knows(kept));
+      this.#forgotten = 0;
+    }
   }
 
   #removeWorking(order: SimOrder): void {
+    // A symbol's list stays when it empties: the next order on it would only create it again.
     const working = this.#working.get(order.symbol);
     if (working === undefined) return;
     const index = working.indexOf(order);
     if (index >= 0) working.splice(index, 1);
-    if (working.length === 0) this.#working.delete(order.symbol);
   }
 
   // ---- matching ------------------------------------------------------------------------------
@@ -683,7 +763,7 @@ export class MatchingEngine {
       order.side,
       execution.qty,
       execution.price,
-      sessionDateOf(Math.floor(nowUs / 1000)),
+      this.#sessionDateAt(Math.floor(nowUs / 1000)),
     );
     if (execution.completes) {
       this.#setStatus(order, 'filled');
@@ -701,6 +781,19 @@ export class MatchingEngine {
       positionQty,
     });
     this.#groups.afterExecution(order);
+  }
+
+  /** sessionDateOf, which depends only on the New York date: computed once per New York day. */
+  #sessionDateAt(epochMs: number): string {
+    const cached = this.#sessionDate;
+    if (epochMs >= cached.fromMs && epochMs < cached.untilMs) return cached.date;
+    const today = newYorkWallTime(epochMs).date;
+    this.#sessionDate = {
+      fromMs: newYorkToUtcMs(today, 0),
+      untilMs: newYorkToUtcMs(addDays(today, 1), 0),
+      date: sessionDateOf(epochMs),
+    };
+    return this.#sessionDate.date;
   }
 
   // ---- session boundaries --------------------------------------------------------------------
@@ -746,15 +839,22 @@ export class MatchingEngine {
   }
 
   #emit(event: SimTradeUpdateEvent, order: SimOrder, execution?: ExecutionReport): void {
-    // Legs are mutable records too: the event keeps them as they are now.
-    const snapshot =
-      order.legs.length === 0 ? { ...order } : { ...order, legs: order.legs.map((leg) => ({ ...leg })) };
     const timestampUs = this.#deps.clock.nowUs();
-    const update: OrderEvent =
-      execution === undefined
-        ? { event, order: snapshot, timestampUs }
-        : { event, order: snapshot, timestampUs, execution };
-    for (const listener of this.#listeners) listener(update);
+    if (this.#listeners.size > 0) {
+      // Legs are mutable records too: the event keeps them as they are now.
+      const snapshot =
+        order.legs.length === 0 ? { ...order } : { ...order, legs: order.legs.map((leg) => ({ ...leg })) };
+      const update: OrderEvent =
+        execution === undefined
+          ? { event, order: snapshot, timestampUs }
+          : { event, order: snapshot, timestampUs, execution };
+      for (const listener of this.#listeners) listener(update);
+    }
+    if (this.#liveListeners.size > 0) {
+      const update: OrderEvent =
+        execution === undefined ? { event, order, timestampUs } : { event, order, timestampUs, execution };
+      for (const listener of this.#liveListeners) listener(update);
+    }
   }
 }
 

@@ -85,12 +85,14 @@ export class OrderAdmission {
       (reference !== undefined && reference > 0n ? qtyForNotional(request.notional!, reference) : ZERO);
 
     const closing = request.side === 'sell' ? position > 0n : position < 0n;
-    const classProblem = orderClassStateProblem(request, {
-      closing,
-      crypto: asset.class === 'crypto',
-      marketPrice: this.#deps.exposure.markPrice(asset.symbol),
-    });
-    if (classProblem !== undefined) return fail(classProblem);
+    if ((request.orderClass ?? 'simple') !== 'simple') {
+      const classProblem = orderClassStateProblem(request, {
+        closing,
+        crypto: asset.class === 'crypto',
+        marketPrice: this.#deps.exposure.markPrice(asset.symbol),
+      });
+      if (classProblem !== undefined) return fail(classProblem);
+    }
 
     const opposite = this.#crossingOppositeOrder(request, asset.symbol, replacing);
     if (opposite !== undefined) {
@@ -194,17 +196,14 @@ export class OrderAdmission {
       }
       return undefined;
     }
-    for (const [field, price] of [
-      ['limit_price', request.limitPrice],
-      ['stop_price', request.stopPrice],
-      ['trail_price', request.trailPrice],
-      ['take_profit.limit_price', request.takeProfit?.limitPrice ?? null],
-      ['stop_loss.stop_price', request.stopLoss?.stopPrice ?? null],
-      ['stop_loss.limit_price', request.stopLoss?.limitPrice ?? null],
-    ] as const) {
-      const problem = price === null ? undefined : subPennyError(field, price);
-      if (problem !== undefined) return apiErrors.unprocessable(problem);
-    }
+    const subPenny =
+      subPennyProblem('limit_price', request.limitPrice) ??
+      subPennyProblem('stop_price', request.stopPrice) ??
+      subPennyProblem('trail_price', request.trailPrice) ??
+      subPennyProblem('take_profit.limit_price', request.takeProfit?.limitPrice ?? null) ??
+      subPennyProblem('stop_loss.stop_price', request.stopLoss?.stopPrice ?? null) ??
+      subPennyProblem('stop_loss.limit_price', request.stopLoss?.limitPrice ?? null);
+    if (subPenny !== undefined) return apiErrors.unprocessable(subPenny);
     if (fractional) {
       if (!asset.fractionable) return apiErrors.unprocessable(`asset ${asset.symbol} is not fractionable`);
       if (request.timeInForce !== 'day')
@@ -226,6 +225,10 @@ export class OrderAdmission {
     }
     return undefined;
   }
+}
+
+function subPennyProblem(field: string, price: Fixed | null): string | undefined {
+  return price === null ? undefined : subPennyError(field, price);
 }
 
 function qtyForNotional(notional: Fixed, price: Fixed): Fixed {

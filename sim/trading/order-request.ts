@@ -172,15 +172,12 @@ export function parseOrderRequest(raw: unknown): ApiResult<SimOrderRequest> {
   if (!takeProfit.ok) return takeProfit;
   const stopLoss = legField(body, 'stop_loss', ['stop_price', 'limit_price']);
   if (!stopLoss.ok) return stopLoss;
-  // An oco order's own limit is its take-profit's: Alpaca's example sends only take_profit.
-  let limitPrice = decimals.limit_price ?? null;
-  if (orderClass.value === 'oco' && takeProfit.value !== null) {
-    const takeProfitLimit = takeProfit.value.limit_price;
-    if (limitPrice !== null && takeProfitLimit !== null && limitPrice !== takeProfitLimit) {
-      return fail(apiErrors.invalid('limit_price must equal take_profit.limit_price for oco orders'));
-    }
-    limitPrice ??= takeProfitLimit;
-  }
+  const limitPrice = ocoLimitPrice(
+    orderClass.value,
+    decimals.limit_price ?? null,
+    takeProfit.value === null ? null : takeProfit.value.limit_price,
+  );
+  if (!limitPrice.ok) return limitPrice;
 
   const request: SimOrderRequest = {
     symbol: body.symbol,
@@ -189,7 +186,7 @@ export function parseOrderRequest(raw: unknown): ApiResult<SimOrderRequest> {
     timeInForce: timeInForce.value,
     qty: decimals.qty!,
     notional: decimals.notional!,
-    limitPrice,
+    limitPrice: limitPrice.value,
     stopPrice: decimals.stop_price!,
     trailPrice: decimals.trail_price!,
     trailPercent: decimals.trail_percent!,
@@ -206,9 +203,52 @@ export function parseOrderRequest(raw: unknown): ApiResult<SimOrderRequest> {
   return problem === undefined ? ok(request) : fail(problem);
 }
 
+/**
+ * An oco order's own limit is its take-profit's: Alpaca's example sends only take_profit. A
+ * limit_price given as well must be the same.
+ */
+export function ocoLimitPrice(
+  orderClass: OrderClass | undefined,
+  limitPrice: Fixed | null,
+  takeProfitLimit: Fixed | null,
+): ApiResult<Fixed | null> {
+  if (orderClass !== 'oco' || takeProfitLimit === null) return ok(limitPrice);
+  if (limitPrice !== null && limitPrice !== takeProfitLimit) {
+    return fail(apiErrors.invalid('limit_price must equal take_profit.limit_price for oco orders'));
+  }
+  return ok(takeProfitLimit);
+}
+
 /** What Alpaca refuses in a typed request before it looks at the account: shape and order class. */
 export function orderRequestProblem(request: SimOrderRequest): ApiError | undefined {
-  return orderClassProblem(request) ?? orderShapeProblem(request);
+  return valueProblem(request) ?? orderClassProblem(request) ?? orderShapeProblem(request);
+}
+
+/**
+ * The per-value rules parsing applies to a JSON body (decimals above zero, client_order_id's
+ * length), for typed requests that never went through parsing (the in-process venue's).
+ */
+function valueProblem(request: SimOrderRequest): ApiError | undefined {
+  const notPositive =
+    nonPositive('qty', request.qty) ??
+    nonPositive('notional', request.notional) ??
+    nonPositive('limit_price', request.limitPrice) ??
+    nonPositive('stop_price', request.stopPrice) ??
+    nonPositive('trail_price', request.trailPrice) ??
+    nonPositive('trail_percent', request.trailPercent) ??
+    nonPositive('take_profit.limit_price', request.takeProfit?.limitPrice) ??
+    nonPositive('stop_loss.stop_price', request.stopLoss?.stopPrice) ??
+    nonPositive('stop_loss.limit_price', request.stopLoss?.limitPrice);
+  if (notPositive !== undefined) return apiErrors.invalid(`${notPositive} must be greater than 0`);
+  if (request.clientOrderId !== null && request.clientOrderId.length > MAX_CLIENT_ORDER_ID_LENGTH) {
+    return apiErrors.invalid(`client_order_id must be at most ${MAX_CLIENT_ORDER_ID_LENGTH} characters`);
+  }
+  return undefined;
+}
+
+/** The field's name when it is given and not above zero. */
+function nonPositive(name: string, value: Fixed | null | undefined): string | undefined {
+  return value !== null && value !== undefined && value <= 0n ? name : undefined;
 }
 
 function orderShapeProblem(request: SimOrderRequest) {

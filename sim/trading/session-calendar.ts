@@ -40,12 +40,22 @@ function hhmm(minute: number, separator: string): string {
   return `${String(Math.floor(clamped / 60)).padStart(2, '0')}${separator}${String(clamped % 60).padStart(2, '0')}`;
 }
 
+interface CachedInstant {
+  readonly fromMs: number;
+  readonly atMs: number;
+  /** The closed dates' version it was computed under. */
+  readonly version: number;
+}
+
 export class SessionCalendar {
   readonly hours: SessionHours;
   readonly #closed: ClosedDates;
   /** Extended hours around the regular session: 04:00–20:00 ('nyse'), the whole day ('always'). */
   readonly #sessionOpenMinute: number;
   readonly #sessionCloseMinute: number;
+  /** The last day-order expiry computed, per kind, and the instants it holds for. */
+  #regularExpiry: CachedInstant | undefined;
+  #extendedExpiry: CachedInstant | undefined;
 
   constructor(hours: SessionHours, closed: ClosedDates = new ClosedDates()) {
     this.hours = hours;
@@ -95,9 +105,24 @@ export class SessionCalendar {
    * close at 20:00 when it may trade after hours). 'always': the end of its New York day.
    */
   dayOrderExpiryMs(epochMs: number, extendedHours: boolean): number {
-    return this.#nextSessionTime(epochMs, (day) =>
+    // The first of a fixed, increasing series of instants after `epochMs`: the same for every
+    // instant from the one it was computed for up to itself, while the closed dates stand.
+    const cached = extendedHours ? this.#extendedExpiry : this.#regularExpiry;
+    if (
+      cached !== undefined &&
+      cached.version === this.#closed.version &&
+      epochMs >= cached.fromMs &&
+      epochMs < cached.atMs
+    ) {
+      return cached.atMs;
+    }
+    const atMs = this.#nextSessionTime(epochMs, (day) =>
       extendedHours ? this.#sessionCloseMinute : day.closeMinute,
     );
+    const computed = { fromMs: epochMs, atMs, version: this.#closed.version };
+    if (extendedHours) this.#extendedExpiry = computed;
+    else this.#regularExpiry = computed;
+    return atMs;
   }
 
   /** The next instant the phase changes, or undefined when it never will. */

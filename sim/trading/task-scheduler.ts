@@ -6,10 +6,16 @@
  */
 import type { Clock } from '../../shared/time/clock.ts';
 
-interface Task {
+/** A scheduled task; `cancel` takes it out before it runs. */
+export interface ScheduledTask {
   readonly atMs: number;
+}
+
+interface Task extends ScheduledTask {
   readonly seq: number;
   readonly run: () => void;
+  /** Where the task sits in the heap; -1 once it ran or was canceled. */
+  index: number;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -33,26 +39,35 @@ export class TaskScheduler {
     this.#wallTime = wallTime;
   }
 
-  schedule(atMs: number, run: () => void): void {
-    if (this.#closed) return;
-    const task = { atMs, seq: this.#seq++, run };
-    // A binary heap: every day order schedules its expiry at the session's end, so a backtest
-    // holds as many far-off tasks as orders, and a sorted insert would cost O(n) each.
-    const tasks = this.#tasks;
-    let index = tasks.length;
-    tasks.push(task);
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!runsBefore(task, tasks[parent]!)) break;
-      tasks[index] = tasks[parent]!;
-      index = parent;
-    }
-    tasks[index] = task;
+  schedule(atMs: number, run: () => void): ScheduledTask {
+    const task: Task = { atMs, seq: this.#seq++, run, index: -1 };
+    if (this.#closed) return task;
+    // A binary heap whose tasks know their place: a day order schedules its expiry at the
+    // session's end and cancels it when it ends sooner, so the heap holds only live work.
+    this.#tasks.push(task);
+    const index = this.#siftUp(task, this.#tasks.length - 1);
     if (index === 0) this.#arm();
+    return task;
   }
 
-  after(delayMs: number, run: () => void): void {
-    this.schedule(this.#clock.nowMs() + Math.max(0, delayMs), run);
+  after(delayMs: number, run: () => void): ScheduledTask {
+    return this.schedule(this.#clock.nowMs() + Math.max(0, delayMs), run);
+  }
+
+  /** Takes a task out unless it already ran (or was canceled). */
+  cancel(handle: ScheduledTask): void {
+    const task = handle as Task;
+    const index = task.index;
+    if (index < 0 || this.#tasks[index] !== task) return;
+    task.index = -1;
+    const head = this.#tasks[0];
+    const last = this.#tasks.pop()!;
+    if (last !== task) {
+      // The last task fills the hole and moves whichever way restores the heap.
+      if (index > 0 && runsBefore(last, this.#tasks[(index - 1) >> 1]!)) this.#siftUp(last, index);
+      else this.#siftDown(last, index);
+    }
+    if (this.#tasks[0] !== head) this.#arm();
   }
 
   nextDueMs(): number | undefined {
@@ -71,24 +86,51 @@ export class TaskScheduler {
   #pop(): Task {
     const tasks = this.#tasks;
     const first = tasks[0]!;
+    first.index = -1;
     const last = tasks.pop()!;
-    if (tasks.length === 0) return first;
-    let index = 0;
+    if (tasks.length > 0) this.#siftDown(last, 0);
+    return first;
+  }
+
+  /** Places `task` at `index` or above it; returns where it settled. */
+  #siftUp(task: Task, start: number): number {
+    const tasks = this.#tasks;
+    let index = start;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const above = tasks[parent]!;
+      if (!runsBefore(task, above)) break;
+      tasks[index] = above;
+      above.index = index;
+      index = parent;
+    }
+    tasks[index] = task;
+    task.index = index;
+    return index;
+  }
+
+  /** Places `task` at `index` or below it. */
+  #siftDown(task: Task, start: number): void {
+    const tasks = this.#tasks;
+    let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= tasks.length) break;
       const right = left + 1;
       const child = right < tasks.length && runsBefore(tasks[right]!, tasks[left]!) ? right : left;
-      if (!runsBefore(tasks[child]!, last)) break;
-      tasks[index] = tasks[child]!;
+      const below = tasks[child]!;
+      if (!runsBefore(below, task)) break;
+      tasks[index] = below;
+      below.index = index;
       index = child;
     }
-    tasks[index] = last;
-    return first;
+    tasks[index] = task;
+    task.index = index;
   }
 
   close(): void {
     this.#closed = true;
+    for (const task of this.#tasks) task.index = -1;
     this.#tasks = [];
     this.#disarm();
   }

@@ -24,6 +24,8 @@ export interface VenueCoreOptions {
   readonly slippage: SlippageModel;
   readonly startingCash: Fixed;
   readonly closedDates: ClosedDates;
+  /** Closed orders kept known (MatchingEngineDeps.closedOrderLimit); undefined: all. */
+  readonly closedOrderLimit?: number;
 }
 
 export interface VenueCore {
@@ -50,6 +52,7 @@ export function createVenueCore(options: VenueCoreOptions): VenueCore {
     ids,
     latencyMs: options.latencyMs,
     slippage: options.slippage,
+    ...(options.closedOrderLimit === undefined ? {} : { closedOrderLimit: options.closedOrderLimit }),
   });
   const account = new AccountView(context.clock, ledger, engine, assets, {
     id: ids.uuid(),

@@ -5,8 +5,14 @@ import { venueContract } from './venue-contract.ts';
 
 const BOUND_MS = 10_000;
 
-venueContract('Alpaca adapter against the HTTP simulator (loopback)', async () => {
-  const simulator = await startSimulator({ port: 0, market: 'scripted', symbols: ['AAPL'] });
+venueContract('Alpaca adapter against the HTTP simulator (loopback)', async (options) => {
+  const simulator = await startSimulator({
+    port: 0,
+    market: 'scripted',
+    symbols: ['AAPL'],
+    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+    ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+  });
   const venue = new AlpacaVenue({
     tradingUrl: simulator.baseUrl,
     tradingStreamUrl: simulator.tradeUpdatesUrl,

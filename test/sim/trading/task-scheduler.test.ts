@@ -37,4 +37,34 @@ describe('Class: TaskScheduler (virtual time)', () => {
     scheduler.runDue();
     expect(ran).toStrictEqual(['first', 'chained']);
   });
+
+  it('never runs a canceled task, and runs the rest in order, whatever is canceled when', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 50 }), canceled: fc.boolean() }), {
+          maxLength: 200,
+        }),
+        (specs) => {
+          const clock = new ManualClock(0);
+          const scheduler = new TaskScheduler(clock, false);
+          const ran: number[] = [];
+          const handles = specs.map(({ atMs }, seq) => scheduler.schedule(atMs, () => ran.push(seq)));
+          specs.forEach(({ canceled }, seq) => {
+            if (canceled) scheduler.cancel(handles[seq]!);
+          });
+          // Canceling twice, or after the task ran, changes nothing.
+          if (handles.length > 0) scheduler.cancel(handles[0]!);
+          clock.setMs(50);
+          scheduler.runDue();
+          const expected = specs
+            .map((spec, seq) => ({ ...spec, seq }))
+            .filter((spec) => !spec.canceled && (spec.seq !== 0 || handles.length === 0))
+            .sort((a, b) => a.atMs - b.atMs || a.seq - b.seq)
+            .map((spec) => spec.seq);
+          expect(ran).toStrictEqual(expected);
+          expect(scheduler.nextDueMs()).toBeUndefined();
+        },
+      ),
+    );
+  });
 });
