@@ -12,6 +12,8 @@
  * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { FeedClient } from '../shared/broker/alpaca/market-data/feed-client.ts';
+import { MarketDataHistoryClient } from '../shared/broker/alpaca/market-data/history-client.ts';
 import type { StreamFatalError } from '../shared/broker/alpaca/stream-connection-faults.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { AlpacaOrder } from '../shared/broker/alpaca/trading-client-types.ts';
@@ -25,6 +27,7 @@ import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts
 import type { Clock } from '../shared/time/clock.ts';
 import { newYorkDate } from '../shared/time/new-york-time.ts';
 import { TradingCalendar } from '../shared/time/trading-calendar.ts';
+import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
 import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
@@ -33,9 +36,6 @@ import { createExecutionService, type ExecutionService } from './execution/execu
 import type { SubmitResult } from './execution/order-router.ts';
 import { OrderSettlement } from './execution/order-settlement.ts';
 import { RiskActionExecutor } from './execution/risk-actions.ts';
-import { FeedClient } from './marketdata/feed-client.ts';
-import { FeedMetrics } from './marketdata/feed-metrics.ts';
-import { MarketDataHistoryClient } from './marketdata/history-client.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';

@@ -7,26 +7,25 @@
  * nothing of the crypto feed.
  */
 
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
+import type {
+  FeedGap,
+  FeedState,
+  HistoryResult,
+  MarketDataHistory,
+  MarketDataMessage,
+} from '../../shared/venue/market-data-feed.ts';
 import { OrderBook } from '../book/order-book.ts';
 import { TopOfBook } from '../book/top-of-book.ts';
 import { type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
-import type { FeedGap } from './feed-client.ts';
-import type { FeedMetrics } from './feed-metrics.ts';
-import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
-
 import { RecentTrades } from './recent-trades.ts';
 import { type Freshness, StaleGuard } from './stale-guard.ts';
-import type { StreamDataMessage } from './stream-messages.ts';
 import { TradeBarBuilder } from './trade-bar-builder.ts';
 
 const MINUTE_US = 60_000_000;
-
-/** Where gap backfills come from: the REST client, or recorded history in a backtest. */
-export type MarketHistory = Pick<MarketDataHistoryClient, 'fetchMinuteBars' | 'fetchTrades'>;
 
 export interface MarketDataServiceOptions {
   readonly clock: Clock;
@@ -39,7 +38,8 @@ export interface MarketDataServiceOptions {
   readonly feedBarSymbols?: readonly string[];
   /** Symbols whose minute bars are built here from trades (gaps backfilled from REST trades). */
   readonly tradeBarSymbols?: readonly string[];
-  readonly history?: MarketHistory;
+  /** Where gaps are backfilled from: the venue's history API, or recorded history in a backtest. */
+  readonly history?: MarketDataHistory;
   readonly logger?: Logger;
   /** A new, corrected or backfilled minute bar; `acceptance` says which. */
   readonly onBar?: (bar: Bar, acceptance: BarAcceptance) => void;
@@ -124,7 +124,7 @@ export class MarketDataService {
 
   // ---- feed listener ----
 
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void {
+  onData(messages: readonly MarketDataMessage[], receivedUs: number): void {
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
       switch (message.type) {
@@ -176,7 +176,7 @@ export class MarketDataService {
     }
   }
 
-  onStateChange(state: StreamState, previous: StreamState, symbols = this.#options.symbols): void {
+  onStateChange(state: FeedState, previous: FeedState, symbols = this.#options.symbols): void {
     // Lost or stale: either way data may be missing from the last data received on.
     if (previous !== 'ready' || state === 'ready') return;
     this.staleGuard.beginGap(symbols);
@@ -232,7 +232,7 @@ export class MarketDataService {
   }
 
   async #backfillFeedBars(
-    history: MarketHistory,
+    history: MarketDataHistory,
     gap: FeedGap,
     lastCompleteUs: number,
     feed: ReadonlySet<string>,
@@ -256,7 +256,7 @@ export class MarketDataService {
   }
 
   async #backfillTrades(
-    history: MarketHistory,
+    history: MarketDataHistory,
     gap: FeedGap,
     holds: readonly Backfill[],
     feed: ReadonlySet<string>,

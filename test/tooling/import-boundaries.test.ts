@@ -21,6 +21,7 @@ const BOUNDARIES = {
   shared: 'shared/ is what engine, functions and sim build on',
   io: 'Domain code does no I/O',
   adapter: 'Domain code does not reach the broker adapter',
+  venue: 'The engine core reaches a venue only through its ports',
 } as const;
 type Boundary = keyof typeof BOUNDARIES;
 
@@ -76,11 +77,31 @@ const PROBES: Record<string, readonly (readonly [string, Boundary | null])[]> = 
   ],
   'engine/book': [
     ['node:net', 'io'],
+    ['../../shared/broker/alpaca/market-data/stream-decoder.ts', 'adapter'],
     ['../../shared/domain/fixed.ts', null],
   ],
   'engine/portfolio': [
     ['node:https', 'io'],
+    ['#shared/broker/alpaca/trading-client-types.ts', 'adapter'],
     ['../risk/risk-events.ts', null],
+  ],
+  // The engine core's venue boundary (engine/risk, book and portfolio are held to the stricter
+  // domain rule above, which already refuses every broker adapter).
+  'engine/marketdata': [
+    ['../../shared/broker/alpaca/market-data/feed-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/market-data/history-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/stream-connection-states.ts', 'venue'],
+    ['#shared/broker/alpaca/market-data/stream-decoder.ts', 'venue'],
+    ['../../shared/venue/market-data-feed.ts', null],
+    ['../../shared/venue/feed-metrics.ts', null],
+    ['../book/order-book.ts', null],
+    ['undici', null],
+  ],
+  'engine/strategy': [
+    ['../../shared/broker/alpaca/trading-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/market-data/stream-messages.ts', 'venue'],
+    ['../../shared/venue/market-data-feed.ts', null],
+    ['../marketdata/market-data-service.ts', null],
   ],
 };
 

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StreamDecoder } from '../../../engine/marketdata/stream-decoder.ts';
-import type { StreamMessage } from '../../../engine/marketdata/stream-messages.ts';
+import { StreamDecoder } from '../../../../../shared/broker/alpaca/market-data/stream-decoder.ts';
+import type { StreamMessage } from '../../../../../shared/broker/alpaca/market-data/stream-messages.ts';
 
-const fixtures = join(import.meta.dirname, '../../fixtures/feed');
+const fixtures = join(import.meta.dirname, '../../../../fixtures/feed');
 const frames = (file: string): string[] =>
   readFileSync(join(fixtures, file), 'utf8')
     .split('\n')

@@ -19,7 +19,7 @@
  * field is rejected alone, with a reason naming the field. Control messages (success, error,
  * subscription) are rare and go through JSON.parse.
  */
-import type { BookLevel, TakerSide } from '../../shared/domain/market-data.ts';
+import type { BookLevel, TakerSide } from '../../../domain/market-data.ts';
 import { parseRfc3339BytesUs } from './rfc3339.ts';
 import type { StreamMessage } from './stream-messages.ts';
 import { SymbolTable } from './symbol-table.ts';

@@ -4,16 +4,17 @@
  * to the listener. Separate from the socket so the benchmark `md.frame_to_book` runs exactly
  * this code.
  */
-import type { Logger } from '../../shared/logging/logger.ts';
-import { type FeedMetrics, MessageKindIndex } from './feed-metrics.ts';
+import type { Logger } from '../../../logging/logger.ts';
+import { type FeedMetrics, MessageKindIndex } from '../../../venue/feed-metrics.ts';
+import type { MarketDataMessage } from '../../../venue/market-data-feed.ts';
 import { msgpackFrameToJson } from './msgpack-frames.ts';
 import { StreamDecoder } from './stream-decoder.ts';
-import type { StreamControlMessage, StreamDataMessage, StreamMessage } from './stream-messages.ts';
+import type { StreamControlMessage, StreamMessage } from './stream-messages.ts';
 
 export interface FrameRouterTargets {
   onControl(message: StreamControlMessage): void;
   /** The array is reused for the next frame: read it, do not keep it. */
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void;
+  onData(messages: readonly MarketDataMessage[], receivedUs: number): void;
 }
 
 /** The stream's encoding, chosen by the client at the upgrade. */
@@ -27,7 +28,7 @@ export class FrameRouter {
   readonly #source: string;
   readonly #decoder = new StreamDecoder();
   readonly #messages: StreamMessage[] = [];
-  readonly #data: StreamDataMessage[] = [];
+  readonly #data: MarketDataMessage[] = [];
 
   /** `source` names the feed in log lines. */
   constructor(
