@@ -46,6 +46,12 @@ export interface MarketDataServiceOptions {
   readonly onTrade?: (trade: Trade) => void;
 }
 
+interface QuoteTarget {
+  readonly top: TopOfBook;
+  /** The symbol's StaleGuard slot; -1 for a symbol not followed. */
+  readonly staleSlot: number;
+}
+
 /** A feed's live bars and trades held back while the gap before them is being backfilled. */
 interface Backfill {
   readonly bars: Bar[];
@@ -59,7 +65,8 @@ interface Backfill {
 export class MarketDataService {
   readonly staleGuard: StaleGuard;
   readonly #options: MarketDataServiceOptions;
-  readonly #tops = new Map<string, TopOfBook>();
+  /** Symbol → its top of book and freshness slot: one lookup per quote. */
+  readonly #tops = new Map<string, QuoteTarget>();
   readonly #books = new Map<string, OrderBook>();
   readonly #bars = new Map<string, BarSeries>();
   readonly #dailyBars = new Map<string, Bar>();
@@ -92,7 +99,7 @@ export class MarketDataService {
   }
 
   topOfBook(symbol: string): TopOfBook | undefined {
-    return this.#tops.get(symbol);
+    return this.#tops.get(symbol)?.top;
   }
 
   orderBook(symbol: string): OrderBook | undefined {
@@ -129,13 +136,16 @@ export class MarketDataService {
       const message = messages[i]!;
       switch (message.type) {
         case 'quote': {
-          let top = this.#tops.get(message.symbol);
-          if (top === undefined) {
-            top = new TopOfBook(message.symbol);
-            this.#tops.set(message.symbol, top);
+          let target = this.#tops.get(message.symbol);
+          if (target === undefined) {
+            target = {
+              top: new TopOfBook(message.symbol),
+              staleSlot: this.staleGuard.slotOf(message.symbol),
+            };
+            this.#tops.set(message.symbol, target);
           }
-          top.applyQuote(message);
-          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          target.top.applyQuote(message);
+          this.staleGuard.touchSlot(target.staleSlot, message.timestampUs, receivedUs);
           break;
         }
         case 'orderbook': {
