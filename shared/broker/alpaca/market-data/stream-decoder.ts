@@ -20,7 +20,7 @@
  * subscription) are rare and go through JSON.parse.
  */
 import type { BookLevel, TakerSide } from '../../../domain/market-data.ts';
-import { parseRfc3339BytesUs } from './rfc3339.ts';
+import { parseRfc3339BytesUs, parseRfc3339PrefixUs, rfc3339PrefixEnd } from './rfc3339.ts';
 import type { StreamMessage } from './stream-messages.ts';
 import { SymbolTable } from './symbol-table.ts';
 
@@ -479,6 +479,27 @@ export class StreamDecoder {
         if (key === UNKNOWN_KEY) {
           pos = this.#skipValue(pos);
         } else if (c === QUOTE) {
+          // A timestamp is read once, where it stands: when it parses and the closing quote follows,
+          // its bytes were digits and separators, so the general string scan has nothing to add.
+          if (key === Key.t) {
+            const us = parseRfc3339PrefixUs(bytes, pos + 1, end);
+            const timestampEnd = rfc3339PrefixEnd();
+            if (timestampEnd > 0 && bytes[timestampEnd] === QUOTE) {
+              this.#stringSeen |= 1 << Key.t;
+              this.#stringStart[Key.t] = pos + 1;
+              this.#stringEnd[Key.t] = timestampEnd;
+              this.#timestampUs = us;
+              pos = timestampEnd + 1;
+              c = bytes[pos++]!;
+              if (isWhitespace(c)) {
+                pos = skipWhitespace(bytes, pos, end);
+                c = bytes[pos++]!;
+              }
+              if (c === COMMA) continue;
+              if (c === RBRACE) break;
+              fail('expected "," or "}" in a message', pos - 1);
+            }
+          }
           const valueEnd = this.#scanString(pos);
           const bit = 1 << key;
           this.#stringSeen |= bit;
