@@ -41,9 +41,17 @@ const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '0000
 export function epochUsText(us: number): string {
   if (!(us >= 1e9 && us <= Number.MAX_SAFE_INTEGER && Number.isInteger(us))) return String(us);
   const high = Math.floor(us / 1e9);
+  // The high digits change every 1000 s: keep the last ones' text.
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastHighText = String(high);
+  }
   const low = String(us - high * 1e9);
-  return String(high) + ZEROS[9 - low.length]! + low;
+  return lastHighText + ZEROS[9 - low.length]! + low;
 }
+
+let lastHigh = -1;
+let lastHighText = '';
 
 /** On Alpaca's price grid: whole cents from a dollar, hundredths of a cent below. */
 function onPriceGrid(price: number): number {
