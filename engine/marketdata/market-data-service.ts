@@ -2,9 +2,10 @@
  * The engine's market-data stage: takes the feed's validated messages and keeps the books, the
  * per-symbol freshness, and gap-free minute bars. When a feed is ready again after a loss or a
  * silence it backfills the missed minutes (and trades, where configured) of that feed's symbols
- * over REST before it releases their live bars that arrived meanwhile, so bar consumers see every
- * minute exactly once and in order. Gaps are per feed: a stock feed silent overnight holds back
- * nothing of the crypto feed.
+ * from the venue's history (the port's MarketDataHistory; Alpaca's REST in production) before it
+ * releases their live bars that arrived meanwhile, so bar consumers see every minute exactly once
+ * and in order. Gaps are per feed: a stock feed silent overnight holds back nothing of the crypto
+ * feed. It knows the venue only through the market-data port (shared/venue/market-data-feed.ts).
  */
 
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
