@@ -100,6 +100,16 @@ function skipWhitespace(bytes: Uint8Array, pos: number, end: number): number {
 /** One-character keys by their byte: a table read instead of a switch (the common case). */
 const ONE_CHAR_KEYS = new Int8Array(128).fill(UNKNOWN_KEY);
 for (const [name, id] of Object.entries(Key)) if (name.length === 1) ONE_CHAR_KEYS[name.charCodeAt(0)] = id;
+/** Two-letter keys (all lower case) by (first - 'a') * 26 + (second - 'a'). */
+const TWO_LETTER_KEYS = new Int8Array(26 * 26).fill(UNKNOWN_KEY);
+for (const [name, id] of Object.entries(Key))
+  if (name.length === 2) TWO_LETTER_KEYS[(name.charCodeAt(0) - 97) * 26 + name.charCodeAt(1) - 97] = id;
+
+function twoLetterKey(c1: number, c2: number): number {
+  const first = c1 - 97;
+  const second = c2 - 97;
+  return first >>> 0 < 26 && second >>> 0 < 26 ? TWO_LETTER_KEYS[first * 26 + second]! : UNKNOWN_KEY;
+}
 
 function keyId(bytes: Uint8Array, start: number, end: number): number {
   const c0 = bytes[start]!;
@@ -465,7 +475,7 @@ export class StreamDecoder {
           c2 > QUOTE &&
           c2 !== BACKSLASH
         ) {
-          key = keyId(bytes, pos + 1, pos + 3);
+          key = twoLetterKey(c1, c2);
           pos += 4;
         } else {
           const keyEnd = this.#scanString(pos);
