@@ -12,6 +12,8 @@
  * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { FeedClient } from '../shared/broker/alpaca/market-data/feed-client.ts';
+import { MarketDataHistoryClient } from '../shared/broker/alpaca/market-data/history-client.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
 import { add, type Fixed, fixedFromNumber, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
@@ -23,6 +25,8 @@ import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts
 import type { Clock } from '../shared/time/clock.ts';
 import { newYorkDate } from '../shared/time/new-york-time.ts';
 import { TradingCalendar } from '../shared/time/trading-calendar.ts';
+import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
+import type { MarketDataFeed } from '../shared/venue/market-data-feed.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import type { VenueOrder } from '../shared/venue/venue-types.ts';
 import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
@@ -33,9 +37,6 @@ import { createExecutionService, type ExecutionService } from './execution/execu
 import type { SubmitResult } from './execution/order-router.ts';
 import { OrderSettlement } from './execution/order-settlement.ts';
 import { RiskActionExecutor } from './execution/risk-actions.ts';
-import { FeedClient } from './marketdata/feed-client.ts';
-import { FeedMetrics } from './marketdata/feed-metrics.ts';
-import { MarketDataHistoryClient } from './marketdata/history-client.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';
@@ -90,7 +91,7 @@ export class TradingEngine {
   readonly protection: BrokerProtection | undefined;
   readonly marketData: MarketDataService;
   readonly strategies: StrategyHost;
-  readonly feeds: readonly FeedClient[];
+  readonly feeds: readonly MarketDataFeed[];
   readonly recorder: EngineRecorder | undefined;
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
   readonly halted: Promise<string>;
@@ -284,7 +285,7 @@ export class TradingEngine {
     // Stocks and crypto stream from different endpoints, so each asset class gets its own feed.
     const stocks = symbols.filter((symbol) => !isCryptoSymbol(symbol));
     const crypto = symbols.filter((symbol) => isCryptoSymbol(symbol));
-    const feed = (url: string, list: readonly string[], books: boolean): FeedClient =>
+    const feed = (url: string, list: readonly string[], books: boolean): MarketDataFeed =>
       new FeedClient({
         url,
         keyId: credentials.keyId,

@@ -10,19 +10,19 @@
  * builds up and every such frame runs the whole path. `requests` counts the requests made.
  */
 import { join } from 'node:path';
-import { FeedMetrics } from '../../engine/marketdata/feed-metrics.ts';
-import { FrameRouter } from '../../engine/marketdata/frame-router.ts';
 import { MarketDataService } from '../../engine/marketdata/market-data-service.ts';
 import { EngineRecorder } from '../../engine/persistence/engine-recorder.ts';
 import { Portfolio } from '../../engine/portfolio/portfolio.ts';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
 import { MarketDataDispatch } from '../../engine/strategy/market-data-dispatch.ts';
 import { StrategyHost } from '../../engine/strategy/strategy-host.ts';
+import { FrameRouter } from '../../shared/broker/alpaca/market-data/frame-router.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { parseFixed, ZERO } from '../../shared/domain/fixed.ts';
 import { StateWriteEncoder } from '../../shared/store/pending-write.ts';
 import { MidPriceMomentum } from '../../shared/strategies/mid-price-momentum.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
+import { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
 import { latencyBenchmark } from '../harness.ts';
 import { openRouter } from './router-fixture.ts';
 

@@ -5,10 +5,11 @@
  * crypto order-book delta in one frame of ten. Throughput is messages per second on one core;
  * latency is per message (a frame's time divided by its messages).
  */
-import { FeedMetrics } from '../../engine/marketdata/feed-metrics.ts';
-import { FrameRouter } from '../../engine/marketdata/frame-router.ts';
+
 import { MarketDataService } from '../../engine/marketdata/market-data-service.ts';
+import { FrameRouter } from '../../shared/broker/alpaca/market-data/frame-router.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
+import { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
 import { LatencyRecorder, throughputBenchmark } from '../harness.ts';
 
 const STOCKS = ['AAPL', 'AMD', 'MSFT', 'NVDA', 'SPY', 'TSLA', 'META', 'QQQ'];

@@ -4,9 +4,9 @@
  * same field checks by hand on the parsed object); kept so the choice can be re-checked.
  */
 
-import { parseRfc3339Us } from '../../engine/marketdata/rfc3339.ts';
-import { StreamDecoder } from '../../engine/marketdata/stream-decoder.ts';
-import type { StreamMessage } from '../../engine/marketdata/stream-messages.ts';
+import { parseRfc3339Us } from '../../shared/broker/alpaca/market-data/rfc3339.ts';
+import { StreamDecoder } from '../../shared/broker/alpaca/market-data/stream-decoder.ts';
+import type { StreamMessage } from '../../shared/broker/alpaca/market-data/stream-messages.ts';
 import { latencyBenchmark } from '../harness.ts';
 
 const SYMBOLS = ['AAPL', 'AMD', 'MSFT', 'NVDA', 'SPY', 'TSLA', 'META', 'QQQ'];

@@ -2,31 +2,31 @@
  * The engine's market-data stage: takes the feed's validated messages and keeps the books, the
  * per-symbol freshness, and gap-free minute bars. When a feed is ready again after a loss or a
  * silence it backfills the missed minutes (and trades, where configured) of that feed's symbols
- * over REST before it releases their live bars that arrived meanwhile, so bar consumers see every
- * minute exactly once and in order. Gaps are per feed: a stock feed silent overnight holds back
- * nothing of the crypto feed.
+ * from the venue's history (the port's MarketDataHistory; Alpaca's REST in production) before it
+ * releases their live bars that arrived meanwhile, so bar consumers see every minute exactly once
+ * and in order. Gaps are per feed: a stock feed silent overnight holds back nothing of the crypto
+ * feed. It knows the venue only through the market-data port (shared/venue/market-data-feed.ts).
  */
 
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { ConnectionState } from '../../shared/venue/connection-state.ts';
+import type { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
+import type {
+  FeedGap,
+  HistoryResult,
+  MarketDataHistory,
+  MarketDataMessage,
+} from '../../shared/venue/market-data-feed.ts';
 import { OrderBook } from '../book/order-book.ts';
 import { TopOfBook } from '../book/top-of-book.ts';
 import { type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
-import type { FeedGap } from './feed-client.ts';
-import type { FeedMetrics } from './feed-metrics.ts';
-import type { HistoryResult, MarketDataHistoryClient } from './history-client.ts';
-
 import { RecentTrades } from './recent-trades.ts';
 import { type Freshness, StaleGuard } from './stale-guard.ts';
-import type { StreamDataMessage } from './stream-messages.ts';
 import { TradeBarBuilder } from './trade-bar-builder.ts';
 
 const MINUTE_US = 60_000_000;
-
-/** Where gap backfills come from: the REST client, or recorded history in a backtest. */
-export type MarketHistory = Pick<MarketDataHistoryClient, 'fetchMinuteBars' | 'fetchTrades'>;
 
 export interface MarketDataServiceOptions {
   readonly clock: Clock;
@@ -39,11 +39,18 @@ export interface MarketDataServiceOptions {
   readonly feedBarSymbols?: readonly string[];
   /** Symbols whose minute bars are built here from trades (gaps backfilled from REST trades). */
   readonly tradeBarSymbols?: readonly string[];
-  readonly history?: MarketHistory;
+  /** Where gaps are backfilled from: the venue's history API, or recorded history in a backtest. */
+  readonly history?: MarketDataHistory;
   readonly logger?: Logger;
   /** A new, corrected or backfilled minute bar; `acceptance` says which. */
   readonly onBar?: (bar: Bar, acceptance: BarAcceptance) => void;
   readonly onTrade?: (trade: Trade) => void;
+}
+
+interface QuoteTarget {
+  readonly top: TopOfBook;
+  /** The symbol's StaleGuard slot; -1 for a symbol not followed. */
+  readonly staleSlot: number;
 }
 
 /** A feed's live bars and trades held back while the gap before them is being backfilled. */
@@ -59,7 +66,8 @@ interface Backfill {
 export class MarketDataService {
   readonly staleGuard: StaleGuard;
   readonly #options: MarketDataServiceOptions;
-  readonly #tops = new Map<string, TopOfBook>();
+  /** Symbol → its top of book and freshness slot: one lookup per quote. */
+  readonly #tops = new Map<string, QuoteTarget>();
   readonly #books = new Map<string, OrderBook>();
   readonly #bars = new Map<string, BarSeries>();
   readonly #dailyBars = new Map<string, Bar>();
@@ -92,7 +100,7 @@ export class MarketDataService {
   }
 
   topOfBook(symbol: string): TopOfBook | undefined {
-    return this.#tops.get(symbol);
+    return this.#tops.get(symbol)?.top;
   }
 
   orderBook(symbol: string): OrderBook | undefined {
@@ -124,18 +132,21 @@ export class MarketDataService {
 
   // ---- feed listener ----
 
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void {
+  onData(messages: readonly MarketDataMessage[], receivedUs: number): void {
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
       switch (message.type) {
         case 'quote': {
-          let top = this.#tops.get(message.symbol);
-          if (top === undefined) {
-            top = new TopOfBook(message.symbol);
-            this.#tops.set(message.symbol, top);
+          let target = this.#tops.get(message.symbol);
+          if (target === undefined) {
+            target = {
+              top: new TopOfBook(message.symbol),
+              staleSlot: this.staleGuard.slotOf(message.symbol),
+            };
+            this.#tops.set(message.symbol, target);
           }
-          top.applyQuote(message);
-          this.staleGuard.touch(message.symbol, message.timestampUs, receivedUs);
+          target.top.applyQuote(message);
+          this.staleGuard.touchSlot(target.staleSlot, message.timestampUs, receivedUs);
           break;
         }
         case 'orderbook': {
@@ -176,7 +187,7 @@ export class MarketDataService {
     }
   }
 
-  onStateChange(state: StreamState, previous: StreamState, symbols = this.#options.symbols): void {
+  onStateChange(state: ConnectionState, previous: ConnectionState, symbols = this.#options.symbols): void {
     // Lost or stale: either way data may be missing from the last data received on.
     if (previous !== 'ready' || state === 'ready') return;
     this.staleGuard.beginGap(symbols);
@@ -232,7 +243,7 @@ export class MarketDataService {
   }
 
   async #backfillFeedBars(
-    history: MarketHistory,
+    history: MarketDataHistory,
     gap: FeedGap,
     lastCompleteUs: number,
     feed: ReadonlySet<string>,
@@ -256,7 +267,7 @@ export class MarketDataService {
   }
 
   async #backfillTrades(
-    history: MarketHistory,
+    history: MarketDataHistory,
     gap: FeedGap,
     holds: readonly Backfill[],
     feed: ReadonlySet<string>,

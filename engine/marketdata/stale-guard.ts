@@ -40,7 +40,17 @@ export class StaleGuard {
    */
   touch(symbol: string, dataTimeUs: number, receivedUs: number): void {
     const slot = this.#index.get(symbol);
-    if (slot === undefined) return;
+    if (slot !== undefined) this.touchSlot(slot, dataTimeUs, receivedUs);
+  }
+
+  /** The symbol's slot for touchSlot, or -1 when it is not tracked. Slots never change. */
+  slotOf(symbol: string): number {
+    return this.#index.get(symbol) ?? -1;
+  }
+
+  /** `touch` by slot (from slotOf), for a caller that already holds the symbol's entry; -1 is a no-op. */
+  touchSlot(slot: number, dataTimeUs: number, receivedUs: number): void {
+    if (slot < 0) return;
     const asOf = Math.min(dataTimeUs, receivedUs);
     if (!(asOf <= this.#lastUpdateUs[slot]!)) this.#lastUpdateUs[slot] = asOf;
     this.#inGap[slot] = 0;

@@ -4,16 +4,16 @@
  * LULD bands) and to the strategies. Risk sees a quote before the strategies do, so an intent
  * made on that quote is checked against the price that caused it. This is the hot path: a
  * loop over a reused array, no allocation of its own. `symbols` are the feed's own: its gaps and
- * silences concern only them.
+ * silences concern only them. It implements the market-data port's listener
+ * (shared/venue/market-data-feed.ts), whatever venue's feed drives it.
  */
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
-import type { FeedGap, FeedListener } from '../marketdata/feed-client.ts';
+import type { ConnectionState } from '../../shared/venue/connection-state.ts';
+import type { FeedGap, MarketDataListener, MarketDataMessage } from '../../shared/venue/market-data-feed.ts';
 import type { MarketDataService } from '../marketdata/market-data-service.ts';
-import type { StreamDataMessage } from '../marketdata/stream-messages.ts';
 import type { RiskMarketDataSink } from '../risk/market-conditions.ts';
 import type { StrategyHost } from './strategy-host.ts';
 
-export class MarketDataDispatch implements FeedListener {
+export class MarketDataDispatch implements MarketDataListener {
   readonly #marketData: MarketDataService;
   readonly #risk: RiskMarketDataSink;
   readonly #strategies: StrategyHost;
@@ -31,7 +31,7 @@ export class MarketDataDispatch implements FeedListener {
     this.#symbols = symbols;
   }
 
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void {
+  onData(messages: readonly MarketDataMessage[], receivedUs: number): void {
     this.#marketData.onData(messages, receivedUs);
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
@@ -52,7 +52,7 @@ export class MarketDataDispatch implements FeedListener {
     }
   }
 
-  onStateChange(state: StreamState, previous: StreamState): void {
+  onStateChange(state: ConnectionState, previous: ConnectionState): void {
     this.#marketData.onStateChange(state, previous, this.#symbols);
     // Prices seen before a loss are no reference for orders sent during it.
     if (state !== 'ready') for (const symbol of this.#symbols) this.#risk.markStale(symbol);

@@ -11,9 +11,18 @@ export interface StrategyFailure {
   readonly error: unknown;
 }
 
+/** A strategy with its slot in the host's disabled flags, so the per-quote check is an array read. */
+interface Hosted {
+  readonly strategy: Strategy;
+  readonly slot: number;
+}
+
 export class StrategyHost {
-  readonly #bySymbol = new Map<string, Strategy[]>();
+  readonly #bySymbol = new Map<string, Hosted[]>();
   readonly #disabled = new Set<string>();
+  readonly #slots = new Map<string, number>();
+  /** 1 where the strategy in that slot is disabled (mirrors #disabled for the hot path). */
+  readonly #disabledSlots: Uint8Array;
   readonly #ids: ReadonlySet<string>;
   readonly #context: StrategyContext;
   readonly #onFailure: (failure: StrategyFailure) => void;
@@ -25,13 +34,16 @@ export class StrategyHost {
     onFailure: (failure: StrategyFailure) => void,
   ) {
     const ids = new Set<string>();
+    this.#disabledSlots = new Uint8Array(strategies.length);
     for (const strategy of strategies) {
       if (ids.has(strategy.id)) throw new Error(`two strategies share the id ${strategy.id}`);
+      const hosted: Hosted = { strategy, slot: ids.size };
+      this.#slots.set(strategy.id, hosted.slot);
       ids.add(strategy.id);
       for (const symbol of strategy.symbols) {
         const list = this.#bySymbol.get(symbol);
-        if (list === undefined) this.#bySymbol.set(symbol, [strategy]);
-        else list.push(strategy);
+        if (list === undefined) this.#bySymbol.set(symbol, [hosted]);
+        else list.push(hosted);
       }
     }
     this.#ids = ids;
@@ -40,11 +52,12 @@ export class StrategyHost {
   }
 
   onQuote(quote: Quote): void {
-    const strategies = this.#bySymbol.get(quote.symbol);
-    if (strategies === undefined) return;
-    for (let i = 0; i < strategies.length; i++) {
-      const strategy = strategies[i]!;
-      if (strategy.onQuote === undefined || this.#disabled.has(strategy.id)) continue;
+    const hosted = this.#bySymbol.get(quote.symbol);
+    if (hosted === undefined) return;
+    const disabled = this.#disabledSlots;
+    for (let i = 0; i < hosted.length; i++) {
+      const { strategy, slot } = hosted[i]!;
+      if (strategy.onQuote === undefined || disabled[slot] === 1) continue;
       try {
         strategy.onQuote(quote, this.#context);
       } catch (error) {
@@ -54,10 +67,10 @@ export class StrategyHost {
   }
 
   onBar(bar: Bar): void {
-    const strategies = this.#bySymbol.get(bar.symbol);
-    if (strategies === undefined) return;
-    for (const strategy of strategies) {
-      if (strategy.onBar === undefined || this.#disabled.has(strategy.id)) continue;
+    const hosted = this.#bySymbol.get(bar.symbol);
+    if (hosted === undefined) return;
+    for (const { strategy, slot } of hosted) {
+      if (strategy.onBar === undefined || this.#disabledSlots[slot] === 1) continue;
       try {
         strategy.onBar(bar, this.#context);
       } catch (error) {
@@ -77,15 +90,22 @@ export class StrategyHost {
   /** Operator action: a strategy disabled after a failure trades again. */
   enable(strategyId: string): void {
     this.#disabled.delete(strategyId);
+    this.#flag(strategyId, 0);
   }
 
   disable(strategyId: string): void {
     this.#disabled.add(strategyId);
+    this.#flag(strategyId, 1);
+  }
+
+  #flag(strategyId: string, disabled: 0 | 1): void {
+    const slot = this.#slots.get(strategyId);
+    if (slot !== undefined) this.#disabledSlots[slot] = disabled;
   }
 
   #fail(strategy: Strategy, error: unknown): void {
     this.failures++;
-    this.#disabled.add(strategy.id);
+    this.disable(strategy.id);
     this.#onFailure({ strategyId: strategy.id, error });
   }
 }

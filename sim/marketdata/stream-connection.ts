@@ -7,7 +7,7 @@
  */
 import { Encoder } from '@msgpack/msgpack';
 import type { WebSocket } from 'ws';
-import { STREAM_ERRORS, type StreamErrorCode } from '../../shared/broker/alpaca/market-data-schemas.ts';
+import { STREAM_ERRORS, type StreamErrorCode } from '../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { wireExtensionCodec } from './market-data-timestamps.ts';
 import type { Feed } from './stream-feeds.ts';
 import { StreamSubscriptions } from './stream-subscriptions.ts';

@@ -7,7 +7,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { decode } from '@msgpack/msgpack';
 import { type RawData, WebSocketServer } from 'ws';
-import { authActionSchema, type StreamErrorCode } from '../../shared/broker/alpaca/market-data-schemas.ts';
+import {
+  authActionSchema,
+  type StreamErrorCode,
+} from '../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { SimContext } from '../context.ts';

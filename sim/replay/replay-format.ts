@@ -8,7 +8,7 @@
 import {
   cryptoDataMessageSchema,
   stockDataMessageSchema,
-} from '../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { SimMarket } from '../market/market.ts';
 import type {

@@ -21,6 +21,7 @@ const BOUNDARIES = {
   shared: 'shared/ is what engine, functions and sim build on',
   io: 'Domain code does no I/O',
   adapter: 'Domain code does not reach the broker adapter',
+  venue: 'The engine core reaches a venue only through its ports',
 } as const;
 type Boundary = keyof typeof BOUNDARIES;
 
@@ -76,12 +77,51 @@ const PROBES: Record<string, readonly (readonly [string, Boundary | null])[]> = 
   ],
   'engine/book': [
     ['node:net', 'io'],
+    ['../../shared/broker/alpaca/market-data/stream-decoder.ts', 'adapter'],
     ['../../shared/domain/fixed.ts', null],
   ],
   'engine/portfolio': [
     ['node:https', 'io'],
+    ['#shared/broker/alpaca/trading-client-types.ts', 'adapter'],
     ['../risk/risk-events.ts', null],
   ],
+  // The engine core's venue boundary (engine/risk, book and portfolio are held to the stricter
+  // domain rule above, which already refuses every broker adapter).
+  'engine/marketdata': [
+    ['../../shared/broker/alpaca/market-data/feed-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/market-data/history-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/stream-connection-states.ts', 'venue'],
+    ['#shared/broker/alpaca/market-data/stream-decoder.ts', 'venue'],
+    ['../../shared/venue/market-data-feed.ts', null],
+    ['../../shared/venue/feed-metrics.ts', null],
+    ['../book/order-book.ts', null],
+    ['undici', null],
+  ],
+  'engine/strategy': [
+    ['../../shared/broker/alpaca/trading-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/market-data/stream-messages.ts', 'venue'],
+    ['../../shared/venue/market-data-feed.ts', null],
+    ['../marketdata/market-data-service.ts', null],
+  ],
+  'engine/execution': [
+    ['../../shared/broker/alpaca/trading-client.ts', 'venue'],
+    ['../../shared/broker/alpaca/alpaca-venue.ts', 'venue'],
+    ['../../shared/broker/alpaca/trading-client-errors.ts', 'venue'],
+    ['../../shared/venue/trading-venue.ts', null],
+    ['../../shared/venue/venue-errors.ts', null],
+    ['undici', null],
+  ],
+  'engine/persistence': [
+    ['../../shared/broker/alpaca/trading-client.ts', 'venue'],
+    ['../../shared/store/store.ts', null],
+  ],
+  'engine/calendar': [['../../shared/broker/alpaca/trading-client-errors.ts', 'venue']],
+  engine: [
+    ['../shared/broker/alpaca/alpaca-venue.ts', 'venue'],
+    ['./trading-engine.ts', null],
+  ],
+  // The wiring builds the adapter for the engine: the one place besides trading-engine.ts and main.ts.
+  'engine/wiring': [['../../shared/broker/alpaca/alpaca-venue.ts', null]],
 };
 
 describe('Import boundaries (biome.json noRestrictedImports)', () => {

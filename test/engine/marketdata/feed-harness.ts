@@ -4,21 +4,21 @@
  */
 import { request } from 'undici';
 import {
-  FeedClient,
-  type FeedClientOptions,
-  type FeedSubscription,
-} from '../../../engine/marketdata/feed-client.ts';
-import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
-import {
   MarketDataService,
   type MarketDataServiceOptions,
 } from '../../../engine/marketdata/market-data-service.ts';
+import {
+  FeedClient,
+  type FeedClientOptions,
+  type FeedSubscription,
+} from '../../../shared/broker/alpaca/market-data/feed-client.ts';
+import { MarketDataHistoryClient } from '../../../shared/broker/alpaca/market-data/history-client.ts';
 import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
 import { systemTimers, type Timers } from '../../../shared/broker/alpaca/stream-connection-timers.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../shared/venue/feed-metrics.ts';
 import type { Simulator } from '../../../sim/simulator.ts';
 
 export interface StateChange {

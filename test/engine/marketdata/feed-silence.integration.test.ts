@@ -5,7 +5,7 @@
  * takes no real time and every step is exact.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
+import { MarketDataHistoryClient } from '../../../shared/broker/alpaca/market-data/history-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import type { HistoryResult } from '../../../engine/marketdata/history-client.ts';
-import { MarketDataService, type MarketHistory } from '../../../engine/marketdata/market-data-service.ts';
-import type { BarMessage } from '../../../engine/marketdata/stream-messages.ts';
+import { MarketDataService } from '../../../engine/marketdata/market-data-service.ts';
 import type { Bar, Trade } from '../../../shared/domain/market-data.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../shared/venue/feed-metrics.ts';
+import type { BarMessage, HistoryResult, MarketDataHistory } from '../../../shared/venue/market-data-feed.ts';
 
 const MINUTE = 60_000_000;
 const T0 = 29_916_666 * MINUTE;
@@ -25,7 +24,7 @@ const venueBar = (minute: number): BarMessage => ({
 });
 
 /** The venue's recorded bars, answering when the scheduler lets the response arrive. */
-class ScheduledHistory implements MarketHistory {
+class ScheduledHistory implements MarketDataHistory {
   readonly #scheduler: fc.Scheduler;
   requests = 0;
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bookCondition } from '../../../engine/book/best-bid-offer.ts';
-import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
 import { MarketDataService } from '../../../engine/marketdata/market-data-service.ts';
-import { StreamDecoder } from '../../../engine/marketdata/stream-decoder.ts';
-import type { StreamDataMessage, StreamMessage } from '../../../engine/marketdata/stream-messages.ts';
+import { StreamDecoder } from '../../../shared/broker/alpaca/market-data/stream-decoder.ts';
+import type { StreamMessage } from '../../../shared/broker/alpaca/market-data/stream-messages.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../shared/venue/feed-metrics.ts';
+import type { MarketDataMessage } from '../../../shared/venue/market-data-feed.ts';
 
 const T = '2026-11-24T15:00:00Z';
 const T_US = Date.UTC(2026, 10, 24, 15) * 1000;
@@ -24,7 +25,7 @@ function service(bars: Bar[] = []) {
   const feed = (frame: string, receivedUs = T_US): void => {
     const out: StreamMessage[] = [];
     decoder.decodeFrame(frame, out);
-    md.onData(out as StreamDataMessage[], receivedUs);
+    md.onData(out as MarketDataMessage[], receivedUs);
   };
   return { md, feed };
 }

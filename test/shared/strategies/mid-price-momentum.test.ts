@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import type { Quote } from '../../../shared/domain/market-data.ts';
-import { MidPriceMomentum } from '../../../shared/strategies/mid-price-momentum.ts';
+import { epochUsText, MidPriceMomentum } from '../../../shared/strategies/mid-price-momentum.ts';
 import { recordingContext } from '../../support/recording-context.ts';
 
 const quote = (mid: number, timestampUs: number): Quote => ({
@@ -62,5 +63,17 @@ describe('Class: MidPriceMomentum', () => {
     strategy.onQuote({ ...quote(300, 3), bidPrice: 301, askPrice: 299 }, context);
     strategy.onQuote({ ...quote(300, 4), bidPrice: 0 }, context);
     expect(context.intents).toHaveLength(0);
+  });
+});
+
+describe('Function: epochUsText', () => {
+  it('writes the digits String() writes, for every safe integer and the odd non-integer', () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (us) => {
+        expect(epochUsText(us)).toBe(String(us));
+      }),
+    );
+    for (const us of [0, 5, 999_999_999, 1e9, 1e9 + 1, 1_764_000_000_000_001, 1.5, -3, Number.NaN])
+      expect(epochUsText(us)).toBe(String(us));
   });
 });

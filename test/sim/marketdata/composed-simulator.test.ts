@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   multiBarsResponseSchema,
   stockQuoteMessageSchema,
-} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
 import { dataMessages, StreamClient } from './market-data-server.ts';

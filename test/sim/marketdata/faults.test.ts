@@ -3,7 +3,7 @@ import {
   luldMessageSchema,
   stockQuoteMessageSchema,
   tradingStatusMessageSchema,
-} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import {
   dataMessages,
   KEY,

@@ -23,7 +23,7 @@ import {
   singleQuotesResponseSchema,
   singleStockSnapshotResponseSchema,
   singleTradesResponseSchema,
-} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { SESSION_START_MS } from '../market/market-fixture.ts';
 import { KEY, type MarketDataServer, startMarketDataServer } from './market-data-server.ts';
 

@@ -4,7 +4,7 @@ import {
   cryptoDataMessageSchema,
   cryptoSubscriptionMessageSchema,
   stockDataMessageSchema,
-} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import {
   dataMessages,
   type Frame,

@@ -3,7 +3,7 @@ import {
   errorMessageSchema,
   stockSubscriptionMessageSchema,
   successMessageSchema,
-} from '../../../shared/broker/alpaca/market-data-schemas.ts';
+} from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { KEY, type MarketDataServer, StreamClient, startMarketDataServer } from './market-data-server.ts';
 
 describe('Feature: market-data stream handshake', () => {

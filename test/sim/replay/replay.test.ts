@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stockDataMessageSchema } from '../../../shared/broker/alpaca/market-data-schemas.ts';
+import { stockDataMessageSchema } from '../../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { createMarket } from '../../../sim/market/market.ts';
 import { recordMarket } from '../../../sim/replay/recorder.ts';
 import { replayFile, replayLines } from '../../../sim/replay/replay.ts';

@@ -6,13 +6,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { FeedClient } from '../../../../engine/marketdata/feed-client.ts';
-import { FeedMetrics } from '../../../../engine/marketdata/feed-metrics.ts';
+import { FeedClient } from '../../../../shared/broker/alpaca/market-data/feed-client.ts';
 import type { StreamConnectionSettings } from '../../../../shared/broker/alpaca/stream-connection.ts';
 import type { StreamFatalError } from '../../../../shared/broker/alpaca/stream-connection-faults.ts';
 import type { StreamState } from '../../../../shared/broker/alpaca/stream-connection-states.ts';
 import { TradeUpdatesClient } from '../../../../shared/broker/alpaca/trade-updates-client.ts';
 import { ManualClock } from '../../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../../shared/venue/feed-metrics.ts';
 
 export type StreamKind = 'market data' | 'trade updates';
 export const STREAM_KINDS: readonly StreamKind[] = ['market data', 'trade updates'];

@@ -19,8 +19,8 @@
  * field is rejected alone, with a reason naming the field. Control messages (success, error,
  * subscription) are rare and go through JSON.parse.
  */
-import type { BookLevel, TakerSide } from '../../shared/domain/market-data.ts';
-import { parseRfc3339BytesUs } from './rfc3339.ts';
+import type { BookLevel, TakerSide } from '../../../domain/market-data.ts';
+import { parseRfc3339BytesUs, parseRfc3339PrefixUs, rfc3339PrefixEnd } from './rfc3339.ts';
 import type { StreamMessage } from './stream-messages.ts';
 import { SymbolTable } from './symbol-table.ts';
 
@@ -95,6 +95,20 @@ function isWhitespace(c: number): boolean {
 function skipWhitespace(bytes: Uint8Array, pos: number, end: number): number {
   while (pos < end && isWhitespace(bytes[pos]!)) pos++;
   return pos;
+}
+
+/** One-character keys by their byte: a table read instead of a switch (the common case). */
+const ONE_CHAR_KEYS = new Int8Array(128).fill(UNKNOWN_KEY);
+for (const [name, id] of Object.entries(Key)) if (name.length === 1) ONE_CHAR_KEYS[name.charCodeAt(0)] = id;
+/** Two-letter keys (all lower case) by (first - 'a') * 26 + (second - 'a'). */
+const TWO_LETTER_KEYS = new Int8Array(26 * 26).fill(UNKNOWN_KEY);
+for (const [name, id] of Object.entries(Key))
+  if (name.length === 2) TWO_LETTER_KEYS[(name.charCodeAt(0) - 97) * 26 + name.charCodeAt(1) - 97] = id;
+
+function twoLetterKey(c1: number, c2: number): number {
+  const first = c1 - 97;
+  const second = c2 - 97;
+  return first >>> 0 < 26 && second >>> 0 < 26 ? TWO_LETTER_KEYS[first * 26 + second]! : UNKNOWN_KEY;
 }
 
 function keyId(bytes: Uint8Array, start: number, end: number): number {
@@ -452,7 +466,7 @@ export class StreamDecoder {
         const c1 = bytes[pos + 1]!;
         const c2 = bytes[pos + 2]!;
         if (c2 === QUOTE && c1 > QUOTE && c1 !== BACKSLASH) {
-          key = keyId(bytes, pos + 1, pos + 2);
+          key = c1 < 128 ? ONE_CHAR_KEYS[c1]! : UNKNOWN_KEY;
           pos += 3;
         } else if (
           bytes[pos + 3] === QUOTE &&
@@ -461,7 +475,7 @@ export class StreamDecoder {
           c2 > QUOTE &&
           c2 !== BACKSLASH
         ) {
-          key = keyId(bytes, pos + 1, pos + 3);
+          key = twoLetterKey(c1, c2);
           pos += 4;
         } else {
           const keyEnd = this.#scanString(pos);
@@ -479,6 +493,27 @@ export class StreamDecoder {
         if (key === UNKNOWN_KEY) {
           pos = this.#skipValue(pos);
         } else if (c === QUOTE) {
+          // A timestamp is read once, where it stands: when it parses and the closing quote follows,
+          // its bytes were digits and separators, so the general string scan has nothing to add.
+          if (key === Key.t) {
+            const us = parseRfc3339PrefixUs(bytes, pos + 1, end);
+            const timestampEnd = rfc3339PrefixEnd();
+            if (timestampEnd > 0 && bytes[timestampEnd] === QUOTE) {
+              this.#stringSeen |= 1 << Key.t;
+              this.#stringStart[Key.t] = pos + 1;
+              this.#stringEnd[Key.t] = timestampEnd;
+              this.#timestampUs = us;
+              pos = timestampEnd + 1;
+              c = bytes[pos++]!;
+              if (isWhitespace(c)) {
+                pos = skipWhitespace(bytes, pos, end);
+                c = bytes[pos++]!;
+              }
+              if (c === COMMA) continue;
+              if (c === RBRACE) break;
+              fail('expected "," or "}" in a message', pos - 1);
+            }
+          }
           const valueEnd = this.#scanString(pos);
           const bit = 1 << key;
           this.#stringSeen |= bit;

@@ -1,12 +1,15 @@
 /**
  * Historical bars and trades from Alpaca's market-data REST API, used to backfill reconnect gaps.
  * Cold path: bodies are validated with zod, pages followed through next_page_token. Failures are
- * values naming the request and the status; the keys never appear in them.
+ * values naming the request and the status; the keys never appear in them. The market-data
+ * port's MarketDataHistory (shared/venue/market-data-feed.ts) over Alpaca's historical API
+ * (https://docs.alpaca.markets/docs/historical-api).
  */
 import { type Dispatcher, request } from 'undici';
 import { z } from 'zod';
-import type { Bar, Trade } from '../../shared/domain/market-data.ts';
-import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
+import type { Bar, Trade } from '../../../domain/market-data.ts';
+import { isCryptoSymbol } from '../../../domain/symbol.ts';
+import type { HistoryResult, MarketDataHistory } from '../../../venue/market-data-feed.ts';
 import { formatRfc3339Us, parseRfc3339Us } from './rfc3339.ts';
 
 export interface HistoryClientOptions {
@@ -21,10 +24,6 @@ export interface HistoryClientOptions {
   readonly pageLimit?: number;
   readonly dispatcher?: Dispatcher;
 }
-
-export type HistoryResult<T> =
-  | { readonly ok: true; readonly items: T[] }
-  | { readonly ok: false; readonly reason: string; readonly status?: number };
 
 const MAX_PAGES = 1_000;
 const PAGE_LIMIT = 10_000;
@@ -70,7 +69,7 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export class MarketDataHistoryClient {
+export class MarketDataHistoryClient implements MarketDataHistory {
   readonly #options: HistoryClientOptions;
 
   constructor(options: HistoryClientOptions) {

@@ -1,14 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { bookCondition } from '../../../engine/book/best-bid-offer.ts';
-import { MessageKindIndex } from '../../../engine/marketdata/feed-metrics.ts';
-import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
-import type { Bar } from '../../../shared/domain/market-data.ts';
-import { ManualClock, systemClock } from '../../../shared/time/clock.ts';
-import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-import { waitFor } from '../../shared/broker/alpaca/wait-for.ts';
-import { admin, connectFeed, type FeedUnderTest } from './feed-harness.ts';
+import { bookCondition } from '../../../../../engine/book/best-bid-offer.ts';
+import { MarketDataHistoryClient } from '../../../../../shared/broker/alpaca/market-data/history-client.ts';
+import {
+  DEFAULT_SIM_KEY_ID,
+  DEFAULT_SIM_SECRET_KEY,
+} from '../../../../../shared/broker/simulator-credentials.ts';
+import type { Bar } from '../../../../../shared/domain/market-data.ts';
+import { ManualClock, systemClock } from '../../../../../shared/time/clock.ts';
+import { MessageKindIndex } from '../../../../../shared/venue/feed-metrics.ts';
+import { type Simulator, startSimulator } from '../../../../../sim/simulator.ts';
+import { admin, connectFeed, type FeedUnderTest } from '../../../../engine/marketdata/feed-harness.ts';
+import { waitFor } from '../wait-for.ts';
 
 const START_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
 

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { FeedMetrics, MessageKindIndex } from '../../../engine/marketdata/feed-metrics.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
+import { ManualClock } from '../../shared/time/clock.ts';
+import { FeedMetrics, MessageKindIndex } from '../../shared/venue/feed-metrics.ts';
 
 describe('Class: FeedMetrics', () => {
   it('exposes the hot-path counters through the registry it is given', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MarketDataHistoryClient } from '../../../engine/marketdata/history-client.ts';
-import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
-import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
+import { MarketDataHistoryClient } from '../../../../../shared/broker/alpaca/market-data/history-client.ts';
+import {
+  DEFAULT_SIM_KEY_ID,
+  DEFAULT_SIM_SECRET_KEY,
+} from '../../../../../shared/broker/simulator-credentials.ts';
+import { ManualClock } from '../../../../../shared/time/clock.ts';
+import { type Simulator, startSimulator } from '../../../../../sim/simulator.ts';
 
 const START_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
 const MINUTE_US = 60_000_000;

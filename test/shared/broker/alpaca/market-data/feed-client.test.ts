@@ -4,14 +4,15 @@
  * test/shared/broker/alpaca/stream-connection.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeedClient, type FeedGap } from '../../../engine/marketdata/feed-client.ts';
-import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import type { StreamConnectionSettings } from '../../../shared/broker/alpaca/stream-connection.ts';
-import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
-import { ManualTimers } from '../../shared/broker/alpaca/manual-timers.ts';
-import { FakeStreamPeer, KEY_ID, SECRET_KEY } from '../../shared/broker/alpaca/stream-peers.ts';
-import { waitFor } from '../../shared/broker/alpaca/wait-for.ts';
+import { FeedClient } from '../../../../../shared/broker/alpaca/market-data/feed-client.ts';
+import type { StreamConnectionSettings } from '../../../../../shared/broker/alpaca/stream-connection.ts';
+import type { StreamState } from '../../../../../shared/broker/alpaca/stream-connection-states.ts';
+import { ManualClock } from '../../../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../../../shared/venue/feed-metrics.ts';
+import type { FeedGap } from '../../../../../shared/venue/market-data-feed.ts';
+import { ManualTimers } from '../manual-timers.ts';
+import { FakeStreamPeer, KEY_ID, SECRET_KEY } from '../stream-peers.ts';
+import { waitFor } from '../wait-for.ts';
 
 const START_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
 const QUOTE = { T: 'q', S: 'AAPL', bp: 100, bs: 1, ap: 100.02, as: 2, t: '2026-11-24T15:00:00Z' };

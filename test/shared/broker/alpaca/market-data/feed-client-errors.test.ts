@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeedClient } from '../../../engine/marketdata/feed-client.ts';
-import { FeedMetrics } from '../../../engine/marketdata/feed-metrics.ts';
-import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
-import { ManualTimers } from '../../shared/broker/alpaca/manual-timers.ts';
-import { FakeStreamPeer, KEY_ID, SECRET_KEY } from '../../shared/broker/alpaca/stream-peers.ts';
-import { waitFor } from '../../shared/broker/alpaca/wait-for.ts';
+import { FeedClient } from '../../../../../shared/broker/alpaca/market-data/feed-client.ts';
+import type { StreamState } from '../../../../../shared/broker/alpaca/stream-connection-states.ts';
+import { ManualClock } from '../../../../../shared/time/clock.ts';
+import { FeedMetrics } from '../../../../../shared/venue/feed-metrics.ts';
+import { ManualTimers } from '../manual-timers.ts';
+import { FakeStreamPeer, KEY_ID, SECRET_KEY } from '../stream-peers.ts';
+import { waitFor } from '../wait-for.ts';
 
 let client: FeedClient | undefined;
 let peer: FakeStreamPeer | undefined;

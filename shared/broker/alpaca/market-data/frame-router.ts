@@ -4,16 +4,25 @@
  * to the listener. Separate from the socket so the benchmark `md.frame_to_book` runs exactly
  * this code.
  */
-import type { Logger } from '../../shared/logging/logger.ts';
-import { type FeedMetrics, MessageKindIndex } from './feed-metrics.ts';
+import type { Logger } from '../../../logging/logger.ts';
+import { type FeedMetrics, MessageKindIndex } from '../../../venue/feed-metrics.ts';
+import type { MarketDataMessage } from '../../../venue/market-data-feed.ts';
 import { msgpackFrameToJson } from './msgpack-frames.ts';
 import { StreamDecoder } from './stream-decoder.ts';
-import type { StreamControlMessage, StreamDataMessage, StreamMessage } from './stream-messages.ts';
+import type { StreamControlMessage, StreamMessage } from './stream-messages.ts';
+
+const QUOTE = MessageKindIndex.quote;
+const TRADE = MessageKindIndex.trade;
+const BAR = MessageKindIndex.bar;
+const ORDERBOOK = MessageKindIndex.orderbook;
+const STATUS = MessageKindIndex.status;
+const LULD = MessageKindIndex.luld;
+const CONTROL = MessageKindIndex.control;
 
 export interface FrameRouterTargets {
   onControl(message: StreamControlMessage): void;
   /** The array is reused for the next frame: read it, do not keep it. */
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void;
+  onData(messages: readonly MarketDataMessage[], receivedUs: number): void;
 }
 
 /** The stream's encoding, chosen by the client at the upgrade. */
@@ -27,7 +36,7 @@ export class FrameRouter {
   readonly #source: string;
   readonly #decoder = new StreamDecoder();
   readonly #messages: StreamMessage[] = [];
-  readonly #data: StreamDataMessage[] = [];
+  readonly #data: MarketDataMessage[] = [];
 
   /** `source` names the feed in log lines. */
   constructor(
@@ -62,7 +71,7 @@ export class FrameRouter {
       input = transcoded.json;
     }
     const messages = this.#messages;
-    messages.length = 0;
+    clear(messages);
     const decoder = this.#decoder;
     decoder.decodeFrame(input, messages);
     if (decoder.errors.length > 0) {
@@ -72,28 +81,62 @@ export class FrameRouter {
         'market-data input rejected',
       );
     }
-    if (decoder.ignored > 0) metrics.messages[MessageKindIndex.ignored]! += decoder.ignored;
-    const data = this.#data;
-    data.length = 0;
+    const counts = metrics.messages;
+    if (decoder.ignored > 0) counts[MessageKindIndex.ignored]! += decoder.ignored;
+    let controls = 0;
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
+      // One case per kind, with the counter's slot as a constant: no lookup by the type's string.
       switch (message.type) {
-        case 'success':
-        case 'error':
-        case 'subscription':
-          metrics.countMessage(MessageKindIndex.control);
-          this.#targets.onControl(message);
+        case 'quote':
+          counts[QUOTE]!++;
+          metrics.recordLag(receivedUs - message.timestampUs);
+          break;
+        case 'trade':
+          counts[TRADE]!++;
+          metrics.recordLag(receivedUs - message.timestampUs);
           break;
         case 'bar':
-          metrics.countMessage(MessageKindIndex.bar);
-          data.push(message);
+          counts[BAR]!++;
+          break;
+        case 'orderbook':
+          counts[ORDERBOOK]!++;
+          metrics.recordLag(receivedUs - message.timestampUs);
+          break;
+        case 'status':
+          counts[STATUS]!++;
+          metrics.recordLag(receivedUs - message.timestampUs);
+          break;
+        case 'luld':
+          counts[LULD]!++;
+          metrics.recordLag(receivedUs - message.timestampUs);
           break;
         default:
-          metrics.countMessage(MessageKindIndex[message.type]);
-          metrics.recordLag(receivedUs - message.timestampUs);
-          data.push(message);
+          counts[CONTROL]!++;
+          controls++;
       }
+    }
+    if (controls === 0) {
+      // Data only (nearly every frame): the decoder's array is the listener's, as it is.
+      if (messages.length > 0) this.#targets.onData(messages as MarketDataMessage[], receivedUs);
+      return;
+    }
+    const data = this.#data;
+    clear(data);
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      if (message.type === 'success' || message.type === 'error' || message.type === 'subscription')
+        this.#targets.onControl(message);
+      else data.push(message);
     }
     if (data.length > 0) this.#targets.onData(data, receivedUs);
   }
+}
+
+/**
+ * Empties a reused array. Not `length = 0`: that drops the array's backing store, so the next
+ * push allocates a new one (measured: push after `length = 0` ~79 ns, after pop ~13 ns).
+ */
+function clear(array: unknown[]): void {
+  while (array.length > 0) array.pop();
 }

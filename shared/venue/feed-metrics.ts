@@ -1,10 +1,11 @@
 /**
- * Feed counters. The hot path bumps plain numbers and typed-array slots (a few ns); prom-client
+ * The market-data port's metrics sink: what a feed adapter counts (messages by kind, rejections,
+ * reconnects, gaps, feed lag) and the engine adds to (backfills). No venue knowledge. The hot path bumps plain numbers and typed-array slots (a few ns); prom-client
  * reads them only when the registry is scraped, through `collect` callbacks, so a Prometheus
  * label lookup never runs per message.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Clock } from '../../shared/time/clock.ts';
+import type { Clock } from '../time/clock.ts';
 
 export const MESSAGE_KINDS = [
   'quote',

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatRfc3339Us, parseRfc3339BytesUs, parseRfc3339Us } from '../../../engine/marketdata/rfc3339.ts';
+import {
+  formatRfc3339Us,
+  parseRfc3339BytesUs,
+  parseRfc3339Us,
+} from '../../../../../shared/broker/alpaca/market-data/rfc3339.ts';
 
 describe('Function: parseRfc3339Us', () => {
   it.each([

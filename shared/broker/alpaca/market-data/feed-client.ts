@@ -7,19 +7,22 @@
  *
  * A gap is the time without data: from the last data received before the feed stopped being
  * ready (lost, or stale) until it is ready again. It is counted in full and handed to the
- * listener, which backfills it.
+ * listener, which backfills it. This is the adapter's side of the market-data port
+ * (shared/venue/market-data-feed.ts): a MarketDataFeed that feeds a MarketDataListener.
  */
-import {
-  StreamClient,
-  StreamConnection,
-  type StreamConnectionSettings,
-} from '../../shared/broker/alpaca/stream-connection.ts';
-import type { StreamState } from '../../shared/broker/alpaca/stream-connection-states.ts';
-import type { Clock } from '../../shared/time/clock.ts';
-import type { FeedMetrics } from './feed-metrics.ts';
+
+import type { Clock } from '../../../time/clock.ts';
+import type { FeedMetrics } from '../../../venue/feed-metrics.ts';
+import type {
+  MarketDataFeed,
+  MarketDataListener,
+  MarketDataMessage,
+} from '../../../venue/market-data-feed.ts';
+import { StreamClient, StreamConnection, type StreamConnectionSettings } from '../stream-connection.ts';
+import type { StreamState } from '../stream-connection-states.ts';
 import { type FeedCodec, FrameRouter } from './frame-router.ts';
 import { encodeMsgpackAction } from './msgpack-frames.ts';
-import type { StreamControlMessage, StreamDataMessage } from './stream-messages.ts';
+import type { StreamControlMessage } from './stream-messages.ts';
 
 /** Channel name → symbols, exactly as Alpaca's subscribe action takes them. */
 export interface FeedSubscription {
@@ -33,20 +36,6 @@ export interface FeedSubscription {
   readonly orderbooks?: readonly string[];
 }
 
-/** A period without data: from the last data before the feed stopped being ready to its return. */
-export interface FeedGap {
-  readonly startUs: number;
-  readonly endUs: number;
-}
-
-export interface FeedListener {
-  /** Valid data messages of one frame. The array is reused: read it, do not keep it. */
-  onData(messages: readonly StreamDataMessage[], receivedUs: number): void;
-  onStateChange?(state: StreamState, previous: StreamState, reason: string): void;
-  /** Ready again after a loss or a silence; data between the gap's ends was missed. */
-  onResumed?(gap: FeedGap): void;
-}
-
 export interface FeedClientOptions extends StreamConnectionSettings {
   /** e.g. wss://stream.data.alpaca.markets/v2/iex, or the simulator's ws://127.0.0.1:PORT/v2/iex */
   readonly url: string;
@@ -55,12 +44,12 @@ export interface FeedClientOptions extends StreamConnectionSettings {
   readonly subscription: FeedSubscription;
   /** JSON (default: the fast path) or msgpack, as Alpaca's SDKs use. */
   readonly codec?: FeedCodec;
-  readonly listener: FeedListener;
+  readonly listener: MarketDataListener;
   readonly clock: Clock;
   readonly metrics: FeedMetrics;
 }
 
-export class FeedClient extends StreamClient {
+export class FeedClient extends StreamClient implements MarketDataFeed {
   protected readonly connection: StreamConnection;
   readonly #options: FeedClientOptions;
   readonly #router: FrameRouter;
@@ -101,7 +90,7 @@ export class FeedClient extends StreamClient {
     );
   }
 
-  #onData(messages: readonly StreamDataMessage[], receivedUs: number): void {
+  #onData(messages: readonly MarketDataMessage[], receivedUs: number): void {
     // First, so that data ending a silence closes the gap before it is handed on.
     this.connection.dataArrived();
     this.#lastDataUs = receivedUs;

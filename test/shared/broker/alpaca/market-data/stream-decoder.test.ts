@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StreamDecoder } from '../../../engine/marketdata/stream-decoder.ts';
-import type { StreamMessage } from '../../../engine/marketdata/stream-messages.ts';
+import { StreamDecoder } from '../../../../../shared/broker/alpaca/market-data/stream-decoder.ts';
+import type { StreamMessage } from '../../../../../shared/broker/alpaca/market-data/stream-messages.ts';
 
-const fixtures = join(import.meta.dirname, '../../fixtures/feed');
+const fixtures = join(import.meta.dirname, '../../../../fixtures/feed');
 const frames = (file: string): string[] =>
   readFileSync(join(fixtures, file), 'utf8')
     .split('\n')
@@ -175,6 +175,27 @@ describe('Class: StreamDecoder', () => {
     expect(result.messages).toHaveLength(2);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toContain(reason);
+  });
+
+  it('reads a timestamp where it stands only when the string ends with it; any other string is checked whole', () => {
+    const trade = (t: string) => `[{"T":"t","S":"AAPL","p":1,"s":1,"t":${t}}]`;
+    const us = Date.UTC(2021, 1, 22, 15, 51, 45) * 1000 + 123_456;
+    for (const t of [
+      '"2021-02-22T15:51:45.123456Z"',
+      '"2021-02-22T16:51:45.123456789+01:00"',
+      ' "2021-02-22T15:51:45.123456Z" ',
+    ])
+      expect(decode(trade(t)).messages).toMatchObject([{ timestampUs: us }]);
+    // Escaped: the general path decodes it and refuses it as a timestamp, as before.
+    expect(decode(trade('"\\u0032021-02-22T15:51:45Z"')).errors[0]).toContain('"t" must be an RFC 3339');
+    for (const t of [
+      '"2021-02-22T15:51:45.123456Zjunk"',
+      '"2021-02-22T15:51:45.123456Z\\""',
+      '"2021-02-22T15:51:45"',
+    ])
+      expect(decode(trade(t)).errors[0]).toContain('"t" must be an RFC 3339');
+    expect(decode(trade('"2021-02-22T15:51:45Z')).ok).toBe(false);
+    expect(decode(trade('"2021-02-22T15:51:45Z" "x"')).ok).toBe(false);
   });
 
   it('reads every number exactly as JSON.parse does', () => {

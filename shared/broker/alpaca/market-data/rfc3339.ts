@@ -48,6 +48,25 @@ let cachedDateKey = -1;
 let cachedDays = 0;
 
 export function parseRfc3339BytesUs(bytes: Uint8Array, start: number, end: number): number {
+  const us = parseRfc3339PrefixUs(bytes, start, end);
+  return prefixEnd === end ? us : Number.NaN;
+}
+
+/** Where the timestamp read by the last parseRfc3339PrefixUs call ended (exclusive). */
+let prefixEnd = -1;
+
+/** The end (exclusive) of the timestamp the last parseRfc3339PrefixUs call read; -1 after a failure. */
+export function rfc3339PrefixEnd(): number {
+  return prefixEnd;
+}
+
+/**
+ * Like parseRfc3339BytesUs, for a timestamp that starts at `start` and ends anywhere before `end`
+ * (the frame scanner's case: it need not find the closing quote first); rfc3339PrefixEnd() then
+ * says where it ended.
+ */
+export function parseRfc3339PrefixUs(bytes: Uint8Array, start: number, end: number): number {
+  prefixEnd = -1;
   if (end - start < 20) return Number.NaN;
   const century = twoDigits(bytes, start);
   const yearOfCentury = twoDigits(bytes, start + 2);
@@ -117,7 +136,7 @@ export function parseRfc3339BytesUs(bytes: Uint8Array, start: number, end: numbe
   } else {
     return Number.NaN;
   }
-  if (i !== end) return Number.NaN;
+  prefixEnd = i;
   const seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
   return (seconds - offsetMinutes * 60) * 1_000_000 + micros;
 }
