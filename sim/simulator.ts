@@ -16,7 +16,7 @@ import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
 import { ALPACA_REQUESTS_PER_MINUTE } from './http/rate-limiter.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
-import { createMarketDataService, type MarketDataService } from './marketdata/market-data-service.ts';
+import { createMarketDataEndpoints, type MarketDataEndpoints } from './marketdata/market-data-endpoints.ts';
 import {
   checkReplaySpeed,
   type Replay,
@@ -129,7 +129,7 @@ function refuseUpgrade(socket: Duplex): void {
  */
 function replayOnFirstSubscription(
   market: SimMarket,
-  marketData: MarketDataService,
+  marketData: MarketDataEndpoints,
   replayed: ReplayedMarket,
 ): { readonly done: Promise<ReplayReport>; stop(): void } {
   let replay: Replay | undefined;
@@ -199,7 +199,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   market.onStatus((status) =>
     trading.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
-  const marketData = createMarketDataService(context, market, {
+  const marketData = createMarketDataEndpoints(context, market, {
     logger,
     stream: { connectionsPerKey: options.marketDataConnectionsPerKey ?? 1 },
     rateLimitPerMinute: options.dataRateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE,

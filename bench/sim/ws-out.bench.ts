@@ -13,7 +13,7 @@ import { createLogger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { SimContext } from '../../sim/context.ts';
 import { createMarket } from '../../sim/market/market.ts';
-import { createMarketDataService } from '../../sim/marketdata/market-data-service.ts';
+import { createMarketDataEndpoints } from '../../sim/marketdata/market-data-endpoints.ts';
 import { LatencyRecorder, throughputBenchmark } from '../harness.ts';
 
 /**
@@ -45,7 +45,7 @@ export const benchmarks = [
       level: 'silent',
       destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
     });
-    const service = createMarketDataService(context, market, { logger });
+    const service = createMarketDataEndpoints(context, market, { logger });
     const server = createServer((request, response) => {
       if (!service.handleRequest(request, response, new URL(request.url ?? '/', 'http://127.0.0.1'))) {
         response.writeHead(404).end();

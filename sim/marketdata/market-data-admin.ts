@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { MarketResult, SimMarket } from '../market/market.ts';
-import type { StreamConnection } from './stream-connection.ts';
 import type { StreamStats } from './stream-server.ts';
+import type { StreamSubscriber } from './stream-subscriber.ts';
 
 const PREFIX = '/admin/marketdata/';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,10 +57,10 @@ const MALFORMED: Readonly<Record<'truncated' | 'not-json' | 'wrong-shape', reado
 
 export class MarketDataAdmin {
   readonly #market: SimMarket;
-  readonly #connections: () => Iterable<StreamConnection>;
+  readonly #connections: () => Iterable<StreamSubscriber>;
   readonly #stats: StreamStats;
 
-  constructor(market: SimMarket, connections: () => Iterable<StreamConnection>, stats: StreamStats) {
+  constructor(market: SimMarket, connections: () => Iterable<StreamSubscriber>, stats: StreamStats) {
     this.#market = market;
     this.#connections = connections;
     this.#stats = stats;
@@ -175,7 +175,7 @@ function market(result: MarketResult): Reply {
   return result.ok ? { status: 200, body: { ok: true } } : { status: 422, body: { error: result.reason } };
 }
 
-function describe(connection: StreamConnection): Record<string, unknown> {
+function describe(connection: StreamSubscriber): Record<string, unknown> {
   const { T: _type, ...subscriptions } = connection.subscriptions.echo();
   return { path: connection.feed.path, codec: connection.codec, state: connection.state, subscriptions };
 }

@@ -24,14 +24,14 @@ import type {
   SimTrade,
 } from '../market/market-events.ts';
 import { formatRfc3339, MsgpackTimestamp } from './market-data-timestamps.ts';
+import { type Channel, feedForPath } from './stream-feeds.ts';
 import {
   type Codec,
-  type ConnectionLimits,
   type EncodedMessage,
   msgpackEncoder,
-  StreamConnection,
-} from './stream-connection.ts';
-import { type Channel, feedForPath } from './stream-feeds.ts';
+  StreamSubscriber,
+  type SubscriberLimits,
+} from './stream-subscriber.ts';
 import {
   barMessage,
   cryptoQuoteJson,
@@ -49,7 +49,7 @@ import {
   type WireTimeValue,
 } from './wire-messages.ts';
 
-export interface StreamOptions extends ConnectionLimits {
+export interface StreamOptions extends SubscriberLimits {
   /** Connections allowed per key on one endpoint (Alpaca: 1 on every plan). */
   readonly connectionsPerKey: number;
   readonly authTimeoutMs: number;
@@ -88,11 +88,11 @@ export class StreamServer {
   readonly #options: StreamOptions;
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
-  readonly connections = new Set<StreamConnection>();
+  readonly connections = new Set<StreamSubscriber>();
   readonly stats: StreamStats = { connectionsAccepted: 0, errorsSent: {} };
   /** Authenticated connections by asset class: the fan-out lists. */
-  readonly #stocks: StreamConnection[] = [];
-  readonly #crypto: StreamConnection[] = [];
+  readonly #stocks: StreamSubscriber[] = [];
+  readonly #crypto: StreamSubscriber[] = [];
   readonly #unsubscribeMarket: (() => void)[];
   readonly #subscribeListeners = new Set<() => void>();
   #flushScheduled = false;
@@ -124,7 +124,7 @@ export class StreamServer {
     if (feed === undefined) return false;
     const codec = codecOf(request);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new StreamConnection(feed, codec, ws, this.#options, (slow) => this.#dropSlow(slow));
+      const connection = new StreamSubscriber(feed, codec, ws, this.#options, (slow) => this.#dropSlow(slow));
       this.#accept(connection, request);
     });
     return true;
@@ -142,7 +142,7 @@ export class StreamServer {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #accept(connection: StreamConnection, request: IncomingMessage): void {
+  #accept(connection: StreamSubscriber, request: IncomingMessage): void {
     this.connections.add(connection);
     const ws = connection.socket;
     this.stats.connectionsAccepted++;
@@ -171,12 +171,12 @@ export class StreamServer {
     this.#refuse(connection, this.#authenticate(connection, keyId ?? '', secret ?? ''));
   }
 
-  #onMessage(connection: StreamConnection, data: RawData, isBinary: boolean): void {
+  #onMessage(connection: StreamSubscriber, data: RawData, isBinary: boolean): void {
     if (connection.state === 'closed') return;
     this.#refuse(connection, this.#handleAction(connection, data, isBinary));
   }
 
-  #refuse(connection: StreamConnection, refusal: Refusal | undefined): void {
+  #refuse(connection: StreamSubscriber, refusal: Refusal | undefined): void {
     if (refusal === undefined) return;
     this.#countError(refusal.code);
     this.#logger.debug(
@@ -192,7 +192,7 @@ export class StreamServer {
   }
 
   /** Acts on one client message; returns the error to answer with, if any. */
-  #handleAction(connection: StreamConnection, data: RawData, isBinary: boolean): Refusal | undefined {
+  #handleAction(connection: StreamSubscriber, data: RawData, isBinary: boolean): Refusal | undefined {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     let message: unknown;
     try {
@@ -221,7 +221,7 @@ export class StreamServer {
     return { code: 400, detail: `unknown action ${JSON.stringify(request.action)}` };
   }
 
-  #authenticate(connection: StreamConnection, keyId: string, secret: string): Refusal | undefined {
+  #authenticate(connection: StreamSubscriber, keyId: string, secret: string): Refusal | undefined {
     if (connection.state === 'authenticated') return { code: 403, detail: 'second auth' };
     const credentials = this.#context.credentials;
     if (keyId !== credentials.keyId || secret !== credentials.secretKey)
@@ -249,7 +249,7 @@ export class StreamServer {
   }
 
   /** Alpaca starts every order book subscription with a full snapshot (`r: true`). */
-  #sendBookSnapshots(connection: StreamConnection, request: Record<string, unknown>): void {
+  #sendBookSnapshots(connection: StreamSubscriber, request: Record<string, unknown>): void {
     const requested = request.orderbooks;
     if (connection.feed.assetClass !== 'crypto' || !Array.isArray(requested)) return;
     const symbols = requested.includes('*') ? this.#market.symbols : (requested as string[]);
@@ -260,7 +260,7 @@ export class StreamServer {
     this.#scheduleFlush();
   }
 
-  #dropSlow(connection: StreamConnection): void {
+  #dropSlow(connection: StreamSubscriber): void {
     this.#logger.warn({ path: connection.feed.path }, 'dropping a slow market-data client');
     this.#countError(407);
     connection.sendError(407);
@@ -297,7 +297,7 @@ export class StreamServer {
    * subscriber.
    */
   #fanOutTick<T extends { symbol: string; timestampUs: number; nanos: number }>(
-    targets: readonly StreamConnection[],
+    targets: readonly StreamSubscriber[],
     channel: 'quotes' | 'trades',
     tick: T,
     toJson: (tick: T) => string,
@@ -344,7 +344,7 @@ export class StreamServer {
   }
 
   #fanOut(
-    targets: readonly StreamConnection[],
+    targets: readonly StreamSubscriber[],
     channel: Channel,
     symbol: string,
     encode: (codec: Codec) => EncodedMessage,

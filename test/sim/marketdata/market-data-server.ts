@@ -8,9 +8,9 @@ import { ManualClock } from '../../../shared/time/clock.ts';
 import type { SimContext } from '../../../sim/context.ts';
 import { createMarket, type MarketOptions, type SimMarket } from '../../../sim/market/market.ts';
 import {
-  createMarketDataService,
-  type MarketDataServiceOptions,
-} from '../../../sim/marketdata/market-data-service.ts';
+  createMarketDataEndpoints,
+  type MarketDataEndpointsOptions,
+} from '../../../sim/marketdata/market-data-endpoints.ts';
 import type { SimService } from '../../../sim/service.ts';
 import { SESSION_START_MS, simContext } from '../market/market-fixture.ts';
 
@@ -30,7 +30,7 @@ export interface MarketDataServer {
 /** The market-data service alone behind a loopback HTTP server, on a virtual clock. */
 export async function startMarketDataServer(
   overrides: Partial<SimContext> = {},
-  serviceOptions: MarketDataServiceOptions = {},
+  serviceOptions: MarketDataEndpointsOptions = {},
   marketOptions: MarketOptions = {},
 ): Promise<MarketDataServer> {
   const clock = new ManualClock(SESSION_START_MS);
@@ -41,7 +41,10 @@ export async function startMarketDataServer(
     level: 'silent',
     destination: new Writable({ write: (_c, _e, cb) => cb() }),
   });
-  const service: SimService = createMarketDataService(context, market, { logger: silent, ...serviceOptions });
+  const service: SimService = createMarketDataEndpoints(context, market, {
+    logger: silent,
+    ...serviceOptions,
+  });
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (!service.handleRequest(request, response, url)) {

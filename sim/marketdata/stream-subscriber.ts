@@ -13,20 +13,20 @@ import type { Feed } from './stream-feeds.ts';
 import { StreamSubscriptions } from './stream-subscriptions.ts';
 
 export type Codec = 'json' | 'msgpack';
-export type ConnectionState = 'connected' | 'authenticated' | 'closed';
+export type SubscriberState = 'connected' | 'authenticated' | 'closed';
 /** An encoded data message: a JSON text or MessagePack bytes, matching the connection's codec. */
 export type EncodedMessage = string | Uint8Array;
 
 export const msgpackEncoder = new Encoder({ extensionCodec: wireExtensionCodec, ignoreUndefined: true });
 
-export interface ConnectionLimits {
+export interface SubscriberLimits {
   readonly maxBatch: number;
   /** Beyond this many bytes queued in the socket the client is too slow: 407, then disconnect. */
   readonly maxBufferedBytes: number;
   readonly symbolLimit: number;
 }
 
-export interface ConnectionFaults {
+export interface SubscriberFaults {
   silenced: boolean;
   delayMs: number;
   duplicateFrames: number;
@@ -34,30 +34,30 @@ export interface ConnectionFaults {
   heldFrame: EncodedMessage | undefined;
 }
 
-export class StreamConnection {
+export class StreamSubscriber {
   readonly feed: Feed;
   readonly codec: Codec;
   readonly socket: WebSocket;
   readonly subscriptions: StreamSubscriptions;
-  readonly faults: ConnectionFaults = {
+  readonly faults: SubscriberFaults = {
     silenced: false,
     delayMs: 0,
     duplicateFrames: 0,
     reorderFrames: 0,
     heldFrame: undefined,
   };
-  state: ConnectionState = 'connected';
+  state: SubscriberState = 'connected';
   keyId: string | undefined;
-  readonly #limits: ConnectionLimits;
+  readonly #limits: SubscriberLimits;
   #pending: EncodedMessage[] = [];
-  readonly #onSlow: (connection: StreamConnection) => void;
+  readonly #onSlow: (connection: StreamSubscriber) => void;
 
   constructor(
     feed: Feed,
     codec: Codec,
     socket: WebSocket,
-    limits: ConnectionLimits,
-    onSlow: (connection: StreamConnection) => void,
+    limits: SubscriberLimits,
+    onSlow: (connection: StreamSubscriber) => void,
   ) {
     this.feed = feed;
     this.codec = codec;

@@ -14,23 +14,23 @@ import { MarketDataAdmin } from './market-data-admin.ts';
 import { MarketDataRest } from './market-data-rest.ts';
 import { DEFAULT_STREAM_OPTIONS, type StreamOptions, StreamServer } from './stream-server.ts';
 
-export interface MarketDataServiceOptions {
+export interface MarketDataEndpointsOptions {
   readonly stream?: Partial<StreamOptions>;
   /** Data REST quota per key, apart from the trading API's. Default 200, Alpaca's Basic plan. */
   readonly rateLimitPerMinute?: number;
   readonly logger?: Logger;
 }
 
-export interface MarketDataService extends SimService {
+export interface MarketDataEndpoints extends SimService {
   /** Called after each accepted stream subscribe; returns a function that detaches the listener. */
   onSubscribe(listener: () => void): () => void;
 }
 
-export function createMarketDataService(
+export function createMarketDataEndpoints(
   context: SimContext,
   market: SimMarket,
-  options: MarketDataServiceOptions = {},
-): MarketDataService {
+  options: MarketDataEndpointsOptions = {},
+): MarketDataEndpoints {
   const logger = options.logger ?? createLogger({ name: 'sim.marketdata' });
   const stream = new StreamServer(context, market, { ...DEFAULT_STREAM_OPTIONS, ...options.stream }, logger);
   const limiter = new RateLimiter(context.clock, options.rateLimitPerMinute ?? ALPACA_REQUESTS_PER_MINUTE);
