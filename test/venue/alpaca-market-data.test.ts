@@ -1,6 +1,7 @@
 import { FeedClient } from '../../shared/broker/alpaca/market-data/feed-client.ts';
 import { MarketDataHistoryClient } from '../../shared/broker/alpaca/market-data/history-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
+import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
 import { startSimulator } from '../../sim/simulator.ts';
@@ -23,8 +24,13 @@ marketDataContract(
         quote: async (symbol, bidPrice, askPrice, bidSize, askSize) => {
           await admin(sim, 'quote', { symbol, bidPrice, askPrice, bidSize, askSize });
         },
-        trade: async (symbol, price, size) => {
-          await admin(sim, 'trade', { symbol, price, size });
+        trade: async (symbol, price, size, takerSide) => {
+          await admin(sim, 'trade', {
+            symbol,
+            price,
+            size,
+            ...(takerSide === undefined ? {} : { takerSide }),
+          });
         },
         halt: async (symbol) => {
           await admin(sim, 'halt', { symbol });
@@ -37,8 +43,11 @@ marketDataContract(
         },
       },
       openFeed(subscription, listener) {
+        const crypto = Object.values(subscription)
+          .flat()
+          .every((symbol) => isCryptoSymbol(symbol));
         const feed = new FeedClient({
-          url: `ws://127.0.0.1:${sim.port}/v2/iex`,
+          url: `ws://127.0.0.1:${sim.port}${crypto ? '/v1beta3/crypto/us' : '/v2/iex'}`,
           ...credentials,
           subscription,
           clock,

@@ -14,7 +14,8 @@ marketDataContract('in-process feed (virtual clock, no sockets)', async (setup) 
     market: {
       quote: async (symbol, bidPrice, askPrice, bidSize, askSize) =>
         ok(market.setQuote(symbol, { bidPrice, askPrice, bidSize, askSize })),
-      trade: async (symbol, price, size) => ok(market.printTrade(symbol, { price, size })),
+      trade: async (symbol, price, size, takerSide) =>
+        ok(market.printTrade(symbol, takerSide === undefined ? { price, size } : { price, size, takerSide })),
       halt: async (symbol) => ok(market.halt(symbol)),
       resume: async (symbol) => ok(market.resume(symbol)),
       luld: async (symbol, limitUp, limitDown, indicator) =>

@@ -22,7 +22,7 @@ import type {
 export const CONTRACT_START_MS = Date.UTC(2026, 11, 2, 15, 0, 0);
 /** New York midnight of that day (EST): where the daily bar starts. */
 const NEW_YORK_MIDNIGHT_US = Date.UTC(2026, 11, 2, 5, 0, 0) * 1000;
-export const CONTRACT_SYMBOLS: readonly string[] = ['AAPL', 'MSFT'];
+export const CONTRACT_SYMBOLS: readonly string[] = ['AAPL', 'MSFT', 'BTC/USD'];
 
 export interface ContractSetup {
   /** The virtual clock's start: both venues run on a ManualClock from here. */
@@ -34,7 +34,7 @@ export interface ContractSetup {
 /** The venue's market as a test drives it (HTTP admin endpoints or the in-process market). */
 export interface ScriptedMarket {
   quote(symbol: string, bidPrice: number, askPrice: number, bidSize: number, askSize: number): Promise<void>;
-  trade(symbol: string, price: number, size: number): Promise<void>;
+  trade(symbol: string, price: number, size: number, takerSide?: 'buy' | 'sell'): Promise<void>;
   halt(symbol: string): Promise<void>;
   resume(symbol: string): Promise<void>;
   luld(symbol: string, limitUp: number, limitDown: number, indicator: string): Promise<void>;
@@ -42,7 +42,10 @@ export interface ScriptedMarket {
 
 export interface MarketDataUnderTest {
   readonly market: ScriptedMarket;
-  /** A feed, not started, subscribed to `subscription`, delivering to `listener`. */
+  /**
+   * A feed, not started, subscribed to `subscription`, delivering to `listener`. A subscription
+   * of crypto pairs only is one to the crypto feed (Alpaca streams stocks and crypto apart).
+   */
   openFeed(subscription: FeedSubscription, listener: MarketDataListener): MarketDataFeed;
   readonly history: MarketDataHistory;
   /** Moves the virtual clock (and the market: minutes close, bars go out) to this instant. */
@@ -307,6 +310,48 @@ export function marketDataContract(
       expect(recorder.messages().map((message) => `${message.type} ${message.symbol}`)).toStrictEqual([
         'trade MSFT',
         'quote AAPL',
+      ]);
+    });
+
+    it('starts a crypto order book with the full book, then moves it with each quote; crypto trades carry the taker', async () => {
+      await started({ quotes: ['BTC/USD'], trades: ['BTC/USD'], orderbooks: ['BTC/USD'] });
+      await subject.eventually('the book snapshot', () => recorder.ofType('orderbook').length === 1);
+      const [snapshot] = recorder.ofType('orderbook');
+      expect(snapshot).toMatchObject({ symbol: 'BTC/USD', reset: true, timestampUs: us(START) });
+      expect(snapshot!.bids).toHaveLength(10);
+      expect(snapshot!.asks).toHaveLength(10);
+      expect(snapshot!.bids[0]!.price).toBeLessThan(snapshot!.asks[0]!.price);
+      const bidPrices = snapshot!.bids.map((level) => level.price);
+      expect(bidPrices).toStrictEqual([...bidPrices].sort((a, b) => b - a));
+
+      subject.advanceTo(START + 1_000);
+      await subject.market.quote('BTC/USD', 65_000, 65_010, 0.5, 0.7);
+      await subject.market.trade('BTC/USD', 65_010, 0.25, 'buy');
+      await subject.market.trade('BTC/USD', 65_000, 0.125, 'sell');
+      await subject.eventually(
+        'the quote, the book and the trades',
+        () => recorder.ofType('trade').length === 2,
+      );
+      const after = recorder.messages().slice(1);
+      expect(after.map((message) => message.type)).toStrictEqual(['quote', 'orderbook', 'trade', 'trade']);
+      expect(after[0]).toStrictEqual({
+        type: 'quote',
+        symbol: 'BTC/USD',
+        bidPrice: 65_000,
+        bidSize: 0.5,
+        askPrice: 65_010,
+        askSize: 0.7,
+        timestampUs: us(START + 1_000),
+      });
+      expect(after[1]).toMatchObject({ symbol: 'BTC/USD', reset: false, timestampUs: us(START + 1_000) });
+      const delta = after[1] as Extract<MarketDataMessage, { type: 'orderbook' }>;
+      expect(delta.bids).toContainEqual({ price: 65_000, size: 0.5 });
+      expect(delta.asks).toContainEqual({ price: 65_010, size: 0.7 });
+      expect(
+        after.slice(2).map((trade) => trade.type === 'trade' && [trade.price, trade.size, trade.takerSide]),
+      ).toStrictEqual([
+        [65_010, 0.25, 'buy'],
+        [65_000, 0.125, 'sell'],
       ]);
     });
 
