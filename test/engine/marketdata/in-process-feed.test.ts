@@ -140,6 +140,62 @@ describe('The engine’s market-data path over the in-process feed', () => {
     venue.close();
   });
 
+  it('backfills a gap from the in-process history: the missed minutes, in order, as the venue recorded them', async () => {
+    const clock = new ManualClock(START_MS);
+    const venue = createInProcessVenue({ clock, symbols: SYMBOLS, market: 'generated' });
+    const metrics = new FeedMetrics();
+    const accepted: Bar[] = [];
+    const service = new MarketDataService({
+      clock,
+      metrics,
+      symbols: SYMBOLS,
+      staleAfterMs: 60_000,
+      feedBarSymbols: SYMBOLS,
+      history: venue.history,
+      onBar: (bar) => accepted.push(bar),
+    });
+    // The engine's side of a lost connection, played by hand: the in-process feed never loses one.
+    let down = false;
+    const feed = venue.openFeed({
+      subscription: { quotes: SYMBOLS, bars: SYMBOLS },
+      listener: { onData: (messages, receivedUs) => down || service.onData(messages, receivedUs) },
+    });
+    feed.start();
+    venue.advanceTo(START_MS + 61_000);
+    down = true;
+    service.onStateChange('reconnecting', 'ready');
+    const lostUs = clock.nowUs();
+    venue.advanceTo(START_MS + 241_000); // minutes 1, 2 and 3 close unheard
+    down = false;
+    service.onResumed({ startUs: lostUs, endUs: clock.nowUs() });
+    venue.advanceTo(START_MS + 301_000); // minute 4 arrives live while the backfill runs
+    await service.settled();
+    for (const symbol of SYMBOLS) {
+      const bars = accepted.filter((bar) => bar.symbol === symbol);
+      const starts = bars.map((bar) => bar.startUs);
+      expect(starts).toStrictEqual([...starts].sort((a, b) => a - b));
+      expect(new Set(starts)).toStrictEqual(
+        new Set([0, 1, 2, 3, 4].map((i) => (START_MS + i * 60_000) * 1000)),
+      );
+      expect(service.bars(symbol)?.latest?.startUs).toBe((START_MS + 240_000) * 1000);
+      // The backfilled minutes are the venue's record of them.
+      const recorded = venue.market.history.bars(symbol)!.minute;
+      for (const bar of bars.filter(
+        (b) => b.startUs > START_MS * 1000 && b.startUs < (START_MS + 240_000) * 1000,
+      ))
+        expect(recorded.find((r) => r.startUs === bar.startUs)).toMatchObject({
+          open: bar.open,
+          high: bar.high,
+          low: bar.low,
+          close: bar.close,
+          volume: bar.volume,
+        });
+    }
+    expect(metrics.backfilledBars).toBe(6);
+    expect(metrics.backfillFailures).toBe(0);
+    venue.close();
+  });
+
   it('runs a real strategy on the generated market: quotes become intents, every minute a bar, no gap to backfill', async () => {
     const momentum = new MidPriceMomentum({
       id: 'momentum',
