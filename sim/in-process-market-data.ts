@@ -105,7 +105,7 @@ export class InProcessMarketDataFeed implements MarketDataFeed {
     ];
     this.#setState('ready', 'started: the market is in process');
     // As on Alpaca, an order book subscription starts with the full book.
-    for (const symbol of this.#subscribedSymbols(CHANNEL_BITS.orderbooks)) {
+    for (const symbol of this.#bookSymbols()) {
       const snapshot = market.orderBookSnapshot(symbol);
       if (snapshot !== undefined) this.#onOrderBook(snapshot, true);
     }
@@ -124,7 +124,9 @@ export class InProcessMarketDataFeed implements MarketDataFeed {
     this.#listener.onStateChange?.(state, previous, reason);
   }
 
-  #subscribedSymbols(bit: number): readonly string[] {
+  /** The pairs whose order books are subscribed (books exist for crypto only). */
+  #bookSymbols(): readonly string[] {
+    const bit = CHANNEL_BITS.orderbooks;
     if ((this.#wildcard & bit) !== 0) return this.#market.symbols.filter(isCryptoSymbol);
     return [...this.#channels].filter(([, bits]) => (bits & bit) !== 0).map(([symbol]) => symbol);
   }
