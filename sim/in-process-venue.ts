@@ -6,6 +6,10 @@
  * engine tests run the execution core against it; the venue contract suite holds it to the same
  * behaviour as the Alpaca adapter talking to the HTTP simulator.
  *
+ * The market-data side of the port comes with it (sim/in-process-market-data.ts): `openFeed` hands
+ * the same market's events to a MarketDataListener as domain messages, `history` serves gap
+ * backfill from the market's recorded bars and trades.
+ *
  * Account and positions (off the order path) are rendered as the HTTP simulator renders them and
  * read back with the Alpaca adapter's schemas, so both venues answer them identically.
  */
@@ -15,6 +19,7 @@ import type { Account } from '../shared/domain/account.ts';
 import { type Fixed, parseFixed, ZERO } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
 import type { ConnectionState } from '../shared/venue/connection-state.ts';
+import type { MarketDataFeed, MarketDataHistory } from '../shared/venue/market-data-feed.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import { VenueRateLimitedError, VenueRejectedError } from '../shared/venue/venue-errors.ts';
 import type {
@@ -32,6 +37,11 @@ import type {
 import { ClosedDates } from './closed-dates.ts';
 import type { SimContext } from './context.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
+import {
+  type InProcessFeedOptions,
+  InProcessMarketDataFeed,
+  InProcessMarketDataHistory,
+} from './in-process-market-data.ts';
 import { createMarket, type SimMarket } from './market/market.ts';
 import { type ApiResult, apiErrors } from './trading/api-error.ts';
 import { averageFillPrice } from './trading/fill-model.ts';
@@ -68,8 +78,16 @@ export interface InProcessVenue {
   readonly venue: TradingVenue;
   readonly market: SimMarket;
   readonly engine: MatchingEngine;
+  /**
+   * A market-data feed (the port's MarketDataFeed) of this venue's market: started, it delivers
+   * the subscribed symbols' events to the listener as they happen, on the virtual clock.
+   */
+  openFeed(options: InProcessFeedOptions): MarketDataFeed;
+  /** Gap backfill (the port's MarketDataHistory) from the market's recorded bars and trades. */
+  readonly history: MarketDataHistory;
   /** Runs the market and every scheduled effect (latency, expiries) up to this instant. */
   advanceTo(epochMs: number): void;
+  /** Stops the market, the scheduled work and every feed opened here. */
   close(): void;
 }
 
@@ -104,6 +122,7 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
   market.onStatus((status) =>
     core.engine.setHalted(status.symbol, status.statusCode === 'H' || status.statusCode === '2'),
   );
+  const feeds: InProcessMarketDataFeed[] = [];
   return {
     venue: new SimulatedVenue(
       core,
@@ -112,8 +131,15 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
     ),
     market,
     engine: core.engine,
+    openFeed(feedOptions) {
+      const feed = new InProcessMarketDataFeed(market, clock, feedOptions);
+      feeds.push(feed);
+      return feed;
+    },
+    history: new InProcessMarketDataHistory(market),
     advanceTo: (epochMs) => advanceVirtualTime(clock, scheduler, market, epochMs),
     close() {
+      for (const feed of feeds.splice(0)) void feed.stop();
       market.stop();
       scheduler.close();
       core.engine.close();

@@ -35,6 +35,13 @@ export interface ExplicitQuote {
   readonly askSize?: number;
 }
 
+export interface ExplicitTrade {
+  readonly price: number;
+  readonly size: number;
+  /** Crypto only (stock trades carry no taker side on Alpaca's feed). Default 'buy'. */
+  readonly takerSide?: 'buy' | 'sell';
+}
+
 export interface ExplicitLuld {
   readonly limitUp: number;
   readonly limitDown: number;
@@ -73,6 +80,11 @@ export interface SimMarket extends QuoteSource {
   /** Publishes a quote now; `hold` freezes the symbol's generator until `releaseQuote`. */
   setQuote(symbol: string, quote: ExplicitQuote, options?: { readonly hold?: boolean }): MarketResult;
   releaseQuote(symbol: string): MarketResult;
+  /**
+   * Prints a trade now, folded into the minute and daily bars like a generated one, so a scripted
+   * market closes minutes with bars (and sends the automatic LULD bands) too.
+   */
+  printTrade(symbol: string, trade: ExplicitTrade): MarketResult;
   halt(symbol: string): MarketResult;
   resume(symbol: string): MarketResult;
   setLuld(symbol: string, bands: ExplicitLuld): MarketResult;
@@ -369,6 +381,37 @@ class GeneratedMarket implements SimMarket {
     const state = this.#bySymbol.get(symbol);
     if (state === undefined) return unknownSymbol(symbol);
     state.held = false;
+    return { ok: true };
+  }
+
+  printTrade(symbol: string, explicit: ExplicitTrade): MarketResult {
+    const state = this.#bySymbol.get(symbol);
+    if (state === undefined) return unknownSymbol(symbol);
+    const { price, size } = explicit;
+    if (!(Number.isFinite(price) && price > 0 && Number.isFinite(size) && size > 0))
+      return { ok: false, reason: 'price and size must be positive numbers' };
+    const traits = state.traits;
+    const nowUs = this.#adminNowUs();
+    // The clock may be ahead of the market (admin calls between steps): bars follow the trade's minute.
+    if (nowUs >= this.#activityMinuteUs + US_PER_MINUTE) this.#refreshActivity(nowUs);
+    const trade: SimTrade = {
+      symbol,
+      id: state.nextTradeId++,
+      price,
+      size,
+      timestampUs: nowUs,
+      nanos: 0,
+      takerSide: explicit.takerSide ?? 'buy',
+      exchange: traits.crypto ? '' : traits.exchanges[0]!,
+      conditions: traits.crypto
+        ? NO_CONDITIONS
+        : size % 100 === 0
+          ? ROUND_LOT_CONDITIONS
+          : ODD_LOT_CONDITIONS,
+      tape: traits.tape,
+    };
+    this.#recordTradeInBars(state, trade);
+    this.#emitTrade(state, trade);
     return { ok: true };
   }
 

@@ -34,6 +34,12 @@ const schemas = {
     askSize: z.number().positive().optional(),
     hold: z.boolean().optional(),
   }),
+  trade: z.strictObject({
+    symbol: z.string(),
+    price: z.number().positive(),
+    size: z.number().positive(),
+    takerSide: z.enum(['buy', 'sell']).optional(),
+  }),
   release: z.strictObject({ symbol: z.string() }),
   halt: z.strictObject({ symbol: z.string() }),
   resume: z.strictObject({ symbol: z.string() }),
@@ -116,6 +122,10 @@ export class MarketDataAdmin {
       case 'quote': {
         const { symbol, hold, ...quote } = body as z.infer<(typeof schemas)['quote']>;
         return market(this.#market.setQuote(symbol, quote, hold === undefined ? {} : { hold }));
+      }
+      case 'trade': {
+        const { symbol, ...trade } = body as z.infer<(typeof schemas)['trade']>;
+        return market(this.#market.printTrade(symbol, trade));
       }
       case 'release':
         return market(this.#market.releaseQuote(body.symbol as string));

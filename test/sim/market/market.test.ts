@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BookLevel } from '../../../shared/domain/market-data.ts';
+import { ManualClock } from '../../../shared/time/clock.ts';
 import { createMarket, type SimMarket } from '../../../sim/market/market.ts';
 import type { SimBar, SimQuote, SimTrade } from '../../../sim/market/market-events.ts';
 import { SESSION_START_MS, simContext } from './market-fixture.ts';
@@ -212,6 +213,61 @@ describe('Module: simulated market', () => {
     expect(moved.timestampUs).toBeGreaterThan(SESSION_START_MS * 1000);
     expect(Math.abs(moved.bidPrice - 100)).toBeLessThan(1);
     expect(market.setQuote('AAPL', { bidPrice: 10, askPrice: 9 }).ok).toBe(false);
+  });
+
+  it('prints explicit trades into a scripted market and closes their minute with bars and LULD bands', () => {
+    const clock = new ManualClock(SESSION_START_MS);
+    const market = createMarket(simContext({ clock, symbols: ['AAPL', 'BTC/USD'] }), { generate: false });
+    const recording = record(market);
+    clock.setMs(SESSION_START_MS + 5_000);
+    expect(market.printTrade('AAPL', { price: 100.01, size: 100 })).toStrictEqual({ ok: true });
+    clock.setMs(SESSION_START_MS + 20_000);
+    expect(market.printTrade('AAPL', { price: 100.05, size: 50, takerSide: 'sell' })).toStrictEqual({
+      ok: true,
+    });
+    expect(
+      recording.trades.map(({ price, size, timestampUs, conditions }) => [
+        price,
+        size,
+        timestampUs,
+        conditions,
+      ]),
+    ).toStrictEqual([
+      [100.01, 100, (SESSION_START_MS + 5_000) * 1000, ['@']],
+      [100.05, 50, (SESSION_START_MS + 20_000) * 1000, ['@', 'I']],
+    ]);
+    expect(recording.trades[1]!.id).toBe(recording.trades[0]!.id + 1);
+    market.advanceTo(SESSION_START_MS + 61_000);
+    expect(
+      recording.bars.map(({ kind, startUs, open, high, low, close, volume, tradeCount, vwap }) => ({
+        kind,
+        startUs,
+        ohlc: [open, high, low, close],
+        volume,
+        tradeCount,
+        vwap,
+      })),
+    ).toStrictEqual([
+      {
+        kind: 'minute',
+        startUs: SESSION_START_MS * 1000,
+        ohlc: [100.01, 100.05, 100.01, 100.05],
+        volume: 150,
+        tradeCount: 2,
+        vwap: 100.023333,
+      },
+      {
+        kind: 'daily',
+        startUs: Date.UTC(2026, 10, 24, 5, 0, 0) * 1000,
+        ohlc: [100.01, 100.05, 100.01, 100.05],
+        volume: 150,
+        tradeCount: 2,
+        vwap: 100.023333,
+      },
+    ]);
+    expect(recording.events.at(-1)).toContain('"limitUp":105.05');
+    expect(market.printTrade('NOPE', { price: 1, size: 1 }).ok).toBe(false);
+    expect(market.printTrade('AAPL', { price: 0, size: 1 }).ok).toBe(false);
   });
 
   it('emits LULD bands around the price, and explicit bands on request', () => {

@@ -185,7 +185,7 @@ describe('Feature: market-data admin and fault injection', () => {
     ).toBe(false);
   });
 
-  it('sets a quote, halts, resumes and sets LULD bands through the admin API', async () => {
+  it('sets a quote, halts, resumes, sets LULD bands and prints a trade through the admin API', async () => {
     const client = await subscribed();
     expect(
       (await admin('quote', { symbol: 'AAPL', bidPrice: 150, askPrice: 150.05, hold: true })).status,
@@ -193,7 +193,9 @@ describe('Feature: market-data admin and fault injection', () => {
     expect((await admin('halt', { symbol: 'SPY' })).status).toBe(200);
     expect((await admin('resume', { symbol: 'SPY' })).status).toBe(200);
     expect((await admin('luld', { symbol: 'AAPL', limitUp: 160, limitDown: 140 })).status).toBe(200);
-    await client.until((frames) => dataMessages(frames).filter((message) => message.T === 'l').length === 1);
+    expect((await admin('trade', { symbol: 'AAPL', price: 150.02, size: 100 })).status).toBe(200);
+    expect((await admin('trade', { symbol: 'AAPL', price: -1, size: 100 })).status).toBe(400);
+    await client.until((frames) => dataMessages(frames).some((message) => message.T === 't'));
     const data = dataMessages(client.frames);
     const quote = stockQuoteMessageSchema.parse(data.find((message) => message.T === 'q'));
     expect(quote).toMatchObject({ S: 'AAPL', bp: 150, ap: 150.05 });
@@ -208,6 +210,7 @@ describe('Feature: market-data admin and fault injection', () => {
       u: 160,
       d: 140,
     });
+    expect(data.find((message) => message.T === 't')).toMatchObject({ S: 'AAPL', p: 150.02, s: 100 });
     expect(server.market.latestQuote('AAPL')).toMatchObject({ bidPrice: 150, askPrice: 150.05 });
   });
 
