@@ -81,6 +81,17 @@ export interface ExecutionReport {
   readonly positionQty: Fixed;
 }
 
+/**
+ * A live event (onLiveEvent): the engine's own order record, passed as arguments, not as an
+ * OrderEvent object built per event.
+ */
+export type LiveEventListener = (
+  event: SimTradeUpdateEvent,
+  order: SimOrder,
+  timestampUs: number,
+  execution: ExecutionReport | undefined,
+) => void;
+
 /** One event as the engine emits it; the order is a snapshot taken at emission. */
 export interface OrderEvent {
   readonly event: SimTradeUpdateEvent;
@@ -149,13 +160,13 @@ const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
 
 export class MatchingEngine {
   readonly #deps: MatchingEngineDeps;
-  /** Every known order in submission order; forgotten ones linger until the next compaction. */
-  #orders: SimOrder[] = [];
   /** Closed orders in the order they closed, from #closedHead on (with closedOrderLimit only). */
   #closed: SimOrder[] = [];
   #closedHead = 0;
-  /** Forgotten orders still in #orders. */
-  #forgotten = 0;
+  /**
+   * Every known order by id, in submission order (a Map iterates in insertion order, and an id is
+   * set once, when its order is created): the listing's source, with nothing to compact.
+   */
   readonly #byId = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
   /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
@@ -168,7 +179,7 @@ export class MatchingEngine {
   /** The session date fills are booked under, for the New York day it was computed in. */
   #sessionDate = { fromMs: 0, untilMs: 0, date: '' };
   readonly #listeners = new Set<(event: OrderEvent) => void>();
-  readonly #liveListeners = new Set<(event: OrderEvent) => void>();
+  readonly #liveListeners = new Set<LiveEventListener>();
   readonly #unsubscribeQuotes: () => void;
   readonly #unsubscribeCalendar: () => void;
   /** Bumped when the closed dates change, so a boundary armed for the old calendar does nothing. */
@@ -182,6 +193,8 @@ export class MatchingEngine {
   readonly exposure: AccountExposure;
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
   #phase: SessionPhase;
+  /** Routing as a scheduled task's function, shared by every submission (no closure per order). */
+  readonly #routeTask = (order: SimOrder): void => this.#route(order);
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
@@ -221,7 +234,7 @@ export class MatchingEngine {
    * reads (or copies) the order during the call and keeps nothing of it, such as the in-process
    * venue, which maps it to a domain order at once.
    */
-  onLiveEvent(listener: (event: OrderEvent) => void): () => void {
+  onLiveEvent(listener: LiveEventListener): () => void {
     this.#liveListeners.add(listener);
     return () => this.#liveListeners.delete(listener);
   }
@@ -252,12 +265,11 @@ export class MatchingEngine {
 
   listOrders(filter: OrderFilter): SimOrder[] {
     // Nested, a parent stands for its group: open while any of its legs is.
-    const known = this.#forgotten === 0 ? this.#orders : this.#orders.filter((order) => this.#knows(order));
     const source = filter.nested
-      ? known.filter((order) => order.parentId === null)
+      ? [...this.#byId.values()].filter((order) => order.parentId === null)
       : filter.status === 'open'
         ? [...this.#open]
-        : known;
+        : [...this.#byId.values()];
     const matches = source.filter((order) => {
       const terminal = filter.nested
         ? [order, ...order.legs].every((member) => isTerminalStatus(member.status))
@@ -284,11 +296,11 @@ export class MatchingEngine {
     const order = this.#create(request, checked.value, null);
     const legs = this.#createLegs(order, request, checked.value);
     this.#emit('pending_new', order);
-    this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(order));
+    this.#deps.scheduler.afterCall(this.#deps.latencyMs, this.#routeTask, order);
     for (const leg of legs) {
       if (leg.status !== 'pending_new') continue;
       this.#emit('pending_new', leg);
-      this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(leg));
+      this.#deps.scheduler.afterCall(this.#deps.latencyMs, this.#routeTask, leg);
     }
     return ok(order);
   }
@@ -483,7 +495,6 @@ export class MatchingEngine {
       parentId: place.parentId,
       legs: NO_LEGS,
     };
-    this.#orders.push(order);
     this.#open.add(order);
     this.#byId.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order);
@@ -629,7 +640,7 @@ export class MatchingEngine {
     if (isTerminalStatus(status)) {
       if (this.#open.delete(order) && this.#deps.closedOrderLimit !== undefined) this.#remember(order);
       // An order that ended before its expiry leaves nothing behind in the scheduler.
-      if (order.timeInForce === 'day') {
+      if (order.timeInForce === 'day' && this.#expiries.size > 0) {
         const expiry = this.#expiries.get(order);
         if (expiry !== undefined) {
           this.#deps.scheduler.cancel(expiry);
@@ -637,10 +648,6 @@ export class MatchingEngine {
         }
       }
     }
-  }
-
-  #knows(order: SimOrder): boolean {
-    return this.#byId.get(order.id) === order;
   }
 
   /** Keeps a closed order among the last closedOrderLimit, forgetting the oldest beyond them. */
@@ -664,11 +671,6 @@ export class MatchingEngine {
   #forget(order: SimOrder): void {
     if (this.#byId.get(order.id) === order) this.#byId.delete(order.id);
     if (this.#byClientId.get(order.clientOrderId) === order) this.#byClientId.delete(order.clientOrderId);
-    this.#forgotten++;
-    if (this.#forgotten >= 1024 && this.#forgotten * 2 >= this.#orders.length) {
-      this.#orders = this.#orders.filter((kept) => this.#knows(kept));
-      this.#forgotten = 0;
-    }
   }
 
   #removeWorking(order: SimOrder): void {
@@ -676,7 +678,11 @@ export class MatchingEngine {
     const working = this.#working.get(order.symbol);
     if (working === undefined) return;
     const index = working.indexOf(order);
-    if (index >= 0) working.splice(index, 1);
+    if (index < 0) return;
+    // splice(index, 1) without the array of removed elements it returns.
+    const last = working.length - 1;
+    for (let i = index; i < last; i++) working[i] = working[i + 1]!;
+    working.length = last;
   }
 
   // ---- matching ------------------------------------------------------------------------------
@@ -851,9 +857,7 @@ export class MatchingEngine {
       for (const listener of this.#listeners) listener(update);
     }
     if (this.#liveListeners.size > 0) {
-      const update: OrderEvent =
-        execution === undefined ? { event, order, timestampUs } : { event, order, timestampUs, execution };
-      for (const listener of this.#liveListeners) listener(update);
+      for (const listener of this.#liveListeners) listener(event, order, timestampUs, execution);
     }
   }
 }
