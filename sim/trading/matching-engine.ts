@@ -32,7 +32,7 @@ import {
   ZERO,
 } from '../../shared/domain/fixed.ts';
 import type { Quote } from '../../shared/domain/market-data.ts';
-import { isTerminalStatus, type OrderStatus } from '../../shared/domain/order.ts';
+import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
@@ -149,6 +149,20 @@ interface QuoteLiquidity {
 
 /** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
 const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
+
+/**
+ * isTerminalStatus (shared/domain/order.ts, TERMINAL_ORDER_STATUSES) as comparisons of interned
+ * strings instead of a Set lookup: asked several times per order on the matching path.
+ */
+function isTerminal(status: OrderStatus): boolean {
+  return (
+    status === 'filled' ||
+    status === 'canceled' ||
+    status === 'expired' ||
+    status === 'replaced' ||
+    status === 'rejected'
+  );
+}
 
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
@@ -272,8 +286,8 @@ export class MatchingEngine {
         : [...this.#byId.values()];
     const matches = source.filter((order) => {
       const terminal = filter.nested
-        ? [order, ...order.legs].every((member) => isTerminalStatus(member.status))
-        : isTerminalStatus(order.status);
+        ? [order, ...order.legs].every((member) => isTerminal(member.status))
+        : isTerminal(order.status);
       if (filter.status === 'open' && terminal) return false;
       if (filter.status === 'closed' && !terminal) return false;
       if (filter.afterUs !== null && order.submittedUs <= filter.afterUs) return false;
@@ -308,7 +322,7 @@ export class MatchingEngine {
   cancel(id: string): ApiResult<SimOrder> {
     const order = this.#byId.get(id);
     if (order === undefined) return fail(apiErrors.notFound('order not found'));
-    if (isTerminalStatus(order.status) || order.status === 'pending_cancel') {
+    if (isTerminal(order.status) || order.status === 'pending_cancel') {
       return fail(apiErrors.unprocessable(`order is already in "${order.status}" state`));
     }
     if (order.status === 'pending_replace') {
@@ -325,7 +339,7 @@ export class MatchingEngine {
   replace(id: string, request: SimReplaceRequest): ApiResult<SimOrder> {
     const old = this.#byId.get(id);
     if (old === undefined) return fail(apiErrors.notFound('order not found'));
-    if (isTerminalStatus(old.status)) {
+    if (isTerminal(old.status)) {
       return fail(apiErrors.unprocessable(`order is already in "${old.status}" state`));
     }
     if (REPLACE_BLOCKING.has(old.status)) {
@@ -445,14 +459,8 @@ export class MatchingEngine {
   #create(request: SimOrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
     const nowUs = this.#deps.clock.nowUs();
     const id = this.#deps.ids.uuid();
-    const orderClass = request.orderClass ?? 'simple';
-    const place: OrderLink = link ?? {
-      orderClass,
-      groupId: orderClass === 'simple' ? null : id,
-      ocoGroup: orderClass === 'oco' ? id : null,
-      parentId: null,
-      status: 'pending_new',
-    };
+    // Without a link, a new submission's own place: its class, grouped under itself unless simple.
+    const orderClass = link?.orderClass ?? request.orderClass ?? 'simple';
     const order: SimOrder = {
       id,
       seq: this.#seq++,
@@ -473,7 +481,7 @@ export class MatchingEngine {
       extendedHours: request.extendedHours,
       positionIntent: checked.intent,
       reservedNotional: checked.reserved,
-      status: place.status,
+      status: link?.status ?? 'pending_new',
       filledQty: ZERO,
       filledValueRaw: 0n,
       hwm: null,
@@ -489,10 +497,10 @@ export class MatchingEngine {
       replacedUs: null,
       replacedBy: null,
       replaces,
-      orderClass: place.orderClass,
-      groupId: place.groupId,
-      ocoGroup: place.ocoGroup,
-      parentId: place.parentId,
+      orderClass,
+      groupId: link !== undefined ? link.groupId : orderClass === 'simple' ? null : id,
+      ocoGroup: link !== undefined ? link.ocoGroup : orderClass === 'oco' ? id : null,
+      parentId: link !== undefined ? link.parentId : null,
       legs: NO_LEGS,
     };
     this.#open.add(order);
@@ -520,7 +528,7 @@ export class MatchingEngine {
   }
 
   #route(order: SimOrder): void {
-    if (isTerminalStatus(order.status) || order.routed) return;
+    if (isTerminal(order.status) || order.routed) return;
     // The reject fault stands for the venue refusing a submission; legs are not submissions.
     if (this.#rejectNext > 0 && order.parentId === null) {
       this.#rejectNext--;
@@ -552,23 +560,23 @@ export class MatchingEngine {
     working.push(order);
     const quote = this.#deps.quotes.latestQuote(order.symbol);
     if (quote !== undefined) this.#tryMatch(order, quote);
-    if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminalStatus(order.status)) {
+    if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminal(order.status)) {
       this.#finish(order, 'canceled');
     }
     // A day order that filled on arrival has no expiry to schedule (and then cancel).
-    if (order.timeInForce === 'day' && !isTerminalStatus(order.status)) this.#scheduleExpiry(order, now);
+    if (order.timeInForce === 'day' && !isTerminal(order.status)) this.#scheduleExpiry(order, now);
   }
 
   #finishCancel(order: SimOrder): void {
     if (order.status === 'pending_cancel') this.#finish(order, 'canceled');
     // Canceled meanwhile (by its group, say) is what was asked for; anything else ended first.
-    else if (isTerminalStatus(order.status) && order.status !== 'canceled') {
+    else if (isTerminal(order.status) && order.status !== 'canceled') {
       this.#emit('order_cancel_rejected', order);
     }
   }
 
   #finishReplace(old: SimOrder, replacement: SimOrder): void {
-    if (isTerminalStatus(old.status)) {
+    if (isTerminal(old.status)) {
       this.#setStatus(replacement, 'rejected');
       replacement.failedUs = this.#deps.clock.nowUs();
       this.#emit('order_replace_rejected', old);
@@ -591,7 +599,7 @@ export class MatchingEngine {
     const atMs = this.#deps.session.dayOrderExpiryMs(afterMs, order.extendedHours);
     const task = this.#deps.scheduler.schedule(atMs, () => {
       this.#expiries.delete(order);
-      if (isTerminalStatus(order.status)) return;
+      if (isTerminal(order.status)) return;
       if (this.#deps.session.dayOrderExpiryMs(atMs - 1, order.extendedHours) !== atMs) {
         this.#scheduleExpiry(order, atMs);
       } else {
@@ -612,7 +620,7 @@ export class MatchingEngine {
   }
 
   #auction(order: SimOrder): void {
-    if (isTerminalStatus(order.status)) return;
+    if (isTerminal(order.status)) return;
     const quote = this.#deps.quotes.latestQuote(order.symbol);
     const execution =
       quote === undefined
@@ -637,7 +645,7 @@ export class MatchingEngine {
   #setStatus(order: SimOrder, status: OrderStatus): void {
     order.status = status;
     order.updatedUs = this.#deps.clock.nowUs();
-    if (isTerminalStatus(status)) {
+    if (isTerminal(status)) {
       if (this.#open.delete(order) && this.#deps.closedOrderLimit !== undefined) this.#remember(order);
       // An order that ended before its expiry leaves nothing behind in the scheduler.
       if (order.timeInForce === 'day' && this.#expiries.size > 0) {
@@ -657,7 +665,7 @@ export class MatchingEngine {
     if (this.#closed.length - this.#closedHead <= limit) return;
     const oldest = this.#closed[this.#closedHead]!;
     this.#closedHead++;
-    if (oldest.legs.some((leg) => !isTerminalStatus(leg.status))) {
+    if (oldest.legs.some((leg) => !isTerminal(leg.status))) {
       this.#closed.push(oldest); // its group still works: asked again once more have closed
     } else {
       this.#forget(oldest);
@@ -669,7 +677,8 @@ export class MatchingEngine {
   }
 
   #forget(order: SimOrder): void {
-    if (this.#byId.get(order.id) === order) this.#byId.delete(order.id);
+    // An id is set once, when its order is created, and an order is forgotten once.
+    this.#byId.delete(order.id);
     if (this.#byClientId.get(order.clientOrderId) === order) this.#byClientId.delete(order.clientOrderId);
   }
 
@@ -737,7 +746,7 @@ export class MatchingEngine {
   }
 
   #tryMatch(order: SimOrder, quote: Quote): void {
-    if (isTerminalStatus(order.status) || !order.routed || !this.#canTrade(order)) return;
+    if (isTerminal(order.status) || !order.routed || !this.#canTrade(order)) return;
     if (!(quote.bidPrice > 0 && quote.askPrice > 0)) return;
     const liquidity = this.#liquidityFor(quote);
     if (!updateTrigger(order, liquidity.bid, liquidity.ask)) return;
