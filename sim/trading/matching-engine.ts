@@ -49,7 +49,7 @@ import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
-import type { SimOrder } from './sim-order.ts';
+import { isTerminal, type SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
 
 /**
@@ -149,20 +149,6 @@ interface QuoteLiquidity {
 
 /** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
 const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
-
-/**
- * isTerminalStatus (shared/domain/order.ts, TERMINAL_ORDER_STATUSES) as comparisons of interned
- * strings instead of a Set lookup: asked several times per order on the matching path.
- */
-function isTerminal(status: OrderStatus): boolean {
-  return (
-    status === 'filled' ||
-    status === 'canceled' ||
-    status === 'expired' ||
-    status === 'replaced' ||
-    status === 'rejected'
-  );
-}
 
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
