@@ -45,7 +45,7 @@ import {
 import { createMarket, type SimMarket } from './market/market.ts';
 import { type ApiResult, apiErrors } from './trading/api-error.ts';
 import { averageFillPrice } from './trading/fill-model.ts';
-import type { MatchingEngine, OrderEvent } from './trading/matching-engine.ts';
+import type { ExecutionReport, MatchingEngine, SimTradeUpdateEvent } from './trading/matching-engine.ts';
 import { ocoLimitPrice, orderRequestProblem, type SimOrderRequest } from './trading/order-request.ts';
 import type { SimOrder } from './trading/sim-order.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
@@ -321,7 +321,9 @@ class SimulatedVenue implements TradingVenue {
 
   onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
     this.#listeners.add(listener);
-    this.#unsubscribe ??= this.#core.engine.onLiveEvent((event) => this.#publish(event));
+    this.#unsubscribe ??= this.#core.engine.onLiveEvent((event, order, timestampUs, execution) =>
+      this.#publish(event, order, timestampUs, execution),
+    );
     return () => {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) {
@@ -335,19 +337,22 @@ class SimulatedVenue implements TradingVenue {
    * One domain event per engine event, mapped before any listener runs: the engine hands over
    * its live order record, which a listener's own calls into the venue could change.
    */
-  #publish(event: OrderEvent): void {
-    const timestampMs = Math.floor(event.timestampUs / 1000);
-    const execution = event.execution;
-    const order = venueOrder(event.order);
-    this.#lastSource = event.order;
+  #publish(
+    event: SimTradeUpdateEvent,
+    source: SimOrder,
+    timestampUs: number,
+    execution: ExecutionReport | undefined,
+  ): void {
+    const timestampMs = Math.floor(timestampUs / 1000);
+    const order = venueOrder(source);
+    this.#lastSource = source;
     this.#lastOrder = order;
     const update: VenueOrderEvent = {
-      event: event.event,
+      event,
       order,
       timestampMs,
       // An event is mostly the order's own update: one bigint serves both.
-      timestampNs:
-        event.order.updatedUs === event.timestampUs ? order.updatedAtNs : nanosOf(event.timestampUs),
+      timestampNs: source.updatedUs === timestampUs ? order.updatedAtNs : nanosOf(timestampUs),
       execution:
         execution === undefined
           ? null

@@ -3,13 +3,14 @@
  * hold, the buying power open orders reserve, and the buying power left. Read by order
  * admission and by the account view; scans only the open orders, never the order history.
  */
-import { abs, add, type Fixed, fixedFromNumber, mul, SCALE, sub, ZERO } from '../../shared/domain/fixed.ts';
+import { abs, add, type Fixed, fixedFromNumber, SCALE, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { remainingQtyAt } from './fill-model.ts';
 import type { SimOrder } from './sim-order.ts';
 
-const MARGIN_MULTIPLIER = (2n * SCALE) as Fixed;
+/** Reg T: buying power is twice the equity (a plain integer, not a Fixed). */
+const MARGIN_MULTIPLIER = 2n;
 
 export interface BuyingPower {
   /** Reg T margin buying power: 2 × equity − gross position value − reservations. */
@@ -116,7 +117,8 @@ export class AccountExposure {
     );
     const gross = sub(valuation.longMarketValue, valuation.shortMarketValue);
     const reserved = this.reservedNotional(except);
-    const margin = sub(sub(mul(valuation.equity, MARGIN_MULTIPLIER), gross), reserved);
+    // Twice the equity: mul(equity, 2), without its rounding division (there is nothing to round).
+    const margin = sub(sub((valuation.equity * MARGIN_MULTIPLIER) as Fixed, gross), reserved);
     const cash = sub(this.#ledger.cash, reserved);
     return {
       margin: margin > 0n ? margin : ZERO,

@@ -4,8 +4,9 @@
  * basis in proportion; a short sale credits its proceeds to cash and shows as negative market
  * value, so equity = cash + long market value + short market value, as Alpaca defines it.
  */
-import { abs, add, divRoundHalfEven, type Fixed, mul, neg, sub, ZERO } from '../../shared/domain/fixed.ts';
+import { abs, add, divRoundHalfEven, type Fixed, neg, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
+import { mulFixed } from './fixed-mul.ts';
 
 export interface LedgerPosition {
   /** Signed: negative when short. */
@@ -49,7 +50,7 @@ export class AccountLedger {
 
   /** Books one execution and returns the signed position afterwards. */
   applyFill(symbol: string, side: OrderSide, qty: Fixed, price: Fixed, sessionDate: string): Fixed {
-    const value = mul(qty, price);
+    const value = mulFixed(qty, price);
     this.#cash = side === 'buy' ? sub(this.#cash, value) : add(this.#cash, value);
     const signed = side === 'buy' ? qty : neg(qty);
     const before = this.#positions.get(symbol);
@@ -70,7 +71,7 @@ export class AccountLedger {
       // The fill crossed zero: the old side closed and the remainder opened at this price.
       this.#positions.set(symbol, {
         qty: newQty,
-        costBasis: mul(abs(newQty), price),
+        costBasis: mulFixed(abs(newQty), price),
         lastIncreaseSession: sessionDate,
       });
     }
@@ -88,7 +89,7 @@ export class AccountLedger {
     let longMarketValue = ZERO;
     let shortMarketValue = ZERO;
     for (const [symbol, position] of this.#positions) {
-      const marketValue = mul(position.qty, priceOf(symbol, position));
+      const marketValue = mulFixed(position.qty, priceOf(symbol, position));
       if (position.qty > 0n) longMarketValue = add(longMarketValue, marketValue);
       else shortMarketValue = add(shortMarketValue, marketValue);
     }

@@ -32,7 +32,7 @@ import {
   ZERO,
 } from '../../shared/domain/fixed.ts';
 import type { Quote } from '../../shared/domain/market-data.ts';
-import { isTerminalStatus, type OrderStatus } from '../../shared/domain/order.ts';
+import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
@@ -49,7 +49,7 @@ import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
-import type { SimOrder } from './sim-order.ts';
+import { isTerminal, type SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
 
 /**
@@ -80,6 +80,17 @@ export interface ExecutionReport {
   readonly qty: Fixed;
   readonly positionQty: Fixed;
 }
+
+/**
+ * A live event (onLiveEvent): the engine's own order record, passed as arguments, not as an
+ * OrderEvent object built per event.
+ */
+export type LiveEventListener = (
+  event: SimTradeUpdateEvent,
+  order: SimOrder,
+  timestampUs: number,
+  execution: ExecutionReport | undefined,
+) => void;
 
 /** One event as the engine emits it; the order is a snapshot taken at emission. */
 export interface OrderEvent {
@@ -149,13 +160,13 @@ const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
 
 export class MatchingEngine {
   readonly #deps: MatchingEngineDeps;
-  /** Every known order in submission order; forgotten ones linger until the next compaction. */
-  #orders: SimOrder[] = [];
   /** Closed orders in the order they closed, from #closedHead on (with closedOrderLimit only). */
   #closed: SimOrder[] = [];
   #closedHead = 0;
-  /** Forgotten orders still in #orders. */
-  #forgotten = 0;
+  /**
+   * Every known order by id, in submission order (a Map iterates in insertion order, and an id is
+   * set once, when its order is created): the listing's source, with nothing to compact.
+   */
   readonly #byId = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
   /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
@@ -168,7 +179,7 @@ export class MatchingEngine {
   /** The session date fills are booked under, for the New York day it was computed in. */
   #sessionDate = { fromMs: 0, untilMs: 0, date: '' };
   readonly #listeners = new Set<(event: OrderEvent) => void>();
-  readonly #liveListeners = new Set<(event: OrderEvent) => void>();
+  readonly #liveListeners = new Set<LiveEventListener>();
   readonly #unsubscribeQuotes: () => void;
   readonly #unsubscribeCalendar: () => void;
   /** Bumped when the closed dates change, so a boundary armed for the old calendar does nothing. */
@@ -182,6 +193,8 @@ export class MatchingEngine {
   readonly exposure: AccountExposure;
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
   #phase: SessionPhase;
+  /** Routing as a scheduled task's function, shared by every submission (no closure per order). */
+  readonly #routeTask = (order: SimOrder): void => this.#route(order);
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
@@ -221,7 +234,7 @@ export class MatchingEngine {
    * reads (or copies) the order during the call and keeps nothing of it, such as the in-process
    * venue, which maps it to a domain order at once.
    */
-  onLiveEvent(listener: (event: OrderEvent) => void): () => void {
+  onLiveEvent(listener: LiveEventListener): () => void {
     this.#liveListeners.add(listener);
     return () => this.#liveListeners.delete(listener);
   }
@@ -252,16 +265,15 @@ export class MatchingEngine {
 
   listOrders(filter: OrderFilter): SimOrder[] {
     // Nested, a parent stands for its group: open while any of its legs is.
-    const known = this.#forgotten === 0 ? this.#orders : this.#orders.filter((order) => this.#knows(order));
     const source = filter.nested
-      ? known.filter((order) => order.parentId === null)
+      ? [...this.#byId.values()].filter((order) => order.parentId === null)
       : filter.status === 'open'
         ? [...this.#open]
-        : known;
+        : [...this.#byId.values()];
     const matches = source.filter((order) => {
       const terminal = filter.nested
-        ? [order, ...order.legs].every((member) => isTerminalStatus(member.status))
-        : isTerminalStatus(order.status);
+        ? [order, ...order.legs].every((member) => isTerminal(member.status))
+        : isTerminal(order.status);
       if (filter.status === 'open' && terminal) return false;
       if (filter.status === 'closed' && !terminal) return false;
       if (filter.afterUs !== null && order.submittedUs <= filter.afterUs) return false;
@@ -284,11 +296,11 @@ export class MatchingEngine {
     const order = this.#create(request, checked.value, null);
     const legs = this.#createLegs(order, request, checked.value);
     this.#emit('pending_new', order);
-    this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(order));
+    this.#deps.scheduler.afterCall(this.#deps.latencyMs, this.#routeTask, order);
     for (const leg of legs) {
       if (leg.status !== 'pending_new') continue;
       this.#emit('pending_new', leg);
-      this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#route(leg));
+      this.#deps.scheduler.afterCall(this.#deps.latencyMs, this.#routeTask, leg);
     }
     return ok(order);
   }
@@ -296,7 +308,7 @@ export class MatchingEngine {
   cancel(id: string): ApiResult<SimOrder> {
     const order = this.#byId.get(id);
     if (order === undefined) return fail(apiErrors.notFound('order not found'));
-    if (isTerminalStatus(order.status) || order.status === 'pending_cancel') {
+    if (isTerminal(order.status) || order.status === 'pending_cancel') {
       return fail(apiErrors.unprocessable(`order is already in "${order.status}" state`));
     }
     if (order.status === 'pending_replace') {
@@ -313,7 +325,7 @@ export class MatchingEngine {
   replace(id: string, request: SimReplaceRequest): ApiResult<SimOrder> {
     const old = this.#byId.get(id);
     if (old === undefined) return fail(apiErrors.notFound('order not found'));
-    if (isTerminalStatus(old.status)) {
+    if (isTerminal(old.status)) {
       return fail(apiErrors.unprocessable(`order is already in "${old.status}" state`));
     }
     if (REPLACE_BLOCKING.has(old.status)) {
@@ -433,14 +445,8 @@ export class MatchingEngine {
   #create(request: SimOrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
     const nowUs = this.#deps.clock.nowUs();
     const id = this.#deps.ids.uuid();
-    const orderClass = request.orderClass ?? 'simple';
-    const place: OrderLink = link ?? {
-      orderClass,
-      groupId: orderClass === 'simple' ? null : id,
-      ocoGroup: orderClass === 'oco' ? id : null,
-      parentId: null,
-      status: 'pending_new',
-    };
+    // Without a link, a new submission's own place: its class, grouped under itself unless simple.
+    const orderClass = link?.orderClass ?? request.orderClass ?? 'simple';
     const order: SimOrder = {
       id,
       seq: this.#seq++,
@@ -461,7 +467,7 @@ export class MatchingEngine {
       extendedHours: request.extendedHours,
       positionIntent: checked.intent,
       reservedNotional: checked.reserved,
-      status: place.status,
+      status: link?.status ?? 'pending_new',
       filledQty: ZERO,
       filledValueRaw: 0n,
       hwm: null,
@@ -477,13 +483,12 @@ export class MatchingEngine {
       replacedUs: null,
       replacedBy: null,
       replaces,
-      orderClass: place.orderClass,
-      groupId: place.groupId,
-      ocoGroup: place.ocoGroup,
-      parentId: place.parentId,
+      orderClass,
+      groupId: link !== undefined ? link.groupId : orderClass === 'simple' ? null : id,
+      ocoGroup: link !== undefined ? link.ocoGroup : orderClass === 'oco' ? id : null,
+      parentId: link !== undefined ? link.parentId : null,
       legs: NO_LEGS,
     };
-    this.#orders.push(order);
     this.#open.add(order);
     this.#byId.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order);
@@ -509,7 +514,7 @@ export class MatchingEngine {
   }
 
   #route(order: SimOrder): void {
-    if (isTerminalStatus(order.status) || order.routed) return;
+    if (isTerminal(order.status) || order.routed) return;
     // The reject fault stands for the venue refusing a submission; legs are not submissions.
     if (this.#rejectNext > 0 && order.parentId === null) {
       this.#rejectNext--;
@@ -541,23 +546,23 @@ export class MatchingEngine {
     working.push(order);
     const quote = this.#deps.quotes.latestQuote(order.symbol);
     if (quote !== undefined) this.#tryMatch(order, quote);
-    if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminalStatus(order.status)) {
+    if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminal(order.status)) {
       this.#finish(order, 'canceled');
     }
     // A day order that filled on arrival has no expiry to schedule (and then cancel).
-    if (order.timeInForce === 'day' && !isTerminalStatus(order.status)) this.#scheduleExpiry(order, now);
+    if (order.timeInForce === 'day' && !isTerminal(order.status)) this.#scheduleExpiry(order, now);
   }
 
   #finishCancel(order: SimOrder): void {
     if (order.status === 'pending_cancel') this.#finish(order, 'canceled');
     // Canceled meanwhile (by its group, say) is what was asked for; anything else ended first.
-    else if (isTerminalStatus(order.status) && order.status !== 'canceled') {
+    else if (isTerminal(order.status) && order.status !== 'canceled') {
       this.#emit('order_cancel_rejected', order);
     }
   }
 
   #finishReplace(old: SimOrder, replacement: SimOrder): void {
-    if (isTerminalStatus(old.status)) {
+    if (isTerminal(old.status)) {
       this.#setStatus(replacement, 'rejected');
       replacement.failedUs = this.#deps.clock.nowUs();
       this.#emit('order_replace_rejected', old);
@@ -580,7 +585,7 @@ export class MatchingEngine {
     const atMs = this.#deps.session.dayOrderExpiryMs(afterMs, order.extendedHours);
     const task = this.#deps.scheduler.schedule(atMs, () => {
       this.#expiries.delete(order);
-      if (isTerminalStatus(order.status)) return;
+      if (isTerminal(order.status)) return;
       if (this.#deps.session.dayOrderExpiryMs(atMs - 1, order.extendedHours) !== atMs) {
         this.#scheduleExpiry(order, atMs);
       } else {
@@ -601,7 +606,7 @@ export class MatchingEngine {
   }
 
   #auction(order: SimOrder): void {
-    if (isTerminalStatus(order.status)) return;
+    if (isTerminal(order.status)) return;
     const quote = this.#deps.quotes.latestQuote(order.symbol);
     const execution =
       quote === undefined
@@ -626,10 +631,10 @@ export class MatchingEngine {
   #setStatus(order: SimOrder, status: OrderStatus): void {
     order.status = status;
     order.updatedUs = this.#deps.clock.nowUs();
-    if (isTerminalStatus(status)) {
+    if (isTerminal(status)) {
       if (this.#open.delete(order) && this.#deps.closedOrderLimit !== undefined) this.#remember(order);
       // An order that ended before its expiry leaves nothing behind in the scheduler.
-      if (order.timeInForce === 'day') {
+      if (order.timeInForce === 'day' && this.#expiries.size > 0) {
         const expiry = this.#expiries.get(order);
         if (expiry !== undefined) {
           this.#deps.scheduler.cancel(expiry);
@@ -639,10 +644,6 @@ export class MatchingEngine {
     }
   }
 
-  #knows(order: SimOrder): boolean {
-    return this.#byId.get(order.id) === order;
-  }
-
   /** Keeps a closed order among the last closedOrderLimit, forgetting the oldest beyond them. */
   #remember(order: SimOrder): void {
     const limit = this.#deps.closedOrderLimit!;
@@ -650,7 +651,7 @@ export class MatchingEngine {
     if (this.#closed.length - this.#closedHead <= limit) return;
     const oldest = this.#closed[this.#closedHead]!;
     this.#closedHead++;
-    if (oldest.legs.some((leg) => !isTerminalStatus(leg.status))) {
+    if (oldest.legs.some((leg) => !isTerminal(leg.status))) {
       this.#closed.push(oldest); // its group still works: asked again once more have closed
     } else {
       this.#forget(oldest);
@@ -662,13 +663,9 @@ export class MatchingEngine {
   }
 
   #forget(order: SimOrder): void {
-    if (this.#byId.get(order.id) === order) this.#byId.delete(order.id);
+    // An id is set once, when its order is created, and an order is forgotten once.
+    this.#byId.delete(order.id);
     if (this.#byClientId.get(order.clientOrderId) === order) this.#byClientId.delete(order.clientOrderId);
-    this.#forgotten++;
-    if (this.#forgotten >= 1024 && this.#forgotten * 2 >= this.#orders.length) {
-      this.#orders = this.#orders.filter((kept) => this.#knows(kept));
-      this.#forgotten = 0;
-    }
   }
 
   #removeWorking(order: SimOrder): void {
@@ -676,7 +673,11 @@ export class MatchingEngine {
     const working = this.#working.get(order.symbol);
     if (working === undefined) return;
     const index = working.indexOf(order);
-    if (index >= 0) working.splice(index, 1);
+    if (index < 0) return;
+    // splice(index, 1) without the array of removed elements it returns.
+    const last = working.length - 1;
+    for (let i = index; i < last; i++) working[i] = working[i + 1]!;
+    working.length = last;
   }
 
   // ---- matching ------------------------------------------------------------------------------
@@ -731,7 +732,7 @@ export class MatchingEngine {
   }
 
   #tryMatch(order: SimOrder, quote: Quote): void {
-    if (isTerminalStatus(order.status) || !order.routed || !this.#canTrade(order)) return;
+    if (isTerminal(order.status) || !order.routed || !this.#canTrade(order)) return;
     if (!(quote.bidPrice > 0 && quote.askPrice > 0)) return;
     const liquidity = this.#liquidityFor(quote);
     if (!updateTrigger(order, liquidity.bid, liquidity.ask)) return;
@@ -851,9 +852,7 @@ export class MatchingEngine {
       for (const listener of this.#listeners) listener(update);
     }
     if (this.#liveListeners.size > 0) {
-      const update: OrderEvent =
-        execution === undefined ? { event, order, timestampUs } : { event, order, timestampUs, execution };
-      for (const listener of this.#liveListeners) listener(update);
+      for (const listener of this.#liveListeners) listener(event, order, timestampUs, execution);
     }
   }
 }

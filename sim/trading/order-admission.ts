@@ -11,7 +11,6 @@ import {
   type Fixed,
   fixedFromNumber,
   formatFixed as fmt,
-  mul,
   SCALE,
   sub,
   ZERO,
@@ -23,6 +22,7 @@ import type { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
+import { mulFixed } from './fixed-mul.ts';
 import { orderClassStateProblem } from './order-class-rules.ts';
 import { type SimOrderRequest, subPennyError } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
@@ -143,7 +143,7 @@ export class OrderAdmission {
         return fail(apiErrors.forbidden('fractional orders cannot be sold short'));
       }
     }
-    const cost = request.notional ?? (reference !== undefined ? mul(qty, reference) : ZERO);
+    const cost = request.notional ?? (reference !== undefined ? mulFixed(qty, reference) : ZERO);
     const power = this.#deps.exposure.buyingPower(replacing);
     const available = asset.class === 'crypto' ? power.cash : power.margin;
     if (cost > available) {

@@ -129,11 +129,13 @@ function asBody(body: unknown): ApiResult<Body> {
   return ok(body as Body);
 }
 
+/** A cent and a hundredth of a cent in Fixed units (1e-9): 2 and 4 decimals. */
+const CENT = 10_000_000n;
+const HUNDREDTH_CENT = 100_000n;
+
 /** Reg NMS: prices at or above $1 in cents, below $1 in 1/100 cent. Crypto is exempt. */
 export function subPennyError(field: string, price: Fixed): string | undefined {
-  const allowedDecimals = price >= 1_000_000_000n ? 2 : 4;
-  const step = 10n ** BigInt(9 - allowedDecimals);
-  if (price % step === 0n) return undefined;
+  if (price % (price >= 1_000_000_000n ? CENT : HUNDREDTH_CENT) === 0n) return undefined;
   return `invalid ${field}. sub-penny increment does not fulfill minimum pricing criteria`;
 }
 

@@ -66,3 +66,17 @@ export interface SimOrder {
   /** On a parent: its legs, take-profit first, as Alpaca nests them. */
   legs: readonly SimOrder[];
 }
+
+/**
+ * isTerminalStatus (shared/domain/order.ts, TERMINAL_ORDER_STATUSES) as comparisons of interned
+ * strings instead of a Set lookup: the matching engine asks it several times per order.
+ */
+export function isTerminal(status: OrderStatus): boolean {
+  return (
+    status === 'filled' ||
+    status === 'canceled' ||
+    status === 'expired' ||
+    status === 'replaced' ||
+    status === 'rejected'
+  );
+}

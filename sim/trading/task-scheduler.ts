@@ -13,7 +13,9 @@ export interface ScheduledTask {
 
 interface Task extends ScheduledTask {
   readonly seq: number;
-  readonly run: () => void;
+  readonly run: (arg: never) => void;
+  /** What `run` is called with: a task per order needs no closure of its own. */
+  readonly arg: unknown;
   /** Where the task sits in the heap; -1 once it ran or was canceled. */
   index: number;
 }
@@ -40,7 +42,12 @@ export class TaskScheduler {
   }
 
   schedule(atMs: number, run: () => void): ScheduledTask {
-    const task: Task = { atMs, seq: this.#seq++, run, index: -1 };
+    return this.scheduleCall(atMs, run, undefined);
+  }
+
+  /** Schedules `run(arg)`: one shared function for many tasks, each with its own argument. */
+  scheduleCall<T>(atMs: number, run: (arg: T) => void, arg: T): ScheduledTask {
+    const task: Task = { atMs, seq: this.#seq++, run, arg, index: -1 };
     if (this.#closed) return task;
     // A binary heap whose tasks know their place: a day order schedules its expiry at the
     // session's end and cancels it when it ends sooner, so the heap holds only live work.
@@ -51,7 +58,11 @@ export class TaskScheduler {
   }
 
   after(delayMs: number, run: () => void): ScheduledTask {
-    return this.schedule(this.#clock.nowMs() + Math.max(0, delayMs), run);
+    return this.scheduleCall(this.#clock.nowMs() + Math.max(0, delayMs), run, undefined);
+  }
+
+  afterCall<T>(delayMs: number, run: (arg: T) => void, arg: T): ScheduledTask {
+    return this.scheduleCall(this.#clock.nowMs() + Math.max(0, delayMs), run, arg);
   }
 
   /** Takes a task out unless it already ran (or was canceled). */
@@ -78,7 +89,8 @@ export class TaskScheduler {
   runDue(): void {
     const now = this.#clock.nowMs();
     while (this.#tasks.length > 0 && this.#tasks[0]!.atMs <= now && !this.#closed) {
-      this.#pop().run();
+      const task = this.#pop();
+      (task.run as (arg: unknown) => void)(task.arg);
     }
     this.#arm();
   }
