@@ -487,8 +487,12 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
 
   it('every operator refusal answers with its specific code', async () => {
     await openVenue();
+    // A strategy that never trades: losing round trips would open the breaker's loss cooldown,
+    // and the reset at the end would rightly answer 'reducing'.
     await startTrading({
-      strategies: [{ type: 'mid-price-momentum', id: 'momentum', period: 3, thresholdBps: 0, entryQty: '1' }],
+      strategies: [
+        { type: 'mid-price-momentum', id: 'momentum', period: 3, thresholdBps: 1_000_000, entryQty: '1' },
+      ],
     });
     const action = { operator: 'alice', reason: 'checking refusals' };
     expect(await post('/circuit-breaker/reset', action)).toMatchObject({
