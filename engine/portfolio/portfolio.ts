@@ -7,7 +7,7 @@
  */
 
 import type { Fill } from '../../shared/domain/fill.ts';
-import { add, type Fixed, mul, sub, ZERO } from '../../shared/domain/fixed.ts';
+import { add, type Fixed, fixedToNumber, mul, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { Position } from '../../shared/domain/position.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Clock } from '../../shared/time/clock.ts';
@@ -54,6 +54,8 @@ export class Portfolio {
   /** Σ realised P&L of every symbol, kept as fills book, so the day's share is O(1) per quote. */
   #realizedTotal = 0n;
   #realizedAtSessionStart = 0n;
+  /** realizedToday as a float, kept per fill: risk's loss limit reads it on every quote. */
+  #realizedTodayUsd = 0;
 
   constructor(clock: Clock, calendar: TradingCalendar = new TradingCalendar()) {
     this.#clock = clock;
@@ -67,6 +69,7 @@ export class Portfolio {
     const state = this.#state(fill.symbol);
     const realized = state.ledger.applyFill(fill.side, fill.qty, fill.price);
     this.#realizedTotal += realized;
+    this.#realizedTodayUsd = fixedToNumber((this.#realizedTotal - this.#realizedAtSessionStart) as Fixed);
     if (state.mark === null) state.mark = fill.price;
     return realized;
   }
@@ -85,6 +88,12 @@ export class Portfolio {
   get realizedToday(): Fixed {
     this.#rollSession();
     return (this.#realizedTotal - this.#realizedAtSessionStart) as Fixed;
+  }
+
+  /** The same in dollars as a float, at an instant the caller has read (no clock read, no bigint). */
+  realizedTodayUsdAt(nowMs: number): number {
+    this.#rollSession(nowMs);
+    return this.#realizedTodayUsd;
   }
 
   setMark(symbol: string, price: Fixed): void {
@@ -182,10 +191,11 @@ export class Portfolio {
    * Called before every change: the first event of a new session snapshots the total P&L at the
    * marks it finds (the previous session's last prices), and daily P&L counts from there.
    */
-  #rollSession(): void {
-    if (this.#session.update(this.#clock.nowMs()) !== 'started') return;
+  #rollSession(nowMs = this.#clock.nowMs()): void {
+    if (this.#session.update(nowMs) !== 'started') return;
     this.#totalAtSessionStart = this.#totalPnl();
     this.#realizedAtSessionStart = this.#realizedTotal;
+    this.#realizedTodayUsd = 0;
   }
 }
 

@@ -379,7 +379,7 @@ export class RiskManager implements RiskMarketDataSink {
       reconciled: state.broker.reconciled,
       grossExposure: (state.ledger.grossRaw / SCALE) as Fixed,
       openSymbols: state.ledger.openSymbols,
-      dailyPnlUsd: this.#dailyPnl(),
+      dailyPnlUsd: this.#dailyPnl(this.#clock.nowMs()),
       consecutiveLosses: this.#lossMonitor.consecutiveLosses,
       dayTrades: state.dayTrades.count(),
     };
@@ -405,7 +405,7 @@ export class RiskManager implements RiskMarketDataSink {
   }
 
   #evaluateLoss(nowMs: number): void {
-    const pnl = this.#dailyPnl();
+    const pnl = this.#dailyPnl(nowMs);
     if (this.#lossMonitor.evaluate(pnl, nowMs)) {
       this.#state.breaker.trip(
         'daily_loss_limit',
@@ -415,8 +415,8 @@ export class RiskManager implements RiskMarketDataSink {
     }
   }
 
-  #dailyPnl(): number {
-    return this.#lossMonitor.dailyPnl(fixedToNumber(this.positions.realizedToday), this.#unrealized());
+  #dailyPnl(nowMs: number): number {
+    return this.#lossMonitor.dailyPnl(this.positions.realizedTodayUsdAt(nowMs), this.#unrealized());
   }
 
   /** The last mid, or the average entry when no usable quote has been seen. */
