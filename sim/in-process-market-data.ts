@@ -21,6 +21,7 @@ import type { Clock } from '../shared/time/clock.ts';
 import type { ConnectionState } from '../shared/venue/connection-state.ts';
 import { type FeedMetrics, MessageKindIndex } from '../shared/venue/feed-metrics.ts';
 import type {
+  BarMessage,
   HistoryResult,
   MarketDataFeed,
   MarketDataHistory,
@@ -198,23 +199,7 @@ export class InProcessMarketDataFeed implements MarketDataFeed {
 
   #onBar(bar: SimBar): void {
     if (!this.#wants(bar.symbol, BAR_BITS[bar.kind])) return;
-    this.#deliver(
-      {
-        type: 'bar',
-        symbol: bar.symbol,
-        kind: bar.kind,
-        startUs: bar.startUs,
-        open: bar.open,
-        high: bar.high,
-        low: bar.low,
-        close: bar.close,
-        volume: bar.volume,
-        tradeCount: bar.tradeCount,
-        vwap: bar.vwap,
-      },
-      BAR,
-      undefined,
-    );
+    this.#deliver(barMessage(bar, bar.kind), BAR, undefined);
   }
 
   #onStatus(status: SimStatus): void {
@@ -279,10 +264,12 @@ function domainTrade(trade: SimTrade): Trade {
   };
 }
 
-function minuteBar(bar: SimBar): Bar {
+/** A recorded bar as the port's message (the feed's, and history's without its `type`). */
+function barMessage(bar: SimBar, kind: Bar['kind']): BarMessage {
   return {
+    type: 'bar',
     symbol: bar.symbol,
-    kind: 'minute',
+    kind,
     startUs: bar.startUs,
     open: bar.open,
     high: bar.high,
@@ -322,8 +309,11 @@ export class InProcessMarketDataHistory implements MarketDataHistory {
         if (minute[middle]!.startUs < fromUs) low = middle + 1;
         else high = middle;
       }
-      for (let i = low; i < minute.length && minute[i]!.startUs <= toUs; i++)
-        items.push(minuteBar(minute[i]!));
+      for (let i = low; i < minute.length && minute[i]!.startUs <= toUs; i++) {
+        // History answers plain bars, as the adapter's REST client does (off the hot path).
+        const { type: _message, ...bar } = barMessage(minute[i]!, 'minute');
+        items.push(bar);
+      }
     }
     return { ok: true, items };
   }

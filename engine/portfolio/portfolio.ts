@@ -54,7 +54,7 @@ export class Portfolio {
   /** Σ realised P&L of every symbol, kept as fills book, so the day's share is O(1) per quote. */
   #realizedTotal = 0n;
   #realizedAtSessionStart = 0n;
-  /** realizedToday as a float, kept per fill: risk's loss limit reads it on every quote. */
+  /** P&L realised since the session began, as a float kept per fill: risk's loss limit reads it per quote. */
   #realizedTodayUsd = 0;
 
   constructor(clock: Clock, calendar: TradingCalendar = new TradingCalendar()) {
@@ -84,13 +84,7 @@ export class Portfolio {
     return this.#symbols.keys();
   }
 
-  /** P&L realised since the current session began. */
-  get realizedToday(): Fixed {
-    this.#rollSession();
-    return (this.#realizedTotal - this.#realizedAtSessionStart) as Fixed;
-  }
-
-  /** The same in dollars as a float, at an instant the caller has read (no clock read, no bigint). */
+  /** P&L realised since the session began, in dollars, at an instant the caller has read (no clock read, no bigint). */
   realizedTodayUsdAt(nowMs: number): number {
     this.#rollSession(nowMs);
     return this.#realizedTodayUsd;

@@ -96,11 +96,11 @@ describe('Class: Portfolio', () => {
     const portfolio = new Portfolio(clock);
     portfolio.applyFill(fill('AAPL', 'buy', '10', '100'));
     portfolio.applyFill(fill('AAPL', 'sell', '5', '104'));
-    expect(portfolio.realizedToday).toBe(f('20'));
+    expect(portfolio.realizedTodayUsdAt(clock.nowMs())).toBe(20);
     clock.setMs(newYorkToUtcMs('2026-11-25', 9 * 60 + 31));
-    expect(portfolio.realizedToday).toBe(0n);
+    expect(portfolio.realizedTodayUsdAt(clock.nowMs())).toBe(0);
     portfolio.applyFill(fill('AAPL', 'sell', '5', '98'));
-    expect(portfolio.realizedToday).toBe(f('-10'));
+    expect(portfolio.realizedTodayUsdAt(clock.nowMs())).toBe(-10);
     expect(portfolio.pnl().realized).toBe(f('10'));
   });
 
