@@ -39,7 +39,7 @@ afterEach(async () => {
   open = undefined;
 });
 
-async function stack(): Promise<Stack> {
+async function stack(dailyLossLimitUsd?: number): Promise<Stack> {
   const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
   const simulated = createInProcessVenue({ clock, symbols: [SYMBOL] });
   simulated.market.setQuote(
@@ -51,7 +51,13 @@ async function stack(): Promise<Stack> {
     systemFile: join(import.meta.dirname, '../../../config/system.json'),
     env: {},
   });
-  const risk = new RiskManager({ limits, clock });
+  const risk = new RiskManager({
+    limits:
+      dailyLossLimitUsd === undefined
+        ? limits
+        : { ...limits, loss: { ...limits.loss, daily_loss_limit_usd: parseFixed(String(dailyLossLimitUsd)) } },
+    clock,
+  });
   const execution = createExecutionService({
     venue: simulated.venue,
     clock,
@@ -140,5 +146,32 @@ describe('Execution core against the in-process venue', () => {
     await until('reconciled again', () => execution.router.entriesAllowed);
     expect(risk.snapshot().reconciled).toBe(true);
     expect(risk.positions.position(SYMBOL).qty).toBe(f('3'));
+  });
+
+  it("trips the breaker on the day's loss booked from the venue's fills, and no further entry reaches the venue", async () => {
+    const { clock, execution, risk, simulated, until } = await stack(5);
+    risk.onQuote(SYMBOL, 100, 100.02, clock.nowUs());
+    expect((await execution.router.submit(intent('buy-loss', 'buy', '7', 'entry'))).ok).toBe(true);
+    await until('bought', () => risk.positions.position(SYMBOL).qty === f('7'));
+    // The market falls 1.5: selling 7 realises about −10.6, past the 5 dollar limit.
+    simulated.market.setQuote(
+      SYMBOL,
+      { bidPrice: 98.5, askPrice: 98.52, bidSize: 500, askSize: 500 },
+      { hold: true },
+    );
+    risk.onQuote(SYMBOL, 98.5, 98.52, clock.nowUs());
+    expect((await execution.router.submit(intent('sell-loss', 'sell', '7', 'exit'))).ok).toBe(true);
+    await until('flat', () => risk.positions.position(SYMBOL).qty === 0n);
+    expect(risk.positions.realizedTodayUsdAt(clock.nowMs())).toBeLessThan(-5);
+    expect(risk.breakerState).toBe('reducing');
+
+    expect(await execution.router.submit(intent('buy-after', 'buy', '1', 'entry'))).toMatchObject({
+      ok: false,
+      reason: 'risk_denied',
+      code: 'circuit_breaker_open',
+    });
+    const atVenue = await simulated.venue.listOrders({ status: 'all', direction: 'asc' });
+    expect(atVenue.map((order) => order.side)).toStrictEqual(['buy', 'sell']);
+    expect(await simulated.venue.listPositions()).toStrictEqual([]);
   });
 });
