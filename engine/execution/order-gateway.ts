@@ -152,7 +152,7 @@ export class OrderGateway {
   /** GET by client_order_id with retries: the order, null when the venue has none, or 'failed'. */
   async lookup(clientOrderId: string, priority: RequestPriority): Promise<VenueOrder | null | 'failed'> {
     try {
-      return await this.idempotent(priority, () => this.#venue.getOrderByClientOrderId(clientOrderId));
+      return await this.#idempotent(priority, () => this.#venue.getOrderByClientOrderId(clientOrderId));
     } catch (error) {
       this.#log.warn({ clientOrderId, err: error }, 'order lookup failed');
       return 'failed';
@@ -161,7 +161,7 @@ export class OrderGateway {
 
   /** Requests a cancel; throws the venue's refusal (404, 422) or the last failure. */
   cancel(orderId: string): Promise<void> {
-    return this.idempotent('cancel', () => this.#venue.cancelOrder(orderId));
+    return this.#idempotent('cancel', () => this.#venue.cancelOrder(orderId));
   }
 
   /** Replaces an order by one with `changes.clientOrderId`; after an unknown outcome, looks for it first. */
@@ -170,7 +170,7 @@ export class OrderGateway {
     changes: ReplaceRequest & { readonly clientOrderId: string },
   ): Promise<VenueOrder> {
     let sent = false;
-    return this.idempotent('exit', async () => {
+    return this.#idempotent('exit', async () => {
       if (sent) {
         const existing = await this.#venue.getOrderByClientOrderId(changes.clientOrderId);
         if (existing !== null) return existing;
@@ -182,11 +182,11 @@ export class OrderGateway {
 
   /** A read of the venue (orders, positions, account), retried like any idempotent request. */
   query<T>(read: (venue: TradingVenue) => Promise<T>): Promise<T> {
-    return this.idempotent('query', () => read(this.#venue));
+    return this.#idempotent('query', () => read(this.#venue));
   }
 
   /** Runs a request that may be repeated as it is, retrying network errors, 5xx and 429. */
-  async idempotent<T>(priority: RequestPriority, task: () => Promise<T>): Promise<T> {
+  async #idempotent<T>(priority: RequestPriority, task: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#scheduler.run(priority, task);
