@@ -55,7 +55,10 @@ async function stack(dailyLossLimitUsd?: number): Promise<Stack> {
     limits:
       dailyLossLimitUsd === undefined
         ? limits
-        : { ...limits, loss: { ...limits.loss, daily_loss_limit_usd: parseFixed(String(dailyLossLimitUsd)) } },
+        : {
+            ...limits,
+            loss: { ...limits.loss, daily_loss_limit_usd: parseFixed(String(dailyLossLimitUsd)) },
+          },
     clock,
   });
   const execution = createExecutionService({
