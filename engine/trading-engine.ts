@@ -16,7 +16,7 @@ import { FeedClient } from '../shared/broker/alpaca/market-data/feed-client.ts';
 import { MarketDataHistoryClient } from '../shared/broker/alpaca/market-data/history-client.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
-import { add, type Fixed, fixedFromNumber, formatFixed, neg, sub } from '../shared/domain/fixed.ts';
+import { type Fixed, fixedFromNumber, formatFixed, sub } from '../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
 import { ACCEPTED, refusal } from '../shared/domain/outcome.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
@@ -46,6 +46,7 @@ import { RestartPositionReport } from './persistence/restart-position-report.ts'
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
+import { strategyExposureQty } from './strategy/strategy-exposure.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
 import { createAlpacaTradingVenue } from './wiring/alpaca-trading-venue.ts';
 
@@ -702,16 +703,13 @@ export class TradingEngine {
     void this.riskActions.close(intent.symbol, 'exit', target);
   }
 
-  /** Position plus the unfilled part of working orders (protective stops aside), signed. */
   #exposureQty(symbol: string): Fixed {
-    let qty = this.portfolio.position(symbol).qty;
-    for (const order of this.tracker.openOrders()) {
-      // A protective stop at the broker closes the position only if the price goes against it.
-      if (order.symbol !== symbol || this.protection?.isProtective(order.clientOrderId) === true) continue;
-      const remaining = order.remainingQty;
-      qty = add(qty, order.side === 'buy' ? remaining : neg(remaining));
-    }
-    return qty;
+    return strategyExposureQty(
+      symbol,
+      this.portfolio.position(symbol).qty,
+      this.tracker,
+      (clientOrderId) => this.protection?.isProtective(clientOrderId) === true,
+    );
   }
 }
 

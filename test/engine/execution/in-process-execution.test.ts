@@ -3,86 +3,23 @@
  * manager and position book, against the in-process venue on a virtual clock: no sockets, no
  * timers. What the backtest and the deterministic harness will run.
  */
-import { join } from 'node:path';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createExecutionService,
-  type ExecutionService,
-} from '../../../engine/execution/execution-service.ts';
-import { RiskManager } from '../../../engine/risk/risk-manager.ts';
-import { loadConfig } from '../../../shared/config/load-config.ts';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../../shared/domain/order.ts';
-import { createLogger } from '../../../shared/logging/logger.ts';
-import { ManualClock } from '../../../shared/time/clock.ts';
-import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
-import { createInProcessVenue, type InProcessVenue } from '../../../sim/in-process-venue.ts';
+import { type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
 
 const f = parseFixed;
 const SYMBOL = 'AAPL';
 
-interface Stack {
-  readonly clock: ManualClock;
-  readonly simulated: InProcessVenue;
-  readonly risk: RiskManager;
-  readonly execution: ExecutionService;
-  /** Moves virtual time on until the condition holds (bounded), letting the venue and awaits run. */
-  until(what: string, condition: () => boolean): Promise<void>;
-}
-
-let open: Stack | undefined;
+let open: InProcessStack | undefined;
 
 afterEach(async () => {
-  await open?.execution.stop();
-  open?.simulated.close();
+  await open?.close();
   open = undefined;
 });
 
-async function stack(dailyLossLimitUsd?: number): Promise<Stack> {
-  const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
-  const simulated = createInProcessVenue({ clock, symbols: [SYMBOL] });
-  simulated.market.setQuote(
-    SYMBOL,
-    { bidPrice: 100, askPrice: 100.02, bidSize: 500, askSize: 500 },
-    { hold: true },
-  );
-  const { risk: limits } = loadConfig({
-    systemFile: join(import.meta.dirname, '../../../config/system.json'),
-    env: {},
-  });
-  const risk = new RiskManager({
-    limits:
-      dailyLossLimitUsd === undefined
-        ? limits
-        : {
-            ...limits,
-            loss: { ...limits.loss, daily_loss_limit_usd: parseFixed(String(dailyLossLimitUsd)) },
-          },
-    clock,
-  });
-  const execution = createExecutionService({
-    venue: simulated.venue,
-    clock,
-    logger: createLogger({ name: 'in-process-execution', level: 'silent' }),
-    risk,
-    positions: risk.positions,
-    metrics: new Registry(),
-    requestsPerMinute: 200,
-    // Virtual time: a retry's pause must not wait on the wall clock.
-    sleep: async () => undefined,
-  });
-  const until = async (what: string, condition: () => boolean): Promise<void> => {
-    for (let step = 0; !condition(); step++) {
-      if (step > 1_000) throw new Error(`${what}: not within ${step} steps of virtual time`);
-      simulated.advanceTo(clock.nowMs() + 10);
-      risk.onQuote(SYMBOL, 100, 100.02, clock.nowUs());
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  open = { clock, simulated, risk, execution, until };
-  execution.start();
-  await until('reconciled', () => execution.router.entriesAllowed);
+async function stack(dailyLossLimitUsd?: number): Promise<InProcessStack> {
+  open = await inProcessStack(SYMBOL, dailyLossLimitUsd);
   return open;
 }
 

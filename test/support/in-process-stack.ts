@@ -1,0 +1,76 @@
+/**
+ * The execution core exactly as the engine builds it (createExecutionService), with the real risk
+ * manager and position book, against the in-process venue on a virtual clock (10:00 New York on a
+ * trading day): no sockets, no timers. One symbol, quoted 100.00 / 100.02 and held there.
+ */
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { createExecutionService, type ExecutionService } from '../../engine/execution/execution-service.ts';
+import { RiskManager } from '../../engine/risk/risk-manager.ts';
+import { loadConfig } from '../../shared/config/load-config.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
+import { createLogger } from '../../shared/logging/logger.ts';
+import { ManualClock } from '../../shared/time/clock.ts';
+import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
+import { createInProcessVenue, type InProcessVenue } from '../../sim/in-process-venue.ts';
+
+export interface InProcessStack {
+  readonly clock: ManualClock;
+  readonly simulated: InProcessVenue;
+  readonly risk: RiskManager;
+  readonly execution: ExecutionService;
+  /** Moves virtual time on until the condition holds (bounded), letting the venue and awaits run. */
+  until(what: string, condition: () => boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Started and reconciled, so entries are allowed. */
+export async function inProcessStack(symbol: string, dailyLossLimitUsd?: number): Promise<InProcessStack> {
+  const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
+  const simulated = createInProcessVenue({ clock, symbols: [symbol] });
+  simulated.market.setQuote(
+    symbol,
+    { bidPrice: 100, askPrice: 100.02, bidSize: 500, askSize: 500 },
+    { hold: true },
+  );
+  const { risk: limits } = loadConfig({
+    systemFile: join(import.meta.dirname, '../../config/system.json'),
+    env: {},
+  });
+  const risk = new RiskManager({
+    limits:
+      dailyLossLimitUsd === undefined
+        ? limits
+        : {
+            ...limits,
+            loss: { ...limits.loss, daily_loss_limit_usd: parseFixed(String(dailyLossLimitUsd)) },
+          },
+    clock,
+  });
+  const execution = createExecutionService({
+    venue: simulated.venue,
+    clock,
+    logger: createLogger({ name: 'in-process-execution', level: 'silent' }),
+    risk,
+    positions: risk.positions,
+    metrics: new Registry(),
+    requestsPerMinute: 200,
+    // Virtual time: a retry's pause must not wait on the wall clock.
+    sleep: async () => undefined,
+  });
+  const until = async (what: string, condition: () => boolean): Promise<void> => {
+    for (let step = 0; !condition(); step++) {
+      if (step > 1_000) throw new Error(`${what}: not within ${step} steps of virtual time`);
+      simulated.advanceTo(clock.nowMs() + 10);
+      risk.onQuote(symbol, 100, 100.02, clock.nowUs());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const close = async (): Promise<void> => {
+    await execution.stop();
+    simulated.close();
+  };
+  execution.start();
+  await until('reconciled', () => execution.router.entriesAllowed);
+  return { clock, simulated, risk, execution, until, close };
+}
