@@ -22,15 +22,11 @@ export class SessionVwap implements Indicator<BarInput, number> {
 
   update(bar: BarInput, replace = false): number | null {
     const { high, low, close, volume, startUs } = bar;
-    if (
-      !Number.isFinite(high) ||
-      !Number.isFinite(low) ||
-      !Number.isFinite(close) ||
-      !(volume >= 0 && volume < Number.POSITIVE_INFINITY) ||
-      !Number.isFinite(startUs)
-    ) {
-      return this.value;
-    }
+    // One test for all five fields: a sum with a NaN or an infinity in it is NaN or infinite, and
+    // only then is the sum minus itself not 0. Five separate tests measured about 10% fewer updates
+    // per second than trading-signals' VWAP, which tests none.
+    const probe = high + low + close + volume * 0 + startUs * 0;
+    if (probe - probe !== 0 || volume < 0) return this.value;
     if (replace && this.#started) {
       this.#priceVolume = this.#savedPriceVolume;
       this.#volume = this.#savedVolume;
