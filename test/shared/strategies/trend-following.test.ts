@@ -134,6 +134,20 @@ describe('Class: TrendFollowing', () => {
       ]);
     });
 
+    it('trails from a corrected close when an updated bar replaces the highest one', () => {
+      const context = recordingContext();
+      const trend = stopped();
+      closes.slice(0, 20).forEach((close, minute) => {
+        trend.onBar(bar('AAPL', minute, close, 'minute', 0.5), context);
+      });
+      // A late trade puts minute 19's close at 120, not 122: the highest close is 120, the ATR
+      // ≈ 2.5 + (1 − 2.5) / 3 = 2 then ≈ 2 + (1.5 − 2) / 3 ≈ 1.83 at minute 20, and the stop
+      // ≈ 118.17 stays below minute 20's close of 119.
+      trend.onBar(bar('AAPL', 19, 120, 'updated', 0.5), context);
+      trend.onBar(bar('AAPL', 20, 119, 'minute', 0.5), context);
+      expect(context.intents.map((intent) => intent.side)).toStrictEqual(['buy']);
+    });
+
     it('trails from the highest close, not the entry: the same drop right after the entry keeps the position', () => {
       const context = recordingContext();
       const trend = stopped();
