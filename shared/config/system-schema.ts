@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { parseSymbol } from '../domain/symbol.ts';
+import { meanReversionParameters } from '../strategies/mean-reversion.ts';
+import { midPriceMomentumParameters } from '../strategies/mid-price-momentum.ts';
+import { trendFollowingParameters } from '../strategies/trend-following.ts';
 import { positiveDecimal } from './decimal-schema.ts';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -24,26 +27,24 @@ const strategyId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, 'must be 2-32 lower-case letters, digits or dashes');
 
-/** Built-in strategies; `symbols` defaults to every symbol in marketData.symbols. */
+/** A built-in strategy's entry: its type, id and symbols, and the parameters it declares. */
+function strategyEntry<Type extends string, Parameters extends z.ZodRawShape>(
+  type: Type,
+  parameters: Parameters,
+) {
+  return z.strictObject({
+    type: z.literal(type),
+    id: strategyId,
+    /** Defaults to every symbol in marketData.symbols. */
+    symbols: z.array(symbol).min(1).optional(),
+    ...parameters,
+  });
+}
+
 const strategy = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('moving-average-cross'),
-    id: strategyId,
-    symbols: z.array(symbol).min(1).optional(),
-    fastPeriod: z.number().int().positive(),
-    slowPeriod: z.number().int().positive(),
-    entryNotionalUsd: positiveDecimal,
-  }),
-  z.strictObject({
-    type: z.literal('mid-price-momentum'),
-    id: strategyId,
-    symbols: z.array(symbol).min(1).optional(),
-    period: z.number().int().positive(),
-    thresholdBps: z.number().nonnegative(),
-    entryQty: positiveDecimal,
-    /** A take-profit this far above a long entry's price (below a short's); with broker-held stops the entry is a bracket. */
-    takeProfitBps: z.number().positive().optional(),
-  }),
+  strategyEntry('trend-following', { ...trendFollowingParameters, entryNotionalUsd: positiveDecimal }),
+  strategyEntry('mean-reversion', { ...meanReversionParameters, entryNotionalUsd: positiveDecimal }),
+  strategyEntry('mid-price-momentum', midPriceMomentumParameters),
 ]);
 
 export const systemConfigSchema = z.strictObject({

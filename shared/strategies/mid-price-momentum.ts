@@ -5,11 +5,22 @@
  * float operations with no allocation; objects are made only when it decides to trade.
  */
 import { EMA } from 'trading-signals';
+import { z } from 'zod';
+import { positiveDecimal } from '../config/decimal-schema.ts';
 import { type Fixed, fixedFromNumber } from '../domain/fixed.ts';
 import type { Quote } from '../domain/market-data.ts';
 import type { OrderIntent, OrderSide } from '../domain/order.ts';
 import { isCryptoSymbol } from '../domain/symbol.ts';
 import type { Strategy, StrategyContext } from './strategy.ts';
+
+/** The strategy's parameters in the config (beside `type`, `id` and `symbols`). */
+export const midPriceMomentumParameters = {
+  period: z.number().int().positive(),
+  thresholdBps: z.number().nonnegative(),
+  entryQty: positiveDecimal,
+  /** A take-profit this far above a long entry's price (below a short's); with broker-held stops the entry is a bracket. */
+  takeProfitBps: z.number().positive().optional(),
+};
 
 export interface MidPriceMomentumOptions {
   readonly id: string;

@@ -53,7 +53,7 @@ describe('Engine on the staging config, pointed at the simulator', () => {
       account: 'staging-paper',
       paper: true,
       venue: 'alpaca',
-      strategies: ['ma-cross'],
+      strategies: ['trend'],
     });
     await engine.waitFor(/trading state reconciled; entries resume/, 30_000);
     await engine.waitFor(/"reason":"subscription confirmed"/, 30_000);

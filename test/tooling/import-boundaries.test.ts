@@ -57,6 +57,12 @@ const PROBES: Record<string, readonly (readonly [string, Boundary | null])[]> = 
     ['../../engine/book/order-book.ts', 'shared'],
     ['./fixed.ts', null],
   ],
+  'shared/indicators': [
+    ['node:fs', 'io'],
+    ['@aws-sdk/client-sqs', 'io'],
+    ['../store/store.ts', 'adapter'],
+    ['../time/new-york-time.ts', null],
+  ],
   'shared/strategies': [
     ['ws', 'io'],
     ['trading-signals', null],

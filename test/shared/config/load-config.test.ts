@@ -249,7 +249,7 @@ describe('Rules: strategies and order limits', () => {
   it('checks strategy ids, periods and symbols against the market-data symbols', () => {
     const dev = shipped('system.json') as { strategies: Record<string, unknown>[] };
     dev.strategies = [
-      { type: 'moving-average-cross', id: 'ma', fastPeriod: 20, slowPeriod: 5, entryNotionalUsd: 100 },
+      { type: 'trend-following', id: 'ma', fastPeriod: 20, slowPeriod: 5, entryNotionalUsd: 100 },
       { type: 'mid-price-momentum', id: 'ma', symbols: ['NVDA'], period: 5, thresholdBps: 1, entryQty: '1' },
       { type: 'no-such-strategy', id: 'x' },
     ];
@@ -259,6 +259,63 @@ describe('Rules: strategies and order limits', () => {
       'strategies.0.fastPeriod',
       'strategies.1.id',
       'strategies.1.symbols.0',
+    ]);
+  });
+
+  it("validates each strategy's parameters with the rest of the file, listing every problem at once", () => {
+    const dev = shipped('system.json') as { strategies: Record<string, unknown>[]; engine: unknown };
+    dev.strategies = [
+      {
+        type: 'trend-following',
+        id: 'trend',
+        average: 'wma',
+        fastPeriod: 5,
+        slowPeriod: 20,
+        atrStop: { period: 0, multiple: -1 },
+        entryNotionalUsd: 1000,
+      },
+      { type: 'mean-reversion', id: 'revert', bandPeriod: 1, oversold: 100, entryNotionalUsd: 0, extra: 1 },
+    ];
+    dev.engine = { http: { host: '127.0.0.1', port: 70_000 } };
+    const { issues, systemFile } = issuesFor(dev);
+    expect(issues.map((issue) => [issue.path, issue.source])).toStrictEqual([
+      ['strategies.0.average', systemFile],
+      ['strategies.0.atrStop.period', systemFile],
+      ['strategies.0.atrStop.multiple', systemFile],
+      ['strategies.1.bandPeriod', systemFile],
+      ['strategies.1.oversold', systemFile],
+      ['strategies.1.entryNotionalUsd', systemFile],
+      ['strategies.1.extra', systemFile],
+      ['engine.http.port', systemFile],
+    ]);
+  });
+
+  it('fills in the documented defaults of strategy parameters', () => {
+    const dev = shipped('system.json') as { strategies: Record<string, unknown>[] };
+    dev.strategies = [
+      { type: 'trend-following', id: 'trend', fastPeriod: 5, slowPeriod: 20, entryNotionalUsd: 1000 },
+      { type: 'mean-reversion', id: 'revert', entryNotionalUsd: '2500' },
+    ];
+    const systemFile = folder.write('system.json', JSON.stringify(dev));
+    const config = loadConfig({ systemFile, riskFile: RISK_FILE, env: {} });
+    expect(config.system.strategies).toStrictEqual([
+      {
+        type: 'trend-following',
+        id: 'trend',
+        average: 'sma',
+        fastPeriod: 5,
+        slowPeriod: 20,
+        entryNotionalUsd: parseFixed('1000'),
+      },
+      {
+        type: 'mean-reversion',
+        id: 'revert',
+        bandPeriod: 20,
+        bandWidth: 2,
+        rsiPeriod: 14,
+        oversold: 30,
+        entryNotionalUsd: parseFixed('2500'),
+      },
     ]);
   });
 
