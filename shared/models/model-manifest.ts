@@ -50,7 +50,7 @@ export const modelManifestSchema = z
     }),
     modelVersion: z.string().min(1),
     kind: z.enum(['xgboost', 'logistic-regression']),
-    /** The model file, relative to the manifest. */
+    /** The model file, relative to the manifest (or absolute). */
     file: z.string().min(1),
     objective: z.enum(OBJECTIVES, {
       error: (issue) =>

@@ -2,7 +2,7 @@
  * A model behind its manifest: features in, score and signal out. `parseSignalModel` takes the
  * manifest and the model file as already-parsed JSON values; load-signal-model.ts reads them.
  */
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { FEATURE_NAMES } from '../features/feature-names.ts';
 import { parseLogisticRegression } from './logistic-regression/logistic-regression-model.ts';
 import { ModelError, parseModelJson } from './model-error.ts';
@@ -30,7 +30,7 @@ export interface SignalModel {
  */
 export function parseSignalModel(manifest: unknown, model: unknown, source: string): SignalModel {
   const parsed = parseModelJson(modelManifestSchema, manifest, source);
-  const modelSource = join(dirname(source), parsed.file);
+  const modelSource = isAbsolute(parsed.file) ? parsed.file : join(dirname(source), parsed.file);
   const trained =
     parsed.kind === 'xgboost'
       ? parseXGBoostModel(model, modelSource)
