@@ -63,6 +63,18 @@ const PROBES: Record<string, readonly (readonly [string, Boundary | null])[]> = 
     ['../store/store.ts', 'adapter'],
     ['../time/new-york-time.ts', null],
   ],
+  'shared/features': [
+    ['node:fs', 'io'],
+    ['../logging/logger.ts', 'adapter'],
+    ['../indicators/rsi.ts', null],
+  ],
+  // Only load-signal-model.ts, the models' file loader, reads files.
+  'shared/models': [
+    ['node:fs/promises', 'io'],
+    ['@aws-sdk/client-sqs', 'io'],
+    ['../features/feature-names.ts', null],
+    ['node:path', null],
+  ],
   'shared/strategies': [
     ['ws', 'io'],
     ['trading-signals', null],
