@@ -65,16 +65,8 @@ export function barWindowMessage(
     version: BAR_WINDOW_MESSAGE_VERSION,
     symbol,
     publishedAtMs,
-    bars: bars.map(({ startUs, open, high, low, close, volume, tradeCount, vwap }) => ({
-      startUs,
-      open,
-      high,
-      low,
-      close,
-      volume,
-      tradeCount,
-      vwap,
-    })),
+    // The symbol is the message's and every bar in it is a closed minute bar: neither travels per bar.
+    bars: bars.map(({ symbol: _symbol, kind: _kind, ...fields }) => fields),
   };
 }
 
