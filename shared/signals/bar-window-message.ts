@@ -65,8 +65,18 @@ export function barWindowMessage(
     version: BAR_WINDOW_MESSAGE_VERSION,
     symbol,
     publishedAtMs,
-    // The symbol is the message's and every bar in it is a closed minute bar: neither travels per bar.
-    bars: bars.map(({ symbol: _symbol, kind: _kind, ...fields }) => fields),
+    // Field by field: the engine's bars are feed messages carrying more than a Bar (their type),
+    // and the symbol and kind are the message's, not each bar's.
+    bars: bars.map((bar) => ({
+      startUs: bar.startUs,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
+      close: bar.close,
+      volume: bar.volume,
+      tradeCount: bar.tradeCount,
+      vwap: bar.vwap,
+    })),
   };
 }
 

@@ -29,6 +29,13 @@ describe('Schema: bar-window message', () => {
         (minutes, close) => {
           const bars = [...minutes].sort((a, b) => a - b).map((minute) => bar(minute, close));
           const message = barWindowMessage('AAPL', bars, 1_800_000_000_000);
+          // The engine's bars are feed messages: what a Bar does not have stays out of the body.
+          const asFeedMessages = barWindowMessage(
+            'AAPL',
+            bars.map((b) => ({ ...b, type: 'bar' as const })),
+            1_800_000_000_000,
+          );
+          expect(asFeedMessages).toStrictEqual(message);
           const parsed = parseBarWindowMessage(JSON.stringify(message));
           expect(parsed).toStrictEqual({ ok: true, value: message });
           if (parsed.ok) expect(windowBars(parsed.value)).toStrictEqual(bars);
