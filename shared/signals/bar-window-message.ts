@@ -51,6 +51,17 @@ export const barWindowMessageSchema = z
 export type BarWindowMessage = z.infer<typeof barWindowMessageSchema>;
 export type WindowBar = BarWindowMessage['bars'][number];
 
+const WINDOW_BAR_FIELDS = [
+  'startUs',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'tradeCount',
+  'vwap',
+] as const satisfies readonly (keyof WindowBar & keyof Bar)[];
+
 export function parseBarWindowMessage(body: string): BodyParse<BarWindowMessage> {
   return parseQueueBody(barWindowMessageSchema, body);
 }
@@ -65,18 +76,11 @@ export function barWindowMessage(
     version: BAR_WINDOW_MESSAGE_VERSION,
     symbol,
     publishedAtMs,
-    // Field by field: the engine's bars are feed messages carrying more than a Bar (their type),
-    // and the symbol and kind are the message's, not each bar's.
-    bars: bars.map((bar) => ({
-      startUs: bar.startUs,
-      open: bar.open,
-      high: bar.high,
-      low: bar.low,
-      close: bar.close,
-      volume: bar.volume,
-      tradeCount: bar.tradeCount,
-      vwap: bar.vwap,
-    })),
+    // Only a window bar's fields: the engine's bars are feed messages carrying more than a Bar
+    // (their type), and the symbol and kind are the message's, not each bar's.
+    bars: bars.map(
+      (bar) => Object.fromEntries(WINDOW_BAR_FIELDS.map((field) => [field, bar[field]])) as WindowBar,
+    ),
   };
 }
 
