@@ -1,26 +1,26 @@
 /**
- * The signal path as `npm start` runs it, in one process for a test or a benchmark to watch: the
- * simulator (venue), the local stack (dynalite, fauxqs, the signal function behind the local
- * event source) and an engine with a signal-following strategy, its SQS clients pointed at the
- * local stack through the same override npm start sets. Bars enter the engine where its feed
- * hands messages over (MarketDataDispatch.onData), with minutes after the simulator's own.
+ * The signal path laid out as `npm start` runs it, for a test or a benchmark to watch: the local
+ * stack (dynalite, fauxqs, the signal function behind the local event source) in a process of its
+ * own, and in this process the simulator (venue) and an engine with a signal-following strategy,
+ * its SQS clients pointed at the local stack through the override npm start sets. Bars enter the
+ * engine where its feed hands messages over (MarketDataDispatch.onData), with minutes after the
+ * simulator's own.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { MarketDataDispatch } from '../../engine/strategy/market-data-dispatch.ts';
 import { TradingEngine } from '../../engine/trading-engine.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import type { Strategy } from '../../shared/strategies/strategy.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { alternatingSignalGenerator } from '../../test/support/signals/alternating-signal-generator.ts';
 import { signalFollowingStrategy } from '../../test/support/signals/signal-following-strategy.ts';
 import { minuteBar } from '../../test/support/signals/signal-queues.ts';
 
@@ -41,7 +41,7 @@ export interface SignalPathStackOptions {
 
 export interface SignalPathStack {
   readonly simulator: Simulator;
-  readonly localStack: LocalStack;
+  readonly localStack: LocalStackProcess;
   readonly engine: TradingEngine;
   readonly strategy: Strategy & { readonly signals: readonly { signalId: string }[] };
   readonly registry: Registry;
@@ -50,6 +50,50 @@ export interface SignalPathStack {
   /** A closed bar `minutesAhead` after the current minute enters the engine; answers its startUs. */
   bar(minutesAhead: number): number;
   close(): Promise<void>;
+}
+
+interface LocalStackProcess {
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  close(): Promise<void>;
+}
+
+async function startLocalStackProcess(
+  systemFile: string,
+  symbol: string,
+  env: Record<string, string>,
+): Promise<LocalStackProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(import.meta.dirname, 'signal-function-process.ts'),
+      '--config',
+      systemFile,
+      '--strategy',
+      STRATEGY_ID,
+      '--symbols',
+      symbol,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const started = new Promise<RegExpExecArray>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /"endpoint":"(http:[^"]+)".*"sqsEndpoint":"(http:[^"]+)".*local stack started/.exec(line);
+      if (match !== null) resolve(match);
+    });
+    void exited.then(() => reject(new Error('the local stack process exited while starting')));
+  });
+  const [, dynamoEndpoint, sqsEndpoint] = await started;
+  return {
+    dynamoEndpoint: dynamoEndpoint!,
+    sqsEndpoint: sqsEndpoint!,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function untilTrading(engine: TradingEngine, symbol: string): Promise<void> {
@@ -103,15 +147,7 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
     TRADING_BROKER_CRYPTO_DATA_STREAM_URL: `ws://${base}/v1beta3/crypto/us`,
   };
   const logger = pino({ level: 'silent' });
-  const broker = new AlpacaTradingClient({ baseUrl: `http://${base}`, credentials: CREDENTIALS });
-  const localStack = await startLocalStack({
-    system: loadConfig({ systemFile, env: brokerEnv }).system,
-    generators: [alternatingSignalGenerator({ strategyId: STRATEGY_ID, symbols: [symbol] })],
-    broker,
-    clock: systemClock,
-    logger,
-    registry: new Registry(),
-  });
+  const localStack = await startLocalStackProcess(systemFile, symbol, brokerEnv);
 
   const registry = new Registry();
   const strategy = signalFollowingStrategy({ id: STRATEGY_ID, symbols: [symbol] });
@@ -120,8 +156,8 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
       systemFile,
       env: {
         ...brokerEnv,
-        TRADING_DYNAMODB_ENDPOINT: localStack.dynamo.endpoint,
-        TRADING_SQS_ENDPOINT: localStack.sqs!.endpoint,
+        TRADING_DYNAMODB_ENDPOINT: localStack.dynamoEndpoint,
+        TRADING_SQS_ENDPOINT: localStack.sqsEndpoint,
       },
     }),
     credentials: CREDENTIALS,
@@ -155,7 +191,6 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
       clearInterval(quotes);
       await engine.stop(5_000);
       await localStack.close();
-      await broker.close();
       await simulator.close();
       rmSync(folder, { recursive: true, force: true });
     },

@@ -41,7 +41,8 @@ export class BarWindowPublisher {
   readonly #buffer: PendingWindow[] = [];
   readonly #published: Counter;
   readonly #dropped: Counter<'reason'>;
-  #timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled flush, while one is scheduled. */
+  #timer: (() => void) | undefined;
   #flushing: Promise<void> | undefined;
   #failing = false;
   #stopped = false;
@@ -85,7 +86,7 @@ export class BarWindowPublisher {
 
   /** Sends what is buffered (waiting for a batch in flight), then drops what could not be sent. */
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer?.();
     this.#timer = undefined;
     await this.#flushing;
     await this.#flush();
@@ -95,13 +96,22 @@ export class BarWindowPublisher {
 
   #schedule(): void {
     if (this.#timer !== undefined || this.#flushing !== undefined) return;
-    this.#timer = setTimeout(() => {
+    const run = (): void => {
       this.#timer = undefined;
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = undefined;
         if (this.#buffer.length > 0 && !this.#stopped) this.#schedule();
       });
-    }, this.#options.flushIntervalMs);
+    };
+    // setTimeout(0) waits a millisecond; the next turn of the event loop is soon enough to batch
+    // the bars of one feed frame and keeps the send off the frame's path.
+    if (this.#options.flushIntervalMs === 0) {
+      const immediate = setImmediate(run);
+      this.#timer = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(run, this.#options.flushIntervalMs);
+      this.#timer = () => clearTimeout(timeout);
+    }
   }
 
   async #flush(): Promise<void> {
