@@ -90,6 +90,8 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   const { client, queueUrl, logger } = options;
   const abort = new AbortController();
   let invocations = 0;
+  /** Deletes under way: a poller receives again without waiting for them, close does. */
+  const deletes = new Set<Promise<void>>();
 
   const receive = async (max: number, waitTimeSeconds: number): Promise<Message[]> => {
     const answer = await client.send(
@@ -143,12 +145,21 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     }
     const done = records.filter((record) => !failed.has(record.messageId));
     if (done.length === 0) return;
-    await client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-      }),
-    );
+    const deleting = client
+      .send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      )
+      .then(
+        () => undefined,
+        // Not deleted: the records come back after the visibility timeout, and idempotency makes
+        // their second handling publish nothing.
+        (error: unknown) => logger.warn({ err: error, queueUrl }, 'local event source: delete failed'),
+      )
+      .finally(() => deletes.delete(deleting));
+    deletes.add(deleting);
   };
 
   const poll = async (): Promise<void> => {
@@ -172,6 +183,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     async close() {
       abort.abort();
       await Promise.all(pollers);
+      await Promise.all(deletes);
     },
   };
 }

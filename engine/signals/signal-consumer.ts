@@ -48,6 +48,8 @@ export class SignalConsumer {
   readonly #outcomes: Counter<'outcome'>;
   readonly #abort = new AbortController();
   #loop: Promise<void> | undefined;
+  /** Deletes under way: the next receive does not wait for them, stop does. */
+  readonly #deletes = new Set<Promise<void>>();
   #failing = false;
 
   constructor(options: SignalConsumerOptions) {
@@ -68,14 +70,24 @@ export class SignalConsumer {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
+    await Promise.all(this.#deletes);
   }
 
-  /** One received batch: each message judged, the ones done with deleted. Exposed for tests. */
-  async handle(messages: readonly ReceivedMessage[]): Promise<SignalOutcome[]> {
-    const outcomes = messages.map((message) => this.#judge(message));
-    const done = messages.filter((_, index) => outcomes[index] !== 'invalid');
-    if (done.length > 0) await this.#options.queue.delete(done.map((message) => message.receiptHandle));
-    return outcomes;
+  /**
+   * One received batch: each message judged, then the ones done with deleted in the background,
+   * so the next signal's receive is not held up by this batch's delete. A delete that fails
+   * leaves its messages to reappear after the visibility timeout, when they are dropped as repeats.
+   */
+  #handle(messages: readonly ReceivedMessage[]): void {
+    const done = messages.filter((message) => this.#judge(message) !== 'invalid');
+    if (done.length === 0) return;
+    const deleting = this.#options.queue
+      .delete(done.map((message) => message.receiptHandle))
+      .catch((error: unknown) =>
+        this.#options.logger.warn({ err: error, messages: done.length }, 'could not delete handled signals'),
+      )
+      .finally(() => this.#deletes.delete(deleting));
+    this.#deletes.add(deleting);
   }
 
   #judge(message: ReceivedMessage): SignalOutcome {
@@ -112,7 +124,7 @@ export class SignalConsumer {
     while (!abort.aborted) {
       try {
         const messages = await this.#options.queue.receive(abort);
-        if (messages.length > 0) await this.handle(messages);
+        if (messages.length > 0) this.#handle(messages);
         if (this.#failing) this.#options.logger.info('signals queue answers again');
         this.#failing = false;
       } catch (error) {
