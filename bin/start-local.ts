@@ -1,7 +1,7 @@
 /**
  * npm start [-- --config FILE]: the local stack. Three processes, as in production: the
- * simulator (the venue), the local AWS stand-ins (DynamoDB API and the cancel-on-disconnect
- * watchdog) and the engine. Separate processes because a venue or a watchdog that died with the
+ * simulator (the venue), the local AWS stand-ins (DynamoDB API, the cancel-on-disconnect
+ * watchdog, and with a `signals` config the SQS API and the signal function) and the engine. Separate processes because a venue or a watchdog that died with the
  * engine would prove nothing. Ctrl-C stops the engine first, then the rest.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -131,14 +131,15 @@ async function main(): Promise<number> {
       ],
       env,
     );
-    const [, endpoint] = await waitForLine(
+    const [, endpoint, sqsEndpoint] = await waitForLine(
       stack,
-      /"endpoint":"(http:\/\/127\.0\.0\.1:\d+)".*local stack started/,
+      /"endpoint":"(http:\/\/127\.0\.0\.1:\d+)".*?(?:"sqsEndpoint":"(http:\/\/127\.0\.0\.1:\d+)".*)?local stack started/,
       30_000,
     );
     start('engine', ['engine/main.ts', '--config', configFile, ...riskArgs], {
       ...env,
       TRADING_DYNAMODB_ENDPOINT: endpoint!,
+      ...(sqsEndpoint === undefined ? {} : { TRADING_SQS_ENDPOINT: sqsEndpoint }),
     });
   } catch (error) {
     console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -45,6 +45,7 @@ import { positionDifferences } from './persistence/restart-position-check.ts';
 import { RestartPositionReport } from './persistence/restart-position-report.ts';
 import { Portfolio } from './portfolio/portfolio.ts';
 import { RiskManager } from './risk/risk-manager.ts';
+import { createSignalPath, type SignalPath } from './signals/signal-path.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { strategyExposureQty } from './strategy/strategy-exposure.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
@@ -92,6 +93,8 @@ export class TradingEngine {
   readonly protection: BrokerProtection | undefined;
   readonly marketData: MarketDataService;
   readonly strategies: StrategyHost;
+  /** With a `signals` config and a strategy that takes signals: bar windows out, signals in, over SQS. */
+  readonly signals: SignalPath | undefined;
   readonly feeds: readonly MarketDataFeed[];
   readonly recorder: EngineRecorder | undefined;
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
@@ -264,6 +267,21 @@ export class TradingEngine {
       logger.error({ err: error, strategyId }, 'strategy failed and was disabled'),
     );
 
+    const signalSymbols = [
+      ...new Set(options.strategies.filter((s) => s.onSignal !== undefined).flatMap((s) => s.symbols)),
+    ];
+    this.signals =
+      system.signals === undefined || signalSymbols.length === 0
+        ? undefined
+        : createSignalPath({
+            config: system.signals,
+            symbols: signalSymbols,
+            onSignal: (signal) => this.strategies.onSignal(signal),
+            clock,
+            registry,
+            logger,
+          });
+
     const symbols = system.marketData.symbols;
     const feedMetrics = new FeedMetrics();
     feedMetrics.register(registry, clock);
@@ -280,7 +298,15 @@ export class TradingEngine {
         stockFeed: system.marketData.feed,
       }),
       logger: logger.child({ component: 'marketdata' }),
-      onBar: (bar) => this.strategies.onBar(bar),
+      onBar: (bar, acceptance) => {
+        this.strategies.onBar(bar);
+        // A minute that just closed; a correction or a backfilled minute is not a new signal.
+        if (acceptance === 'appended' && this.signals?.publisher.wants(bar.symbol))
+          this.signals.publisher.publish(
+            bar.symbol,
+            this.marketData.bars(bar.symbol)!.last(this.signals.windowBars),
+          );
+      },
     });
 
     // Stocks and crypto stream from different endpoints, so each asset class gets its own feed.
@@ -368,6 +394,7 @@ export class TradingEngine {
     this.execution.start();
     this.#executionStarted = true;
     for (const feed of this.feeds) feed.start();
+    this.signals?.start();
     this.#housekeeping = setInterval(() => this.#houseKeep(), HOUSEKEEPING_EVERY_MS);
     this.#housekeeping.unref();
   }
@@ -384,6 +411,7 @@ export class TradingEngine {
     await this.#calendarService.stop();
     await Promise.all(this.feeds.map((feed) => feed.stop()));
     await this.marketData.settled();
+    await this.signals?.stop();
     await this.#cancelAfterLoss;
     this.riskActions.stop();
     this.protection?.stop();

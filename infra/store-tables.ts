@@ -41,6 +41,8 @@ function globalIndexes(definition: TableDefinition): GlobalSecondaryIndexPropsV2
 export class StoreTables extends Construct {
   readonly state: TableV2;
   readonly lease: TableV2;
+  /** The signal function's idempotency records. */
+  readonly idempotency: TableV2;
 
   constructor(scope: Construct, id: string, props: StoreTablesProps) {
     super(scope, id);
@@ -63,5 +65,6 @@ export class StoreTables extends Construct {
     };
     this.state = table('state', 'StateTable');
     this.lease = table('lease', 'LeaseTable');
+    this.idempotency = table('idempotency', 'IdempotencyTable');
   }
 }

@@ -37,7 +37,7 @@ export interface LocalDynamoOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
-  /** Creates `${tablePrefix}-state` and `${tablePrefix}-lease`. */
+  /** Creates `${tablePrefix}-state`, `-lease` and `-idempotency`. */
   readonly tablePrefix?: string;
   readonly region?: string;
 }

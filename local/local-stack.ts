@@ -1,22 +1,30 @@
 /**
  * The local stand-in for the AWS side of the system: the DynamoDB API (dynalite, data kept in a
- * folder) and the cancel-on-disconnect watchdog on a timer. It runs in a process other than the
+ * folder), the cancel-on-disconnect watchdog on a timer and, with a `signals` config, the SQS API
+ * (fauxqs) with the bars and signals queues and the signal function behind a local event source.
+ * It runs in a process other than the
  * engine's — the test runner, or `node local/local-stack-main.ts` beside `npm start` — because a
  * watchdog that dies with the engine watches nothing.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildSignalGenerators } from '../functions/signals/build-signal-generators.ts';
 import { type LocalWatchdog, startLocalWatchdog } from '../functions/watchdog/local-watchdog-timer.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
+import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import type { Clock } from '../shared/time/clock.ts';
 import type { OrderCanceller } from '../shared/watchdog/lease-watchdog.ts';
 import { type LocalDynamo, startLocalDynamo } from './local-dynamo.ts';
+import { type LocalSignalFunction, startLocalSignalFunction } from './local-signal-function.ts';
+import { type LocalSqs, startLocalSqs } from './local-sqs.ts';
 
 export interface LocalStackOptions {
-  /** store.endpoint (port), store.tablePrefix, store.region and account.name are used. */
-  readonly system: Pick<SystemConfig, 'store' | 'account'>;
+  /** store.endpoint (port), store.tablePrefix, store.region, account.name, signals and strategies are used. */
+  readonly system: Pick<SystemConfig, 'store' | 'account' | 'signals' | 'strategies' | 'marketData'>;
+  /** What the signal function runs; by default those of the configured strategies. */
+  readonly generators?: readonly BarWindowSignalGenerator[];
   /** LevelDB folder, e.g. .data/dynamo; in memory when absent. */
   readonly dataPath?: string;
   readonly broker: OrderCanceller;
@@ -29,23 +37,64 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly dynamo: LocalDynamo;
   readonly watchdog: LocalWatchdog;
+  /** With a `signals` config: the SQS API and the signal function. */
+  readonly sqs: LocalSqs | undefined;
+  readonly signalFunction: LocalSignalFunction | undefined;
   close(): Promise<void>;
 }
 
-/** The port of a loopback store.endpoint, or 0 (any free port) when none is configured. */
-export function localStorePort(endpoint: string | undefined): number {
+/** The port of a loopback endpoint (`key` names it in the error), or 0 (any free port) when none is configured. */
+export function localEndpointPort(endpoint: string | undefined, key = 'store.endpoint'): number {
   if (endpoint === undefined) return 0;
   const url = new URL(endpoint);
   if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-    throw new Error(`store.endpoint ${endpoint} is not on loopback; the local stack serves 127.0.0.1 only`);
+    throw new Error(`${key} ${endpoint} is not on loopback; the local stack serves 127.0.0.1 only`);
   }
   return url.port === '' ? 80 : Number(url.port);
+}
+
+async function startSignalPath(
+  options: LocalStackOptions,
+  dynamo: LocalDynamo,
+): Promise<{ sqs: LocalSqs; signalFunction: LocalSignalFunction } | undefined> {
+  const { signals, strategies, marketData } = options.system;
+  if (signals === undefined) return undefined;
+  const queue = (name: string) => ({
+    name,
+    visibilityTimeoutSeconds: signals.function.visibilityTimeoutSeconds,
+    maxReceiveCount: signals.function.maxReceiveCount,
+  });
+  const sqs = await startLocalSqs({
+    port: localEndpointPort(signals.endpoint, 'signals.endpoint'),
+    region: signals.region,
+    queues: [queue(signals.barsQueue), queue(signals.signalsQueue)],
+  });
+  const signalFunction = startLocalSignalFunction({
+    sqsEndpoint: sqs.endpoint,
+    dynamoEndpoint: dynamo.endpoint,
+    region: signals.region,
+    barsQueue: sqs.queues.get(signals.barsQueue)!,
+    signalsQueue: sqs.queues.get(signals.signalsQueue)!,
+    idempotencyTable: dynamo.tables.idempotency,
+    idempotencyTtlSeconds: signals.function.idempotencyTtlSeconds,
+    generators: options.generators ?? buildSignalGenerators(strategies, marketData.symbols),
+    eventSource: {
+      batchSize: signals.function.batchSize,
+      batchWindowMs: signals.function.batchWindowMs,
+      waitTimeSeconds: 20,
+      concurrency: signals.function.concurrency,
+      timeoutMs: signals.function.visibilityTimeoutSeconds * 1_000,
+    },
+    clock: options.clock,
+    logger: options.logger,
+  });
+  return { sqs, signalFunction };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { store, account } = options.system;
   const dynamo = await startLocalDynamo({
-    port: localStorePort(store.endpoint),
+    port: localEndpointPort(store.endpoint),
     tablePrefix: store.tablePrefix,
     region: store.region,
     ...(options.dataPath === undefined ? {} : { path: options.dataPath }),
@@ -64,11 +113,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     },
   });
-  options.logger.info({ endpoint: dynamo.endpoint, tables: dynamo.tables }, 'local stack started');
+  let signalPath: Awaited<ReturnType<typeof startSignalPath>>;
+  try {
+    signalPath = await startSignalPath(options, dynamo);
+  } catch (error) {
+    await watchdog.close();
+    client.destroy();
+    await dynamo.close();
+    throw error;
+  }
+  options.logger.info(
+    {
+      endpoint: dynamo.endpoint,
+      tables: dynamo.tables,
+      ...(signalPath === undefined
+        ? {}
+        : { sqsEndpoint: signalPath.sqs.endpoint, queues: [...signalPath.sqs.queues.keys()] }),
+    },
+    'local stack started',
+  );
   return {
     dynamo,
     watchdog,
+    sqs: signalPath?.sqs,
+    signalFunction: signalPath?.signalFunction,
     async close() {
+      await signalPath?.signalFunction.close();
+      await signalPath?.sqs.close();
       await watchdog.close();
       client.destroy();
       await dynamo.close();

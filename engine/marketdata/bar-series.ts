@@ -73,6 +73,11 @@ export class BarSeries {
     return [...this.#bars];
   }
 
+  /** The newest `count` bars held (fewer if fewer are held), oldest first (a copy). */
+  last(count: number): Bar[] {
+    return this.#bars.slice(Math.max(0, this.#bars.length - count));
+  }
+
   /** Minute starts in [fromUs, toUs) with no bar: holes a backfill must fill. */
   missingMinutes(fromUs: number, toUs: number): number[] {
     const have = new Set(this.#bars.map((bar) => bar.startUs));

@@ -4,6 +4,7 @@
  * keep trading on state it may have corrupted. Re-enabling is an operator decision.
  */
 import type { Bar, Quote } from '../../shared/domain/market-data.ts';
+import type { Signal } from '../../shared/signals/signal-message.ts';
 import type { Strategy, StrategyContext } from '../../shared/strategies/strategy.ts';
 
 export interface StrategyFailure {
@@ -21,6 +22,7 @@ export class StrategyHost {
   readonly #bySymbol = new Map<string, Hosted[]>();
   readonly #disabled = new Set<string>();
   readonly #slots = new Map<string, number>();
+  readonly #byId = new Map<string, Hosted>();
   /** 1 where the strategy in that slot is disabled (mirrors #disabled for the hot path). */
   readonly #disabledSlots: Uint8Array;
   readonly #ids: ReadonlySet<string>;
@@ -39,6 +41,7 @@ export class StrategyHost {
       if (ids.has(strategy.id)) throw new Error(`two strategies share the id ${strategy.id}`);
       const hosted: Hosted = { strategy, slot: ids.size };
       this.#slots.set(strategy.id, hosted.slot);
+      this.#byId.set(strategy.id, hosted);
       ids.add(strategy.id);
       for (const symbol of strategy.symbols) {
         const list = this.#bySymbol.get(symbol);
@@ -77,6 +80,25 @@ export class StrategyHost {
         this.#fail(strategy, error);
       }
     }
+  }
+
+  /**
+   * Hands a signal to the strategy it names, if that strategy trades the symbol, takes signals and
+   * is enabled. Says whether a strategy took it.
+   */
+  onSignal(signal: Signal): boolean {
+    const hosted = this.#byId.get(signal.strategyId);
+    if (hosted === undefined) return false;
+    const { strategy, slot } = hosted;
+    if (strategy.onSignal === undefined || this.#disabledSlots[slot] === 1) return false;
+    if (!strategy.symbols.includes(signal.symbol)) return false;
+    try {
+      strategy.onSignal(signal, this.#context);
+    } catch (error) {
+      this.#fail(strategy, error);
+      return false;
+    }
+    return true;
   }
 
   has(strategyId: string): boolean {

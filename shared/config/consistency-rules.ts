@@ -23,6 +23,7 @@ const ENDPOINTS: readonly { path: string; secure: string; plain: string }[] = [
   { path: 'broker.marketDataStreamUrl', secure: 'wss:', plain: 'ws:' },
   { path: 'broker.cryptoDataStreamUrl', secure: 'wss:', plain: 'ws:' },
   { path: 'store.endpoint', secure: 'https:', plain: 'http:' },
+  { path: 'signals.endpoint', secure: 'https:', plain: 'http:' },
 ];
 
 function get(raw: unknown, path: string): unknown {
@@ -97,6 +98,11 @@ function systemRules(raw: unknown, sourceOf: (path: string) => string): ConfigIs
         report(path, 'points at the paper trading host but account.paper is false');
       }
     }
+  }
+
+  const barsQueue = get(raw, 'signals.barsQueue');
+  if (barsQueue !== undefined && barsQueue === get(raw, 'signals.signalsQueue')) {
+    report('signals.signalsQueue', 'must differ from signals.barsQueue');
   }
 
   const symbols = get(raw, 'marketData.symbols');

@@ -22,6 +22,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly [string, Kind]>> = 
   TRADING_TABLE_PREFIX: ['store.tablePrefix', 'string'],
   TRADING_LEASE_TTL_MS: ['store.leaseTtlMs', 'integer'],
   TRADING_SIMULATOR_PORT: ['simulator.port', 'integer'],
+  TRADING_SQS_ENDPOINT: ['signals.endpoint', 'string'],
 };
 
 export interface EnvOverrideResult {

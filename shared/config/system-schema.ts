@@ -47,6 +47,52 @@ const strategy = z.discriminatedUnion('type', [
   strategyEntry('mid-price-momentum', midPriceMomentumParameters),
 ]);
 
+const queueName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be an SQS queue name: 1-80 characters of A-Z a-z 0-9 _ -');
+
+/**
+ * The signal path over SQS: the engine publishes bar windows to the bars queue, the signal
+ * function answers on the signals queue. Absent: no queues, and strategies take no signals.
+ */
+const signals = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
+  /** A local SQS-compatible server; absent means the AWS endpoint for the region. */
+  endpoint: url.optional(),
+  barsQueue: queueName,
+  signalsQueue: queueName,
+  /** Closed minute bars per bar-window message, the newest included. */
+  windowBars: z.number().int().min(1).max(500),
+  /** A signal generated longer ago than this is dropped, never traded. */
+  maxSignalAgeMs: z.number().int().positive(),
+  publisher: z.strictObject({
+    /** Bar windows waiting to be sent; when full the oldest is dropped (and counted). */
+    bufferSize: z.number().int().min(1).max(100_000),
+    /** How long a window waits for others to fill a batch of ten; 0 sends on the next turn. */
+    flushIntervalMs: z.number().int().min(0).max(10_000),
+    /** A send slower than this fails, and its windows are dropped. */
+    requestTimeoutMs: z.number().int().min(100).max(30_000),
+  }),
+  consumer: z.strictObject({
+    /** Long-poll wait of each receive on the signals queue. */
+    waitTimeSeconds: z.number().int().min(0).max(20),
+    maxMessages: z.number().int().min(1).max(10),
+    /** Signal ids remembered to drop a redelivered signal; the oldest are forgotten first. */
+    rememberSignalIds: z.number().int().min(1).max(1_000_000),
+  }),
+  /** The function's event source and queues, as the local stack runs them (and AWS would). */
+  function: z.strictObject({
+    batchSize: z.number().int().min(1).max(10),
+    batchWindowMs: z.number().int().min(0).max(300_000),
+    /** Batches handled at once (Lambda runs several pollers). */
+    concurrency: z.number().int().min(1).max(10),
+    visibilityTimeoutSeconds: z.number().int().min(1).max(43_200),
+    /** Receives after which a message moves to the queue's dead-letter queue. */
+    maxReceiveCount: z.number().int().min(1).max(1_000),
+    idempotencyTtlSeconds: z.number().int().min(60).max(604_800),
+  }),
+});
+
 export const systemConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
   account: z.strictObject({
@@ -95,6 +141,7 @@ export const systemConfigSchema = z.strictObject({
     /** The engine lease's lifetime; a crashed engine's orders are cancelled within this plus a minute. */
     leaseTtlMs: z.number().int().min(1_000).max(300_000).optional(),
   }),
+  signals: signals.optional(),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
   }),
@@ -102,3 +149,4 @@ export const systemConfigSchema = z.strictObject({
 
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
 export type StrategyConfig = SystemConfig['strategies'][number];
+export type SignalsConfig = NonNullable<SystemConfig['signals']>;

@@ -62,16 +62,32 @@ export const LEASE_TABLE: TableDefinition = {
   globalIndexes: [],
 };
 
-export const TABLE_DEFINITIONS = { state: STATE_TABLE, lease: LEASE_TABLE } as const;
+/** Powertools idempotency's default attribute names (its DynamoDB persistence layer). */
+export const IDEMPOTENCY_KEYS = { partition: 'id', timeToLive: 'expiration' } as const;
+
+/** The signal function's idempotency records: one per bar window handled, expired by TTL. */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  suffix: 'idempotency',
+  partitionKey: { name: IDEMPOTENCY_KEYS.partition, type: 'S' },
+  globalIndexes: [],
+  timeToLiveAttribute: IDEMPOTENCY_KEYS.timeToLive,
+};
+
+export const TABLE_DEFINITIONS = {
+  state: STATE_TABLE,
+  lease: LEASE_TABLE,
+  idempotency: IDEMPOTENCY_TABLE,
+} as const;
 export type TableId = keyof typeof TABLE_DEFINITIONS;
 
-export interface TableNames {
-  readonly state: string;
-  readonly lease: string;
-}
+export type TableNames = { readonly [id in TableId]: string };
 
 export function tableNames(prefix: string): TableNames {
-  return { state: `${prefix}-${STATE_TABLE.suffix}`, lease: `${prefix}-${LEASE_TABLE.suffix}` };
+  return {
+    state: `${prefix}-${STATE_TABLE.suffix}`,
+    lease: `${prefix}-${LEASE_TABLE.suffix}`,
+    idempotency: `${prefix}-${IDEMPOTENCY_TABLE.suffix}`,
+  };
 }
 
 /** Every attribute used as a key by the table or one of its indexes, each once. */

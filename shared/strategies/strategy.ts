@@ -6,6 +6,7 @@
 import type { Fixed } from '../domain/fixed.ts';
 import type { Bar, Quote } from '../domain/market-data.ts';
 import type { OrderIntent } from '../domain/order.ts';
+import type { Signal } from '../signals/signal-message.ts';
 
 export interface StrategyContext {
   /** Signed quantity held plus working entries, so a strategy does not re-enter while an order is live. */
@@ -21,4 +22,6 @@ export interface Strategy {
   readonly symbols: readonly string[];
   onBar?(bar: Bar, context: StrategyContext): void;
   onQuote?(quote: Quote, context: StrategyContext): void;
+  /** A signal computed off the engine (the signal function) for this strategy and one of its symbols. */
+  onSignal?(signal: Signal, context: StrategyContext): void;
 }

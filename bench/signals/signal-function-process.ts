@@ -1,0 +1,38 @@
+/**
+ * node bench/signals/signal-function-process.ts --config FILE --strategy ID --symbols A,B
+ * The local stack's process as `npm start` runs it (dynalite, the watchdog, fauxqs and the signal
+ * function behind the local event source), with the deterministic test-double generator for the
+ * signal path's test and benchmark instead of the configured strategies' generators. Broker URLs
+ * come from the TRADING_BROKER_* overrides. Runs until SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { startLocalStack } from '../../local/local-stack.ts';
+import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
+import { loadConfig } from '../../shared/config/load-config.ts';
+import { systemClock } from '../../shared/time/clock.ts';
+import { alternatingSignalGenerator } from '../../test/support/signals/alternating-signal-generator.ts';
+
+const { values } = parseArgs({
+  options: { config: { type: 'string' }, strategy: { type: 'string' }, symbols: { type: 'string' } },
+});
+const { system } = loadConfig({ systemFile: values.config!, env: process.env });
+const broker = new AlpacaTradingClient({
+  baseUrl: system.broker.tradingUrl,
+  credentials: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
+});
+const stack = await startLocalStack({
+  system,
+  generators: [
+    alternatingSignalGenerator({ strategyId: values.strategy!, symbols: values.symbols!.split(',') }),
+  ],
+  broker,
+  clock: systemClock,
+  logger: pino({ level: 'info' }),
+  registry: new Registry(),
+});
+await new Promise((resolve) => process.once('SIGTERM', resolve));
+await stack.close();
+await broker.close();
