@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   const engine = new TradingEngine({
     config,
     credentials,
-    strategies: buildStrategies(system.strategies, system.marketData.symbols),
+    strategies: buildStrategies(system.strategies, system.marketData.symbols, config.models),
     clock: systemClock,
     logger,
     registry,

@@ -304,7 +304,7 @@ export class TradingEngine {
         if (acceptance === 'appended' && this.signals?.publisher.wants(bar.symbol))
           this.signals.publisher.publish(
             bar.symbol,
-            this.marketData.bars(bar.symbol)!.last(this.signals.windowBars),
+            this.marketData.bars(bar.symbol)!.signalWindow(this.signals.windowBars),
           );
       },
     });

@@ -47,6 +47,7 @@ async function main(): Promise<number> {
   });
   const stack = await startLocalStack({
     system,
+    models: config.models,
     dataPath: values.data ?? '.data/dynamo',
     broker,
     clock: systemClock,

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildSignalGenerators } from '../functions/signals/build-signal-generators.ts';
 import { type LocalWatchdog, startLocalWatchdog } from '../functions/watchdog/local-watchdog-timer.ts';
+import type { StrategyModels } from '../shared/config/strategy-models.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
 import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   readonly system: Pick<SystemConfig, 'store' | 'account' | 'signals' | 'strategies' | 'marketData'>;
   /** What the signal function runs; by default those of the configured strategies. */
   readonly generators?: readonly BarWindowSignalGenerator[];
+  /** The models of model-driven strategies (the config loader's), for the default generators. */
+  readonly models?: StrategyModels;
   /** LevelDB folder, e.g. .data/dynamo; in memory when absent. */
   readonly dataPath?: string;
   readonly broker: OrderCanceller;
@@ -77,7 +80,9 @@ async function startSignalPath(
     signalsQueue: sqs.queues.get(signals.signalsQueue)!,
     idempotencyTable: dynamo.tables.idempotency,
     idempotencyTtlSeconds: signals.function.idempotencyTtlSeconds,
-    generators: options.generators ?? buildSignalGenerators(strategies, marketData.symbols),
+    generators:
+      options.generators ??
+      buildSignalGenerators(strategies, marketData.symbols, options.models ?? new Map()),
     eventSource: {
       batchSize: signals.function.batchSize,
       batchWindowMs: signals.function.batchWindowMs,

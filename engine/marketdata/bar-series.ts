@@ -4,6 +4,7 @@
  * can hold neither a duplicate nor two versions of a minute, whatever order they arrive in.
  */
 import type { Bar } from '../../shared/domain/market-data.ts';
+import { windowStart } from '../../shared/signals/window-start.ts';
 
 export type BarAcceptance =
   /** Later than every bar held. */
@@ -73,9 +74,9 @@ export class BarSeries {
     return [...this.#bars];
   }
 
-  /** The newest `count` bars held (fewer if fewer are held), oldest first (a copy). */
-  last(count: number): Bar[] {
-    return this.#bars.slice(Math.max(0, this.#bars.length - count));
+  /** The window the signal function gets (see window-start.ts), oldest first (a copy). */
+  signalWindow(windowBars: number): Bar[] {
+    return this.#bars.slice(windowStart(this.#bars, windowBars));
   }
 
   /** Minute starts in [fromUs, toUs) with no bar: holes a backfill must fill. */

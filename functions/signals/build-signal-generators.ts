@@ -4,12 +4,23 @@
  * them are configured once. A strategy type that trades on signals returns its generator here;
  * the in-engine types return none. The switch is exhaustive: a new type must say which it is.
  */
+import { type StrategyModels, strategyModel } from '../../shared/config/strategy-models.ts';
 import type { StrategyConfig } from '../../shared/config/system-schema.ts';
 import type { BarWindowSignalGenerator } from '../../shared/signals/bar-window-signal-generator.ts';
+import { ModelSignalGenerator } from '../../shared/signals/model-signal-generator.ts';
 
-function generatorFor(config: StrategyConfig, _symbols: readonly string[]): BarWindowSignalGenerator | null {
+function generatorFor(
+  config: StrategyConfig,
+  symbols: readonly string[],
+  models: StrategyModels,
+): BarWindowSignalGenerator | null {
   switch (config.type) {
-    case 'moving-average-cross':
+    case 'model-driven':
+      return config.runsIn === 'signal-function'
+        ? new ModelSignalGenerator(config.id, symbols, strategyModel(models, config.id))
+        : null;
+    case 'trend-following':
+    case 'mean-reversion':
     case 'mid-price-momentum':
       return null;
     default:
@@ -20,6 +31,7 @@ function generatorFor(config: StrategyConfig, _symbols: readonly string[]): BarW
 export function buildSignalGenerators(
   configs: readonly StrategyConfig[],
   allSymbols: readonly string[],
+  models: StrategyModels,
 ): BarWindowSignalGenerator[] {
-  return configs.flatMap((config) => generatorFor(config, config.symbols ?? allSymbols) ?? []);
+  return configs.flatMap((config) => generatorFor(config, config.symbols ?? allSymbols, models) ?? []);
 }

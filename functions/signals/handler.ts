@@ -13,10 +13,10 @@ import { createSignalHandler } from './signal-handler.ts';
 import { readSignalsEnvironment } from './signals-environment.ts';
 
 const env = readSignalsEnvironment(process.env);
-const { system } = loadConfig({ systemFile: env.SYSTEM_CONFIG_FILE, env: process.env });
+const { system, models } = loadConfig({ systemFile: env.SYSTEM_CONFIG_FILE, env: process.env });
 
 export const handler = createSignalHandler({
-  generators: buildSignalGenerators(system.strategies, system.marketData.symbols),
+  generators: buildSignalGenerators(system.strategies, system.marketData.symbols, models),
   sqs: createSqsClient({ region: env.AWS_REGION, requestTimeoutMs: 5_000 }),
   signalsQueueUrl: env.SIGNALS_QUEUE_URL,
   persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE_NAME }),

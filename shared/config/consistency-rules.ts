@@ -127,6 +127,17 @@ function systemRules(raw: unknown, sourceOf: (path: string) => string): ConfigIs
       if (typeof fast === 'number' && typeof slow === 'number' && fast >= slow) {
         report(`strategies.${index}.fastPeriod`, `must be shorter than slowPeriod (${slow})`);
       }
+      const runsIn = get(entry, 'runsIn') ?? 'signal-function';
+      if (
+        get(entry, 'type') === 'model-driven' &&
+        runsIn === 'signal-function' &&
+        get(raw, 'signals') === undefined
+      ) {
+        report(
+          `strategies.${index}.runsIn`,
+          'signal-function needs the signals section (its queues); without one, use runsIn "engine"',
+        );
+      }
       const own = get(entry, 'symbols');
       if (Array.isArray(own)) {
         own.forEach((symbol: unknown, position) => {

@@ -12,12 +12,15 @@ import { checkConsistency } from './consistency-rules.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
 import { type RiskLimits, riskLimitsSchema } from './risk-schema.ts';
 import { findSecretValues } from './secret-scan.ts';
+import { loadStrategyModels, type StrategyModels } from './strategy-models.ts';
 import { type SystemConfig, systemConfigSchema } from './system-schema.ts';
 
 export interface Config {
   readonly system: SystemConfig;
   readonly risk: RiskLimits;
   readonly files: { readonly system: string; readonly risk: string };
+  /** The models of model-driven strategies, by strategy id, validated with the rest. */
+  readonly models: StrategyModels;
 }
 
 export interface LoadConfigOptions {
@@ -54,6 +57,8 @@ export function validateConfig(options: LoadConfigOptions): ConfigResult {
     system = collectSchemaIssues(systemConfigSchema, merged, sourceOf, issues);
     issues.push(...checkConsistency.system(merged, sourceOf));
   }
+  const loaded = system === undefined ? undefined : loadStrategyModels(system, options.systemFile);
+  if (loaded !== undefined) issues.push(...loaded.issues);
 
   let risk: RiskLimits | undefined;
   if (riskRaw !== undefined) {
@@ -62,11 +67,11 @@ export function validateConfig(options: LoadConfigOptions): ConfigResult {
     if (risk !== undefined) issues.push(...checkConsistency.risk(risk, riskFile));
   }
 
-  if (issues.length > 0 || system === undefined || risk === undefined) return { ok: false, issues };
-  return {
-    ok: true,
-    config: deepFreeze({ system, risk, files: { system: options.systemFile, risk: riskFile } }),
-  };
+  if (issues.length > 0 || system === undefined || risk === undefined || loaded === undefined)
+    return { ok: false, issues };
+  // Models hold typed arrays, which cannot be frozen; they are read-only by their interfaces.
+  const frozen = deepFreeze({ system, risk, files: { system: options.systemFile, risk: riskFile } });
+  return { ok: true, config: { ...frozen, models: loaded.models } };
 }
 
 /** Loads and validates, throwing a ConfigError that lists every problem. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseSymbol } from '../domain/symbol.ts';
 import { meanReversionParameters } from '../strategies/mean-reversion.ts';
 import { midPriceMomentumParameters } from '../strategies/mid-price-momentum.ts';
+import { modelDrivenParameters } from '../strategies/model-driven.ts';
 import { trendFollowingParameters } from '../strategies/trend-following.ts';
 import { positiveDecimal } from './decimal-schema.ts';
 
@@ -45,6 +46,7 @@ const strategy = z.discriminatedUnion('type', [
   strategyEntry('trend-following', { ...trendFollowingParameters, entryNotionalUsd: positiveDecimal }),
   strategyEntry('mean-reversion', { ...meanReversionParameters, entryNotionalUsd: positiveDecimal }),
   strategyEntry('mid-price-momentum', midPriceMomentumParameters),
+  strategyEntry('model-driven', { ...modelDrivenParameters, maxPositionNotionalUsd: positiveDecimal }),
 ]);
 
 const queueName = z

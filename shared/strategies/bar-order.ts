@@ -5,9 +5,12 @@ import type { IntentPurpose, OrderSide } from '../domain/order.ts';
 import { isCryptoSymbol } from '../domain/symbol.ts';
 import type { StrategyContext } from './strategy.ts';
 
+/** The bar a decision was made on: a closed bar, or the bar a signal names. */
+export type DecisionBar = Pick<Bar, 'symbol' | 'startUs' | 'close'>;
+
 export function submitBarOrder(
   strategyId: string,
-  bar: Bar,
+  bar: DecisionBar,
   side: OrderSide,
   qty: Fixed,
   purpose: IntentPurpose,
