@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createExecutionService, type ExecutionService } from '../../engine/execution/execution-service.ts';
 import { RiskManager } from '../../engine/risk/risk-manager.ts';
+import { strategyExposureQty } from '../../engine/strategy/strategy-exposure.ts';
+import { StrategyHost } from '../../engine/strategy/strategy-host.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
+import type { Strategy } from '../../shared/strategies/strategy.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import { createInProcessVenue, type InProcessVenue } from '../../sim/in-process-venue.ts';
@@ -73,4 +76,28 @@ export async function inProcessStack(symbol: string, dailyLossLimitUsd?: number)
   execution.start();
   await until('reconciled', () => execution.router.entriesAllowed);
   return { clock, simulated, risk, execution, until, close };
+}
+
+/** Strategies hosted as the engine hosts them, their intents going to the stack's router. */
+export function hostedOn(
+  stack: InProcessStack,
+  strategies: readonly Strategy[],
+): { host: StrategyHost; results: Promise<unknown>[] } {
+  const { clock, execution, risk } = stack;
+  const results: Promise<unknown>[] = [];
+  const host = new StrategyHost(
+    strategies,
+    {
+      exposureQty: (symbol) =>
+        strategyExposureQty(symbol, risk.positions.position(symbol).qty, execution.tracker, () => false),
+      submit: (intent) => {
+        results.push(execution.router.submit(intent));
+      },
+      nowMs: () => clock.nowMs(),
+    },
+    ({ error }) => {
+      throw error;
+    },
+  );
+  return { host, results };
 }

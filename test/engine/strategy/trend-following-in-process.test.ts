@@ -4,11 +4,9 @@
  * and exit must reach the venue as orders and leave the venue's position where the strategy meant.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { strategyExposureQty } from '../../../engine/strategy/strategy-exposure.ts';
-import { StrategyHost } from '../../../engine/strategy/strategy-host.ts';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { TrendFollowing } from '../../../shared/strategies/trend-following.ts';
-import { type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
+import { hostedOn, type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
 import { minuteBar } from '../../support/minute-bars.ts';
 
 const SYMBOL = 'AAPL';
@@ -22,31 +20,17 @@ afterEach(async () => {
 describe('Trend following through the in-process stack', () => {
   it('buys on the cross up and sells on the cross down, at the venue', async () => {
     open = await inProcessStack(SYMBOL);
-    const { clock, execution, risk, simulated, until } = open;
-    const results: Promise<unknown>[] = [];
-    const host = new StrategyHost(
-      [
-        new TrendFollowing({
-          id: 'trend',
-          symbols: [SYMBOL],
-          average: 'sma',
-          fastPeriod: 2,
-          slowPeriod: 4,
-          entryNotional: parseFixed('1000'),
-        }),
-      ],
-      {
-        exposureQty: (symbol) =>
-          strategyExposureQty(symbol, risk.positions.position(symbol).qty, execution.tracker, () => false),
-        submit: (intent) => {
-          results.push(execution.router.submit(intent));
-        },
-        nowMs: () => clock.nowMs(),
-      },
-      ({ error }) => {
-        throw error;
-      },
-    );
+    const { clock, risk, simulated, until } = open;
+    const { host, results } = hostedOn(open, [
+      new TrendFollowing({
+        id: 'trend',
+        symbols: [SYMBOL],
+        average: 'sma',
+        fastPeriod: 2,
+        slowPeriod: 4,
+        entryNotional: parseFixed('1000'),
+      }),
+    ]);
     const firstMinute = Math.floor(clock.nowMs() / 60_000);
     const feed = (closes: readonly number[], from: number): void => {
       closes.forEach((close, i) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../shared/config/config-error.ts';
 import { loadConfig, validateConfig } from '../../../shared/config/load-config.ts';
@@ -9,8 +9,14 @@ import { tempFolder } from '../../support/temp-files.ts';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../../config');
 const RISK_FILE = join(CONFIG_DIR, 'risk_limits.toml');
-const shipped = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(CONFIG_DIR, name), 'utf8'));
+/** A shipped config, its model manifests made absolute so that a copy elsewhere still finds them. */
+function shipped(name: string): Record<string, unknown> {
+  const config = JSON.parse(readFileSync(join(CONFIG_DIR, name), 'utf8'));
+  for (const strategy of config.strategies as { manifest?: string }[]) {
+    if (strategy.manifest !== undefined) strategy.manifest = resolve(CONFIG_DIR, strategy.manifest);
+  }
+  return config;
+}
 const shippedRisk = readFileSync(RISK_FILE, 'utf8');
 
 let folder = tempFolder();
@@ -317,6 +323,77 @@ describe('Rules: strategies and order limits', () => {
         entryNotionalUsd: parseFixed('2500'),
       },
     ]);
+  });
+
+  describe('model-driven strategies', () => {
+    const SHIPPED_MODEL = join(import.meta.dirname, '../../../models/xgboost-direction-5m/manifest.json');
+    const modelStrategy = (overrides: Record<string, unknown> = {}) => ({
+      type: 'model-driven',
+      id: 'model',
+      manifest: SHIPPED_MODEL,
+      maxPositionNotionalUsd: 1000,
+      ...overrides,
+    });
+
+    it('loads the model beside the config, with the documented defaults', () => {
+      const dev = shipped('system.json') as { strategies: unknown[] };
+      dev.strategies = [modelStrategy()];
+      const systemFile = folder.write('system.json', JSON.stringify(dev));
+      const config = loadConfig({ systemFile, riskFile: RISK_FILE, env: {} });
+      expect(config.system.strategies).toStrictEqual([
+        {
+          type: 'model-driven',
+          id: 'model',
+          manifest: SHIPPED_MODEL,
+          runsIn: 'signal-function',
+          minConfidence: 0,
+          rebalanceFraction: 0.25,
+          allowShort: false,
+          maxPositionNotionalUsd: parseFixed('1000'),
+        },
+      ]);
+      expect(config.models.get('model')?.modelVersion).toBe('xgboost-direction-5m-1');
+    });
+
+    it('reports a model it cannot load beside every other problem', () => {
+      const dev = shipped('system.json') as { strategies: unknown[]; engine: unknown };
+      dev.strategies = [modelStrategy(), modelStrategy({ id: 'broken', manifest: 'no-such/manifest.json' })];
+      dev.engine = { http: { host: '127.0.0.1', port: 70_000 } };
+      const { issues, systemFile } = issuesFor(dev);
+      expect(issues.map((issue) => [issue.path, issue.source])).toStrictEqual([
+        ['engine.http.port', systemFile],
+      ]);
+      const broken = { ...dev, engine: { http: { host: '127.0.0.1', port: 8080 } } };
+      const model = issuesFor(broken).issues;
+      expect(model.map((issue) => issue.path)).toStrictEqual(['strategies.1.manifest']);
+      expect(model[0]!.rule).toMatch(
+        /^model refused: .*no-such\/manifest\.json: cannot read the file \(ENOENT\)$/,
+      );
+    });
+
+    it('refuses the signal function without the queues it needs', () => {
+      const dev = shipped('system.json') as { strategies: unknown[]; signals?: unknown };
+      dev.strategies = [modelStrategy()];
+      delete dev.signals;
+      expect(issuesFor(dev).issues.map((issue) => [issue.path, issue.rule])).toStrictEqual([
+        [
+          'strategies.0.runsIn',
+          'signal-function needs the signals section (its queues); without one, use runsIn "engine"',
+        ],
+      ]);
+      dev.strategies = [modelStrategy({ runsIn: 'engine' })];
+      const systemFile = folder.write('system.json', JSON.stringify(dev));
+      expect(validateConfig({ systemFile, riskFile: RISK_FILE, env: {} }).ok).toBe(true);
+    });
+
+    it('refuses bar windows too short for the model’s features', () => {
+      const dev = shipped('system.json') as { strategies: unknown[]; signals: { windowBars: number } };
+      dev.strategies = [modelStrategy()];
+      dev.signals.windowBars = 60;
+      expect(issuesFor(dev).issues.map((issue) => [issue.path, issue.rule])).toStrictEqual([
+        ['signals.windowBars', "strategy model's model needs windows of at least 150 bars, not 60"],
+      ]);
+    });
   });
 
   it('flags an order notional cap above the position limit', () => {
