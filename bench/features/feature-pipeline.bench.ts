@@ -39,13 +39,8 @@ function randomWalk(): Bar[] {
   return bars;
 }
 
-interface UpdateState {
-  readonly pipeline: FeaturePipeline;
-  readonly bars: readonly Bar[];
-}
-
 export const benchmarks = [
-  latencyBenchmark<UpdateState>({
+  latencyBenchmark({
     name: 'features.update',
     iterations: 200_000,
     warmup: 20_000,

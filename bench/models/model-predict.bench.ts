@@ -6,19 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeatureCsv } from '../../shared/features/feature-csv.ts';
 import { loadSignalModel } from '../../shared/models/load-signal-model.ts';
-import type { SignalModel } from '../../shared/models/signal-model.ts';
 import { latencyBenchmark } from '../harness.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const HELDOUT = join(ROOT, 'test/fixtures/models/heldout-features.csv');
 
-interface PredictState {
-  readonly model: SignalModel;
-  readonly rows: readonly Float64Array[];
-}
-
 export const benchmarks = [
-  latencyBenchmark<PredictState>({
+  latencyBenchmark({
     name: 'model.predict',
     iterations: 200_000,
     warmup: 20_000,

@@ -20,3 +20,13 @@ export const FEATURE_NAMES = [
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+const PRODUCIBLE = new Set<string>(FEATURE_NAMES);
+
+/** Why the pipeline cannot produce these features, or undefined when it can produce them all. */
+export function unknownFeaturesProblem(names: readonly string[]): string | undefined {
+  const unknown = names.filter((name) => !PRODUCIBLE.has(name));
+  return unknown.length === 0
+    ? undefined
+    : `the feature pipeline cannot produce ${unknown.join(', ')} (it produces ${FEATURE_NAMES.join(', ')})`;
+}

@@ -4,11 +4,9 @@
  */
 import type { Bar } from '../domain/market-data.ts';
 import { type BarFeature, FEATURE_DEFINITIONS } from './bar-features.ts';
-import { FEATURE_NAMES, type FeatureName } from './feature-names.ts';
+import { type FeatureName, unknownFeaturesProblem } from './feature-names.ts';
 
 export { FEATURE_NAMES } from './feature-names.ts';
-
-const KNOWN = new Set<string>(FEATURE_NAMES);
 
 export class FeaturePipeline {
   readonly featureNames: readonly string[];
@@ -19,11 +17,8 @@ export class FeaturePipeline {
 
   /** Throws a RangeError naming every feature it cannot produce. */
   constructor(featureNames: readonly string[]) {
-    const unknown = featureNames.filter((name) => !KNOWN.has(name));
-    if (unknown.length > 0)
-      throw new RangeError(
-        `the feature pipeline cannot produce ${unknown.join(', ')} (it produces ${FEATURE_NAMES.join(', ')})`,
-      );
+    const problem = unknownFeaturesProblem(featureNames);
+    if (problem !== undefined) throw new RangeError(problem);
     const definitions = featureNames.map((name) => FEATURE_DEFINITIONS[name as FeatureName]);
     this.featureNames = Object.freeze([...featureNames]);
     this.warmupBars = Math.max(0, ...definitions.map((definition) => definition.warmupBars));

@@ -3,9 +3,9 @@
  * manifest and the model file as already-parsed JSON values; load-signal-model.ts reads them.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import { FEATURE_NAMES } from '../features/feature-names.ts';
+import { unknownFeaturesProblem } from '../features/feature-names.ts';
 import { parseLogisticRegression } from './logistic-regression/logistic-regression-model.ts';
-import { ModelError, parseModelJson } from './model-error.ts';
+import { ModelError, type ModelIssue, parseModelJson } from './model-error.ts';
 import { type ModelManifest, modelManifestSchema } from './model-manifest.ts';
 import { type ModelSignal, SCORE_RANGE, type ScoreKind, scoreToSignal } from './score-to-signal.ts';
 import type { TrainedModel } from './trained-model.ts';
@@ -45,11 +45,8 @@ function scoreKind(manifest: ModelManifest): ScoreKind {
   return manifest.objective === 'multi:softprob' ? 'probability-difference' : 'value';
 }
 
-function checkAgainstModel(
-  manifest: ModelManifest,
-  model: TrainedModel,
-): { path: string; problem: string }[] {
-  const problems: { path: string; problem: string }[] = [];
+function checkAgainstModel(manifest: ModelManifest, model: TrainedModel): ModelIssue[] {
+  const problems: ModelIssue[] = [];
   const names = manifest.features;
   if (model.objective !== manifest.objective)
     problems.push({
@@ -69,13 +66,8 @@ function checkAgainstModel(
         problem: `is ${JSON.stringify(names[index])} but the model file names feature ${index} ${JSON.stringify(model.featureNames[index])}`,
       });
   }
-  const producible = new Set<string>(FEATURE_NAMES);
-  const unknown = names.filter((name) => !producible.has(name));
-  if (unknown.length > 0)
-    problems.push({
-      path: 'features',
-      problem: `the feature pipeline cannot produce ${unknown.join(', ')} (it produces ${FEATURE_NAMES.join(', ')})`,
-    });
+  const unknown = unknownFeaturesProblem(names);
+  if (unknown !== undefined) problems.push({ path: 'features', problem: unknown });
   const directions = manifest.signal.classDirections;
   if (manifest.objective === 'multi:softprob') {
     if (directions === undefined)
