@@ -1,11 +1,11 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqsEvent } from '../../functions/signals/sqs-event.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/local-sqs.ts';
 import { startSqsEventSource } from '../../local/sqs-event-source.ts';
 import { createSqsClient } from '../../shared/queues/sqs-client.ts';
-import { eventually, send } from '../support/signals/signal-queues.ts';
+import { eventually, queueDepth, send } from '../support/signals/signal-queues.ts';
 
 describe('Function: startSqsEventSource (the local stand-in for Lambda’s SQS event source; fauxqs)', () => {
   let sqs: LocalSqs;
@@ -71,15 +71,6 @@ describe('Function: startSqsEventSource (the local stand-in for Lambda’s SQS e
       await source.close();
     }
     // The reported failure stays in flight (to reappear after the visibility timeout); the rest are gone.
-    const { Attributes } = await client.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    expect([
-      Attributes!.ApproximateNumberOfMessages,
-      Attributes!.ApproximateNumberOfMessagesNotVisible,
-    ]).toStrictEqual(['0', '1']);
+    expect(await queueDepth(client, queue.url)).toStrictEqual(['0', '1']);
   });
 });
