@@ -103,14 +103,16 @@ export function createSignalHandler(deps: SignalHandlerDependencies) {
     return signalIds;
   };
 
-  const processor = new BatchProcessor(EventType.SQS);
   const handle = async (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> => {
-    idempotency.registerLambdaContext(context as never);
-    const response = await processPartialResponse(event as never, processRecord as never, processor, {
-      context: context as never,
+    idempotency.registerLambdaContext(context);
+    // One processor per invocation: it holds the batch's state, and the local event source may
+    // run invocations side by side in one process (Lambda never does in one instance).
+    const processor = new BatchProcessor(EventType.SQS);
+    const response = await processPartialResponse(event, processRecord, processor, {
+      context,
       throwOnFullBatchFailure: false,
     });
-    const failed = processor.failureMessages as unknown as SqsEventRecord[];
+    const failed = processor.failureMessages as SqsEventRecord[];
     processor.errors.forEach((error, index) => {
       logger.warn('bar window failed; SQS redelivers it', {
         messageId: failed[index]?.messageId,
@@ -118,7 +120,7 @@ export function createSignalHandler(deps: SignalHandlerDependencies) {
         error: `${error.name}: ${error.message}`,
       });
     });
-    return response as SqsBatchResponse;
+    return response;
   };
   return middy(handle)
     .use(injectLambdaContext(logger))

@@ -1,4 +1,3 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { type Signal, signalId } from '../../../shared/signals/signal-message.ts
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { recordingContext } from '../../support/recording-context.ts';
 import { signalFollowingStrategy } from '../../support/signals/signal-following-strategy.ts';
-import { eventually, send } from '../../support/signals/signal-queues.ts';
+import { eventually, queueDepth, send } from '../../support/signals/signal-queues.ts';
 
 const NOW_MS = 1_800_000_000_000;
 
@@ -80,16 +79,7 @@ describe('Class: SignalConsumer (fauxqs over loopback)', () => {
     expect(strategy.signals).toStrictEqual([fresh]);
     expect(context.intents.map((i) => [i.intentId, i.side])).toStrictEqual([[fresh.signalId, 'buy']]);
     // The malformed bodies stay in the queue (in flight) for its redrive policy; the rest were deleted.
-    const { Attributes } = await client.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    expect([
-      Attributes!.ApproximateNumberOfMessages,
-      Attributes!.ApproximateNumberOfMessagesNotVisible,
-    ]).toStrictEqual(['0', '2']);
+    expect(await queueDepth(client, queue.url)).toStrictEqual(['0', '2']);
     client.destroy();
   });
 });

@@ -1,5 +1,10 @@
 /** Reading and writing the local signal-path queues in tests. */
-import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import { barWindowMessage } from '../../../shared/signals/bar-window-message.ts';
 
@@ -63,4 +68,15 @@ export async function eventually<T>(
       throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** [visible, in flight] messages of a queue, as SQS counts them. */
+export async function queueDepth(client: SQSClient, queueUrl: string): Promise<[string, string]> {
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return [Attributes!.ApproximateNumberOfMessages!, Attributes!.ApproximateNumberOfMessagesNotVisible!];
 }
