@@ -1,7 +1,8 @@
 /**
  * signals.bar_to_order: a closed bar handed to the engine → an order request sent to the venue,
  * through the whole local signal path (publisher, fauxqs bars queue, local event source, signal
- * function with idempotency in dynalite, signals queue, consumer, strategy, risk, execution),
+ * function with idempotency in dynalite scoring the window with a model, signals queue, consumer,
+ * the model-driven strategy, risk, execution),
  * with the shipped `signals` settings (config/system.json). One bar at a time, each timed until
  * its order goes out, so a sample is one trip, not time spent queued behind the previous bar.
  * Risk limits that would refuse a thousand round trips a minute (throttles, the duplicate
@@ -16,9 +17,10 @@ const WARMUP = 20;
 const ORDER_TIMEOUT_MS = 2_000;
 const GAP_MS = 2;
 
-async function orderFor(sent: readonly unknown[], count: number): Promise<boolean> {
+/** Waits (bounded) until `done` holds; false if it never did. */
+async function until(done: () => boolean): Promise<boolean> {
   const giveUpAt = performance.now() + ORDER_TIMEOUT_MS;
-  while (sent.length < count) {
+  while (!done()) {
     if (performance.now() > giveUpAt) return false;
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -47,15 +49,22 @@ export const barToOrder: Benchmark = {
     let missing = 0;
     const startedAt = performance.now();
     try {
-      for (let i = 0; i < WARMUP + bars; i++) {
+      // The first bar has no bar before it to make a return of; after it, bars alternate up and
+      // back down, so the model says long, flat, long…: each bar is one order.
+      stack.bar(0);
+      for (let i = 1; i <= WARMUP + bars; i++) {
         const expected = stack.sent.length + 1;
         const barAt = performance.now();
-        stack.bar(i);
-        if (!(await orderFor(stack.sent, expected))) {
+        stack.bar(i, i % 2 === 1);
+        if (!(await until(() => stack.sent.length >= expected))) {
           missing++;
           continue;
         }
-        if (i >= WARMUP) recorder.recordNs((stack.sent[expected - 1]!.atMs - barAt) * 1e6);
+        if (i > WARMUP) recorder.recordNs((stack.sent[expected - 1]!.atMs - barAt) * 1e6);
+        // The next bar comes once this order has filled in full, as a live market's next minute
+        // would: an exit sent beside a partly filled entry would sell more than is held.
+        const { side, qty } = stack.sent[expected - 1]!.intent;
+        await until(() => stack.engine.portfolio.position('AAPL').qty === (side === 'buy' ? qty : 0n));
         await new Promise((resolve) => setTimeout(resolve, GAP_MS));
       }
     } finally {

@@ -1,10 +1,12 @@
 /**
  * The signal path laid out as `npm start` runs it, for a test or a benchmark to watch: the local
  * stack (dynalite, fauxqs, the signal function behind the local event source) in a process of its
- * own, and in this process the simulator (venue) and an engine with a signal-following strategy,
- * its SQS clients pointed at the local stack through the override npm start sets. Bars enter the
- * engine where its feed hands messages over (MarketDataDispatch.onData), with minutes after the
- * simulator's own.
+ * own, and in this process the simulator (venue) and an engine with the model-driven strategy in
+ * its signal-function mode, its SQS clients pointed at the local stack through the override npm
+ * start sets. The model is the return model (test/support/return-model.ts), whose verdicts are
+ * known: a bar 0.4 % above the one before says long, 0.4 % below says flat (no shorting). Bars
+ * enter the engine where its feed hands messages over (MarketDataDispatch.onData), with minutes
+ * after the simulator's own.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,16 +19,19 @@ import { MarketDataDispatch } from '../../engine/strategy/market-data-dispatch.t
 import { TradingEngine } from '../../engine/trading-engine.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
-import type { Strategy } from '../../shared/strategies/strategy.ts';
+import { ModelDriven } from '../../shared/strategies/model-driven.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { signalFollowingStrategy } from '../../test/support/signals/signal-following-strategy.ts';
+import { returnModel } from '../../test/support/return-model.ts';
 import { minuteBar } from '../../test/support/signals/signal-queues.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CREDENTIALS = { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY };
-export const STRATEGY_ID = 'signal-follower';
+export const STRATEGY_ID = 'model';
+/** The bar after a lower one closes this much higher: the return model's long at full strength. */
+export const UP = 1.004;
 
 export interface SignalPathStackOptions {
   readonly symbol: string;
@@ -43,12 +48,14 @@ export interface SignalPathStack {
   readonly simulator: Simulator;
   readonly localStack: LocalStackProcess;
   readonly engine: TradingEngine;
-  readonly strategy: Strategy & { readonly signals: readonly { signalId: string }[] };
   readonly registry: Registry;
   /** Every order the engine sent, with the time (performance.now()) it went out. */
   readonly sent: { readonly intent: OrderIntent; readonly atMs: number }[];
-  /** A closed bar `minutesAhead` after the current minute enters the engine; answers its startUs. */
-  bar(minutesAhead: number): number;
+  /**
+   * A closed bar `minutesAhead` after the current minute, closing at the stack's price (or at
+   * `UP` times it), enters the engine; answers its startUs.
+   */
+  bar(minutesAhead: number, up?: boolean): number;
   close(): Promise<void>;
 }
 
@@ -150,7 +157,16 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
   const localStack = await startLocalStackProcess(systemFile, symbol, brokerEnv);
 
   const registry = new Registry();
-  const strategy = signalFollowingStrategy({ id: STRATEGY_ID, symbols: [symbol] });
+  const strategy = new ModelDriven({
+    id: STRATEGY_ID,
+    symbols: [symbol],
+    model: returnModel(),
+    runsIn: 'signal-function',
+    maxPositionNotional: parseFixed('1000'),
+    minConfidence: 0,
+    rebalanceFraction: 0.25,
+    allowShort: false,
+  });
   const engine = new TradingEngine({
     config: loadConfig({
       systemFile,
@@ -179,11 +195,10 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
     simulator,
     localStack,
     engine,
-    strategy,
     registry,
     sent,
-    bar(minutesAhead) {
-      const bar = minuteBar(symbol, firstMinute + minutesAhead, options.price);
+    bar(minutesAhead, up = false) {
+      const bar = minuteBar(symbol, firstMinute + minutesAhead, up ? options.price * UP : options.price);
       dispatch.onData([{ type: 'bar', ...bar }], Date.now() * 1_000);
       return bar.startUs;
     },
