@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { tableNames } from '../../shared/store/table-definitions.ts';
 import { sampleOrder } from '../shared/store/store-fixtures.ts';
+import { shippedSystemConfig } from '../support/shipped-config.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
 const repo = join(import.meta.dirname, '../..');
@@ -61,10 +62,7 @@ describe('CLI: local/local-stack-main.ts', () => {
 
   it('serves the configured endpoint, stops cleanly on SIGTERM, and keeps its data for the next start', async () => {
     const port = await freePort();
-    const config = JSON.parse(readFileSync(join(repo, 'config/system.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const config = shippedSystemConfig();
     const endpoint = `http://127.0.0.1:${port}`;
     const configFile = folder.write(
       'system.json',

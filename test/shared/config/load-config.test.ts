@@ -1,22 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../shared/config/config-error.ts';
 import { loadConfig, validateConfig } from '../../../shared/config/load-config.ts';
 import { LIVE_TRADING_ACKNOWLEDGEMENT } from '../../../shared/config/system-schema.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
+import { CONFIG_DIR, shippedSystemConfig } from '../../support/shipped-config.ts';
 import { tempFolder } from '../../support/temp-files.ts';
 
-const CONFIG_DIR = join(import.meta.dirname, '../../../config');
 const RISK_FILE = join(CONFIG_DIR, 'risk_limits.toml');
-/** A shipped config, its model manifests made absolute so that a copy elsewhere still finds them. */
-function shipped(name: string): Record<string, unknown> {
-  const config = JSON.parse(readFileSync(join(CONFIG_DIR, name), 'utf8'));
-  for (const strategy of config.strategies as { manifest?: string }[]) {
-    if (strategy.manifest !== undefined) strategy.manifest = resolve(CONFIG_DIR, strategy.manifest);
-  }
-  return config;
-}
+const shipped = shippedSystemConfig;
 const shippedRisk = readFileSync(RISK_FILE, 'utf8');
 
 let folder = tempFolder();
