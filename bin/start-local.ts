@@ -109,6 +109,8 @@ async function main(): Promise<number> {
         system.marketData.symbols.join(','),
         '--rate',
         String(system.simulator.messagesPerSecond),
+        '--history-minutes',
+        String(system.simulator.historyMinutes),
       ]);
       const [, port] = await waitForLine(simulator, /^port=(\d+)$/, 30_000);
       Object.assign(env, {

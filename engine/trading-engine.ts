@@ -393,6 +393,8 @@ export class TradingEngine {
     this.#phase = { kind: 'trading' };
     this.execution.start();
     this.#executionStarted = true;
+    const warmBars = await this.marketData.warmUp(this.#clock.nowUs());
+    this.#log.info({ bars: warmBars }, 'market data warmed up from the venue history');
     for (const feed of this.feeds) feed.start();
     this.signals?.start();
     this.#housekeeping = setInterval(() => this.#houseKeep(), HOUSEKEEPING_EVERY_MS);

@@ -66,6 +66,11 @@ export interface SimulatorOptions {
   readonly closedDates?: readonly string[];
   /** A ManualClock makes time virtual: nothing happens until advanceTo. Default: wall time. */
   readonly clock?: Clock;
+  /**
+   * A generated market on wall time only: this many minutes of it are generated at start, before
+   * the server listens, so the historical bars, trades and quotes reach back that far. Default 0.
+   */
+  readonly historyMinutes?: number;
   /** Delay before an order, cancel or replace takes effect at the venue. Default 0. */
   readonly latencyMs?: number;
   readonly slippage?: Partial<SlippageModel>;
@@ -172,11 +177,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // Here, not at the first subscription, where a throw would land in a socket handler.
     checkReplaySpeed(replayed.speed);
   }
+  const history = virtual === undefined && marketKind === 'generated' ? (options.historyMinutes ?? 0) : 0;
   // A replayed market starts without symbols, so no seeded opening quote is there to trade against.
   const market = createMarket(replayed === undefined ? context : { ...context, symbols: [] }, {
     generate: marketKind === 'generated',
     closedDates,
+    ...(history > 0 ? { historyMinutes: history } : {}),
   });
+  // Runs the past at once: no order rests yet, and no client listens before the server does.
+  if (history > 0) market.advanceTo(context.clock.nowMs());
   if (virtual !== undefined) {
     // Registered before the trading service's listener: the clock reads each quote's own time
     // while the engine matches it, so fills carry the quote's timestamp, not the step's end.

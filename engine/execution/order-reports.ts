@@ -133,6 +133,7 @@ export class OrderReports {
         {
           clientOrderId: fill.clientOrderId,
           executionId: fill.executionId,
+          strategyId: intent?.strategyId,
           symbol: fill.symbol,
           side: fill.side,
           qty: formatFixed(fill.qty),

@@ -227,6 +227,8 @@ export class OrderRouter {
           {
             clientOrderId,
             orderId: order.id,
+            strategyId: intent.strategyId,
+            purpose: intent.purpose,
             symbol: order.symbol,
             side: order.side,
             qty: formatFixed(order.qty),

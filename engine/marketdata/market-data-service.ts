@@ -11,6 +11,7 @@
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { newYorkDate, newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import type { ConnectionState } from '../../shared/venue/connection-state.ts';
 import type { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
 import type {
@@ -123,6 +124,32 @@ export class MarketDataService {
   /** Resolves when every backfill started so far has finished (tests, orderly shutdown). */
   async settled(): Promise<void> {
     await this.#backfills;
+  }
+
+  /**
+   * Before the feeds start: the minute bars of the New York day so far, from the venue's history,
+   * into the bar series only. Strategies and the signal path hear only bars that close from now
+   * on (a decision on an old bar would trade on a stale price); what they read from the series (a
+   * signal window) has the session behind it. Answers how many bars it took; 0 without history
+   * or when the venue did not answer (the engine then starts cold, as before).
+   */
+  async warmUp(nowUs: number): Promise<number> {
+    const history = this.#options.history;
+    const symbols = (this.#options.feedBarSymbols ?? []).filter(
+      (symbol) => !this.#tradeBarSymbols.has(symbol),
+    );
+    if (history === undefined || symbols.length === 0) return 0;
+    const dayStartUs = newYorkToUtcMs(newYorkDate(nowUs / 1_000), 0) * 1_000;
+    const lastCompleteUs = minuteStartUs(nowUs) - MINUTE_US;
+    if (lastCompleteUs < dayStartUs) return 0;
+    const result = await history.fetchMinuteBars(symbols, dayStartUs, lastCompleteUs);
+    if (!this.#succeeded(result, 'warm-up bars')) return 0;
+    let taken = 0;
+    for (const bar of result.items.sort((a, b) => a.startUs - b.startUs)) {
+      const acceptance = this.#bars.get(bar.symbol)?.accept(bar);
+      if (acceptance !== undefined && acceptance !== 'duplicate') taken++;
+    }
+    return taken;
   }
 
   /** Closes trade-built bars whose minute has ended; the owner calls it on a timer. */

@@ -133,6 +133,8 @@ export const systemConfigSchema = z.strictObject({
       port,
       seed: z.number().int().nonnegative(),
       messagesPerSecond: z.number().positive(),
+      /** Minutes of market generated before start, so an engine can warm up from the venue's history. */
+      historyMinutes: z.number().int().min(0).max(1_440).default(0),
     })
     .optional(),
   store: z.strictObject({

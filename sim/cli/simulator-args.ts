@@ -1,7 +1,7 @@
 /**
  * The simulator's command line: `npm run sim -- --port N [--seed S] [--symbols A,B]
  * [--rate MSGS_PER_S] [--key-id K --secret-key S] [--nyse-hours] [--closed-dates D1,D2]
- * [--latency-ms MS] [--replay FILE [--replay-speed S]]`. Every problem is reported at once, by
+ * [--latency-ms MS] [--history-minutes N] [--replay FILE [--replay-speed S]]`. Every problem is reported at once, by
  * flag name, as a value for main.ts to print; a replay file that cannot be read is one of them.
  */
 import { accessSync, constants, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { SimulatorOptions } from '../simulator.ts';
 
 export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B] [--rate MSGS_PER_S]
                       [--key-id K --secret-key S] [--nyse-hours] [--closed-dates D1,D2]
-                      [--latency-ms MS] [--replay FILE [--replay-speed S]]
+                      [--latency-ms MS] [--history-minutes N] [--replay FILE [--replay-speed S]]
 
   --port N            TCP port on 127.0.0.1 (0 or absent: an ephemeral port, printed at start)
   --seed S            seed of the generated market and of order ids (integer, default 1)
@@ -25,6 +25,8 @@ export const USAGE = `usage: npm run sim -- [--port N] [--seed S] [--symbols A,B
   --closed-dates D1,D2
                       New York dates (YYYY-MM-DD) the market stays closed, in either hours mode
   --latency-ms MS     delay before orders, cancels and replaces take effect (default 0)
+  --history-minutes N generate N minutes of market before start, so the historical bars and
+                      trades reach back that far (0 to 1440, default 0; not with --replay)
   --replay FILE       market data from a recorded NDJSON file instead of the generator,
                       from the first stream subscription on; --symbols stays the tradable set
   --replay-speed S    N times the recorded pace (a number above 0, default 1), or max
@@ -97,6 +99,7 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         'nyse-hours': { type: 'boolean' },
         'closed-dates': { type: 'string' },
         'latency-ms': { type: 'string' },
+        'history-minutes': { type: 'string' },
         replay: { type: 'string' },
         'replay-speed': { type: 'string' },
         help: { type: 'boolean' },
@@ -113,6 +116,9 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
   if (typeof values.seed === 'string') options.seed = integer(values.seed, 'seed', 0, 2 ** 32 - 1, problems);
   if (typeof values['latency-ms'] === 'string') {
     options.latencyMs = integer(values['latency-ms'], 'latency-ms', 0, 60_000, problems);
+  }
+  if (typeof values['history-minutes'] === 'string') {
+    options.historyMinutes = integer(values['history-minutes'], 'history-minutes', 0, 1_440, problems);
   }
   if (typeof values.rate === 'string') {
     const rate = Number(values.rate);
@@ -156,6 +162,8 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
     if (speed !== undefined) options.market = { replay: values.replay, speed };
     if (values.rate !== undefined)
       problems.push('--rate paces the generated market; pace a replay with --replay-speed');
+    if (values['history-minutes'] !== undefined)
+      problems.push('--history-minutes generates a past for the generated market; a replay has its own');
   } else if (speedText !== undefined) {
     problems.push('--replay-speed needs --replay');
   }

@@ -121,6 +121,12 @@ export interface MarketOptions {
   readonly tickMs?: number;
   /** Dates on which stocks do not trade (one-off closures), read each minute. */
   readonly closedDates?: ClosedDates;
+  /**
+   * Minutes of market generated before the clock's time at creation, so the historical endpoints
+   * have a past to serve (an engine warms its indicators from it). The caller runs them with
+   * `advanceTo(now)` before anyone listens.
+   */
+  readonly historyMinutes?: number;
 }
 
 const US_PER_MINUTE = 60_000_000;
@@ -204,7 +210,7 @@ class GeneratedMarket implements SimMarket {
     this.#intervalNs =
       context.messagesPerSecond > 0 ? 1e9 / context.messagesPerSecond : Number.POSITIVE_INFINITY;
     this.#jitterRangeNs = Math.max(1, Math.floor(Math.min(this.#intervalNs, 1e9) / 2));
-    this.#originUs = context.clock.nowUs();
+    this.#originUs = context.clock.nowUs() - (options.historyMinutes ?? 0) * US_PER_MINUTE;
     this.#nowUs = this.#originUs;
     this.#activityMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
     this.#closedDates = options.closedDates;

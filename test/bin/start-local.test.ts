@@ -1,12 +1,14 @@
 /**
  * The local stack as a new user runs it: the launcher starts the simulator, the local AWS
- * stand-ins and the engine; the engine becomes healthy, trades, and everything stops on Ctrl-C.
+ * stand-ins (with the SQS API and the signal function) and the engine; the engine becomes
+ * healthy, both strategies trade, and everything stops on Ctrl-C.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shippedSystemConfig } from '../support/shipped-config.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -18,17 +20,36 @@ afterAll(() => {
   folder.remove();
 });
 
+/**
+ * The shipped config on ephemeral ports, with its model-driven strategy (through the signal path)
+ * beside an in-engine one. Both are made hair triggers so the first orders come within a minute:
+ * the quote strategy on a short period, the model through a manifest that reads any score as long.
+ */
 function localConfig(): string {
-  const config = JSON.parse(readFileSync(join(ROOT, 'config/system.json'), 'utf8'));
+  const config = shippedSystemConfig() as {
+    simulator: Record<string, unknown>;
+    engine: { http: Record<string, unknown> };
+    strategies: Record<string, unknown>[];
+  };
   config.simulator.port = 0;
   config.simulator.messagesPerSecond = 500;
   config.engine.http.port = 0;
-  // A hair trigger, so the first orders come within seconds.
+  const model = config.strategies.find((strategy) => strategy.type === 'model-driven')!;
+  const manifest = JSON.parse(readFileSync(model.manifest as string, 'utf8'));
+  manifest.file = join(dirname(model.manifest as string), manifest.file);
+  manifest.signal = { fullShortAt: 0, shortBelow: 0.001, longAbove: 0.001, fullLongAt: 0.5 };
+  model.manifest = folder.write('always-long.json', JSON.stringify(manifest));
+  model.minConfidence = 0;
   config.strategies = [
+    model,
     { type: 'mid-price-momentum', id: 'fast', period: 20, thresholdBps: 1, entryQty: '5' },
   ];
-  // Not beside system.json: only --risk can lead the launcher and its children to it.
-  copyFileSync(join(ROOT, 'config/risk_limits.toml'), folder.path('custom-risk.toml'));
+  // Not beside system.json: only --risk can lead the launcher and its children to it. The hair
+  // trigger loses often: the breaker and the fill latch would stop it before the model's first bar.
+  const risk = readFileSync(join(ROOT, 'config/risk_limits.toml'), 'utf8')
+    .replace(/^max_consecutive_losses = .*$/m, 'max_consecutive_losses = 1000000')
+    .replace(/^max_fills = .*$/m, 'max_fills = 1000000');
+  folder.write('custom-risk.toml', risk);
   return folder.write('system.json', JSON.stringify(config));
 }
 
@@ -125,12 +146,27 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     };
     expect(status.positions.length + status.openOrders.length).toBeGreaterThan(0);
 
+    // The model's first signal comes when the first live minute closes after the start.
+    const strategiesTrading = new Set<string>();
+    await waitFor(
+      lines,
+      listeners,
+      (line) => {
+        const accepted = /"strategyId":"([^"]+)".*"msg":"order accepted"/.exec(line);
+        if (accepted !== null) strategiesTrading.add(accepted[1]!);
+        return strategiesTrading.size === 2 ? true : undefined;
+      },
+      100_000,
+      'orders from both the model (signal path) and the quote strategy',
+    );
+    expect([...strategiesTrading].sort()).toStrictEqual(['fast', 'model']);
+
     launcher.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(lines.some((line) => line.includes('"msg":"engine stopped"'))).toBe(true);
     expect(lines.some((line) => line.includes('"msg":"local stack stopped"'))).toBe(true);
     await expect(fetch(`${api}/health`)).rejects.toThrow();
-  }, 180_000);
+  }, 240_000);
 
   it('exits 1 naming the file when the risk file cannot be read, before starting anything', () => {
     const result = spawnSync(

@@ -33,6 +33,8 @@ describe('simulator command line', () => {
         '2026-12-03, 2026-12-24',
         '--latency-ms',
         '15',
+        '--history-minutes',
+        '90',
       ]),
     ).toStrictEqual({
       kind: 'run',
@@ -40,6 +42,7 @@ describe('simulator command line', () => {
         port: 9000,
         seed: 42,
         latencyMs: 15,
+        historyMinutes: 90,
         messagesPerSecond: 5000,
         symbols: ['AAPL', 'BTC/USD', 'ETH/USD'],
         keyId: 'K',
@@ -106,6 +109,12 @@ describe('simulator command line', () => {
     expect(problemsOf(['--replay-speed', '2'])).toBe('--replay-speed needs --replay');
     expect(problemsOf(['--replay', recorded, '--rate', '100'])).toBe(
       '--rate paces the generated market; pace a replay with --replay-speed',
+    );
+    expect(problemsOf(['--replay', recorded, '--history-minutes', '10'])).toBe(
+      '--history-minutes generates a past for the generated market; a replay has its own',
+    );
+    expect(problemsOf(['--history-minutes', '1441'])).toBe(
+      '--history-minutes must be an integer from 0 to 1440, got "1441"',
     );
   });
 
