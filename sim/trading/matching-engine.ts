@@ -24,7 +24,6 @@ import {
   add,
   type Fixed,
   fixedFromNumber,
-  fixedToNumber,
   formatFixed as fmt,
   percentOf,
   SCALE,
@@ -49,7 +48,7 @@ import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
-import { isTerminal, type SimOrder } from './sim-order.ts';
+import { isTerminal, NO_LEGS, type OrderLink, SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
 
 /**
@@ -131,11 +130,6 @@ export interface OrderFilter {
   readonly nested: boolean;
 }
 
-/** Where an order stands in a bracket, oco or oto group, and the status it starts in. */
-type OrderLink = Pick<SimOrder, 'orderClass' | 'groupId' | 'ocoGroup' | 'parentId'> & {
-  readonly status: 'pending_new' | 'held';
-};
-
 /** Liquidity taken from the current quote of a symbol, so two orders cannot both take its size. */
 interface QuoteLiquidity {
   readonly quote: Quote;
@@ -146,9 +140,6 @@ interface QuoteLiquidity {
   bidUsed: Fixed;
   askUsed: Fixed;
 }
-
-/** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
-const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
 
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
@@ -443,21 +434,10 @@ export class MatchingEngine {
 
   /** `link`: a leg's or replacement's place in its group; without it, a new submission's own. */
   #create(request: SimOrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
-    const nowUs = this.#deps.clock.nowUs();
     const id = this.#deps.ids.uuid();
-    // Without a link, a new submission's own place: its class, grouped under itself unless simple.
-    const orderClass = link?.orderClass ?? request.orderClass ?? 'simple';
-    const order = new OrderRecord(
-      id,
-      this.#seq++,
-      request.clientOrderId ?? this.#deps.ids.uuid(),
-      request,
-      checked,
-      nowUs,
-      replaces,
-      orderClass,
-      link,
-    );
+    const clientOrderId = request.clientOrderId ?? this.#deps.ids.uuid();
+    const nowUs = this.#deps.clock.nowUs();
+    const order = new SimOrder(id, this.#seq++, clientOrderId, request, checked, nowUs, replaces, link);
     this.#open.add(order);
     this.#byId.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order);
@@ -823,96 +803,6 @@ export class MatchingEngine {
     if (this.#liveListeners.size > 0) {
       for (const listener of this.#liveListeners) listener(event, order, timestampUs, execution);
     }
-  }
-}
-
-/**
- * The engine's record of an order, built by a constructor rather than as an object literal:
- * V8 pretenures a literal's allocation site once most of what it allocated outlives young
- * collections (the closed orders a venue keeps known do), and a pretenured record is born in the
- * old generation, with a write barrier per field and a full collection to free it.
- */
-class OrderRecord implements SimOrder {
-  readonly id: string;
-  readonly seq: number;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly assetId: string;
-  readonly assetClass: SimOrder['assetClass'];
-  readonly side: SimOrder['side'];
-  readonly type: SimOrder['type'];
-  readonly timeInForce: SimOrder['timeInForce'];
-  qty: Fixed | null;
-  readonly notional: Fixed | null;
-  readonly limitPrice: Fixed | null;
-  readonly limitFloat: number;
-  stopPrice: Fixed | null;
-  readonly trailPrice: Fixed | null;
-  readonly trailPercent: Fixed | null;
-  readonly extendedHours: boolean;
-  readonly positionIntent: SimOrder['positionIntent'];
-  readonly reservedNotional: Fixed;
-  status: OrderStatus;
-  filledQty: Fixed = ZERO;
-  filledValueRaw = 0n;
-  hwm: Fixed | null = null;
-  triggered = false;
-  routed = false;
-  readonly createdUs: number;
-  updatedUs: number;
-  readonly submittedUs: number;
-  filledUs: number | null = null;
-  expiredUs: number | null = null;
-  canceledUs: number | null = null;
-  failedUs: number | null = null;
-  replacedUs: number | null = null;
-  replacedBy: string | null = null;
-  readonly replaces: string | null;
-  readonly orderClass: SimOrder['orderClass'];
-  readonly groupId: string | null;
-  readonly ocoGroup: string | null;
-  parentId: string | null;
-  legs: readonly SimOrder[] = NO_LEGS;
-
-  constructor(
-    id: string,
-    seq: number,
-    clientOrderId: string,
-    request: SimOrderRequest,
-    checked: Admission,
-    nowUs: number,
-    replaces: string | null,
-    orderClass: SimOrder['orderClass'],
-    link: OrderLink | undefined,
-  ) {
-    this.id = id;
-    this.seq = seq;
-    this.clientOrderId = clientOrderId;
-    this.symbol = checked.asset.symbol;
-    this.assetId = checked.asset.id;
-    this.assetClass = checked.asset.class;
-    this.side = request.side;
-    this.type = request.type;
-    this.timeInForce = request.timeInForce;
-    this.qty = request.qty;
-    this.notional = request.notional;
-    this.limitPrice = request.limitPrice;
-    this.limitFloat = request.limitPrice === null ? Number.NaN : fixedToNumber(request.limitPrice);
-    this.stopPrice = request.stopPrice;
-    this.trailPrice = request.trailPrice;
-    this.trailPercent = request.trailPercent;
-    this.extendedHours = request.extendedHours;
-    this.positionIntent = checked.intent;
-    this.reservedNotional = checked.reserved;
-    this.status = link?.status ?? 'pending_new';
-    this.createdUs = nowUs;
-    this.updatedUs = nowUs;
-    this.submittedUs = nowUs;
-    this.replaces = replaces;
-    this.orderClass = orderClass;
-    this.groupId = link !== undefined ? link.groupId : orderClass === 'simple' ? null : id;
-    this.ocoGroup = link !== undefined ? link.ocoGroup : orderClass === 'oco' ? id : null;
-    this.parentId = link !== undefined ? link.parentId : null;
   }
 }
 
