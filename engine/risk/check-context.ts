@@ -38,8 +38,11 @@ export interface RiskState {
   readonly calendar: TradingCalendar;
 }
 
-/** Stands in for a symbol risk has never seen: flat, nothing working. Never mutated. */
+/** Stands in for a symbol risk has never seen: flat, nothing working. Its exposure never changes. */
 const UNSEEN_SYMBOL = new SymbolExposure('', new PositionLedger());
+
+/** No working notional is negative, so the first call computes. */
+const NOT_MEMOISED = -1n;
 
 export class CheckContext {
   readonly state: RiskState;
@@ -55,8 +58,27 @@ export class CheckContext {
   /** The symbol's exposure with this order working. */
   exposureAfterRaw = 0n;
 
+  #leftFromWorking = NOT_MEMOISED;
+  #leftFromPower = NOT_MEMOISED;
+  #leftRaw = 0n;
+
   constructor(state: RiskState) {
     this.state = state;
+  }
+
+  /**
+   * Buying power less the working orders' notional: an order fits when its notional is at most
+   * this. Memoised on the two it is made of, which change per order event, not per check.
+   */
+  buyingPowerLeftRaw(): bigint {
+    const working = this.state.ledger.workingRaw;
+    const power = this.state.broker.buyingPowerRaw;
+    if (working !== this.#leftFromWorking || power !== this.#leftFromPower) {
+      this.#leftFromWorking = working;
+      this.#leftFromPower = power;
+      this.#leftRaw = power - working;
+    }
+    return this.#leftRaw;
   }
 
   prepare(intent: OrderIntent, nowMs: number, nowUs: number): void {

@@ -45,6 +45,8 @@ export interface WorkingOrder {
 /** Sentinels for self-match: a working market order crosses anything on the other side. */
 const NO_BUY = -1n;
 const NO_SELL = 1n << 128n;
+/** No gross is negative. */
+const NOT_MEMOISED = -1n;
 
 function maxOf(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
@@ -74,6 +76,12 @@ export class SymbolExposure {
   bestBuy = NO_BUY;
   bestSell = NO_SELL;
   readonly working: WorkingOrder[] = [];
+  /** Each side's worst case with the working orders alone, and the position they hold for. */
+  #sidesHeld = 0n;
+  #buySideRaw = 0n;
+  #sellSideRaw = 0n;
+  #othersFromGross = NOT_MEMOISED;
+  #othersRaw = 0n;
 
   constructor(symbol: string, position: PositionLedger) {
     this.symbol = symbol;
@@ -87,16 +95,58 @@ export class SymbolExposure {
   /** The symbol's exposure if one more order of this side, quantity and notional were working. */
   exposureWith(side: OrderSide, orderQty: bigint, orderRaw: bigint): bigint {
     const held = this.position.qty;
-    const cost = this.positionNotionalRaw;
+    // An order that adds to the position's side (or opens one) only raises that side's worst
+    // case, which recompute() keeps: one bigint addition instead of the general case's four
+    // (~25 ns each, on the path of every check). Only while the book holds what it was kept for.
+    if (held === this.#sidesHeld) {
+      if (side === 'buy' && held >= 0n) return maxOf(this.#buySideRaw + orderRaw, this.#sellSideRaw);
+      if (side === 'sell' && held <= 0n) return maxOf(this.#sellSideRaw + orderRaw, this.#buySideRaw);
+    }
     const buying = side === 'buy';
-    const buyQty = buying ? this.workingBuyQty + orderQty : this.workingBuyQty;
-    const sellQty = buying ? this.workingSellQty : this.workingSellQty + orderQty;
-    const buys = buying ? this.workingBuyRaw + orderRaw : this.workingBuyRaw;
-    const sells = buying ? this.workingSellRaw : this.workingSellRaw + orderRaw;
-    // Orders against the position that cannot flip it leave at most the position itself.
+    return this.#worstCase(
+      held,
+      buying ? this.workingBuyQty + orderQty : this.workingBuyQty,
+      buying ? this.workingSellQty : this.workingSellQty + orderQty,
+      buying ? this.workingBuyRaw + orderRaw : this.workingBuyRaw,
+      buying ? this.workingSellRaw : this.workingSellRaw + orderRaw,
+    );
+  }
+
+  /**
+   * The larger of the buy side's and the sell side's worst case; with `keep`, both sides are kept
+   * for exposureWith. Orders against the position that cannot flip it leave at most the position.
+   */
+  #worstCase(
+    held: bigint,
+    buyQty: bigint,
+    sellQty: bigint,
+    buys: bigint,
+    sells: bigint,
+    keep = false,
+  ): bigint {
+    const cost = this.positionNotionalRaw;
     const buySide = held >= 0n ? cost + buys : buyQty <= -held ? cost : maxOf(cost, buys);
     const sellSide = held <= 0n ? cost + sells : sellQty <= held ? cost : maxOf(cost, sells);
+    if (keep) {
+      this.#sidesHeld = held;
+      this.#buySideRaw = buySide;
+      this.#sellSideRaw = sellSide;
+      this.#othersFromGross = NOT_MEMOISED;
+    }
     return maxOf(buySide, sellSide);
+  }
+
+  /**
+   * Σ the other symbols' exposures, given the ledger's gross: a check adds its symbol's exposure
+   * after the order to it. Memoised on the gross it was taken from, since between two order
+   * events (when one changes) a symbol is checked again and again.
+   */
+  otherSymbolsRaw(grossRaw: bigint): bigint {
+    if (grossRaw !== this.#othersFromGross) {
+      this.#othersFromGross = grossRaw;
+      this.#othersRaw = grossRaw - this.exposureRaw;
+    }
+    return this.#othersRaw;
   }
 
   /** True when an order of this side and price would trade against one of our resting orders. */
@@ -106,7 +156,14 @@ export class SymbolExposure {
   }
 
   recompute(): void {
-    this.exposureRaw = this.exposureWith('buy', 0n, 0n);
+    this.exposureRaw = this.#worstCase(
+      this.position.qty,
+      this.workingBuyQty,
+      this.workingSellQty,
+      this.workingBuyRaw,
+      this.workingSellRaw,
+      true,
+    );
     let bestBuy = NO_BUY;
     let bestSell = NO_SELL;
     for (const order of this.working) {

@@ -34,7 +34,6 @@ export interface PreTradeRule {
   deny(context: CheckContext, intent: OrderIntent): string | null;
 }
 
-const HUNDRED_PERCENT = 100n * SCALE;
 const PATTERN_DAY_TRADER_MIN_EQUITY = BigInt(PATTERN_DAY_TRADER_MIN_EQUITY_USD) * SCALE;
 
 /** A 1e-18 notional as dollars, for messages. */
@@ -149,10 +148,8 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
   rule('price_collar', 'except_kill_switch', ({ market, state }, intent) => {
     if (intent.type !== 'limit' && intent.type !== 'stop_limit') return null;
     const limit = intent.limitPrice!;
-    const reference = market!.midFixed;
-    const distance = limit > reference ? limit - reference : reference - limit;
-    if (distance * HUNDRED_PERCENT <= market!.collarAllowance(state.params.priceCollarPct)) return null;
-    return `limit ${formatFixed(limit)} is more than ${formatFixed(state.params.priceCollarPct)}% from the reference ${formatFixed(reference)}`;
+    if (market!.withinCollar(limit, state.params.priceCollarPct)) return null;
+    return `limit ${formatFixed(limit)} is more than ${formatFixed(state.params.priceCollarPct)}% from the reference ${formatFixed(market!.midFixed)}`;
   }),
 
   rule('duplicate_intent', 'except_kill_switch', ({ state, nowMs }, intent) =>
@@ -225,15 +222,15 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
   ),
 
   rule('max_gross_exposure', 'new_risk', ({ state, position, exposureAfterRaw }) => {
-    const gross = state.ledger.grossRaw - position.exposureRaw + exposureAfterRaw;
+    const gross = position.otherSymbolsRaw(state.ledger.grossRaw) + exposureAfterRaw;
     return gross > state.params.maxGrossExposureRaw
       ? `gross exposure would be ${usd(gross)}, above ${usd(state.params.maxGrossExposureRaw)}`
       : null;
   }),
 
-  rule('buying_power', 'new_risk', ({ state, notionalRaw }) => {
-    const needed = notionalRaw + state.ledger.workingRaw;
-    return needed > state.broker.buyingPowerRaw
+  rule('buying_power', 'new_risk', (context) => {
+    const { state, notionalRaw } = context;
+    return notionalRaw > context.buyingPowerLeftRaw()
       ? `order ${usd(notionalRaw)} plus working orders ${usd(state.ledger.workingRaw)} exceed buying power ${usd(state.broker.buyingPowerRaw)}`
       : null;
   }),

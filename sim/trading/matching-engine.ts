@@ -24,7 +24,6 @@ import {
   add,
   type Fixed,
   fixedFromNumber,
-  fixedToNumber,
   formatFixed as fmt,
   percentOf,
   SCALE,
@@ -49,7 +48,7 @@ import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
-import { isTerminal, type SimOrder } from './sim-order.ts';
+import { isTerminal, NO_LEGS, type OrderLink, SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
 
 /**
@@ -131,11 +130,6 @@ export interface OrderFilter {
   readonly nested: boolean;
 }
 
-/** Where an order stands in a bracket, oco or oto group, and the status it starts in. */
-type OrderLink = Pick<SimOrder, 'orderClass' | 'groupId' | 'ocoGroup' | 'parentId'> & {
-  readonly status: 'pending_new' | 'held';
-};
-
 /** Liquidity taken from the current quote of a symbol, so two orders cannot both take its size. */
 interface QuoteLiquidity {
   readonly quote: Quote;
@@ -146,9 +140,6 @@ interface QuoteLiquidity {
   bidUsed: Fixed;
   askUsed: Fixed;
 }
-
-/** The legs of every order without any: one shared empty list (legs are replaced, never pushed to). */
-const NO_LEGS: readonly SimOrder[] = Object.freeze([]);
 
 const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
   'held',
@@ -443,52 +434,10 @@ export class MatchingEngine {
 
   /** `link`: a leg's or replacement's place in its group; without it, a new submission's own. */
   #create(request: SimOrderRequest, checked: Admission, replaces: string | null, link?: OrderLink): SimOrder {
-    const nowUs = this.#deps.clock.nowUs();
     const id = this.#deps.ids.uuid();
-    // Without a link, a new submission's own place: its class, grouped under itself unless simple.
-    const orderClass = link?.orderClass ?? request.orderClass ?? 'simple';
-    const order: SimOrder = {
-      id,
-      seq: this.#seq++,
-      clientOrderId: request.clientOrderId ?? this.#deps.ids.uuid(),
-      symbol: checked.asset.symbol,
-      assetId: checked.asset.id,
-      assetClass: checked.asset.class,
-      side: request.side,
-      type: request.type,
-      timeInForce: request.timeInForce,
-      qty: request.qty,
-      notional: request.notional,
-      limitPrice: request.limitPrice,
-      limitFloat: request.limitPrice === null ? Number.NaN : fixedToNumber(request.limitPrice),
-      stopPrice: request.stopPrice,
-      trailPrice: request.trailPrice,
-      trailPercent: request.trailPercent,
-      extendedHours: request.extendedHours,
-      positionIntent: checked.intent,
-      reservedNotional: checked.reserved,
-      status: link?.status ?? 'pending_new',
-      filledQty: ZERO,
-      filledValueRaw: 0n,
-      hwm: null,
-      triggered: false,
-      routed: false,
-      createdUs: nowUs,
-      updatedUs: nowUs,
-      submittedUs: nowUs,
-      filledUs: null,
-      expiredUs: null,
-      canceledUs: null,
-      failedUs: null,
-      replacedUs: null,
-      replacedBy: null,
-      replaces,
-      orderClass,
-      groupId: link !== undefined ? link.groupId : orderClass === 'simple' ? null : id,
-      ocoGroup: link !== undefined ? link.ocoGroup : orderClass === 'oco' ? id : null,
-      parentId: link !== undefined ? link.parentId : null,
-      legs: NO_LEGS,
-    };
+    const clientOrderId = request.clientOrderId ?? this.#deps.ids.uuid();
+    const nowUs = this.#deps.clock.nowUs();
+    const order = new SimOrder(id, this.#seq++, clientOrderId, request, checked, nowUs, replaces, link);
     this.#open.add(order);
     this.#byId.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order);

@@ -37,6 +37,18 @@ describe('Module: fixed', () => {
     expect(parseFixed(text)).toBe(units);
   });
 
+  it('converts to the double a JSON parser gives for the same decimal, so wire prices compare equal', () => {
+    expect(fixedToNumber(parseFixed('1.36'))).toBe(1.36);
+    expect(fixedToNumber(parseFixed('1.14'))).toBe(1.14);
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), (units) => {
+        expect(fixedToNumber(units as Fixed)).toBe(Number(formatFixed(units as Fixed)));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(fixedToNumber(parseFixed('12345678901.5'))).toBe(12345678901.5);
+  });
+
   it.each(['', '1.', '.5', '1e3', '1.0000000001', 'NaN', '1,000'])(
     'rejects %j with a clear error',
     (text) => {

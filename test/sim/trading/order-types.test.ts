@@ -96,6 +96,23 @@ describe('matching: order types and time in force on a virtual clock', () => {
     expect(await fetchOrder(placed.id)).toMatchObject({ status: 'filled', filled_avg_price: '99.9' });
   });
 
+  it('fills a resting limit order when the touch comes to exactly its price', async () => {
+    // 1.36 and 1.14: prices whose float copy once came out an ulp off the wire's (below for the
+    // buy, above for the sell), so the quote's touch seemed not to reach the limit.
+    running = await startVirtualSim();
+    quote(running.sim, 'AAPL', 1.3, 1.4);
+    const buy = await place({ type: 'limit', limit_price: '1.36', qty: 10 });
+    advance(0);
+    quote(running.sim, 'AAPL', 1.3, 1.36);
+    expect(await fetchOrder(buy.id)).toMatchObject({ status: 'filled', filled_avg_price: '1.36' });
+    quote(running.sim, 'AAPL', 1.1, 1.2);
+    const sell = await place({ side: 'sell', type: 'limit', limit_price: '1.14', qty: 10 });
+    advance(0);
+    expect((await fetchOrder(sell.id)).status).toBe('new');
+    quote(running.sim, 'AAPL', 1.14, 1.2);
+    expect(await fetchOrder(sell.id)).toMatchObject({ status: 'filled', filled_avg_price: '1.14' });
+  });
+
   it('triggers a stop at the stop price and then fills as a market order', async () => {
     running = await startVirtualSim();
     quote(running.sim, 'AAPL', 100, 100.02);
