@@ -120,7 +120,9 @@ function collectSchemaIssues<T extends z.ZodType>(
   sourceOf: (path: string) => string,
   issues: ConfigIssue[],
 ): z.output<T> | undefined {
-  const result = schema.safeParse(raw);
+  // reportInput: without it zod 4 leaves `input` out of every issue, and a key of the wrong type
+  // would read as a missing one.
+  const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const parent = issue.path.map(String).join('.');

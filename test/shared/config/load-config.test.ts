@@ -86,7 +86,8 @@ describe('Function: loadConfig', () => {
     });
     expect(find('broker.dataUrl')[0]?.rule).toMatch(/production endpoints must use https/);
     expect(find('marketData.symbols')[0]?.rule).toMatch(/at least one symbol/);
-    expect(find('engine.http.port')[0]?.rule).toMatch(/number/);
+    expect(find('engine.http.port')[0]?.rule).toMatch(/expected number/);
+    expect(find('engine.http.port')[0]?.rule).not.toMatch(/missing/);
     expect(find('store.region')[0]?.rule).toMatch(/required key is missing/);
     expect(find('store.colour')[0]?.rule).toMatch(/unknown key/);
     expect(find('broker.credentials.secretKey').some((issue) => /looks like a secret/.test(issue.rule))).toBe(
