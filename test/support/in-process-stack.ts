@@ -16,6 +16,7 @@ import type { Strategy } from '../../shared/strategies/strategy.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import { createInProcessVenue, type InProcessVenue } from '../../sim/in-process-venue.ts';
+import { minuteBar } from './minute-bars.ts';
 
 export interface InProcessStack {
   readonly clock: ManualClock;
@@ -78,11 +79,18 @@ export async function inProcessStack(symbol: string, dailyLossLimitUsd?: number)
   return { clock, simulated, risk, execution, until, close };
 }
 
-/** Strategies hosted as the engine hosts them, their intents going to the stack's router. */
+/**
+ * Strategies hosted as the engine hosts them, their intents going to the stack's router; `feed`
+ * hands them closed minute bars of `symbol`, `from` minutes after the stack's start.
+ */
 export function hostedOn(
   stack: InProcessStack,
   strategies: readonly Strategy[],
-): { host: StrategyHost; results: Promise<unknown>[] } {
+): {
+  host: StrategyHost;
+  results: Promise<unknown>[];
+  feed(symbol: string, closes: readonly number[], from: number): void;
+} {
   const { clock, execution, risk } = stack;
   const results: Promise<unknown>[] = [];
   const host = new StrategyHost(
@@ -99,5 +107,11 @@ export function hostedOn(
       throw error;
     },
   );
-  return { host, results };
+  const firstMinute = Math.floor(clock.nowMs() / 60_000);
+  const feed = (symbol: string, closes: readonly number[], from: number): void => {
+    closes.forEach((close, i) => {
+      host.onBar(minuteBar(symbol, firstMinute + from + i, close));
+    });
+  };
+  return { host, results, feed };
 }

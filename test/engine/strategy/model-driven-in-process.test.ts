@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { ModelDriven } from '../../../shared/strategies/model-driven.ts';
 import { hostedOn, type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
-import { minuteBar } from '../../support/minute-bars.ts';
 import { returnModel } from '../../support/return-model.ts';
 
 const SYMBOL = 'AAPL';
@@ -21,8 +20,8 @@ afterEach(async () => {
 describe('Model-driven strategy through the in-process stack', () => {
   it('holds the position the model asks for, at the venue, and leaves it when the model turns', async () => {
     open = await inProcessStack(SYMBOL);
-    const { clock, risk, simulated, until } = open;
-    const { host, results } = hostedOn(open, [
+    const { risk, simulated, until } = open;
+    const { results, feed } = hostedOn(open, [
       new ModelDriven({
         id: 'model',
         symbols: [SYMBOL],
@@ -34,22 +33,16 @@ describe('Model-driven strategy through the in-process stack', () => {
         allowShort: false,
       }),
     ]);
-    const firstMinute = Math.floor(clock.nowMs() / 60_000);
-    const feed = (closes: readonly number[], from: number): void => {
-      closes.forEach((close, i) => {
-        host.onBar(minuteBar(SYMBOL, firstMinute + from + i, close));
-      });
-    };
 
     // +0.4 %: P(up) 0.98, long at full strength: 1000 dollars buy 9 shares at 100.4.
-    feed([100, 100.4], 0);
+    feed(SYMBOL, [100, 100.4], 0);
     expect(await Promise.all(results)).toMatchObject([{ ok: true }]);
     await until('the entry fills', () => risk.positions.position(SYMBOL).qty === parseFixed('9'));
     const [held] = await simulated.venue.listPositions();
     expect(formatFixed(held!.qty)).toBe('9');
 
     // Another rise keeps the position; a 0.4 % fall says short, which without shorting means flat.
-    feed([100.8, 100.4], 2);
+    feed(SYMBOL, [100.8, 100.4], 2);
     expect(await Promise.all(results)).toMatchObject([{ ok: true }, { ok: true }]);
     await until('flat', () => risk.positions.position(SYMBOL).qty === 0n);
     expect(await simulated.venue.listPositions()).toStrictEqual([]);

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import { TrendFollowing } from '../../../shared/strategies/trend-following.ts';
 import { hostedOn, type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
-import { minuteBar } from '../../support/minute-bars.ts';
 
 const SYMBOL = 'AAPL';
 let open: InProcessStack | undefined;
@@ -20,8 +19,8 @@ afterEach(async () => {
 describe('Trend following through the in-process stack', () => {
   it('buys on the cross up and sells on the cross down, at the venue', async () => {
     open = await inProcessStack(SYMBOL);
-    const { clock, risk, simulated, until } = open;
-    const { host, results } = hostedOn(open, [
+    const { risk, simulated, until } = open;
+    const { results, feed } = hostedOn(open, [
       new TrendFollowing({
         id: 'trend',
         symbols: [SYMBOL],
@@ -31,16 +30,10 @@ describe('Trend following through the in-process stack', () => {
         entryNotional: parseFixed('1000'),
       }),
     ]);
-    const firstMinute = Math.floor(clock.nowMs() / 60_000);
-    const feed = (closes: readonly number[], from: number): void => {
-      closes.forEach((close, i) => {
-        host.onBar(minuteBar(SYMBOL, firstMinute + from + i, close));
-      });
-    };
 
     // SMA(2) against SMA(4): at minute 5 SMA(2) = 100.2 passes SMA(4) = 100.175, a cross up; 1000
     // dollars buy 9 shares at 100.4.
-    feed([100.4, 100.3, 100.2, 100.1, 100.0, 100.4], 0);
+    feed(SYMBOL, [100.4, 100.3, 100.2, 100.1, 100.0, 100.4], 0);
     expect(results).toHaveLength(1);
     expect(await Promise.all(results)).toMatchObject([{ ok: true }]);
     await until('the entry fills', () => risk.positions.position(SYMBOL).qty === parseFixed('9'));
@@ -48,7 +41,7 @@ describe('Trend following through the in-process stack', () => {
     expect(formatFixed(held!.qty)).toBe('9');
 
     // At minute 7 SMA(2) = 100.1 falls below SMA(4) = 100.15: the whole position is sold.
-    feed([100.8, 99.4], 6);
+    feed(SYMBOL, [100.8, 99.4], 6);
     expect(await Promise.all(results)).toMatchObject([{ ok: true }, { ok: true }]);
     await until('flat', () => risk.positions.position(SYMBOL).qty === 0n);
     expect(await simulated.venue.listPositions()).toStrictEqual([]);
