@@ -34,6 +34,7 @@ import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
 import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
+import { FINISHED_ORDER_RETENTION_MS } from './execution/order-reports.ts';
 import type { SubmitResult } from './execution/order-router.ts';
 import { OrderSettlement } from './execution/order-settlement.ts';
 import { RiskActionExecutor } from './execution/risk-actions.ts';
@@ -57,7 +58,6 @@ const LEASE_WAIT_SLICE_MS = 5_000;
 
 const HOUSEKEEPING_EVERY_MS = 1_000;
 const FORGET_EVERY_RUNS = 60;
-const FORGET_AFTER_MS = 60 * 60_000;
 
 export interface TradingEngineOptions {
   readonly config: Config;
@@ -482,7 +482,9 @@ export class TradingEngine {
     this.protection?.reviewAll(this.portfolio.openPositions().map((position) => position.symbol));
     this.#housekeepingRuns += 1;
     if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0)
-      this.router.forgetFinished(FORGET_AFTER_MS, (clientOrderId) => this.recorder?.forget(clientOrderId));
+      this.router.forgetFinished(FINISHED_ORDER_RETENTION_MS, (clientOrderId) =>
+        this.recorder?.forget(clientOrderId),
+      );
   }
 
   #markToMarket(): void {

@@ -16,6 +16,9 @@ import type { OrderEffects, OrderIdentity } from './order-state.ts';
 import type { OrderTracker } from './order-tracker.ts';
 import type { SlippageRecorder } from './slippage.ts';
 
+/** How long a finished order stays tracked before forgetFinished may drop it (engine housekeeping). */
+export const FINISHED_ORDER_RETENTION_MS = 60 * 60_000;
+
 export interface OrderReportsOptions {
   readonly tracker: OrderTracker;
   readonly positions: Portfolio;

@@ -7,6 +7,7 @@
  */
 
 import type { Logger } from 'pino';
+import { systemTimers, type Timers } from '../../shared/time/timers.ts';
 import type { ExecutionEvents } from './execution-events.ts';
 import type { OrderRouter } from './order-router.ts';
 import type { OrderTracker } from './order-tracker.ts';
@@ -18,6 +19,8 @@ export interface OrderSettlementOptions {
   readonly logger: Logger;
   /** How long to wait for a report before asking the broker (default 2 s); doubles up to 8× per round. */
   readonly confirmAfterMs?: number;
+  /** Whose clock a wait times out on: the wall clock's (default), or a backtest's virtual one. */
+  readonly timers?: Timers;
 }
 
 const DEFAULT_CONFIRM_AFTER_MS = 2_000;
@@ -25,10 +28,12 @@ const DEFAULT_CONFIRM_AFTER_MS = 2_000;
 export class OrderSettlement {
   readonly #options: OrderSettlementOptions;
   readonly #waiters = new Set<() => void>();
+  readonly #timers: Timers;
   #stopped = false;
 
   constructor(options: OrderSettlementOptions) {
     this.#options = options;
+    this.#timers = options.timers ?? systemTimers;
     options.events.subscribe((event) => {
       if (event.type === 'order_reported' || event.type === 'fill_booked') this.notify();
     });
@@ -83,10 +88,10 @@ export class OrderSettlement {
       const check = (): void => {
         if (!condition() && !this.#stopped) return;
         this.#waiters.delete(check);
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         resolve(condition());
       };
-      const timer = setTimeout(() => {
+      const timer = this.#timers.setTimeout(() => {
         this.#waiters.delete(check);
         resolve(condition());
       }, timeoutMs);

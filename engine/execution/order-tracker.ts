@@ -24,6 +24,11 @@ export class OrderTracker {
    * ignored: adopting one afresh would book its fills a second time.
    */
   readonly #forgotten = new Set<string>();
+  /**
+   * The states not yet terminal, in the order they were first tracked: openOrders reads these
+   * instead of every order a long session tracked (a strategy asks for its exposure per decision).
+   */
+  readonly #open = new Set<OrderState>();
 
   /** Starts tracking an order before it is sent, so an answer racing the POST finds it. */
   register(identity: OrderIdentity): OrderState {
@@ -31,6 +36,7 @@ export class OrderTracker {
     if (existing !== undefined) return existing;
     const state = new OrderState(identity);
     this.#byClientOrderId.set(identity.clientOrderId, state);
+    this.#open.add(state);
     return state;
   }
 
@@ -54,23 +60,36 @@ export class OrderTracker {
     let versionNs = update.order.updatedAtNs;
     if (update.timestampNs > versionNs) versionNs = update.timestampNs;
     const observed = state.observe(update.order, versionNs);
-    if (update.execution === null) return observed;
-    return combine(observed, state.recordExecution(update.execution));
+    const effects =
+      update.execution === null ? observed : combine(observed, state.recordExecution(update.execution));
+    this.#closeIfTerminal(state);
+    return effects;
   }
 
   /** The broker refused the order on submission (a 4xx): it is final without any report. */
   markRejected(clientOrderId: string): void {
-    this.#byClientOrderId.get(clientOrderId)?.markRejected();
+    const state = this.#byClientOrderId.get(clientOrderId);
+    if (state === undefined) return;
+    state.markRejected();
+    this.#closeIfTerminal(state);
   }
 
   /** An order object from a REST answer (submit, lookup, replace, list). */
   onOrder(order: VenueOrder): OrderEffects {
-    return this.#stateFor(order)?.observe(order) ?? NO_EFFECTS;
+    const state = this.#stateFor(order);
+    if (state === undefined) return NO_EFFECTS;
+    const effects = state.observe(order);
+    this.#closeIfTerminal(state);
+    return effects;
   }
 
   /** A REST snapshot taken to close a gap: cumulative fills no execution explained get booked. */
   reconcile(order: VenueOrder): OrderEffects {
-    return this.#stateFor(order)?.reconcile(order) ?? NO_EFFECTS;
+    const state = this.#stateFor(order);
+    if (state === undefined) return NO_EFFECTS;
+    const effects = state.reconcile(order);
+    this.#closeIfTerminal(state);
+    return effects;
   }
 
   /** Drops a finished order's state; later reports about it are ignored. Open orders are kept. */
@@ -92,9 +111,11 @@ export class OrderTracker {
 
   /** Orders not yet in a terminal status, including those not yet acknowledged. */
   openOrders(): OrderState[] {
-    const open: OrderState[] = [];
-    for (const state of this.#byClientOrderId.values()) if (!state.isTerminal) open.push(state);
-    return open;
+    return [...this.#open];
+  }
+
+  #closeIfTerminal(state: OrderState): void {
+    if (state.isTerminal) this.#open.delete(state);
   }
 
   #stateFor(order: VenueOrder): OrderState | undefined {
@@ -103,6 +124,7 @@ export class OrderTracker {
     if (state === undefined) {
       state = OrderState.fromBroker(order);
       this.#byClientOrderId.set(order.clientOrderId, state);
+      this.#open.add(state);
     }
     this.#clientOrderIdByOrderId.set(order.id, state.clientOrderId);
     return state;

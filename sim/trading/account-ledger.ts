@@ -25,6 +25,7 @@ export interface Valuation {
 
 export class AccountLedger {
   #cash: Fixed;
+  #feesPaid: Fixed = ZERO;
   readonly #positions = new Map<string, LedgerPosition>();
   readonly #dayTradeSessions: string[] = [];
 
@@ -34,6 +35,17 @@ export class AccountLedger {
 
   get cash(): Fixed {
     return this.#cash;
+  }
+
+  /** Fees and commissions charged so far (already taken from cash). */
+  get feesPaid(): Fixed {
+    return this.#feesPaid;
+  }
+
+  /** A fee on an execution: taken from cash, as Alpaca deducts it from the sale's proceeds. */
+  chargeFee(fee: Fixed): void {
+    this.#cash = sub(this.#cash, fee);
+    this.#feesPaid = add(this.#feesPaid, fee);
   }
 
   positions(): ReadonlyMap<string, LedgerPosition> {

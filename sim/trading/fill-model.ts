@@ -20,6 +20,8 @@ export interface Touch {
 export interface Execution {
   readonly qty: Fixed;
   readonly price: Fixed;
+  /** The price before slippage (the touch, the auction midpoint, the bar rule's price). */
+  readonly unslipped: Fixed;
   /** True when this execution completes the order. */
   readonly completes: boolean;
 }
@@ -94,7 +96,7 @@ export function takerExecution(
   let price = slippedPrice(slippage, order.side, touch.price, qty, touch.displayed, equityTick(touch.price));
   const limit = effectiveLimit(order);
   if (limit !== null) price = order.side === 'buy' ? min(price, limit) : max(price, limit);
-  return { qty, price, completes: qty === wanted };
+  return { qty, price, unslipped: touch.price, completes: qty === wanted };
 }
 
 /** An auction execution (opg/cls): the whole order at the quote's midpoint, if its limit allows. */
@@ -103,7 +105,7 @@ export function auctionExecution(order: SimOrder, bid: Fixed, ask: Fixed): Execu
   const mid = roundDownToTick(divRoundHalfEven(bid + ask, 2n) as Fixed, equityTick(bid));
   if (!priceAcceptable(order, mid)) return undefined;
   const qty = remainingQtyAt(order, mid);
-  return qty > 0n ? { qty, price: mid, completes: true } : undefined;
+  return qty > 0n ? { qty, price: mid, unslipped: mid, completes: true } : undefined;
 }
 
 /** Average fill price of an order, exact to 1e-9. */

@@ -40,13 +40,16 @@ import { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
+import { type BarRange, barExecution } from './bar-fill-rule.ts';
 import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
+import { mulFixed } from './fixed-mul.ts';
 import type { SeededIds } from './ids.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
 import { exitSide } from './order-class-rules.ts';
 import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
+import type { FeeSchedule } from './regulatory-fees.ts';
 import type { SessionCalendar } from './session-calendar.ts';
 import { isTerminal, NO_LEGS, type OrderLink, SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';
@@ -78,6 +81,10 @@ export interface ExecutionReport {
   readonly price: Fixed;
   readonly qty: Fixed;
   readonly positionQty: Fixed;
+  /** Fees and commission charged on this execution (FeeSchedule); zero without a schedule. */
+  readonly fee: Fixed;
+  /** What slippage cost against the unslipped price, in dollars (never negative). */
+  readonly slippageCost: Fixed;
 }
 
 /**
@@ -110,6 +117,15 @@ export interface MatchingEngineDeps {
   /** Delay between a request and its effect at the venue (routing, cancel, replace). */
   readonly latencyMs: number;
   readonly slippage: SlippageModel;
+  /** Fees charged per execution; none when absent (the simulator's default). */
+  readonly fees?: FeeSchedule;
+  /**
+   * 'quotes' (default): orders work against the QuoteSource's quotes as they come. 'bars': they
+   * work only against the bars handed to matchBar (bar-fill-rule.ts), each from the first bar that
+   * starts after it was routed; a day order lives through the session date of the first bar it
+   * meets and expires when a bar of a later one arrives.
+   */
+  readonly matching?: 'quotes' | 'bars';
   /**
    * How many closed orders stay known (by id, by client_order_id, in listings); older ones are
    * forgotten, oldest closed first. Undefined: every order, as Alpaca keeps them. A long backtest
@@ -184,11 +200,15 @@ export class MatchingEngine {
   readonly exposure: AccountExposure;
   /** The session phase, updated at each phase boundary so the per-quote path never computes it. */
   #phase: SessionPhase;
+  readonly #barMatching: boolean;
+  /** Bar matching: the session date of the first bar each day order met. */
+  readonly #barSessions = new WeakMap<SimOrder, string>();
   /** Routing as a scheduled task's function, shared by every submission (no closure per order). */
   readonly #routeTask = (order: SimOrder): void => this.#route(order);
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
+    this.#barMatching = deps.matching === 'bars';
     this.#phase = deps.session.phase(deps.clock.nowMs());
     this.exposure = new AccountExposure(deps.ledger, deps.quotes, this.#open);
     this.#admission = new OrderAdmission({
@@ -279,6 +299,36 @@ export class MatchingEngine {
 
   openOrders(): SimOrder[] {
     return [...this.#open];
+  }
+
+  /** Whether any routed, non-terminal order works on the symbol. */
+  hasWorking(symbol: string): boolean {
+    const working = this.#working.get(symbol);
+    return working !== undefined && working.length > 0;
+  }
+
+  /**
+   * Bar matching: the symbol's working orders meet one bar (bar-fill-rule.ts) at the clock's
+   * instant, the bar's start.
+   */
+  matchBar(symbol: string, bar: BarRange): void {
+    const working = this.#working.get(symbol);
+    if (working === undefined || working.length === 0) return;
+    const sessionDate = this.#sessionDateAt(this.#deps.clock.nowMs());
+    for (const order of [...working]) {
+      if (isTerminal(order.status) || !order.routed || !this.#canTrade(order)) continue;
+      if (order.timeInForce === 'day') {
+        const first = this.#barSessions.get(order);
+        if (first === undefined) this.#barSessions.set(order, sessionDate);
+        else if (first !== sessionDate) {
+          this.#finish(order, 'expired');
+          continue;
+        }
+      }
+      const execution = barExecution(order, bar, this.#deps.slippage);
+      if (execution !== undefined) this.#execute(order, execution);
+      else if (order.timeInForce === 'ioc' || order.timeInForce === 'fok') this.#finish(order, 'canceled');
+    }
   }
 
   submit(request: SimOrderRequest): ApiResult<SimOrder> {
@@ -493,6 +543,7 @@ export class MatchingEngine {
       this.#working.set(order.symbol, working);
     }
     working.push(order);
+    if (this.#barMatching) return;
     const quote = this.#deps.quotes.latestQuote(order.symbol);
     if (quote !== undefined) this.#tryMatch(order, quote);
     if ((order.timeInForce === 'ioc' || order.timeInForce === 'fok') && !isTerminal(order.status)) {
@@ -708,13 +759,19 @@ export class MatchingEngine {
     const nowUs = this.#deps.clock.nowUs();
     order.filledQty = add(order.filledQty, execution.qty);
     order.filledValueRaw += execution.qty * execution.price;
-    const positionQty = this.#deps.ledger.applyFill(
+    const ledger = this.#deps.ledger;
+    const positionQty = ledger.applyFill(
       order.symbol,
       order.side,
       execution.qty,
       execution.price,
       this.#sessionDateAt(Math.floor(nowUs / 1000)),
     );
+    const fee =
+      this.#deps.fees === undefined
+        ? ZERO
+        : this.#deps.fees.feeFor(order.side, order.assetClass === 'crypto', execution.qty, execution.price);
+    if (fee !== ZERO) ledger.chargeFee(fee);
     if (execution.completes) {
       this.#setStatus(order, 'filled');
       order.filledUs = nowUs;
@@ -729,6 +786,8 @@ export class MatchingEngine {
       price: execution.price,
       qty: execution.qty,
       positionQty,
+      fee,
+      slippageCost: slippageCost(order.side, execution),
     });
     this.#groups.afterExecution(order);
   }
@@ -804,6 +863,11 @@ export class MatchingEngine {
       for (const listener of this.#liveListeners) listener(event, order, timestampUs, execution);
     }
   }
+}
+
+function slippageCost(side: 'buy' | 'sell', execution: Execution): Fixed {
+  const move = side === 'buy' ? execution.price - execution.unslipped : execution.unslipped - execution.price;
+  return move <= 0n ? ZERO : mulFixed(execution.qty, move as Fixed);
 }
 
 function linkOf(order: SimOrder): Omit<OrderLink, 'status'> {

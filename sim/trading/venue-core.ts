@@ -13,6 +13,7 @@ import { AccountView } from './account-view.ts';
 import { AssetCatalog } from './asset-catalog.ts';
 import { SeededIds } from './ids.ts';
 import { MatchingEngine } from './matching-engine.ts';
+import type { FeeSchedule } from './regulatory-fees.ts';
 import { SessionCalendar } from './session-calendar.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 
@@ -26,6 +27,9 @@ export interface VenueCoreOptions {
   readonly closedDates: ClosedDates;
   /** Closed orders kept known (MatchingEngineDeps.closedOrderLimit); undefined: all. */
   readonly closedOrderLimit?: number;
+  /** MatchingEngineDeps.fees and .matching. */
+  readonly fees?: FeeSchedule;
+  readonly matching?: 'quotes' | 'bars';
 }
 
 export interface VenueCore {
@@ -53,6 +57,8 @@ export function createVenueCore(options: VenueCoreOptions): VenueCore {
     latencyMs: options.latencyMs,
     slippage: options.slippage,
     ...(options.closedOrderLimit === undefined ? {} : { closedOrderLimit: options.closedOrderLimit }),
+    ...(options.fees === undefined ? {} : { fees: options.fees }),
+    ...(options.matching === undefined ? {} : { matching: options.matching }),
   });
   const account = new AccountView(context.clock, ledger, engine, assets, {
     id: ids.uuid(),

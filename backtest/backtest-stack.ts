@@ -1,0 +1,148 @@
+/**
+ * The engine's trading stack as a backtest runs it: the position book, the pre-trade risk manager
+ * with its breaker and stops, the execution core, the risk-action executor that carries out stops,
+ * and the strategy host, exactly the components engine/trading-engine.ts builds, over the bar
+ * venue (sim/bar-venue.ts) on a virtual clock. What the live engine adds around them (feeds,
+ * store, lease, HTTP API, the signal queues) has no part in a backtest.
+ */
+import { Registry } from 'prom-client';
+import { createExecutionService, type ExecutionService } from '../engine/execution/execution-service.ts';
+import { FINISHED_ORDER_RETENTION_MS } from '../engine/execution/order-reports.ts';
+import { OrderSettlement } from '../engine/execution/order-settlement.ts';
+import { RiskActionExecutor } from '../engine/execution/risk-actions.ts';
+import { Portfolio } from '../engine/portfolio/portfolio.ts';
+import { RiskManager } from '../engine/risk/risk-manager.ts';
+import { strategyExposureQty } from '../engine/strategy/strategy-exposure.ts';
+import { StrategyHost } from '../engine/strategy/strategy-host.ts';
+import type { RiskLimits } from '../shared/config/risk-schema.ts';
+import type { OrderIntent } from '../shared/domain/order.ts';
+import { createLogger } from '../shared/logging/logger.ts';
+import type { Strategy } from '../shared/strategies/strategy.ts';
+import type { ManualClock } from '../shared/time/clock.ts';
+import { TradingCalendar } from '../shared/time/trading-calendar.ts';
+import type { BarVenue } from '../sim/bar-venue.ts';
+
+export interface BacktestStack {
+  readonly portfolio: Portfolio;
+  readonly risk: RiskManager;
+  readonly execution: ExecutionService;
+  readonly riskActions: RiskActionExecutor;
+  readonly host: StrategyHost;
+  /** Intents risk or execution refused, by reason; strategies that failed, as 'strategy_failed'. */
+  readonly refusals: Map<string, number>;
+  /** True once something was sent or refused since the last `takeActivity`. */
+  takeActivity(): boolean;
+  /** The engine's housekeeping: finished orders older than the retention are forgotten. */
+  houseKeep(): void;
+  stop(): Promise<void>;
+}
+
+export interface BacktestStackOptions {
+  readonly venue: BarVenue;
+  readonly clock: ManualClock;
+  readonly limits: RiskLimits;
+  readonly strategies: readonly Strategy[];
+}
+
+/** A backtest has no broker request budget to spend: the venue answers every request at once. */
+const UNLIMITED_REQUESTS_PER_MINUTE = 1_000_000_000;
+
+export function createBacktestStack({
+  venue,
+  clock,
+  limits,
+  strategies,
+}: BacktestStackOptions): BacktestStack {
+  const logger = createLogger({ name: 'backtest', level: 'silent' });
+  const registry = new Registry();
+  const calendar = new TradingCalendar();
+  const portfolio = new Portfolio(clock, calendar);
+  const risk = new RiskManager({ limits, clock, calendar, positions: portfolio });
+  const execution = createExecutionService({
+    venue: venue.venue,
+    clock,
+    logger,
+    risk,
+    positions: portfolio,
+    metrics: registry,
+    requestsPerMinute: UNLIMITED_REQUESTS_PER_MINUTE,
+    // A retry's pause passes on the virtual clock, as every other wait here does.
+    sleep: (ms) => new Promise((resolve) => venue.timers.setTimeout(() => resolve(), ms)),
+    ...(limits.stops.mode === 'broker' ? { brokerStopLossPct: limits.loss.stop_loss_pct } : {}),
+  });
+  const settlement = new OrderSettlement({
+    events: execution.events,
+    router: execution.router,
+    tracker: execution.tracker,
+    logger,
+    timers: venue.timers,
+  });
+  const riskActions = new RiskActionExecutor({
+    settlement,
+    router: execution.router,
+    tracker: execution.tracker,
+    position: (symbol) => portfolio.position(symbol).qty,
+    sessionDate: () => risk.sessionDate,
+    referencePrice: (symbol) => portfolio.position(symbol).avgEntryPrice,
+    clock,
+    logger,
+    registry,
+  });
+  risk.events.subscribe((event) => riskActions.onRiskEvent(event));
+
+  const refusals = new Map<string, number>();
+  const refuse = (reason: string): void => {
+    refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+  };
+  let activity = false;
+  const submit = (intent: OrderIntent): void => {
+    activity = true;
+    if (riskActions.isClosing(intent.symbol)) {
+      refuse('position_closing');
+      return;
+    }
+    execution.router.submit(intent).then(
+      (result) => {
+        if (!result.ok) refuse(result.code);
+      },
+      () => refuse('submission_failed'),
+    );
+  };
+  const host = new StrategyHost(
+    strategies,
+    {
+      exposureQty: (symbol) =>
+        strategyExposureQty(symbol, portfolio.position(symbol).qty, execution.tracker, () => false),
+      submit,
+      nowMs: () => clock.nowMs(),
+    },
+    () => refuse('strategy_failed'),
+  );
+  execution.events.subscribe((event) => {
+    if (event.type === 'fill_booked') activity = true;
+  });
+  risk.events.subscribe(() => {
+    activity = true;
+  });
+  return {
+    portfolio,
+    risk,
+    execution,
+    riskActions,
+    host,
+    refusals,
+    takeActivity() {
+      const was = activity;
+      activity = false;
+      return was;
+    },
+    houseKeep() {
+      execution.router.forgetFinished(FINISHED_ORDER_RETENTION_MS);
+    },
+    async stop() {
+      riskActions.stop();
+      settlement.stop();
+      await execution.stop();
+    },
+  };
+}
