@@ -7,7 +7,6 @@
  */
 import { Registry } from 'prom-client';
 import { createExecutionService, type ExecutionService } from '../engine/execution/execution-service.ts';
-import { FINISHED_ORDER_RETENTION_MS } from '../engine/execution/order-reports.ts';
 import { OrderSettlement } from '../engine/execution/order-settlement.ts';
 import { RiskActionExecutor } from '../engine/execution/risk-actions.ts';
 import { Portfolio } from '../engine/portfolio/portfolio.ts';
@@ -32,7 +31,11 @@ export interface BacktestStack {
   readonly refusals: Map<string, number>;
   /** True once something was sent or refused since the last `takeActivity`. */
   takeActivity(): boolean;
-  /** The engine's housekeeping: finished orders older than the retention are forgotten. */
+  /**
+   * The engine's housekeeping: finished orders are forgotten. The engine keeps them an hour for
+   * reports that come late; the backtest's venue sends none after an order is final, so they go
+   * at once and a long run's memory stays flat.
+   */
   houseKeep(): void;
   stop(): Promise<void>;
 }
@@ -137,7 +140,7 @@ export function createBacktestStack({
       return was;
     },
     houseKeep() {
-      execution.router.forgetFinished(FINISHED_ORDER_RETENTION_MS);
+      execution.router.forgetFinished(0);
     },
     async stop() {
       riskActions.stop();

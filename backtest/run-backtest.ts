@@ -51,8 +51,6 @@ const PROGRESS_EVERY_BARS = 16_384;
 const YIELD_EVERY_BARS = 262_144;
 /** Settles the promise chains a slice's orders started (router, settlement), all on the virtual clock. */
 const MICROTASK_TURNS = 32;
-/** Virtual time between the engine's housekeeping rounds (forgetting finished orders). */
-const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 /** Rounds of settling one slice at most: beyond them the rest waits for the next slice. */
 const MAX_SETTLE_ROUNDS = 64;
 /** Closed orders the venue keeps known: a long run's memory stays flat. */
@@ -151,8 +149,6 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
       host.onBar(barAt(bars, i, symbol));
     }
     if (stack.takeActivity()) await settle(stack, venue, closeMs);
-    if (Math.floor(closeMs / HOUSEKEEPING_EVERY_MS) !== Math.floor(startMs / HOUSEKEEPING_EVERY_MS))
-      stack.houseKeep();
     let held = 0;
     let gross = 0;
     let benchmark = 0;
@@ -220,6 +216,7 @@ async function settle(
     for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
     venue.advanceTo(nowMs);
   } while (stack.takeActivity() && ++rounds < MAX_SETTLE_ROUNDS);
+  stack.houseKeep();
 }
 
 function countSlices(bars: HistoricalBars): number {

@@ -27,7 +27,9 @@ export function slippageBps(side: Fill['side'], referencePrice: Fixed, fillPrice
 const BUCKETS_BPS = [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100];
 
 export class SlippageRecorder {
+  /** A ring of the latest records: #next is where the next one goes (and, once full, the oldest). */
   readonly #records: SlippageRecord[] = [];
+  #next = 0;
   readonly #capacity: number;
   readonly #histogram: Histogram<'symbol' | 'side'>;
 
@@ -52,14 +54,16 @@ export class SlippageRecorder {
       fillPrice: fill.price,
       bps: slippageBps(fill.side, referencePrice, fill.price),
     };
-    if (this.#records.length === this.#capacity) this.#records.shift();
-    this.#records.push(record);
+    if (this.#records.length < this.#capacity) this.#records.push(record);
+    else this.#records[this.#next] = record;
+    this.#next = (this.#next + 1) % this.#capacity;
     this.#histogram.observe({ symbol: fill.symbol, side: fill.side }, record.bps);
     return record;
   }
 
   /** The most recent records, oldest first (bounded by the capacity). */
   recent(): readonly SlippageRecord[] {
-    return this.#records;
+    if (this.#records.length < this.#capacity) return [...this.#records];
+    return [...this.#records.slice(this.#next), ...this.#records.slice(0, this.#next)];
   }
 }

@@ -60,18 +60,32 @@ export function validateConfig(options: LoadConfigOptions): ConfigResult {
   const loaded = system === undefined ? undefined : loadStrategyModels(system, options.systemFile);
   if (loaded !== undefined) issues.push(...loaded.issues);
 
-  let risk: RiskLimits | undefined;
-  if (riskRaw !== undefined) {
-    issues.push(...findSecretValues(riskRaw, riskFile));
-    risk = collectSchemaIssues(riskLimitsSchema, riskRaw, () => riskFile, issues);
-    if (risk !== undefined) issues.push(...checkConsistency.risk(risk, riskFile));
-  }
+  const risk = riskRaw === undefined ? undefined : validateRisk(riskRaw, riskFile, issues);
 
   if (issues.length > 0 || system === undefined || risk === undefined || loaded === undefined)
     return { ok: false, issues };
   // Models hold typed arrays, which cannot be frozen; they are read-only by their interfaces.
   const frozen = deepFreeze({ system, risk, files: { system: options.systemFile, risk: riskFile } });
   return { ok: true, config: { ...frozen, models: loaded.models } };
+}
+
+/**
+ * A risk file alone, validated as validateConfig validates it: a backtest runs with the account's
+ * risk_limits.toml or another it is given. Throws a ConfigError that lists every problem.
+ */
+export function loadRiskLimits(riskFile: string): RiskLimits {
+  const issues: ConfigIssue[] = [];
+  const raw = readStructuredFile(riskFile, 'toml', issues);
+  const risk = raw === undefined ? undefined : validateRisk(raw, riskFile, issues);
+  if (issues.length > 0 || risk === undefined) throw new ConfigError(issues);
+  return deepFreeze(risk);
+}
+
+function validateRisk(raw: unknown, riskFile: string, issues: ConfigIssue[]): RiskLimits | undefined {
+  issues.push(...findSecretValues(raw, riskFile));
+  const risk = collectSchemaIssues(riskLimitsSchema, raw, () => riskFile, issues);
+  if (risk !== undefined) issues.push(...checkConsistency.risk(risk, riskFile));
+  return risk;
 }
 
 /** Loads and validates, throwing a ConfigError that lists every problem. */

@@ -42,7 +42,8 @@ function strategyEntry<Type extends string, Parameters extends z.ZodRawShape>(
   });
 }
 
-const strategy = z.discriminatedUnion('type', [
+/** One entry of the strategies section; the backtest validates its --param values with it too. */
+export const strategyConfigSchema = z.discriminatedUnion('type', [
   strategyEntry('trend-following', { ...trendFollowingParameters, entryNotionalUsd: positiveDecimal }),
   strategyEntry('mean-reversion', { ...meanReversionParameters, entryNotionalUsd: positiveDecimal }),
   strategyEntry('mid-price-momentum', midPriceMomentumParameters),
@@ -124,7 +125,7 @@ export const systemConfigSchema = z.strictObject({
     symbols: z.array(symbol).min(1, 'must list at least one symbol'),
     staleAfterMs: z.number().int().positive(),
   }),
-  strategies: z.array(strategy),
+  strategies: z.array(strategyConfigSchema),
   engine: z.strictObject({
     http: z.strictObject({ host: z.string().min(1), port }),
   }),
