@@ -364,10 +364,10 @@ h1 { font-size: 22px; margin: 8px 0 0; }
 h2 { font-size: 17px; margin: 28px 0 8px; }
 .period, .note { color: #59636e; margin: 4px 0; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: 3px 10px; border-bottom: 1px solid #d1d9e0; text-align: right; white-space: nowrap; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #d1d9e0; text-align: right; white-space: nowrap; }
 th[scope="row"] { text-align: left; font-weight: 500; }
 thead th { background: #f6f8fa; }
-table.metrics td { min-width: 92px; }
+table.metrics td { min-width: 76px; }
 table.monthly td { min-width: 54px; }
 table.monthly td.year { font-weight: 600; }
 table.trades { font-size: 12.5px; }
