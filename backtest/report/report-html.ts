@@ -367,6 +367,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 8px; border-bottom: 1px solid #d1d9e0; text-align: right; white-space: nowrap; }
 th[scope="row"] { text-align: left; font-weight: 500; }
 thead th { background: #f6f8fa; }
+th[scope="colgroup"] { text-align: center; }
 table.metrics td { min-width: 76px; }
 table.monthly td { min-width: 54px; }
 table.monthly td.year { font-weight: 600; }
