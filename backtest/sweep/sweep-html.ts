@@ -2,7 +2,7 @@
  * A ranked sweep as one self-contained HTML page: inline styles, no scripts, nothing fetched, every
  * string from the run (parameter values, error messages, the title) escaped.
  */
-import { SWEEP_METRIC_NAMES, SWEEP_METRICS, type SweepMetric } from './sweep-metrics.ts';
+import { formatMetricValue, SWEEP_METRIC_NAMES, SWEEP_METRICS, type SweepMetric } from './sweep-metrics.ts';
 import type { RankedRun } from './sweep-ranking.ts';
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -15,22 +15,6 @@ const ESCAPES: Readonly<Record<string, string>> = {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-}
-
-const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const count = new Intl.NumberFormat('en-US');
-
-function formatMetric(metric: SweepMetric, value: number | null): string {
-  if (value === null || Number.isNaN(value)) return '–';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  switch (SWEEP_METRICS[metric].kind) {
-    case 'fraction':
-      return `${decimal.format(value * 100)}%`;
-    case 'ratio':
-      return decimal.format(value);
-    case 'count':
-      return count.format(value);
-  }
 }
 
 const STYLE = `
@@ -72,7 +56,7 @@ export function renderSweepHtml(options: SweepHtmlOptions, runs: readonly Ranked
       `<td>${run.rank}</td>`,
       ...parameterNames.map((name) => `<td class="param">${escapeHtml(String(run.params[name] ?? ''))}</td>`),
       ...SWEEP_METRIC_NAMES.map(
-        (name) => `<td${metricClass(name)}>${formatMetric(name, run.metrics?.[name] ?? null)}</td>`,
+        (name) => `<td${metricClass(name)}>${formatMetricValue(name, run.metrics?.[name] ?? null)}</td>`,
       ),
       ...(failed > 0 ? [`<td class="error">${escapeHtml(run.error ?? '')}</td>`] : []),
     ];

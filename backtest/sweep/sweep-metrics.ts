@@ -34,6 +34,23 @@ export const SWEEP_METRIC_NAMES = Object.keys(SWEEP_METRICS) as readonly SweepMe
 
 export type SweepMetrics = Readonly<Record<SweepMetric, number | null>>;
 
+const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const count = new Intl.NumberFormat('en-US');
+
+/** For a person: 0.1234 as a fraction → "12.34%", a ratio → "0.12", a count → "1,234"; null → "–". */
+export function formatMetricValue(metric: SweepMetric, value: number | null): string {
+  if (value === null || Number.isNaN(value)) return '–';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  switch (SWEEP_METRICS[metric].kind) {
+    case 'fraction':
+      return `${decimal.format(value * 100)}%`;
+    case 'ratio':
+      return decimal.format(value);
+    case 'count':
+      return count.format(value);
+  }
+}
+
 export function isSweepMetric(name: string): name is SweepMetric {
   return Object.hasOwn(SWEEP_METRICS, name);
 }
