@@ -29,8 +29,12 @@ export interface BacktestStack {
   readonly host: StrategyHost;
   /** Intents risk or execution refused, by reason; strategies that failed, as 'strategy_failed'. */
   readonly refusals: Map<string, number>;
-  /** True once something was sent or refused since the last `takeActivity`. */
+  /** True once something was sent, filled or announced by risk since the last `takeActivity`. */
   takeActivity(): boolean;
+  /** Submissions whose outcome is not in yet (their promise chains still run). */
+  readonly pendingSubmissions: number;
+  /** Whether anything may still act on its own at this instant: a submission, a stop's exit. */
+  busy(): boolean;
   /**
    * The engine's housekeeping: finished orders are forgotten. The engine keeps them an hour for
    * reports that come late; the backtest's venue sends none after an order is final, so they go
@@ -98,17 +102,23 @@ export function createBacktestStack({
     refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
   };
   let activity = false;
+  let pending = 0;
   const submit = (intent: OrderIntent): void => {
     activity = true;
     if (riskActions.isClosing(intent.symbol)) {
       refuse('position_closing');
       return;
     }
+    pending++;
     execution.router.submit(intent).then(
       (result) => {
+        pending--;
         if (!result.ok) refuse(result.code);
       },
-      () => refuse('submission_failed'),
+      () => {
+        pending--;
+        refuse('submission_failed');
+      },
     );
   };
   const host = new StrategyHost(
@@ -134,6 +144,12 @@ export function createBacktestStack({
     riskActions,
     host,
     refusals,
+    get pendingSubmissions() {
+      return pending;
+    },
+    busy() {
+      return pending > 0 || riskActions.closingSymbols().length > 0;
+    },
     takeActivity() {
       const was = activity;
       activity = false;

@@ -49,8 +49,13 @@ export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
 const PROGRESS_EVERY_BARS = 16_384;
 /** A turn of the event loop now and then, so progress output and signals get their chance. */
 const YIELD_EVERY_BARS = 262_144;
-/** Settles the promise chains a slice's orders started (router, settlement), all on the virtual clock. */
-const MICROTASK_TURNS = 32;
+/**
+ * Turns of the microtask queue a slice's work may take after its submissions are answered (a
+ * stop's exit: cancels confirmed, then the exit sent), all on the virtual clock.
+ */
+const MICROTASK_TURNS = 8;
+/** Bounds the wait for one slice's submissions to be answered (each takes a few turns). */
+const MAX_TURNS_PER_SUBMISSION = 256;
 /** Rounds of settling one slice at most: beyond them the rest waits for the next slice. */
 const MAX_SETTLE_ROUNDS = 64;
 /** Closed orders the venue keeps known: a long run's memory stays flat. */
@@ -148,7 +153,7 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
       venue.closeBar(symbol, close, closeMs);
       host.onBar(barAt(bars, i, symbol));
     }
-    if (stack.takeActivity()) await settle(stack, venue, closeMs);
+    if (stack.takeActivity() && stack.busy()) await settle(stack, venue, closeMs);
     let held = 0;
     let gross = 0;
     let benchmark = 0;
@@ -213,6 +218,8 @@ async function settle(
 ): Promise<void> {
   let rounds = 0;
   do {
+    for (let turn = 0; stack.pendingSubmissions > 0 && turn < MAX_TURNS_PER_SUBMISSION; turn++)
+      await undefined;
     for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
     venue.advanceTo(nowMs);
   } while (stack.takeActivity() && ++rounds < MAX_SETTLE_ROUNDS);

@@ -204,6 +204,22 @@ describe('a backtest through the whole stack', () => {
     ]);
   });
 
+  it("closes a position when risk's trailing stop triggers on a close, at the next bar's open", async () => {
+    const result = await run(
+      SERIES,
+      new Map<number, Order>([[0, { side: 'buy', type: 'market', purpose: 'entry' }]]),
+    );
+    expect(
+      result.trades.map((trade) => [trade.strategyId, trade.side, trade.price, trade.realizedPnl]),
+    ).toEqual([
+      ['scripted', 'buy', 101, 0],
+      // trailing_stop_pct 1.5 under the best close since the entry, 102: 100.47. Bar 3 closes at 99
+      // below it (the 2% stop loss, 98.98, is not reached); risk's exit meets bar 4 at its open,
+      // 99: (99 − 101) × 50 = −100.
+      ['risk', 'sell', 99, -100],
+    ]);
+  });
+
   it('gives the same result twice', async () => {
     const job: BacktestJob = {
       bars: SERIES,
