@@ -110,6 +110,34 @@ function byNewYorkDate(bars: readonly Bar[]): Map<string, Bar[]> {
   return days;
 }
 
+interface MissingDays {
+  readonly first: string;
+  readonly last: string;
+  readonly symbols: string[];
+}
+
+/**
+ * The days to download: runs of consecutive dates the cache lacks (today always), each with the
+ * symbols that lack exactly that run, so symbols missing the same days share their requests.
+ */
+function missingDayRuns(
+  key: BarCacheKey,
+  symbols: readonly string[],
+  dates: readonly string[],
+  today: string,
+): MissingDays[] {
+  const runs = new Map<string, MissingDays>();
+  for (const symbol of symbols) {
+    const missing = dates.filter((date) => date === today || !isDayCached(key, symbol, date));
+    for (const [first, last] of consecutiveRuns(missing)) {
+      const run = runs.get(`${first}/${last}`) ?? { first, last, symbols: [] };
+      run.symbols.push(symbol);
+      runs.set(`${first}/${last}`, run);
+    }
+  }
+  return [...runs.values()];
+}
+
 function downloadFailure(baseUrl: string, status: number | undefined, reason: string): BarDataError {
   if (status === 401 || status === 403)
     return new BarDataError(
@@ -143,16 +171,7 @@ export async function loadAlpacaBars(
   const last = [request.to, today].sort()[0]!;
   const dates = datesBetween(request.from, last);
 
-  // Symbols grouped by the run of days they lack, so symbols missing the same days share requests.
-  const wanted = new Map<string, { first: string; last: string; symbols: string[] }>();
-  for (const symbol of request.symbols) {
-    const missing = dates.filter((date) => date === today || !isDayCached(key, symbol, date));
-    for (const [first, last] of consecutiveRuns(missing)) {
-      const group = wanted.get(`${first}/${last}`) ?? { first, last, symbols: [] };
-      group.symbols.push(symbol);
-      wanted.set(`${first}/${last}`, group);
-    }
-  }
+  const wanted = missingDayRuns(key, request.symbols, dates, today);
 
   const client = new MarketDataHistoryClient({
     baseUrl,
@@ -171,7 +190,7 @@ export async function loadAlpacaBars(
   /** Downloaded bars by symbol, then date; a missing date had no bars. */
   const downloaded = new Map<string, Map<string, Bar[]>>();
   const fetchedDays = new Map<string, string[]>();
-  for (const { first, last, symbols } of wanted.values()) {
+  for (const { first, last, symbols } of wanted) {
     const startUs = newYorkToUtcMs(first, 0) * 1000;
     const endUs = Math.min(newYorkToUtcMs(addDays(last, 1), 0), nowMs) * 1000 - 1;
     const result = await client.fetchMinuteBars(symbols, startUs, endUs);
@@ -186,7 +205,9 @@ export async function loadAlpacaBars(
   }
 
   const bars = new BarColumnsBuilder();
-  const problems = new ProblemLog(`bad bars from Alpaca (${baseUrl}) or its cache in ${options.cacheDir}`);
+  const problems = new ProblemLog(
+    `bad bars from Alpaca (${baseUrl}) or its cache in ${options.cacheDir} (a bad cache file can be deleted: its day is then downloaded again)`,
+  );
   for (const symbol of request.symbols) {
     const index = bars.symbolIndex(symbol);
     const fresh = downloaded.get(symbol);

@@ -3,7 +3,8 @@
  * simulator's market runs over a few past days, and the download's clock is the simulator's, so
  * "today" and the rate-limit windows are virtual too. Requests are counted by an undici interceptor.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Agent, type Dispatcher, request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AlpacaBarsOptions, loadAlpacaBars } from '../../../backtest/data/alpaca-bars.ts';
@@ -309,6 +310,38 @@ describe('Function: loadAlpacaBars against a running simulator', () => {
     });
     return response.body.json();
   }
+});
+
+describe('Function: loadAlpacaBars with a cache alone', () => {
+  it('checks cached days like any data file, naming the file and line, without asking Alpaca', async () => {
+    const cached = folder.path('cache/stocks/iex/raw/AAPL/2024-03-08.csv');
+    mkdirSync(dirname(cached), { recursive: true });
+    writeFileSync(
+      cached,
+      'timestamp,symbol,open,high,low,close,volume\n2024-03-08T14:30:00Z,AAPL,10,11,9,10,5\n2024-03-08T14:31:00Z,AAPL,10,9,9,10,5\n',
+    );
+    const counted = countingDispatcher();
+
+    const error = await loadAlpacaBars(
+      {
+        keyId: DEFAULT_SIM_KEY_ID,
+        secretKey: DEFAULT_SIM_SECRET_KEY,
+        // Nothing listens there: a request would fail.
+        baseUrl: 'http://127.0.0.1:9',
+        cacheDir: folder.path('cache'),
+        clock: new ManualClock(newYorkToUtcMs('2024-03-10', 0)),
+        dispatcher: counted.dispatcher,
+      },
+      { symbols: ['AAPL'], from: '2024-03-08', to: '2024-03-08' },
+    ).catch((caught: unknown) => caught);
+
+    expect(counted.paths).toStrictEqual([]);
+    expect(error).toBeInstanceOf(BarDataError);
+    expect((error as BarDataError).problems).toStrictEqual([
+      `${cached}:3: high 9 is below max(open 10, close 10)`,
+    ]);
+    expect((error as Error).message).toContain('a bad cache file can be deleted');
+  });
 });
 
 describe('Function: loadAlpacaBars refusals', () => {
