@@ -39,7 +39,10 @@ export const GENERATED_ORIGIN_DATE = '2000-01-01';
 
 /** Sub-steps per minute whose extremes make the high and low. */
 const SUB_STEPS = 6;
-/** The simulator's volatility is per second of trading (sim/market/symbol-state.ts). */
+/**
+ * A symbol's annual volatility is over the simulator's trading year, 252 sessions of 6.5 hours
+ * (sim/market/symbol-state.ts): per minute it is σ / √(252 × 390), for crypto's minutes too.
+ */
 const MINUTES_PER_TRADING_YEAR = 252 * 390;
 /** Overnight moves carry about a fifth of a US stock's daily variance: as much as this many minutes. */
 const OVERNIGHT_MINUTES = 100;
@@ -51,6 +54,8 @@ const EQUITY_SHARES_PER_MINUTE = 15_000;
 const CRYPTO_TRADES_PER_MINUTE = 10;
 const MS_PER_MINUTE = 60_000;
 const MINUTES_PER_DAY = 24 * 60;
+/** The New York day of the November switch has 25 hours. */
+const LONGEST_DAY_MINUTES = 25 * 60;
 const US_PER_MINUTE = 60_000_000;
 /** The simulator's price floor, in ticks. */
 const FLOOR_TICKS = 2;
@@ -97,7 +102,7 @@ class SessionPath {
   readonly #traits: SymbolTraits;
   readonly #symbolSeed: number;
   readonly #sigmaMinute: number;
-  #log = new Float64Array(1 + 1500 * SUB_STEPS);
+  readonly #log = new Float64Array(1 + LONGEST_DAY_MINUTES * SUB_STEPS);
 
   constructor(traits: SymbolTraits, symbolSeed: number, sigmaMinute: number) {
     this.#traits = traits;
@@ -114,10 +119,10 @@ class SessionPath {
   ): void {
     const prng = new Prng(hashString(session.date, this.#symbolSeed));
     const steps = session.minutes * SUB_STEPS;
-    if (this.#log.length <= steps) this.#log = new Float64Array(steps + 1);
     const path = this.#log;
     // A Brownian bridge in log price: a free walk, then the straight line that moves its end onto
-    // the session's return. Extremes are taken in log space, so a bar costs two exps, not one a step.
+    // the session's return. Extremes are taken in log space, so a bar costs three exps
+    // (high, low, close), not one a step.
     const sigmaStep = this.#sigmaMinute / Math.sqrt(SUB_STEPS);
     let walk = 0;
     for (let k = 1; k <= steps; k++) {
