@@ -178,6 +178,7 @@ export function readCsvBars(file: string, bars: BarColumnsBuilder, problems: Pro
   const fieldText = (at: number): string => bytes.toString('utf8', starts[at]!, ends[at]!);
 
   let line = 1;
+  const report = (what: string): void => problems.add(`${file}:${line}`, what);
   for (let position = headerEnd + 1; position < length; ) {
     line++;
     let count = 0;
@@ -204,19 +205,18 @@ export function readCsvBars(file: string, bars: BarColumnsBuilder, problems: Pro
       ends[count] = Math.max(fieldStart, end);
     }
     count++;
-    const where = `${file}:${line}`;
     if (count !== fieldCount) {
-      problems.add(where, `expected ${fieldCount} fields as the header names them, got ${count}`);
+      report(`expected ${fieldCount} fields as the header names them, got ${count}`);
       continue;
     }
     const startUs = timestampUs(bytes, starts[timestampAt]!, ends[timestampAt]!);
     if (Number.isNaN(startUs)) {
-      problems.add(where, `timestamp "${fieldText(timestampAt)}" is not ${TIMESTAMP_RULE}`);
+      report(`timestamp "${fieldText(timestampAt)}" is not ${TIMESTAMP_RULE}`);
       continue;
     }
     const symbol = fileSymbol >= 0 ? fileSymbol : symbols.indexOf(starts[symbolAt]!, ends[symbolAt]!);
     if (typeof symbol === 'string') {
-      problems.add(where, symbol);
+      report(symbol);
       continue;
     }
     const open = field(openAt);
@@ -226,11 +226,11 @@ export function readCsvBars(file: string, bars: BarColumnsBuilder, problems: Pro
     const volume = field(volumeAt);
     if (Number.isNaN(open + high + low + close + volume)) {
       const [name, at] = numberColumns.find(([, at]) => Number.isNaN(field(at)))!;
-      problems.add(where, `${name} "${fieldText(at)}" is not a number`);
+      report(`${name} "${fieldText(at)}" is not a number`);
       continue;
     }
     const problem = bars.append(symbol, startUs, open, high, low, close, volume);
-    if (problem !== undefined) problems.add(where, problem);
+    if (problem !== undefined) report(problem);
   }
 }
 
