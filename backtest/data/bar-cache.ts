@@ -14,8 +14,8 @@ import type { BarAdjustment } from '../../shared/broker/alpaca/market-data/histo
 import { formatRfc3339Us } from '../../shared/broker/alpaca/market-data/rfc3339.ts';
 import type { Bar } from '../../shared/domain/market-data.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
-import { BarDataError } from './bar-data-error.ts';
 import { CSV_COLUMNS } from './csv-bars.ts';
+import { fileFailure } from './read-data-file.ts';
 import { symbolFileStem } from './symbol-file-name.ts';
 
 export interface BarCacheKey {
@@ -45,14 +45,14 @@ export function cacheDay(key: BarCacheKey, symbol: string, date: string, bars: r
       `${formatRfc3339Us(bar.startUs)},${symbol},${bar.open},${bar.high},${bar.low},${bar.close},${bar.volume}`,
     );
   const temporary = `${file}.${randomUUID()}.tmp`;
+  let written = false;
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(temporary, `${lines.join('\n')}\n`);
+    written = true;
     renameSync(temporary, file);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new BarDataError(
-      `cannot write the bar cache file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    if (written) rmSync(temporary, { force: true });
+    throw fileFailure('write the bar cache file', file, error);
   }
 }

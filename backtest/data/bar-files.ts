@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { BarColumnsBuilder } from './bar-columns.ts';
 import { BarDataError, ProblemLog } from './bar-data-error.ts';
 import { readCsvBars } from './csv-bars.ts';
+import { fileFailure } from './read-data-file.ts';
 import { readReplayBars } from './replay-bars.ts';
 
 type FileReader = (file: string, bars: BarColumnsBuilder, problems: ProblemLog) => void;
@@ -29,7 +30,7 @@ function filesAt(path: string): string[] {
   try {
     directory = statSync(path).isDirectory();
   } catch (error) {
-    throw new BarDataError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw fileFailure('read', path, error);
   }
   if (!directory) {
     if (readerOf(path) === undefined)

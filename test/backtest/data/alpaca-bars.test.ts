@@ -244,6 +244,24 @@ describe('Function: loadAlpacaBars against a running simulator', () => {
     }
   });
 
+  it('says when the cache cannot be written, naming the file', async () => {
+    await waitForQuota();
+    const notAFolder = folder.write('cache', 'a file where the cache folder should be');
+
+    const error = await loadAlpacaBars(options(sim, clock, notAFolder), {
+      symbols: ['AAPL'],
+      from: '2024-03-08',
+      to: '2024-03-08',
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(BarDataError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^cannot write the bar cache file ${notAFolder}/stocks/iex/raw/AAPL/2024-03-08.csv: E[A-Z]+$`,
+      ),
+    );
+  });
+
   it('says the keys were refused without naming them', async () => {
     await waitForQuota();
     const secret = 'WRONG-SECRET-12345';
