@@ -4,7 +4,7 @@
  * (not its subdirectories), so a symbol split across files (2024-01.csv, 2024-02.csv) must be in
  * time order across them too. Every file's problems are collected before the load fails.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { BarColumnsBuilder } from './bar-columns.ts';
 import { BarDataError, ProblemLog } from './bar-data-error.ts';
@@ -37,7 +37,13 @@ function filesAt(path: string): string[] {
       throw new BarDataError(`${path}: a data file must end in ${KNOWN_EXTENSIONS}`);
     return [path];
   }
-  const files = readdirSync(path, { withFileTypes: true })
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch (error) {
+    throw fileFailure('read', path, error);
+  }
+  const files = entries
     .filter((entry) => entry.isFile() && readerOf(entry.name) !== undefined)
     .map((entry) => entry.name)
     .sort()
