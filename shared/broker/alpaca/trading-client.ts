@@ -20,6 +20,7 @@ import type {
   VenuePosition,
   VenueQuota,
 } from '../../venue/venue-types.ts';
+import { rateLimitSnapshot } from './rate-limit-headers.ts';
 import {
   AlpacaApiError,
   AlpacaNetworkError,
@@ -68,27 +69,6 @@ function errorCode(error: unknown): string {
     return error.code;
   }
   return error instanceof Error ? error.name : 'UNKNOWN';
-}
-
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function numericHeader(headers: Dispatcher.ResponseData['headers'], name: string): number | null {
-  const text = header(headers, name);
-  if (text === undefined) return null;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
-}
-
-function rateLimitSnapshot(headers: Dispatcher.ResponseData['headers']): VenueQuota | null {
-  // Node lower-cases header names, so X-Ratelimit-* and X-RateLimit-* read the same.
-  const limit = numericHeader(headers, 'x-ratelimit-limit');
-  const remaining = numericHeader(headers, 'x-ratelimit-remaining');
-  const reset = numericHeader(headers, 'x-ratelimit-reset');
-  if (limit === null && remaining === null && reset === null) return null;
-  return { limit, remaining, resetAtMs: reset === null ? null : reset * 1000 };
 }
 
 function decimalText(value: Fixed | undefined): string | undefined {

@@ -4,13 +4,33 @@
  * values naming the request and the status; the keys never appear in them. The market-data
  * port's MarketDataHistory (shared/venue/market-data-feed.ts) over Alpaca's historical API
  * (https://docs.alpaca.markets/docs/historical-api).
+ *
+ * Given a RequestPacer, every request waits for its turn under the key's quota, the quota headers
+ * of every answer are passed on, and a 429 is waited out (until X-RateLimit-Reset) and the page
+ * asked again; without one, a 429 is a failure like any other status (a backfill does not wait).
  */
 import { type Dispatcher, request } from 'undici';
 import { z } from 'zod';
 import type { Bar, Trade } from '../../../domain/market-data.ts';
 import { isCryptoSymbol } from '../../../domain/symbol.ts';
 import type { HistoryResult, MarketDataHistory } from '../../../venue/market-data-feed.ts';
+import type { VenueQuota } from '../../../venue/venue-types.ts';
+import { rateLimitSnapshot } from '../rate-limit-headers.ts';
 import { formatRfc3339Us, parseRfc3339Us } from './rfc3339.ts';
+
+/** Stock bar prices as traded (raw) or adjusted for splits, dividends, or all corporate actions. */
+export const BAR_ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
+export type BarAdjustment = (typeof BAR_ADJUSTMENTS)[number];
+
+/** Spaces requests under a rate limit (the backtest's download passes one over a token bucket). */
+export interface RequestPacer {
+  /** Resolves when the next request may go, and counts it. */
+  acquire(): Promise<void>;
+  /** The X-RateLimit-* headers of an answer. */
+  observe(quota: VenueQuota): void;
+  /** A 429: nothing more until `resetAtMs` (epoch ms), or a short pause when the server named none. */
+  rateLimited(resetAtMs: number | null): void;
+}
 
 export interface HistoryClientOptions {
   /** e.g. https://data.alpaca.markets, or the simulator's http://127.0.0.1:PORT */
@@ -23,9 +43,14 @@ export interface HistoryClientOptions {
   /** Items per page (Alpaca's maximum, 10000, by default). */
   readonly pageLimit?: number;
   readonly dispatcher?: Dispatcher;
+  /** Stock bars only (crypto has no corporate actions); Alpaca's default, raw, when absent. */
+  readonly adjustment?: BarAdjustment;
+  readonly pacer?: RequestPacer;
 }
 
 const MAX_PAGES = 1_000;
+/** 429s in a row on one page before giving up: the server's reset did not hold. */
+const MAX_RATE_LIMITED_WAITS = 5;
 const PAGE_LIMIT = 10_000;
 
 const timestamp = z.string().transform((text, context) => {
@@ -154,35 +179,16 @@ export class MarketDataHistoryClient implements MarketDataHistory {
       url.searchParams.set('end', formatRfc3339Us(toUs));
       url.searchParams.set('limit', String(this.#options.pageLimit ?? PAGE_LIMIT));
       url.searchParams.set('sort', 'asc');
-      if (!path.includes('crypto')) url.searchParams.set('feed', this.#options.stockFeed);
+      if (!path.includes('crypto')) {
+        url.searchParams.set('feed', this.#options.stockFeed);
+        if (kind === 'bars' && this.#options.adjustment !== undefined)
+          url.searchParams.set('adjustment', this.#options.adjustment);
+      }
       if (pageToken !== undefined) url.searchParams.set('page_token', pageToken);
       const described = `GET ${path}`;
-      let status: number;
-      let body: unknown;
-      try {
-        const response = await request(url, {
-          method: 'GET',
-          headers: {
-            'APCA-API-KEY-ID': this.#options.keyId,
-            'APCA-API-SECRET-KEY': this.#options.secretKey,
-            accept: 'application/json',
-          },
-          signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
-          ...(this.#options.dispatcher === undefined ? {} : { dispatcher: this.#options.dispatcher }),
-        });
-        status = response.statusCode;
-        const text = await response.body.text();
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-      } catch (error) {
-        return {
-          ok: false,
-          reason: `${described} failed: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      }
+      const answer = await this.#send(url);
+      if ('error' in answer) return { ok: false, reason: `${described} failed: ${answer.error}` };
+      const { status, body } = answer;
       if (status !== 200) {
         const message =
           typeof body === 'object' && body !== null && 'message' in body
@@ -201,5 +207,40 @@ export class MarketDataHistoryClient implements MarketDataHistory {
       pageToken = data.next_page_token;
     }
     return { ok: false, reason: `GET ${path} still had pages after ${MAX_PAGES}; giving up` };
+  }
+
+  /** One GET, paced when a pacer is given, its 429s waited out; the body as JSON when it is JSON. */
+  async #send(url: URL): Promise<{ status: number; body: unknown } | { error: string }> {
+    const pacer = this.#options.pacer;
+    try {
+      for (let waits = 0; ; waits++) {
+        await pacer?.acquire();
+        const response = await request(url, {
+          method: 'GET',
+          headers: {
+            'APCA-API-KEY-ID': this.#options.keyId,
+            'APCA-API-SECRET-KEY': this.#options.secretKey,
+            accept: 'application/json',
+          },
+          signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
+          ...(this.#options.dispatcher === undefined ? {} : { dispatcher: this.#options.dispatcher }),
+        });
+        const quota = rateLimitSnapshot(response.headers);
+        if (quota !== null) pacer?.observe(quota);
+        if (response.statusCode === 429 && pacer !== undefined && waits < MAX_RATE_LIMITED_WAITS) {
+          await response.body.dump();
+          pacer.rateLimited(quota?.resetAtMs ?? null);
+          continue;
+        }
+        const text = await response.body.text();
+        try {
+          return { status: response.statusCode, body: JSON.parse(text) };
+        } catch {
+          return { status: response.statusCode, body: text };
+        }
+      }
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
   }
 }
