@@ -24,6 +24,7 @@ export interface BacktestJob {
   readonly to: string;
   readonly source: string;
   readonly split: number | null;
+  readonly breakerReset: 'session' | 'never';
   /** What a model manifest's path is relative to. */
   readonly baseDir: string;
 }
@@ -60,7 +61,9 @@ export function runJob(
         commissionPerShare: job.fees.commissionPerShare,
       },
       split: job.split,
+      breakerReset: job.breakerReset,
     },
+    breakerReset: job.breakerReset,
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }

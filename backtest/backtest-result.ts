@@ -22,6 +22,12 @@ export interface BacktestMeta {
   readonly fillModel: Readonly<Record<string, number | string>>;
   /** Fraction of the time slices that is in-sample (e.g. 0.7), or null without --split. */
   readonly split: number | null;
+  /**
+   * 'session': a circuit breaker that tripped is reset when the next session starts, as the desk's
+   * operator would after review; 'never': it stays as risk left it (with auto_resume off, refusing
+   * new entries to the end of the run).
+   */
+  readonly breakerReset: 'session' | 'never';
 }
 
 /** Columns of equal length, one entry per time slice, in time order. */
@@ -63,4 +69,6 @@ export interface BacktestResult {
   /** Orders the strategy's intents became, and the intents risk refused (with their reasons). */
   readonly orders: number;
   readonly refusals: Readonly<Record<string, number>>;
+  /** Times a tripped circuit breaker was reset at a session's start (BacktestMeta.breakerReset). */
+  readonly breakerResets: number;
 }

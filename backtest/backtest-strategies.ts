@@ -35,7 +35,7 @@ const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   'ma-cross': {
     type: 'trend-following',
     describe: 'moving-average cross: long while the fast SMA of closes is above the slow one',
-    defaults: { fast: 10, slow: 30, notional: 10_000 },
+    defaults: { fast: 10, slow: 30, notional: 5_000 },
     renames: { fast: 'fastPeriod', slow: 'slowPeriod', notional: 'entryNotionalUsd' },
     fixed: { average: 'sma' },
   },
@@ -43,17 +43,17 @@ const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     type: 'trend-following',
     describe:
       'trend following: SMA or EMA cross with an optional ATR trailing stop (atrStop.period, atrStop.multiple)',
-    defaults: { fastPeriod: 10, slowPeriod: 30, entryNotionalUsd: 10_000 },
+    defaults: { fastPeriod: 10, slowPeriod: 30, entryNotionalUsd: 5_000 },
   },
   'mean-reversion': {
     type: 'mean-reversion',
     describe: 'mean reversion: buys below the lower Bollinger band while the RSI is oversold',
-    defaults: { entryNotionalUsd: 10_000 },
+    defaults: { entryNotionalUsd: 5_000 },
   },
   'model-driven': {
     type: 'model-driven',
     describe: 'a model (manifest=FILE, docs/models.md) scoring every bar in the engine',
-    defaults: { maxPositionNotionalUsd: 10_000 },
+    defaults: { maxPositionNotionalUsd: 5_000 },
     fixed: { runsIn: 'engine' },
   },
 };

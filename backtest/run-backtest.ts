@@ -35,6 +35,8 @@ export interface BacktestRunOptions {
   readonly fees: RegulatoryFees;
   /** The run's description for the report; equity, trades and counts are filled in here. */
   readonly meta: BacktestMeta;
+  /** BacktestMeta.breakerReset: whether a halted circuit breaker is reset when a session starts. */
+  readonly breakerReset: 'session' | 'never';
   /** Called every few thousand bars and at the end, with bars done and the simulated time. */
   readonly onProgress?: (barsDone: number, simulatedMs: number) => void;
 }
@@ -121,6 +123,12 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
   });
 
   await start(stack, venue, clock);
+  // The session in which risk's breaker last tripped, while it stays tripped; null while it trades.
+  let haltedIn: string | null = null;
+  let breakerResets = 0;
+  risk.events.subscribe((event) => {
+    if (event.type === 'breaker_transition' && event.to !== 'normal') haltedIn = risk.sessionDate;
+  });
 
   const slices = countSlices(bars);
   const curve = {
@@ -138,6 +146,14 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
     const startMs = Math.floor(startUs / 1000);
     const closeMs = startMs + frameMs;
     venue.advanceTo(startMs);
+    if (haltedIn !== null && options.breakerReset === 'session') {
+      if (risk.breakerState === 'normal') haltedIn = null;
+      else if (risk.sessionDate !== haltedIn) {
+        risk.resetBreaker('backtest', 'a new session: the operator resets the breaker after review');
+        haltedIn = null;
+        breakerResets++;
+      }
+    }
     for (let i = next; i < end; i++) {
       venue.openBar(symbols[bars.symbol[i]!]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.volume[i]!);
     }
@@ -190,6 +206,7 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
     bars: bars.length,
     orders,
     refusals: Object.fromEntries([...stack.refusals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    breakerResets,
   };
 }
 

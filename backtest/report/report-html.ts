@@ -286,6 +286,12 @@ function runSection(report: BacktestReport): string {
     ['Time slices', count(meta.slices)],
     ['Orders', count(meta.orders)],
     ['Refused intents', entries(meta.refusals)],
+    [
+      'Circuit breaker',
+      meta.breakerReset === 'session'
+        ? `reset at the start of the next session after a trip (${count(meta.breakerResets)} times)`
+        : 'never reset by the backtest',
+    ],
     ['Report format', String(report.formatVersion)],
   ];
   return `<section>

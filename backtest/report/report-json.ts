@@ -24,6 +24,7 @@ export interface ReportMeta extends BacktestMeta {
   readonly bars: number;
   readonly orders: number;
   readonly refusals: Readonly<Record<string, number>>;
+  readonly breakerResets: number;
   readonly slices: number;
   /** The annualisation the metrics used (365 for an all-crypto run, else 252). */
   readonly tradingDaysPerYear: number;
@@ -92,6 +93,8 @@ export function buildReport(result: BacktestResult): BacktestReport {
       startingCash: meta.startingCash,
       fillModel: { ...meta.fillModel },
       split: meta.split,
+      breakerReset: meta.breakerReset,
+      breakerResets: result.breakerResets,
       bars: result.bars,
       orders: result.orders,
       refusals: { ...result.refusals },

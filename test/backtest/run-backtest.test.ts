@@ -88,6 +88,7 @@ const META: BacktestMeta = {
   startingCash: 100_000,
   fillModel: {},
   split: null,
+  breakerReset: 'session',
 };
 
 function run(bars: HistoricalBars, script: ReadonlyMap<number, Order>, slippage = NO_SLIPPAGE) {
@@ -99,6 +100,7 @@ function run(bars: HistoricalBars, script: ReadonlyMap<number, Order>, slippage 
     slippage,
     fees: FEES,
     meta: META,
+    breakerReset: 'session',
   });
 }
 
@@ -233,11 +235,12 @@ describe('a backtest through the whole stack', () => {
       to: '2025-03-03',
       source: 'test',
       split: null,
+      breakerReset: 'session',
       baseDir: process.cwd(),
     };
     const first = await runJob(job);
     const second = await runJob(job);
     expect(second).toEqual(first);
-    expect(first.meta.params).toEqual({ fast: 2, slow: 3, notional: 10_000 });
+    expect(first.meta.params).toEqual({ fast: 2, slow: 3, notional: 5_000 });
   });
 });

@@ -37,6 +37,7 @@ export function curveResult(
       startingCash: 1000,
       fillModel: { slippageBps: 1 },
       split: null,
+      breakerReset: 'session',
       ...options.meta,
     },
     equity: {
@@ -49,6 +50,7 @@ export function curveResult(
     bars: points.length,
     orders: trades.length,
     refusals: {},
+    breakerResets: 0,
   };
 }
 
@@ -158,6 +160,7 @@ export function syntheticBacktestResult(
       source: `seed ${options.seed ?? 5}`,
       startingCash,
       fillModel: { slippageBps: 1, secFeeRate },
+      breakerReset: 'session',
       split: options.split ?? null,
     },
     equity: {
@@ -170,6 +173,7 @@ export function syntheticBacktestResult(
     bars: days.length * symbols.length,
     orders: trades.length,
     refusals: { maxPositionNotional: 2 },
+    breakerResets: 0,
   };
 }
 

@@ -121,6 +121,7 @@ describe('reportJson: determinism', () => {
     const result = syntheticBacktestResult();
     const reordered: BacktestResult = {
       refusals: { ...result.refusals, riskLimit: 1 },
+      breakerResets: result.breakerResets,
       orders: result.orders,
       bars: result.bars,
       trades: result.trades.map((t) => ({
