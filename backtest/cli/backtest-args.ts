@@ -113,69 +113,73 @@ const number = (flag: string, schema: z.ZodNumber) =>
     .pipe(schema)
     .optional();
 
-const argsSchema = z
-  .object({
-    strategy: z.string({ error: '--strategy NAME is required' }).min(1, '--strategy needs a name'),
-    param: z.array(z.string()).default([]),
-    symbols: z
-      .string({ error: '--symbols A,B is required' })
-      .transform((text) => text.split(',').map((symbol) => symbol.trim().toUpperCase()))
-      .refine((list) => list.every((symbol) => /^[A-Z][A-Z0-9.]{0,9}(\/[A-Z]{2,5})?$/.test(symbol)), {
-        message: '--symbols takes symbols separated by commas, such as AAPL,MSFT or BTC/USD',
-      })
-      .refine((list) => new Set(list).size === list.length, { message: '--symbols names a symbol twice' }),
-    from: date('from'),
-    to: date('to'),
-    timeframe: z
-      .enum(TIMEFRAMES, { error: `--timeframe takes one of ${TIMEFRAMES.join(', ')}` })
-      .default('1Min'),
-    seed: number('seed', z.number().int('--seed takes a whole number').min(0, '--seed takes a number ≥ 0')),
-    data: z.string().min(1, '--data needs a file or folder').optional(),
-    alpaca: z.boolean().optional(),
-    feed: z.enum(['iex', 'sip'], { error: '--feed takes iex or sip' }).default('iex'),
-    adjustment: z
-      .enum(['raw', 'split', 'dividend', 'all'], { error: '--adjustment takes raw, split, dividend or all' })
-      .default('raw'),
-    'cache-dir': z.string().min(1).default('.data/bars'),
-    risk: z.string().min(1).default('config/risk_limits.toml'),
-    cash: number('cash', z.number().positive('--cash must be more than 0')),
-    split: number(
-      'split',
-      z
-        .number()
-        .gt(0, '--split is a fraction between 0 and 1')
-        .lt(1, '--split is a fraction between 0 and 1'),
-    ),
-    out: z.string().min(1).default('backtest-report'),
-    'slippage-bps': number('slippage-bps', z.number().min(0, '--slippage-bps must be ≥ 0').max(1_000)),
-    'spread-bps': number('spread-bps', z.number().min(0, '--spread-bps must be ≥ 0').max(2_000)),
-    'impact-bps': number('impact-bps', z.number().min(0, '--impact-bps must be ≥ 0').max(1_000)),
-    'sec-fee-per-million': number('sec-fee-per-million', z.number().min(0).max(10_000)),
-    'taf-per-share': number('taf-per-share', z.number().min(0).max(1)),
-    'taf-max': number('taf-max', z.number().min(0).max(10_000)),
-    sweep: z.string().min(1, '--sweep needs a grid such as fast=5:50:5').optional(),
-    rank: z.string().default('sharpe'),
-    'breaker-reset': z
-      .enum(['session', 'never'], { error: '--breaker-reset takes session or never' })
-      .default('session'),
-    workers: number(
-      'workers',
-      z.number().int('--workers takes a whole number').min(1, '--workers takes 1 or more'),
-    ),
-  })
-  .superRefine((args, context) => {
-    const sources = [args.seed !== undefined, args.data !== undefined, args.alpaca === true].filter(
-      Boolean,
-    ).length;
-    if (sources !== 1) {
-      context.addIssue({
-        code: 'custom',
-        message: 'give exactly one data source: --seed S, --data FILE_OR_DIR or --alpaca',
-      });
-    }
-    if (args.from > args.to)
-      context.addIssue({ code: 'custom', message: `--from ${args.from} is after --to ${args.to}` });
-  });
+const argsSchema = z.object({
+  strategy: z.string({ error: '--strategy NAME is required' }).min(1, '--strategy needs a name'),
+  param: z.array(z.string()).default([]),
+  symbols: z
+    .string({ error: '--symbols A,B is required' })
+    .transform((text) => text.split(',').map((symbol) => symbol.trim().toUpperCase()))
+    .refine((list) => list.every((symbol) => /^[A-Z][A-Z0-9.]{0,9}(\/[A-Z]{2,5})?$/.test(symbol)), {
+      message: '--symbols takes symbols separated by commas, such as AAPL,MSFT or BTC/USD',
+    })
+    .refine((list) => new Set(list).size === list.length, { message: '--symbols names a symbol twice' }),
+  from: date('from'),
+  to: date('to'),
+  timeframe: z
+    .enum(TIMEFRAMES, { error: `--timeframe takes one of ${TIMEFRAMES.join(', ')}` })
+    .default('1Min'),
+  seed: number('seed', z.number().int('--seed takes a whole number').min(0, '--seed takes a number ≥ 0')),
+  data: z.string().min(1, '--data needs a file or folder').optional(),
+  alpaca: z.boolean().optional(),
+  feed: z.enum(['iex', 'sip'], { error: '--feed takes iex or sip' }).default('iex'),
+  adjustment: z
+    .enum(['raw', 'split', 'dividend', 'all'], { error: '--adjustment takes raw, split, dividend or all' })
+    .default('raw'),
+  'cache-dir': z.string().min(1).default('.data/bars'),
+  risk: z.string().min(1).default('config/risk_limits.toml'),
+  cash: number('cash', z.number().positive('--cash must be more than 0')),
+  split: number(
+    'split',
+    z.number().gt(0, '--split is a fraction between 0 and 1').lt(1, '--split is a fraction between 0 and 1'),
+  ),
+  out: z.string().min(1).default('backtest-report'),
+  'slippage-bps': number('slippage-bps', z.number().min(0, '--slippage-bps must be ≥ 0').max(1_000)),
+  'spread-bps': number('spread-bps', z.number().min(0, '--spread-bps must be ≥ 0').max(2_000)),
+  'impact-bps': number('impact-bps', z.number().min(0, '--impact-bps must be ≥ 0').max(1_000)),
+  'sec-fee-per-million': number('sec-fee-per-million', z.number().min(0).max(10_000)),
+  'taf-per-share': number('taf-per-share', z.number().min(0).max(1)),
+  'taf-max': number('taf-max', z.number().min(0).max(10_000)),
+  sweep: z.string().min(1, '--sweep needs a grid such as fast=5:50:5').optional(),
+  rank: z.string().default('sharpe'),
+  'breaker-reset': z
+    .enum(['session', 'never'], { error: '--breaker-reset takes session or never' })
+    .default('session'),
+  workers: number(
+    'workers',
+    z.number().int('--workers takes a whole number').min(1, '--workers takes 1 or more'),
+  ),
+});
+
+/**
+ * Problems that involve more than one flag, checked on the raw values so they are reported with
+ * the others even when some flag is wrong on its own.
+ */
+function crossFlagProblems(values: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const given = (flag: string) => values[flag] !== undefined;
+  const sources = ['seed', 'data'].filter(given).length + (values.alpaca === true ? 1 : 0);
+  if (sources !== 1) problems.push('give exactly one data source: --seed S, --data FILE_OR_DIR or --alpaca');
+  const { from, to } = values;
+  if (typeof from === 'string' && typeof to === 'string' && from > to)
+    problems.push(`--from ${from} is after --to ${to}`);
+  for (const flag of ['feed', 'adjustment', 'cache-dir']) {
+    if (given(flag) && values.alpaca !== true) problems.push(`--${flag} applies to --alpaca only`);
+  }
+  for (const flag of ['rank', 'workers']) {
+    if (given(flag) && !given('sweep')) problems.push(`--${flag} applies to --sweep only`);
+  }
+  return problems;
+}
 
 /** Parses the command line; throws UsageError listing every problem. Returns null for --help. */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null {
@@ -188,10 +192,13 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null 
   }
   if (values.help === true) return null;
   const result = argsSchema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues.map((issue) => issue.message).join('\n'));
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => issue.message)),
+    ...crossFlagProblems(values),
+  ];
+  if (!result.success || problems.length > 0) throw new UsageError(problems.join('\n'));
   const args = result.data;
   const params: Record<string, ReturnType<typeof paramValue>> = {};
-  const problems: string[] = [];
   for (const pair of args.param) {
     const at = pair.indexOf('=');
     if (at <= 0) {

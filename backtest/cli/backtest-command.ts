@@ -11,7 +11,7 @@ import { loadRiskLimits } from '../../shared/config/load-config.ts';
 import { ModelError } from '../../shared/models/model-error.ts';
 import { regulatoryFeesSchema } from '../../sim/trading/regulatory-fees.ts';
 import { type BacktestJob, runJob } from '../backtest-job.ts';
-import { StrategyParamsError } from '../backtest-strategies.ts';
+import { backtestStrategy, StrategyParamsError } from '../backtest-strategies.ts';
 import { BarDataError } from '../data/bar-data-error.ts';
 import type { HistoricalBars } from '../data/historical-bars.ts';
 import { type BarSource, loadBars } from '../data/load-bars.ts';
@@ -78,6 +78,8 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
 async function run(args: BacktestArgs, io: CommandIo, say: (line: string) => void): Promise<number> {
   const limits = loadRiskLimits(resolve(io.cwd, args.risk));
   const axes = args.sweep === null ? null : parseSweepSpec(args.sweep);
+  // The strategy and its parameters are checked before any bar is loaded (or downloaded).
+  backtestStrategy(args.strategy, args.params, args.symbols, io.cwd);
   const bars = await loadBars({
     source: barSource(args.source, io),
     symbols: args.symbols,
@@ -133,6 +135,7 @@ async function single(
   const seconds = (performance.now() - started) / 1000;
   const written = await writeReport(result, out);
   const metrics = computeMetrics(result);
+  const count = (value: number) => value.toLocaleString('en-US');
   const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);
   const ratio = (value: number | null) => (value === null ? '–' : value.toFixed(2));
   say(
@@ -142,7 +145,7 @@ async function single(
     `total return ${percent(metrics.totalReturn)}, CAGR ${percent(metrics.cagr)}, Sharpe ${ratio(metrics.sharpe)}, max drawdown ${percent(metrics.maxDrawdown)}`,
   );
   say(
-    `${result.orders} orders, ${metrics.executions} executions, ${metrics.roundTrips} round trips, fees $${metrics.fees.toFixed(2)}, slippage $${metrics.slippage.toFixed(2)}`,
+    `${count(result.orders)} orders, ${count(metrics.executions)} executions, ${count(metrics.roundTrips)} round trips, fees $${metrics.fees.toFixed(2)}, slippage $${metrics.slippage.toFixed(2)}`,
   );
   const refused = Object.entries(result.refusals);
   if (result.breakerResets > 0) {

@@ -242,7 +242,9 @@ ${shown.join('\n')}
 }
 
 function tradeRow(trade: TradeRecord): string {
-  const closing = trade.realizedPnl !== 0;
+  // Closing: the execution reduced a position (as the metrics count it), even at exactly its cost.
+  const before = trade.side === 'buy' ? trade.positionAfter - trade.qty : trade.positionAfter + trade.qty;
+  const closing = trade.side === 'buy' ? before < 0 : before > 0;
   const net = trade.realizedPnl - trade.fee;
   const cells = [
     escapeHtml(formatTime(trade.timeMs)),

@@ -164,7 +164,7 @@ describe("CLI: npm run backtest, the newcomer's run", () => {
       expect.stringMatching(
         /^total return -?\d+\.\d\d%, CAGR -?\d+\.\d\d%, Sharpe -?\d+\.\d\d, max drawdown -?\d+\.\d\d%$/,
       ),
-      `${report.meta.orders} orders, ${report.trades.length} executions, ${roundTrips} round trips, fees $${fees!.toFixed(2)}, slippage $0.00`,
+      `${report.meta.orders.toLocaleString('en-US')} orders, ${report.trades.length.toLocaleString('en-US')} executions, ${roundTrips.toLocaleString('en-US')} round trips, fees $${fees!.toFixed(2)}, slippage $0.00`,
       ...lines(first.stdout).slice(4, -2),
       `report: ${join(out, 'report.html')}`,
       `        ${join(out, 'report.json')}`,
@@ -343,6 +343,38 @@ describe('CLI: npm run backtest, refusals', () => {
       ['--seed', '1', '--symbols', 'AAPL', '--from', '2025-01-02', '--to', '2025-01-03', '--split', '1.5'],
       ['--strategy NAME is required', '--split is a fraction between 0 and 1'],
     ],
+    [
+      'problems of single flags and of flags together, all at once',
+      [
+        '--seed',
+        '1',
+        '--data',
+        'x.csv',
+        '--symbols',
+        'AAPL',
+        '--from',
+        '2025-01-05',
+        '--to',
+        '2025-01-03',
+        '--split',
+        '1.5',
+      ],
+      [
+        '--strategy NAME is required',
+        '--split is a fraction between 0 and 1',
+        'give exactly one data source',
+        '--from 2025-01-05 is after --to 2025-01-03',
+      ],
+    ],
+    [
+      'options that belong to a flag not given',
+      ['--strategy', 'ma-cross', ...good, '--feed', 'sip', '--workers', '3', '--rank', 'sharpe'],
+      [
+        '--feed applies to --alpaca only',
+        '--workers applies to --sweep only',
+        '--rank applies to --sweep only',
+      ],
+    ],
   ])('exits 2 on %s, naming the problem and printing the usage', async (_case, args, problems) => {
     const out = folder.path('refused-flags');
 
@@ -405,13 +437,15 @@ describe('CLI: npm run backtest, refusals', () => {
       ['--strategy', 'ma-cross', '--param', 'fast=30', '--param', 'slow=10'],
       'ma-cross: the fast period must be at least 1 and shorter than the slow period',
     ],
-  ])('exits 1 on %s, and writes no report', async (_case, args, message) => {
+  ])('exits 1 on %s before loading any bar, and writes no report', async (_case, args, message) => {
     const out = folder.path('refused-strategy');
 
-    const { status, stderr } = await backtest([...args, ...good, '--out', out]);
+    const { status, stdout, stderr } = await backtest([...args, ...good, '--out', out]);
 
     expect(status).toBe(1);
-    expect(stderr).toContain(`backtest: ${message}`);
+    // Nothing before the problem: no bars were loaded, no progress was drawn.
+    expect(stderr.startsWith(`backtest: ${message}`)).toBe(true);
+    expect(stdout).toBe('');
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -39,9 +39,12 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(status().positions).toStrictEqual([{ symbol: 'AAPL', qty: '10', avgEntryPrice: '100.02' }]);
 
-    simulator.market.setQuote('AAPL', { bidPrice: 101, askPrice: 101.04, bidSize: 500, askSize: 500 });
-    for (let tries = 0; status().pnl.unrealized !== '10' && tries < 100; tries++)
+    // The quote is sent again on each try: one sent before the engine's market-data subscription
+    // is in place reaches nobody, and the scripted market sends nothing on its own.
+    for (let tries = 0; status().pnl.unrealized !== '10' && tries < 100; tries++) {
+      simulator.market.setQuote('AAPL', { bidPrice: 101, askPrice: 101.04, bidSize: 500, askSize: 500 });
       await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     // 10 × (101.02 − 100.02)
     expect(status().pnl.unrealized).toBe('10');
   });

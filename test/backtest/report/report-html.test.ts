@@ -83,6 +83,43 @@ describe('renderReportHtml', () => {
     expect(renderReportHtml(buildReport(syntheticBacktestResult()), charts)).not.toContain('In-sample');
   });
 
+  it('shows the P&L of a close at exactly its cost: nothing realised, the fee lost', () => {
+    const result = curveResult(
+      [
+        { timeMs: nyTime('2025-01-02', '16:00'), equity: 1000 },
+        { timeMs: nyTime('2025-01-03', '16:00'), equity: 999.85 },
+      ],
+      {
+        trades: [
+          trade({
+            timeMs: nyTime('2025-01-02', '10:00'),
+            side: 'buy',
+            qty: 26,
+            price: 188.98,
+            positionAfter: 26,
+          }),
+          trade({
+            timeMs: nyTime('2025-01-03', '10:00'),
+            side: 'sell',
+            qty: 26,
+            price: 188.98,
+            fee: 0.15,
+            positionAfter: 0,
+          }),
+        ],
+      },
+    );
+    const html = renderReportHtml(buildReport(result), charts);
+    const rows = [...html.matchAll(/<tr><td>[^\n]*?<\/tr>/g)]
+      .map((match) => match[0])
+      .filter((row) => row.includes('188.98'));
+    expect(rows).toHaveLength(2);
+    // The buy opens a position: no P&L cells. The sell closes it: 0.00 realised, −0.15 net.
+    expect(rows[0]).not.toContain('class="loss"');
+    expect(rows[1]).toContain('<span class="loss">');
+    expect(rows[1]).toMatch(/-\$?0\.15|−\$?0\.15/);
+  });
+
   it('shows the first and last half of a long trade list and says so', () => {
     const count = TRADES_SHOWN_IN_FULL + 7;
     const trades = Array.from({ length: count }, (_, i) =>
