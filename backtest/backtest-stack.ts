@@ -35,6 +35,8 @@ export interface BacktestStack {
   readonly pendingSubmissions: number;
   /** Whether anything may still act on its own at this instant: a submission, a stop's exit. */
   busy(): boolean;
+  /** Whether risk's executor is closing a position (a stop's or the kill switch's exit). */
+  closing(): boolean;
   /**
    * The engine's housekeeping: finished orders are forgotten. The engine keeps them an hour for
    * reports that come late; the backtest's venue sends none after an order is final, so they go
@@ -149,6 +151,9 @@ export function createBacktestStack({
     },
     busy() {
       return pending > 0 || riskActions.closingSymbols().length > 0;
+    },
+    closing() {
+      return riskActions.closingSymbols().length > 0;
     },
     takeActivity() {
       const was = activity;

@@ -52,8 +52,8 @@ const PROGRESS_EVERY_BARS = 16_384;
 /** A turn of the event loop now and then, so progress output and signals get their chance. */
 const YIELD_EVERY_BARS = 262_144;
 /**
- * Turns of the microtask queue a slice's work may take after its submissions are answered (a
- * stop's exit: cancels confirmed, then the exit sent), all on the virtual clock.
+ * Turns of the microtask queue a stop's exit may take after the slice's submissions are answered
+ * (cancels confirmed, then the exit sent), all on the virtual clock.
  */
 const MICROTASK_TURNS = 8;
 /** Bounds the wait for one slice's submissions to be answered (each takes a few turns). */
@@ -237,7 +237,7 @@ async function settle(
   do {
     for (let turn = 0; stack.pendingSubmissions > 0 && turn < MAX_TURNS_PER_SUBMISSION; turn++)
       await undefined;
-    for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
+    if (stack.closing()) for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
     venue.advanceTo(nowMs);
   } while (stack.takeActivity() && ++rounds < MAX_SETTLE_ROUNDS);
   stack.houseKeep();
