@@ -4,8 +4,8 @@
  * threads and varies the parameters, so a sweep's run is exactly the run the command would make.
  */
 import type { SlippageModel } from '../shared/broker/alpaca/slippage-model.ts';
+import type { FeeRates } from '../shared/config/fees-schema.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
-import type { RegulatoryFees } from '../sim/trading/regulatory-fees.ts';
 import type { BacktestResult } from './backtest-result.ts';
 import { backtestStrategy, type Params } from './backtest-strategies.ts';
 import type { HistoricalBars } from './data/historical-bars.ts';
@@ -18,7 +18,7 @@ export interface BacktestJob {
   readonly limits: RiskLimits;
   readonly startingCash: number;
   readonly slippage: SlippageModel;
-  readonly fees: RegulatoryFees;
+  readonly fees: FeeRates;
   /** The range asked for (New York dates), the data source as the user named it, the split. */
   readonly from: string;
   readonly to: string;

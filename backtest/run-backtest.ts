@@ -15,13 +15,13 @@
  */
 
 import type { SlippageModel } from '../shared/broker/alpaca/slippage-model.ts';
+import type { FeeRates } from '../shared/config/fees-schema.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
 import { type Fixed, fixedToNumber } from '../shared/domain/fixed.ts';
 import type { Bar } from '../shared/domain/market-data.ts';
 import type { Strategy } from '../shared/strategies/strategy.ts';
 import { ManualClock } from '../shared/time/clock.ts';
 import { createBarVenue } from '../sim/bar-venue.ts';
-import type { RegulatoryFees } from '../sim/trading/regulatory-fees.ts';
 import type { BacktestMeta, BacktestResult, TradeRecord } from './backtest-result.ts';
 import { createBacktestStack } from './backtest-stack.ts';
 import type { HistoricalBars, Timeframe } from './data/historical-bars.ts';
@@ -32,7 +32,7 @@ export interface BacktestRunOptions {
   readonly limits: RiskLimits;
   readonly startingCash: number;
   readonly slippage: SlippageModel;
-  readonly fees: RegulatoryFees;
+  readonly fees: FeeRates;
   /** The run's description for the report; equity, trades and counts are filled in here. */
   readonly meta: BacktestMeta;
   /** BacktestMeta.breakerReset: whether a halted circuit breaker is reset when a session starts. */

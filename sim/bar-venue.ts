@@ -6,6 +6,7 @@
  * symbol's mark; orders sent in between are routed by `advanceTo` and meet the next bar.
  */
 import { type SlippageModel, slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
+import type { FeeRates } from '../shared/config/fees-schema.ts';
 import { fixedFromNumber, parseFixed } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
 import type { Timers } from '../shared/time/timers.ts';
@@ -16,7 +17,7 @@ import { BarMarks } from './market/bar-marks.ts';
 import { SimulatedVenue } from './simulated-venue.ts';
 import type { AccountLedger } from './trading/account-ledger.ts';
 import type { MatchingEngine } from './trading/matching-engine.ts';
-import { FeeSchedule, type RegulatoryFees, regulatoryFeesSchema } from './trading/regulatory-fees.ts';
+import { FeeSchedule } from './trading/regulatory-fees.ts';
 import { TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore } from './trading/venue-core.ts';
 import { advanceVirtualTime } from './virtual-time.ts';
@@ -26,7 +27,8 @@ export interface BarVenueOptions {
   readonly symbols: readonly string[];
   readonly startingCash?: string;
   readonly slippage?: SlippageModel;
-  readonly fees?: RegulatoryFees;
+  /** Fees charged per execution (config/fees.toml); none when absent. */
+  readonly fees?: FeeRates;
   /** Closed orders kept known (MatchingEngineDeps.closedOrderLimit); a long backtest bounds it. */
   readonly closedOrderLimit?: number;
 }
@@ -70,7 +72,7 @@ export function createBarVenue(options: BarVenueOptions): BarVenue {
     slippage: options.slippage ?? slippageModelSchema.parse({}),
     startingCash: parseFixed(options.startingCash ?? '100000'),
     closedDates: new ClosedDates([]),
-    fees: new FeeSchedule(options.fees ?? regulatoryFeesSchema.parse({})),
+    ...(options.fees === undefined ? {} : { fees: new FeeSchedule(options.fees) }),
     matching: 'bars',
     ...(options.closedOrderLimit === undefined ? {} : { closedOrderLimit: options.closedOrderLimit }),
   });

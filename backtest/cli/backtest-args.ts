@@ -9,7 +9,7 @@ import { TIMEFRAMES } from '../data/historical-bars.ts';
 
 export const BACKTEST_USAGE = `usage: npm run backtest -- --strategy NAME [--param k=v ...] --symbols A,B --from YYYY-MM-DD --to YYYY-MM-DD
          (--seed S | --data FILE_OR_DIR | --alpaca [--feed iex|sip] [--adjustment raw|split|dividend|all] [--cache-dir DIR])
-         [--timeframe 1Min|5Min|1Hour|1Day] [--risk FILE] [--breaker-reset session|never] [--cash USD] [--split 0.7] [--out DIR]
+         [--timeframe 1Min|5Min|1Hour|1Day] [--risk FILE] [--fees FILE] [--breaker-reset session|never] [--cash USD] [--split 0.7] [--out DIR]
          [--slippage-bps N] [--spread-bps N] [--impact-bps N] [--sec-fee-per-million N] [--taf-per-share N] [--taf-max N]
          [--sweep name=from:to:step,... [--rank METRIC] [--workers N]]
 strategies: ma-cross (fast, slow, notional), trend-following, mean-reversion, model-driven (manifest=FILE)`;
@@ -38,6 +38,8 @@ export interface BacktestArgs {
   readonly timeframe: (typeof TIMEFRAMES)[number];
   readonly source: DataSource;
   readonly risk: string;
+  /** The fee rates file (config/fees.toml by default); the fee flags override its values. */
+  readonly feesFile: string;
   readonly cash: number;
   readonly split: number | null;
   readonly out: string;
@@ -67,6 +69,7 @@ const OPTIONS = {
   adjustment: { type: 'string' },
   'cache-dir': { type: 'string' },
   risk: { type: 'string' },
+  fees: { type: 'string' },
   cash: { type: 'string' },
   split: { type: 'string' },
   out: { type: 'string' },
@@ -137,6 +140,7 @@ const argsSchema = z.object({
     .default('raw'),
   'cache-dir': z.string().min(1).default('.data/bars'),
   risk: z.string().min(1).default('config/risk_limits.toml'),
+  fees: z.string().min(1).default('config/fees.toml'),
   cash: number('cash', z.number().positive('--cash must be more than 0')),
   split: number(
     'split',
@@ -223,6 +227,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null 
     timeframe: args.timeframe,
     source,
     risk: args.risk,
+    feesFile: args.fees,
     cash: args.cash ?? 100_000,
     split: args.split ?? null,
     out: args.out,

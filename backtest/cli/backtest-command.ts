@@ -7,9 +7,8 @@
 import { resolve } from 'node:path';
 import { slippageModelSchema } from '../../shared/broker/alpaca/slippage-model.ts';
 import { ConfigError } from '../../shared/config/config-error.ts';
-import { loadRiskLimits } from '../../shared/config/load-config.ts';
+import { loadFeeRates, loadRiskLimits } from '../../shared/config/load-config.ts';
 import { ModelError } from '../../shared/models/model-error.ts';
-import { regulatoryFeesSchema } from '../../sim/trading/regulatory-fees.ts';
 import { type BacktestJob, runJob } from '../backtest-job.ts';
 import { backtestStrategy, StrategyParamsError } from '../backtest-strategies.ts';
 import { BarDataError } from '../data/bar-data-error.ts';
@@ -99,7 +98,8 @@ async function run(args: BacktestArgs, io: CommandIo, say: (line: string) => voi
     limits,
     startingCash: args.cash,
     slippage: slippageModelSchema.parse(args.slippage),
-    fees: regulatoryFeesSchema.parse(args.fees),
+    // The file's rates, any given as flags instead.
+    fees: { ...loadFeeRates(resolve(io.cwd, args.feesFile)), ...args.fees },
     from: args.from,
     to: args.to,
     source: describeSource(args.source),

@@ -17,9 +17,8 @@ import type { HistoricalBars } from '../../backtest/data/historical-bars.ts';
 import { runSweep } from '../../backtest/sweep/run-sweep.ts';
 import { parseSweepSpec } from '../../backtest/sweep/sweep-grid.ts';
 import { slippageModelSchema } from '../../shared/broker/alpaca/slippage-model.ts';
-import { loadRiskLimits } from '../../shared/config/load-config.ts';
+import { loadFeeRates, loadRiskLimits } from '../../shared/config/load-config.ts';
 import { addDays } from '../../shared/time/new-york-time.ts';
-import { regulatoryFeesSchema } from '../../sim/trading/regulatory-fees.ts';
 import { type Benchmark, LatencyRecorder, throughputBenchmark } from '../harness.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'NVDA'];
@@ -40,7 +39,7 @@ function job(scale: number, shared: boolean): BacktestJob {
     limits: loadRiskLimits(new URL('../../config/risk_limits.toml', import.meta.url).pathname),
     startingCash: 100_000,
     slippage: slippageModelSchema.parse({ fixedBps: 1 }),
-    fees: regulatoryFeesSchema.parse({}),
+    fees: loadFeeRates(new URL('../../config/fees.toml', import.meta.url).pathname),
     from: FROM,
     to,
     source: 'generated market, seed 1',

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 import { checkConsistency } from './consistency-rules.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
+import { type FeeRates, feesFileSchema } from './fees-schema.ts';
 import { type RiskLimits, riskLimitsSchema } from './risk-schema.ts';
 import { findSecretValues } from './secret-scan.ts';
 import { loadStrategyModels, type StrategyModels } from './strategy-models.ts';
@@ -86,6 +87,16 @@ function validateRisk(raw: unknown, riskFile: string, issues: ConfigIssue[]): Ri
   const risk = collectSchemaIssues(riskLimitsSchema, raw, () => riskFile, issues);
   if (risk !== undefined) issues.push(...checkConsistency.risk(risk, riskFile));
   return risk;
+}
+
+/** A fees file (config/fees.toml), validated; throws a ConfigError that lists every problem. */
+export function loadFeeRates(feesFile: string): FeeRates {
+  const issues: ConfigIssue[] = [];
+  const raw = readStructuredFile(feesFile, 'toml', issues);
+  const rates =
+    raw === undefined ? undefined : collectSchemaIssues(feesFileSchema, raw, () => feesFile, issues);
+  if (issues.length > 0 || rates === undefined) throw new ConfigError(issues);
+  return rates;
 }
 
 /** Loads and validates, throwing a ConfigError that lists every problem. */

@@ -10,16 +10,15 @@ import type { BacktestMeta } from '../../backtest/backtest-result.ts';
 import type { HistoricalBars } from '../../backtest/data/historical-bars.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import { slippageModelSchema } from '../../shared/broker/alpaca/slippage-model.ts';
-import { loadRiskLimits } from '../../shared/config/load-config.ts';
+import { loadFeeRates, loadRiskLimits } from '../../shared/config/load-config.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { Bar } from '../../shared/domain/market-data.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import type { Strategy, StrategyContext } from '../../shared/strategies/strategy.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
-import { regulatoryFeesSchema } from '../../sim/trading/regulatory-fees.ts';
 
 const LIMITS = loadRiskLimits(join(import.meta.dirname, '../../config/risk_limits.toml'));
-const FEES = regulatoryFeesSchema.parse({});
+const FEES = loadFeeRates(join(import.meta.dirname, '../../config/fees.toml'));
 const NO_SLIPPAGE = slippageModelSchema.parse({});
 const f = parseFixed;
 

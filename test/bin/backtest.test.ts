@@ -421,6 +421,32 @@ describe('CLI: npm run backtest, refusals', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('exits 1 on a fees file with a bad rate, naming the file and the key, and writes no report', async () => {
+    const fees = folder.write(
+      'fees.toml',
+      ['[fees]', 'sec_fee_per_million = -1', 'taf_per_share = 0.000166', 'taf_max_per_trade = 8.30', ''].join(
+        '\n',
+      ),
+    );
+    const out = folder.path('refused-fees');
+
+    const { status, stderr } = await backtest([
+      '--strategy',
+      'ma-cross',
+      ...good,
+      '--fees',
+      fees,
+      '--out',
+      out,
+    ]);
+
+    expect(status).toBe(1);
+    expect(stderr).toContain(fees);
+    expect(stderr).toContain('fees.sec_fee_per_million');
+    expect(stderr).toContain('fees.commission_per_share');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it.each([
     [
       'an unknown strategy, naming the choices',

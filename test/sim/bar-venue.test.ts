@@ -2,7 +2,9 @@
  * The bar venue's fill rule (sim/trading/bar-fill-rule.ts) and fees (sim/trading/regulatory-fees.ts)
  * through the venue port, bar by bar, against prices worked out by hand.
  */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFeeRates } from '../../shared/config/load-config.ts';
 import { type Fixed, fixedToNumber, parseFixed } from '../../shared/domain/fixed.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
@@ -10,6 +12,8 @@ import type { OrderRequest, VenueOrderEvent } from '../../shared/venue/venue-typ
 import { type BarVenue, createBarVenue } from '../../sim/bar-venue.ts';
 
 const f = parseFixed;
+/** The shipped rates: SEC $27.80 per million, TAF $0.000166 a share up to $8.30, no commission. */
+const FEES = loadFeeRates(join(import.meta.dirname, '../../config/fees.toml'));
 const DAY = '2026-11-24';
 const OPEN_MS = newYorkToUtcMs(DAY, 9 * 60 + 30);
 const MINUTE = 60_000;
@@ -33,7 +37,13 @@ function harness(
   options: Parameters<typeof createBarVenue>[0] extends infer O ? Partial<O> : never = {},
 ): Harness {
   const clock = new ManualClock(OPEN_MS - MINUTE);
-  const bars = createBarVenue({ clock, symbols: ['AAPL', 'BTC/USD'], startingCash: '1000000', ...options });
+  const bars = createBarVenue({
+    clock,
+    symbols: ['AAPL', 'BTC/USD'],
+    startingCash: '1000000',
+    fees: FEES,
+    ...options,
+  });
   open = bars;
   const fills: Harness['fills'] = [];
   const statuses = new Map<string, string>();
