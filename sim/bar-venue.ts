@@ -18,7 +18,7 @@ import { SimulatedVenue } from './simulated-venue.ts';
 import type { AccountLedger } from './trading/account-ledger.ts';
 import type { MatchingEngine } from './trading/matching-engine.ts';
 import { FeeSchedule } from './trading/regulatory-fees.ts';
-import { TaskScheduler } from './trading/task-scheduler.ts';
+import { type ScheduledTask, TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore } from './trading/venue-core.ts';
 import { advanceVirtualTime } from './virtual-time.ts';
 
@@ -83,7 +83,7 @@ export function createBarVenue(options: BarVenueOptions): BarVenue {
     ledger: core.ledger,
     timers: {
       setTimeout: (run, delayMs) => scheduler.after(delayMs, run),
-      clearTimeout: (handle) => scheduler.cancel(handle as ReturnType<TaskScheduler['after']>),
+      clearTimeout: (handle) => scheduler.cancel(handle as ScheduledTask),
     },
     openBar(symbol, open, high, low, volume) {
       // Most bars meet no order: the exact prices are made only for a symbol with working orders.

@@ -1,17 +1,15 @@
 /**
- * One-shot timers behind an interface, beside the Clock: the engine waits on the wall clock, a
- * backtest on its virtual clock (its venue's scheduler), so a wait that times out does so at the
- * same virtual instant in every run, however fast the run goes.
+ * One-shot timers behind an interface, beside the Clock: the engine waits on the wall clock, a test
+ * fires timers by hand, a backtest waits on its virtual clock (its venue's scheduler), so a wait
+ * that times out does so at the same virtual instant in every run, however fast the run goes.
  */
-/** Whatever the implementation hands back; only its own clearTimeout reads it. */
-export type TimerHandle = object;
-
 export interface Timers {
-  setTimeout(run: () => void, delayMs: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
+  /** Returns a handle that only this implementation's clearTimeout reads. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export const systemTimers: Timers = {
-  setTimeout: (run, delayMs) => setTimeout(run, delayMs),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -4,16 +4,7 @@
  * fire them by hand.
  */
 import type { Clock } from '../../time/clock.ts';
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import type { Timers } from '../../time/timers.ts';
 
 export interface Backoff {
   readonly baseDelayMs: number;

@@ -11,6 +11,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../logging/logger.ts';
 import { type Clock, systemClock } from '../../time/clock.ts';
+import { systemTimers, type Timers } from '../../time/timers.ts';
 import {
   type Disposition,
   dispositionOf,
@@ -28,8 +29,6 @@ import {
   DEFAULT_RECONNECT_BACKOFF,
   reconnectDelayMs,
   SilenceDeadline,
-  systemTimers,
-  type Timers,
 } from './stream-connection-timers.ts';
 
 /** What both stream clients accept to tune their connection. */

@@ -14,10 +14,10 @@ import {
 } from '../../../shared/broker/alpaca/market-data/feed-client.ts';
 import { MarketDataHistoryClient } from '../../../shared/broker/alpaca/market-data/history-client.ts';
 import type { StreamState } from '../../../shared/broker/alpaca/stream-connection-states.ts';
-import { systemTimers, type Timers } from '../../../shared/broker/alpaca/stream-connection-timers.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import type { Bar } from '../../../shared/domain/market-data.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { systemTimers, type Timers } from '../../../shared/time/timers.ts';
 import { FeedMetrics } from '../../../shared/venue/feed-metrics.ts';
 import type { Simulator } from '../../../sim/simulator.ts';
 

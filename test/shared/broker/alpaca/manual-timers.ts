@@ -1,4 +1,4 @@
-import type { Timers } from '../../../../shared/broker/alpaca/stream-connection-timers.ts';
+import type { Timers } from '../../../../shared/time/timers.ts';
 
 /** Timers the test fires by hand: backoff and deadlines become exact. */
 export class ManualTimers implements Timers {

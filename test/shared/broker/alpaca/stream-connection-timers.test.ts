@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   reconnectDelayMs,
   SilenceDeadline,
-  systemTimers,
 } from '../../../../shared/broker/alpaca/stream-connection-timers.ts';
 import { systemClock } from '../../../../shared/time/clock.ts';
+import { systemTimers } from '../../../../shared/time/timers.ts';
 
 describe('Function: reconnectDelayMs', () => {
   it('stays within [cap / 2, cap] of the exponential cap for every attempt and every draw', () => {
