@@ -5,7 +5,7 @@
  * bars). Bars are loaded before the clock starts. The latency columns are per bar, one sample per
  * run; the order count per run is printed to stderr so the rate can be read against it.
  *
- * backtest.sweep.workers_1 and backtest.sweep.workers_all: the same run swept over a 2 × 4 grid of
+ * backtest.sweep.workers_1 and backtest.sweep.workers_all: the same run swept over a 4 × 4 grid of
  * (fast, slow) on one worker thread and on every core (os.availableParallelism()), in bars per
  * second across the sweep, so the two show how a sweep scales with cores. --scale shortens the year.
  */
@@ -24,7 +24,7 @@ import { type Benchmark, LatencyRecorder, throughputBenchmark } from '../harness
 const SYMBOLS = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'NVDA'];
 const FROM = '2025-01-01';
 const RUNS = 3;
-const SWEEP = 'fast=5|10,slow=20|30|40|50';
+const SWEEP = 'fast=4|6|8|10,slow=20|30|40|50';
 
 function job(scale: number, shared: boolean): BacktestJob {
   const to = addDays(FROM, Math.max(5, Math.round(365 * scale)) - 1);
