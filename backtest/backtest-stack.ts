@@ -1,18 +1,18 @@
 /**
- * The engine's trading stack as a backtest runs it: the position book, the pre-trade risk manager
- * with its breaker and stops, the execution core, the risk-action executor that carries out stops,
- * and the strategy host, exactly the components engine/trading-engine.ts builds, over the bar
- * venue (sim/bar-venue.ts) on a virtual clock. What the live engine adds around them (feeds,
+ * The engine's trading stack as a backtest runs it: the trading core engine/trading-engine.ts
+ * builds too (engine/wiring/trading-core.ts: position book, pre-trade risk with its breaker and
+ * stops, execution core, the risk-action executor that carries out stops) and the strategy host,
+ * over the bar venue (sim/bar-venue.ts) on a virtual clock. What the live engine adds around them (feeds,
  * store, lease, HTTP API, the signal queues) has no part in a backtest.
  */
 import { Registry } from 'prom-client';
-import { createExecutionService, type ExecutionService } from '../engine/execution/execution-service.ts';
-import { OrderSettlement } from '../engine/execution/order-settlement.ts';
-import { RiskActionExecutor } from '../engine/execution/risk-actions.ts';
-import { Portfolio } from '../engine/portfolio/portfolio.ts';
-import { RiskManager } from '../engine/risk/risk-manager.ts';
+import type { ExecutionService } from '../engine/execution/execution-service.ts';
+import type { RiskActionExecutor } from '../engine/execution/risk-actions.ts';
+import type { Portfolio } from '../engine/portfolio/portfolio.ts';
+import type { RiskManager } from '../engine/risk/risk-manager.ts';
 import { strategyExposureQty } from '../engine/strategy/strategy-exposure.ts';
 import { StrategyHost } from '../engine/strategy/strategy-host.ts';
+import { createTradingCore } from '../engine/wiring/trading-core.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
 import type { OrderIntent } from '../shared/domain/order.ts';
 import { createLogger } from '../shared/logging/logger.ts';
@@ -65,39 +65,18 @@ export function createBacktestStack({
   const logger = createLogger({ name: 'backtest', level: 'silent' });
   const registry = new Registry();
   const calendar = new TradingCalendar();
-  const portfolio = new Portfolio(clock, calendar);
-  const risk = new RiskManager({ limits, clock, calendar, positions: portfolio });
-  const execution = createExecutionService({
+  const { portfolio, risk, execution, settlement, riskActions } = createTradingCore({
     venue: venue.venue,
     clock,
     logger,
-    risk,
-    positions: portfolio,
-    metrics: registry,
-    requestsPerMinute: UNLIMITED_REQUESTS_PER_MINUTE,
-    // A retry's pause passes on the virtual clock, as every other wait here does.
-    sleep: (ms) => new Promise((resolve) => venue.timers.setTimeout(() => resolve(), ms)),
-    ...(limits.stops.mode === 'broker' ? { brokerStopLossPct: limits.loss.stop_loss_pct } : {}),
-  });
-  const settlement = new OrderSettlement({
-    events: execution.events,
-    router: execution.router,
-    tracker: execution.tracker,
-    logger,
-    timers: venue.timers,
-  });
-  const riskActions = new RiskActionExecutor({
-    settlement,
-    router: execution.router,
-    tracker: execution.tracker,
-    position: (symbol) => portfolio.position(symbol).qty,
-    sessionDate: () => risk.sessionDate,
-    referencePrice: (symbol) => portfolio.position(symbol).avgEntryPrice,
-    clock,
-    logger,
     registry,
+    limits,
+    calendar,
+    requestsPerMinute: UNLIMITED_REQUESTS_PER_MINUTE,
+    // Every wait (a retry's pause, a stop's wait for its cancels) passes on the virtual clock.
+    timers: venue.timers,
+    sleep: (ms) => new Promise((resolve) => venue.timers.setTimeout(() => resolve(), ms)),
   });
-  risk.events.subscribe((event) => riskActions.onRiskEvent(event));
 
   const refusals = new Map<string, number>();
   const refuse = (reason: string): void => {

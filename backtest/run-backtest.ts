@@ -21,9 +21,9 @@ import { type Fixed, fixedToNumber } from '../shared/domain/fixed.ts';
 import type { Bar } from '../shared/domain/market-data.ts';
 import type { Strategy } from '../shared/strategies/strategy.ts';
 import { ManualClock } from '../shared/time/clock.ts';
-import { createBarVenue } from '../sim/bar-venue.ts';
+import { type BarVenue, createBarVenue } from '../sim/bar-venue.ts';
 import type { BacktestMeta, BacktestResult, TradeRecord } from './backtest-result.ts';
-import { createBacktestStack } from './backtest-stack.ts';
+import { type BacktestStack, createBacktestStack } from './backtest-stack.ts';
 import type { HistoricalBars, Timeframe } from './data/historical-bars.ts';
 
 export interface BacktestRunOptions {
@@ -211,11 +211,7 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
 }
 
 /** Starts execution and waits (on virtual time) until it has reconciled with the venue. */
-async function start(
-  stack: ReturnType<typeof createBacktestStack>,
-  venue: ReturnType<typeof createBarVenue>,
-  clock: ManualClock,
-): Promise<void> {
+async function start(stack: BacktestStack, venue: BarVenue, clock: ManualClock): Promise<void> {
   stack.execution.start();
   for (let turn = 0; !stack.execution.router.entriesAllowed; turn++) {
     if (turn > 1_000) throw new Error('the backtest venue did not reconcile');
@@ -228,11 +224,7 @@ async function start(
  * Lets what this slice started run to where it waits on the next bar or on virtual time: the
  * router's promises, a stop's cancels and exit, routing at the venue.
  */
-async function settle(
-  stack: ReturnType<typeof createBacktestStack>,
-  venue: ReturnType<typeof createBarVenue>,
-  nowMs: number,
-): Promise<void> {
+async function settle(stack: BacktestStack, venue: BarVenue, nowMs: number): Promise<void> {
   let rounds = 0;
   do {
     for (let turn = 0; stack.pendingSubmissions > 0 && turn < MAX_TURNS_PER_SUBMISSION; turn++)

@@ -33,24 +33,25 @@ import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from 
 import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
-import { createExecutionService, type ExecutionService } from './execution/execution-service.ts';
+import type { ExecutionService } from './execution/execution-service.ts';
 import { FINISHED_ORDER_RETENTION_MS } from './execution/order-reports.ts';
 import type { SubmitResult } from './execution/order-router.ts';
-import { OrderSettlement } from './execution/order-settlement.ts';
-import { RiskActionExecutor } from './execution/risk-actions.ts';
+import type { OrderSettlement } from './execution/order-settlement.ts';
+import type { RiskActionExecutor } from './execution/risk-actions.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';
 import type { Persistence } from './persistence/persistence.ts';
 import { positionDifferences } from './persistence/restart-position-check.ts';
 import { RestartPositionReport } from './persistence/restart-position-report.ts';
-import { Portfolio } from './portfolio/portfolio.ts';
-import { RiskManager } from './risk/risk-manager.ts';
+import type { Portfolio } from './portfolio/portfolio.ts';
+import type { RiskManager } from './risk/risk-manager.ts';
 import { createSignalPath, type SignalPath } from './signals/signal-path.ts';
 import { MarketDataDispatch } from './strategy/market-data-dispatch.ts';
 import { strategyExposureQty } from './strategy/strategy-exposure.ts';
 import { StrategyHost } from './strategy/strategy-host.ts';
 import { createAlpacaTradingVenue } from './wiring/alpaca-trading-venue.ts';
+import { createTradingCore } from './wiring/trading-core.ts';
 
 /** A restart must see every order of the session, not only those of the last minute. */
 const RESYNC_LOOKBACK_MS = 24 * 60 * 60 * 1000;
@@ -148,13 +149,36 @@ export class TradingEngine {
       collect: () => unwatched.set(this.#unwatchedPositions().length),
     });
     this.#restartPositions = new RestartPositionReport(registry, logger.child({ component: 'persistence' }));
-    this.portfolio = new Portfolio(clock, this.calendar);
-    this.risk = new RiskManager({
-      limits: config.risk,
+    const core = createTradingCore({
+      venue:
+        options.venue ??
+        createAlpacaTradingVenue({
+          tradingUrl: system.broker.tradingUrl,
+          tradingStreamUrl: system.broker.tradingStreamUrl,
+          credentials,
+          clock,
+          logger: logger.child({ component: 'execution' }),
+          metrics: registry,
+        }),
       clock,
+      logger,
+      registry,
+      limits: config.risk,
       calendar: this.calendar,
-      positions: this.portfolio,
+      requestsPerMinute: config.risk.broker.requests_per_minute,
+      onRiskEvent: (event) => {
+        logger.warn({ riskEvent: event }, `risk: ${event.type}`);
+        this.recorder?.riskEvent(event);
+      },
+      markOf: (symbol) => this.#markOf(symbol),
+      sendGuard: () => this.#sendGuard(),
+      resyncLookbackMs: RESYNC_LOOKBACK_MS,
     });
+    this.portfolio = core.portfolio;
+    this.risk = core.risk;
+    this.execution = core.execution;
+    this.#settlement = core.settlement;
+    this.riskActions = core.riskActions;
     registerRiskMetrics(registry, this.risk);
     this.recorder =
       persistence === undefined
@@ -166,34 +190,6 @@ export class TradingEngine {
             clock,
             fencingToken: () => persistence.lease.fencingToken,
           });
-    this.risk.events.subscribe((event) => {
-      logger.warn({ riskEvent: event }, `risk: ${event.type}`);
-      this.recorder?.riskEvent(event);
-      this.riskActions.onRiskEvent(event);
-    });
-
-    const executionLogger = logger.child({ component: 'execution' });
-    this.execution = createExecutionService({
-      venue:
-        options.venue ??
-        createAlpacaTradingVenue({
-          tradingUrl: system.broker.tradingUrl,
-          tradingStreamUrl: system.broker.tradingStreamUrl,
-          credentials,
-          clock,
-          logger: executionLogger,
-          metrics: registry,
-        }),
-      clock,
-      logger: executionLogger,
-      risk: this.risk,
-      positions: this.portfolio,
-      metrics: registry,
-      requestsPerMinute: config.risk.broker.requests_per_minute,
-      ...(config.risk.stops.mode === 'broker' ? { brokerStopLossPct: config.risk.loss.stop_loss_pct } : {}),
-      sendGuard: () => this.#sendGuard(),
-      resyncLookbackMs: RESYNC_LOOKBACK_MS,
-    });
     this.execution.events.subscribe((event) => {
       switch (event.type) {
         case 'order_sending':
@@ -210,24 +206,6 @@ export class TradingEngine {
             this.#onStreamFatal(event.fault ?? new Error('trade updates stream failed'));
           break;
       }
-    });
-
-    this.#settlement = new OrderSettlement({
-      events: this.execution.events,
-      router: this.execution.router,
-      tracker: this.execution.tracker,
-      logger: logger.child({ component: 'settlement' }),
-    });
-    this.riskActions = new RiskActionExecutor({
-      settlement: this.#settlement,
-      router: this.execution.router,
-      tracker: this.execution.tracker,
-      position: (symbol) => this.portfolio.position(symbol).qty,
-      sessionDate: () => this.risk.sessionDate,
-      referencePrice: (symbol) => this.#markOf(symbol) ?? this.portfolio.position(symbol).avgEntryPrice,
-      clock,
-      logger: logger.child({ component: 'risk-actions' }),
-      registry,
     });
     this.#calendarService = new BrokerCalendarService({
       broker: this.execution.venue,
