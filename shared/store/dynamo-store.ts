@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Fill } from '../domain/fill.ts';
+import type { OpsJob, OpsReport } from '../ops/ops-report.ts';
 import { isConditionFailed } from './dynamo-client.ts';
 import { decodeItem, type ItemKind, type ItemProblem, type StoredItem, timeSortKey } from './item-codec.ts';
 import { AUDIT_ITEM, type AuditEntry, auditPartition } from './items/audit-item.ts';
@@ -27,6 +28,7 @@ import {
 } from './items/breaker-items.ts';
 import { FILL_ITEM, fillPartition } from './items/fill-item.ts';
 import { IDEMPOTENCY_ITEM, type IdempotencyRecord, idempotencyPartition } from './items/idempotency-item.ts';
+import { OPS_REPORT_ITEM, opsReportPartition } from './items/ops-report-item.ts';
 import { ORDER_ITEM, orderPartition, type StoredOrder, workingOrdersPartition } from './items/order-item.ts';
 import { POSITION_ITEM, type PositionSnapshot, positionPartition } from './items/position-item.ts';
 import { RISK_EVENT_ITEM, type RiskEventRecord, riskEventPartition } from './items/risk-event-item.ts';
@@ -118,6 +120,10 @@ export class DynamoStore implements Store {
 
   putAuditEntry(entry: AuditEntry): Promise<void> {
     return this.#put(this.#encode.auditEntry(entry));
+  }
+
+  putOpsReport(report: OpsReport): Promise<void> {
+    return this.#put(this.#encode.opsReport(report));
   }
 
   #decode<T>(kind: ItemKind<T>, item: StoredItem) {
@@ -224,6 +230,10 @@ export class DynamoStore implements Store {
 
   listAuditEntries(sinceMs: number): Promise<ReadBatch<AuditEntry>> {
     return this.#range(AUDIT_ITEM, auditPartition(this.account), timeSortKey(sinceMs, ''), SORT_KEY_CEILING);
+  }
+
+  listOpsReports(job: OpsJob, newYorkDate: string): Promise<ReadBatch<OpsReport>> {
+    return this.#partition(OPS_REPORT_ITEM, opsReportPartition(this.account, job, newYorkDate));
   }
 
   async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyClaim> {

@@ -5,6 +5,7 @@
  * stays off the engine's order path; the domain values are immutable, so encoding later is safe.
  */
 import type { Fill } from '../domain/fill.ts';
+import type { OpsReport } from '../ops/ops-report.ts';
 import type { ItemKind, StoredItem } from './item-codec.ts';
 import { AUDIT_ITEM, type AuditEntry } from './items/audit-item.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type BreakerTransitionRecord,
 } from './items/breaker-items.ts';
 import { FILL_ITEM } from './items/fill-item.ts';
+import { OPS_REPORT_ITEM } from './items/ops-report-item.ts';
 import { ORDER_ITEM, type StoredOrder } from './items/order-item.ts';
 import { POSITION_ITEM, type PositionSnapshot } from './items/position-item.ts';
 import { RISK_EVENT_ITEM, type RiskEventRecord } from './items/risk-event-item.ts';
@@ -75,5 +77,9 @@ export class StateWriteEncoder {
 
   auditEntry(entry: AuditEntry): PendingWrite {
     return this.#write(AUDIT_ITEM, entry);
+  }
+
+  opsReport(report: OpsReport): PendingWrite {
+    return this.#write(OPS_REPORT_ITEM, report);
   }
 }

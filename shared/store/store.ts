@@ -6,6 +6,7 @@
  * items, so the caller can refuse to trade on state it cannot read.
  */
 import type { Fill } from '../domain/fill.ts';
+import type { OpsJob, OpsReport } from '../ops/ops-report.ts';
 import type { ItemProblem } from './item-codec.ts';
 import type { AuditEntry } from './items/audit-item.ts';
 import type { BreakerStateRecord, BreakerTransitionRecord } from './items/breaker-items.ts';
@@ -50,6 +51,7 @@ export interface Store extends BatchWriter {
   putBreakerTransition(transition: BreakerTransitionRecord): Promise<void>;
   putRiskEvent(event: RiskEventRecord): Promise<void>;
   putAuditEntry(entry: AuditEntry): Promise<void>;
+  putOpsReport(report: OpsReport): Promise<void>;
 
   getOrder(clientOrderId: string): Promise<ItemRead<StoredOrder>>;
   /** Every order of the account, oldest client_order_id first. */
@@ -65,6 +67,8 @@ export interface Store extends BatchWriter {
   listRiskEvents(newYorkDay: string): Promise<ReadBatch<RiskEventRecord>>;
   /** Audit entries at or after sinceMs, oldest first. */
   listAuditEntries(sinceMs: number): Promise<ReadBatch<AuditEntry>>;
+  /** The runs of one scheduled job about one New York date, oldest first. */
+  listOpsReports(job: OpsJob, newYorkDate: string): Promise<ReadBatch<OpsReport>>;
 
   /** Records the key if it is new (conditional write); otherwise returns the existing record. */
   claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyClaim>;

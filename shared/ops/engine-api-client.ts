@@ -1,0 +1,116 @@
+/**
+ * The scheduled jobs' view of a running engine, through its HTTP API (`GET /health`, `GET
+ * /status`): undici with a timeout, every answer validated. A failure is an EngineApiError saying
+ * what went wrong (unreachable, timeout, status, malformed body), never the token.
+ */
+import { request } from 'undici';
+import { z } from 'zod';
+import { type Fixed, parseFixed } from '../domain/fixed.ts';
+import { ORDER_SIDES, ORDER_STATUSES } from '../domain/order.ts';
+
+export class EngineApiError extends Error {
+  override readonly name = 'EngineApiError';
+}
+
+const decimal = z.string().transform((text, context): Fixed => {
+  try {
+    return parseFixed(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a decimal` });
+    return z.NEVER;
+  }
+});
+
+const healthSchema = z.object({
+  status: z.enum(['starting', 'ok', 'degraded', 'fatal']),
+  checks: z.record(z.string(), z.string()),
+});
+export type EngineHealthAnswer = z.infer<typeof healthSchema>;
+
+const statusSchema = z.object({
+  positions: z.array(z.object({ symbol: z.string().min(1), qty: decimal, avgEntryPrice: decimal })),
+  openOrders: z.array(
+    z.object({
+      clientOrderId: z.string().min(1),
+      symbol: z.string().min(1),
+      side: z.enum(ORDER_SIDES),
+      qty: decimal,
+      filledQty: decimal,
+      status: z.enum(ORDER_STATUSES),
+      origin: z.string(),
+    }),
+  ),
+  pnl: z.object({ realized: decimal, unrealized: decimal, daily: decimal, sessionDate: z.string() }),
+  exposure: z.object({ gross: decimal, net: decimal }),
+  risk: z.object({ breaker: z.string(), reconciled: z.boolean() }),
+});
+export type EngineStatusAnswer = z.infer<typeof statusSchema>;
+
+export interface EngineApiClientOptions {
+  /** e.g. http://127.0.0.1:8080 */
+  readonly baseUrl: string;
+  /** Sent as a bearer token when set (a read token is enough). */
+  readonly token?: string;
+  readonly timeoutMs?: number;
+}
+
+export class EngineApiClient {
+  readonly baseUrl: string;
+  readonly #token: string | undefined;
+  readonly #timeoutMs: number;
+
+  constructor(options: EngineApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  /** The engine's health; 503 is an answer here (status `fatal`), not an error. */
+  health(): Promise<EngineHealthAnswer> {
+    return this.#get('/health', healthSchema, [200, 503]);
+  }
+
+  status(): Promise<EngineStatusAnswer> {
+    return this.#get('/status', statusSchema, [200]);
+  }
+
+  async #get<T>(path: string, schema: z.ZodType<T>, statuses: readonly number[]): Promise<T> {
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(`${this.baseUrl}${path}`, {
+        method: 'GET',
+        headers: {
+          accept: 'application/json',
+          ...(this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` }),
+        },
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new EngineApiError(
+        `engine API GET ${path} at ${this.baseUrl} did not answer (${typeof code === 'string' ? code : String(error)})`,
+      );
+    }
+    if (!statuses.includes(status)) {
+      throw new EngineApiError(`engine API GET ${path} answered HTTP ${status}: ${text.slice(0, 200)}`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new EngineApiError(`engine API GET ${path} answered a body that is not JSON`);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`,
+      );
+      throw new EngineApiError(`engine API GET ${path} answered an unexpected body: ${problems.join('; ')}`);
+    }
+    return parsed.data;
+  }
+}

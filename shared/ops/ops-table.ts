@@ -1,0 +1,21 @@
+/** An OpsReport as text for the terminal: the summary line, then the table with aligned columns. */
+import type { OpsReport, OpsTable } from './ops-report.ts';
+
+export function renderTable(table: OpsTable): string {
+  const widths = table.columns.map((column, index) =>
+    Math.max(column.length, ...table.rows.map((row) => (row[index] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(table.columns), line(widths.map((width) => '-'.repeat(width))), ...table.rows.map(line)].join(
+    '\n',
+  );
+}
+
+export function renderOpsReport(report: OpsReport): string {
+  const head = `${report.job} ${report.newYorkDate}: ${report.outcome.toUpperCase()} — ${report.summary}`;
+  return report.table.rows.length === 0 ? head : `${head}\n\n${renderTable(report.table)}`;
+}
