@@ -1,5 +1,6 @@
 /** The watchdog Lambda's settings, from environment variables the CDK construct sets. */
 import { z } from 'zod';
+import { readFunctionEnvironment } from '../ops/function-environment.ts';
 
 export const watchdogEnvironmentSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -16,10 +17,5 @@ export const watchdogEnvironmentSchema = z.object({
 export type WatchdogEnvironment = z.infer<typeof watchdogEnvironmentSchema>;
 
 export function readWatchdogEnvironment(env: NodeJS.ProcessEnv): WatchdogEnvironment {
-  const parsed = watchdogEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`watchdog environment is invalid: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return readFunctionEnvironment('watchdog', watchdogEnvironmentSchema, env);
 }

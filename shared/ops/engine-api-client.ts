@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import { z } from 'zod';
+import { isLoopbackHost } from '../config/consistency-rules.ts';
 import { type Fixed, parseFixed } from '../domain/fixed.ts';
 import { ORDER_SIDES, ORDER_STATUSES } from '../domain/order.ts';
 
@@ -54,13 +55,22 @@ export interface EngineApiClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** The API carries a bearer token: off loopback it must be https. */
+function checkedBaseUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new EngineApiError(`engine API URL ${url.origin} must be https (plain http only on loopback)`);
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
 export class EngineApiClient {
   readonly baseUrl: string;
   readonly #token: string | undefined;
   readonly #timeoutMs: number;
 
   constructor(options: EngineApiClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = checkedBaseUrl(options.baseUrl);
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
   }

@@ -4,9 +4,10 @@
  * The trading-day jobs fire on weekdays; each asks the broker's calendar and clock whether
  * today is a session (a holiday or one-off closure is skipped and said so) and how it ends.
  */
+import { NEW_YORK_TIME_ZONE } from '../time/new-york-time.ts';
 import type { OpsJob } from './ops-report.ts';
 
-export const OPS_TIME_ZONE = 'America/New_York';
+export const OPS_TIME_ZONE = NEW_YORK_TIME_ZONE;
 
 export interface OpsSchedule {
   readonly job: OpsJob;

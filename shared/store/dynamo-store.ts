@@ -38,7 +38,7 @@ import { STATE_KEYS, type TableNames, WORKING_ORDERS_INDEX } from './table-defin
 
 export interface DynamoStoreOptions {
   readonly client: DynamoDBDocumentClient;
-  readonly tables: TableNames;
+  readonly tables: Pick<TableNames, 'state'>;
   readonly account: string;
   /** Told about every unreadable item as it is found (for logs and metrics); the reads also return them. */
   readonly onProblem?: (problem: ItemProblem) => void;

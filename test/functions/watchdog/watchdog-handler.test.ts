@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWatchdogEnvironment } from '../../../functions/watchdog/watchdog-environment.ts';
 import { createWatchdogHandler } from '../../../functions/watchdog/watchdog-handler.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
@@ -12,41 +12,7 @@ import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-
-const lambdaContext = {
-  awsRequestId: 'req-1',
-  functionName: 'watchdog',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:watchdog',
-  memoryLimitInMB: '256',
-  logGroupName: '/aws/lambda/watchdog',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-};
-
-/** Every JSON line the Powertools logger and metrics print (stdout and stderr) while `act` runs. */
-async function captureOutput(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const collect = (chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(collect),
-    vi.spyOn(process.stderr, 'write').mockImplementation(collect),
-  ];
-  try {
-    await act();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return lines
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+import { captureOutput, lambdaContext } from '../../support/lambda-harness.ts';
 
 describe('Function: createWatchdogHandler (middy, Powertools; dynalite and the simulator over loopback)', () => {
   let dynamo: LocalDynamo;
@@ -95,8 +61,8 @@ describe('Function: createWatchdogHandler (middy, Powertools; dynalite and the s
     });
 
     let outcome: unknown;
-    const lines = await captureOutput(async () => {
-      outcome = await handler({}, lambdaContext as never);
+    const { lines } = await captureOutput(async () => {
+      outcome = await handler({}, lambdaContext('watchdog') as never);
     });
 
     expect(outcome).toMatchObject({ outcome: 'cancelled', summary: { cancelled: 1 } });
