@@ -2,43 +2,22 @@
  * Lambda entry point of the post-market report, run by EventBridge Scheduler at 13:15 and 16:15
  * New York on weekdays. Wiring only: environment, AWS clients, broker client, fee schedule.
  */
-
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
-import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import type { FeeRates } from '../../shared/config/fees-schema.ts';
 import { loadFeeRates } from '../../shared/config/load-config.ts';
 import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { brokerFromSecret } from '../broker-from-secret.ts';
 import { readPostMarketReportEnvironment } from './post-market-report-environment.ts';
 import { createPostMarketReportHandler } from './post-market-report-handler.ts';
 
 const env = readPostMarketReportEnvironment(process.env);
 const logger = new Logger({ serviceName: 'post-market-report' });
 const metrics = new Metrics({ namespace: 'Trading', serviceName: 'post-market-report' });
-const brokerKeysSchema = z.object({ keyId: z.string().min(1), secretKey: z.string().min(1) });
-
-let broker: { client: AlpacaTradingClient; keyId: string } | undefined;
-
-async function brokerClient(): Promise<AlpacaTradingClient> {
-  // Cached by Powertools for five minutes; a rotated key pair replaces the client.
-  const keys = brokerKeysSchema.parse(
-    await getSecret(env.BROKER_SECRET_ID, { transform: 'json', maxAge: 300 }),
-  );
-  if (broker?.keyId !== keys.keyId) {
-    await broker?.client.close();
-    broker = {
-      client: new AlpacaTradingClient({ baseUrl: env.TRADING_URL, credentials: keys }),
-      keyId: keys.keyId,
-    };
-  }
-  return broker.client;
-}
 
 let feeRates: FeeRates | undefined;
 
@@ -49,7 +28,7 @@ export const handler = createPostMarketReportHandler({
     tables: { state: env.STATE_TABLE_NAME, lease: env.STATE_TABLE_NAME, idempotency: env.STATE_TABLE_NAME },
     account: env.ACCOUNT_NAME,
   }),
-  broker: brokerClient,
+  broker: brokerFromSecret(env.BROKER_SECRET_ID, env.TRADING_URL),
   artifacts: new S3ArtifactStore({
     client: new S3Client({ region: env.AWS_REGION }),
     bucket: env.REPORT_BUCKET,

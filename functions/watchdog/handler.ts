@@ -4,36 +4,16 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
-import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { brokerFromSecret } from '../broker-from-secret.ts';
 import { readWatchdogEnvironment } from './watchdog-environment.ts';
 import { createWatchdogHandler } from './watchdog-handler.ts';
 
 const env = readWatchdogEnvironment(process.env);
 const logger = new Logger({ serviceName: 'watchdog' });
 const metrics = new Metrics({ namespace: 'Trading', serviceName: 'watchdog' });
-const brokerKeysSchema = z.object({ keyId: z.string().min(1), secretKey: z.string().min(1) });
-
-let broker: { client: AlpacaTradingClient; keyId: string } | undefined;
-
-async function brokerClient(): Promise<AlpacaTradingClient> {
-  // Cached by Powertools for five minutes; a rotated key pair replaces the client.
-  const keys = brokerKeysSchema.parse(
-    await getSecret(env.BROKER_SECRET_ID, { transform: 'json', maxAge: 300 }),
-  );
-  if (broker?.keyId !== keys.keyId) {
-    await broker?.client.close();
-    broker = {
-      client: new AlpacaTradingClient({ baseUrl: env.TRADING_URL, credentials: keys }),
-      keyId: keys.keyId,
-    };
-  }
-  return broker.client;
-}
 
 export const handler = createWatchdogHandler({
   leases: new DynamoLeaseStore({
@@ -41,7 +21,7 @@ export const handler = createWatchdogHandler({
     table: env.LEASE_TABLE_NAME,
     account: env.ACCOUNT_NAME,
   }),
-  broker: brokerClient,
+  broker: brokerFromSecret(env.BROKER_SECRET_ID, env.TRADING_URL),
   clock: systemClock,
   logger,
   metrics,
