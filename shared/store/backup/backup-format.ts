@@ -6,8 +6,7 @@
  * whose key schema is not the one it would create.
  */
 import { z } from 'zod';
-import { TABLE_DEFINITIONS, type TableId } from '../table-definitions.ts';
-import type { JsonItem } from './attribute-json.ts';
+import { TABLE_DEFINITIONS } from '../table-definitions.ts';
 
 export const BACKUP_FORMAT = 'trading-tables-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -32,11 +31,6 @@ export const backupHeaderSchema = z.strictObject({
   definitions: z.record(z.string(), z.unknown()),
 });
 export type BackupHeader = z.infer<typeof backupHeaderSchema>;
-
-export interface BackupLine {
-  readonly table: TableId;
-  readonly item: JsonItem;
-}
 
 /** The definitions as a header records them: plain JSON, compared as JSON on restore. */
 export function definitionsJson(): Record<string, unknown> {
