@@ -6,10 +6,9 @@
  * restore fails. AWS tables are restored with point-in-time recovery or AWS Backup instead
  * (docs/operations/disaster-recovery.md).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { localEndpointsFile, readLocalEndpoints } from '../local/local-endpoints.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { renderTable } from '../shared/ops/ops-table.ts';
 import { BackupFileError, readBackupFile } from '../shared/store/backup/read-backup-file.ts';
@@ -23,9 +22,8 @@ import { createDynamoClient } from '../shared/store/dynamo-client.ts';
 
 const USAGE =
   'usage: npm run restore -- FILE [--prefix PREFIX] [--config config/system.json] [--endpoint http://127.0.0.1:PORT]';
-/** Written by `npm start` with the ports the local stack listens on. */
-const LOCAL_ENDPOINTS_FILE = '.data/local-endpoints.json';
-const localEndpointsSchema = z.looseObject({ dynamoEndpoint: z.url({ protocol: /^https?$/ }) });
+/** `npm start`'s default data folder, beside which it writes the local stack's endpoints. */
+const LOCAL_DATA_FOLDER = '.data/dynamo';
 const endpointSchema = z.url({ protocol: /^https?$/ });
 
 async function main(argv: string[]): Promise<number> {
@@ -116,24 +114,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The local stack's DynamoDB endpoint, or why there is none. */
+/** The running local stack's DynamoDB endpoint, or why there is none. */
 function localEndpoint(): string | { problem: string } {
-  const path = resolve(LOCAL_ENDPOINTS_FILE);
-  if (!existsSync(path)) {
-    return {
-      problem: `no DynamoDB endpoint: the config has no store.endpoint and there is no ${LOCAL_ENDPOINTS_FILE} (written by npm start); pass --endpoint http://127.0.0.1:PORT`,
-    };
-  }
-  let json: unknown;
+  const file = localEndpointsFile(LOCAL_DATA_FOLDER);
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    const local = readLocalEndpoints(file);
+    if (local !== undefined) return local.dynamoEndpoint;
   } catch (error) {
-    return { problem: `${path}: not JSON (${(error as Error).message}); pass --endpoint instead` };
+    return { problem: `${(error as Error).message}; or pass --endpoint` };
   }
-  const parsed = localEndpointsSchema.safeParse(json);
-  return parsed.success
-    ? parsed.data.dynamoEndpoint
-    : { problem: `${path}: no dynamoEndpoint URL in it; pass --endpoint instead` };
+  return {
+    problem: `no DynamoDB endpoint: the config has no store.endpoint and no local stack is running (${file} is absent; npm start writes it); pass --endpoint http://127.0.0.1:PORT`,
+  };
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -111,10 +111,16 @@ describe('CLI: npm run restore', () => {
     mkdirSync(join(cwd, '.data'), { recursive: true });
     writeFileSync(
       join(cwd, '.data/local-endpoints.json'),
-      JSON.stringify({ dynamoEndpoint: dynamo.endpoint }),
+      // As npm start writes it; the pid is this process, which hosts the DynamoDB server.
+      JSON.stringify({
+        pid: process.pid,
+        dynamoEndpoint: dynamo.endpoint,
+        engineApi: 'http://127.0.0.1:8080',
+      }),
     );
     const before = await listTableNames(client);
-    const { status, stdout } = await restore([backupFile, '--config', SYSTEM], cwd);
+    const { status, stdout, stderr } = await restore([backupFile, '--config', SYSTEM], cwd);
+    expect(stderr).toBe('');
     expect(status).toBe(0);
     const prefix = /store\.tablePrefix to "(cli-src-restored-\d{8}T\d{6}\.\d{3}Z)"/.exec(stdout)?.[1];
     expect(prefix).toBeDefined();
@@ -129,7 +135,18 @@ describe('CLI: npm run restore', () => {
     const { status, stderr } = await restore([backupFile, '--config', SYSTEM], cwd);
     expect(status).toBe(1);
     expect(stderr).toContain(
-      'no DynamoDB endpoint: the config has no store.endpoint and there is no .data/local-endpoints.json (written by npm start); pass --endpoint http://127.0.0.1:PORT',
+      'no DynamoDB endpoint: the config has no store.endpoint and no local stack is running (.data/local-endpoints.json is absent; npm start writes it); pass --endpoint http://127.0.0.1:PORT',
+    );
+  });
+
+  it('names a malformed endpoints file', async () => {
+    const cwd = folder.path('malformed');
+    mkdirSync(join(cwd, '.data'), { recursive: true });
+    writeFileSync(join(cwd, '.data/local-endpoints.json'), '{');
+    const { status, stderr } = await restore([backupFile, '--config', SYSTEM], cwd);
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      '.data/local-endpoints.json is not JSON; delete it (npm start writes it again); or pass --endpoint',
     );
   });
 
