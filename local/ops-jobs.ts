@@ -78,7 +78,11 @@ export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
         account: parts.config.system.account.name,
         backupsFolder: parts.backup.folder,
         // The files this stack runs with, not every file in config/.
-        configFiles: [parts.config.files.system, parts.config.files.risk, parts.feesFile],
+        configFiles: [
+          { path: parts.config.files.system, kind: 'system' },
+          { path: parts.config.files.risk, kind: 'risk' },
+          { path: parts.feesFile, kind: 'fees' },
+        ],
         nowMs: parts.clock.nowMs(),
       }),
     reconcile: (trigger) =>

@@ -6,13 +6,14 @@
  */
 import type { ArtifactStore } from '../../shared/ops/artifact-store.ts';
 import { runBackupJob } from '../../shared/ops/backup-job.ts';
+import type { ConfigFile } from '../../shared/ops/config-snapshot.ts';
 import { createOpsLambdaHandler, type OpsLambdaDependencies } from '../ops/ops-lambda-handler.ts';
 
 export interface BackupHandlerDependencies extends OpsLambdaDependencies {
   /** The config bucket. */
   readonly artifacts: ArtifactStore;
   /** Listed per run, so a missing or empty folder fails the run with its reason. */
-  readonly configFiles: () => string[];
+  readonly configFiles: () => ConfigFile[];
 }
 
 export function createBackupHandler(deps: BackupHandlerDependencies) {

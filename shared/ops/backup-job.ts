@@ -10,13 +10,13 @@ import { TABLE_IDS } from '../store/create-tables.ts';
 import { newYorkDate } from '../time/new-york-time.ts';
 import { type ArtifactStore, FolderArtifactStore } from './artifact-store.ts';
 import { pruneBackups } from './backup-retention.ts';
-import { type WrittenConfigSnapshot, writeConfigSnapshot } from './config-snapshot.ts';
+import { type ConfigFile, type WrittenConfigSnapshot, writeConfigSnapshot } from './config-snapshot.ts';
 import type { OpsJobResult } from './run-ops-job.ts';
 
 interface CommonOptions {
   readonly nowMs: number;
   /** The config files in force (see configFilesIn). */
-  readonly configFiles: readonly string[];
+  readonly configFiles: readonly ConfigFile[];
 }
 
 export type BackupJobOptions =

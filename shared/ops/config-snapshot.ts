@@ -22,6 +22,12 @@ const FEES_FILE = 'fees.toml';
 const SYSTEM_FILE = /^system(\.[A-Za-z0-9_-]+)?\.json$/;
 const SNAPSHOT_NAME = new RegExp(`^config-(${UTC_STAMP_PATTERN})\\.json$`);
 
+/** A config file and what it is: its name need not say (a test's or an operator's own file). */
+export interface ConfigFile {
+  readonly path: string;
+  readonly kind: 'system' | 'risk' | 'fees';
+}
+
 export interface ConfigSnapshotFile {
   readonly name: string;
   readonly sha256: string;
@@ -46,11 +52,15 @@ export interface WrittenConfigSnapshot {
 }
 
 /** The config files of a folder, in name order: every system*.json, risk_limits.toml, fees.toml. */
-export function configFilesIn(folder: string): string[] {
+export function configFilesIn(folder: string): ConfigFile[] {
+  const kindOf = (name: string): ConfigFile['kind'] | undefined =>
+    SYSTEM_FILE.test(name) ? 'system' : name === RISK_FILE ? 'risk' : name === FEES_FILE ? 'fees' : undefined;
   return readdirSync(folder)
-    .filter((name) => SYSTEM_FILE.test(name) || name === RISK_FILE || name === FEES_FILE)
     .sort()
-    .map((name) => join(folder, name));
+    .flatMap((name) => {
+      const kind = kindOf(name);
+      return kind === undefined ? [] : [{ path: join(folder, name), kind }];
+    });
 }
 
 /** `config/<New York date>/config-<UTC stamp>.json`. */
@@ -65,11 +75,11 @@ export function parseConfigSnapshotName(name: string): number | null {
 }
 
 export async function writeConfigSnapshot(options: {
-  readonly files: readonly string[];
+  readonly files: readonly ConfigFile[];
   readonly artifacts: ArtifactStore;
   readonly nowMs: number;
 }): Promise<WrittenConfigSnapshot> {
-  const names = options.files.map((file) => basename(file));
+  const names = options.files.map((file) => basename(file.path));
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
   if (repeated.length > 0)
     throw new Error(`config files named twice in one snapshot: ${repeated.join(', ')}`);
@@ -78,13 +88,13 @@ export async function writeConfigSnapshot(options: {
   for (const file of options.files) {
     let content: Buffer;
     try {
-      content = readFileSync(file);
+      content = readFileSync(file.path);
     } catch (error) {
-      problems.push(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
+      problems.push(`${file.path}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
       continue;
     }
     files.push({
-      name: basename(file),
+      name: basename(file.path),
       sha256: createHash('sha256').update(content).digest('hex'),
       bytes: content.length,
       text: content.toString('utf8'),
@@ -106,18 +116,16 @@ export async function writeConfigSnapshot(options: {
 }
 
 /** The file's problems as the engine's loader reports them; none when it loads. */
-function checkConfigFile(file: string, all: readonly string[]): string[] {
-  const name = basename(file);
-  if (SYSTEM_FILE.test(name)) {
+function checkConfigFile(file: ConfigFile, all: readonly ConfigFile[]): string[] {
+  if (file.kind === 'system') {
     // The environment is left out: a snapshot records the files, and env overrides are not in them.
-    const riskFile = all.find((other) => basename(other) === RISK_FILE) ?? join(dirname(file), RISK_FILE);
-    const result = validateConfig({ systemFile: file, riskFile, env: {} });
+    const riskFile = all.find((other) => other.kind === 'risk')?.path ?? join(dirname(file.path), RISK_FILE);
+    const result = validateConfig({ systemFile: file.path, riskFile, env: {} });
     return result.ok ? [] : result.issues.map(formatConfigIssue);
   }
   try {
-    if (name === RISK_FILE) loadRiskLimits(file);
-    else if (name === FEES_FILE) loadFeeRates(file);
-    else return [`${file}: not a config file this snapshot knows how to check`];
+    if (file.kind === 'risk') loadRiskLimits(file.path);
+    else loadFeeRates(file.path);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);

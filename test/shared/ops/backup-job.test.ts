@@ -58,22 +58,22 @@ describe('Backup job', () => {
     it('holds every config file in force with its sha256 and text, under config/<NY date>/', async () => {
       const artifacts = new MemoryArtifacts();
       const files = configFilesIn(CONFIG);
-      expect(files.map((file) => file.slice(CONFIG.length + 1))).toStrictEqual([
-        'fees.toml',
-        'risk_limits.toml',
-        'system.json',
-        'system.production.json',
-        'system.staging.json',
+      expect(files.map((file) => `${file.path.slice(CONFIG.length + 1)} ${file.kind}`)).toStrictEqual([
+        'fees.toml fees',
+        'risk_limits.toml risk',
+        'system.json system',
+        'system.production.json system',
+        'system.staging.json system',
       ]);
       const written = await writeConfigSnapshot({ files, artifacts, nowMs: NOW });
       expect(written.key).toBe('config/2026-12-02/config-20261202T233000.000Z.json');
       const snapshot = JSON.parse(artifacts.objects.get(written.key)!) as ConfigSnapshot;
       expect(snapshot.problems).toStrictEqual([]);
       expect(snapshot.createdAt).toBe('2026-12-02T23:30:00.000Z');
-      for (const file of files) {
-        const text = readFileSync(file, 'utf8');
-        expect(snapshot.files.find((entry) => file.endsWith(`/${entry.name}`))).toStrictEqual({
-          name: file.slice(CONFIG.length + 1),
+      for (const { path } of files) {
+        const text = readFileSync(path, 'utf8');
+        expect(snapshot.files.find((entry) => path.endsWith(`/${entry.name}`))).toStrictEqual({
+          name: path.slice(CONFIG.length + 1),
           sha256: createHash('sha256').update(text).digest('hex'),
           bytes: Buffer.byteLength(text),
           text,
@@ -94,7 +94,10 @@ describe('Backup job', () => {
       writeFileSync(join(broken, 'risk_limits.toml'), readFileSync(join(CONFIG, 'risk_limits.toml')));
       writeFileSync(join(broken, 'system.json'), '{ "environment": ');
       const artifacts = new MemoryArtifacts();
-      const files = [...configFilesIn(broken), join(broken, 'system.gone.json')];
+      const files = [
+        ...configFilesIn(broken),
+        { path: join(broken, 'system.gone.json'), kind: 'system' as const },
+      ];
       const written = await writeConfigSnapshot({ files, artifacts, nowMs: NOW });
       expect(written.snapshot.files.map((file) => file.name)).toStrictEqual([
         'fees.toml',
@@ -114,7 +117,10 @@ describe('Backup job', () => {
     it('refuses two files of the same name, which one snapshot could not tell apart', async () => {
       await expect(
         writeConfigSnapshot({
-          files: [join(CONFIG, 'fees.toml'), join(folder.path('x'), 'fees.toml')],
+          files: [
+            { path: join(CONFIG, 'fees.toml'), kind: 'fees' },
+            { path: join(folder.path('x'), 'fees.toml'), kind: 'fees' },
+          ],
           artifacts: new MemoryArtifacts(),
           nowMs: NOW,
         }),
