@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { localEndpointsFile, removeLocalEndpoints, writeLocalEndpoints } from '../local/local-endpoints.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 
 const USAGE = 'usage: npm start [-- --config FILE] [--risk FILE] [--data FOLDER]';
@@ -97,6 +98,8 @@ async function main(): Promise<number> {
   // Children learn the simulator's and the store's actual addresses through the documented
   // overrides, so either may run on an ephemeral port (port 0 in the config, as tests do).
   const env: NodeJS.ProcessEnv = { ...process.env };
+  const dataPath = values.data ?? '.data/dynamo';
+  const endpointsFile = localEndpointsFile(dataPath);
   try {
     if (system.simulator !== undefined) {
       const simulator = start('simulator', [
@@ -123,14 +126,7 @@ async function main(): Promise<number> {
     }
     const stack = start(
       'local stack',
-      [
-        'local/local-stack-main.ts',
-        '--config',
-        configFile,
-        ...riskArgs,
-        '--data',
-        values.data ?? '.data/dynamo',
-      ],
+      ['local/local-stack-main.ts', '--config', configFile, ...riskArgs, '--data', dataPath],
       env,
     );
     const [, endpoint, sqsEndpoint] = await waitForLine(
@@ -138,25 +134,37 @@ async function main(): Promise<number> {
       /"endpoint":"(http:\/\/127\.0\.0\.1:\d+)".*?(?:"sqsEndpoint":"(http:\/\/127\.0\.0\.1:\d+)".*)?local stack started/,
       30_000,
     );
-    start('engine', ['engine/main.ts', '--config', configFile, ...riskArgs], {
+    const engine = start('engine', ['engine/main.ts', '--config', configFile, ...riskArgs], {
       ...env,
       TRADING_DYNAMODB_ENDPOINT: endpoint!,
       ...(sqsEndpoint === undefined ? {} : { TRADING_SQS_ENDPOINT: sqsEndpoint }),
     });
+    const [, engineApi] = await waitForLine(
+      engine,
+      /"api":"(http:\/\/127\.0\.0\.1:\d+)".*"engine started"/,
+      60_000,
+    );
+    // For `npm run job` and `npm run restore`, and the local stack's scheduled jobs.
+    writeLocalEndpoints(endpointsFile, {
+      pid: process.pid,
+      ...(env.TRADING_BROKER_TRADING_URL === undefined ? {} : { tradingUrl: env.TRADING_BROKER_TRADING_URL }),
+      dynamoEndpoint: endpoint!,
+      ...(sqsEndpoint === undefined ? {} : { sqsEndpoint }),
+      engineApi: engineApi!,
+    });
   } catch (error) {
     console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll();
+    removeLocalEndpoints(endpointsFile);
     return 1;
   }
 
   const firstExit = Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));
   const outcome = await Promise.race([stopped.then((signal) => ({ signal })), firstExit]);
-  if ('signal' in outcome) {
-    await stopAll();
-    return 0;
-  }
-  console.error(`${outcome.child.name} exited with code ${outcome.code}; stopping the local stack`);
   await stopAll();
+  removeLocalEndpoints(endpointsFile);
+  if ('signal' in outcome) return 0;
+  console.error(`${outcome.child.name} exited with code ${outcome.code}; stopping the local stack`);
   return 1;
 }
 

@@ -1,6 +1,6 @@
 /**
  * node local/local-stack-main.ts [--config config/system.json] [--risk FILE] [--data .data/dynamo]
- * Runs the local DynamoDB API and the watchdog until SIGINT/SIGTERM. Wiring only.
+ * Runs the local DynamoDB API, the watchdog and the scheduled operations jobs until SIGINT/SIGTERM. Wiring only.
  * Broker keys as the engine reads them (shared/config/broker-credentials.ts).
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { systemClock } from '../shared/time/clock.ts';
+import { localEndpointsFile, readLocalEndpoints } from './local-endpoints.ts';
 import { startLocalStack } from './local-stack.ts';
 
 const USAGE = 'usage: node local/local-stack-main.ts [--config FILE] [--risk FILE] [--data FOLDER]';
@@ -45,10 +46,19 @@ async function main(): Promise<number> {
     baseUrl: system.broker.tradingUrl,
     credentials,
   });
+  const dataPath = values.data ?? '.data/dynamo';
+  const endpointsFile = localEndpointsFile(dataPath);
+  const configuredApi = `http://${system.engine.http.host}:${system.engine.http.port}`;
   const stack = await startLocalStack({
     system,
     models: config.models,
-    dataPath: values.data ?? '.data/dynamo',
+    dataPath,
+    ops: {
+      config,
+      broker,
+      // npm start writes the engine's actual address once it runs; a config port is the fallback.
+      engineApiUrl: () => readLocalEndpoints(endpointsFile)?.engineApi ?? configuredApi,
+    },
     broker,
     clock: systemClock,
     logger,

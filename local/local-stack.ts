@@ -6,20 +6,29 @@
  * engine's — the test runner, or `node local/local-stack-main.ts` beside `npm start` — because a
  * watchdog that dies with the engine watches nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildSignalGenerators } from '../functions/signals/build-signal-generators.ts';
 import { type LocalWatchdog, startLocalWatchdog } from '../functions/watchdog/local-watchdog-timer.ts';
+import type { Config } from '../shared/config/load-config.ts';
 import type { StrategyModels } from '../shared/config/strategy-models.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
+import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
+import type { PremarketBroker } from '../shared/ops/premarket/run-premarket-check.ts';
+import { prometheusOpsMetrics } from '../shared/ops/prometheus-ops-metrics.ts';
+import type { ReconciliationBroker } from '../shared/ops/reconcile/run-reconciliation.ts';
 import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
+import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import type { Clock } from '../shared/time/clock.ts';
 import type { OrderCanceller } from '../shared/watchdog/lease-watchdog.ts';
 import { type LocalDynamo, startLocalDynamo } from './local-dynamo.ts';
 import { type LocalSignalFunction, startLocalSignalFunction } from './local-signal-function.ts';
 import { type LocalSqs, startLocalSqs } from './local-sqs.ts';
+import { opsJobBodies } from './ops-jobs.ts';
+import { type OpsScheduler, startOpsScheduler } from './ops-scheduler.ts';
 
 export interface LocalStackOptions {
   /** store.endpoint (port), store.tablePrefix, store.region, account.name, signals and strategies are used. */
@@ -35,6 +44,13 @@ export interface LocalStackOptions {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly watchdogIntervalMs?: number;
+  /** The scheduled operations jobs on their New York schedules, as the Lambdas run them in AWS. */
+  readonly ops?: {
+    readonly config: Config;
+    readonly broker: PremarketBroker & ReconciliationBroker;
+    /** The engine's API, asked at each run (a local engine's port is known only once it started). */
+    readonly engineApiUrl: () => string;
+  };
 }
 
 export interface LocalStack {
@@ -43,6 +59,7 @@ export interface LocalStack {
   /** With a `signals` config: the SQS API and the signal function. */
   readonly sqs: LocalSqs | undefined;
   readonly signalFunction: LocalSignalFunction | undefined;
+  readonly opsScheduler: OpsScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -96,6 +113,41 @@ async function startSignalPath(
   return { sqs, signalFunction };
 }
 
+function startOps(
+  options: LocalStackOptions,
+  client: ReturnType<typeof createDocumentClient>,
+  dynamo: LocalDynamo,
+): OpsScheduler | undefined {
+  if (options.ops === undefined) return undefined;
+  const { ops } = options;
+  const account = options.system.account.name;
+  const store = new DynamoStore({ client, tables: dynamo.tables, account });
+  const metrics = prometheusOpsMetrics(options.registry);
+  const bodies = opsJobBodies({
+    config: ops.config,
+    broker: ops.broker,
+    engine: () => new EngineApiClient({ baseUrl: ops.engineApiUrl() }),
+    store,
+    leases: new DynamoLeaseStore({ client, table: dynamo.tables.lease, account }),
+    clock: options.clock,
+    metrics,
+    sleep: (ms) => sleep(ms),
+  });
+  const log = options.logger.child({ component: 'ops' });
+  return startOpsScheduler({
+    bodies,
+    runner: {
+      clock: options.clock,
+      reports: store,
+      metrics,
+      log: {
+        info: (message, fields) => log.info(fields, message),
+        error: (message, fields) => log.error(fields, message),
+      },
+    },
+  });
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { store, account } = options.system;
   const dynamo = await startLocalDynamo({
@@ -118,10 +170,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     },
   });
+  const opsScheduler = startOps(options, client, dynamo);
   let signalPath: Awaited<ReturnType<typeof startSignalPath>>;
   try {
     signalPath = await startSignalPath(options, dynamo);
   } catch (error) {
+    opsScheduler?.close();
     await watchdog.close();
     client.destroy();
     await dynamo.close();
@@ -142,7 +196,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     watchdog,
     sqs: signalPath?.sqs,
     signalFunction: signalPath?.signalFunction,
+    opsScheduler,
     async close() {
+      opsScheduler?.close();
       await signalPath?.signalFunction.close();
       await signalPath?.sqs.close();
       await watchdog.close();

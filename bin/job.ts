@@ -1,0 +1,148 @@
+/**
+ * npm run job -- premarket|report|reconcile|backup [--config FILE] [--risk FILE] [--data FOLDER]
+ *   [--engine-url URL] [--json]
+ * Runs one scheduled operations job now, as its Lambda would, against the local stack `npm start`
+ * runs (or the environment the config names), stores its report, and prints it as a table (JSON
+ * with --json). Exit 0: ok or skipped; 3: problems found; 1: the job failed; 2: bad flags.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { resolveOpsConnection } from '../local/ops-connection.ts';
+import { opsJobBodies } from '../local/ops-jobs.ts';
+import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
+import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
+import { loadConfigOrReport } from '../shared/config/load-config.ts';
+import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
+import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
+import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
+import { renderOpsReport } from '../shared/ops/ops-table.ts';
+import { describeError, runOpsJob } from '../shared/ops/run-ops-job.ts';
+import { createDocumentClient } from '../shared/store/dynamo-client.ts';
+import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
+import { DynamoStore } from '../shared/store/dynamo-store.ts';
+import { tableNames } from '../shared/store/table-definitions.ts';
+import { systemClock } from '../shared/time/clock.ts';
+
+const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--engine-url URL] [--json]`;
+
+const EXIT = { ok: 0, skipped: 0, problems: 3, failed: 1 } as const;
+
+interface Flags {
+  readonly job: OpsJob;
+  readonly config: string;
+  readonly risk: string | undefined;
+  readonly data: string;
+  readonly engineUrl: string | undefined;
+  readonly json: boolean;
+}
+
+function readFlags(argv: string[]): Flags | string {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        risk: { type: 'string' },
+        data: { type: 'string' },
+        'engine-url': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    return describeError(error);
+  }
+  const [job, ...extra] = parsed.positionals;
+  const problems: string[] = [];
+  if (job === undefined) problems.push('name the job to run');
+  else if (!(OPS_JOBS as readonly string[]).includes(job))
+    problems.push(`unknown job ${JSON.stringify(job)}`);
+  if (extra.length > 0) problems.push(`unexpected arguments: ${extra.join(' ')}`);
+  const engineUrl = parsed.values['engine-url'] as string | undefined;
+  if (engineUrl !== undefined && !URL.canParse(engineUrl))
+    problems.push(`--engine-url ${JSON.stringify(engineUrl)} is not a URL`);
+  if (problems.length > 0) return problems.join('; ');
+  return {
+    job: job as OpsJob,
+    config: (parsed.values.config as string | undefined) ?? 'config/system.json',
+    risk: parsed.values.risk as string | undefined,
+    data: (parsed.values.data as string | undefined) ?? '.data/dynamo',
+    engineUrl,
+    json: parsed.values.json === true,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = readFlags(argv);
+  if (typeof flags === 'string') {
+    console.error(`${flags}\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfigOrReport({
+    systemFile: flags.config,
+    ...(flags.risk === undefined ? {} : { riskFile: flags.risk }),
+  });
+  if (config === null) return 1;
+  const { system } = config;
+  let connection: ReturnType<typeof resolveOpsConnection>;
+  let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
+  try {
+    connection = resolveOpsConnection({
+      config,
+      dataFolder: flags.data,
+      ...(flags.engineUrl === undefined ? {} : { engineUrl: flags.engineUrl }),
+    });
+    credentials = await loadBrokerCredentials({ system, env: process.env });
+  } catch (error) {
+    console.error(error instanceof CredentialsError ? error.message : describeError(error));
+    return 1;
+  }
+  const client = createDocumentClient({
+    region: system.store.region,
+    ...(connection.dynamoEndpoint === undefined ? {} : { endpoint: connection.dynamoEndpoint }),
+  });
+  const tables = tableNames(system.store.tablePrefix);
+  const store = new DynamoStore({ client, tables, account: system.account.name });
+  const broker = new AlpacaTradingClient({ baseUrl: connection.tradingUrl, credentials });
+  const recorded: Record<string, number> = {};
+  const metrics: OpsMetrics = { record: (name, value) => (recorded[name] = value) };
+  const body = opsJobBodies({
+    config,
+    broker,
+    engine: () => new EngineApiClient({ baseUrl: connection.engineApi }),
+    store,
+    leases: new DynamoLeaseStore({ client, table: tables.lease, account: system.account.name }),
+    clock: systemClock,
+    metrics,
+    sleep: (ms) => sleep(ms),
+  })[flags.job];
+  try {
+    if (body === undefined) {
+      console.error(`job ${flags.job} is not available yet`);
+      return 1;
+    }
+    const report = await runOpsJob(
+      flags.job,
+      {
+        runId: `cli-${flags.job}-${systemClock.nowMs()}`,
+        clock: systemClock,
+        reports: store,
+        metrics,
+        log: { info: () => {}, error: () => {} },
+      },
+      () => body('on-demand'),
+    );
+    if (flags.json) console.log(JSON.stringify({ report, metrics: recorded, against: connection }, null, 2));
+    else
+      console.log(
+        `${renderOpsReport(report)}\n\n(against the ${connection.source}: engine ${connection.engineApi})`,
+      );
+    return EXIT[report.outcome];
+  } finally {
+    await broker.close();
+    client.destroy();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

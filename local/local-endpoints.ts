@@ -1,0 +1,67 @@
+/**
+ * Where a running local stack (`npm start`) can be reached: written by the launcher once every
+ * process is up, beside the data folder, removed when it stops. `npm run job` and `npm run
+ * restore` read it, so they find the stack whatever ports it took.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+const loopbackUrl = z.url().refine((text) => ['127.0.0.1', 'localhost'].includes(new URL(text).hostname), {
+  message: 'must be a loopback URL',
+});
+
+const localEndpointsSchema = z.strictObject({
+  pid: z.number().int().positive(),
+  tradingUrl: loopbackUrl.optional(),
+  dynamoEndpoint: loopbackUrl,
+  sqsEndpoint: loopbackUrl.optional(),
+  engineApi: loopbackUrl,
+});
+export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
+
+/** The file beside the data folder of the local stack (`.data/dynamo` → `.data/local-endpoints.json`). */
+export function localEndpointsFile(dataFolder: string): string {
+  return join(dirname(dataFolder), 'local-endpoints.json');
+}
+
+export function writeLocalEndpoints(file: string, endpoints: LocalEndpoints): void {
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+}
+
+export function removeLocalEndpoints(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/** The endpoints of a running local stack, undefined when none runs; a malformed file is an error naming it. */
+export function readLocalEndpoints(file: string): LocalEndpoints | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let parsed: ReturnType<typeof localEndpointsSchema.safeParse>;
+  try {
+    parsed = localEndpointsSchema.safeParse(JSON.parse(text));
+  } catch {
+    throw new Error(`${file} is not JSON; delete it (npm start writes it again)`);
+  }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`,
+    );
+    throw new Error(`${file} is invalid (${problems.join('; ')}); delete it (npm start writes it again)`);
+  }
+  if (!processAlive(parsed.data.pid)) return undefined;
+  return parsed.data;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The scheduled jobs' bodies over local parts — the same job code the Lambda handlers run — for the
+ * local scheduler (`npm start`) and `npm run job`. A body takes how it was started: on a schedule
+ * reconciliation runs only while the market is open; on demand it runs at once.
+ */
+import type { Config } from '../shared/config/load-config.ts';
+import type { EngineApiClient } from '../shared/ops/engine-api-client.ts';
+import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
+import type { OpsJob } from '../shared/ops/ops-report.ts';
+import { type PremarketBroker, runPremarketCheck } from '../shared/ops/premarket/run-premarket-check.ts';
+import { type ReconciliationBroker, runReconciliation } from '../shared/ops/reconcile/run-reconciliation.ts';
+import type { OpsJobResult } from '../shared/ops/run-ops-job.ts';
+import type { LeaseStore } from '../shared/store/lease-store.ts';
+import type { Store } from '../shared/store/store.ts';
+import type { Clock } from '../shared/time/clock.ts';
+
+export type OpsTrigger = 'schedule' | 'on-demand';
+
+export interface OpsJobParts {
+  readonly config: Config;
+  readonly broker: PremarketBroker & ReconciliationBroker;
+  /** Resolved per run: a local engine's address is known only once it has started. */
+  readonly engine: () => Pick<EngineApiClient, 'health' | 'status'>;
+  readonly store: Store;
+  readonly leases: Pick<LeaseStore, 'read'>;
+  readonly clock: Clock;
+  readonly metrics: OpsMetrics;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export type OpsJobBody = (trigger: OpsTrigger) => Promise<OpsJobResult>;
+
+export function opsJobBodies(parts: OpsJobParts): Partial<Record<OpsJob, OpsJobBody>> {
+  return {
+    premarket: () =>
+      runPremarketCheck({
+        broker: parts.broker,
+        engine: parts.engine(),
+        leases: parts.leases,
+        system: parts.config.system,
+        limits: parts.config.risk,
+        clock: parts.clock,
+        metrics: parts.metrics,
+      }),
+    reconcile: (trigger) =>
+      runReconciliation(
+        {
+          broker: parts.broker,
+          engine: parts.engine(),
+          store: parts.store,
+          clock: parts.clock,
+          metrics: parts.metrics,
+          sleep: parts.sleep,
+        },
+        { onlyWhenOpen: trigger === 'schedule' },
+      ),
+  };
+}

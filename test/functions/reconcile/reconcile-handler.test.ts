@@ -1,0 +1,221 @@
+/**
+ * The reconciliation Lambda handler with real peers: a running engine process (its HTTP API, and
+ * the store it writes in dynalite) and the simulator. Differences are planted the way they happen
+ * — the store disagreeing with the broker — and each must be reported once, with its kind, the
+ * alarm metric must count them, and the venue must see no order from the job.
+ */
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReconcileHandler } from '../../../functions/reconcile/reconcile-handler.ts';
+import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
+import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
+import { parseFixed, ZERO } from '../../../shared/domain/fixed.ts';
+import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
+import type { OpsReport } from '../../../shared/ops/ops-report.ts';
+import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
+import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
+import { systemClock } from '../../../shared/time/clock.ts';
+import { newYorkDate } from '../../../shared/time/new-york-time.ts';
+import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
+import { type EngineProcess, engineConfig, ROOT, startEngine } from '../../support/engine-process.ts';
+import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-harness.ts';
+import { tempFolder } from '../../support/temp-files.ts';
+import { VenueAdmin } from '../../support/venue-admin.ts';
+
+const TABLE_PREFIX = 'reconcile-handler';
+const ACCOUNT = 'reconcile-acct';
+
+describe('Function: createReconcileHandler (engine process, simulator and dynalite over loopback)', () => {
+  const folder = tempFolder();
+  let dynamo: LocalDynamo;
+  let client: ReturnType<typeof createDocumentClient>;
+  let store: DynamoStore;
+  let simulator: Simulator;
+  let venue: VenueAdmin;
+  let engine: EngineProcess;
+  let engineApi: string;
+  let runs = 0;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
+    client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
+    store = new DynamoStore({ client, tables: dynamo.tables, account: ACCOUNT });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 8,
+      symbols: ['AAPL', 'MSFT'],
+      rateLimitPerMinute: 5_000,
+    });
+    venue = new VenueAdmin(simulator.baseUrl);
+    const file = folder.write(
+      'engine.json',
+      engineConfig({
+        simulatorPort: simulator.port,
+        dynamo,
+        tablePrefix: TABLE_PREFIX,
+        account: ACCOUNT,
+        strategies: [],
+      }),
+    );
+    engine = startEngine(file, {}, join(ROOT, 'config/risk_limits.toml'));
+    const started = await engine.waitFor(/"msg":"engine started"/, 30_000);
+    engineApi = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
+    await engine.waitFor(/trading state reconciled; entries resume/, 30_000);
+  });
+
+  afterAll(async () => {
+    engine?.child.kill('SIGTERM');
+    await engine?.exited;
+    await venue?.close();
+    await simulator?.close();
+    client?.destroy();
+    await dynamo?.close();
+    folder.remove();
+  });
+
+  async function invoke(event: unknown, options: { broker?: AlpacaTradingClient; engineUrl?: string } = {}) {
+    const broker =
+      options.broker ??
+      new AlpacaTradingClient({
+        baseUrl: simulator.baseUrl,
+        credentials: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
+      });
+    const handler = createReconcileHandler({
+      broker: async () => broker,
+      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? engineApi, timeoutMs: 2_000 }),
+      store,
+      reports: store,
+      confirmAfterMs: 200,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      clock: systemClock,
+      logger: new Logger({ serviceName: 'reconcile' }),
+      metrics: new Metrics({ namespace: 'Trading', serviceName: 'reconcile' }),
+    });
+    runs += 1;
+    const { result, lines } = await captureOutput(
+      () => handler(event, lambdaContext('reconcile', `reconcile-${runs}`) as never) as Promise<OpsReport>,
+    );
+    if (options.broker === undefined) await broker.close();
+    return { report: result, metrics: emfMetrics(lines) };
+  }
+
+  const onDemand = { job: 'reconcile', trigger: 'on-demand' };
+
+  async function buy(symbol: string, qty: string): Promise<void> {
+    await venue.broker.submitOrder({
+      symbol,
+      qty: parseFixed(qty),
+      side: 'buy',
+      type: 'market',
+      timeInForce: 'day',
+      clientOrderId: `manual-${symbol}-${Date.now()}`,
+    });
+  }
+
+  async function storedQty(symbol: string): Promise<string> {
+    const positions = await store.listPositions();
+    const position = positions.items.find((item) => item.symbol === symbol);
+    return position === undefined ? 'none' : String(position.qty);
+  }
+
+  it('agrees with the broker when the engine has booked what the venue did (store and API compared)', async () => {
+    await buy('AAPL', '10');
+    await buy('MSFT', '6');
+    await venue.until(
+      'venue positions',
+      () => venue.positions(),
+      (held) => held.AAPL === '10' && held.MSFT === '6',
+    );
+    // The engine adopts the fills from the stream and writes its positions behind.
+    await venue.until(
+      'stored positions',
+      async () => [await storedQty('AAPL'), await storedQty('MSFT')],
+      ([aapl, msft]) => aapl === String(parseFixed('10')) && msft === String(parseFixed('6')),
+    );
+    const { report, metrics } = await invoke(onDemand);
+    expect(report.outcome, report.summary).toBe('ok');
+    expect(report.summary).toContain('engine store and api agree with the broker (2 broker position(s)');
+    expect(metrics.ReconciliationDifferences).toBe(0);
+    expect(metrics.ReconcileFailed).toBe(0);
+  });
+
+  it('reports a missing position, an extra order and a quantity mismatch once each, and sends no order', async () => {
+    const ordersBefore = await venue.orders();
+    const stored = await store.listPositions();
+    const aapl = stored.items.find((item) => item.symbol === 'AAPL')!;
+    const msft = stored.items.find((item) => item.symbol === 'MSFT')!;
+    // The store lost AAPL and holds a wrong MSFT quantity, and keeps an order the broker never had.
+    await store.putPosition({ ...aapl, qty: ZERO, asOfMs: Date.now() });
+    await store.putPosition({ ...msft, qty: parseFixed('4'), asOfMs: Date.now() });
+    await store.putOrder({
+      id: 'planted-broker-id',
+      clientOrderId: 'planted-extra-order',
+      symbol: 'AAPL',
+      assetClass: 'us_equity',
+      side: 'sell',
+      type: 'limit',
+      timeInForce: 'gtc',
+      qty: parseFixed('2'),
+      filledQty: ZERO,
+      filledAvgPrice: null,
+      limitPrice: parseFixed('999'),
+      stopPrice: null,
+      trailPercent: null,
+      trailPrice: null,
+      status: 'new',
+      extendedHours: false,
+      createdAtMs: Date.now(),
+      updatedAtMs: Date.now(),
+      replacedBy: null,
+      replaces: null,
+      origin: 'engine',
+      intentId: null,
+      strategyId: null,
+      fencingToken: 1,
+    });
+
+    const { report, metrics } = await invoke(onDemand);
+    expect(report.outcome, report.summary).toBe('problems');
+    expect(report.table.columns).toEqual([
+      'kind',
+      'symbol',
+      'client_order_id',
+      'engine',
+      'broker',
+      'seen in',
+    ]);
+    expect([...report.table.rows].sort()).toEqual(
+      [
+        ['missing_position', 'AAPL', '', '0', '10', 'store'],
+        ['quantity_mismatch', 'MSFT', '', '4', '6', 'store'],
+        ['extra_order', 'AAPL', 'planted-extra-order', '0/2 filled', 'not open', 'store'],
+      ].sort(),
+    );
+    expect(metrics.ReconciliationDifferences).toBe(3);
+    expect(metrics.ReconcileFailed).toBe(1);
+    const stored2 = await store.listOpsReports('reconcile', newYorkDate(Date.now()));
+    expect(stored2.items.at(-1)?.detail.differences).toHaveLength(3);
+    // It reads only: the venue saw no order from it, and the positions are as they were.
+    expect(await venue.orders()).toHaveLength(ordersBefore.length);
+    expect(await venue.positions()).toEqual({ AAPL: '10', MSFT: '6' });
+  });
+
+  it('still compares the store when the engine API does not answer, and says the API was not read', async () => {
+    const { report } = await invoke(onDemand, { engineUrl: 'http://127.0.0.1:9' });
+    expect(report.outcome).toBe('problems');
+    expect(report.summary).toContain('engine store');
+    expect(report.summary).toMatch(/could not read engine API/);
+    expect(report.table.rows.every((cells) => cells[5] === 'store')).toBe(true);
+  });
+
+  it('reports a broker failure (5xx) as a failed run with the alarm metric, never an exception', async () => {
+    await venue.fault({ kind: 'status', status: 500, method: 'GET', path: '/v2/positions' });
+    const { report, metrics } = await invoke(onDemand);
+    expect(report.outcome).toBe('failed');
+    expect(report.summary).toMatch(/reading the broker's positions: the broker failed \(HTTP 500\)/);
+    expect(metrics.ReconcileFailed).toBe(1);
+  });
+});
