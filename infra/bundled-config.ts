@@ -18,17 +18,24 @@ export const LAMBDA_TASK_ROOT = '/var/task';
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BundledConfig {
-  /** The system file, relative to the repository root and to the bundle's root (config/…). */
-  readonly systemFile: string;
-  /** The folder holding it and the TOML files beside it, relative to the same roots. */
-  readonly directory: string;
-  /** Files copied, relative to the repository root. */
+  /** Files copied, relative to the repository root (and to the bundle's root). */
   readonly files: readonly string[];
-  /** Folders copied whole (each model-driven strategy's model), relative to the repository root. */
+  /** Folders copied whole (each model-driven strategy's model), relative to the same roots. */
   readonly directories: readonly string[];
 }
 
-export function bundledConfigFor(environment: Environment): BundledConfig {
+/** An environment's whole config: its system file with the TOML files beside it, and its models. */
+export interface EnvironmentConfig extends BundledConfig {
+  /** The system file, relative to the repository root and to the bundle's root (config/…). */
+  readonly systemFile: string;
+  /** The folder holding it and the TOML files. */
+  readonly directory: string;
+}
+
+/** Only the fee schedule (the post-market report's fee estimate). */
+export const FEES_FILE = join('config', 'fees.toml');
+
+export function bundledConfigFor(environment: Environment): EnvironmentConfig {
   const systemFile = join('config', CONFIG_FILES[environment]);
   const { system } = loadConfig({ systemFile: join(REPOSITORY, systemFile), env: {} });
   const directories = new Set<string>();
@@ -45,7 +52,7 @@ export function bundledConfigFor(environment: Environment): BundledConfig {
   return {
     systemFile,
     directory: 'config',
-    files: [systemFile, join('config', 'risk_limits.toml'), join('config', 'fees.toml')],
+    files: [systemFile, join('config', 'risk_limits.toml'), FEES_FILE],
     directories: [...directories].sort(),
   };
 }

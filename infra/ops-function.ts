@@ -43,7 +43,7 @@ import { Construct } from 'constructs';
 import { OPS_METRICS } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
 import { OPS_SCHEDULES, OPS_TIME_ZONE } from '../shared/ops/ops-schedules.ts';
-import { type BundledConfig, configCommandHooks, deployedPath } from './bundled-config.ts';
+import { type BundledConfig, configCommandHooks } from './bundled-config.ts';
 
 export const OPS_METRIC_NAMESPACE = 'Trading';
 
@@ -66,8 +66,8 @@ export interface OpsFunctionProps {
   readonly statements: readonly PolicyStatement[];
   /** Secrets the job reads (the broker keys, the engine API token). */
   readonly secrets?: readonly ISecret[];
-  /** Config files to bundle; `variable` is set to the system file (CONFIG_FILE) or its folder (CONFIG_DIR). */
-  readonly bundledConfig?: BundledConfig & { readonly variable: 'CONFIG_FILE' | 'CONFIG_DIR' };
+  /** Config files to copy into the bundle; `deployedPath` gives their paths for `environment`. */
+  readonly bundledConfig?: BundledConfig;
   readonly timeout: Duration;
   readonly memorySize?: number;
   /** How often a failed or throttled asynchronous run is retried, and how long it may wait to start. */
@@ -143,13 +143,6 @@ export class OpsFunction extends Construct {
       logGroup,
       environment: {
         ...props.environment,
-        ...(config
-          ? {
-              [config.variable]: deployedPath(
-                config[config.variable === 'CONFIG_FILE' ? 'systemFile' : 'directory'],
-              ),
-            }
-          : {}),
         POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: OPS_METRIC_NAMESPACE,
       },

@@ -1,7 +1,8 @@
 /**
  * The scheduled operations jobs of issue 14, each an OpsFunction with exactly its environment
  * and calls: the pre-market check and reconciliation (broker, state table, engine API), the
- * post-market report (state table, reports bucket) and the config backup (config bucket).
+ * post-market report (state table, broker, reports bucket) and the config backup (config
+ * bucket; the tables are backed up by TableBackupPlan). `jobs` deploys a subset.
  *
  * The engine API. Premarket and reconciliation ask the engine's control API for its health and
  * positions, so `engineApiUrl` is required (https, or http on loopback only). The engine service
@@ -14,14 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Environment } from '../shared/config/system-schema.ts';
 import { OPS_METRICS } from '../shared/ops/ops-metrics.ts';
+import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
 import { WORKING_ORDERS_INDEX } from '../shared/store/table-definitions.ts';
-import { bundledConfigFor } from './bundled-config.ts';
-import { OpsFunction } from './ops-function.ts';
+import { bundledConfigFor, deployedPath, FEES_FILE } from './bundled-config.ts';
+import { CONFIG_SNAPSHOTS_PREFIX, REPORTS_PREFIX } from './ops-buckets.ts';
+import { OpsFunction, type OpsFunctionProps } from './ops-function.ts';
 
 export interface OpsJobsProps {
   readonly environment: Environment;
@@ -37,9 +41,23 @@ export interface OpsJobsProps {
   readonly engineApiUrl: string;
   /** The secret holding the engine API's read token, when the API requires one. */
   readonly engineApiToken?: ISecret;
+  /** The post-market report writes reports/<date>/… here. */
+  readonly reportsBucket: IBucket;
+  /** The backup writes config/<date>/… here. */
+  readonly configSnapshotsBucket: IBucket;
+  /** The jobs to deploy; all of them by default. */
+  readonly jobs?: readonly OpsJob[];
+  /** Handler modules in place of functions/<job>/handler.ts (tests, or a job moved elsewhere). */
+  readonly entries?: Partial<Record<OpsJob, string>>;
 }
 
-const entry = (path: string) => fileURLToPath(new URL(`../functions/${path}`, import.meta.url));
+/** Each job's handler module. */
+export const OPS_JOB_ENTRIES: Readonly<Record<OpsJob, string>> = {
+  premarket: fileURLToPath(new URL('../functions/premarket/handler.ts', import.meta.url)),
+  reconcile: fileURLToPath(new URL('../functions/reconcile/handler.ts', import.meta.url)),
+  report: fileURLToPath(new URL('../functions/post-market-report/handler.ts', import.meta.url)),
+  backup: fileURLToPath(new URL('../functions/backup/handler.ts', import.meta.url)),
+};
 
 /** Throws unless `url` is https, or http to a loopback host. */
 export function checkEngineApiUrl(url: string): string {
@@ -57,8 +75,8 @@ export function checkEngineApiUrl(url: string): string {
 }
 
 export class OpsJobs extends Construct {
-  readonly premarket: OpsFunction;
-  readonly reconcile: OpsFunction;
+  /** By job, the jobs deployed. */
+  readonly functions: Partial<Record<OpsJob, OpsFunction>> = {};
 
   constructor(scope: Construct, id: string, props: OpsJobsProps) {
     super(scope, id);
@@ -78,29 +96,43 @@ export class OpsJobs extends Construct {
     };
     const engineSecrets = [props.brokerKeys, ...(props.engineApiToken ? [props.engineApiToken] : [])];
     const shared = { accountName: props.accountName, onCallTopic: props.onCallTopic };
+    const environmentConfig = bundledConfigFor(props.environment);
+    const jobs = new Set(props.jobs ?? OPS_JOBS);
+    const build = (
+      job: OpsJob,
+      id: string,
+      settings: () => Omit<OpsFunctionProps, 'job' | 'entry' | 'accountName' | 'onCallTopic'>,
+    ) => {
+      if (jobs.has(job))
+        this.functions[job] = new OpsFunction(this, id, {
+          ...shared,
+          job,
+          entry: props.entries?.[job] ?? OPS_JOB_ENTRIES[job],
+          ...settings(),
+        });
+    };
 
-    this.premarket = new OpsFunction(this, 'Premarket', {
-      ...shared,
-      job: 'premarket',
-      entry: entry('premarket/handler.ts'),
-      environment: { ...common, ...engineApi, LEASE_TABLE_NAME: props.leaseTable.tableName },
+    build('premarket', 'Premarket', () => ({
+      environment: {
+        ...common,
+        ...engineApi,
+        LEASE_TABLE_NAME: props.leaseTable.tableName,
+        CONFIG_FILE: deployedPath(environmentConfig.systemFile),
+      },
       statements: [putReport, allow(['dynamodb:GetItem'], [props.leaseTable.tableArn])],
       secrets: engineSecrets,
       // It validates the deployed config, models included, as the engine would load it.
-      bundledConfig: { ...bundledConfigFor(props.environment), variable: 'CONFIG_FILE' },
+      bundledConfig: environmentConfig,
       // Broker clock, calendar and account, the engine's health, the lease: a handful of calls.
       timeout: Duration.minutes(2),
       memorySize: 512,
       // A crashed check is worth repeating until shortly before the 09:30 open.
       retryAttempts: 2,
       maxEventAge: Duration.minutes(20),
-    });
+    }));
 
     const confirmAfterMs = 5_000;
-    this.reconcile = new OpsFunction(this, 'Reconcile', {
-      ...shared,
-      job: 'reconcile',
-      entry: entry('reconcile/handler.ts'),
+    build('reconcile', 'Reconcile', () => ({
       environment: { ...common, ...engineApi, CONFIRM_AFTER_MS: String(confirmAfterMs) },
       statements: [
         putReport,
@@ -122,6 +154,46 @@ export class OpsJobs extends Construct {
           description: `reconciliation for ${props.accountName} found differences between the store, the engine and the broker.`,
         },
       ],
-    });
+    }));
+
+    build('report', 'Report', () => ({
+      environment: {
+        ...common,
+        REPORT_BUCKET: props.reportsBucket.bucketName,
+        FEES_FILE: deployedPath(FEES_FILE),
+      },
+      statements: [
+        // The day's orders, fills, positions, risk events, breaker transitions and earlier reports.
+        allow(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'], [props.stateTable.tableArn]),
+        allow(['s3:PutObject'], [props.reportsBucket.arnForObjects(`${REPORTS_PREFIX}*`)]),
+      ],
+      secrets: [props.brokerKeys],
+      bundledConfig: { files: [FEES_FILE], directories: [] },
+      metricService: 'post-market-report',
+      // A busy day's fills and the broker's activities, rendered twice (Markdown, HTML).
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      // A crashed report is worth repeating within the hour; the next chance is tomorrow.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    }));
+
+    build('backup', 'Backup', () => ({
+      environment: {
+        ACCOUNT_NAME: props.accountName,
+        STATE_TABLE_NAME: props.stateTable.tableName,
+        CONFIG_BUCKET: props.configSnapshotsBucket.bucketName,
+        CONFIG_DIR: deployedPath(environmentConfig.directory),
+      },
+      statements: [
+        putReport,
+        allow(['s3:PutObject'], [props.configSnapshotsBucket.arnForObjects(`${CONFIG_SNAPSHOTS_PREFIX}*`)]),
+      ],
+      // The snapshot is of the config this deployment runs with, checked as the engine loads it.
+      bundledConfig: environmentConfig,
+      timeout: Duration.minutes(2),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+    }));
   }
 }

@@ -81,6 +81,10 @@ export class TradingStack extends Stack {
       accountName: persistence.accountName,
       tradingUrl: persistence.tradingUrl,
       engineApiUrl: props.engineApiUrl,
+      reportsBucket: this.opsBuckets.reports,
+      configSnapshotsBucket: this.opsBuckets.configSnapshots,
+      // The report and backup handlers are not on main yet.
+      jobs: ['premarket', 'reconcile'],
       ...(props.engineApiToken ? { engineApiToken: props.engineApiToken } : {}),
     });
   }

@@ -3,15 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledConfigFor, configCommandHooks } from '../../infra/bundled-config.ts';
-import { checkEngineApiUrl } from '../../infra/ops-jobs.ts';
+import { OpsBuckets } from '../../infra/ops-buckets.ts';
+import { checkEngineApiUrl, OPS_JOB_ENTRIES, OpsJobs } from '../../infra/ops-jobs.ts';
+import { StoreTables } from '../../infra/store-tables.ts';
+import { TableBackupPlan } from '../../infra/table-backup-plan.ts';
 import { TradingStack } from '../../infra/trading-stack.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { OPS_METRICS } from '../../shared/ops/ops-metrics.ts';
-import type { OpsJob } from '../../shared/ops/ops-report.ts';
+import { OPS_JOBS, type OpsJob } from '../../shared/ops/ops-report.ts';
 import { OPS_SCHEDULES, OPS_TIME_ZONE } from '../../shared/ops/ops-schedules.ts';
 import { ScheduleExpression } from '../../shared/ops/schedule-expression.ts';
 
@@ -26,25 +31,67 @@ const persistence = {
   accountName: 'test-live',
   tradingUrl: 'https://api.alpaca.markets',
 };
-/** The jobs TradingStack deploys (all of OPS_SCHEDULES once every handler exists). */
-const JOBS: readonly OpsJob[] = ['premarket', 'reconcile'];
+/** The jobs TradingStack deploys until the report and backup handlers are on main. */
+const DEPLOYED: readonly OpsJob[] = ['premarket', 'reconcile'];
+const JOBS = OPS_JOBS;
+const SERVICE: Record<OpsJob, string> = {
+  premarket: 'premarket',
+  reconcile: 'reconcile',
+  report: 'post-market-report',
+  backup: 'backup',
+};
 const logicalId = (job: OpsJob) => job[0]!.toUpperCase() + job.slice(1);
 
-describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', () => {
+describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () => {
   let template: Template;
   let resources: Record<string, Resource>;
+  let stackTemplate: Template;
 
   beforeAll(() => {
     // Templates only; store-infra.test.ts loads the bundles.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new TradingStack(app, 'Test', {
+    const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // Every job, as TradingStack wires them; the report and backup handlers are not on main yet,
+    // so their functions are built from the two that are (their templates do not depend on it).
+    const stack = new Stack(noBundling(), 'Test');
+    const brokerKeys = new Secret(stack, 'BrokerKeys');
+    const onCallTopic = new Topic(stack, 'OnCallTopic');
+    const store = new StoreTables(stack, 'Store', { tablePrefix: persistence.tablePrefix });
+    const buckets = new OpsBuckets(stack, 'OpsBuckets');
+    new TableBackupPlan(stack, 'TableBackups', { tables: [store.state, store.lease, store.idempotency] });
+    new OpsJobs(stack, 'Ops', {
       environment: 'production',
-      brokerSecretName: 'trading/alpaca/live',
+      stateTable: store.state,
+      leaseTable: store.lease,
+      brokerKeys,
+      onCallTopic,
+      accountName: persistence.accountName,
+      tradingUrl: persistence.tradingUrl,
       engineApiUrl: 'https://engine.internal.example:8443',
-      persistence,
+      reportsBucket: buckets.reports,
+      configSnapshotsBucket: buckets.configSnapshots,
+      entries: { report: OPS_JOB_ENTRIES.premarket, backup: OPS_JOB_ENTRIES.reconcile },
     });
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources as Record<string, Resource>;
+    stackTemplate = Template.fromStack(
+      new TradingStack(noBundling(), 'Trading', {
+        environment: 'production',
+        brokerSecretName: 'trading/alpaca/live',
+        engineApiUrl: 'https://engine.internal.example:8443',
+        persistence,
+      }),
+    );
+  });
+
+  it('deploys the pre-market check and reconciliation in TradingStack, with the tables backup and the buckets', () => {
+    const schedules = Object.values(stackTemplate.findResources('AWS::Scheduler::Schedule')).map(
+      (r) => (r as Resource).Properties.ScheduleExpression,
+    );
+    expect(schedules.sort()).toStrictEqual(
+      ['rate(1 minute)', ...DEPLOYED.map((job) => OPS_SCHEDULES[job].expression)].sort(),
+    );
+    stackTemplate.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    stackTemplate.resourceCountIs('AWS::S3::Bucket', 2);
   });
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -79,14 +126,16 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
   });
 
   it('sets the asynchronous retries and event age on the alias the schedule invokes', () => {
-    const expected: Partial<Record<OpsJob, [number, number]>> = {
+    const expected: Record<OpsJob, [number, number]> = {
       premarket: [2, 20 * 60],
       reconcile: [0, 4 * 60],
+      report: [2, 60 * 60],
+      backup: [2, 2 * 60 * 60],
     };
     for (const job of JOBS) {
       const [aliasId] = single('AWS::Lambda::Alias', `Ops${logicalId(job)}Live`);
       const [, config] = single('AWS::Lambda::EventInvokeConfig', `Ops${logicalId(job)}Live`);
-      const [retries, age] = expected[job]!;
+      const [retries, age] = expected[job];
       expect(config.Properties).toMatchObject({
         MaximumRetryAttempts: retries,
         MaximumEventAgeInSeconds: age,
@@ -150,9 +199,7 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
   });
 
   it('fires the synthesized post-market report at 16:15 New York (and 13:15 for half days) across DST', () => {
-    const report = new ScheduleExpression(OPS_SCHEDULES.report.expression, OPS_TIME_ZONE);
-    const [, schedule] = JOBS.includes('report') ? scheduleOf('report') : [undefined, undefined];
-    const checked = schedule === undefined ? report : synthesized('report');
+    const checked = synthesized('report');
     expect(firingsOn(checked, '2026-03-06')).toStrictEqual([
       '2026-03-06T18:15:00.000Z',
       '2026-03-06T21:15:00.000Z',
@@ -189,7 +236,7 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Trading',
         MetricName: metricName,
-        Dimensions: [{ Name: 'service', Value: job }],
+        Dimensions: [{ Name: 'service', Value: SERVICE[job] }],
         Statistic: 'Sum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -227,24 +274,46 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
       STATE_TABLE_NAME: ref('AWS::DynamoDB::GlobalTable', 'StoreStateTable'),
       TRADING_URL: 'https://api.alpaca.markets',
       BROKER_SECRET_ID: ref('AWS::SecretsManager::Secret', 'BrokerKeys'),
-      ENGINE_API_URL: 'https://engine.internal.example:8443',
-      POWERTOOLS_SERVICE_NAME: job,
+      POWERTOOLS_SERVICE_NAME: SERVICE[job],
       POWERTOOLS_METRICS_NAMESPACE: 'Trading',
     });
+    const engine = { ENGINE_API_URL: 'https://engine.internal.example:8443' };
     expect(variables('premarket')).toStrictEqual({
       ...common('premarket'),
+      ...engine,
       LEASE_TABLE_NAME: ref('AWS::DynamoDB::GlobalTable', 'StoreLeaseTable'),
       CONFIG_FILE: '/var/task/config/system.production.json',
     });
-    expect(variables('reconcile')).toStrictEqual({ ...common('reconcile'), CONFIRM_AFTER_MS: '5000' });
+    expect(variables('reconcile')).toStrictEqual({
+      ...common('reconcile'),
+      ...engine,
+      CONFIRM_AFTER_MS: '5000',
+    });
+    expect(variables('report')).toStrictEqual({
+      ...common('report'),
+      REPORT_BUCKET: ref('AWS::S3::Bucket', 'OpsBucketsReports'),
+      FEES_FILE: '/var/task/config/fees.toml',
+    });
+    expect(variables('backup')).toStrictEqual({
+      ACCOUNT_NAME: 'test-live',
+      STATE_TABLE_NAME: ref('AWS::DynamoDB::GlobalTable', 'StoreStateTable'),
+      CONFIG_BUCKET: ref('AWS::S3::Bucket', 'OpsBucketsConfigSnapshots'),
+      CONFIG_DIR: '/var/task/config',
+      POWERTOOLS_SERVICE_NAME: 'backup',
+      POWERTOOLS_METRICS_NAMESPACE: 'Trading',
+    });
   });
 
   /** Every statement of a role: its inline policies and the policies attached to it. */
-  function statementsOf(roleId: string): { Action: string | string[]; Resource: unknown }[] {
-    const inline = (resources[roleId]!.Properties.Policies ?? []) as {
+  function statementsOf(
+    roleId: string,
+    all: Record<string, Resource> = resources,
+  ): { Action: string | string[]; Resource: unknown }[] {
+    const inline = (all[roleId]!.Properties.Policies ?? []) as {
       PolicyDocument: { Statement: never[] };
     }[];
-    const attached = ofType('AWS::IAM::Policy')
+    const attached = Object.entries(all)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
       .map(([, p]) => p.Properties as { PolicyDocument: { Statement: never[] } });
     return [...inline, ...attached].flatMap((policy) => policy.PolicyDocument.Statement);
@@ -253,8 +322,15 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
     statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
   it('grants no wildcard action or resource to any role', () => {
-    for (const [roleId] of ofType('AWS::IAM::Role')) {
-      for (const statement of statementsOf(roleId)) {
+    const stackResources = stackTemplate.toJSON().Resources as Record<string, Resource>;
+    const roles = [resources, stackResources].flatMap((all) =>
+      Object.entries(all)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+        .map(([roleId]) => [roleId, all] as const),
+    );
+    expect(roles.length).toBeGreaterThan(10);
+    for (const [roleId, all] of roles) {
+      for (const statement of statementsOf(roleId, all)) {
         for (const action of actions([statement])) expect(action, roleId).not.toMatch(/\*/);
         expect(JSON.stringify(statement.Resource), roleId).not.toMatch(/"\*"|:\*"/);
       }
@@ -281,15 +357,36 @@ describe('Construct: OpsJobs, OpsBuckets and TableBackupPlan in TradingStack', (
         resource: [arn(state), { 'Fn::Join': ['', [arn(state), '/index/working-orders']] }],
       },
     ]);
-    for (const job of JOBS) {
-      expect(actions(statementsOf(roleOf(job))).filter((a) => !a.startsWith('dynamodb:'))).toStrictEqual([
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'sqs:SendMessage',
-      ]);
+    expect(dynamo('report')).toStrictEqual([
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: arn(state) },
+    ]);
+    expect(dynamo('backup')).toStrictEqual([{ actions: ['dynamodb:PutItem'], resource: arn(state) }]);
+    const others = (job: OpsJob) =>
+      actions(statementsOf(roleOf(job))).filter((a) => !a.startsWith('dynamodb:'));
+    const base = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
+    const secrets = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+    for (const job of ['premarket', 'reconcile'] as const) {
+      expect(others(job)).toStrictEqual([...base, ...secrets].sort());
     }
+    expect(others('report')).toStrictEqual([...base, 's3:PutObject', ...secrets].sort());
+    expect(others('backup')).toStrictEqual([...base, 's3:PutObject'].sort());
+  });
+
+  it('lets the report and the backup write only under their own bucket prefixes', () => {
+    const objects = (job: OpsJob) =>
+      statementsOf(single('AWS::IAM::Role', `Ops${logicalId(job)}Role`)[0])
+        .filter((s) => actions([s]).includes('s3:PutObject'))
+        .map((s) => s.Resource);
+    const under = (bucketPrefix: string, prefix: string) => [
+      {
+        'Fn::Join': [
+          '',
+          [{ 'Fn::GetAtt': [single('AWS::S3::Bucket', bucketPrefix)[0], 'Arn'] }, `/${prefix}*`],
+        ],
+      },
+    ];
+    expect(objects('report')).toStrictEqual(under('OpsBucketsReports', 'reports/'));
+    expect(objects('backup')).toStrictEqual(under('OpsBucketsConfigSnapshots', 'config/'));
   });
 
   it('backs up the state, lease and idempotency tables every 6 hours, kept 30 days, PITR staying on', () => {
