@@ -1,12 +1,13 @@
 /**
  * npm run job -- premarket|report|reconcile|backup [--config FILE] [--risk FILE] [--data FOLDER]
- *   [--engine-url URL] [--json]
+ *   [--fees FILE] [--engine-url URL] [--json]
  * Runs one scheduled operations job now, as its Lambda would, against the local stack `npm start`
  * runs (or the environment the config names), stores its report, and prints it as a table (JSON
  * with --json). Exit 0: ok or skipped; 3: problems found; 1: the job failed; 2: bad flags.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { localReportsFolder } from '../local/local-endpoints.ts';
 import { resolveOpsConnection } from '../local/ops-connection.ts';
 import { opsJobBodies } from '../local/ops-jobs.ts';
 import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
@@ -16,14 +17,17 @@ import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
 import { renderOpsReport } from '../shared/ops/ops-table.ts';
-import { describeError, runOpsJob } from '../shared/ops/run-ops-job.ts';
+import { describeError, type OpsJobLog, runOpsJob } from '../shared/ops/run-ops-job.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import { tableNames } from '../shared/store/table-definitions.ts';
 import { systemClock } from '../shared/time/clock.ts';
 
-const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--engine-url URL] [--json]`;
+const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--fees FILE] [--engine-url URL] [--json]`;
+
+/** The report printed is the run's output; the job's own log lines would repeat it. */
+const SILENT: OpsJobLog = { info: () => {}, error: () => {} };
 
 const EXIT = { ok: 0, skipped: 0, problems: 3, failed: 1 } as const;
 
@@ -32,6 +36,7 @@ interface Flags {
   readonly config: string;
   readonly risk: string | undefined;
   readonly data: string;
+  readonly fees: string;
   readonly engineUrl: string | undefined;
   readonly json: boolean;
 }
@@ -46,6 +51,7 @@ function readFlags(argv: string[]): Flags | string {
         config: { type: 'string' },
         risk: { type: 'string' },
         data: { type: 'string' },
+        fees: { type: 'string' },
         'engine-url': { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -68,6 +74,7 @@ function readFlags(argv: string[]): Flags | string {
     config: (parsed.values.config as string | undefined) ?? 'config/system.json',
     risk: parsed.values.risk as string | undefined,
     data: (parsed.values.data as string | undefined) ?? '.data/dynamo',
+    fees: (parsed.values.fees as string | undefined) ?? 'config/fees.toml',
     engineUrl,
     json: parsed.values.json === true,
   };
@@ -116,6 +123,9 @@ async function main(argv: string[]): Promise<number> {
     clock: systemClock,
     metrics,
     sleep: (ms) => sleep(ms),
+    log: SILENT,
+    feesFile: flags.fees,
+    reportsFolder: localReportsFolder(flags.data),
   })[flags.job];
   try {
     if (body === undefined) {
@@ -129,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
         clock: systemClock,
         reports: store,
         metrics,
-        log: { info: () => {}, error: () => {} },
+        log: SILENT,
       },
       () => body('on-demand'),
     );

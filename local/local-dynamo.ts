@@ -7,21 +7,9 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ListTablesCommand,
-} from '@aws-sdk/client-dynamodb';
+import { createTables } from '../shared/store/create-tables.ts';
 import { createDynamoClient } from '../shared/store/dynamo-client.ts';
-import {
-  keyAttributes,
-  TABLE_DEFINITIONS,
-  type TableDefinition,
-  type TableNames,
-  tableNames,
-} from '../shared/store/table-definitions.ts';
+import { type TableNames, tableNames } from '../shared/store/table-definitions.ts';
 
 type Dynalite = (options: {
   path?: string;
@@ -84,64 +72,4 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
     client.destroy();
   }
   return { endpoint, port, region, tables: tableNames(prefix), close };
-}
-
-/** The CreateTable request for a definition: on-demand, as in AWS. */
-export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: keyAttributes(definition).map((a) => ({
-      AttributeName: a.name,
-      AttributeType: a.type,
-    })),
-    KeySchema: [
-      { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
-      ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' as const }] : []),
-    ],
-    ...(definition.globalIndexes.length === 0
-      ? {}
-      : {
-          GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
-            IndexName: index.indexName,
-            KeySchema: [
-              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-              ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
-            ],
-            Projection: { ProjectionType: 'ALL' as const },
-          })),
-        }),
-  };
-}
-
-/** Creates every missing table and waits until each is ACTIVE; existing tables are left as they are. */
-export async function createTables(client: DynamoDBClient, prefix: string): Promise<void> {
-  const names = tableNames(prefix);
-  const existing = new Set<string>();
-  let start: string | undefined;
-  do {
-    const page = await client.send(
-      new ListTablesCommand(start === undefined ? {} : { ExclusiveStartTableName: start }),
-    );
-    for (const name of page.TableNames ?? []) existing.add(name);
-    start = page.LastEvaluatedTableName;
-  } while (start !== undefined);
-  for (const id of Object.keys(TABLE_DEFINITIONS) as (keyof typeof TABLE_DEFINITIONS)[]) {
-    const name = names[id];
-    if (!existing.has(name))
-      await client.send(new CreateTableCommand(createTableInput(TABLE_DEFINITIONS[id], name)));
-    await waitUntilActive(client, name);
-  }
-}
-
-async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
-      (index) => index.IndexStatus === 'ACTIVE',
-    );
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
 }

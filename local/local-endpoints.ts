@@ -20,6 +20,16 @@ const localEndpointsSchema = z.strictObject({
 });
 export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
 
+/** The post-market reports beside the local tables (`.data/dynamo` → `.data/reports`). */
+export function localReportsFolder(dataFolder: string): string {
+  return join(dirname(dataFolder), 'reports');
+}
+
+/** The backups beside the local tables (`.data/dynamo` → `.data/backups`). */
+export function localBackupsFolder(dataFolder: string): string {
+  return join(dirname(dataFolder), 'backups');
+}
+
 /** The file beside the data folder of the local stack (`.data/dynamo` → `.data/local-endpoints.json`). */
 export function localEndpointsFile(dataFolder: string): string {
   return join(dirname(dataFolder), 'local-endpoints.json');

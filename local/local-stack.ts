@@ -15,9 +15,8 @@ import type { Config } from '../shared/config/load-config.ts';
 import type { StrategyModels } from '../shared/config/strategy-models.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
 import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
-import type { PremarketBroker } from '../shared/ops/premarket/run-premarket-check.ts';
 import { prometheusOpsMetrics } from '../shared/ops/prometheus-ops-metrics.ts';
-import type { ReconciliationBroker } from '../shared/ops/reconcile/run-reconciliation.ts';
+import type { OpsJobLog } from '../shared/ops/run-ops-job.ts';
 import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
 import { createDocumentClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
@@ -27,7 +26,7 @@ import type { OrderCanceller } from '../shared/watchdog/lease-watchdog.ts';
 import { type LocalDynamo, startLocalDynamo } from './local-dynamo.ts';
 import { type LocalSignalFunction, startLocalSignalFunction } from './local-signal-function.ts';
 import { type LocalSqs, startLocalSqs } from './local-sqs.ts';
-import { opsJobBodies } from './ops-jobs.ts';
+import { type OpsJobParts, opsJobBodies } from './ops-jobs.ts';
 import { type OpsScheduler, startOpsScheduler } from './ops-scheduler.ts';
 
 export interface LocalStackOptions {
@@ -47,9 +46,11 @@ export interface LocalStackOptions {
   /** The scheduled operations jobs on their New York schedules, as the Lambdas run them in AWS. */
   readonly ops?: {
     readonly config: Config;
-    readonly broker: PremarketBroker & ReconciliationBroker;
+    readonly broker: OpsJobParts['broker'];
     /** The engine's API, asked at each run (a local engine's port is known only once it started). */
     readonly engineApiUrl: () => string;
+    readonly feesFile: string;
+    readonly reportsFolder: string;
   };
 }
 
@@ -123,6 +124,11 @@ function startOps(
   const account = options.system.account.name;
   const store = new DynamoStore({ client, tables: dynamo.tables, account });
   const metrics = prometheusOpsMetrics(options.registry);
+  const logger = options.logger.child({ component: 'ops' });
+  const log: OpsJobLog = {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
   const bodies = opsJobBodies({
     config: ops.config,
     broker: ops.broker,
@@ -132,18 +138,17 @@ function startOps(
     clock: options.clock,
     metrics,
     sleep: (ms) => sleep(ms),
+    log,
+    feesFile: ops.feesFile,
+    reportsFolder: ops.reportsFolder,
   });
-  const log = options.logger.child({ component: 'ops' });
   return startOpsScheduler({
     bodies,
     runner: {
       clock: options.clock,
       reports: store,
       metrics,
-      log: {
-        info: (message, fields) => log.info(fields, message),
-        error: (message, fields) => log.error(fields, message),
-      },
+      log,
     },
   });
 }

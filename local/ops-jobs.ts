@@ -4,12 +4,18 @@
  * reconciliation runs only while the market is open; on demand it runs at once.
  */
 import type { Config } from '../shared/config/load-config.ts';
+import { loadFeeRates } from '../shared/config/load-config.ts';
+import { FolderArtifactStore } from '../shared/ops/artifact-store.ts';
 import type { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
+import {
+  type PostMarketReportDeps,
+  runPostMarketReport,
+} from '../shared/ops/post-market/post-market-report.ts';
 import { type PremarketBroker, runPremarketCheck } from '../shared/ops/premarket/run-premarket-check.ts';
 import { type ReconciliationBroker, runReconciliation } from '../shared/ops/reconcile/run-reconciliation.ts';
-import type { OpsJobResult } from '../shared/ops/run-ops-job.ts';
+import type { OpsJobLog, OpsJobResult } from '../shared/ops/run-ops-job.ts';
 import type { LeaseStore } from '../shared/store/lease-store.ts';
 import type { Store } from '../shared/store/store.ts';
 import type { Clock } from '../shared/time/clock.ts';
@@ -18,7 +24,7 @@ export type OpsTrigger = 'schedule' | 'on-demand';
 
 export interface OpsJobParts {
   readonly config: Config;
-  readonly broker: PremarketBroker & ReconciliationBroker;
+  readonly broker: PremarketBroker & ReconciliationBroker & PostMarketReportDeps['broker'];
   /** Resolved per run: a local engine's address is known only once it has started. */
   readonly engine: () => Pick<EngineApiClient, 'health' | 'status'>;
   readonly store: Store;
@@ -26,6 +32,11 @@ export interface OpsJobParts {
   readonly clock: Clock;
   readonly metrics: OpsMetrics;
   readonly sleep: (ms: number) => Promise<void>;
+  readonly log: OpsJobLog;
+  /** The fee schedule the report's fee estimate uses (config/fees.toml). */
+  readonly feesFile: string;
+  /** Where the post-market report's Markdown and HTML go (`.data/reports`). */
+  readonly reportsFolder: string;
 }
 
 export type OpsJobBody = (trigger: OpsTrigger) => Promise<OpsJobResult>;
@@ -42,6 +53,18 @@ export function opsJobBodies(parts: OpsJobParts): Partial<Record<OpsJob, OpsJobB
         clock: parts.clock,
         metrics: parts.metrics,
       }),
+    report: (trigger) =>
+      runPostMarketReport(
+        {
+          store: parts.store,
+          broker: parts.broker,
+          clock: parts.clock,
+          artifacts: new FolderArtifactStore(parts.reportsFolder),
+          feeRates: loadFeeRates(parts.feesFile),
+          log: parts.log,
+        },
+        { force: trigger === 'on-demand' },
+      ),
     reconcile: (trigger) =>
       runReconciliation(
         {

@@ -8,6 +8,7 @@
 import { type SlippageModel, slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
 import type { FeeRates } from '../shared/config/fees-schema.ts';
 import { fixedFromNumber, parseFixed } from '../shared/domain/fixed.ts';
+import { FeeSchedule } from '../shared/domain/regulatory-fees.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
 import type { Timers } from '../shared/time/timers.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
@@ -17,7 +18,6 @@ import { BarMarks } from './market/bar-marks.ts';
 import { SimulatedVenue } from './simulated-venue.ts';
 import type { AccountLedger } from './trading/account-ledger.ts';
 import type { MatchingEngine } from './trading/matching-engine.ts';
-import { FeeSchedule } from './trading/regulatory-fees.ts';
 import { type ScheduledTask, TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore } from './trading/venue-core.ts';
 import { advanceVirtualTime } from './virtual-time.ts';

@@ -43,6 +43,7 @@ function order(i: number): StoredOrder {
     origin: 'engine',
     intentId: `intent-${i}`,
     strategyId: 'bench',
+    referencePrice: parseFixed('187.65'),
     fencingToken: 1,
   };
 }

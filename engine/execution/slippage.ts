@@ -1,11 +1,11 @@
 /**
- * Slippage of each fill against the price the decision was made on, in basis points, signed so
- * that positive is worse for us (paid more on a buy, received less on a sell). Kept per fill for
- * reports and exported as a Prometheus histogram.
+ * Slippage of each fill against the price the decision was made on (shared/domain/slippage-bps.ts),
+ * kept per fill for the status API and exported as a Prometheus histogram.
  */
 import { Histogram, type Registry } from 'prom-client';
 import type { Fill } from '../../shared/domain/fill.ts';
-import { type Fixed, fixedToNumber } from '../../shared/domain/fixed.ts';
+import type { Fixed } from '../../shared/domain/fixed.ts';
+import { slippageBps } from '../../shared/domain/slippage-bps.ts';
 
 export interface SlippageRecord {
   readonly executionId: string;
@@ -15,13 +15,6 @@ export interface SlippageRecord {
   readonly referencePrice: Fixed;
   readonly fillPrice: Fixed;
   readonly bps: number;
-}
-
-export function slippageBps(side: Fill['side'], referencePrice: Fixed, fillPrice: Fixed): number {
-  if (referencePrice <= 0n) return 0;
-  // Exact difference, then one division in float: 1e-4 bp resolution is plenty for a metric.
-  const signedDifference = side === 'buy' ? fillPrice - referencePrice : referencePrice - fillPrice;
-  return (fixedToNumber(signedDifference as Fixed) / fixedToNumber(referencePrice)) * 10_000;
 }
 
 const BUCKETS_BPS = [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100];

@@ -75,6 +75,7 @@ export class EngineRecorder {
         intentId: order.intentId,
         strategyId: order.strategyId,
         fencingToken: order.fencingToken,
+        referencePrice: order.referencePrice,
       });
     }
   }
@@ -132,6 +133,7 @@ export class EngineRecorder {
       intentId: intent.intentId,
       strategyId: intent.strategyId,
       fencingToken,
+      referencePrice: intent.referencePrice,
     };
     if (!this.#provenance.has(request.clientOrderId)) this.#provenance.set(request.clientOrderId, provenance);
     if (this.#answered.has(request.clientOrderId)) return; // the broker's answer already wrote a fuller record
@@ -180,12 +182,14 @@ export class EngineRecorder {
               intentId: intent.intentId,
               strategyId: intent.strategyId,
               fencingToken: this.#options.fencingToken(),
+              referencePrice: intent.referencePrice,
             }
           : {
               origin: isOwnClientOrderId(order.clientOrderId) ? 'engine' : 'external',
               intentId: null,
               strategyId: null,
               fencingToken: null,
+              referencePrice: null,
             };
       this.#provenance.set(order.clientOrderId, provenance);
     }

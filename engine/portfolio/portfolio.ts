@@ -9,11 +9,11 @@
 import type { Fill } from '../../shared/domain/fill.ts';
 import { add, type Fixed, fixedToNumber, mul, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { Position } from '../../shared/domain/position.ts';
+import { PositionLedger } from '../../shared/domain/position-ledger.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { SessionTracker } from '../../shared/time/session-tracker.ts';
 import { TradingCalendar } from '../../shared/time/trading-calendar.ts';
-import { PositionLedger } from './position-ledger.ts';
 
 export interface SymbolPnl {
   readonly symbol: string;

@@ -6,8 +6,8 @@
 import type { Account } from '../../shared/domain/account.ts';
 import { type Fixed, notionalRaw } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
+import { PositionLedger } from '../../shared/domain/position-ledger.ts';
 import type { TradingCalendar } from '../../shared/time/trading-calendar.ts';
-import { PositionLedger } from '../portfolio/position-ledger.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { DayTradeCounter } from './day-trade-counter.ts';
 import type { ExecutionLatch } from './execution-latch.ts';

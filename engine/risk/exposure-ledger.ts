@@ -21,7 +21,7 @@
 import type { Fill } from '../../shared/domain/fill.ts';
 import { type Fixed, fixedToNumber, min, notionalRaw, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderSide, OrderType } from '../../shared/domain/order.ts';
-import type { PositionLedger } from '../portfolio/position-ledger.ts';
+import type { PositionLedger } from '../../shared/domain/position-ledger.ts';
 
 /** Where positions live: the engine's position book (engine/portfolio/portfolio.ts). */
 export interface PositionSource {

@@ -12,7 +12,7 @@ import middy from '@middy/core';
 import { type OpsEvent, readOpsEvent } from '../../shared/ops/ops-event.ts';
 import type { OpsMetrics } from '../../shared/ops/ops-metrics.ts';
 import type { OpsJob, OpsReport } from '../../shared/ops/ops-report.ts';
-import { type OpsJobResult, runOpsJob } from '../../shared/ops/run-ops-job.ts';
+import { type OpsJobLog, type OpsJobResult, runOpsJob } from '../../shared/ops/run-ops-job.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
 
@@ -27,16 +27,20 @@ export function emfOpsMetrics(metrics: Metrics): OpsMetrics {
   return { record: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) };
 }
 
+export function powertoolsOpsLog(logger: Logger): OpsJobLog {
+  return {
+    info: (message, fields) => logger.info(message, fields ?? {}),
+    error: (message, fields) => logger.error(message, fields ?? {}),
+  };
+}
+
 export function createOpsLambdaHandler(
   job: OpsJob,
   deps: OpsLambdaDependencies,
   body: (event: OpsEvent, runId: string) => Promise<OpsJobResult>,
 ) {
   const metrics = emfOpsMetrics(deps.metrics);
-  const log = {
-    info: (message: string, fields?: Record<string, unknown>) => deps.logger.info(message, fields ?? {}),
-    error: (message: string, fields?: Record<string, unknown>) => deps.logger.error(message, fields ?? {}),
-  };
+  const log = powertoolsOpsLog(deps.logger);
   const handle = (input: unknown, context: { awsRequestId: string }): Promise<OpsReport> => {
     const read = readOpsEvent(input, job);
     return runOpsJob(

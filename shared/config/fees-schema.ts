@@ -1,6 +1,6 @@
 /**
  * config/fees.toml: the fees a backtest charges per execution (the bar venue's fee schedule,
- * sim/trading/regulatory-fees.ts). Rates change by regulators' notice, so they live in a file the
+ * shared/domain/regulatory-fees.ts). Rates change by regulators' notice, so they live in a file the
  * team keeps current rather than in code; every key is required, so the file says all it assumes.
  */
 import { z } from 'zod';

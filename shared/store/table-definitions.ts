@@ -1,7 +1,7 @@
 /**
- * The DynamoDB tables, as plain data: the CDK stack (infra/store-tables.ts) and the local server
- * (local/local-dynamo.ts) both build their tables from these, so key schemas have one source of truth.
- * The design and its reasons are in docs/store.md.
+ * The DynamoDB tables, as plain data: the CDK stack (infra/store-tables.ts), the local server and
+ * a restore (both through shared/store/create-tables.ts) build their tables from these, so key
+ * schemas have one source of truth. The design and its reasons are in docs/store.md.
  */
 
 export type KeyAttributeType = 'S' | 'N';

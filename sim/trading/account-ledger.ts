@@ -5,8 +5,8 @@
  * value, so equity = cash + long market value + short market value, as Alpaca defines it.
  */
 import { abs, add, divRoundHalfEven, type Fixed, neg, sub, ZERO } from '../../shared/domain/fixed.ts';
+import { mulFixed } from '../../shared/domain/fixed-mul.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
-import { mulFixed } from './fixed-mul.ts';
 
 export interface LedgerPosition {
   /** Signed: negative when short. */

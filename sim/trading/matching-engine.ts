@@ -30,8 +30,10 @@ import {
   sub,
   ZERO,
 } from '../../shared/domain/fixed.ts';
+import { mulFixed } from '../../shared/domain/fixed-mul.ts';
 import type { Quote } from '../../shared/domain/market-data.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
+import type { FeeSchedule } from '../../shared/domain/regulatory-fees.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import { type SessionPhase, sessionDateOf } from '../../shared/time/nyse-calendar.ts';
@@ -42,14 +44,12 @@ import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
 import { type BarRange, barExecution } from './bar-fill-rule.ts';
 import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
-import { mulFixed } from './fixed-mul.ts';
 import type { SeededIds } from './ids.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
 import { exitSide } from './order-class-rules.ts';
 import { OrderGroups } from './order-groups.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
-import type { FeeSchedule } from './regulatory-fees.ts';
 import type { SessionCalendar } from './session-calendar.ts';
 import { isTerminal, NO_LEGS, type OrderLink, SimOrder } from './sim-order.ts';
 import type { ScheduledTask, TaskScheduler } from './task-scheduler.ts';

@@ -15,6 +15,7 @@ import {
   sub,
   ZERO,
 } from '../../shared/domain/fixed.ts';
+import { mulFixed } from '../../shared/domain/fixed-mul.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import { newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
@@ -22,7 +23,6 @@ import type { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
-import { mulFixed } from './fixed-mul.ts';
 import { orderClassStateProblem } from './order-class-rules.ts';
 import { type SimOrderRequest, subPennyError } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';

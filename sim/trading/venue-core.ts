@@ -5,6 +5,7 @@
  */
 import type { SlippageModel } from '../../shared/broker/alpaca/slippage-model.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { FeeSchedule } from '../../shared/domain/regulatory-fees.ts';
 import type { ClosedDates } from '../closed-dates.ts';
 import type { SimContext } from '../context.ts';
 import type { QuoteSource } from '../market/quote-source.ts';
@@ -13,7 +14,6 @@ import { AccountView } from './account-view.ts';
 import { AssetCatalog } from './asset-catalog.ts';
 import { SeededIds } from './ids.ts';
 import { MatchingEngine } from './matching-engine.ts';
-import type { FeeSchedule } from './regulatory-fees.ts';
 import { SessionCalendar } from './session-calendar.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
 

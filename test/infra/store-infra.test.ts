@@ -5,8 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TradingStack } from '../../infra/trading-stack.ts';
-import { createTableInput } from '../../local/local-dynamo.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
+import { createTableInput } from '../../shared/store/create-tables.ts';
 import { TABLE_DEFINITIONS, type TableId, tableNames } from '../../shared/store/table-definitions.ts';
 
 const persistence = {

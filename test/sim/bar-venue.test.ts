@@ -1,5 +1,5 @@
 /**
- * The bar venue's fill rule (sim/trading/bar-fill-rule.ts) and fees (sim/trading/regulatory-fees.ts)
+ * The bar venue's fill rule (sim/trading/bar-fill-rule.ts) and fees (shared/domain/regulatory-fees.ts)
  * through the venue port, bar by bar, against prices worked out by hand.
  */
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Fixed } from '../../domain/fixed.ts';
 import {
   isTerminalStatus,
   ORDER_SIDES,
@@ -33,6 +34,11 @@ export interface StoredOrder extends Omit<Order, 'id'> {
   readonly strategyId: string | null;
   /** The lease fencing token under which the engine sent it; null for external orders. */
   readonly fencingToken: number | null;
+  /**
+   * The price the decision was made on (the intent's), which fills are measured against for
+   * slippage; null for external orders and for orders recorded before it was kept.
+   */
+  readonly referencePrice: Fixed | null;
 }
 
 export interface OrderProvenance {
@@ -40,6 +46,7 @@ export interface OrderProvenance {
   readonly intentId: string | null;
   readonly strategyId: string | null;
   readonly fencingToken: number | null;
+  readonly referencePrice: Fixed | null;
 }
 
 /** A broker order (or the engine's view of one) as persisted, with where it came from. */
@@ -103,13 +110,22 @@ const schema = z.object({
   intentId: z.string().nullable(),
   strategyId: z.string().nullable(),
   fencingToken: z.number().int().positive().nullable(),
+  // Added to version 1 without a bump: items written before it lack it and read as null, and a
+  // reader from before it ignores it, so old and new readers and items all still agree.
+  referencePrice: nullableFixedText.optional(),
 });
 
 export const ORDER_ITEM: ItemKind<StoredOrder> = {
   type: 'order',
   version: 1,
   // The item's `type` attribute names the item kind, so the order's type is stored as orderType.
-  schema: schema.transform(({ orderType, ...rest }): StoredOrder => ({ ...rest, type: orderType })),
+  schema: schema.transform(
+    ({ orderType, referencePrice, ...rest }): StoredOrder => ({
+      ...rest,
+      type: orderType,
+      referencePrice: referencePrice ?? null,
+    }),
+  ),
   primaryKey(account, order) {
     return {
       [STATE_KEYS.partition]: orderPartition(account),
@@ -147,6 +163,7 @@ export const ORDER_ITEM: ItemKind<StoredOrder> = {
       intentId: order.intentId,
       strategyId: order.strategyId,
       fencingToken: order.fencingToken,
+      referencePrice: nullableFixedToText(order.referencePrice),
     };
   },
 };

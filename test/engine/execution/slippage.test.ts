@@ -1,8 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { SlippageRecorder, slippageBps } from '../../../engine/execution/slippage.ts';
+import { SlippageRecorder } from '../../../engine/execution/slippage.ts';
 import type { Fill } from '../../../shared/domain/fill.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
+import { slippageBps } from '../../../shared/domain/slippage-bps.ts';
 
 const f = parseFixed;
 

@@ -158,12 +158,18 @@ describe('Class: EngineRecorder (against dynalite over loopback)', () => {
         origin: 'engine',
         intentId: 'intent-9',
         fencingToken: 7,
+        referencePrice: f('187.66'),
         qty: f('10'),
       },
     });
     expect(await reader.store.getOrder('ae1-answered')).toMatchObject({
       status: 'found',
-      value: { status: 'partially_filled', filledQty: f('2.5'), intentId: 'intent-10' },
+      value: {
+        status: 'partially_filled',
+        filledQty: f('2.5'),
+        intentId: 'intent-10',
+        referencePrice: f('187.66'),
+      },
     });
     await reader.close(100);
   });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PositionLedger } from '../../../engine/portfolio/position-ledger.ts';
 import { ExposureLedger, type SymbolExposure } from '../../../engine/risk/exposure-ledger.ts';
 import { type Fixed, notionalRaw } from '../../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../../shared/domain/order.ts';
+import { PositionLedger } from '../../../shared/domain/position-ledger.ts';
 
 const SCALE = 1_000_000_000n;
 

@@ -175,6 +175,7 @@ describe('Function: createReconcileHandler (engine process, simulator and dynali
       intentId: null,
       strategyId: null,
       fencingToken: 1,
+      referencePrice: null,
     });
 
     const { report, metrics } = await invoke(onDemand);

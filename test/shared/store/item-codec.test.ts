@@ -62,21 +62,43 @@ describe('Module: item codec', () => {
   });
 
   it('records an order found at the broker as external, keeping only the domain fields', () => {
-    const { origin: _o, intentId: _i, strategyId: _s, fencingToken: _f, ...domain } = sampleOrder();
+    const {
+      origin: _o,
+      intentId: _i,
+      strategyId: _s,
+      fencingToken: _f,
+      referencePrice: _r,
+      ...domain
+    } = sampleOrder();
     const brokerOrder = {
       ...domain,
       id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415',
       updatedAtNs: 1n,
       orderClass: '',
     };
-    const provenance = { origin: 'external', intentId: null, strategyId: null, fencingToken: null } as const;
+    const provenance = {
+      origin: 'external',
+      intentId: null,
+      strategyId: null,
+      fencingToken: null,
+      referencePrice: null,
+    } as const;
     expect(storedOrderFrom(brokerOrder, provenance)).toStrictEqual({ ...domain, ...provenance });
+  });
+
+  it('reads an order written before the reference price was kept, as one without it', () => {
+    const { referencePrice: _dropped, ...older } = ORDER_ITEM.encode('acct', sampleOrder());
+    expect(decodeItem(ORDER_ITEM, older, 'test-state', KEYS)).toStrictEqual({
+      ok: true,
+      value: sampleOrder({ referencePrice: null }),
+    });
   });
 
   it('stores money as decimal strings, never as numbers', () => {
     const item = ORDER_ITEM.encode('acct', sampleOrder());
     expect(item.qty).toBe('10');
     expect(item.filledAvgPrice).toBe('187.651');
+    expect(item.referencePrice).toBe('187.64');
   });
 
   it('puts only orders that can still fill into the working-orders index', () => {

@@ -41,6 +41,7 @@ export function sampleOrder(overrides: Partial<StoredOrder> = {}): StoredOrder {
     intentId: 'intent-1',
     strategyId: 'momentum',
     fencingToken: 3,
+    referencePrice: parseFixed('187.64'),
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@
  * a whole number of units (shares × a price, the usual case) needs no rounding, so it skips the
  * half-even division's extra bigint work. The result is mul's, always.
  */
-import { type Fixed, mul, SCALE } from '../../shared/domain/fixed.ts';
+import { type Fixed, mul, SCALE } from './fixed.ts';
 
 export function mulFixed(a: Fixed, b: Fixed): Fixed {
   const raw = a * b;

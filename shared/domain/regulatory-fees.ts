@@ -5,8 +5,8 @@
  * to the cent. The rates change by regulators' notice, so they are configuration
  * (config/fees.toml, shared/config/fees-schema.ts). Crypto pays none of these.
  */
-import type { FeeRates } from '../../shared/config/fees-schema.ts';
-import { type Fixed, fixedFromNumber, min, SCALE, ZERO } from '../../shared/domain/fixed.ts';
+import type { FeeRates } from '../config/fees-schema.ts';
+import { type Fixed, fixedFromNumber, min, SCALE, ZERO } from './fixed.ts';
 import { mulFixed } from './fixed-mul.ts';
 
 const CENT = SCALE / 100n;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PositionLedger } from '../../../engine/portfolio/position-ledger.ts';
 import { type Fixed, parseFixed, SCALE } from '../../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../../shared/domain/order.ts';
+import { PositionLedger } from '../../../shared/domain/position-ledger.ts';
 
 const f = parseFixed;
 

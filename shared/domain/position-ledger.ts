@@ -10,8 +10,8 @@
  * (costNumerator / costDenominator, in price units of 1e-9) and money is rounded once, half to
  * even, to the ledger's 1e-9 unit on each closing fill — the point where a broker books it.
  */
-import { divRoundHalfEven, type Fixed, SCALE, ZERO } from '../../shared/domain/fixed.ts';
-import type { OrderSide } from '../../shared/domain/order.ts';
+import { divRoundHalfEven, type Fixed, SCALE, ZERO } from './fixed.ts';
+import type { OrderSide } from './order.ts';
 
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
