@@ -12,10 +12,10 @@
  * silently missing check.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -195,5 +195,18 @@ export class OpsJobs extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(2),
     }));
+
+    // The object keys are named by date, so the writers' grants end in a wildcard under their prefix.
+    const acknowledgeObjects = (job: OpsJob, bucket: IBucket, prefix: string) => {
+      const role = this.functions[job]?.role;
+      if (role === undefined) return;
+      const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket);
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason: `The ${job} job writes date-named objects, PutObject only, under ${prefix} of its own bucket.`,
+      });
+    };
+    acknowledgeObjects('report', props.reportsBucket, REPORTS_PREFIX);
+    acknowledgeObjects('backup', props.configSnapshotsBucket, CONFIG_SNAPSHOTS_PREFIX);
   }
 }

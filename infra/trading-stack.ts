@@ -83,8 +83,6 @@ export class TradingStack extends Stack {
       engineApiUrl: props.engineApiUrl,
       reportsBucket: this.opsBuckets.reports,
       configSnapshotsBucket: this.opsBuckets.configSnapshots,
-      // The report and backup handlers are not on main yet.
-      jobs: ['premarket', 'reconcile'],
       ...(props.engineApiToken ? { engineApiToken: props.engineApiToken } : {}),
     });
   }

@@ -10,7 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledConfigFor, configCommandHooks } from '../../infra/bundled-config.ts';
 import { OpsBuckets } from '../../infra/ops-buckets.ts';
-import { checkEngineApiUrl, OPS_JOB_ENTRIES, OpsJobs } from '../../infra/ops-jobs.ts';
+import { checkEngineApiUrl, OpsJobs } from '../../infra/ops-jobs.ts';
 import { StoreTables } from '../../infra/store-tables.ts';
 import { TableBackupPlan } from '../../infra/table-backup-plan.ts';
 import { TradingStack } from '../../infra/trading-stack.ts';
@@ -31,8 +31,6 @@ const persistence = {
   accountName: 'test-live',
   tradingUrl: 'https://api.alpaca.markets',
 };
-/** The jobs TradingStack deploys until the report and backup handlers are on main. */
-const DEPLOYED: readonly OpsJob[] = ['premarket', 'reconcile'];
 const JOBS = OPS_JOBS;
 const SERVICE: Record<OpsJob, string> = {
   premarket: 'premarket',
@@ -50,8 +48,7 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
   beforeAll(() => {
     // Templates only; store-infra.test.ts loads the bundles.
     const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    // Every job, as TradingStack wires them; the report and backup handlers are not on main yet,
-    // so their functions are built from the two that are (their templates do not depend on it).
+    // The ops constructs as TradingStack wires them, with nothing else around them.
     const stack = new Stack(noBundling(), 'Test');
     const brokerKeys = new Secret(stack, 'BrokerKeys');
     const onCallTopic = new Topic(stack, 'OnCallTopic');
@@ -69,7 +66,6 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
       engineApiUrl: 'https://engine.internal.example:8443',
       reportsBucket: buckets.reports,
       configSnapshotsBucket: buckets.configSnapshots,
-      entries: { report: OPS_JOB_ENTRIES.premarket, backup: OPS_JOB_ENTRIES.reconcile },
     });
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources as Record<string, Resource>;
@@ -83,12 +79,12 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
     );
   });
 
-  it('deploys the pre-market check and reconciliation in TradingStack, with the tables backup and the buckets', () => {
+  it('deploys every job in TradingStack, with the tables backup and the buckets', () => {
     const schedules = Object.values(stackTemplate.findResources('AWS::Scheduler::Schedule')).map(
       (r) => (r as Resource).Properties.ScheduleExpression,
     );
     expect(schedules.sort()).toStrictEqual(
-      ['rate(1 minute)', ...DEPLOYED.map((job) => OPS_SCHEDULES[job].expression)].sort(),
+      ['rate(1 minute)', ...JOBS.map((job) => OPS_SCHEDULES[job].expression)].sort(),
     );
     stackTemplate.resourceCountIs('AWS::Backup::BackupPlan', 1);
     stackTemplate.resourceCountIs('AWS::S3::Bucket', 2);

@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TradingStack } from '../../infra/trading-stack.ts';
-import { loadConfig } from '../../shared/config/load-config.ts';
+import { loadConfig, loadFeeRates } from '../../shared/config/load-config.ts';
+import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
 import { createTableInput } from '../../shared/store/create-tables.ts';
 import { TABLE_DEFINITIONS, type TableId, tableNames } from '../../shared/store/table-definitions.ts';
 
@@ -165,7 +166,7 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
 
   it('bundles every function as an ES module whose handler starts with the environment its construct sets', async () => {
     const functions = bundledFunctions();
-    expect(functions.map((f) => f.id).join(' ')).toMatch(/Watchdog.*Premarket.*Reconcile/);
+    expect(functions.map((f) => f.id).join(' ')).toMatch(/Watchdog.*Premarket.*Reconcile.*Report.*Backup/);
     for (const { id, folder, env } of functions) {
       for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
       try {
@@ -188,5 +189,18 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
       'system.staging.json',
     ]);
     expect(() => loadConfig({ systemFile: premarket!.env.CONFIG_FILE!, env: {} })).not.toThrow();
+  });
+
+  it('bundles the config folder the backup snapshots and the fee schedule the report reads', () => {
+    const backup = bundledFunctions().find((f) => f.id.includes('Backup'));
+    expect(backup?.env.CONFIG_DIR).toBe(`${backup?.folder}/config`);
+    expect(configFilesIn(backup!.env.CONFIG_DIR!).map((file) => basename(file))).toStrictEqual([
+      'fees.toml',
+      'risk_limits.toml',
+      'system.staging.json',
+    ]);
+    const report = bundledFunctions().find((f) => f.id.includes('Report'));
+    expect(report?.env.FEES_FILE).toBe(`${report?.folder}/config/fees.toml`);
+    expect(() => loadFeeRates(report!.env.FEES_FILE!)).not.toThrow();
   });
 });
