@@ -7,9 +7,11 @@
  * The engine API. Premarket and reconciliation ask the engine's control API for its health and
  * positions, so `engineApiUrl` is required (https, or http on loopback only). The engine service
  * it points at is built by issue 15, which also places these two functions where they can reach
- * it; until then their schedules run, find no engine and report `failed`, which pages — the
- * truthful answer to "is the system ready to trade", and what the runbook expects rather than a
- * silently missing check.
+ * it (infra/app.ts takes `-c engineApiUrl=…` and until then defaults to a name for it). Until the
+ * engine is reachable their schedules still run: the pre-market check finds no engine, reports
+ * `failed` and pages (the truthful answer to "is the system ready to trade", rather than a check
+ * that silently is not there); reconciliation compares the store with the broker and reports the
+ * engine API unreadable.
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
