@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { localReportsFolder } from '../local/local-endpoints.ts';
+import { localBackupsFolder, localReportsFolder } from '../local/local-endpoints.ts';
 import { resolveOpsConnection } from '../local/ops-connection.ts';
 import { opsJobBodies } from '../local/ops-jobs.ts';
 import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
@@ -18,7 +18,7 @@ import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
 import { renderOpsReport } from '../shared/ops/ops-table.ts';
 import { describeError, type OpsJobLog, runOpsJob } from '../shared/ops/run-ops-job.ts';
-import { createDocumentClient } from '../shared/store/dynamo-client.ts';
+import { createDocumentClient, createDynamoClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import { tableNames } from '../shared/store/table-definitions.ts';
@@ -105,10 +105,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(error instanceof CredentialsError ? error.message : describeError(error));
     return 1;
   }
-  const client = createDocumentClient({
+  const clientOptions = {
     region: system.store.region,
     ...(connection.dynamoEndpoint === undefined ? {} : { endpoint: connection.dynamoEndpoint }),
-  });
+  };
+  const client = createDocumentClient(clientOptions);
+  const rawClient = createDynamoClient(clientOptions);
   const tables = tableNames(system.store.tablePrefix);
   const store = new DynamoStore({ client, tables, account: system.account.name });
   const broker = new AlpacaTradingClient({ baseUrl: connection.tradingUrl, credentials });
@@ -126,12 +128,13 @@ async function main(argv: string[]): Promise<number> {
     log: SILENT,
     feesFile: flags.fees,
     reportsFolder: localReportsFolder(flags.data),
+    backup: {
+      client: rawClient,
+      tablePrefix: system.store.tablePrefix,
+      folder: localBackupsFolder(flags.data),
+    },
   })[flags.job];
   try {
-    if (body === undefined) {
-      console.error(`job ${flags.job} is not available yet`);
-      return 1;
-    }
     const report = await runOpsJob(
       flags.job,
       {
@@ -152,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await broker.close();
     client.destroy();
+    rawClient.destroy();
   }
 }
 

@@ -10,7 +10,12 @@ import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import { localEndpointsFile, localReportsFolder, readLocalEndpoints } from './local-endpoints.ts';
+import {
+  localBackupsFolder,
+  localEndpointsFile,
+  localReportsFolder,
+  readLocalEndpoints,
+} from './local-endpoints.ts';
 import { startLocalStack } from './local-stack.ts';
 
 const USAGE = 'usage: node local/local-stack-main.ts [--config FILE] [--risk FILE] [--data FOLDER]';
@@ -60,6 +65,7 @@ async function main(): Promise<number> {
       engineApiUrl: () => readLocalEndpoints(endpointsFile)?.engineApi ?? configuredApi,
       feesFile: 'config/fees.toml',
       reportsFolder: localReportsFolder(dataPath),
+      backupsFolder: localBackupsFolder(dataPath),
     },
     broker,
     clock: systemClock,

@@ -7,6 +7,7 @@
  * watchdog that dies with the engine watches nothing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildSignalGenerators } from '../functions/signals/build-signal-generators.ts';
@@ -18,7 +19,7 @@ import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import { prometheusOpsMetrics } from '../shared/ops/prometheus-ops-metrics.ts';
 import type { OpsJobLog } from '../shared/ops/run-ops-job.ts';
 import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
-import { createDocumentClient } from '../shared/store/dynamo-client.ts';
+import { createDocumentClient, createDynamoClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import type { Clock } from '../shared/time/clock.ts';
@@ -51,6 +52,7 @@ export interface LocalStackOptions {
     readonly engineApiUrl: () => string;
     readonly feesFile: string;
     readonly reportsFolder: string;
+    readonly backupsFolder: string;
   };
 }
 
@@ -117,6 +119,7 @@ async function startSignalPath(
 function startOps(
   options: LocalStackOptions,
   client: ReturnType<typeof createDocumentClient>,
+  rawClient: DynamoDBClient,
   dynamo: LocalDynamo,
 ): OpsScheduler | undefined {
   if (options.ops === undefined) return undefined;
@@ -141,6 +144,7 @@ function startOps(
     log,
     feesFile: ops.feesFile,
     reportsFolder: ops.reportsFolder,
+    backup: { client: rawClient, tablePrefix: options.system.store.tablePrefix, folder: ops.backupsFolder },
   });
   return startOpsScheduler({
     bodies,
@@ -175,7 +179,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     },
   });
-  const opsScheduler = startOps(options, client, dynamo);
+  const rawClient = createDynamoClient({ region: store.region, endpoint: dynamo.endpoint });
+  const opsScheduler = startOps(options, client, rawClient, dynamo);
   let signalPath: Awaited<ReturnType<typeof startSignalPath>>;
   try {
     signalPath = await startSignalPath(options, dynamo);
@@ -183,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     opsScheduler?.close();
     await watchdog.close();
     client.destroy();
+    rawClient.destroy();
     await dynamo.close();
     throw error;
   }
@@ -208,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await signalPath?.sqs.close();
       await watchdog.close();
       client.destroy();
+      rawClient.destroy();
       await dynamo.close();
     },
   };

@@ -3,9 +3,12 @@
  * local scheduler (`npm start`) and `npm run job`. A body takes how it was started: on a schedule
  * reconciliation runs only while the market is open; on demand it runs at once.
  */
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../shared/config/load-config.ts';
 import { loadFeeRates } from '../shared/config/load-config.ts';
 import { FolderArtifactStore } from '../shared/ops/artifact-store.ts';
+import { runBackupJob } from '../shared/ops/backup-job.ts';
 import type { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
@@ -37,11 +40,13 @@ export interface OpsJobParts {
   readonly feesFile: string;
   /** Where the post-market report's Markdown and HTML go (`.data/reports`). */
   readonly reportsFolder: string;
+  /** The local tables the backup exports, and where it writes them and the config snapshots (`.data/backups`). */
+  readonly backup: { readonly client: DynamoDBClient; readonly tablePrefix: string; readonly folder: string };
 }
 
 export type OpsJobBody = (trigger: OpsTrigger) => Promise<OpsJobResult>;
 
-export function opsJobBodies(parts: OpsJobParts): Partial<Record<OpsJob, OpsJobBody>> {
+export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
   return {
     premarket: () =>
       runPremarketCheck({
@@ -65,6 +70,17 @@ export function opsJobBodies(parts: OpsJobParts): Partial<Record<OpsJob, OpsJobB
         },
         { force: trigger === 'on-demand' },
       ),
+    backup: () =>
+      runBackupJob({
+        where: 'local',
+        client: parts.backup.client,
+        tablePrefix: parts.backup.tablePrefix,
+        account: parts.config.system.account.name,
+        backupsFolder: parts.backup.folder,
+        // The files this stack runs with, not every file in config/.
+        configFiles: [parts.config.files.system, parts.config.files.risk, parts.feesFile],
+        nowMs: parts.clock.nowMs(),
+      }),
     reconcile: (trigger) =>
       runReconciliation(
         {

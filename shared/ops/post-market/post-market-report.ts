@@ -11,7 +11,7 @@ import { FeeSchedule } from '../../domain/regulatory-fees.ts';
 import type { ItemProblem } from '../../store/item-codec.ts';
 import type { ReadBatch, Store } from '../../store/store.ts';
 import type { Clock } from '../../time/clock.ts';
-import { addDays, newYorkToUtcMs, newYorkWallTime } from '../../time/new-york-time.ts';
+import { addDays, newYorkDate, newYorkToUtcMs } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
 import type { ArtifactStore } from '../artifact-store.ts';
 import type { OpsTable } from '../ops-report.ts';
@@ -76,7 +76,7 @@ export async function runPostMarketReport(
   options: PostMarketReportOptions = {},
 ): Promise<OpsJobResult> {
   const nowMs = deps.clock.nowMs();
-  const { date, minuteOfDay } = newYorkWallTime(nowMs);
+  const date = newYorkDate(nowMs);
   const skipped = (reason: string): OpsJobResult => ({
     newYorkDate: date,
     outcome: 'skipped',
@@ -88,7 +88,7 @@ export async function runPostMarketReport(
     const calendar = await step('broker', "could not read the broker's calendar", () =>
       deps.broker.getCalendar(date, date),
     );
-    const timing = reportTiming(date, minuteOfDay, calendar);
+    const timing = reportTiming(date, nowMs, calendar, options.force === true);
     if (!timing.run) return skipped(timing.reason);
     if (options.force !== true) {
       const earlier = await step('store', 'could not read earlier reports', () =>
