@@ -17,5 +17,9 @@ Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 new TradingStack(app, `Trading-${environment}`, {
   environment: environment as Environment,
   brokerSecretName: environment === 'production' ? 'trading/alpaca/live' : `trading/alpaca/${environment}`,
+  // Until issue 15 builds the engine service and its name, `-c engineApiUrl=…` says where it is.
+  engineApiUrl:
+    (app.node.tryGetContext('engineApiUrl') as string | undefined) ??
+    `https://engine.${environment}.trading.internal:8443`,
 });
 app.synth();

@@ -12,7 +12,8 @@ export interface PersistenceSettings {
   readonly tradingUrl: string;
 }
 
-const CONFIG_FILES: Readonly<Record<Environment, string>> = {
+/** Each environment's system config file, in config/. */
+export const CONFIG_FILES: Readonly<Record<Environment, string>> = {
   development: 'system.json',
   staging: 'system.staging.json',
   production: 'system.production.json',

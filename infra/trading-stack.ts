@@ -4,12 +4,15 @@
  */
 import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alias } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { Environment } from '../shared/config/system-schema.ts';
+import { OpsBuckets } from './ops-buckets.ts';
+import { OpsJobs } from './ops-jobs.ts';
 import { type PersistenceSettings, persistenceSettingsFor } from './persistence-settings.ts';
 import { StoreTables } from './store-tables.ts';
+import { TableBackupPlan } from './table-backup-plan.ts';
 import { WatchdogFunction } from './watchdog-function.ts';
 
 export interface TradingStackProps extends StackProps {
@@ -18,6 +21,13 @@ export interface TradingStackProps extends StackProps {
   readonly brokerSecretName: string;
   /** Table prefix, lease account and broker URL; read from the environment's config file when absent. */
   readonly persistence?: PersistenceSettings;
+  /**
+   * The engine's control API, which the pre-market check and reconciliation call: https, or http
+   * on loopback (see OpsJobs). Issue 15 builds the service behind it.
+   */
+  readonly engineApiUrl: string;
+  /** The secret holding the engine API's read token, when the API requires one. */
+  readonly engineApiToken?: ISecret;
 }
 
 export class TradingStack extends Stack {
@@ -25,6 +35,9 @@ export class TradingStack extends Stack {
   readonly onCallTopic: Topic;
   readonly storeTables: StoreTables;
   readonly watchdog: WatchdogFunction;
+  readonly tableBackups: TableBackupPlan;
+  readonly opsBuckets: OpsBuckets;
+  readonly opsJobs: OpsJobs;
 
   constructor(scope: Construct, id: string, props: TradingStackProps) {
     super(scope, id, props);
@@ -54,6 +67,23 @@ export class TradingStack extends Stack {
       onCallTopic: this.onCallTopic,
       accountName: persistence.accountName,
       tradingUrl: persistence.tradingUrl,
+    });
+    this.tableBackups = new TableBackupPlan(this, 'TableBackups', {
+      tables: [this.storeTables.state, this.storeTables.lease, this.storeTables.idempotency],
+    });
+    this.opsBuckets = new OpsBuckets(this, 'OpsBuckets');
+    this.opsJobs = new OpsJobs(this, 'Ops', {
+      environment: props.environment,
+      stateTable: this.storeTables.state,
+      leaseTable: this.storeTables.lease,
+      brokerKeys: this.brokerKeys,
+      onCallTopic: this.onCallTopic,
+      accountName: persistence.accountName,
+      tradingUrl: persistence.tradingUrl,
+      engineApiUrl: props.engineApiUrl,
+      reportsBucket: this.opsBuckets.reports,
+      configSnapshotsBucket: this.opsBuckets.configSnapshots,
+      ...(props.engineApiToken ? { engineApiToken: props.engineApiToken } : {}),
     });
   }
 }

@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TradingStack } from '../../infra/trading-stack.ts';
+import { loadConfig, loadFeeRates } from '../../shared/config/load-config.ts';
+import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
 import { createTableInput } from '../../shared/store/create-tables.ts';
 import { TABLE_DEFINITIONS, type TableId, tableNames } from '../../shared/store/table-definitions.ts';
 
@@ -39,6 +41,7 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
     const stack = new TradingStack(app, 'Test', {
       environment: 'staging',
       brokerSecretName: 'trading/alpaca/staging',
+      engineApiUrl: 'https://engine.internal.example:8443',
       persistence,
     });
     template = Template.fromStack(stack);
@@ -141,28 +144,63 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
     }
   });
 
-  it('bundles a handler that loads as an ES module and exports the entry point', async () => {
-    const assets = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
-    const bundle = assets
-      .map((asset) => join(outdir, asset, 'index.mjs'))
-      .find((file) => {
-        try {
-          return readdirSync(join(file, '..')).includes('index.mjs');
-        } catch {
-          return false;
-        }
+  /** Each bundled function: its asset folder and its environment, tokens replaced by stand-ins. */
+  function bundledFunctions(): { id: string; folder: string; env: Record<string, string> }[] {
+    return Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler')
+      .map(([id, r]) => {
+        const key = (r.Properties.Code as { S3Key: string }).S3Key;
+        const folder = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+        const variables = (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        const env = Object.fromEntries(
+          Object.entries(variables).map(([name, value]) => [
+            name,
+            typeof value === 'string'
+              ? value.replace(/^\/var\/task\//, `${folder}/`)
+              : `stand-in-${JSON.stringify(value).replace(/\W+/g, '-')}`,
+          ]),
+        );
+        return { id, folder, env: { AWS_REGION: 'us-east-1', ...env } };
       });
-    expect(bundle).toBeDefined();
-    const env = {
-      AWS_REGION: 'us-east-1',
-      ACCOUNT_NAME: 'test-paper',
-      LEASE_TABLE_NAME: 'trading-test-lease',
-      TRADING_URL: 'https://paper-api.alpaca.markets',
-      BROKER_SECRET_ID: 'trading/alpaca/staging',
-    };
-    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-    const module = (await import(pathToFileURL(bundle!).href)) as { handler?: unknown };
-    vi.unstubAllEnvs();
-    expect(typeof module.handler).toBe('function');
+  }
+
+  it('bundles every function as an ES module whose handler starts with the environment its construct sets', async () => {
+    const functions = bundledFunctions();
+    expect(functions.map((f) => f.id).join(' ')).toMatch(/Watchdog.*Premarket.*Reconcile.*Report.*Backup/);
+    for (const { id, folder, env } of functions) {
+      for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+      try {
+        const module = (await import(pathToFileURL(join(folder, 'index.mjs')).href)) as {
+          handler?: unknown;
+        };
+        expect(typeof module.handler, id).toBe('function');
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }
+  });
+
+  it('bundles the environment config with the pre-market check, where CONFIG_FILE points', () => {
+    const premarket = bundledFunctions().find((f) => f.id.includes('Premarket'));
+    expect(premarket?.env.CONFIG_FILE).toBe(`${premarket?.folder}/config/system.staging.json`);
+    expect(readdirSync(join(premarket!.folder, 'config')).sort()).toStrictEqual([
+      'fees.toml',
+      'risk_limits.toml',
+      'system.staging.json',
+    ]);
+    expect(() => loadConfig({ systemFile: premarket!.env.CONFIG_FILE!, env: {} })).not.toThrow();
+  });
+
+  it('bundles the config folder the backup snapshots and the fee schedule the report reads', () => {
+    const backup = bundledFunctions().find((f) => f.id.includes('Backup'));
+    expect(backup?.env.CONFIG_DIR).toBe(`${backup?.folder}/config`);
+    expect(configFilesIn(backup!.env.CONFIG_DIR!).map((file) => basename(file))).toStrictEqual([
+      'fees.toml',
+      'risk_limits.toml',
+      'system.staging.json',
+    ]);
+    const report = bundledFunctions().find((f) => f.id.includes('Report'));
+    expect(report?.env.FEES_FILE).toBe(`${report?.folder}/config/fees.toml`);
+    expect(() => loadFeeRates(report!.env.FEES_FILE!)).not.toThrow();
   });
 });
