@@ -194,7 +194,7 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
   it('bundles the config folder the backup snapshots and the fee schedule the report reads', () => {
     const backup = bundledFunctions().find((f) => f.id.includes('Backup'));
     expect(backup?.env.CONFIG_DIR).toBe(`${backup?.folder}/config`);
-    expect(configFilesIn(backup!.env.CONFIG_DIR!).map((file) => basename(file))).toStrictEqual([
+    expect(configFilesIn(backup!.env.CONFIG_DIR!).map((file) => basename(file.path))).toStrictEqual([
       'fees.toml',
       'risk_limits.toml',
       'system.staging.json',
