@@ -3,8 +3,8 @@
  * stand-ins (with the SQS API and the signal function) and the engine; the engine becomes
  * healthy, both strategies trade, and everything stops on Ctrl-C.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,31 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     }
     expect(health.status).toBe('ok');
 
+    // npm start says where it runs, so `npm run job` runs a job against it.
+    const endpoints = JSON.parse(readFileSync(folder.path('local-endpoints.json'), 'utf8'));
+    expect(endpoints).toMatchObject({ pid: launcher.pid, engineApi: api });
+    const premarket = await new Promise<{ report: { job: string; table: { rows: string[][] } } }>(
+      (resolve, reject) =>
+        execFile(
+          process.execPath,
+          [
+            'bin/job.ts',
+            'premarket',
+            '--json',
+            '--config',
+            folder.path('system.json'),
+            '--risk',
+            folder.path('custom-risk.toml'),
+            '--data',
+            folder.path('dynamo'),
+          ],
+          { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+          (error, stdout) => (stdout === '' ? reject(error) : resolve(JSON.parse(stdout))),
+        ),
+    );
+    expect(premarket.report.job).toBe('premarket');
+    expect(premarket.report.table.rows.find((row) => row[0] === 'engine_health')?.[1]).toBe('pass');
+
     const fill = await waitFor(
       lines,
       listeners,
@@ -166,6 +191,7 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     expect(lines.some((line) => line.includes('"msg":"engine stopped"'))).toBe(true);
     expect(lines.some((line) => line.includes('"msg":"local stack stopped"'))).toBe(true);
     await expect(fetch(`${api}/health`)).rejects.toThrow();
+    expect(existsSync(folder.path('local-endpoints.json'))).toBe(false);
   }, 240_000);
 
   it('exits 1 naming the file when the risk file cannot be read, before starting anything', () => {
