@@ -27,7 +27,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
@@ -44,6 +44,7 @@ import { OPS_METRICS } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
 import { OPS_SCHEDULES, OPS_TIME_ZONE } from '../shared/ops/ops-schedules.ts';
 import { type BundledConfig, configCommandHooks } from './bundled-config.ts';
+import { FUNCTION_BUNDLING } from './function-bundling.ts';
 
 export const OPS_METRIC_NAMESPACE = 'Trading';
 
@@ -147,14 +148,7 @@ export class OpsFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: OPS_METRIC_NAMESPACE,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
-        logLevel: LogLevel.ERROR,
-        // undici and pino are CommonJS and require() Node built-ins; ESM bundles need a require.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...FUNCTION_BUNDLING,
         ...(config ? { commandHooks: configCommandHooks(config) } : {}),
       },
     });

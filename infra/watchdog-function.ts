@@ -10,7 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -18,6 +18,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { WATCHDOG_METRICS } from '../functions/watchdog/watchdog-handler.ts';
+import { FUNCTION_BUNDLING } from './function-bundling.ts';
 
 export interface WatchdogFunctionProps {
   readonly leaseTable: ITableV2;
@@ -87,16 +88,7 @@ export class WatchdogFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: WATCHDOG_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: WATCHDOG_METRIC_NAMESPACE,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
-        logLevel: LogLevel.ERROR,
-        // undici and pino are CommonJS and require() Node built-ins; ESM bundles need a require.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: FUNCTION_BUNDLING,
     });
 
     // Invoking an alias (not the bare function) lets the scheduler's role name one ARN, no wildcard.

@@ -2,20 +2,10 @@
  * A ranked sweep as one self-contained HTML page: inline styles, no scripts, nothing fetched, every
  * string from the run (parameter values, error messages, the title) escaped.
  */
+
+import { escapeHtml } from '../../shared/text/escape-html.ts';
 import { formatMetricValue, SWEEP_METRIC_NAMES, SWEEP_METRICS, type SweepMetric } from './sweep-metrics.ts';
 import type { RankedRun } from './sweep-ranking.ts';
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-}
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }

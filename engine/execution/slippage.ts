@@ -5,17 +5,9 @@
 import { Histogram, type Registry } from 'prom-client';
 import type { Fill } from '../../shared/domain/fill.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
-import { slippageBps } from '../../shared/domain/slippage-bps.ts';
+import { measureSlippage, type SlippageMeasurement } from '../../shared/domain/slippage-bps.ts';
 
-export interface SlippageRecord {
-  readonly executionId: string;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: Fill['side'];
-  readonly referencePrice: Fixed;
-  readonly fillPrice: Fixed;
-  readonly bps: number;
-}
+export type SlippageRecord = SlippageMeasurement;
 
 const BUCKETS_BPS = [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100];
 
@@ -38,15 +30,7 @@ export class SlippageRecorder {
   }
 
   record(fill: Fill, referencePrice: Fixed): SlippageRecord {
-    const record: SlippageRecord = {
-      executionId: fill.executionId,
-      clientOrderId: fill.clientOrderId,
-      symbol: fill.symbol,
-      side: fill.side,
-      referencePrice,
-      fillPrice: fill.price,
-      bps: slippageBps(fill.side, referencePrice, fill.price),
-    };
+    const record = measureSlippage(fill, referencePrice);
     if (this.#records.length < this.#capacity) this.#records.push(record);
     else this.#records[this.#next] = record;
     this.#next = (this.#next + 1) % this.#capacity;

@@ -2,20 +2,10 @@
  * A ReportDocument as one self-contained HTML page: inline styles, no scripts, fonts or images,
  * so it opens the same from S3, a local folder or an e-mail attachment. Every text is escaped.
  */
+
+import { escapeHtml } from '../../text/escape-html.ts';
 import type { OpsTable } from '../ops-report.ts';
 import type { ReportDocument } from './report-document.ts';
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ENTITIES[character]!);
-}
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f23;line-height:1.45}
 h1{font-size:1.6rem;border-bottom:2px solid #d0d7de;padding-bottom:.4rem}h2{font-size:1.2rem;margin-top:2rem}

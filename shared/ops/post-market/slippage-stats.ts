@@ -5,17 +5,9 @@
  */
 import type { Fill } from '../../domain/fill.ts';
 import type { Fixed } from '../../domain/fixed.ts';
-import { slippageBps } from '../../domain/slippage-bps.ts';
+import { measureSlippage, type SlippageMeasurement } from '../../domain/slippage-bps.ts';
 
-export interface SlippageSample {
-  readonly executionId: string;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: Fill['side'];
-  readonly referencePrice: Fixed;
-  readonly fillPrice: Fixed;
-  readonly bps: number;
-}
+export type SlippageSample = SlippageMeasurement;
 
 export interface SlippageStats {
   readonly count: number;
@@ -41,15 +33,7 @@ export function slippageSamples(
       unmeasured += 1;
       continue;
     }
-    samples.push({
-      executionId: fill.executionId,
-      clientOrderId: fill.clientOrderId,
-      symbol: fill.symbol,
-      side: fill.side,
-      referencePrice,
-      fillPrice: fill.price,
-      bps: slippageBps(fill.side, referencePrice, fill.price),
-    });
+    samples.push(measureSlippage(fill, referencePrice));
   }
   return { samples, unmeasured };
 }

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderSweepCsv } from '../../../backtest/sweep/sweep-csv.ts';
 import { parseSweepSpec } from '../../../backtest/sweep/sweep-grid.ts';
-import { escapeHtml, renderSweepHtml } from '../../../backtest/sweep/sweep-html.ts';
+import { renderSweepHtml } from '../../../backtest/sweep/sweep-html.ts';
 import { SWEEP_METRIC_NAMES, type SweepMetrics } from '../../../backtest/sweep/sweep-metrics.ts';
 import { rankSweepRuns, type SweepRun } from '../../../backtest/sweep/sweep-ranking.ts';
 import { writeSweepTable } from '../../../backtest/sweep/sweep-table.ts';
+import { escapeHtml } from '../../../shared/text/escape-html.ts';
 import { tempFolder } from '../../support/temp-files.ts';
 
 function metrics(values: Partial<SweepMetrics>): SweepMetrics {
