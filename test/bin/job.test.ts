@@ -6,55 +6,32 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { parseFixed, ZERO } from '../../shared/domain/fixed.ts';
 import type { OpsReport } from '../../shared/ops/ops-report.ts';
-import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
-import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import type { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
-import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/engine-process.ts';
+import {
+  type EngineOnSimulator,
+  SHIPPED_RISK_FILE,
+  startEngineOnSimulator,
+} from '../support/engine-on-simulator.ts';
+import { ROOT } from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
-import { VenueAdmin } from '../support/venue-admin.ts';
+import type { VenueAdmin } from '../support/venue-admin.ts';
 
 const TABLE_PREFIX = 'job-cli';
 const ACCOUNT = 'job-cli-acct';
-const RISK = join(ROOT, 'config/risk_limits.toml');
 
 describe('Command: npm run job (bin/job.ts)', () => {
   const folder = tempFolder();
-  let dynamo: LocalDynamo;
-  let simulator: Simulator;
+  let stack: EngineOnSimulator;
   let venue: VenueAdmin;
-  let engine: EngineProcess;
-  let engineApi: string;
-  let configFile: string;
+  let store: DynamoStore;
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
-    simulator = await startSimulator({
-      port: 0,
-      seed: 9,
-      symbols: ['AAPL', 'MSFT'],
-      rateLimitPerMinute: 5_000,
-    });
-    venue = new VenueAdmin(simulator.baseUrl);
-    configFile = folder.write(
-      'engine.json',
-      engineConfig({
-        simulatorPort: simulator.port,
-        dynamo,
-        tablePrefix: TABLE_PREFIX,
-        account: ACCOUNT,
-        strategies: [],
-      }),
-    );
-    engine = startEngine(configFile, {}, RISK);
-    const started = await engine.waitFor(/"msg":"engine started"/, 30_000);
-    engineApi = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
-    await engine.waitFor(/trading state reconciled; entries resume/, 30_000);
+    stack = await startEngineOnSimulator({ folder, tablePrefix: TABLE_PREFIX, account: ACCOUNT, seed: 9 });
+    ({ venue, store } = stack);
     await venue.broker.submitOrder({
       symbol: 'AAPL',
       qty: parseFixed('4'),
@@ -71,11 +48,7 @@ describe('Command: npm run job (bin/job.ts)', () => {
   });
 
   afterAll(async () => {
-    engine?.child.kill('SIGTERM');
-    await engine?.exited;
-    await venue?.close();
-    await simulator?.close();
-    await dynamo?.close();
+    await stack?.close();
     folder.remove();
   });
 
@@ -85,16 +58,16 @@ describe('Command: npm run job (bin/job.ts)', () => {
       'bin/job.ts',
       ...args,
       '--config',
-      configFile,
+      stack.configFile,
       '--risk',
-      RISK,
+      SHIPPED_RISK_FILE,
       '--data',
       folder.path('dynamo'),
     ];
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        [...argv, '--engine-url', engineApi],
+        [...argv, '--engine-url', stack.api],
         { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 60_000 },
         (error, stdout, stderr) =>
           resolve({ status: error === null ? 0 : (error.code as number | null), stdout, stderr }),
@@ -113,11 +86,6 @@ describe('Command: npm run job (bin/job.ts)', () => {
 
   it('reconciles now and prints the outcome as a table', async () => {
     // The engine books the venue's fill from the stream and writes its position behind.
-    const store = new DynamoStore({
-      client: createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint }),
-      tables: dynamo.tables,
-      account: ACCOUNT,
-    });
     await venue.until(
       'stored AAPL position',
       async () => (await store.listPositions()).items.find((item) => item.symbol === 'AAPL')?.qty,
@@ -128,7 +96,7 @@ describe('Command: npm run job (bin/job.ts)', () => {
     expect(result.stdout).toMatch(
       /^reconcile \d{4}-\d{2}-\d{2}: OK — engine store and api agree with the broker/,
     );
-    expect(result.stdout).toContain(`(against the config: engine ${engineApi})`);
+    expect(result.stdout).toContain(`(against the config: engine ${stack.api})`);
   });
 
   it('runs the pre-market check and stores its report', async () => {
@@ -137,11 +105,6 @@ describe('Command: npm run job (bin/job.ts)', () => {
     expect(report.outcome).toBe('ok');
     expect(report.table.rows.map((row) => row[0])).toContain('lease');
     expect(metrics.PremarketFailed).toBe(0);
-    const store = new DynamoStore({
-      client: createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint }),
-      tables: dynamo.tables,
-      account: ACCOUNT,
-    });
     const stored = await store.listOpsReports('premarket', report.newYorkDate);
     expect(stored.items.map((item) => item.runId)).toContain(report.runId);
   });
@@ -166,11 +129,6 @@ describe('Command: npm run job (bin/job.ts)', () => {
   });
 
   it('exits 3 when reconciliation finds a difference, without trading', async () => {
-    const store = new DynamoStore({
-      client: createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint }),
-      tables: dynamo.tables,
-      account: ACCOUNT,
-    });
     const aapl = (await store.listPositions()).items.find((item) => item.symbol === 'AAPL')!;
     await store.putPosition({ ...aapl, qty: ZERO, asOfMs: Date.now() });
     const ordersBefore = (await venue.orders()).length;

@@ -5,25 +5,26 @@
  * the simulator; the EMF output checked for the alarm metrics.
  */
 
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPremarketHandler } from '../../../functions/premarket/premarket-handler.ts';
-import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Config, loadConfig } from '../../../shared/config/load-config.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
 import type { OpsReport } from '../../../shared/ops/ops-report.ts';
-import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { newYorkDate, newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-import { type EngineProcess, engineConfig, ROOT, startEngine } from '../../support/engine-process.ts';
+import {
+  type EngineOnSimulator,
+  SHIPPED_RISK_FILE,
+  startEngineOnSimulator,
+} from '../../support/engine-on-simulator.ts';
 import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-harness.ts';
 import { tempFolder } from '../../support/temp-files.ts';
 import { VenueAdmin } from '../../support/venue-admin.ts';
@@ -42,29 +43,22 @@ function scheduledEvent(atMs: number) {
 
 describe('Function: createPremarketHandler (engine process, simulator and dynalite over loopback)', () => {
   const folder = tempFolder();
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDocumentClient>;
-  /** 'always' hours (every day a session), for the engine; wall time. */
-  let simulator: Simulator;
+  /** The engine on a simulator with the market always open (every day a session), on wall time. */
+  let stack: EngineOnSimulator;
   /** NYSE hours and calendar, for sessions, holidays, closures and broker faults. */
   let nyse: Simulator;
   let nyseVenue: VenueAdmin;
-  let venue: VenueAdmin;
-  let engine: EngineProcess;
-  let engineApi: string;
   let config: Config;
   let runs = 0;
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
-    client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
-    simulator = await startSimulator({
-      port: 0,
+    stack = await startEngineOnSimulator({
+      folder,
+      tablePrefix: TABLE_PREFIX,
+      account: 'premarket-acct',
       seed: 5,
-      symbols: ['AAPL', 'MSFT'],
-      rateLimitPerMinute: 5_000,
     });
-    venue = new VenueAdmin(simulator.baseUrl);
+    config = loadConfig({ systemFile: stack.configFile, riskFile: SHIPPED_RISK_FILE, env: {} });
     nyse = await startSimulator({
       port: 0,
       seed: 6,
@@ -73,33 +67,12 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
       rateLimitPerMinute: 5_000,
     });
     nyseVenue = new VenueAdmin(nyse.baseUrl);
-    const file = folder.write(
-      'engine.json',
-      engineConfig({
-        simulatorPort: simulator.port,
-        dynamo,
-        tablePrefix: TABLE_PREFIX,
-        account: 'premarket-acct',
-        strategies: [],
-      }),
-    );
-    const riskFile = join(ROOT, 'config/risk_limits.toml');
-    config = loadConfig({ systemFile: file, riskFile, env: {} });
-    engine = startEngine(file, {}, riskFile);
-    const started = await engine.waitFor(/"msg":"engine started"/, 30_000);
-    engineApi = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
-    await engine.waitFor(/trading state reconciled; entries resume/, 30_000);
   });
 
   afterAll(async () => {
-    engine?.child.kill('SIGTERM');
-    await engine?.exited;
-    await venue?.close();
-    await simulator?.close();
     await nyseVenue?.close();
     await nyse?.close();
-    client?.destroy();
-    await dynamo?.close();
+    await stack?.close();
     folder.remove();
   });
 
@@ -114,9 +87,9 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
     const live = date === 'today';
     const nowMs = live ? Date.now() : newYorkToUtcMs(date, NINE_AM);
     const day = newYorkDate(nowMs);
-    const venueUrl = live ? simulator.baseUrl : nyse.baseUrl;
+    const venueUrl = live ? stack.simulator.baseUrl : nyse.baseUrl;
     const account = options.account ?? 'premarket-acct';
-    const store = new DynamoStore({ client, tables: dynamo.tables, account });
+    const store = new DynamoStore({ client: stack.client, tables: stack.dynamo.tables, account });
     const broker =
       options.broker ??
       new AlpacaTradingClient({
@@ -125,8 +98,8 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
       });
     const handler = createPremarketHandler({
       broker: async () => broker,
-      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? engineApi, timeoutMs: 2_000 }),
-      leases: new DynamoLeaseStore({ client, table: dynamo.tables.lease, account }),
+      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? stack.api, timeoutMs: 2_000 }),
+      leases: new DynamoLeaseStore({ client: stack.client, table: stack.dynamo.tables.lease, account }),
       config: () => config,
       reports: store,
       clock: new ManualClock(nowMs),
@@ -152,7 +125,7 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
   const row = (report: OpsReport, name: string) => report.table.rows.find((cells) => cells[0] === name);
 
   it('passes every check on a normal session with a running engine, and stores the report', async () => {
-    await venue.broker.submitOrder({
+    await stack.venue.broker.submitOrder({
       symbol: 'AAPL',
       qty: parseFixed('3'),
       side: 'buy',
@@ -160,9 +133,9 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
       timeInForce: 'day',
       clientOrderId: `premarket-${Date.now()}`,
     });
-    await venue.until(
+    await stack.venue.until(
       'AAPL position',
-      () => venue.positions(),
+      () => stack.venue.positions(),
       (positions) => positions.AAPL === '3',
     );
     const { report, metrics, stored } = await invoke('today');

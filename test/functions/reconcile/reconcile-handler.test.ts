@@ -1,78 +1,37 @@
-/**
- * The reconciliation Lambda handler with real peers: a running engine process (its HTTP API, and
- * the store it writes in dynalite) and the simulator. Differences are planted the way they happen
- * — the store disagreeing with the broker — and each must be reported once, with its kind, the
- * alarm metric must count them, and the venue must see no order from the job.
- */
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReconcileHandler } from '../../../functions/reconcile/reconcile-handler.ts';
-import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { parseFixed, ZERO } from '../../../shared/domain/fixed.ts';
 import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
 import type { OpsReport } from '../../../shared/ops/ops-report.ts';
-import { createDocumentClient } from '../../../shared/store/dynamo-client.ts';
-import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
+import type { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
 import { newYorkDate } from '../../../shared/time/new-york-time.ts';
-import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
-import { type EngineProcess, engineConfig, ROOT, startEngine } from '../../support/engine-process.ts';
+import { type EngineOnSimulator, startEngineOnSimulator } from '../../support/engine-on-simulator.ts';
 import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-harness.ts';
 import { tempFolder } from '../../support/temp-files.ts';
-import { VenueAdmin } from '../../support/venue-admin.ts';
+import type { VenueAdmin } from '../../support/venue-admin.ts';
 
 const TABLE_PREFIX = 'reconcile-handler';
 const ACCOUNT = 'reconcile-acct';
 
 describe('Function: createReconcileHandler (engine process, simulator and dynalite over loopback)', () => {
   const folder = tempFolder();
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDocumentClient>;
+  let stack: EngineOnSimulator;
   let store: DynamoStore;
-  let simulator: Simulator;
   let venue: VenueAdmin;
-  let engine: EngineProcess;
-  let engineApi: string;
   let runs = 0;
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo({ tablePrefix: TABLE_PREFIX });
-    client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
-    store = new DynamoStore({ client, tables: dynamo.tables, account: ACCOUNT });
-    simulator = await startSimulator({
-      port: 0,
-      seed: 8,
-      symbols: ['AAPL', 'MSFT'],
-      rateLimitPerMinute: 5_000,
-    });
-    venue = new VenueAdmin(simulator.baseUrl);
-    const file = folder.write(
-      'engine.json',
-      engineConfig({
-        simulatorPort: simulator.port,
-        dynamo,
-        tablePrefix: TABLE_PREFIX,
-        account: ACCOUNT,
-        strategies: [],
-      }),
-    );
-    engine = startEngine(file, {}, join(ROOT, 'config/risk_limits.toml'));
-    const started = await engine.waitFor(/"msg":"engine started"/, 30_000);
-    engineApi = /"api":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(started)![1]!;
-    await engine.waitFor(/trading state reconciled; entries resume/, 30_000);
+    stack = await startEngineOnSimulator({ folder, tablePrefix: TABLE_PREFIX, account: ACCOUNT, seed: 8 });
+    ({ store, venue } = stack);
   });
 
   afterAll(async () => {
-    engine?.child.kill('SIGTERM');
-    await engine?.exited;
-    await venue?.close();
-    await simulator?.close();
-    client?.destroy();
-    await dynamo?.close();
+    await stack?.close();
     folder.remove();
   });
 
@@ -80,12 +39,12 @@ describe('Function: createReconcileHandler (engine process, simulator and dynali
     const broker =
       options.broker ??
       new AlpacaTradingClient({
-        baseUrl: simulator.baseUrl,
+        baseUrl: stack.simulator.baseUrl,
         credentials: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
       });
     const handler = createReconcileHandler({
       broker: async () => broker,
-      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? engineApi, timeoutMs: 2_000 }),
+      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? stack.api, timeoutMs: 2_000 }),
       store,
       reports: store,
       confirmAfterMs: 200,
