@@ -171,11 +171,49 @@ describe('Function: createReconcileHandler (engine process, simulator and dynali
     expect(report.table.rows.every((cells) => cells[5] === 'store')).toBe(true);
   });
 
-  it('reports a broker failure (5xx) as a failed run with the alarm metric, never an exception', async () => {
-    await venue.fault({ kind: 'status', status: 500, method: 'GET', path: '/v2/positions' });
-    const { report, metrics } = await invoke(onDemand);
-    expect(report.outcome).toBe('failed');
-    expect(report.summary).toMatch(/reading the broker's positions: the broker failed \(HTTP 500\)/);
-    expect(metrics.ReconcileFailed).toBe(1);
+  it.each([
+    [
+      'a 5xx',
+      { kind: 'status', status: 500 },
+      /reading the broker's positions: the broker failed \(HTTP 500\)/,
+    ],
+    [
+      'a 429',
+      { kind: 'status', status: 429 },
+      /reading the broker's positions: rate limited by the broker \(429\)/,
+    ],
+  ])(
+    'reports %s from the broker as a failed run with the alarm metric, never an exception',
+    async (_name, fault, message) => {
+      await venue.fault({ ...fault, method: 'GET', path: '/v2/positions' });
+      const { report, metrics } = await invoke(onDemand);
+      expect(report.outcome).toBe('failed');
+      expect(report.summary).toMatch(message);
+      expect(metrics.ReconcileFailed).toBe(1);
+    },
+  );
+
+  it('reports refused keys (401) and a broker that does not answer in time as failed runs', async () => {
+    const wrongKeys = new AlpacaTradingClient({
+      baseUrl: stack.simulator.baseUrl,
+      credentials: { keyId: 'WRONG', secretKey: 'WRONG' },
+    });
+    const refused = await invoke(onDemand, { broker: wrongKeys });
+    await wrongKeys.close();
+    expect(refused.report.outcome).toBe('failed');
+    expect(refused.report.summary).toMatch(/refused the keys \(HTTP 401\)/);
+    expect(refused.metrics.ReconcileFailed).toBe(1);
+
+    await venue.fault({ kind: 'timeout', method: 'GET', path: '/v2/positions' });
+    const slow = new AlpacaTradingClient({
+      baseUrl: stack.simulator.baseUrl,
+      credentials: { keyId: DEFAULT_SIM_KEY_ID, secretKey: DEFAULT_SIM_SECRET_KEY },
+      timeoutMs: 300,
+    });
+    const timedOut = await invoke(onDemand, { broker: slow });
+    await slow.close();
+    expect(timedOut.report.outcome).toBe('failed');
+    expect(timedOut.report.summary).toMatch(/did not answer in time/);
+    expect(timedOut.metrics.ReconcileFailed).toBe(1);
   });
 });
