@@ -155,14 +155,14 @@ async function main(): Promise<number> {
   } catch (error) {
     console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll();
-    removeLocalEndpoints(endpointsFile);
+    removeLocalEndpoints(endpointsFile, process.pid);
     return 1;
   }
 
   const firstExit = Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));
   const outcome = await Promise.race([stopped.then((signal) => ({ signal })), firstExit]);
   await stopAll();
-  removeLocalEndpoints(endpointsFile);
+  removeLocalEndpoints(endpointsFile, process.pid);
   if ('signal' in outcome) return 0;
   console.error(`${outcome.child.name} exited with code ${outcome.code}; stopping the local stack`);
   return 1;

@@ -39,8 +39,15 @@ export function writeLocalEndpoints(file: string, endpoints: LocalEndpoints): vo
   writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
-export function removeLocalEndpoints(file: string): void {
-  rmSync(file, { force: true });
+/** Removes the file if this process wrote it: a second `npm start` that failed leaves the first one's. */
+export function removeLocalEndpoints(file: string, pid: number): void {
+  let written: unknown;
+  try {
+    written = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return;
+  }
+  if ((written as { pid?: unknown }).pid === pid) rmSync(file, { force: true });
 }
 
 /** The endpoints of a running local stack, undefined when none runs; a malformed file is an error naming it. */
