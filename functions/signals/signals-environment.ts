@@ -1,5 +1,6 @@
 /** The signal function's settings, from environment variables the deployment sets. */
 import { z } from 'zod';
+import { readFunctionEnvironment } from '../ops/function-environment.ts';
 
 export const signalsEnvironmentSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -14,10 +15,5 @@ export const signalsEnvironmentSchema = z.object({
 export type SignalsEnvironment = z.infer<typeof signalsEnvironmentSchema>;
 
 export function readSignalsEnvironment(env: NodeJS.ProcessEnv): SignalsEnvironment {
-  const parsed = signalsEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`signal function environment is invalid: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return readFunctionEnvironment('signal function', signalsEnvironmentSchema, env);
 }

@@ -20,3 +20,12 @@ export function describeFailure(what: string, error: unknown): string {
   }
   return `${what}: ${describeError(error)}`;
 }
+
+/** Runs one read; a failure is rethrown as an Error whose message is describeFailure's sentence. */
+export async function described<T>(what: string, act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    throw new Error(describeFailure(what, error), { cause: error });
+  }
+}

@@ -14,6 +14,7 @@ import type { Clock } from '../../time/clock.ts';
 import { addDays, newYorkDate, newYorkToUtcMs } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
 import type { ArtifactStore } from '../artifact-store.ts';
+import { describeFailure } from '../describe-failure.ts';
 import type { OpsTable } from '../ops-report.ts';
 import { describeError, type OpsJobLog, type OpsJobResult } from '../run-ops-job.ts';
 import { type PostMarketFigures, postMarketFigures } from './post-market-figures.ts';
@@ -54,7 +55,7 @@ class StepFailure extends Error {
   readonly source: 'broker' | 'store' | 'artifacts';
 
   constructor(source: StepFailure['source'], what: string, cause: unknown) {
-    super(`${what}: ${describeError(cause)}`);
+    super(describeFailure(what, cause), { cause });
     this.source = source;
   }
 }

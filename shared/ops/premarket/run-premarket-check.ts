@@ -11,7 +11,7 @@ import type { LeaseStore } from '../../store/lease-store.ts';
 import type { Clock } from '../../time/clock.ts';
 import { addDays, newYorkDate } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
-import { describeFailure } from '../describe-failure.ts';
+import { described, describeFailure } from '../describe-failure.ts';
 import type { EngineApiClient } from '../engine-api-client.ts';
 import type { OpsCheck } from '../ops-check.ts';
 import { OPS_METRICS, type OpsMetrics } from '../ops-metrics.ts';
@@ -53,9 +53,9 @@ export async function runPremarketCheck(deps: PremarketCheckDependencies): Promi
   const nowMs = deps.clock.nowMs();
   const today = newYorkDate(nowMs);
   // Ten days ahead names the next session after a long closure.
-  const calendar = await deps.broker.getCalendar(today, addDays(today, 10)).catch((error: unknown) => {
-    throw new Error(describeFailure("reading the broker's calendar", error));
-  });
+  const calendar = await described("reading the broker's calendar", () =>
+    deps.broker.getCalendar(today, addDays(today, 10)),
+  );
   const session = sessionOn(today, calendar);
   if (session === null) {
     const next = nextSessionAfter(today, calendar);

@@ -11,7 +11,7 @@ import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../time/clock.ts';
 import { newYorkDate } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
-import { describeFailure } from '../describe-failure.ts';
+import { described, describeFailure } from '../describe-failure.ts';
 import type { EngineApiClient } from '../engine-api-client.ts';
 import { OPS_METRICS, type OpsMetrics } from '../ops-metrics.ts';
 import type { OpsJobResult } from '../run-ops-job.ts';
@@ -109,9 +109,7 @@ export async function runReconciliation(
 ): Promise<OpsJobResult> {
   const today = newYorkDate(deps.clock.nowMs());
   if (options.onlyWhenOpen) {
-    const clock = await deps.broker.getClock().catch((error: unknown) => {
-      throw new Error(describeFailure("reading the broker's clock", error));
-    });
+    const clock = await described("reading the broker's clock", () => deps.broker.getClock());
     if (!clock.isOpen) {
       deps.metrics.record(OPS_METRICS.reconciliationDifferences, 0);
       return {
