@@ -1,27 +1,14 @@
-/**
- * npm run job -- premarket|report|reconcile|backup [--config FILE] [--risk FILE] [--data FOLDER]
- *   [--fees FILE] [--engine-url URL] [--json]
- * Runs one scheduled operations job now, as its Lambda would, against the local stack `npm start`
- * runs (or the environment the config names), stores its report, and prints it as a table (JSON
- * with --json). Exit 0: ok or skipped; 3: problems found; 1: the job failed; 2: bad flags.
- */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { localBackupsFolder, localReportsFolder } from '../local/local-endpoints.ts';
 import { resolveOpsConnection } from '../local/ops-connection.ts';
-import { opsJobBodies } from '../local/ops-jobs.ts';
+import { localOpsJobs } from '../local/ops-jobs.ts';
 import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
 import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
-import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
 import { renderOpsReport } from '../shared/ops/ops-table.ts';
 import { describeError, type OpsJobLog, runOpsJob } from '../shared/ops/run-ops-job.ts';
 import { createDocumentClient, createDynamoClient } from '../shared/store/dynamo-client.ts';
-import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
-import { DynamoStore } from '../shared/store/dynamo-store.ts';
-import { tableNames } from '../shared/store/table-definitions.ts';
 import { systemClock } from '../shared/time/clock.ts';
 
 const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--fees FILE] [--engine-url URL] [--json]`;
@@ -111,40 +98,31 @@ async function main(argv: string[]): Promise<number> {
   };
   const client = createDocumentClient(clientOptions);
   const rawClient = createDynamoClient(clientOptions);
-  const tables = tableNames(system.store.tablePrefix);
-  const store = new DynamoStore({ client, tables, account: system.account.name });
   const broker = new AlpacaTradingClient({ baseUrl: connection.tradingUrl, credentials });
   const recorded: Record<string, number> = {};
   const metrics: OpsMetrics = { record: (name, value) => (recorded[name] = value) };
-  const body = opsJobBodies({
+  const { bodies, reports } = localOpsJobs({
     config,
     broker,
-    engine: () => new EngineApiClient({ baseUrl: connection.engineApi }),
-    store,
-    leases: new DynamoLeaseStore({ client, table: tables.lease, account: system.account.name }),
+    engineApiUrl: () => connection.engineApi,
+    dynamo: { document: client, raw: rawClient },
     clock: systemClock,
     metrics,
-    sleep: (ms) => sleep(ms),
     log: SILENT,
     feesFile: flags.fees,
-    reportsFolder: localReportsFolder(flags.data),
-    backup: {
-      client: rawClient,
-      tablePrefix: system.store.tablePrefix,
-      folder: localBackupsFolder(flags.data),
-    },
-  })[flags.job];
+    dataFolder: flags.data,
+  });
   try {
     const report = await runOpsJob(
       flags.job,
       {
         runId: `cli-${flags.job}-${systemClock.nowMs()}`,
         clock: systemClock,
-        reports: store,
+        reports,
         metrics,
         log: SILENT,
       },
-      () => body('on-demand'),
+      () => bodies[flags.job]('on-demand'),
     );
     if (flags.json) console.log(JSON.stringify({ report, metrics: recorded, against: connection }, null, 2));
     else

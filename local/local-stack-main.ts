@@ -10,12 +10,7 @@ import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import {
-  localBackupsFolder,
-  localEndpointsFile,
-  localReportsFolder,
-  readLocalEndpoints,
-} from './local-endpoints.ts';
+import { localEndpointsFile, readLocalEndpoints } from './local-endpoints.ts';
 import { startLocalStack } from './local-stack.ts';
 
 const USAGE = 'usage: node local/local-stack-main.ts [--config FILE] [--risk FILE] [--data FOLDER]';
@@ -64,8 +59,7 @@ async function main(): Promise<number> {
       // npm start writes the engine's actual address once it runs; a config port is the fallback.
       engineApiUrl: () => readLocalEndpoints(endpointsFile)?.engineApi ?? configuredApi,
       feesFile: 'config/fees.toml',
-      reportsFolder: localReportsFolder(dataPath),
-      backupsFolder: localBackupsFolder(dataPath),
+      dataFolder: dataPath,
     },
     broker,
     clock: systemClock,

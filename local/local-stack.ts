@@ -1,12 +1,3 @@
-/**
- * The local stand-in for the AWS side of the system: the DynamoDB API (dynalite, data kept in a
- * folder), the cancel-on-disconnect watchdog on a timer and, with a `signals` config, the SQS API
- * (fauxqs) with the bars and signals queues and the signal function behind a local event source.
- * It runs in a process other than the
- * engine's — the test runner, or `node local/local-stack-main.ts` beside `npm start` — because a
- * watchdog that dies with the engine watches nothing.
- */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -15,19 +6,17 @@ import { type LocalWatchdog, startLocalWatchdog } from '../functions/watchdog/lo
 import type { Config } from '../shared/config/load-config.ts';
 import type { StrategyModels } from '../shared/config/strategy-models.ts';
 import type { SystemConfig } from '../shared/config/system-schema.ts';
-import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import { prometheusOpsMetrics } from '../shared/ops/prometheus-ops-metrics.ts';
 import type { OpsJobLog } from '../shared/ops/run-ops-job.ts';
 import type { BarWindowSignalGenerator } from '../shared/signals/bar-window-signal-generator.ts';
 import { createDocumentClient, createDynamoClient } from '../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
-import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import type { Clock } from '../shared/time/clock.ts';
 import type { OrderCanceller } from '../shared/watchdog/lease-watchdog.ts';
 import { type LocalDynamo, startLocalDynamo } from './local-dynamo.ts';
 import { type LocalSignalFunction, startLocalSignalFunction } from './local-signal-function.ts';
 import { type LocalSqs, startLocalSqs } from './local-sqs.ts';
-import { type OpsJobParts, opsJobBodies } from './ops-jobs.ts';
+import { localOpsJobs, type OpsJobParts } from './ops-jobs.ts';
 import { type OpsScheduler, startOpsScheduler } from './ops-scheduler.ts';
 
 export interface LocalStackOptions {
@@ -51,8 +40,8 @@ export interface LocalStackOptions {
     /** The engine's API, asked at each run (a local engine's port is known only once it started). */
     readonly engineApiUrl: () => string;
     readonly feesFile: string;
-    readonly reportsFolder: string;
-    readonly backupsFolder: string;
+    /** Reports and backups go beside it (`.data/dynamo` → `.data/reports`, `.data/backups`). */
+    readonly dataFolder: string;
   };
 }
 
@@ -120,37 +109,31 @@ function startOps(
   options: LocalStackOptions,
   client: ReturnType<typeof createDocumentClient>,
   rawClient: DynamoDBClient,
-  dynamo: LocalDynamo,
 ): OpsScheduler | undefined {
   if (options.ops === undefined) return undefined;
   const { ops } = options;
-  const account = options.system.account.name;
-  const store = new DynamoStore({ client, tables: dynamo.tables, account });
   const metrics = prometheusOpsMetrics(options.registry);
   const logger = options.logger.child({ component: 'ops' });
   const log: OpsJobLog = {
     info: (message, fields) => logger.info(fields ?? {}, message),
     error: (message, fields) => logger.error(fields ?? {}, message),
   };
-  const bodies = opsJobBodies({
+  const { bodies, reports } = localOpsJobs({
     config: ops.config,
     broker: ops.broker,
-    engine: () => new EngineApiClient({ baseUrl: ops.engineApiUrl() }),
-    store,
-    leases: new DynamoLeaseStore({ client, table: dynamo.tables.lease, account }),
+    engineApiUrl: ops.engineApiUrl,
+    dynamo: { document: client, raw: rawClient },
     clock: options.clock,
     metrics,
-    sleep: (ms) => sleep(ms),
     log,
     feesFile: ops.feesFile,
-    reportsFolder: ops.reportsFolder,
-    backup: { client: rawClient, tablePrefix: options.system.store.tablePrefix, folder: ops.backupsFolder },
+    dataFolder: ops.dataFolder,
   });
   return startOpsScheduler({
     bodies,
     runner: {
       clock: options.clock,
-      reports: store,
+      reports,
       metrics,
       log,
     },
@@ -180,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   });
   const rawClient = createDynamoClient({ region: store.region, endpoint: dynamo.endpoint });
-  const opsScheduler = startOps(options, client, rawClient, dynamo);
+  const opsScheduler = startOps(options, client, rawClient);
   let signalPath: Awaited<ReturnType<typeof startSignalPath>>;
   try {
     signalPath = await startSignalPath(options, dynamo);

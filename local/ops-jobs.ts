@@ -4,12 +4,14 @@
  * reconciliation runs only while the market is open; on demand it runs at once.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../shared/config/load-config.ts';
 import { loadFeeRates } from '../shared/config/load-config.ts';
 import { FolderArtifactStore } from '../shared/ops/artifact-store.ts';
 import { runBackupJob } from '../shared/ops/backup-job.ts';
-import type { EngineApiClient } from '../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
 import {
@@ -19,40 +21,60 @@ import {
 import { type PremarketBroker, runPremarketCheck } from '../shared/ops/premarket/run-premarket-check.ts';
 import { type ReconciliationBroker, runReconciliation } from '../shared/ops/reconcile/run-reconciliation.ts';
 import type { OpsJobLog, OpsJobResult } from '../shared/ops/run-ops-job.ts';
-import type { LeaseStore } from '../shared/store/lease-store.ts';
-import type { Store } from '../shared/store/store.ts';
+import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
+import { DynamoStore } from '../shared/store/dynamo-store.ts';
+import { tableNames } from '../shared/store/table-definitions.ts';
 import type { Clock } from '../shared/time/clock.ts';
+import { localBackupsFolder, localReportsFolder } from './local-endpoints.ts';
 
 export type OpsTrigger = 'schedule' | 'on-demand';
 
 export interface OpsJobParts {
   readonly config: Config;
   readonly broker: PremarketBroker & ReconciliationBroker & PostMarketReportDeps['broker'];
-  /** Resolved per run: a local engine's address is known only once it has started. */
-  readonly engine: () => Pick<EngineApiClient, 'health' | 'status'>;
-  readonly store: Store;
-  readonly leases: Pick<LeaseStore, 'read'>;
+  /** Asked at each run: a local engine's address is known only once it has started. */
+  readonly engineApiUrl: () => string;
+  /** The config's tables (store.tablePrefix), through both kinds of client the jobs use. */
+  readonly dynamo: { readonly document: DynamoDBDocumentClient; readonly raw: DynamoDBClient };
   readonly clock: Clock;
   readonly metrics: OpsMetrics;
-  readonly sleep: (ms: number) => Promise<void>;
   readonly log: OpsJobLog;
   /** The fee schedule the report's fee estimate uses (config/fees.toml). */
   readonly feesFile: string;
-  /** Where the post-market report's Markdown and HTML go (`.data/reports`). */
-  readonly reportsFolder: string;
-  /** The local tables the backup exports, and where it writes them and the config snapshots (`.data/backups`). */
-  readonly backup: { readonly client: DynamoDBClient; readonly tablePrefix: string; readonly folder: string };
+  /** The local stack's data folder (`.data/dynamo`): reports and backups go beside it. */
+  readonly dataFolder: string;
 }
 
 export type OpsJobBody = (trigger: OpsTrigger) => Promise<OpsJobResult>;
 
-export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
+export interface LocalOpsJobs {
+  readonly bodies: Record<OpsJob, OpsJobBody>;
+  /** Where the runs' reports are stored: the state table. */
+  readonly reports: DynamoStore;
+}
+
+export function localOpsJobs(parts: OpsJobParts): LocalOpsJobs {
+  const { system } = parts.config;
+  const tables = tableNames(system.store.tablePrefix);
+  const account = system.account.name;
+  const store = new DynamoStore({ client: parts.dynamo.document, tables, account });
+  const leases = new DynamoLeaseStore({ client: parts.dynamo.document, table: tables.lease, account });
+  const engine = () => new EngineApiClient({ baseUrl: parts.engineApiUrl() });
+  return { bodies: bodies(parts, store, leases, engine), reports: store };
+}
+
+function bodies(
+  parts: OpsJobParts,
+  store: DynamoStore,
+  leases: DynamoLeaseStore,
+  engine: () => EngineApiClient,
+): Record<OpsJob, OpsJobBody> {
   return {
     premarket: () =>
       runPremarketCheck({
         broker: parts.broker,
-        engine: parts.engine(),
-        leases: parts.leases,
+        engine: engine(),
+        leases,
         system: parts.config.system,
         limits: parts.config.risk,
         clock: parts.clock,
@@ -61,10 +83,10 @@ export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
     report: (trigger) =>
       runPostMarketReport(
         {
-          store: parts.store,
+          store,
           broker: parts.broker,
           clock: parts.clock,
-          artifacts: new FolderArtifactStore(parts.reportsFolder),
+          artifacts: new FolderArtifactStore(localReportsFolder(parts.dataFolder)),
           feeRates: loadFeeRates(parts.feesFile),
           log: parts.log,
         },
@@ -73,10 +95,10 @@ export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
     backup: () =>
       runBackupJob({
         where: 'local',
-        client: parts.backup.client,
-        tablePrefix: parts.backup.tablePrefix,
+        client: parts.dynamo.raw,
+        tablePrefix: parts.config.system.store.tablePrefix,
         account: parts.config.system.account.name,
-        backupsFolder: parts.backup.folder,
+        backupsFolder: localBackupsFolder(parts.dataFolder),
         // The files this stack runs with, not every file in config/.
         configFiles: [
           { path: parts.config.files.system, kind: 'system' },
@@ -89,11 +111,11 @@ export function opsJobBodies(parts: OpsJobParts): Record<OpsJob, OpsJobBody> {
       runReconciliation(
         {
           broker: parts.broker,
-          engine: parts.engine(),
-          store: parts.store,
+          engine: engine(),
+          store,
           clock: parts.clock,
           metrics: parts.metrics,
-          sleep: parts.sleep,
+          sleep: (ms) => sleep(ms),
         },
         { onlyWhenOpen: trigger === 'schedule' },
       ),
