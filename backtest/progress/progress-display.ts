@@ -6,7 +6,8 @@
  * `update` is meant for hot loops: it stores its arguments and compares a clock reading, and
  * formats nothing unless a draw is due, so a runner may call it every few thousand bars.
  */
-import { formatCount, formatDuration, formatRate } from './progress-format.ts';
+import { formatDuration } from '../../shared/time/format-duration.ts';
+import { formatCount, formatRate } from './progress-format.ts';
 import { openTerminalLine } from './terminal-line.ts';
 
 /** A writable stream, and whether it is a terminal (process.stderr has both). */

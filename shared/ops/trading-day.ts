@@ -1,14 +1,11 @@
 /**
  * Today's session as the broker's calendar gives it: whether there is one (a holiday or a one-off
- * closure leaves the date out), and when it opens and closes (13:00 on a half day). Pure: the
- * caller fetches the calendar.
+ * closure leaves the date out), and when it opens and closes (13:00 on a half day), read the way
+ * the engine's calendar reads it (shared/time/trading-calendar.ts). Pure: the caller fetches the calendar.
  */
-
 import { newYorkToUtcMs } from '../time/new-york-time.ts';
+import { brokerDay } from '../time/trading-calendar.ts';
 import type { CalendarDay } from '../venue/venue-types.ts';
-
-/** NYSE's regular close; a session that closes earlier is a half day. */
-const REGULAR_CLOSE = '16:00';
 
 export interface TradingSession {
   readonly date: string;
@@ -19,19 +16,15 @@ export interface TradingSession {
   readonly halfDay: boolean;
 }
 
-function minuteOfDay(hhmm: string): number {
-  const [hours, minutes] = hhmm.split(':').map(Number) as [number, number];
-  return hours * 60 + minutes;
-}
-
 export function sessionOf(day: CalendarDay): TradingSession {
+  const { openMinute, closeMinute, earlyClose } = brokerDay(day);
   return {
     date: day.date,
     open: day.open,
     close: day.close,
-    openMs: newYorkToUtcMs(day.date, minuteOfDay(day.open)),
-    closeMs: newYorkToUtcMs(day.date, minuteOfDay(day.close)),
-    halfDay: minuteOfDay(day.close) < minuteOfDay(REGULAR_CLOSE),
+    openMs: newYorkToUtcMs(day.date, openMinute),
+    closeMs: newYorkToUtcMs(day.date, closeMinute),
+    halfDay: earlyClose,
   };
 }
 

@@ -81,7 +81,8 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(to) - Date.parse(from)) / MS_PER_DAY);
 }
 
-function brokerDay({ date, open, close }: BrokerCalendarDay): TradingDay {
+/** One day of the broker's calendar as a trading day; InvalidCalendarError when its times are not HH:MM. */
+export function brokerDay({ date, open, close }: BrokerCalendarDay): TradingDay {
   const openMinute = minuteOf(open, `open of ${date}`);
   // HH:MM cannot say 24:00: a session closing at 23:59 runs to midnight (the simulator's
   // around-the-clock hours answer so), or the market would shut for one minute a day.

@@ -9,6 +9,7 @@ import { type Fixed, fixedToNumber, formatFixed } from '../../domain/fixed.ts';
 import type { LeaseRecord } from '../../store/items/lease-item.ts';
 import { leaseConditionAt } from '../../store/lease-store.ts';
 import type { ItemRead } from '../../store/store.ts';
+import { formatDuration } from '../../time/format-duration.ts';
 import type { MarketClock, VenuePosition } from '../../venue/venue-types.ts';
 import type { EngineHealthAnswer } from '../engine-api-client.ts';
 import { check, type OpsCheck } from '../ops-check.ts';
@@ -28,14 +29,6 @@ export const PREMARKET_CHECKS = [
   'config',
   'lease',
 ] as const;
-
-function duration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
 
 const clockTime = (ms: number) => new Date(ms).toISOString();
 
@@ -186,19 +179,19 @@ export function judgeLease(lease: Reading<ItemRead<LeaseRecord>>, nowMs: number)
     return check(
       'lease',
       'fail',
-      `released by ${record.holderId} ${duration(nowMs - (record.releasedAtMs ?? record.renewedAtMs))} ago (${record.releaseReason ?? 'no reason'}): no engine is trading`,
+      `released by ${record.holderId} ${formatDuration(nowMs - (record.releasedAtMs ?? record.renewedAtMs))} ago (${record.releaseReason ?? 'no reason'}): no engine is trading`,
     );
   }
   if (condition === 'lapsed') {
     return check(
       'lease',
       'fail',
-      `lapsed ${duration(nowMs - record.expiresAtMs)} ago, last renewed by ${record.holderId}: the engine died or hangs`,
+      `lapsed ${formatDuration(nowMs - record.expiresAtMs)} ago, last renewed by ${record.holderId}: the engine died or hangs`,
     );
   }
   return check(
     'lease',
     'pass',
-    `held by ${record.holderId} (fencing token ${record.fencingToken}) for ${duration(nowMs - record.acquiredAtMs)}, renewed ${duration(nowMs - record.renewedAtMs)} ago`,
+    `held by ${record.holderId} (fencing token ${record.fencingToken}) for ${formatDuration(nowMs - record.acquiredAtMs)}, renewed ${formatDuration(nowMs - record.renewedAtMs)} ago`,
   );
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatCount,
-  formatDuration,
-  formatNewYorkTime,
-  formatRate,
-} from '../../../backtest/progress/progress-format.ts';
+import { formatCount, formatNewYorkTime, formatRate } from '../../../backtest/progress/progress-format.ts';
+import { formatDuration } from '../../../shared/time/format-duration.ts';
 
 describe('progress formats', () => {
   it.each([

@@ -34,11 +34,11 @@ describe('reportTiming', () => {
     });
   });
 
-  it('names the next day when a late close puts the report past midnight', () => {
+  it('reads a 23:59 close as midnight, as the engine does, and names the next day', () => {
     const lateDay = [{ date: '2026-11-24', open: '00:00', close: '23:59' }];
     expect(reportTiming('2026-11-24', at('2026-11-24', '12:00'), lateDay)).toEqual({
       run: false,
-      reason: 'the market closes at 23:59 on 2026-11-24; the report runs at 00:14 on 2026-11-25',
+      reason: 'the market closes at 23:59 on 2026-11-24; the report runs at 00:15 on 2026-11-25',
     });
   });
 });
