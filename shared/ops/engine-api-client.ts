@@ -6,21 +6,12 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import { isLoopbackHost } from '../config/consistency-rules.ts';
-import { type Fixed, parseFixed } from '../domain/fixed.ts';
 import { ORDER_SIDES, ORDER_STATUSES } from '../domain/order.ts';
+import { fixedText } from '../store/item-codec.ts';
 
 export class EngineApiError extends Error {
   override readonly name = 'EngineApiError';
 }
-
-const decimal = z.string().transform((text, context): Fixed => {
-  try {
-    return parseFixed(text);
-  } catch {
-    context.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a decimal` });
-    return z.NEVER;
-  }
-});
 
 const healthSchema = z.object({
   status: z.enum(['starting', 'ok', 'degraded', 'fatal']),
@@ -29,20 +20,20 @@ const healthSchema = z.object({
 export type EngineHealthAnswer = z.infer<typeof healthSchema>;
 
 const statusSchema = z.object({
-  positions: z.array(z.object({ symbol: z.string().min(1), qty: decimal, avgEntryPrice: decimal })),
+  positions: z.array(z.object({ symbol: z.string().min(1), qty: fixedText, avgEntryPrice: fixedText })),
   openOrders: z.array(
     z.object({
       clientOrderId: z.string().min(1),
       symbol: z.string().min(1),
       side: z.enum(ORDER_SIDES),
-      qty: decimal,
-      filledQty: decimal,
+      qty: fixedText,
+      filledQty: fixedText,
       status: z.enum(ORDER_STATUSES),
       origin: z.string(),
     }),
   ),
-  pnl: z.object({ realized: decimal, unrealized: decimal, daily: decimal, sessionDate: z.string() }),
-  exposure: z.object({ gross: decimal, net: decimal }),
+  pnl: z.object({ realized: fixedText, unrealized: fixedText, daily: fixedText, sessionDate: z.string() }),
+  exposure: z.object({ gross: fixedText, net: fixedText }),
   risk: z.object({ breaker: z.string(), reconciled: z.boolean() }),
 });
 export type EngineStatusAnswer = z.infer<typeof statusSchema>;
