@@ -117,6 +117,11 @@ describe('Command: npm run job (bin/job.ts)', () => {
     const markdown = folder.path(`reports/reports/${date}/post-market-${date}.md`);
     expect(existsSync(markdown), markdown).toBe(true);
     expect(readFileSync(markdown, 'utf8')).toContain('AAPL');
+    // The day's fills the engine booked and stored (the venue may split the order), and the venue's position.
+    const aapl = report.table.rows.find((row) => row[0] === 'AAPL');
+    expect(Number(aapl?.[1])).toBeGreaterThanOrEqual(1);
+    expect(aapl?.slice(2, 4)).toEqual(['4', '0']);
+    expect(aapl?.[5]).toBe((await venue.positions()).AAPL);
   });
 
   it('backs up the tables and the config beside the data folder', async () => {
