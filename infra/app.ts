@@ -1,10 +1,13 @@
 /**
- * The CDK app: `npx cdk synth -c environment=staging` (offline). Wiring only.
+ * The CDK app: `npx cdk synth -c environment=staging` (offline). Wiring only: config/deployment.json
+ * says which broker accounts each environment runs; each gets an AccountStack
+ * `Trading-<environment>-<account>` on the environment's `Trading-<environment>`.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ENVIRONMENTS, type Environment } from '../shared/config/system-schema.ts';
-import { TradingStack } from './trading-stack.ts';
+import { buildEnvironment } from './build-environment.ts';
+import { loadEnvironmentDeployment } from './deployment-config.ts';
 
 const app = new App();
 const environment = (app.node.tryGetContext('environment') as string | undefined) ?? 'staging';
@@ -14,12 +17,5 @@ if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
   );
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new TradingStack(app, `Trading-${environment}`, {
-  environment: environment as Environment,
-  brokerSecretName: environment === 'production' ? 'trading/alpaca/live' : `trading/alpaca/${environment}`,
-  // Until issue 15 builds the engine service and its name, `-c engineApiUrl=…` says where it is.
-  engineApiUrl:
-    (app.node.tryGetContext('engineApiUrl') as string | undefined) ??
-    `https://engine.${environment}.trading.internal:8443`,
-});
+buildEnvironment(app, loadEnvironmentDeployment(environment as Environment));
 app.synth();

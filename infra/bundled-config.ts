@@ -1,7 +1,7 @@
 /**
  * The config files a scheduled-operations function reads at run time (the pre-market check
- * validates the deployed config; the backup snapshots it), copied into the function's bundle by
- * NodejsFunction command hooks: the environment's system file, risk_limits.toml and fees.toml
+ * validates the deployed config; the backup snapshots it; the signal function runs its strategies), copied into the function's bundle by
+ * NodejsFunction command hooks: the account's system file, risk_limits.toml and fees.toml
  * under config/, and the model folder of every model-driven strategy at the same path relative
  * to config/ as in the repository, so the system file's manifest paths resolve unchanged.
  */
@@ -9,8 +9,6 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { loadConfig } from '../shared/config/load-config.ts';
-import type { Environment } from '../shared/config/system-schema.ts';
-import { CONFIG_FILES } from './persistence-settings.ts';
 
 /** Where Lambda unpacks the bundle. */
 export const LAMBDA_TASK_ROOT = '/var/task';
@@ -24,7 +22,7 @@ export interface BundledConfig {
   readonly directories: readonly string[];
 }
 
-/** An environment's whole config: its system file with the TOML files beside it, and its models. */
+/** An account's whole config: its system file with the TOML files beside it, and its models. */
 export interface EnvironmentConfig extends BundledConfig {
   /** The system file, relative to the repository root and to the bundle's root (config/…). */
   readonly systemFile: string;
@@ -32,16 +30,23 @@ export interface EnvironmentConfig extends BundledConfig {
   readonly directory: string;
 }
 
-/** Only the fee schedule (the post-market report's fee estimate). */
-export const FEES_FILE = join('config', 'fees.toml');
+/** A file of the repository as the bundle and the image hold it: its path from the repository root. */
+export function repositoryPath(file: string): string {
+  const path = relative(REPOSITORY, resolve(file));
+  if (path === '' || path.startsWith('..') || isAbsolute(path))
+    throw new Error(`${file} is outside the repository; it cannot be bundled or built into the image`);
+  return path;
+}
 
-export function bundledConfigFor(environment: Environment): EnvironmentConfig {
-  const systemFile = join('config', CONFIG_FILES[environment]);
+/** `file`: the account's system file (absolute, or relative to the working directory), inside the repository. */
+export function bundledConfigFor(file: string): EnvironmentConfig {
+  const systemFile = repositoryPath(file);
+  const directory = dirname(systemFile);
   const { system } = loadConfig({ systemFile: join(REPOSITORY, systemFile), env: {} });
   const directories = new Set<string>();
   for (const strategy of system.strategies) {
     if (strategy.type !== 'model-driven') continue;
-    const folder = relative(REPOSITORY, dirname(resolve(REPOSITORY, 'config', strategy.manifest)));
+    const folder = relative(REPOSITORY, dirname(resolve(REPOSITORY, directory, strategy.manifest)));
     if (folder === '' || folder.startsWith('..') || isAbsolute(folder)) {
       throw new Error(
         `strategy ${strategy.id}'s model ${strategy.manifest} is outside the repository; it cannot be bundled`,
@@ -51,8 +56,8 @@ export function bundledConfigFor(environment: Environment): EnvironmentConfig {
   }
   return {
     systemFile,
-    directory: 'config',
-    files: [systemFile, join('config', 'risk_limits.toml'), FEES_FILE],
+    directory,
+    files: [systemFile, join(directory, 'risk_limits.toml'), join(directory, 'fees.toml')],
     directories: [...directories].sort(),
   };
 }

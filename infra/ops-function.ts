@@ -16,19 +16,11 @@
  * on every run), any further metrics the job names (reconciliation differences), the function's
  * Errors (a crash before the job could report, e.g. a bad environment), and the dead-letter queue.
  */
-import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IMetric,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type { Alarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
   Schedule,
@@ -37,16 +29,18 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OPS_METRICS } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
 import { OPS_SCHEDULES, OPS_TIME_ZONE } from '../shared/ops/ops-schedules.ts';
 import { type BundledConfig, configCommandHooks } from './bundled-config.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FUNCTION_BUNDLING } from './function-bundling.ts';
-
-export const OPS_METRIC_NAMESPACE = 'Trading';
+import { functionRole } from './function-role.ts';
+import type { PagingTopics, Severity } from './paging-topics.ts';
+import { severityAlarm } from './severity-alarm.ts';
+import { METRIC_NAMESPACE, tradingMetric } from './trading-metric.ts';
 
 export interface OpsAlarmMetric {
   readonly metricName: string;
@@ -60,7 +54,9 @@ export interface OpsFunctionProps {
   readonly entry: string;
   /** config account.name, for the alarm texts. */
   readonly accountName: string;
-  readonly onCallTopic: ITopic;
+  readonly paging: PagingTopics;
+  /** Where the job's alarms go: P0 for what blocks trading, P1 for what can wait. */
+  readonly severity: Severity;
   /** The job's environment variables (AWS_REGION is Lambda's own). */
   readonly environment: Readonly<Record<string, string>>;
   /** The job's AWS calls, on its tables, indexes and bucket prefixes; its logs are added here, and the DLQ's SendMessage by Lambda. */
@@ -92,39 +88,17 @@ export class OpsFunction extends Construct {
     super(scope, id);
     const { job } = props;
     const schedule = OPS_SCHEDULES[job];
-    const stackName = Stack.of(this).stackName;
 
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is the dead-letter queue of the ${job} function and its schedule; it has none of its own.`,
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', {
+      of: `the ${job} function and its schedule`,
     });
 
-    // A role of our own with exactly the calls the job makes (no managed policies).
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    const { role, logGroup } = functionRole(this, {
+      name: job,
       description: `Ops job ${job}: its own table, bucket and secret calls, its logs and dead letters`,
-      inlinePolicies: {
-        [job]: new PolicyDocument({
-          statements: [
-            ...props.statements,
-            new PolicyStatement({
-              effect: Effect.ALLOW,
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-          ],
-        }),
-      },
+      statements: props.statements,
     });
+    this.role = role;
     for (const secret of props.secrets ?? []) secret.grantRead(this.role);
 
     const config = props.bundledConfig;
@@ -145,7 +119,7 @@ export class OpsFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: service,
-        POWERTOOLS_METRICS_NAMESPACE: OPS_METRIC_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
       bundling: {
         ...FUNCTION_BUNDLING,
@@ -176,27 +150,15 @@ export class OpsFunction extends Construct {
       }),
     });
 
-    const page = new SnsAction(props.onCallTopic);
-    const alarm = (alarmId: string, description: string, metric: IMetric) => {
-      const created = new Alarm(this, alarmId, {
-        alarmDescription: `${stackName}: ${description}`,
+    const alarm = (alarmId: string, description: string, metric: IMetric) =>
+      severityAlarm(this, alarmId, props.paging, {
+        severity: props.severity,
+        description,
         metric,
         threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      created.addAlarmAction(page);
-      return created;
-    };
     const jobMetric = (metricName: string) =>
-      new Metric({
-        namespace: OPS_METRIC_NAMESPACE,
-        metricName,
-        dimensionsMap: { service },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
+      tradingMetric(service, props.accountName, metricName, 'Sum', Duration.minutes(5));
     this.failedAlarm = alarm(
       'FailedAlarm',
       `the ${job} job for ${props.accountName} failed or found a problem; its report in the state table says why.`,

@@ -5,36 +5,32 @@
  * bucket; the tables are backed up by TableBackupPlan). `jobs` deploys a subset.
  *
  * The engine API. Premarket and reconciliation ask the engine's control API for its health and
- * positions, so `engineApiUrl` is required (https, or http on loopback only). The engine service
- * it points at is built by issue 15, which also places these two functions where they can reach
- * it (infra/app.ts takes `-c engineApiUrl=…` and until then defaults to a name for it). Until the
- * engine is reachable their schedules still run: the pre-market check finds no engine, reports
- * `failed` and pages (the truthful answer to "is the system ready to trade", rather than a check
- * that silently is not there); reconciliation compares the store with the broker and reports the
- * engine API unreadable.
+ * positions, so `engineApiUrl` is required: https (the account's OperatorAccess endpoint, which
+ * the functions reach like any operator, with the read token), or http on loopback only.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { Environment } from '../shared/config/system-schema.ts';
 import { OPS_METRICS } from '../shared/ops/ops-metrics.ts';
 import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
 import { WORKING_ORDERS_INDEX } from '../shared/store/table-definitions.ts';
-import { bundledConfigFor, deployedPath, FEES_FILE } from './bundled-config.ts';
+import { deployedPath, type EnvironmentConfig } from './bundled-config.ts';
 import { CONFIG_SNAPSHOTS_PREFIX, REPORTS_PREFIX } from './ops-buckets.ts';
 import { OpsFunction, type OpsFunctionProps } from './ops-function.ts';
+import type { PagingTopics } from './paging-topics.ts';
 
 export interface OpsJobsProps {
-  readonly environment: Environment;
+  /** The account's config, bundled for the jobs that read it. */
+  readonly bundledConfig: EnvironmentConfig;
   readonly stateTable: ITableV2;
   readonly leaseTable: ITableV2;
   readonly brokerKeys: ISecret;
-  readonly onCallTopic: ITopic;
+  readonly paging: PagingTopics;
   /** config account.name. */
   readonly accountName: string;
   /** config broker.tradingUrl. */
@@ -63,6 +59,8 @@ export const OPS_JOB_ENTRIES: Readonly<Record<OpsJob, string>> = {
 
 /** Throws unless `url` is https, or http to a loopback host. */
 export function checkEngineApiUrl(url: string): string {
+  // The deployed API's endpoint is only known at deploy time; it is https by construction.
+  if (Token.isUnresolved(url)) return url;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -97,13 +95,15 @@ export class OpsJobs extends Construct {
       ...(props.engineApiToken ? { ENGINE_API_TOKEN_SECRET_ID: props.engineApiToken.secretArn } : {}),
     };
     const engineSecrets = [props.brokerKeys, ...(props.engineApiToken ? [props.engineApiToken] : [])];
-    const shared = { accountName: props.accountName, onCallTopic: props.onCallTopic };
-    const environmentConfig = bundledConfigFor(props.environment);
+    const shared = { accountName: props.accountName, paging: props.paging };
+    const environmentConfig = props.bundledConfig;
+    // Only the fee schedule (the post-market report's fee estimate).
+    const feesFile = join(environmentConfig.directory, 'fees.toml');
     const jobs = new Set(props.jobs ?? OPS_JOBS);
     const build = (
       job: OpsJob,
       id: string,
-      settings: () => Omit<OpsFunctionProps, 'job' | 'entry' | 'accountName' | 'onCallTopic'>,
+      settings: () => Omit<OpsFunctionProps, 'job' | 'entry' | 'accountName' | 'paging'>,
     ) => {
       if (jobs.has(job))
         this.functions[job] = new OpsFunction(this, id, {
@@ -115,6 +115,8 @@ export class OpsJobs extends Construct {
     };
 
     build('premarket', 'Premarket', () => ({
+      // Not ready to trade at the open is a page.
+      severity: 'page',
       environment: {
         ...common,
         ...engineApi,
@@ -135,6 +137,8 @@ export class OpsJobs extends Construct {
 
     const confirmAfterMs = 5_000;
     build('reconcile', 'Reconcile', () => ({
+      // The engine, the store and the broker disagree about what is held: a page.
+      severity: 'page',
       environment: { ...common, ...engineApi, CONFIRM_AFTER_MS: String(confirmAfterMs) },
       statements: [
         putReport,
@@ -159,10 +163,11 @@ export class OpsJobs extends Construct {
     }));
 
     build('report', 'Report', () => ({
+      severity: 'notify',
       environment: {
         ...common,
         REPORT_BUCKET: props.reportsBucket.bucketName,
-        FEES_FILE: deployedPath(FEES_FILE),
+        FEES_FILE: deployedPath(feesFile),
       },
       statements: [
         // The day's orders, fills, positions, risk events, breaker transitions and earlier reports.
@@ -170,7 +175,7 @@ export class OpsJobs extends Construct {
         allow(['s3:PutObject'], [props.reportsBucket.arnForObjects(`${REPORTS_PREFIX}*`)]),
       ],
       secrets: [props.brokerKeys],
-      bundledConfig: { files: [FEES_FILE], directories: [] },
+      bundledConfig: { files: [feesFile], directories: [] },
       metricService: 'post-market-report',
       // A busy day's fills and the broker's activities, rendered twice (Markdown, HTML).
       timeout: Duration.minutes(5),
@@ -181,6 +186,7 @@ export class OpsJobs extends Construct {
     }));
 
     build('backup', 'Backup', () => ({
+      severity: 'notify',
       environment: {
         ACCOUNT_NAME: props.accountName,
         STATE_TABLE_NAME: props.stateTable.tableName,

@@ -4,7 +4,6 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
 import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
@@ -12,6 +11,7 @@ import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { readFunctionEnvironment } from '../ops/function-environment.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { backupEnvironmentSchema } from './backup-environment.ts';
 import { createBackupHandler } from './backup-handler.ts';
 
@@ -30,5 +30,5 @@ export const handler = createBackupHandler({
   }),
   clock: systemClock,
   logger: new Logger({ serviceName: 'backup' }),
-  metrics: new Metrics({ namespace: 'Trading', serviceName: 'backup' }),
+  metrics: functionMetrics(FUNCTION_SERVICES.backup, env.ACCOUNT_NAME),
 });

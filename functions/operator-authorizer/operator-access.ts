@@ -3,10 +3,11 @@
  * address, a bearer token, then the token's role and the method. The operator token may use any
  * method; the read-only token only reads (GET, HEAD). Every refusal is a value with a reason code.
  */
+
+import type { SourceAllowList } from '../../shared/net/source-allow-list.ts';
 import { type OperatorRequest, readAuthorizerEvent } from './authorizer-event.ts';
 import { readBearerToken } from './bearer-token.ts';
 import { type KnownTokens, loadTokens, type TokenRole, type TokenSources } from './operator-tokens.ts';
-import type { SourceAllowList } from './source-allow-list.ts';
 
 export type DenialReason =
   | 'malformed_event'

@@ -1,7 +1,7 @@
 /** The operator authorizer's settings, from environment variables the CDK construct sets. */
 import { z } from 'zod';
+import { parseCidrList } from '../../shared/net/source-allow-list.ts';
 import { readFunctionEnvironment } from '../ops/function-environment.ts';
-import { parseCidrList } from './source-allow-list.ts';
 
 export const operatorAuthorizerEnvironmentSchema = z
   .object({

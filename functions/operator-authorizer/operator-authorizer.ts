@@ -7,15 +7,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { type Subnet, sourceAllowList } from '../../shared/net/source-allow-list.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { type AccessDecision, decideOperatorAccess } from './operator-access.ts';
 import { type TokenSources, tokenMatcher } from './operator-tokens.ts';
-import { type Subnet, sourceAllowList } from './source-allow-list.ts';
-
-export const OPERATOR_AUTHORIZER_SERVICE = 'operator-authorizer';
-export const OPERATOR_AUTHORIZER_NAMESPACE = 'Trading';
 
 /** Metric names (Count, dimensions `service` and `account`) for the CDK's alarms and dashboards. */
 export const OPERATOR_AUTHORIZER_METRICS = {
@@ -39,14 +37,10 @@ export interface OperatorAuthorizerResponse {
 
 export function createOperatorAuthorizer(deps: OperatorAuthorizerDependencies) {
   const logger = new Logger({
-    serviceName: OPERATOR_AUTHORIZER_SERVICE,
+    serviceName: FUNCTION_SERVICES.operatorAuthorizer,
     persistentKeys: { account: deps.account },
   });
-  const metrics = new Metrics({
-    namespace: OPERATOR_AUTHORIZER_NAMESPACE,
-    serviceName: OPERATOR_AUTHORIZER_SERVICE,
-    defaultDimensions: { account: deps.account },
-  });
+  const metrics = functionMetrics(FUNCTION_SERVICES.operatorAuthorizer, deps.account);
   const access = {
     allowedSources: sourceAllowList(deps.allowedCidrs),
     tokens: deps.tokens,

@@ -3,7 +3,6 @@
  * New York on weekdays. Wiring only: environment, AWS clients, broker client, fee schedule.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { FeeRates } from '../../shared/config/fees-schema.ts';
 import { loadFeeRates } from '../../shared/config/load-config.ts';
@@ -11,13 +10,14 @@ import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { secretBrokerClient } from '../ops/secret-broker-client.ts';
 import { readPostMarketReportEnvironment } from './post-market-report-environment.ts';
 import { createPostMarketReportHandler } from './post-market-report-handler.ts';
 
 const env = readPostMarketReportEnvironment(process.env);
 const logger = new Logger({ serviceName: 'post-market-report' });
-const metrics = new Metrics({ namespace: 'Trading', serviceName: 'post-market-report' });
+const metrics = functionMetrics(FUNCTION_SERVICES.report, env.ACCOUNT_NAME);
 
 let feeRates: FeeRates | undefined;
 

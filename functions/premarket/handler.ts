@@ -3,7 +3,6 @@
  * Scheduler. Wiring only: environment, AWS clients, broker and engine API clients, the bundled config.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
@@ -12,6 +11,7 @@ import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { engineApiFromSecret } from '../ops/engine-api-from-secret.ts';
 import { readFunctionEnvironment } from '../ops/function-environment.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import {
   bundledConfigEnvironmentSchema,
   engineApiEnvironmentSchema,
@@ -44,5 +44,5 @@ export const handler = createPremarketHandler({
   reports: store,
   clock: systemClock,
   logger: new Logger({ serviceName: 'premarket' }),
-  metrics: new Metrics({ namespace: 'Trading', serviceName: 'premarket' }),
+  metrics: functionMetrics(FUNCTION_SERVICES.premarket, env.ACCOUNT_NAME),
 });

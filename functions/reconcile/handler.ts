@@ -4,13 +4,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { engineApiFromSecret } from '../ops/engine-api-from-secret.ts';
 import { readFunctionEnvironment } from '../ops/function-environment.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { engineApiEnvironmentSchema, opsEnvironmentSchema } from '../ops/ops-environment.ts';
 import { secretBrokerClient } from '../ops/secret-broker-client.ts';
 import { createReconcileHandler } from './reconcile-handler.ts';
@@ -38,5 +38,5 @@ export const handler = createReconcileHandler({
   sleep: (ms) => sleep(ms),
   clock: systemClock,
   logger: new Logger({ serviceName: 'reconcile' }),
-  metrics: new Metrics({ namespace: 'Trading', serviceName: 'reconcile' }),
+  metrics: functionMetrics(FUNCTION_SERVICES.reconcile, env.ACCOUNT_NAME),
 });

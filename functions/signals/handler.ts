@@ -4,10 +4,10 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { createSqsClient } from '../../shared/queues/sqs-client.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { buildSignalGenerators } from './build-signal-generators.ts';
 import { createSignalHandler } from './signal-handler.ts';
 import { readSignalsEnvironment } from './signals-environment.ts';
@@ -23,5 +23,5 @@ export const handler = createSignalHandler({
   idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
   clock: systemClock,
   logger: new Logger({ serviceName: 'signals' }),
-  metrics: new Metrics({ namespace: 'Trading', serviceName: 'signals' }),
+  metrics: functionMetrics(FUNCTION_SERVICES.signals, env.ACCOUNT_NAME),
 });

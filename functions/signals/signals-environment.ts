@@ -4,6 +4,8 @@ import { readFunctionEnvironment } from '../ops/function-environment.ts';
 
 export const signalsEnvironmentSchema = z.object({
   AWS_REGION: z.string().min(1),
+  /** config account.name: the metrics' account dimension. */
+  ACCOUNT_NAME: z.string().min(1),
   SIGNALS_QUEUE_URL: z.url(),
   IDEMPOTENCY_TABLE_NAME: z.string().min(3),
   /** A redelivery of a window later than this computes and publishes again (the engine drops the repeat). */

@@ -3,17 +3,17 @@
  * Scheduler. Wiring only: environment, AWS clients, broker client.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { secretBrokerClient } from '../ops/secret-broker-client.ts';
 import { readWatchdogEnvironment } from './watchdog-environment.ts';
 import { createWatchdogHandler } from './watchdog-handler.ts';
 
 const env = readWatchdogEnvironment(process.env);
 const logger = new Logger({ serviceName: 'watchdog' });
-const metrics = new Metrics({ namespace: 'Trading', serviceName: 'watchdog' });
+const metrics = functionMetrics(FUNCTION_SERVICES.watchdog, env.ACCOUNT_NAME);
 export const handler = createWatchdogHandler({
   leases: new DynamoLeaseStore({
     client: createDocumentClient({ region: env.AWS_REGION }),

@@ -45,6 +45,7 @@ describe('Engine on the staging config, pointed at the simulator', () => {
       TRADING_BROKER_MARKET_DATA_STREAM_URL: `ws://${base}/v2/iex`,
       TRADING_BROKER_CRYPTO_DATA_STREAM_URL: `ws://${base}/v1beta3/crypto/us`,
       TRADING_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TRADING_HTTP_HOST: '127.0.0.1',
       TRADING_HTTP_PORT: '0',
     });
     const started = await engine.waitFor(/"msg":"engine started"/, 30_000);

@@ -6,31 +6,27 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledConfigFor, configCommandHooks } from '../../infra/bundled-config.ts';
 import { OpsBuckets } from '../../infra/ops-buckets.ts';
 import { checkEngineApiUrl, OpsJobs } from '../../infra/ops-jobs.ts';
+import { PagingTopics } from '../../infra/paging-topics.ts';
 import { StoreTables } from '../../infra/store-tables.ts';
 import { TableBackupPlan } from '../../infra/table-backup-plan.ts';
-import { TradingStack } from '../../infra/trading-stack.ts';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { OPS_METRICS } from '../../shared/ops/ops-metrics.ts';
 import { OPS_JOBS, type OpsJob } from '../../shared/ops/ops-report.ts';
 import { OPS_SCHEDULES, OPS_TIME_ZONE } from '../../shared/ops/ops-schedules.ts';
 import { ScheduleExpression } from '../../shared/ops/schedule-expression.ts';
-
-type Resource = {
-  Type: string;
-  Properties: Record<string, unknown>;
-  DeletionPolicy?: string;
-};
+import { type Resource, synthEnvironment } from '../support/infra-stacks.ts';
 
 const persistence = {
   tablePrefix: 'trading-test',
   accountName: 'test-live',
   tradingUrl: 'https://api.alpaca.markets',
 };
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
+const configFile = (name: string) => join(REPOSITORY, 'config', name);
 const JOBS = OPS_JOBS;
 const SERVICE: Record<OpsJob, string> = {
   premarket: 'premarket',
@@ -51,16 +47,16 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
     // The ops constructs as TradingStack wires them, with nothing else around them.
     const stack = new Stack(noBundling(), 'Test');
     const brokerKeys = new Secret(stack, 'BrokerKeys');
-    const onCallTopic = new Topic(stack, 'OnCallTopic');
+    const paging = new PagingTopics(stack, 'Paging', { environment: 'production' });
     const store = new StoreTables(stack, 'Store', { tablePrefix: persistence.tablePrefix });
     const buckets = new OpsBuckets(stack, 'OpsBuckets');
     new TableBackupPlan(stack, 'TableBackups', { tables: [store.state, store.lease, store.idempotency] });
     new OpsJobs(stack, 'Ops', {
-      environment: 'production',
+      bundledConfig: bundledConfigFor(configFile('system.production.json')),
       stateTable: store.state,
       leaseTable: store.lease,
       brokerKeys,
-      onCallTopic,
+      paging,
       accountName: persistence.accountName,
       tradingUrl: persistence.tradingUrl,
       engineApiUrl: 'https://engine.internal.example:8443',
@@ -69,17 +65,11 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
     });
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources as Record<string, Resource>;
-    stackTemplate = Template.fromStack(
-      new TradingStack(noBundling(), 'Trading', {
-        environment: 'production',
-        brokerSecretName: 'trading/alpaca/live',
-        engineApiUrl: 'https://engine.internal.example:8443',
-        persistence,
-      }),
-    );
+    // And as an account's stack deploys them, with everything else around them.
+    stackTemplate = synthEnvironment('production').account('production-live');
   });
 
-  it('deploys every job in TradingStack, with the tables backup and the buckets', () => {
+  it('deploys every job in the account stack, with the tables backup and the buckets', () => {
     const schedules = Object.values(stackTemplate.findResources('AWS::Scheduler::Schedule')).map(
       (r) => (r as Resource).Properties.ScheduleExpression,
     );
@@ -221,9 +211,15 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
     expect(firings.at(-1)).toBe('2026-11-02T21:55:00.000Z');
   });
 
-  it.each(JOBS)('pages on-call when %s fails, errors or gives up a run', (job) => {
+  const SEVERITY: Record<OpsJob, 'Page' | 'Notify'> = {
+    premarket: 'Page',
+    reconcile: 'Page',
+    report: 'Notify',
+    backup: 'Notify',
+  };
+  it.each(JOBS)('alerts on-call (P0 or P1) when %s fails, errors or gives up a run', (job) => {
     const [functionId] = handlerOf(job);
-    const page = [{ Ref: Match.stringLikeRegexp('^OnCallTopic') }];
+    const page = [{ Ref: Match.stringLikeRegexp(`^Paging${SEVERITY[job]}`) }];
     const metrics = [
       OPS_METRICS.jobFailed(job),
       ...(job === 'reconcile' ? ['ReconciliationDifferences'] : []),
@@ -232,7 +228,10 @@ describe('Construct: OpsJobs (every job), OpsBuckets and TableBackupPlan', () =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Trading',
         MetricName: metricName,
-        Dimensions: [{ Name: 'service', Value: SERVICE[job] }],
+        Dimensions: [
+          { Name: 'account', Value: 'test-live' },
+          { Name: 'service', Value: SERVICE[job] },
+        ],
         Statistic: 'Sum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -458,7 +457,7 @@ describe('Function: checkEngineApiUrl', () => {
 
 describe('Function: configCommandHooks', () => {
   it('copies the config, and the models model-driven strategies name, so loadConfig accepts the copy', () => {
-    const config = bundledConfigFor('development');
+    const config = bundledConfigFor(configFile('system.json'));
     expect(config.directories).toStrictEqual(['models/xgboost-direction-5m']);
     const repository = fileURLToPath(new URL('../..', import.meta.url));
     const output = mkdtempSync(join(tmpdir(), 'bundle-'));
@@ -474,7 +473,7 @@ describe('Function: configCommandHooks', () => {
   });
 
   it('bundles no models where no strategy needs one', () => {
-    expect(bundledConfigFor('production')).toStrictEqual({
+    expect(bundledConfigFor(configFile('system.production.json'))).toStrictEqual({
       systemFile: 'config/system.production.json',
       directory: 'config',
       files: ['config/system.production.json', 'config/risk_limits.toml', 'config/fees.toml'],

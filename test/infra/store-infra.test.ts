@@ -1,22 +1,19 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TradingStack } from '../../infra/trading-stack.ts';
 import { loadConfig, loadFeeRates } from '../../shared/config/load-config.ts';
 import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
 import { createTableInput } from '../../shared/store/create-tables.ts';
 import { TABLE_DEFINITIONS, type TableId, tableNames } from '../../shared/store/table-definitions.ts';
+import { type Resource, synthEnvironment } from '../support/infra-stacks.ts';
 
 const persistence = {
-  tablePrefix: 'trading-test',
-  accountName: 'test-paper',
+  tablePrefix: 'trading-dev',
+  accountName: 'dev-paper',
   tradingUrl: 'https://paper-api.alpaca.markets',
 };
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
 
 function byName<T extends { AttributeName?: string; IndexName?: string }>(
   list: readonly T[] | undefined,
@@ -26,7 +23,7 @@ function byName<T extends { AttributeName?: string; IndexName?: string }>(
   );
 }
 
-describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
+describe('Construct: StoreTables and WatchdogFunction in the development account stack, bundled', () => {
   // Synthesised inside the repository so the bundled handler can resolve the AWS SDK from node_modules,
   // as the Lambda runtime provides it.
   const cacheRoot = join(import.meta.dirname, '../../.cache');
@@ -37,16 +34,9 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
   beforeAll(() => {
     mkdirSync(cacheRoot, { recursive: true });
     outdir = mkdtempSync(join(cacheRoot, 'cdk-test-'));
-    const app = new App({ outdir });
-    const stack = new TradingStack(app, 'Test', {
-      environment: 'staging',
-      brokerSecretName: 'trading/alpaca/staging',
-      engineApiUrl: 'https://engine.internal.example:8443',
-      persistence,
-    });
-    template = Template.fromStack(stack);
+    template = synthEnvironment('development', { bundling: true, outdir }).account(persistence.accountName);
     resources = template.toJSON().Resources as Record<string, Resource>;
-  });
+  }, 180_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -105,7 +95,7 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
       Runtime: 'nodejs24.x',
       Environment: {
         Variables: Match.objectLike({
-          ACCOUNT_NAME: 'test-paper',
+          ACCOUNT_NAME: persistence.accountName,
           TRADING_URL: 'https://paper-api.alpaca.markets',
           LEASE_TABLE_NAME: Match.anyValue(),
           BROKER_SECRET_ID: Match.anyValue(),
@@ -137,9 +127,12 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Trading',
         MetricName: metricName,
-        Dimensions: [{ Name: 'service', Value: 'watchdog' }],
+        Dimensions: [
+          { Name: 'account', Value: persistence.accountName },
+          { Name: 'service', Value: 'watchdog' },
+        ],
         Threshold: 1,
-        AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('OnCallTopic') })],
+        AlarmActions: [Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('PagingPage') })],
       });
     }
   });
@@ -157,7 +150,9 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
             name,
             typeof value === 'string'
               ? value.replace(/^\/var\/task\//, `${folder}/`)
-              : `stand-in-${JSON.stringify(value).replace(/\W+/g, '-')}`,
+              : name.endsWith('_URL')
+                ? `https://stand-in.example/${JSON.stringify(value).replace(/\W+/g, '-')}`
+                : `stand-in-${JSON.stringify(value).replace(/\W+/g, '-')}`,
           ]),
         );
         return { id, folder, env: { AWS_REGION: 'us-east-1', ...env } };
@@ -166,7 +161,9 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
 
   it('bundles every function as an ES module whose handler starts with the environment its construct sets', async () => {
     const functions = bundledFunctions();
-    expect(functions.map((f) => f.id).join(' ')).toMatch(/Watchdog.*Premarket.*Reconcile.*Report.*Backup/);
+    expect(functions.map((f) => f.id).join(' ')).toMatch(
+      /Signals.*OperatorAccessAuthorizer.*Watchdog.*Premarket.*Reconcile.*Report.*Backup/,
+    );
     for (const { id, folder, env } of functions) {
       for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
       try {
@@ -182,11 +179,11 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
 
   it('bundles the environment config with the pre-market check, where CONFIG_FILE points', () => {
     const premarket = bundledFunctions().find((f) => f.id.includes('Premarket'));
-    expect(premarket?.env.CONFIG_FILE).toBe(`${premarket?.folder}/config/system.staging.json`);
+    expect(premarket?.env.CONFIG_FILE).toBe(`${premarket?.folder}/config/system.dev.json`);
     expect(readdirSync(join(premarket!.folder, 'config')).sort()).toStrictEqual([
       'fees.toml',
       'risk_limits.toml',
-      'system.staging.json',
+      'system.dev.json',
     ]);
     expect(() => loadConfig({ systemFile: premarket!.env.CONFIG_FILE!, env: {} })).not.toThrow();
   });
@@ -197,7 +194,7 @@ describe('Construct: StoreTables and WatchdogFunction in TradingStack', () => {
     expect(configFilesIn(backup!.env.CONFIG_DIR!).map((file) => basename(file.path))).toStrictEqual([
       'fees.toml',
       'risk_limits.toml',
-      'system.staging.json',
+      'system.dev.json',
     ]);
     const report = bundledFunctions().find((f) => f.id.includes('Report'));
     expect(report?.env.FEES_FILE).toBe(`${report?.folder}/config/fees.toml`);

@@ -98,7 +98,7 @@ describe('Function: createBackupHandler (fauxqs S3 and dynalite over loopback)',
     expect(report.table.rows[0]).toStrictEqual([
       'config snapshot',
       `s3://${BUCKET}/${key}`,
-      '5 files',
+      '6 files',
       expect.stringMatching(/^\d+$/),
     ]);
     const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));

@@ -61,6 +61,7 @@ describe('Backup job', () => {
       expect(files.map((file) => `${file.path.slice(CONFIG.length + 1)} ${file.kind}`)).toStrictEqual([
         'fees.toml fees',
         'risk_limits.toml risk',
+        'system.dev.json system',
         'system.json system',
         'system.production.json system',
         'system.staging.json system',
@@ -178,15 +179,15 @@ describe('Backup job', () => {
       newYorkDate: '2026-12-02',
       outcome: 'ok',
       summary:
-        "config snapshot of 5 files written; 1 items of backup-job's tables exported; 1 expired backups removed",
+        "config snapshot of 6 files written; 1 items of backup-job's tables exported; 1 expired backups removed",
     });
     expect(result.table.rows).toStrictEqual([
-      ['config snapshot', snapshot, '5 files', expect.stringMatching(/^\d+$/)],
+      ['config snapshot', snapshot, '6 files', expect.stringMatching(/^\d+$/)],
       ['tables', tableFile, 'state 1, lease 0, idempotency 0', expect.stringMatching(/^\d+$/)],
       ['pruned (expired)', join(backups, 'tables', expired), '', ''],
     ]);
     expect((await readBackupFile(tableFile)).header.tables.state.items).toBe(1);
-    expect(JSON.parse(readFileSync(snapshot, 'utf8')).files).toHaveLength(5);
+    expect(JSON.parse(readFileSync(snapshot, 'utf8')).files).toHaveLength(6);
   });
 
   it('in AWS: the config snapshot alone, to the artifact store; a broken config is a problem outcome', async () => {

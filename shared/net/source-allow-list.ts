@@ -17,7 +17,8 @@ export type CidrListParse =
 
 const MAX_PREFIX = { ipv4: 32, ipv6: 128 } as const;
 
-function parseCidr(entry: string): Subnet | string {
+/** The subnet, or the reason `entry` is not a CIDR. */
+export function parseCidr(entry: string): Subnet | string {
   const slash = entry.indexOf('/');
   const address = slash === -1 ? entry : entry.slice(0, slash);
   const prefixText = slash === -1 ? '' : entry.slice(slash + 1);
