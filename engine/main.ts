@@ -1,5 +1,6 @@
 /**
  * The engine process: node engine/main.ts [--config FILE] [--risk FILE]
+ * (or TRADING_CONFIG_FILE / TRADING_RISK_FILE in the environment, as a container is configured).
  * Locally `npm start` runs it beside the simulator and the local AWS stand-ins; in AWS it is the
  * Fargate task's command. Wiring only: read config and keys, build the engine, serve the
  * operator API, stop cleanly on SIGINT/SIGTERM.
@@ -7,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
+import { chooseConfigFiles } from '../shared/config/config-files.ts';
 import { isLoopbackHost } from '../shared/config/consistency-rules.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger } from '../shared/logging/logger.ts';
@@ -18,7 +20,8 @@ import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
 import { TradingEngine } from './trading-engine.ts';
 
-const USAGE = 'usage: node engine/main.ts [--config FILE] [--risk FILE]';
+const USAGE =
+  'usage: node engine/main.ts [--config FILE] [--risk FILE] (or TRADING_CONFIG_FILE, TRADING_RISK_FILE)';
 
 async function main(): Promise<number> {
   let values: { config?: string; risk?: string };
@@ -28,10 +31,12 @@ async function main(): Promise<number> {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const config = loadConfigOrReport({
-    systemFile: values.config ?? 'config/system.json',
-    ...(values.risk ? { riskFile: values.risk } : {}),
-  });
+  const files = chooseConfigFiles(values, process.env);
+  if (!files.ok) {
+    console.error(`${files.problems.join('\n')}\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfigOrReport(files.files);
   if (config === null) return 1;
   const { system } = config;
   const logger = createLogger({ name: 'engine', level: system.logging.level });

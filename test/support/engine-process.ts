@@ -3,7 +3,7 @@
  * and its exit code. Also the config such a test writes, pointing the engine at a simulator and
  * a local DynamoDB that the test process hosts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -30,12 +30,17 @@ export function startEngine(
   env: Record<string, string> = {},
   riskFile?: string,
 ): EngineProcess {
-  const args = [
-    'engine/main.ts',
-    '--config',
-    configFile,
-    ...(riskFile === undefined ? [] : ['--risk', riskFile]),
-  ];
+  return startNode(
+    ['engine/main.ts', '--config', configFile, ...(riskFile === undefined ? [] : ['--risk', riskFile])],
+    env,
+  );
+}
+
+/**
+ * Starts `node ARGS…` (this Node) in the repository root with only PATH and `env` in its
+ * environment, as a container starts its command in its working directory.
+ */
+export function startNode(args: readonly string[], env: Record<string, string> = {}): EngineProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,6 +80,23 @@ export function startEngine(
         check();
       }),
   };
+}
+
+/** Runs `node ARGS…` as startNode does, to its end (a one-shot command such as the health check). */
+export function runNode(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 20_000 },
+      // A command killed by the timeout has no exit code; -1 fails any test expecting one.
+      (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stderr }),
+    );
+  });
 }
 
 export interface EngineConfigOptions {
