@@ -11,11 +11,12 @@ import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker
 import { chooseConfigFiles } from '../shared/config/config-files.ts';
 import { isLoopbackHost } from '../shared/config/consistency-rules.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
-import { createLogger } from '../shared/logging/logger.ts';
+import { createLogger, stdoutDestination } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
 import { startHttpApi } from './api/http-server.ts';
 import { operatorRoutes } from './api/operator-routes.ts';
+import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
 import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
 import { TradingEngine } from './trading-engine.ts';
@@ -39,7 +40,9 @@ async function main(): Promise<number> {
   const config = loadConfigOrReport(files.files);
   if (config === null) return 1;
   const { system } = config;
-  const logger = createLogger({ name: 'engine', level: system.logging.level });
+  // Log lines and EMF metric lines share this one stream, so neither cuts into the other.
+  const stdout = stdoutDestination();
+  const logger = createLogger({ name: 'engine', level: system.logging.level, destination: stdout });
 
   let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
   try {
@@ -123,6 +126,19 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const cloudwatch = system.engine.cloudwatchMetrics;
+  const cloudwatchMetrics =
+    cloudwatch === undefined
+      ? undefined
+      : startCloudWatchMetrics({
+          engine,
+          persistence,
+          config,
+          intervalSeconds: cloudwatch.intervalSeconds,
+          clock: systemClock,
+          write: (line) => stdout.write(`${line}\n`),
+          logger: logger.child({ component: 'cloudwatch-metrics' }),
+        });
   void engine.start();
 
   // Runs until a signal, or until the engine can no longer trade (the lease was lost or taken,
@@ -132,6 +148,7 @@ async function main(): Promise<number> {
   logger.info({ reason }, 'engine stopping');
   // ECS allows 30 s between SIGTERM and SIGKILL by default; drain well within it.
   await engine.stop(20_000);
+  cloudwatchMetrics?.stop();
   await api.close();
   logger.info({ status: engine.status() }, 'engine stopped');
   return reason.startsWith('halted') ? 3 : 0;

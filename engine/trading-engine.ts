@@ -38,6 +38,7 @@ import { FINISHED_ORDER_RETENTION_MS } from './execution/order-reports.ts';
 import type { SubmitResult } from './execution/order-router.ts';
 import type { OrderSettlement } from './execution/order-settlement.ts';
 import type { RiskActionExecutor } from './execution/risk-actions.ts';
+import { FeedConnectionWatch } from './marketdata/feed-connection-watch.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';
@@ -97,6 +98,10 @@ export class TradingEngine {
   /** With a `signals` config and a strategy that takes signals: bar windows out, signals in, over SQS. */
   readonly signals: SignalPath | undefined;
   readonly feeds: readonly MarketDataFeed[];
+  /** What every feed counts: messages by kind, feed lag, gaps. */
+  readonly feedMetrics = new FeedMetrics();
+  /** Each feed's connection watch, in the order of `feeds`. */
+  readonly feedConnections: readonly FeedConnectionWatch[];
   readonly recorder: EngineRecorder | undefined;
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
   readonly halted: Promise<string>;
@@ -261,7 +266,7 @@ export class TradingEngine {
           });
 
     const symbols = system.marketData.symbols;
-    const feedMetrics = new FeedMetrics();
+    const feedMetrics = this.feedMetrics;
     feedMetrics.register(registry, clock);
     this.marketData = new MarketDataService({
       clock,
@@ -290,8 +295,11 @@ export class TradingEngine {
     // Stocks and crypto stream from different endpoints, so each asset class gets its own feed.
     const stocks = symbols.filter((symbol) => !isCryptoSymbol(symbol));
     const crypto = symbols.filter((symbol) => isCryptoSymbol(symbol));
-    const feed = (url: string, list: readonly string[], books: boolean): MarketDataFeed =>
-      new FeedClient({
+    const connections: FeedConnectionWatch[] = [];
+    const feed = (url: string, list: readonly string[], books: boolean): MarketDataFeed => {
+      const connection = new FeedConnectionWatch(clock);
+      connections.push(connection);
+      return new FeedClient({
         url,
         keyId: credentials.keyId,
         secretKey: credentials.secretKey,
@@ -303,17 +311,19 @@ export class TradingEngine {
           dailyBars: list,
           ...(books ? { orderbooks: list } : { statuses: list, lulds: list }),
         },
-        listener: new MarketDataDispatch(this.marketData, this.risk, this.strategies, list),
+        listener: new MarketDataDispatch(this.marketData, this.risk, this.strategies, list, connection),
         clock,
         metrics: feedMetrics,
         staleAfterMs: system.marketData.staleAfterMs,
         onFatal: (error) => this.#onStreamFatal(error),
         logger: logger.child({ component: 'feed', url }),
       });
+    };
     this.feeds = [
       ...(stocks.length > 0 ? [feed(system.broker.marketDataStreamUrl, stocks, false)] : []),
       ...(crypto.length > 0 ? [feed(system.broker.cryptoDataStreamUrl, crypto, true)] : []),
     ];
+    this.feedConnections = connections;
   }
 
   get router() {

@@ -17,6 +17,7 @@ import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { createExecutionEvents, type ExecutionEvents } from './execution-events.ts';
 import { OrderGateway } from './order-gateway.ts';
+import { OrderMetrics } from './order-metrics.ts';
 import { OrderReports } from './order-reports.ts';
 import { OrderRouter, type PreTradeCheck } from './order-router.ts';
 import { OrderTracker } from './order-tracker.ts';
@@ -67,6 +68,8 @@ export interface ExecutionService {
   readonly reconciliation: Reconciliation;
   readonly scheduler: RequestScheduler;
   readonly slippage: SlippageRecorder;
+  /** Order submissions and the broker's answer times, for the CloudWatch metrics. */
+  readonly orders: OrderMetrics;
   /** Starts the venue's order events; entries open once they flow and the state is reconciled. */
   start(): void;
   stop(): Promise<void>;
@@ -85,6 +88,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
   const tracker = new OrderTracker();
   const slippage = new SlippageRecorder(metrics);
   const reports = new OrderReports({ tracker, positions, slippage, events, clock, logger });
+  const orders = new OrderMetrics();
   const gateway = new OrderGateway({
     venue,
     scheduler,
@@ -93,6 +97,8 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     random: options.random ?? Math.random,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     sendGuard: options.sendGuard ?? (() => null),
+    metrics: orders,
+    clock,
   });
   const reconciliation = new Reconciliation({
     gateway,
@@ -126,6 +132,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     reconciliation,
     scheduler,
     slippage,
+    orders,
     start: () => venue.start(),
     async stop() {
       await venue.stop();

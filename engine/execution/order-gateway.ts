@@ -12,14 +12,17 @@
  * It knows nothing of intents, positions or order state: it answers what happened to a request.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../../shared/time/clock.ts';
 import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import {
   isOutcomeUnknown,
   isSafeToResend,
+  VenueInvalidResponseError,
   VenueRateLimitedError,
   VenueRejectedError,
 } from '../../shared/venue/venue-errors.ts';
 import type { OrderRequest, ReplaceRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
+import type { OrderMetrics } from './order-metrics.ts';
 import type { RequestScheduler } from './request-scheduler.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-policy.ts';
 import type { RequestPriority } from './token-bucket.ts';
@@ -51,6 +54,9 @@ export interface OrderGatewayOptions {
    * engine's lease fencing check lives here, so a paused engine whose lease lapsed sends nothing.
    */
   readonly sendGuard: () => string | null;
+  /** Counts submissions and times the broker's answers. */
+  readonly metrics: OrderMetrics;
+  readonly clock: Clock;
 }
 
 /** Alpaca refuses a reused client_order_id with 422 and this code. */
@@ -74,6 +80,11 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The venue answered (an order, or an error status or body): its time is the answer time. */
+function isVenueAnswer(error: unknown): boolean {
+  return error instanceof VenueRejectedError || error instanceof VenueInvalidResponseError;
+}
+
 /** The send guard refused: nothing reached the venue. */
 class SendRefused extends Error {
   override readonly name = 'SendRefused';
@@ -87,6 +98,8 @@ export class OrderGateway {
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #sendGuard: () => string | null;
+  readonly #metrics: OrderMetrics;
+  readonly #clock: Clock;
   /** Submissions that found their order already at the venue instead of sending a second one. */
   duplicateSubmitsAvoided = 0;
 
@@ -98,10 +111,24 @@ export class OrderGateway {
     this.#random = options.random;
     this.#sleep = options.sleep;
     this.#sendGuard = options.sendGuard;
+    this.#metrics = options.metrics;
+    this.#clock = options.clock;
   }
 
   /** Submits an order, retrying only what is safe and resolving unknown outcomes by lookup. */
   async place(request: OrderRequest, priority: RequestPriority): Promise<PlaceOutcome> {
+    this.#metrics.sent++;
+    let accepted = false;
+    try {
+      const outcome = await this.#place(request, priority);
+      accepted = outcome.kind === 'accepted';
+      return outcome;
+    } finally {
+      if (!accepted) this.#metrics.failed++;
+    }
+  }
+
+  async #place(request: OrderRequest, priority: RequestPriority): Promise<PlaceOutcome> {
     const clientOrderId = request.clientOrderId;
     let lastError: unknown = null;
     let mayHaveReachedVenue = false;
@@ -116,14 +143,19 @@ export class OrderGateway {
           return { kind: 'accepted', order: found, how: 'found after an unknown outcome' };
         }
       }
+      // Set once the request leaves, after any wait for the request budget.
+      let sentUs = 0;
       try {
         const order = await this.#scheduler.run(priority, () => {
           const refusal = this.#sendGuard();
           if (refusal !== null) throw new SendRefused(refusal);
+          sentUs = this.#clock.nowUs();
           return this.#venue.submitOrder(request);
         });
+        this.#metrics.recordLatencyUs(this.#clock.nowUs() - sentUs);
         return { kind: 'accepted', order, how: 'accepted' };
       } catch (error) {
+        if (isVenueAnswer(error)) this.#metrics.recordLatencyUs(this.#clock.nowUs() - sentUs);
         if (error instanceof SendRefused) {
           // After an attempt that may have placed the order it stays open until a resync finds out.
           if (mayHaveReachedVenue) return { kind: 'unknown', message: error.message };

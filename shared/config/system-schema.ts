@@ -128,6 +128,17 @@ export const systemConfigSchema = z.strictObject({
   strategies: z.array(strategyConfigSchema),
   engine: z.strictObject({
     http: z.strictObject({ host: z.string().min(1), port }),
+    /** Present: the engine writes its CloudWatch metrics as EMF lines on stdout (ECS's awslogs driver ships them). */
+    cloudwatchMetrics: z
+      .strictObject({
+        intervalSeconds: z
+          .number()
+          .int('must be a whole number of seconds')
+          .min(1, 'must be at least 1 second')
+          .max(300, 'must be at most 300 seconds')
+          .default(60),
+      })
+      .optional(),
   }),
   simulator: z
     .strictObject({

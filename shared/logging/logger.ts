@@ -51,8 +51,17 @@ function scrubbingStream(target: DestinationStream, secrets: SecretRegistry): De
   };
 }
 
+/**
+ * Stdout as the logger writes it: buffered, in order, each write whole (the rest of a partial
+ * write to a pipe goes before anything newer), flushed at exit. Another writer of whole lines on
+ * stdout (the engine's EMF metrics) writes through the same stream, so no line is cut by another.
+ */
+export function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination = options.destination ?? stdoutDestination();
   return pino(
     {
       name: options.name,

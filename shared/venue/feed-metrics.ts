@@ -2,7 +2,7 @@
  * The market-data port's metrics sink: what a feed adapter counts (messages by kind, rejections,
  * reconnects, gaps, feed lag) and the engine adds to (backfills). No venue knowledge. The hot path bumps plain numbers and typed-array slots (a few ns); prom-client
  * reads them only when the registry is scraped, through `collect` callbacks, so a Prometheus
- * label lookup never runs per message.
+ * label lookup never runs per message; the engine's CloudWatch publisher reads them on its timer.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../time/clock.ts';
@@ -33,21 +33,22 @@ export class FeedMetrics {
   /** Bars received through REST backfill after gaps. */
   backfilledBars = 0;
   backfillFailures = 0;
-  /** Feed lag (exchange time to receipt) since the last scrape. */
-  #lagMaxUs = 0;
-  #lagSumUs = 0;
-  #lagCount = 0;
-  #lastLagUs = Number.NaN;
+  readonly #lagWindows: LagWindow[] = [];
 
   countMessage(kindIndex: number): void {
     this.messages[kindIndex]!++;
   }
 
   recordLag(lagUs: number): void {
-    if (lagUs > this.#lagMaxUs) this.#lagMaxUs = lagUs;
-    this.#lagSumUs += lagUs;
-    this.#lagCount++;
-    this.#lastLagUs = lagUs;
+    const windows = this.#lagWindows;
+    for (let i = 0; i < windows.length; i++) windows[i]!.record(lagUs);
+  }
+
+  /** Feed lag from now on, for one reader that empties it each time it reads. */
+  openLagWindow(): LagWindow {
+    const window = new LagWindow();
+    this.#lagWindows.push(window);
+    return window;
   }
 
   /** Registers the collectors; `prefix` keeps names unique when a process runs several feeds. */
@@ -110,22 +111,45 @@ export class FeedMetrics {
       () => this.backfilledBars,
     );
     counter('backfill_failures_total', 'Gap backfills that failed', () => this.backfillFailures);
-    const metrics = this;
+    const lag = this.openLagWindow();
     new Gauge({
       name: `${prefix}feed_lag_seconds`,
       help: 'Exchange timestamp to receipt, over messages since the previous scrape',
       labelNames: ['stat'],
       registers: [registry],
       collect() {
-        if (metrics.#lagCount > 0) {
-          this.set({ stat: 'max' }, metrics.#lagMaxUs / 1e6);
-          this.set({ stat: 'mean' }, metrics.#lagSumUs / metrics.#lagCount / 1e6);
-          this.set({ stat: 'last' }, metrics.#lastLagUs / 1e6);
+        if (lag.count > 0) {
+          this.set({ stat: 'max' }, lag.maxUs / 1e6);
+          this.set({ stat: 'mean' }, lag.sumUs / lag.count / 1e6);
+          this.set({ stat: 'last' }, lag.lastUs / 1e6);
         }
-        metrics.#lagMaxUs = 0;
-        metrics.#lagSumUs = 0;
-        metrics.#lagCount = 0;
+        lag.reset();
       },
     });
+  }
+}
+
+/**
+ * Feed lag (exchange time to receipt) over one reader's period. A Prometheus scrape and the
+ * CloudWatch publish each empty theirs when they read, so neither takes the other's maximum.
+ */
+export class LagWindow {
+  maxUs = 0;
+  sumUs = 0;
+  count = 0;
+  lastUs = Number.NaN;
+
+  record(lagUs: number): void {
+    if (lagUs > this.maxUs) this.maxUs = lagUs;
+    this.sumUs += lagUs;
+    this.count++;
+    this.lastUs = lagUs;
+  }
+
+  /** Starts the next period; the last lag is kept. */
+  reset(): void {
+    this.maxUs = 0;
+    this.sumUs = 0;
+    this.count = 0;
   }
 }

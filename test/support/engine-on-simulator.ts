@@ -8,7 +8,13 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts'
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { type EngineProcess, engineConfig, ROOT, startEngine } from './engine-process.ts';
+import {
+  type EngineConfigOptions,
+  type EngineProcess,
+  engineConfig,
+  ROOT,
+  startEngine,
+} from './engine-process.ts';
 import type { tempFolder } from './temp-files.ts';
 import { VenueAdmin } from './venue-admin.ts';
 
@@ -33,6 +39,7 @@ export async function startEngineOnSimulator(options: {
   readonly tablePrefix: string;
   readonly account: string;
   readonly seed: number;
+  readonly cloudwatchMetrics?: EngineConfigOptions['cloudwatchMetrics'];
 }): Promise<EngineOnSimulator> {
   const dynamo = await startLocalDynamo({ tablePrefix: options.tablePrefix });
   const client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
@@ -52,6 +59,7 @@ export async function startEngineOnSimulator(options: {
       tablePrefix: options.tablePrefix,
       account: options.account,
       strategies: [],
+      ...(options.cloudwatchMetrics === undefined ? {} : { cloudwatchMetrics: options.cloudwatchMetrics }),
     }),
   );
   const engine = startEngine(configFile, {}, SHIPPED_RISK_FILE);

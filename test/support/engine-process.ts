@@ -109,6 +109,8 @@ export interface EngineConfigOptions {
   readonly symbols?: readonly string[];
   /** Default 1.5 s, so that a takeover or a restart after a kill happens quickly. */
   readonly leaseTtlMs?: number;
+  /** Default none: no EMF metric lines on stdout, as in development. */
+  readonly cloudwatchMetrics?: { readonly intervalSeconds: number };
 }
 
 /** The development config, pointed at the test's simulator and store. */
@@ -133,6 +135,7 @@ export function engineConfig(options: EngineConfigOptions): string {
     leaseTtlMs: options.leaseTtlMs ?? 1_500,
   };
   config.engine.http.port = 0;
+  if (options.cloudwatchMetrics !== undefined) config.engine.cloudwatchMetrics = options.cloudwatchMetrics;
   config.strategies = options.strategies;
   return JSON.stringify(config);
 }

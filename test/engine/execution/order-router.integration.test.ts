@@ -151,6 +151,9 @@ describe('Integration: OrderRouter against the simulator', () => {
     const result = await stack.router.submit(intent({ qty: f('1000000') }));
     expect(result).toMatchObject({ ok: false, reason: 'broker_rejected', status: 403, brokerCode: 40310000 });
     expect(stack.risk.statuses.at(-1)?.[1]).toBe('rejected');
+    // Sent, failed, and the refusal's answer time counted for the CloudWatch metrics.
+    expect([stack.orders.sent, stack.orders.failed]).toStrictEqual([1, 1]);
+    expect(stack.orders.takeLatenciesMs()).toHaveLength(1);
   });
 
   it('cancels a resting order and replaces a partly filled one with the remaining quantity', async () => {

@@ -6,6 +6,7 @@
  */
 import { Registry } from 'prom-client';
 import { createExecutionService, type PreTradeRisk } from '../../../engine/execution/execution-service.ts';
+import type { OrderMetrics } from '../../../engine/execution/order-metrics.ts';
 import type { OrderRouter } from '../../../engine/execution/order-router.ts';
 import type { OrderAlarm } from '../../../engine/execution/order-state.ts';
 import type { OrderTracker } from '../../../engine/execution/order-tracker.ts';
@@ -79,6 +80,7 @@ export interface ExecutionStack {
   readonly alarms: OrderAlarm[];
   readonly slippage: SlippageRecorder;
   readonly metrics: Registry;
+  readonly orders: OrderMetrics;
   readonly states: StreamState[];
   /** Called on every stream state change, after the router has seen it. */
   onState: ((state: StreamState) => void) | null;
@@ -144,6 +146,7 @@ export async function startExecutionStack(options: StackOptions = {}): Promise<E
     alarms,
     slippage: execution.slippage,
     metrics,
+    orders: execution.orders,
     states,
     onState: null,
     async close() {

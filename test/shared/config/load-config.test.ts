@@ -58,6 +58,35 @@ describe('Function: loadConfig', () => {
     expect(system.marketData.symbols).toStrictEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA']);
   });
 
+  it('publishes CloudWatch metrics in staging and production every minute, not in development', () => {
+    const interval = (name: string) =>
+      loadConfig({ systemFile: join(CONFIG_DIR, name), env: {} }).system.engine.cloudwatchMetrics;
+    expect(interval('system.staging.json')).toStrictEqual({ intervalSeconds: 60 });
+    expect(interval('system.production.json')).toStrictEqual({ intervalSeconds: 60 });
+    expect(interval('system.json')).toBeUndefined();
+    const system = shipped('system.json') as { engine: Record<string, unknown> };
+    system.engine.cloudwatchMetrics = {};
+    const systemFile = folder.write('defaulted.json', JSON.stringify(system));
+    expect(
+      loadConfig({ systemFile, riskFile: RISK_FILE, env: {} }).system.engine.cloudwatchMetrics,
+    ).toStrictEqual({
+      intervalSeconds: 60,
+    });
+  });
+
+  it.each([
+    [{ intervalSeconds: 0 }, 'engine.cloudwatchMetrics.intervalSeconds', /at least 1 second/],
+    [{ intervalSeconds: 301 }, 'engine.cloudwatchMetrics.intervalSeconds', /at most 300 seconds/],
+    [{ intervalSeconds: 1.5 }, 'engine.cloudwatchMetrics.intervalSeconds', /whole number of seconds/],
+    [{ intervalSeconds: '60' }, 'engine.cloudwatchMetrics.intervalSeconds', /expected number/],
+    [{ intervalSeconds: 60, namespace: 'Other' }, 'engine.cloudwatchMetrics.namespace', /unknown key/],
+  ])('rejects engine.cloudwatchMetrics %j', (cloudwatchMetrics, path, rule) => {
+    const system = shipped('system.json') as { engine: Record<string, unknown> };
+    system.engine.cloudwatchMetrics = cloudwatchMetrics;
+    const { issues } = issuesFor(system);
+    expect(issues).toStrictEqual([expect.objectContaining({ path, rule: expect.stringMatching(rule) })]);
+  });
+
   it('reports every problem at once, each naming the file, the key path and the rule', () => {
     const system = shipped('system.production.json') as {
       account: Record<string, unknown>;
