@@ -100,7 +100,7 @@ export class AccountStack extends Stack {
     this.signalPath =
       system.signals === undefined
         ? undefined
-        : new SignalPath(this, 'Signals', {
+        : new SignalPath(this, 'SignalPath', {
             accountName: account.name,
             signals: system.signals,
             bundledConfig,

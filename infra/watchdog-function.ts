@@ -34,7 +34,7 @@ export interface WatchdogFunctionProps {
 
 export const WATCHDOG_SERVICE = 'watchdog';
 
-const ENTRY = fileURLToPath(new URL('../functions/watchdog/handler.ts', import.meta.url));
+export const WATCHDOG_ENTRY = fileURLToPath(new URL('../functions/watchdog/handler.ts', import.meta.url));
 
 export class WatchdogFunction extends Construct {
   readonly handler: NodejsFunction;
@@ -57,13 +57,15 @@ export class WatchdogFunction extends Construct {
       of: 'the watchdog function and its schedule',
     });
     this.handler = new NodejsFunction(this, 'Handler', {
-      entry: ENTRY,
+      entry: WATCHDOG_ENTRY,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
       // A run may wait up to WAIT_FOR_OVERDUE_MS for an overdue lease, then cancel.
       timeout: Duration.seconds(90),
+      // Two watchdogs at once would race each other's cancels; the next minute's run is soon enough.
+      reservedConcurrentExecutions: 1,
       role,
       logGroup,
       deadLetterQueue: this.deadLetterQueue,

@@ -162,7 +162,7 @@ describe('Construct: StoreTables and WatchdogFunction in the development account
   it('bundles every function as an ES module whose handler starts with the environment its construct sets', async () => {
     const functions = bundledFunctions();
     expect(functions.map((f) => f.id).join(' ')).toMatch(
-      /Signals.*OperatorAccessAuthorizer.*Watchdog.*Premarket.*Reconcile.*Report.*Backup/,
+      /SignalPath.*OperatorAccessAuthorizer.*Watchdog.*Premarket.*Reconcile.*Report.*Backup/,
     );
     for (const { id, folder, env } of functions) {
       for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
