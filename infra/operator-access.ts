@@ -40,6 +40,8 @@ import { functionRole } from './function-role.ts';
 export const OPERATOR_AUTHORIZER_ENTRY = fileURLToPath(
   new URL('../functions/operator-authorizer/handler.ts', import.meta.url),
 );
+/** The stack output holding the engine API's base URL. */
+export const OPERATOR_API_URL_OUTPUT = 'OperatorApiUrl';
 export const OPERATOR_METRIC_SERVICE = FUNCTION_SERVICES.operatorAuthorizer;
 
 export interface OperatorAccessProps {
@@ -140,6 +142,10 @@ export class OperatorAccess extends Construct {
       },
     });
     this.url = this.api.apiEndpoint;
-    new CfnOutput(this, 'Url', { value: this.url, description: `Engine API of ${props.accountName}` });
+    // A fixed output name, so scripts and the runbook can read it from any account's stack.
+    new CfnOutput(this, 'Url', {
+      value: this.url,
+      description: `Engine API of ${props.accountName}`,
+    }).overrideLogicalId(OPERATOR_API_URL_OUTPUT);
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountSecretNames } from '../../infra/account-stack.ts';
 import { loadEnvironmentDeployment } from '../../infra/deployment-config.ts';
 import { ENGINE_HEALTH_CHECK_COMMAND, ENGINE_STOP_TIMEOUT_SECONDS } from '../../infra/engine-service.ts';
-import { OPERATOR_AUTHORIZER_ENTRY } from '../../infra/operator-access.ts';
+import { OPERATOR_API_URL_OUTPUT, OPERATOR_AUTHORIZER_ENTRY } from '../../infra/operator-access.ts';
 import { OPS_JOB_ENTRIES } from '../../infra/ops-jobs.ts';
 import { SIGNAL_FUNCTION_ENTRY } from '../../infra/signal-path.ts';
 import { WATCHDOG_ENTRY } from '../../infra/watchdog-function.ts';
@@ -303,8 +303,9 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
     });
   });
 
-  it('points the pre-market check and reconciliation at the API, with the read token', () => {
+  it('points the pre-market check and reconciliation at the API, with the read token, and outputs its URL', () => {
     const [apiId] = single(resources, 'AWS::ApiGatewayV2::Api', 'OperatorAccessApi');
+    template.hasOutput(OPERATOR_API_URL_OUTPUT, { Value: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } });
     for (const job of ['OpsPremarketHandler', 'OpsReconcileHandler']) {
       const [, fn] = single(resources, 'AWS::Lambda::Function', job);
       expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
