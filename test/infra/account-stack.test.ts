@@ -303,6 +303,25 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
     });
   });
 
+  it("lets the authorizer read only the account's two token secrets", () => {
+    const [, fn] = single(resources, 'AWS::Lambda::Function', 'OperatorAccessAuthorizerHandler');
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = statementsOf(resources, roleId);
+    expect(actionsOf(statements)).toStrictEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:GetSecretValue',
+    ]);
+    const secrets = statements.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
+    expect(secrets.map((s) => s.Resource)).toStrictEqual([
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken')[0] },
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'ReadToken')[0] },
+    ]);
+  });
+
   it('points the pre-market check and reconciliation at the API, with the read token, and outputs its URL', () => {
     const [apiId] = single(resources, 'AWS::ApiGatewayV2::Api', 'OperatorAccessApi');
     template.hasOutput(OPERATOR_API_URL_OUTPUT, { Value: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } });
