@@ -11,7 +11,7 @@ export const BACKTEST_USAGE = `usage: npm run backtest -- --strategy NAME [--par
          (--seed S | --data FILE_OR_DIR | --alpaca [--feed iex|sip] [--adjustment raw|split|dividend|all] [--cache-dir DIR])
          [--timeframe 1Min|5Min|1Hour|1Day] [--risk FILE] [--fees FILE] [--breaker-reset session|never] [--cash USD] [--split 0.7] [--out DIR]
          [--slippage-bps N] [--spread-bps N] [--impact-bps N] [--sec-fee-per-million N] [--taf-per-share N] [--taf-max N]
-         [--sweep name=from:to:step,... [--rank METRIC] [--workers N]]
+         [--sweep name=from:to:step,... [--rank METRIC] [--workers N | --aws [--sweep-state-machine ARN] [--sweep-bucket NAME] [--no-wait]]]
 strategies: ma-cross (fast, slow, notional), trend-following, mean-reversion, model-driven (manifest=FILE)`;
 
 /** Bad flags: the message lists every problem; the command exits 2. */
@@ -53,6 +53,16 @@ export interface BacktestArgs {
   readonly rank: string;
   readonly workers: number | null;
   readonly breakerReset: 'session' | 'never';
+  /** --aws: the sweep runs on the sweep state machine (docs/backtest.md, "Sweeps on AWS"). */
+  readonly aws: AwsSweepFlags | null;
+}
+
+/** Where a sweep on AWS runs, as far as flags say (the environment may say the rest). */
+export interface AwsSweepFlags {
+  readonly stateMachineArn: string | null;
+  readonly bucket: string | null;
+  /** false with --no-wait: print where the results will be and exit once the execution started. */
+  readonly wait: boolean;
 }
 
 const OPTIONS = {
@@ -83,6 +93,10 @@ const OPTIONS = {
   rank: { type: 'string' },
   workers: { type: 'string' },
   'breaker-reset': { type: 'string' },
+  aws: { type: 'boolean' },
+  'sweep-state-machine': { type: 'string' },
+  'sweep-bucket': { type: 'string' },
+  'no-wait': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -162,6 +176,13 @@ const argsSchema = z.object({
     'workers',
     z.number().int('--workers takes a whole number').min(1, '--workers takes 1 or more'),
   ),
+  aws: z.boolean().optional(),
+  'sweep-state-machine': z
+    .string()
+    .min(1, '--sweep-state-machine needs the ARN of the sweep state machine')
+    .optional(),
+  'sweep-bucket': z.string().min(1, '--sweep-bucket needs the name of the sweep bucket').optional(),
+  'no-wait': z.boolean().optional(),
 });
 
 /**
@@ -181,6 +202,20 @@ function crossFlagProblems(values: Record<string, unknown>): string[] {
   }
   for (const flag of ['rank', 'workers']) {
     if (given(flag) && !given('sweep')) problems.push(`--${flag} applies to --sweep only`);
+  }
+  for (const flag of ['sweep-state-machine', 'sweep-bucket', 'no-wait']) {
+    if (given(flag) && values.aws !== true) problems.push(`--${flag} applies to --aws only`);
+  }
+  if (values.aws === true) {
+    if (!given('sweep')) problems.push('--aws runs a --sweep on AWS: give --sweep GRID too');
+    if (given('workers'))
+      problems.push(
+        "--workers applies to a local sweep only: on AWS the state machine's MaxConcurrency sets it",
+      );
+    if (given('out'))
+      problems.push('--out applies to local runs only: with --aws the table is written to the sweep bucket');
+    if (values.strategy === 'model-driven')
+      problems.push('--aws cannot run model-driven: its model files are not sent to the sweep functions');
   }
   return problems;
 }
@@ -245,5 +280,13 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null 
     rank: args.rank,
     workers: args.workers ?? null,
     breakerReset: args['breaker-reset'],
+    aws:
+      args.aws === true
+        ? {
+            stateMachineArn: args['sweep-state-machine'] ?? null,
+            bucket: args['sweep-bucket'] ?? null,
+            wait: args['no-wait'] !== true,
+          }
+        : null,
   };
 }

@@ -1,13 +1,16 @@
 /**
  * The backtest command: flags → risk limits, bars and strategy → one run with progress and its
- * report, or a parameter sweep across worker threads with its ranked table. What a person reads
- * goes to stdout (the summary, where the files are); progress and problems go to stderr.
- * Returns the exit code: 0 done, 1 the run could not be made (bad data, config or model), 2 bad flags.
+ * report, a parameter sweep across worker threads with its ranked table, or (--aws) that sweep on
+ * the sweep state machine (aws-sweep.ts). What a person reads goes to stdout (the summary, where
+ * the files are); progress and problems go to stderr. Returns the exit code: 0 done, 1 the run
+ * could not be made (bad data, config or model, a call to AWS or the sweep's execution that
+ * failed), 2 bad flags.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { slippageModelSchema } from '../../shared/broker/alpaca/slippage-model.ts';
 import { ConfigError } from '../../shared/config/config-error.ts';
-import { loadFeeRates, loadRiskLimits } from '../../shared/config/load-config.ts';
+import { parseFeeRates, parseRiskLimits, readConfigText } from '../../shared/config/load-config.ts';
 import { ModelError } from '../../shared/models/model-error.ts';
 import { type BacktestJob, runJob } from '../backtest-job.ts';
 import { backtestStrategy, StrategyParamsError } from '../backtest-strategies.ts';
@@ -18,10 +21,14 @@ import { createProgress, type ProgressOutput } from '../progress/progress-displa
 import { formatNewYorkTime } from '../progress/progress-format.ts';
 import { computeMetrics } from '../report/metrics.ts';
 import { writeReport } from '../report/write-report.ts';
+import { newRunId } from '../sweep/aws/sweep-run-layout.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { parseSweepSpec, SweepSpecError } from '../sweep/sweep-grid.ts';
 import { formatMetricValue, parseSweepMetric } from '../sweep/sweep-metrics.ts';
 import { writeSweepTable } from '../sweep/sweep-table.ts';
+import { sweepTitle } from '../sweep/sweep-table-view.ts';
+import { AwsSweepError, runAwsSweep } from './aws-sweep.ts';
+import { type AwsSweepTarget, awsSweepTarget } from './aws-sweep-target.ts';
 import {
   BACKTEST_USAGE,
   type BacktestArgs,
@@ -43,6 +50,7 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
     io.stdout.write(`${line}\n`);
   };
   let args: BacktestArgs | null;
+  let target: AwsSweepTarget | null;
   try {
     args = parseBacktestArgs(argv);
     if (args === null) {
@@ -50,6 +58,7 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
       return 0;
     }
     if (args.sweep !== null) parseSweepMetric(args.rank);
+    target = args.aws === null ? null : awsSweepTarget(args.aws, io.env);
   } catch (error) {
     if (error instanceof UsageError || error instanceof RangeError) {
       io.stderr.write(`backtest: ${error.message}\n${BACKTEST_USAGE}\n`);
@@ -58,9 +67,10 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
     throw error;
   }
   try {
-    return await run(args, io, say);
+    return await run(args, target, io, say);
   } catch (error) {
     if (
+      error instanceof AwsSweepError ||
       error instanceof BarDataError ||
       error instanceof ConfigError ||
       error instanceof ModelError ||
@@ -74,8 +84,16 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
   }
 }
 
-async function run(args: BacktestArgs, io: CommandIo, say: (line: string) => void): Promise<number> {
-  const limits = loadRiskLimits(resolve(io.cwd, args.risk));
+async function run(
+  args: BacktestArgs,
+  target: AwsSweepTarget | null,
+  io: CommandIo,
+  say: (line: string) => void,
+): Promise<number> {
+  const riskFile = resolve(io.cwd, args.risk);
+  const feesFile = resolve(io.cwd, args.feesFile);
+  const risk = readConfigText(riskFile);
+  const limits = parseRiskLimits(risk, riskFile);
   const axes = args.sweep === null ? null : parseSweepSpec(args.sweep);
   // The strategy and its parameters are checked before any bar is loaded (or downloaded).
   backtestStrategy(args.strategy, args.params, args.symbols, io.cwd);
@@ -85,21 +103,23 @@ async function run(args: BacktestArgs, io: CommandIo, say: (line: string) => voi
     from: args.from,
     to: args.to,
     timeframe: args.timeframe,
-    // A sweep's workers read one copy of the columns.
-    shared: axes !== null,
+    // A local sweep's workers read one copy of the columns.
+    shared: axes !== null && target === null,
   });
   say(
     `${bars.length.toLocaleString('en-US')} ${args.timeframe} bars of ${bars.symbols.join(', ')} from ${args.from} to ${args.to} (${describeSource(args.source)})`,
   );
+  const fees = readConfigText(feesFile);
+  const slippage = slippageModelSchema.parse(args.slippage);
   const job: BacktestJob = {
     bars,
     strategy: args.strategy,
     params: args.params,
     limits,
     startingCash: args.cash,
-    slippage: slippageModelSchema.parse(args.slippage),
+    slippage,
     // The file's rates, any given as flags instead.
-    fees: { ...loadFeeRates(resolve(io.cwd, args.feesFile)), ...args.fees },
+    fees: { ...parseFeeRates(fees, feesFile), ...args.fees },
     from: args.from,
     to: args.to,
     source: describeSource(args.source),
@@ -107,6 +127,33 @@ async function run(args: BacktestArgs, io: CommandIo, say: (line: string) => voi
     breakerReset: args.breakerReset,
     baseDir: io.cwd,
   };
+  if (target !== null && args.aws !== null && args.sweep !== null) {
+    // The same settings as the job above, as the sweep functions rebuild it from job.json.
+    return runAwsSweep(
+      {
+        runId: newRunId(Date.now(), randomBytes(4).toString('hex')),
+        strategy: args.strategy,
+        params: args.params,
+        sweep: args.sweep,
+        rankBy: parseSweepMetric(args.rank),
+        symbols: [...bars.symbols],
+        from: args.from,
+        to: args.to,
+        timeframe: args.timeframe,
+        source: job.source,
+        startingCash: args.cash,
+        slippage,
+        risk: { file: args.risk, toml: risk },
+        fees: { file: args.feesFile, toml: fees, overrides: args.fees },
+        split: args.split,
+        breakerReset: args.breakerReset,
+        bars,
+      },
+      target,
+      args.aws.wait,
+      { say, warn: (line) => io.stderr.write(`${line}\n`) },
+    );
+  }
   const out = resolve(io.cwd, args.out);
   if (axes !== null) return sweep(args, job, axes, out, io, say);
   return single(job, bars, out, io, say);
@@ -178,7 +225,7 @@ async function sweep(
     progress: { output: io.stderr },
   });
   const table = await writeSweepTable(out, {
-    title: `${args.strategy} on ${args.symbols.join(', ')}, ${args.from} to ${args.to}`,
+    title: sweepTitle(args.strategy, args.symbols, args.from, args.to),
     axes,
     runs,
     rankBy,

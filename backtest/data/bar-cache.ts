@@ -11,10 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BarAdjustment } from '../../shared/broker/alpaca/market-data/history-client.ts';
-import { formatRfc3339Us } from '../../shared/broker/alpaca/market-data/rfc3339.ts';
 import type { Bar } from '../../shared/domain/market-data.ts';
 import { isCryptoSymbol } from '../../shared/domain/symbol.ts';
-import { CSV_COLUMNS } from './csv-bars.ts';
+import { CSV_HEADER, csvBarLine } from './csv-bar-lines.ts';
 import { fileFailure } from './read-data-file.ts';
 import { symbolFileStem } from './symbol-file-name.ts';
 
@@ -39,11 +38,9 @@ export function isDayCached(key: BarCacheKey, symbol: string, date: string): boo
 /** Writes one symbol's bars of one day (in time order) to the cache, atomically. */
 export function cacheDay(key: BarCacheKey, symbol: string, date: string, bars: readonly Bar[]): void {
   const file = cachedDayFile(key, symbol, date);
-  const lines = [CSV_COLUMNS.join(',')];
+  const lines = [CSV_HEADER];
   for (const bar of bars)
-    lines.push(
-      `${formatRfc3339Us(bar.startUs)},${symbol},${bar.open},${bar.high},${bar.low},${bar.close},${bar.volume}`,
-    );
+    lines.push(csvBarLine(bar.startUs, symbol, bar.open, bar.high, bar.low, bar.close, bar.volume));
   const temporary = `${file}.${randomUUID()}.tmp`;
   let written = false;
   try {

@@ -3,12 +3,13 @@
  * `.ndjson` and `.jsonl` files as simulator replays. A directory's files are read in name order
  * (not its subdirectories), so a symbol split across files (2024-01.csv, 2024-02.csv) must be in
  * time order across them too. Every file's problems are collected before the load fails.
+ * A CSV file's bytes read elsewhere (S3) load the same way.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { BarColumnsBuilder } from './bar-columns.ts';
 import { BarDataError, ProblemLog } from './bar-data-error.ts';
-import { readCsvBars } from './csv-bars.ts';
+import { readCsvBars, readCsvBytes } from './csv-bars.ts';
 import { fileFailure } from './read-data-file.ts';
 import { readReplayBars } from './replay-bars.ts';
 
@@ -54,9 +55,23 @@ function filesAt(path: string): string[] {
 
 /** Every bar of the file or directory at `path`; throws a BarDataError listing what is wrong. */
 export function loadBarFiles(path: string): BarColumnsBuilder {
+  return collectBars(path, (bars, problems) => {
+    for (const file of filesAt(path)) readerOf(file)!(file, bars, problems);
+  });
+}
+
+/** Every bar of one CSV file's bytes, `name` standing for the file; throws as loadBarFiles does. */
+export function loadCsvBytes(name: string, bytes: Buffer): BarColumnsBuilder {
+  return collectBars(name, (bars, problems) => readCsvBytes(name, bytes, bars, problems));
+}
+
+function collectBars(
+  subject: string,
+  read: (bars: BarColumnsBuilder, problems: ProblemLog) => void,
+): BarColumnsBuilder {
   const bars = new BarColumnsBuilder();
-  const problems = new ProblemLog(`bad bar data in ${path}`);
-  for (const file of filesAt(path)) readerOf(file)!(file, bars, problems);
+  const problems = new ProblemLog(`bad bar data in ${subject}`);
+  read(bars, problems);
   problems.throwIfAny();
   return bars;
 }

@@ -129,7 +129,20 @@ function numberAt(bytes: Buffer, start: number, end: number): number {
  * `file:line: what is wrong`. Nothing of a file with a bad header is read.
  */
 export function readCsvBars(file: string, bars: BarColumnsBuilder, problems: ProblemLog): void {
-  const bytes = readDataFile(file);
+  readCsvBytes(file, readDataFile(file), bars, problems);
+}
+
+/**
+ * readCsvBars on a file's bytes already in memory (a sweep's grid point reads its run's bars from
+ * S3): `file` names it in the problems and, without a symbol column, gives its symbol. The buffer
+ * may be changed (a space in a timestamp becomes the T).
+ */
+export function readCsvBytes(
+  file: string,
+  bytes: Buffer,
+  bars: BarColumnsBuilder,
+  problems: ProblemLog,
+): void {
   const length = bytes.length;
   const hasByteOrderMark = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const headerStart = hasByteOrderMark ? 3 : 0;

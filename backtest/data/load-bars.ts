@@ -1,5 +1,6 @@
 /**
- * The one entry the backtest command calls for its bars: a source (a seed, data files, or Alpaca),
+ * The one entry the backtest command calls for its bars: a source (a seed, data files, Alpaca, or
+ * a CSV file's bytes),
  * the symbols, New York dates from and to (inclusive) and a timeframe, to a HistoricalBars of just
  * those symbols (in the order given) and that range. Every source yields minute bars (or whatever
  * its files hold) that are aggregated here. Whatever is wrong is a BarDataError whose message is
@@ -10,7 +11,7 @@ import { addDays, newYorkToUtcMs, parseIsoDate } from '../../shared/time/new-yor
 import { type AlpacaBarsOptions, loadAlpacaBars } from './alpaca-bars.ts';
 import type { BarColumnsBuilder } from './bar-columns.ts';
 import { BarDataError } from './bar-data-error.ts';
-import { loadBarFiles } from './bar-files.ts';
+import { loadBarFiles, loadCsvBytes } from './bar-files.ts';
 import { generateBars } from './generated-bars.ts';
 import { type HistoricalBars, TIMEFRAMES, type Timeframe } from './historical-bars.ts';
 import { aggregateBars } from './timeframe-aggregation.ts';
@@ -21,7 +22,9 @@ export type BarSource =
   /** A CSV or replay file, or a directory of them (--data). */
   | { readonly kind: 'files'; readonly path: string }
   /** Alpaca's market-data REST with a disk cache (--alpaca). */
-  | { readonly kind: 'alpaca'; readonly alpaca: AlpacaBarsOptions };
+  | { readonly kind: 'alpaca'; readonly alpaca: AlpacaBarsOptions }
+  /** A CSV file's bytes already in memory, `name` standing for the file (a sweep's grid point on AWS). */
+  | { readonly kind: 'csv'; readonly name: string; readonly bytes: Buffer };
 
 export interface LoadBarsRequest {
   readonly source: BarSource;
@@ -80,6 +83,8 @@ function describeSource(source: BarSource): string {
       return source.path;
     case 'alpaca':
       return `Alpaca's ${source.alpaca.feed ?? 'iex'} bars`;
+    case 'csv':
+      return source.name;
   }
 }
 
@@ -91,6 +96,8 @@ async function minuteBars(source: BarSource, symbols: readonly string[], from: s
       return loadBarFiles(source.path);
     case 'alpaca':
       return loadAlpacaBars(source.alpaca, { symbols, from, to });
+    case 'csv':
+      return loadCsvBytes(source.name, source.bytes);
   }
 }
 

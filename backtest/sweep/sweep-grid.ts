@@ -199,3 +199,12 @@ export function expandSweep(axes: readonly SweepAxis[]): readonly SweepPoint[] {
   }
   return points;
 }
+
+/** Whether two points set the same parameters to the same values, whatever their key order. */
+export function samePoint(a: SweepPoint, b: SweepPoint): boolean {
+  const names = Object.keys(a);
+  return (
+    names.length === Object.keys(b).length &&
+    names.every((name) => Object.hasOwn(b, name) && a[name] === b[name])
+  );
+}

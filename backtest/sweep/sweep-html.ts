@@ -4,8 +4,8 @@
  */
 
 import { escapeHtml } from '../../shared/text/escape-html.ts';
-import { formatMetricValue, SWEEP_METRIC_NAMES, SWEEP_METRICS, type SweepMetric } from './sweep-metrics.ts';
 import type { RankedRun } from './sweep-ranking.ts';
+import { type SweepColumn, type SweepTableOptions, sweepTableView } from './sweep-table-view.ts';
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
@@ -20,42 +20,28 @@ td.error { text-align: left; color: #a11; white-space: normal; }
 tr.failed td { color: #888; }
 `;
 
-export interface SweepHtmlOptions {
-  /** What was swept, e.g. "ma-cross on AAPL, MSFT, 2020-01-01 to 2024-12-31". */
-  readonly title: string;
-  readonly metric: SweepMetric;
-  readonly parameterNames: readonly string[];
-}
+export function renderSweepHtml(options: SweepTableOptions, runs: readonly RankedRun[]): string {
+  const { title } = options;
+  const view = sweepTableView(options, runs);
+  // Text columns are left-aligned; the error's cells also wrap and are red.
+  const headerAttributes = (column: SweepColumn): string => {
+    if (column.kind === 'param' || column.kind === 'error') return ' class="param"';
+    return column.ranked ? ' class="ranked"' : '';
+  };
+  const cellAttributes = (column: SweepColumn): string =>
+    column.kind === 'error' ? ' class="error"' : headerAttributes(column);
 
-export function renderSweepHtml(options: SweepHtmlOptions, runs: readonly RankedRun[]): string {
-  const { title, metric, parameterNames } = options;
-  const info = SWEEP_METRICS[metric];
-  const failed = runs.filter((run) => run.error !== null).length;
-  const metricClass = (name: SweepMetric) => (name === metric ? ' class="ranked"' : '');
-
-  const headerCells = [
-    '<th>Rank</th>',
-    ...parameterNames.map((name) => `<th class="param">${escapeHtml(name)}</th>`),
-    ...SWEEP_METRIC_NAMES.map(
-      (name) => `<th${metricClass(name)}>${escapeHtml(SWEEP_METRICS[name].label)}</th>`,
-    ),
-    ...(failed > 0 ? ['<th class="param">Error</th>'] : []),
-  ];
-  const rows = runs.map((run) => {
-    const cells = [
-      `<td>${run.rank}</td>`,
-      ...parameterNames.map((name) => `<td class="param">${escapeHtml(String(run.params[name] ?? ''))}</td>`),
-      ...SWEEP_METRIC_NAMES.map(
-        (name) => `<td${metricClass(name)}>${formatMetricValue(name, run.metrics?.[name] ?? null)}</td>`,
-      ),
-      ...(failed > 0 ? [`<td class="error">${escapeHtml(run.error ?? '')}</td>`] : []),
-    ];
-    return `<tr${run.error === null ? '' : ' class="failed"'}>${cells.join('')}</tr>`;
+  const headerCells = view.columns.map(
+    (column) => `<th${headerAttributes(column)}>${escapeHtml(column.label)}</th>`,
+  );
+  const rows = view.rows.map((row) => {
+    const cells = row.cells.map(
+      (text, index) => `<td${cellAttributes(view.columns[index]!)}>${escapeHtml(text)}</td>`,
+    );
+    return `<tr${row.failed ? ' class="failed"' : ''}>${cells.join('')}</tr>`;
   });
 
-  const summary =
-    `${runs.length} runs ranked by ${escapeHtml(info.label)} (${info.better} is better)` +
-    (failed > 0 ? `; ${failed} failed, listed last` : '');
+  const summary = escapeHtml(view.caption);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -75,9 +75,17 @@ export function validateConfig(options: LoadConfigOptions): ConfigResult {
  * risk_limits.toml or another it is given. Throws a ConfigError that lists every problem.
  */
 export function loadRiskLimits(riskFile: string): RiskLimits {
+  return parseRiskLimits(readConfigText(riskFile), riskFile);
+}
+
+/**
+ * A risk file's text, validated as loadRiskLimits validates the file (a sweep on AWS carries the
+ * text to its Lambdas); `source` names it in the problems. Throws a ConfigError.
+ */
+export function parseRiskLimits(text: string, source: string): RiskLimits {
   const issues: ConfigIssue[] = [];
-  const raw = readStructuredFile(riskFile, 'toml', issues);
-  const risk = raw === undefined ? undefined : validateRisk(raw, riskFile, issues);
+  const raw = parseStructuredText(text, source, 'toml', issues);
+  const risk = raw === undefined ? undefined : validateRisk(raw, source, issues);
   if (issues.length > 0 || risk === undefined) throw new ConfigError(issues);
   return deepFreeze(risk);
 }
@@ -91,12 +99,25 @@ function validateRisk(raw: unknown, riskFile: string, issues: ConfigIssue[]): Ri
 
 /** A fees file (config/fees.toml), validated; throws a ConfigError that lists every problem. */
 export function loadFeeRates(feesFile: string): FeeRates {
+  return parseFeeRates(readConfigText(feesFile), feesFile);
+}
+
+/** A fees file's text, validated as loadFeeRates validates the file; `source` names it. */
+export function parseFeeRates(text: string, source: string): FeeRates {
   const issues: ConfigIssue[] = [];
-  const raw = readStructuredFile(feesFile, 'toml', issues);
+  const raw = parseStructuredText(text, source, 'toml', issues);
   const rates =
-    raw === undefined ? undefined : collectSchemaIssues(feesFileSchema, raw, () => feesFile, issues);
+    raw === undefined ? undefined : collectSchemaIssues(feesFileSchema, raw, () => source, issues);
   if (issues.length > 0 || rates === undefined) throw new ConfigError(issues);
   return rates;
+}
+
+/** A config file's text; one that cannot be read is a ConfigError naming it and the system's code. */
+export function readConfigText(file: string): string {
+  const issues: ConfigIssue[] = [];
+  const text = readText(file, issues);
+  if (text === undefined) throw new ConfigError(issues);
+  return text;
 }
 
 /** Loads and validates, throwing a ConfigError that lists every problem. */
@@ -118,22 +139,34 @@ export function loadConfigOrReport(options: LoadConfigOptions): Config | null {
 }
 
 function readStructuredFile(file: string, format: 'json' | 'toml', issues: ConfigIssue[]): unknown {
-  let text: string;
+  const text = readText(file, issues);
+  return text === undefined ? undefined : parseStructuredText(text, file, format, issues);
+}
+
+function readText(file: string, issues: ConfigIssue[]): string | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     issues.push({ source: file, path: '', rule: `cannot read the file (${code})` });
     return undefined;
   }
+}
+
+function parseStructuredText(
+  text: string,
+  source: string,
+  format: 'json' | 'toml',
+  issues: ConfigIssue[],
+): unknown {
   try {
     return format === 'json' ? JSON.parse(text) : parseToml(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     issues.push({
-      source: file,
+      source,
       path: '',
-      rule: `not valid ${format.toUpperCase()} in ${basename(file)}: ${detail}`,
+      rule: `not valid ${format.toUpperCase()} in ${basename(source)}: ${detail}`,
     });
     return undefined;
   }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderSweepCsv } from '../../../backtest/sweep/sweep-csv.ts';
 import { parseSweepSpec } from '../../../backtest/sweep/sweep-grid.ts';
 import { renderSweepHtml } from '../../../backtest/sweep/sweep-html.ts';
+import { renderSweepMarkdown } from '../../../backtest/sweep/sweep-markdown.ts';
 import { SWEEP_METRIC_NAMES, type SweepMetrics } from '../../../backtest/sweep/sweep-metrics.ts';
 import { rankSweepRuns, type SweepRun } from '../../../backtest/sweep/sweep-ranking.ts';
 import { writeSweepTable } from '../../../backtest/sweep/sweep-table.ts';
@@ -131,6 +132,39 @@ describe('renderSweepHtml', () => {
     expect(rows[3]).toMatch(
       /^<tr class="failed"><td>4<\/td><td class="param">5<\/td><td class="param">short<\/td>/,
     );
+  });
+});
+
+describe('renderSweepMarkdown', () => {
+  const markdown = renderSweepMarkdown(
+    { title: 'ma-cross on AAPL, MSFT', metric: 'maxDrawdown', parameterNames: ['fast', 'mode'] },
+    rankSweepRuns(runs, 'maxDrawdown'),
+    ['Run 20261202T203015Z-0123abcd.'],
+  );
+
+  it("has sweep.html's caption, columns and numbers, the ranking column in bold", () => {
+    const lines = markdown.split('\n');
+    expect(lines.slice(0, 7)).toStrictEqual([
+      '# Sweep: ma-cross on AAPL, MSFT',
+      '',
+      '## Runs',
+      '',
+      '4 runs ranked by Max drawdown (lower is better); 1 failed, listed last.',
+      '',
+      'Run 20261202T203015Z-0123abcd.',
+    ]);
+    expect(lines).toContain(
+      '| Rank | fast | mode | Total return | CAGR | Sharpe | Sortino | Calmar | **Max drawdown** | Profit factor | Win rate | Trades | Error |',
+    );
+    expect(lines).toContain('| 1 | 10 | long | 25.00% | – | 1.50 | – | – | 10.00% | – | – | 800 |  |');
+  });
+
+  it('keeps a failed run on one row: its line break a space, its pipes escaped', () => {
+    const failed = renderSweepMarkdown(
+      { title: 't', metric: 'sharpe', parameterNames: ['fast'] },
+      rankSweepRuns([{ params: { fast: 1 }, error: 'Error: a | b\nc' }], 'sharpe'),
+    );
+    expect(failed).toContain('| 1 | 1 | – | – | – | – | – | – | – | – | – | Error: a \\| b c |\n');
   });
 });
 
