@@ -13,7 +13,7 @@
  * each role reads and writes only its keys of the layout in sweep-run-layout.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -328,7 +328,10 @@ export class BacktestSweep extends Construct {
     // CDK's policy for the Distributed Map's child executions: its own executions and the Map's.
     const distributedMapPolicy = this.stateMachine.node.findChild('DistributedMapPolicy');
     const stateMachineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(this.stateMachine.node.defaultChild as never)}"}]}]}`;
-    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}`;
+    // cdk-nag spells a region the stack knows as itself, an unknown one as its pseudo parameter.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const executions = `arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}`;
     acknowledge(
       distributedMapPolicy,
       `AwsSolutions-IAM5[Resource::${executions}:*]`,

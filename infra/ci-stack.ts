@@ -11,7 +11,11 @@ import { GitHubDeployRole, type GitHubDeployRoleProps } from './github-deploy-ro
 export class CiStack extends Stack {
   readonly deployRoles: GitHubDeployRole;
 
-  constructor(scope: Construct, id: string, props: StackProps & { readonly deployRoles: GitHubDeployRoleProps }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { readonly deployRoles: GitHubDeployRoleProps },
+  ) {
     super(scope, id, props);
     this.deployRoles = new GitHubDeployRole(this, 'GitHubDeploy', props.deployRoles);
   }

@@ -6,6 +6,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Environment } from '../shared/config/system-schema.ts';
+import { BacktestSweep } from './backtest-sweep.ts';
 import type { EnvironmentDeploymentSettings } from './deployment-config.ts';
 import { EngineNetwork } from './engine-network.ts';
 import { PagingTopics } from './paging-topics.ts';
@@ -18,6 +19,7 @@ export interface EnvironmentStackProps extends StackProps {
 export class EnvironmentStack extends Stack {
   readonly network: EngineNetwork;
   readonly paging: PagingTopics;
+  readonly backtestSweep: BacktestSweep;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id, props);
@@ -25,5 +27,8 @@ export class EnvironmentStack extends Stack {
       namespaceName: `${props.environment}.trading.internal`,
     });
     this.paging = new PagingTopics(this, 'Paging', { environment: props.environment });
+    this.backtestSweep = new BacktestSweep(this, 'BacktestSweep', {
+      maxConcurrency: props.settings.backtestSweep.maxConcurrency,
+    });
   }
 }
