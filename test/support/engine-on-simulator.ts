@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
@@ -83,4 +84,37 @@ export async function startEngineOnSimulator(options: {
     await close();
     throw error;
   }
+}
+
+/**
+ * An order round trip and a tripped breaker on the running engine: 3 AAPL bought at the venue
+ * (the engine adopts the position from the trade stream), then an operator's kill switch, which
+ * trips the breaker, cancels and sends the order that flattens the position. Returns once the
+ * engine has accepted the kill switch, not once the position is flat.
+ */
+export async function pullKillSwitchOnAdoptedPosition(
+  stack: Pick<EngineOnSimulator, 'venue' | 'api'>,
+  options: { readonly clientOrderId: string; readonly reason: string },
+): Promise<void> {
+  const { venue, api } = stack;
+  await venue.broker.submitOrder({
+    symbol: 'AAPL',
+    qty: parseFixed('3'),
+    side: 'buy',
+    type: 'market',
+    timeInForce: 'day',
+    clientOrderId: options.clientOrderId,
+  });
+  await venue.until(
+    'the engine holding AAPL',
+    async () => (await (await fetch(`${api}/status`)).json()) as { positions: { symbol: string }[] },
+    (status) => status.positions.some(({ symbol }) => symbol === 'AAPL'),
+  );
+  const response = await fetch(`${api}/kill-switch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ operator: 'alice', reason: options.reason }),
+  });
+  if (response.status !== 200)
+    throw new Error(`kill switch: HTTP ${response.status} ${await response.text()}`);
 }

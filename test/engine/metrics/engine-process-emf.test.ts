@@ -5,9 +5,12 @@
  * the venue, so the lines carry an order and a tripped breaker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { type EmfMetricReading, readEmfMetrics } from '../../../shared/metrics/emf.ts';
-import { type EngineOnSimulator, startEngineOnSimulator } from '../../support/engine-on-simulator.ts';
+import {
+  type EngineOnSimulator,
+  pullKillSwitchOnAdoptedPosition,
+  startEngineOnSimulator,
+} from '../../support/engine-on-simulator.ts';
 import { tempFolder } from '../../support/temp-files.ts';
 
 const ACCOUNT = 'emf-process';
@@ -32,29 +35,13 @@ describe('EMF metrics on the engine process’s stdout (simulator, local store)'
   });
 
   it('writes whole EMF lines on its timer and on SIGTERM, with the order and breaker trip', async () => {
-    // Prepare: a position the engine adopts from the venue.
-    const { engine, venue, api } = stack;
-    await venue.broker.submitOrder({
-      symbol: 'AAPL',
-      qty: parseFixed('3'),
-      side: 'buy',
-      type: 'market',
-      timeInForce: 'day',
+    // Act: a position the engine adopts from the venue, then the kill switch, which cancels and
+    // flattens; the timer publishes every second.
+    const { engine } = stack;
+    await pullKillSwitchOnAdoptedPosition(stack, {
       clientOrderId: 'emf-process-manual-buy',
+      reason: 'emf process test',
     });
-    await venue.until(
-      'the engine holding AAPL',
-      async () => (await (await fetch(`${api}/status`)).json()) as { positions: { symbol: string }[] },
-      (status) => status.positions.some(({ symbol }) => symbol === 'AAPL'),
-    );
-
-    // Act: the kill switch cancels and flattens; the timer publishes every second.
-    const response = await fetch(`${api}/kill-switch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ operator: 'alice', reason: 'emf process test' }),
-    });
-    expect(response.status).toBe(200);
     await engine.waitFor(/"_aws".*"CircuitBreakerOpen":1/, 20_000);
     await engine.waitFor(/"_aws".*"OrderLatency":\{"Values"/, 20_000);
     engine.child.kill('SIGTERM');

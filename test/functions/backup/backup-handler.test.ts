@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { buildApp } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupEnvironmentSchema } from '../../../functions/backup/backup-environment.ts';
@@ -25,6 +25,7 @@ import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { ROOT } from '../../support/engine-process.ts';
 import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-harness.ts';
+import { type LocalS3, localS3Client, startLocalS3 } from '../../support/local-s3.ts';
 
 const BUCKET = 'trading-config-test';
 const CONFIG = join(ROOT, 'config');
@@ -35,10 +36,9 @@ const SCHEDULED = {
   scheduledTime: '2026-12-02T23:30:00Z',
   executionId: 'c0ffee00-1111-2222-3333-444455556666',
 };
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 describe('Function: createBackupHandler (fauxqs S3 and dynalite over loopback)', () => {
-  let s3Server: ReturnType<typeof buildApp>;
+  let localS3: LocalS3;
   let s3: S3Client;
   let dynamo: LocalDynamo;
   let documents: ReturnType<typeof createDocumentClient>;
@@ -46,32 +46,18 @@ describe('Function: createBackupHandler (fauxqs S3 and dynalite over loopback)',
   let runs = 0;
 
   beforeAll(async () => {
-    s3Server = buildApp({ logger: false, defaultRegion: 'us-east-1' });
-    await s3Server.listen({ port: 0, host: '127.0.0.1' });
-    const port = (s3Server.server.address() as AddressInfo).port;
-    s3 = s3Client(`http://127.0.0.1:${port}`);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    localS3 = await startLocalS3({ buckets: [BUCKET], maxAttempts: 1 });
+    s3 = localS3.client;
     dynamo = await startLocalDynamo({ tablePrefix: 'backup-handler' });
     documents = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
     store = new DynamoStore({ client: documents, tables: dynamo.tables, account: 'lambda-acct' });
   });
 
   afterAll(async () => {
-    s3?.destroy();
-    await s3Server?.close();
+    await localS3?.close();
     documents?.destroy();
     await dynamo?.close();
   });
-
-  function s3Client(endpoint: string): S3Client {
-    return new S3Client({
-      region: 'us-east-1',
-      endpoint,
-      forcePathStyle: true,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
-  }
 
   async function invoke(event: unknown, client: S3Client = s3) {
     runs += 1;
@@ -140,7 +126,7 @@ describe('Function: createBackupHandler (fauxqs S3 and dynalite over loopback)',
     await closed.listen({ port: 0, host: '127.0.0.1' });
     const port = (closed.server.address() as AddressInfo).port;
     await closed.close();
-    const unreachable = s3Client(`http://127.0.0.1:${port}`);
+    const unreachable = localS3Client(`http://127.0.0.1:${port}`, { maxAttempts: 1 });
 
     const { report, metrics } = await invoke(SCHEDULED, unreachable);
     unreachable.destroy();

@@ -5,12 +5,10 @@
  * as the engine records it (orders with their reference price, each execution, the position after
  * it), and the report's figures are checked against the venue's own executions and positions.
  */
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildApp } from 'fauxqs';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readPostMarketReportEnvironment } from '../../../functions/post-market-report/post-market-report-environment.ts';
@@ -31,6 +29,7 @@ import { storedOrderFrom } from '../../../shared/store/items/order-item.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
+import { type LocalS3, startLocalS3 } from '../../support/local-s3.ts';
 
 const f = parseFixed;
 const FEES = loadFeeRates(join(import.meta.dirname, '../../../config/fees.toml'));
@@ -86,7 +85,7 @@ async function captureOutput(act: () => Promise<unknown>): Promise<Record<string
 describe('Function: createPostMarketReportHandler (simulator, dynalite, fauxqs S3 over loopback)', () => {
   let dynamo: LocalDynamo;
   let documents: ReturnType<typeof createDocumentClient>;
-  let s3Server: ReturnType<typeof buildApp>;
+  let localS3: LocalS3;
   let s3: S3Client;
   let sim: Simulator | undefined;
   const clients: AlpacaTradingClient[] = [];
@@ -94,15 +93,8 @@ describe('Function: createPostMarketReportHandler (simulator, dynalite, fauxqs S
   beforeAll(async () => {
     dynamo = await startLocalDynamo({ tablePrefix: 'post-market-test' });
     documents = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
-    s3Server = buildApp({ logger: false, defaultRegion: 'us-east-1' });
-    await s3Server.listen({ port: 0, host: '127.0.0.1' });
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${(s3Server.server.address() as AddressInfo).port}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    localS3 = await startLocalS3({ buckets: [BUCKET] });
+    s3 = localS3.client;
   });
 
   afterEach(async () => {
@@ -112,8 +104,7 @@ describe('Function: createPostMarketReportHandler (simulator, dynalite, fauxqs S
   });
 
   afterAll(async () => {
-    s3.destroy();
-    await s3Server.close();
+    await localS3.close();
     documents.destroy();
     await dynamo.close();
   });
