@@ -14,7 +14,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -35,6 +35,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { RUN_KEY_PATTERNS, SWEEPS_PREFIX } from '../backtest/sweep/aws/sweep-run-layout.ts';
 import { FUNCTION_BUNDLING } from './function-bundling.ts';
+import { allow, functionRole } from './function-role.ts';
 
 export interface BacktestSweepProps {
   /**
@@ -100,8 +101,6 @@ export class BacktestSweep extends Construct {
     });
 
     const objects = (pattern: string) => this.bucket.arnForObjects(pattern);
-    const allow = (actions: string[], resources: string[]) =>
-      new PolicyStatement({ effect: Effect.ALLOW, actions, resources });
     const environment = {
       SWEEP_BUCKET: this.bucket.bucketName,
       POWERTOOLS_SERVICE_NAME: 'backtest-sweep',
@@ -226,25 +225,11 @@ export class BacktestSweep extends Construct {
       statements: PolicyStatement[];
     },
   ): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    const { role, logGroup } = functionRole(this, {
+      idPrefix: id,
+      name: 'sweep',
       description: `${settings.description}: its keys of the sweep bucket and its logs`,
-      inlinePolicies: {
-        sweep: new PolicyDocument({
-          statements: [
-            ...settings.statements,
-            new PolicyStatement({
-              effect: Effect.ALLOW,
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-          ],
-        }),
-      },
+      statements: settings.statements,
     });
     return new NodejsFunction(this, id, {
       entry: settings.entry,

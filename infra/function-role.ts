@@ -13,20 +13,23 @@ export interface FunctionRole {
   readonly logGroup: LogGroup;
 }
 
-/** The role and log group, as children `Role` and `Logs` of `scope`. */
+/** The role and log group, as children `<idPrefix>Role` and `<idPrefix>Logs` of `scope`. */
 export function functionRole(
   scope: Construct,
   options: {
     readonly name: string;
     readonly description: string;
     readonly statements: readonly PolicyStatement[];
+    /** For a scope holding several functions; none by default. */
+    readonly idPrefix?: string;
   },
 ): FunctionRole {
-  const logGroup = new LogGroup(scope, 'Logs', {
+  const prefix = options.idPrefix ?? '';
+  const logGroup = new LogGroup(scope, `${prefix}Logs`, {
     retention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  const role = new Role(scope, 'Role', {
+  const role = new Role(scope, `${prefix}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: options.description,
     inlinePolicies: {
