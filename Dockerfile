@@ -1,14 +1,15 @@
 # The engine's image: node engine/main.ts, the TypeScript run as it is by Node 24's type
 # stripping, so there is no build step. Both stages pin the Node 24 release the tests run on
-# (.ci/node24.sh; the major is .nvmrc's): bump the two tags together. The tag is multi-arch, so
-# Fargate's arm64 pulls the same release.
+# (package.json's optional node-linux-* dependencies; the major is .nvmrc's): bump them together.
+# The tag is multi-arch, so Fargate's arm64 pulls the same release.
 
 FROM node:24.22.3-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Runtime dependencies only. None of them has an install script (only dev tools do), so none is
-# run and no package's code executes during the build.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# run and no package's code executes during the build. The optional ones are the registry's Node
+# binaries for machines with an older Node; the image has its own.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 FROM node:24.22.3-bookworm-slim
 ENV NODE_ENV=production

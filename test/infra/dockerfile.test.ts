@@ -143,6 +143,17 @@ describe('Dockerfile: the engine image', () => {
     }
   });
 
+  it('runs the Node release the project installs from the registry for npm start and npm test', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      optionalDependencies: Record<string, string>;
+    };
+    const releases = new Set(Object.values(pkg.optionalDependencies));
+    expect(releases.size).toBe(1);
+    for (const stage of stages.filter((s) => s.image.startsWith('node:'))) {
+      expect(stage.image.split(':')[1]!.split('-')[0]).toBe([...releases][0]);
+    }
+  });
+
   it('installs runtime dependencies only, in the build stage, and copies them to the runtime stage', () => {
     const builder = stages.find((stage) =>
       instructionsOf(stage, 'RUN').some(({ args }) => /\bnpm ci\b.*--omit=dev/.test(args)),
@@ -231,7 +242,7 @@ describe('Dockerfile: the engine image', () => {
       'node_modules/zod/package.json',
       '.git/HEAD',
       '.data/dynamo/CURRENT',
-      '.cache/node24/package.json',
+      '.cache/deployment-x/system.json',
       'cdk.out/manifest.json',
       'coverage/index.html',
       'test/support/dockerfile.ts',
