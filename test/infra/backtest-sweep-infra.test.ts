@@ -129,7 +129,7 @@ describe('Construct: BacktestSweep', () => {
         ]),
       },
     });
-  });
+  }, 180_000);
 
   it('runs both functions on Node 24 arm64 from esbuild bundles, with the bucket in their environment', () => {
     for (const [name, memory] of [
@@ -309,7 +309,7 @@ describe('Construct: BacktestSweep', () => {
         vi.unstubAllEnvs();
       }
     }
-  });
+  }, 180_000);
 });
 
 describe('Construct: BacktestSweep props', () => {

@@ -175,7 +175,7 @@ describe('Construct: StoreTables and WatchdogFunction in the development account
         vi.unstubAllEnvs();
       }
     }
-  });
+  }, 180_000);
 
   it('bundles the environment config with the pre-market check, where CONFIG_FILE points', () => {
     const premarket = bundledFunctions().find((f) => f.id.includes('Premarket'));
