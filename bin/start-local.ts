@@ -8,9 +8,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { localEndpointsFile, removeLocalEndpoints, writeLocalEndpoints } from '../local/local-endpoints.ts';
+import {
+  type OutputMode,
+  outputMode,
+  processLineFormatter,
+  startBannerText,
+} from '../local/process-output.ts';
+import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../shared/broker/simulator-credentials.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 
-const USAGE = 'usage: npm start [-- --config FILE] [--risk FILE] [--data FOLDER]';
+const USAGE = 'usage: npm start [-- --config FILE] [--risk FILE] [--data FOLDER] [--json | --pretty]';
+const NAME_WIDTH = 'local stack'.length;
 const STOP_TIMEOUT_MS = 15_000;
 
 interface Child {
@@ -22,15 +30,20 @@ interface Child {
 }
 
 const children: Child[] = [];
+let mode: OutputMode = 'json';
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
   // Each child leads its own process group so the terminal's Ctrl-C reaches only this launcher,
   // which then stops the children in order.
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   const lineListeners = new Set<(line: string) => void>();
+  const format = processLineFormatter(name, mode, {
+    colorize: process.stdout.isTTY === true,
+    width: NAME_WIDTH,
+  });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     for (const listener of lineListeners) listener(line);
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(format(line));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const entry = { name, process: child, exited, lineListeners };
@@ -72,15 +85,23 @@ function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<
 }
 
 async function main(): Promise<number> {
-  let values: { config?: string; risk?: string; data?: string };
+  let values: { config?: string; risk?: string; data?: string; json?: boolean; pretty?: boolean };
   try {
     values = parseArgs({
-      options: { config: { type: 'string' }, risk: { type: 'string' }, data: { type: 'string' } },
+      options: {
+        config: { type: 'string' },
+        risk: { type: 'string' },
+        data: { type: 'string' },
+        json: { type: 'boolean' },
+        pretty: { type: 'boolean' },
+      },
     }).values;
+    if (values.json && values.pretty) throw new Error('--json and --pretty cannot both be given');
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
+  mode = outputMode(values, process.stdout.isTTY === true);
   const configFile = values.config ?? 'config/system.json';
   const config = loadConfigOrReport({
     systemFile: configFile,
@@ -152,6 +173,24 @@ async function main(): Promise<number> {
       ...(sqsEndpoint === undefined ? {} : { sqsEndpoint }),
       engineApi: engineApi!,
     });
+    if (mode === 'pretty')
+      process.stdout.write(
+        startBannerText({
+          engineApi: engineApi!,
+          ...(env.TRADING_BROKER_TRADING_URL === undefined
+            ? {}
+            : {
+                simulator: {
+                  url: env.TRADING_BROKER_TRADING_URL,
+                  keyId: DEFAULT_SIM_KEY_ID,
+                  secretKey: DEFAULT_SIM_SECRET_KEY,
+                },
+              }),
+          dataFolder: dataPath,
+          endpointsFile,
+          configFile,
+        }),
+      );
   } catch (error) {
     console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll();

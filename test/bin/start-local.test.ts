@@ -213,6 +213,54 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     expect(existsSync(folder.path('local-endpoints.json'))).toBe(false);
   }, 240_000);
 
+  it("shows a banner and each process's log lines pretty-printed under its name with --pretty", async () => {
+    const lines: string[] = [];
+    const listeners = new Set<() => void>();
+    launcher = spawn(
+      process.execPath,
+      [
+        'bin/start-local.ts',
+        '--config',
+        localConfig(),
+        '--risk',
+        folder.path('custom-risk.toml'),
+        '--data',
+        folder.path('dynamo-pretty'),
+        '--pretty',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const exited = new Promise<number | null>((resolve) => launcher!.once('exit', (code) => resolve(code)));
+    for (const stream of [launcher.stdout!, launcher.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        for (const listener of listeners) listener();
+      });
+    }
+    const api = await waitFor(
+      lines,
+      listeners,
+      (line) => /^ {2}engine API {2}(http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1],
+      60_000,
+      'banner',
+    );
+    expect(lines).toContain('local stack ready');
+    expect(
+      lines.some((line) =>
+        /^ {2}simulator {3}http:\/\/127\.0\.0\.1:\d+ {3}keys SIMKEYID \/ SIMSECRETKEY$/.test(line),
+      ),
+    ).toBe(true);
+    expect(lines.some((line) => /^engine {6}│ \[[\d:.]+\] INFO: engine started$/.test(line))).toBe(true);
+    expect(lines.some((line) => line.startsWith(`engine      │     api: "${api}"`))).toBe(true);
+    expect(lines.some((line) => line.startsWith('local stack │ '))).toBe(true);
+    expect(lines.some((line) => line.startsWith('simulator   │ '))).toBe(true);
+    // Nothing for machines leaks through: no raw JSON log line.
+    expect(lines.filter((line) => line.startsWith('{"level"'))).toStrictEqual([]);
+
+    launcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 120_000);
+
   it('exits 1 naming the file when the risk file cannot be read, before starting anything', () => {
     const result = spawnSync(
       process.execPath,
