@@ -146,7 +146,7 @@ async function main(): Promise<number> {
   // stands by for the lease and reconciles before it trades.
   const reason = await Promise.race([signal, engine.halted.then((why) => `halted: ${why}`)]);
   logger.info({ reason }, 'engine stopping');
-  // ECS allows 30 s between SIGTERM and SIGKILL by default; drain well within it.
+  // The task's stop timeout (SIGTERM to SIGKILL) is 60 s (infra/engine-service.ts): drain well within it.
   await engine.stop(20_000);
   cloudwatchMetrics?.stop();
   await api.close();
