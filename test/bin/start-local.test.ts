@@ -85,10 +85,29 @@ function waitFor<T>(
   });
 }
 
+/** Starts `command args` as its own process group, collecting every line it prints. */
+function launch(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { lines: string[]; listeners: Set<() => void>; exited: Promise<string> } {
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  launcher = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  const exited = new Promise<string>((resolve) =>
+    launcher!.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+  );
+  for (const stream of [launcher.stdout!, launcher.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      for (const listener of listeners) listener();
+    });
+  }
+  return { lines, listeners, exited };
+}
+
 describe('Command: npm start (bin/start-local.ts)', () => {
   it('starts the stack, answers health, shows orders and fills, and stops cleanly on SIGINT', async () => {
-    const lines: string[] = [];
-    const listeners = new Set<() => void>();
     // As a user runs it: through npm, with whatever `node` the machine has first on PATH (this
     // test's own PATH minus the project's node_modules/.bin, which npm test put first). On a
     // machine whose node is 20 this fails with `Unknown file extension ".ts"` unless npm runs the
@@ -97,7 +116,7 @@ describe('Command: npm start (bin/start-local.ts)', () => {
       .split(delimiter)
       .filter((dir) => !dir.endsWith(join('node_modules', '.bin')))
       .join(delimiter);
-    launcher = spawn(
+    const { lines, listeners, exited } = launch(
       'npm',
       [
         'start',
@@ -110,22 +129,8 @@ describe('Command: npm start (bin/start-local.ts)', () => {
         '--data',
         folder.path('dynamo'),
       ],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, PATH: machinePath },
-        detached: true,
-      },
+      { ...process.env, PATH: machinePath },
     );
-    const exited = new Promise<string>((resolve) =>
-      launcher!.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
-    );
-    for (const stream of [launcher.stdout!, launcher.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        lines.push(line);
-        for (const listener of listeners) listener();
-      });
-    }
 
     const api = await waitFor(
       lines,
@@ -145,7 +150,7 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     const endpoints = JSON.parse(readFileSync(folder.path('local-endpoints.json'), 'utf8'));
     // Written by the stack's process, which npm started.
     expect(endpoints).toMatchObject({ pid: expect.any(Number), engineApi: api });
-    expect(endpoints.pid).not.toBe(launcher.pid);
+    expect(endpoints.pid).not.toBe(launcher!.pid);
     const premarket = await new Promise<{ report: { job: string; table: { rows: string[][] } } }>(
       (resolve, reject) =>
         execFile(
@@ -205,7 +210,7 @@ describe('Command: npm start (bin/start-local.ts)', () => {
 
     // Ctrl-C in a terminal: SIGINT to npm and the stack alike.
     // npm waits for the stack to stop, then ends itself by the same signal, as a shell would.
-    process.kill(-launcher.pid!, 'SIGINT');
+    process.kill(-launcher!.pid!, 'SIGINT');
     expect(await exited).toMatch(/^(exit 0|SIGINT)$/);
     expect(lines.some((line) => line.includes('"msg":"engine stopped"'))).toBe(true);
     expect(lines.some((line) => line.includes('"msg":"local stack stopped"'))).toBe(true);
@@ -214,29 +219,16 @@ describe('Command: npm start (bin/start-local.ts)', () => {
   }, 240_000);
 
   it("shows a banner and each process's log lines pretty-printed under its name with --pretty", async () => {
-    const lines: string[] = [];
-    const listeners = new Set<() => void>();
-    launcher = spawn(
-      process.execPath,
-      [
-        'bin/start-local.ts',
-        '--config',
-        localConfig(),
-        '--risk',
-        folder.path('custom-risk.toml'),
-        '--data',
-        folder.path('dynamo-pretty'),
-        '--pretty',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-    );
-    const exited = new Promise<number | null>((resolve) => launcher!.once('exit', (code) => resolve(code)));
-    for (const stream of [launcher.stdout!, launcher.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        lines.push(line);
-        for (const listener of listeners) listener();
-      });
-    }
+    const { lines, listeners, exited } = launch(process.execPath, [
+      'bin/start-local.ts',
+      '--config',
+      localConfig(),
+      '--risk',
+      folder.path('custom-risk.toml'),
+      '--data',
+      folder.path('dynamo-pretty'),
+      '--pretty',
+    ]);
     const api = await waitFor(
       lines,
       listeners,
@@ -257,8 +249,8 @@ describe('Command: npm start (bin/start-local.ts)', () => {
     // Nothing for machines leaks through: no raw JSON log line.
     expect(lines.filter((line) => line.startsWith('{"level"'))).toStrictEqual([]);
 
-    launcher.kill('SIGINT');
-    expect(await exited).toBe(0);
+    launcher!.kill('SIGINT');
+    expect(await exited).toBe('exit 0');
   }, 120_000);
 
   it('exits 1 naming the file when the risk file cannot be read, before starting anything', () => {
