@@ -1,14 +1,11 @@
 /**
- * MurmurHash3, x86 128-bit variant (Austin Appleby's public-domain algorithm), over UTF-16LE
- * bytes, read straight from code units: no encoding step, no BigInt. It names orders
- * (client-order-id.ts) on the hot path, where SHA-256 through node:crypto cost about 0.3 µs of
- * the 0.8 µs budget for intent → request, and the published JS implementations (taking bytes,
- * answering hex) several times that; this one costs a fraction (bench: exec.intent_to_request).
- * Not cryptographic: it spreads our own ids, no one chooses them.
+ * MurmurHash3, x86 128-bit variant (Austin Appleby's public-domain algorithm), over a string's
+ * UTF-16LE bytes, read straight from its code units: no encoding step, no buffer, no BigInt.
+ * It names orders (client-order-id.ts) on the hot path, where SHA-256 through node:crypto cost
+ * about 0.3 µs of the 0.8 µs budget for intent → request, and the published JS implementations
+ * (taking bytes, answering hex) several times that; this one costs a fraction (bench:
+ * exec.intent_to_request). Not cryptographic: it spreads our own ids, no one chooses them.
  *
- * `murmur3x86_128Units` hashes code units a caller has laid out in a reusable Uint16Array, so a
- * text made of parts (a strategy and an intent id) is hashed without concatenating them: a
- * concatenation is a rope that V8 flattens, a copy of its own, on the first character read.
  * The result is written into a caller-owned Uint32Array(4) (h1..h4), so a call allocates nothing.
  */
 
@@ -30,21 +27,12 @@ function fmix(h: number): number {
 }
 
 /** Two code units, little-endian: the 32-bit block word of their UTF-16LE bytes. */
-function word(units: Uint16Array, at: number): number {
-  return units[at]! | (units[at + 1]! << 16);
+function word(text: string, at: number): number {
+  return text.charCodeAt(at) | (text.charCodeAt(at + 1) << 16);
 }
 
-let scratch = new Uint16Array(64);
-
-/** The hash of a string's code units. */
 export function murmur3x86_128(text: string, out: Uint32Array, seed = 0): void {
-  if (text.length > scratch.length) scratch = new Uint16Array(text.length * 2);
-  for (let i = 0; i < text.length; i++) scratch[i] = text.charCodeAt(i);
-  murmur3x86_128Units(scratch, text.length, out, seed);
-}
-
-/** The hash of the first `units` code units of `text`. */
-export function murmur3x86_128Units(text: Uint16Array, units: number, out: Uint32Array, seed = 0): void {
+  const units = text.length;
   const blockEnd = units - (units % 8);
   let h1 = seed | 0;
   let h2 = h1;
@@ -72,7 +60,7 @@ export function murmur3x86_128Units(text: Uint16Array, units: number, out: Uint3
     let k3 = 0;
     let k4 = 0;
     for (let n = 0; n < tail; n++) {
-      const bits = text[blockEnd + n]! << (16 * (n & 1));
+      const bits = text.charCodeAt(blockEnd + n) << (16 * (n & 1));
       if (n < 2) k1 |= bits;
       else if (n < 4) k2 |= bits;
       else if (n < 6) k3 |= bits;

@@ -48,7 +48,7 @@ describe('Module: client-order-id', () => {
   });
 
   it('keeps the ids orders already carry (an order resent after an upgrade must find its first)', () => {
-    // Values the scheme gave before it hashed the parts without concatenating them.
+    // Values the scheme gives today: a change to how they are computed must keep them.
     expect([
       clientOrderIdFor('ma', 'AAPL:1:buy'),
       clientOrderIdFor('mid-price-momentum', 'mid-price-momentum:AAPL:1764000000000000:buy'),
