@@ -46,6 +46,7 @@ import { type BarRange, barExecution } from './bar-fill-rule.ts';
 import { ClosedOrders } from './closed-orders.ts';
 import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
 import type { SeededIds } from './ids.ts';
+import { OpenOrders } from './open-orders.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
 import { exitSide } from './order-class-rules.ts';
 import { OrderGroups } from './order-groups.ts';
@@ -175,7 +176,7 @@ export class MatchingEngine {
   readonly #byId = new OrderIndex(idOf);
   readonly #byClientId = new OrderIndex(clientOrderIdOf);
   /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
-  readonly #open = new Set<SimOrder>();
+  readonly #open = new OpenOrders();
   /** Routed, non-terminal, continuously matching orders per symbol, in submission order. */
   readonly #working = new Map<string, SimOrder[]>();
   readonly #liquidity = new Map<string, QuoteLiquidity>();

@@ -90,6 +90,10 @@ export class SimOrder {
   /** textKey of the id and of the client_order_id: what the engine's indexes know the order by. */
   declare readonly idKey: number;
   declare readonly clientOrderIdKey: number;
+  /** The engine's open-order list (open-orders.ts): whether the order is on it, and its neighbours. */
+  declare listedOpen: boolean;
+  declare prevOpen: SimOrder | null;
+  declare nextOpen: SimOrder | null;
 
   /**
    * `link`: a leg's or replacement's place in its group; without it, a new submission's own: its
@@ -150,6 +154,9 @@ export class SimOrder {
     const clientOrderIdKey = textKey(clientOrderId);
     this.idKey = textKey(id);
     this.clientOrderIdKey = clientOrderIdKey;
+    this.listedOpen = false;
+    this.prevOpen = null;
+    this.nextOpen = null;
   }
 }
 
