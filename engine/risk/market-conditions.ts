@@ -52,12 +52,13 @@ export class SymbolMarket {
   #limitDownFixed = 0n as Fixed;
 
   setQuote(bid: number, ask: number, timestampUs: number): void {
+    // The exact forms depend on the two prices alone: a quote that changes only sizes keeps them.
+    if (bid !== this.bid || ask !== this.ask) this.#pricesExact = false;
     this.bid = bid;
     this.ask = ask;
     this.quoteTimestampUs = timestampUs;
     // A one-sided, crossed or nonsense quote gives no usable reference.
     this.stale = !(bid > 0 && ask > 0 && ask >= bid && Number.isFinite(ask));
-    this.#pricesExact = false;
   }
 
   setBand(limitUp: number, limitDown: number): void {

@@ -7,6 +7,7 @@ import { abs, add, type Fixed, fixedFromNumber, SCALE, sub, ZERO } from '../../s
 import type { QuoteSource } from '../market/quote-source.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { remainingQtyAt } from './fill-model.ts';
+import type { OpenOrderList } from './open-orders.ts';
 import type { SimOrder } from './sim-order.ts';
 
 /** Reg T: buying power is twice the equity (a plain integer, not a Fixed). */
@@ -25,9 +26,9 @@ export interface BuyingPower {
 export class AccountExposure {
   readonly #ledger: AccountLedger;
   readonly #quotes: QuoteSource;
-  readonly #open: ReadonlySet<SimOrder>;
+  readonly #open: OpenOrderList;
 
-  constructor(ledger: AccountLedger, quotes: QuoteSource, open: ReadonlySet<SimOrder>) {
+  constructor(ledger: AccountLedger, quotes: QuoteSource, open: OpenOrderList) {
     this.#ledger = ledger;
     this.#quotes = quotes;
     this.#open = open;
@@ -80,7 +81,7 @@ export class AccountExposure {
   #sumOpen(except: SimOrder | null, amountOf: (order: SimOrder) => Fixed): Fixed {
     // Without groups or replacements in flight each order counts on its own: a plain sum.
     let total = ZERO;
-    for (const order of this.#open) {
+    for (let order = this.#open.first; order !== null; order = order.nextOpen) {
       if (order.ocoGroup !== null || order.replaces !== null) return this.#sumGrouped(except, amountOf);
       if (order !== except && order.status !== 'pending_cancel' && order.status !== 'held') {
         total = add(total, amountOf(order));

@@ -27,7 +27,11 @@ export class AccountLedger {
   #cash: Fixed;
   #feesPaid: Fixed = ZERO;
   readonly #positions = new Map<string, LedgerPosition>();
-  readonly #dayTradeSessions: string[] = [];
+  /**
+   * Day trades counted per session date, in the order the dates came: one entry a session, where a
+   * list of every day trade's date grew by one per round trip of a long backtest.
+   */
+  readonly #dayTrades: { readonly date: string; count: number }[] = [];
 
   constructor(startingCash: Fixed) {
     this.#cash = startingCash;
@@ -88,13 +92,21 @@ export class AccountLedger {
       });
     }
     const reduced = before !== undefined && oldQty !== 0n && oldQty > 0n !== signed > 0n;
-    if (reduced && before.lastIncreaseSession === sessionDate) this.#dayTradeSessions.push(sessionDate);
+    if (reduced && before.lastIncreaseSession === sessionDate) this.#countDayTrade(sessionDate);
     return newQty;
+  }
+
+  #countDayTrade(sessionDate: string): void {
+    const last = this.#dayTrades.at(-1);
+    if (last !== undefined && last.date === sessionDate) last.count++;
+    else this.#dayTrades.push({ date: sessionDate, count: 1 });
   }
 
   /** Day trades (a same-session open then reduce) recorded on or after a session date. */
   dayTradesSince(sessionDate: string): number {
-    return this.#dayTradeSessions.filter((date) => date >= sessionDate).length;
+    let trades = 0;
+    for (const { date, count } of this.#dayTrades) if (date >= sessionDate) trades += count;
+    return trades;
   }
 
   valuation(priceOf: (symbol: string, position: LedgerPosition) => Fixed): Valuation {

@@ -110,6 +110,10 @@ export function auctionExecution(order: SimOrder, bid: Fixed, ask: Fixed): Execu
 
 /** Average fill price of an order, exact to 1e-9. */
 export function averageFillPrice(order: SimOrder): Fixed | null {
-  if (order.filledQty === 0n) return null;
-  return divRoundHalfEven(order.filledValueRaw, order.filledQty) as Fixed;
+  const qty = order.filledQty;
+  if (qty === 0n) return null;
+  // One price, or several whose average is a whole unit (the usual case): exact, nothing to round.
+  const quotient = order.filledValueRaw / qty;
+  if (quotient * qty === order.filledValueRaw) return quotient as Fixed;
+  return divRoundHalfEven(order.filledValueRaw, qty) as Fixed;
 }

@@ -43,11 +43,14 @@ import type { AccountLedger } from './account-ledger.ts';
 import { type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog } from './asset-catalog.ts';
 import { type BarRange, barExecution } from './bar-fill-rule.ts';
+import { ClosedOrders } from './closed-orders.ts';
 import { auctionExecution, type Execution, takerExecution, updateTrigger } from './fill-model.ts';
 import type { SeededIds } from './ids.ts';
+import { OpenOrders } from './open-orders.ts';
 import { type Admission, OrderAdmission } from './order-admission.ts';
 import { exitSide } from './order-class-rules.ts';
 import { OrderGroups } from './order-groups.ts';
+import { OrderIndex } from './order-index.ts';
 import { exitIntent, legRequests } from './order-legs.ts';
 import type { SimOrderRequest, SimReplaceRequest } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
@@ -167,17 +170,13 @@ const REPLACE_BLOCKING: ReadonlySet<OrderStatus> = new Set([
 
 export class MatchingEngine {
   readonly #deps: MatchingEngineDeps;
-  /** Closed orders in the order they closed, from #closedHead on (with closedOrderLimit only). */
-  #closed: SimOrder[] = [];
-  #closedHead = 0;
-  /**
-   * Every known order by id, in submission order (a Map iterates in insertion order, and an id is
-   * set once, when its order is created): the listing's source, with nothing to compact.
-   */
-  readonly #byId = new Map<string, SimOrder>();
-  readonly #byClientId = new Map<string, SimOrder>();
+  /** Closed orders in the order they closed (with closedOrderLimit only). */
+  readonly #closed: ClosedOrders;
+  /** Every known order by id, in submission order: the listing's source. */
+  readonly #byId = new OrderIndex(idOf);
+  readonly #byClientId = new OrderIndex(clientOrderIdOf);
   /** Non-terminal orders in submission order: holds and reservations scan these, never the history. */
-  readonly #open = new Set<SimOrder>();
+  readonly #open = new OpenOrders();
   /** Routed, non-terminal, continuously matching orders per symbol, in submission order. */
   readonly #working = new Map<string, SimOrder[]>();
   readonly #liquidity = new Map<string, QuoteLiquidity>();
@@ -208,6 +207,8 @@ export class MatchingEngine {
 
   constructor(deps: MatchingEngineDeps) {
     this.#deps = deps;
+    // The limit, and the one just closed before the oldest is forgotten.
+    this.#closed = new ClosedOrders((deps.closedOrderLimit ?? 0) + 1);
     this.#barMatching = deps.matching === 'bars';
     this.#phase = deps.session.phase(deps.clock.nowMs());
     this.exposure = new AccountExposure(deps.ledger, deps.quotes, this.#open);
@@ -277,10 +278,10 @@ export class MatchingEngine {
   listOrders(filter: OrderFilter): SimOrder[] {
     // Nested, a parent stands for its group: open while any of its legs is.
     const source = filter.nested
-      ? [...this.#byId.values()].filter((order) => order.parentId === null)
+      ? this.#byId.orders().filter((order) => order.parentId === null)
       : filter.status === 'open'
         ? [...this.#open]
-        : [...this.#byId.values()];
+        : this.#byId.orders();
     const matches = source.filter((order) => {
       const terminal = filter.nested
         ? [order, ...order.legs].every((member) => isTerminal(member.status))
@@ -489,8 +490,8 @@ export class MatchingEngine {
     const nowUs = this.#deps.clock.nowUs();
     const order = new SimOrder(id, this.#seq++, clientOrderId, request, checked, nowUs, replaces, link);
     this.#open.add(order);
-    this.#byId.set(order.id, order);
-    this.#byClientId.set(order.clientOrderId, order);
+    this.#byId.add(order, order.idKey);
+    this.#byClientId.add(order, order.clientOrderIdKey);
     return order;
   }
 
@@ -646,26 +647,14 @@ export class MatchingEngine {
 
   /** Keeps a closed order among the last closedOrderLimit, forgetting the oldest beyond them. */
   #remember(order: SimOrder): void {
-    const limit = this.#deps.closedOrderLimit!;
-    this.#closed.push(order);
-    if (this.#closed.length - this.#closedHead <= limit) return;
-    const oldest = this.#closed[this.#closedHead]!;
-    this.#closedHead++;
-    if (oldest.legs.some((leg) => !isTerminal(leg.status))) {
-      this.#closed.push(oldest); // its group still works: asked again once more have closed
-    } else {
-      this.#forget(oldest);
-    }
-    if (this.#closedHead >= 1024 && this.#closedHead * 2 >= this.#closed.length) {
-      this.#closed = this.#closed.slice(this.#closedHead);
-      this.#closedHead = 0;
-    }
-  }
-
-  #forget(order: SimOrder): void {
-    // An id is set once, when its order is created, and an order is forgotten once.
-    this.#byId.delete(order.id);
-    if (this.#byClientId.get(order.clientOrderId) === order) this.#byClientId.delete(order.clientOrderId);
+    const closed = this.#closed;
+    closed.push(order);
+    if (closed.size <= this.#deps.closedOrderLimit!) return;
+    // The oldest is forgotten unless its group still works (then it is asked again later).
+    const oldest = closed.shift();
+    if (oldest === undefined) return;
+    this.#byId.delete(oldest, closed.shiftedIdKey);
+    this.#byClientId.delete(oldest, closed.shiftedClientOrderIdKey);
   }
 
   #removeWorking(order: SimOrder): void {
@@ -674,10 +663,11 @@ export class MatchingEngine {
     if (working === undefined) return;
     const index = working.indexOf(order);
     if (index < 0) return;
-    // splice(index, 1) without the array of removed elements it returns.
+    // splice(index, 1) without the array of removed elements it returns, and by pop: setting the
+    // length to 0 would drop the list's storage, for the next push to allocate again.
     const last = working.length - 1;
     for (let i = index; i < last; i++) working[i] = working[i + 1]!;
-    working.length = last;
+    working.pop();
   }
 
   // ---- matching ------------------------------------------------------------------------------
@@ -868,6 +858,14 @@ export class MatchingEngine {
 function slippageCost(side: 'buy' | 'sell', execution: Execution): Fixed {
   const move = side === 'buy' ? execution.price - execution.unslipped : execution.unslipped - execution.price;
   return move <= 0n ? ZERO : mulFixed(execution.qty, move as Fixed);
+}
+
+function idOf(order: SimOrder): string {
+  return order.id;
+}
+
+function clientOrderIdOf(order: SimOrder): string {
+  return order.clientOrderId;
 }
 
 function linkOf(order: SimOrder): Omit<OrderLink, 'status'> {

@@ -23,6 +23,7 @@ import type { AccountExposure } from './account-exposure.ts';
 import type { AccountLedger } from './account-ledger.ts';
 import { type ApiError, type ApiResult, apiErrors, fail, ok } from './api-error.ts';
 import type { AssetCatalog, SimAsset } from './asset-catalog.ts';
+import type { OpenOrderList } from './open-orders.ts';
 import { orderClassStateProblem } from './order-class-rules.ts';
 import { type SimOrderRequest, subPennyError } from './order-request.ts';
 import type { SessionCalendar } from './session-calendar.ts';
@@ -44,7 +45,7 @@ export interface OrderAdmissionDeps {
   readonly exposure: AccountExposure;
   readonly clientOrderIdTaken: (clientOrderId: string) => boolean;
   /** The account's open orders, for the wash-trade check. */
-  readonly open: ReadonlySet<SimOrder>;
+  readonly open: OpenOrderList;
 }
 
 export class OrderAdmission {
@@ -170,7 +171,7 @@ export class OrderAdmission {
     const newPrice =
       request.type === 'market' ? 'market' : request.type === 'limit' ? request.limitPrice : undefined;
     if (newPrice === undefined || newPrice === null) return undefined;
-    for (const open of this.#deps.open) {
+    for (let open = this.#deps.open.first; open !== null; open = open.nextOpen) {
       if (open === replacing || open.symbol !== symbol || open.side === request.side) continue;
       // A held leg is not working yet: it cannot trade against anything until its entry fills.
       if (open.status === 'pending_cancel' || open.status === 'held') continue;

@@ -15,6 +15,7 @@
  * the engine's own operations, so every change has its event.
  */
 import type { Fixed } from '../../shared/domain/fixed.ts';
+import type { OpenOrderList } from './open-orders.ts';
 import type { SimOrder } from './sim-order.ts';
 
 export interface OrderGroupActions {
@@ -31,10 +32,10 @@ function pendingReplacement(order: SimOrder): boolean {
 }
 
 export class OrderGroups {
-  readonly #open: ReadonlySet<SimOrder>;
+  readonly #open: OpenOrderList;
   readonly #actions: OrderGroupActions;
 
-  constructor(open: ReadonlySet<SimOrder>, actions: OrderGroupActions) {
+  constructor(open: OpenOrderList, actions: OrderGroupActions) {
     this.#open = open;
     this.#actions = actions;
   }

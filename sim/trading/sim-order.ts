@@ -14,6 +14,7 @@ import { type Fixed, fixedToNumber, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../shared/domain/order.ts';
 import type { AssetClassName } from './asset-catalog.ts';
 import type { Admission } from './order-admission.ts';
+import { textKey } from './order-index.ts';
 import type { SimOrderRequest } from './order-request.ts';
 
 export type PositionIntent = 'buy_to_open' | 'buy_to_close' | 'sell_to_open' | 'sell_to_close';
@@ -86,6 +87,13 @@ export class SimOrder {
   declare parentId: string | null;
   /** On a parent: its legs, take-profit first, as Alpaca nests them. */
   declare legs: readonly SimOrder[];
+  /** textKey of the id and of the client_order_id: what the engine's indexes know the order by. */
+  declare readonly idKey: number;
+  declare readonly clientOrderIdKey: number;
+  /** The engine's open-order list (open-orders.ts): whether the order is on it, and its neighbours. */
+  declare listedOpen: boolean;
+  declare prevOpen: SimOrder | null;
+  declare nextOpen: SimOrder | null;
 
   /**
    * `link`: a leg's or replacement's place in its group; without it, a new submission's own: its
@@ -142,6 +150,13 @@ export class SimOrder {
     this.ocoGroup = link !== undefined ? link.ocoGroup : orderClass === 'oco' ? id : null;
     this.parentId = link !== undefined ? link.parentId : null;
     this.legs = NO_LEGS;
+    // The client_order_id first: admission has just looked it up, and textKey remembers its key.
+    const clientOrderIdKey = textKey(clientOrderId);
+    this.idKey = textKey(id);
+    this.clientOrderIdKey = clientOrderIdKey;
+    this.listedOpen = false;
+    this.prevOpen = null;
+    this.nextOpen = null;
   }
 }
 

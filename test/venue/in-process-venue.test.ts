@@ -76,4 +76,62 @@ describe('in-process venue: closedOrderLimit', () => {
     );
     subject.close();
   });
+
+  it('keeps a filled parent known while its legs work, and forgets it once they are done', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 2, 15, 0));
+    const subject = createInProcessVenue({ clock, symbols: ['AAPL', 'MSFT'], closedOrderLimit: 2 });
+    const quote = (symbol: string, bidPrice: number, askPrice: number) =>
+      subject.market.setQuote(symbol, { bidPrice, askPrice, bidSize: 500, askSize: 500 }, { hold: true });
+    quote('AAPL', 100, 100.02);
+    quote('MSFT', 200, 200.02);
+    const parent = await subject.venue.submitOrder({
+      symbol: 'AAPL',
+      qty: parseFixed('1'),
+      side: 'buy',
+      type: 'market',
+      timeInForce: 'day',
+      clientOrderId: 'parent',
+      orderClass: 'bracket',
+      takeProfit: { limitPrice: parseFixed('110') },
+      stopLoss: { stopPrice: parseFixed('90') },
+    });
+    subject.advanceTo(clock.nowMs() + 1);
+    // Other orders close, more than the limit: on another symbol, so no wash-trade refusal.
+    const closeMore = async (from: number) => {
+      for (let i = from; i < from + 4; i++) {
+        await subject.venue.submitOrder({
+          symbol: 'MSFT',
+          qty: parseFixed('1'),
+          side: 'buy',
+          type: 'market',
+          timeInForce: 'day',
+          clientOrderId: `filler-${i}`,
+        });
+        subject.advanceTo(clock.nowMs() + 1);
+      }
+    };
+    await closeMore(0);
+    expect((await subject.venue.getOrder(parent.id))?.status).toBe('filled');
+    const legs = (await subject.venue.listOrders({ status: 'open' })).filter((o) => o.symbol === 'AAPL');
+    expect(legs.map((leg) => leg.status)).toStrictEqual(['new', 'new']);
+
+    // The take-profit fills and the stop-loss is canceled: the group is done.
+    quote('AAPL', 110.01, 110.03);
+    subject.advanceTo(clock.nowMs() + 1);
+    expect((await subject.venue.listOrders({ status: 'open' })).length).toBe(0);
+    await closeMore(4);
+    expect(await subject.venue.getOrder(parent.id)).toBeNull();
+    expect(await subject.venue.getOrderByClientOrderId('parent')).toBeNull();
+    for (const leg of legs) expect(await subject.venue.getOrder(leg.id)).toBeNull();
+    // Each order that closes forgets at most one: the two asked back while their group worked
+    // leave two more fillers known than the limit.
+    const all = await subject.venue.listOrders({ status: 'all', direction: 'asc' });
+    expect(all.map((order) => order.clientOrderId)).toStrictEqual([
+      'filler-4',
+      'filler-5',
+      'filler-6',
+      'filler-7',
+    ]);
+    subject.close();
+  });
 });

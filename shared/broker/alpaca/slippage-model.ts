@@ -21,10 +21,12 @@ export const slippageModelSchema = z
 export type SlippageModel = z.infer<typeof slippageModelSchema>;
 
 const BPS_SCALE = 10_000n;
+const CENT = (SCALE / 100n) as Fixed;
+const HUNDREDTH_CENT = (SCALE / 10_000n) as Fixed;
 
 /** The tick for a US equity price: $0.01 at or above $1, $0.0001 below (Reg NMS sub-penny rule). */
 export function equityTick(price: Fixed): Fixed {
-  return (price >= SCALE ? SCALE / 100n : SCALE / 10_000n) as Fixed;
+  return price >= SCALE ? CENT : HUNDREDTH_CENT;
 }
 
 /**
@@ -39,6 +41,8 @@ export function slippedPrice(
   displayedQty: Fixed,
   tick: Fixed,
 ): Fixed {
+  // The simulator's default model costs nothing: no share of the displayed size to work out.
+  if (model.fixedBps <= 0 && model.sizeImpactBps <= 0) return touch;
   const sizeShare = displayedQty > 0n ? Number(fillQty) / Number(displayedQty) : 1;
   const bps = model.fixedBps + model.sizeImpactBps * Math.min(sizeShare, 1);
   if (bps <= 0) return touch;

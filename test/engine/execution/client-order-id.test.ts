@@ -47,6 +47,23 @@ describe('Module: client-order-id', () => {
     expect(ids.size).toBe(200_000);
   });
 
+  it('keeps the ids orders already carry (an order resent after an upgrade must find its first)', () => {
+    // Values the scheme gives today: a change to how they are computed must keep them.
+    expect([
+      clientOrderIdFor('ma', 'AAPL:1:buy'),
+      clientOrderIdFor('mid-price-momentum', 'mid-price-momentum:AAPL:1764000000000000:buy'),
+      clientOrderIdFor('', ''),
+      clientOrderIdFor('risk', 'stop:é€😀:1'),
+      replacementClientOrderId(clientOrderIdFor('ma', 'AAPL:1:buy'), 2),
+    ]).toStrictEqual([
+      'ae2-F0TCw8qvZG-UARIBQjm_BG',
+      'ae2-8X2UlKhjs9s3gg-bRYVvOL',
+      'ae2-7KHqELdXztLdXztLdXztMP',
+      'ae2-LsJPih62OH5wyTg_l8elFN',
+      'ae2-vzq1EVBeHzRTp439s7qLII',
+    ]);
+  });
+
   it('refuses a replacement number that is not a positive integer', () => {
     expect(() => replacementClientOrderId('ae2-x', 0)).toThrow(RangeError);
   });

@@ -35,6 +35,37 @@ describe('Class: SymbolMarket', () => {
     );
   });
 
+  it('answers after any run of quotes as a market that saw only the last one', () => {
+    // Few distinct prices, so quotes often repeat a side or both (sizes-only updates).
+    const price = fc.constantFrom(0.5, 0.9999, 1, 99.99, 100, 100.01, 100.02);
+    const quote = fc.record({ bid: price, ask: price });
+    fc.assert(
+      fc.property(fc.array(quote, { minLength: 1, maxLength: 12 }), fc.boolean(), (quotes, askFirst) => {
+        const market = new SymbolMarket();
+        const pct = fixedFromNumber(2);
+        const protection = fixedFromNumber(1);
+        const answers = (subject: SymbolMarket) => [
+          subject.bidFixed,
+          subject.askFixed,
+          subject.midFixed,
+          subject.withinCollar(fixedFromNumber(100), pct),
+          subject.protectiveBound(askFirst ? 'buy' : 'sell', protection),
+          subject.protectiveBound(askFirst ? 'sell' : 'buy', protection),
+        ];
+        quotes.forEach(({ bid, ask }, i) => {
+          market.setQuote(bid, ask, i);
+          // Between quotes the exact forms are read, so a stale cache would show.
+          if (i % 2 === 0) answers(market);
+        });
+        const last = quotes.at(-1)!;
+        const fresh = new SymbolMarket();
+        fresh.setQuote(last.bid, last.ask, quotes.length - 1);
+        expect(answers(market)).toStrictEqual(answers(fresh));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('takes a new collar from each quote', () => {
     const market = new SymbolMarket();
     const pct = fixedFromNumber(5);

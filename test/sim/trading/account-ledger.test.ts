@@ -63,6 +63,27 @@ describe('AccountLedger', () => {
     expect(ledger.dayTradesSince('2026-03-10')).toBe(1);
   });
 
+  it('counts the day trades of each session, and those on or after a date', () => {
+    const ledger = new AccountLedger(START);
+    const roundTrips = (sessionDate: string, count: number) => {
+      for (let i = 0; i < count; i++) {
+        ledger.applyFill('AAPL', 'buy', fixedFromInteger(1), parseFixed('100'), sessionDate);
+        ledger.applyFill('AAPL', 'sell', fixedFromInteger(1), parseFixed('100'), sessionDate);
+      }
+    };
+    roundTrips('2026-03-10', 3);
+    roundTrips('2026-03-11', 2);
+    // Bought one session, sold the next: not a day trade.
+    ledger.applyFill('AAPL', 'buy', fixedFromInteger(1), parseFixed('100'), '2026-03-11');
+    ledger.applyFill('AAPL', 'sell', fixedFromInteger(1), parseFixed('100'), '2026-03-12');
+    roundTrips('2026-03-12', 1);
+    expect(
+      ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12', '2026-03-13'].map((date) =>
+        ledger.dayTradesSince(date),
+      ),
+    ).toStrictEqual([6, 6, 3, 1, 0]);
+  });
+
   it('values shorts negatively: equity = cash + long + short market value', () => {
     const ledger = new AccountLedger(START);
     ledger.applyFill('MSFT', 'sell', fixedFromInteger(2), parseFixed('400'), '2026-03-10');
