@@ -4,6 +4,11 @@
  * SQS event, deletes the records the handler did not report in batchItemFailures, and leaves the
  * failed ones (all of them when the handler throws) to reappear after the visibility timeout, so
  * the queue's own receive count and redrive policy move a poison message to its dead-letter queue.
+ *
+ * One receive is out at a time, and up to `concurrency` invocations run beside it. A poller per
+ * invocation slot, each long-polling, would behave the same against SQS, which answers one waiting
+ * receive per message; fauxqs answers every waiting receive when a message arrives, and all but
+ * one come back empty and are sent again, at the moment the handler starts work on that message.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -38,7 +43,7 @@ export interface SqsEventSourceOptions {
   readonly batchWindowMs: number;
   /** Long-poll wait of each receive. */
   readonly waitTimeSeconds: number;
-  /** Pollers working at once; Lambda starts several. */
+  /** Invocations running at once (the mapping's maximum concurrency). */
   readonly concurrency: number;
   /** The function's timeout, as its context reports the remaining time. */
   readonly timeoutMs: number;
@@ -162,27 +167,41 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     deletes.add(deleting);
   };
 
+  /** Invocations under way: at most `concurrency`; the next receive waits for a free one. */
+  const running = new Set<Promise<void>>();
+
   const poll = async (): Promise<void> => {
     while (!abort.signal.aborted) {
+      if (running.size >= options.concurrency) {
+        await Promise.race(running);
+        continue;
+      }
       try {
         const messages = await gather();
-        if (messages.length > 0) await invoke(messages);
+        if (messages.length === 0) continue;
+        const invocation: Promise<void> = invoke(messages)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, queueUrl }, 'local event source: invocation failed; SQS redelivers it'),
+          )
+          .finally(() => running.delete(invocation));
+        running.add(invocation);
       } catch (error) {
         if (abort.signal.aborted) return;
-        logger.warn({ err: error, queueUrl }, 'local event source: receive or delete failed; retrying');
+        logger.warn({ err: error, queueUrl }, 'local event source: receive failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
   };
 
-  const pollers = Array.from({ length: options.concurrency }, () => poll());
+  const poller = poll();
   return {
     get invocations() {
       return invocations;
     },
     async close() {
       abort.abort();
-      await Promise.all(pollers);
+      await poller;
+      await Promise.all(running);
       await Promise.all(deletes);
     },
   };

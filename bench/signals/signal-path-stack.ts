@@ -56,6 +56,8 @@ export interface SignalPathStack {
    * `UP` times it), enters the engine; answers its startUs.
    */
   bar(minutesAhead: number, up?: boolean): number;
+  /** Resolves at the engine's next execution event (order sent, fill booked…) or after `maxWaitMs`. */
+  nextEvent(maxWaitMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -183,8 +185,10 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
     registry,
   });
   const sent: { intent: OrderIntent; atMs: number }[] = [];
+  const waiters: (() => void)[] = [];
   engine.execution.events.subscribe((event) => {
     if (event.type === 'order_sending') sent.push({ intent: event.intent, atMs: performance.now() });
+    for (const wake of waiters.splice(0)) wake();
   });
   await engine.start();
   await untilTrading(engine, symbol);
@@ -201,6 +205,18 @@ export async function startSignalPathStack(options: SignalPathStackOptions): Pro
       const bar = minuteBar(symbol, firstMinute + minutesAhead, up ? options.price * UP : options.price);
       dispatch.onData([{ type: 'bar', ...bar }], Date.now() * 1_000);
       return bar.startUs;
+    },
+    nextEvent(maxWaitMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(wake, maxWaitMs);
+        function wake(): void {
+          clearTimeout(timer);
+          const index = waiters.indexOf(wake);
+          if (index >= 0) waiters.splice(index, 1);
+          resolve();
+        }
+        waiters.push(wake);
+      });
     },
     async close() {
       clearInterval(quotes);
