@@ -6,16 +6,15 @@
  * operator API, stop cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { tokensFromEnvironment } from '../shared/api/api-tokens.ts';
 import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
 import { chooseConfigFiles } from '../shared/config/config-files.ts';
-import { isLoopbackHost } from '../shared/config/consistency-rules.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 import { createLogger, stdoutDestination } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import { startHttpApi } from './api/http-server.ts';
-import { operatorRoutes } from './api/operator-routes.ts';
+import { startEngineApi } from './api/engine-api.ts';
 import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
 import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
@@ -57,8 +56,16 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const operatorToken = process.env.TRADING_OPERATOR_TOKEN || undefined;
-  processSecrets.register(operatorToken);
+  const apiTokens = tokensFromEnvironment(process.env);
+  for (const token of Object.values(apiTokens.tokens)) processSecrets.register(token);
+  if (apiTokens.problems.length > 0) {
+    for (const problem of apiTokens.problems) logger.fatal(problem);
+    return 1;
+  }
+  if (Object.keys(apiTokens.tokens).length === 0)
+    logger.warn(
+      'no API token is set (TRADING_READ_TOKEN, TRADING_OPERATOR_TOKEN, TRADING_ADMIN_TOKEN): only /health and /ready answer',
+    );
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'engine_' });
@@ -93,23 +100,16 @@ async function main(): Promise<number> {
     persistence,
   });
   onLeaseLost = (reason) => engine.onLeaseLost(reason);
-  const responses = new Counter({
-    name: 'engine_api_responses_total',
-    help: 'Operator API responses by route and status',
-    labelNames: ['route', 'status'],
-    registers: [registry],
+  const api = await startEngineApi({
+    host: system.engine.http.host,
+    port: system.engine.http.port,
+    control: engine.control(),
+    registry,
+    tokens: apiTokens.tokens,
+    requestsPerMinute: system.engine.http.requestsPerMinutePerToken,
+    clock: systemClock,
+    logger: logger.child({ component: 'api' }),
   });
-  const api = await startHttpApi(
-    system.engine.http.host,
-    system.engine.http.port,
-    operatorRoutes({
-      control: engine.control(),
-      metrics: registry,
-      operatorToken,
-      loopbackOnly: isLoopbackHost(system.engine.http.host),
-    }),
-    responses,
-  );
   logger.info(
     {
       environment: system.environment,
@@ -150,7 +150,7 @@ async function main(): Promise<number> {
   await engine.stop(20_000);
   cloudwatchMetrics?.stop();
   await api.close();
-  logger.info({ status: engine.status() }, 'engine stopped');
+  logger.info({ status: engine.control().status() }, 'engine stopped');
   return reason.startsWith('halted') ? 3 : 0;
 }
 

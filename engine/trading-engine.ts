@@ -12,13 +12,14 @@
  * built-in NYSE rules stand in; it is refreshed daily.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { HealthAnswer, LatencyAnswer, ReadyAnswer } from '../shared/api/engine-api-schemas.ts';
 import { FeedClient } from '../shared/broker/alpaca/market-data/feed-client.ts';
 import { MarketDataHistoryClient } from '../shared/broker/alpaca/market-data/history-client.ts';
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
-import { type Fixed, fixedFromNumber, formatFixed, sub } from '../shared/domain/fixed.ts';
+import type { RiskLimits } from '../shared/config/risk-schema.ts';
+import { type Fixed, fixedFromNumber, sub } from '../shared/domain/fixed.ts';
 import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
-import { ACCEPTED, refusal } from '../shared/domain/outcome.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts';
@@ -29,9 +30,13 @@ import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { MarketDataFeed } from '../shared/venue/market-data-feed.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import type { VenueOrder } from '../shared/venue/venue-types.ts';
-import type { ActionOutcome, EngineControl, EngineHealth, OperatorAction } from './api/operator-routes.ts';
+import type { EngineControl } from './api/engine-control.ts';
 import { registerRiskMetrics } from './api/risk-metrics.ts';
 import { BrokerCalendarService } from './calendar/broker-calendar-service.ts';
+import { EngineControlView } from './control/engine-control-view.ts';
+import { IntradayPnl } from './control/intraday-pnl.ts';
+import { OrderBlotter } from './control/order-blotter.ts';
+import { RecentFills } from './control/recent-fills.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
 import type { ExecutionService } from './execution/execution-service.ts';
 import { FINISHED_ORDER_RETENTION_MS } from './execution/order-reports.ts';
@@ -103,6 +108,13 @@ export class TradingEngine {
   /** Each feed's connection watch, in the order of `feeds`. */
   readonly feedConnections: readonly FeedConnectionWatch[];
   readonly recorder: EngineRecorder | undefined;
+  /** What the operator sees of orders, fills and the day's P&L curve (API and dashboard). */
+  readonly blotter: OrderBlotter;
+  readonly recentFills = new RecentFills();
+  readonly intradayPnl = new IntradayPnl();
+  readonly limits: RiskLimits;
+  readonly clock: Clock;
+  readonly log: Logger;
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
   readonly halted: Promise<string>;
   readonly #persistence: Persistence | undefined;
@@ -112,6 +124,7 @@ export class TradingEngine {
   readonly #refusals: Counter<'reason'>;
   readonly #adopted: Counter<'origin'>;
   readonly #watchedSymbols: ReadonlySet<string>;
+  readonly #feedNames: readonly string[];
   /** Unwatched positions already logged, so each is reported once. */
   readonly #unwatchedReported = new Set<string>();
   readonly #restartPositions: RestartPositionReport;
@@ -128,7 +141,10 @@ export class TradingEngine {
     const { config, credentials, clock, logger, registry, persistence } = options;
     const { system } = config;
     this.#log = logger;
+    this.log = logger;
     this.#clock = clock;
+    this.clock = clock;
+    this.limits = config.risk;
     this.#persistence = persistence;
     this.halted = new Promise((resolve) => {
       this.#halt = resolve;
@@ -175,7 +191,7 @@ export class TradingEngine {
         logger.warn({ riskEvent: event }, `risk: ${event.type}`);
         this.recorder?.riskEvent(event);
       },
-      markOf: (symbol) => this.#markOf(symbol),
+      markOf: (symbol) => this.markPrice(symbol),
       sendGuard: () => this.#sendGuard(),
       resyncLookbackMs: RESYNC_LOOKBACK_MS,
     });
@@ -195,16 +211,23 @@ export class TradingEngine {
             clock,
             fencingToken: () => persistence.lease.fencingToken,
           });
+    this.blotter = new OrderBlotter(
+      (clientOrderId, intent) =>
+        intent?.strategyId ?? this.recorder?.provenanceOf(clientOrderId)?.origin ?? 'external',
+    );
     this.execution.events.subscribe((event) => {
       switch (event.type) {
         case 'order_sending':
           this.recorder?.submitted(event.request, event.intent);
+          this.blotter.sending(event.request, event.intent, clock.nowMs());
           break;
         case 'order_reported':
           this.#onOrderUpdate(event.order, event.intent);
+          this.blotter.reported(event.order, event.intent);
           break;
         case 'fill_booked':
           this.recorder?.fill(event.fill, event.realized);
+          this.recentFills.booked(event.fill, event.realized);
           break;
         case 'connection':
           if (event.state === 'fatal')
@@ -232,7 +255,8 @@ export class TradingEngine {
             ready: () => this.router.entriesAllowed,
             isClosing: (symbol) => this.riskActions.isClosing(symbol),
             sessionDate: () => this.risk.sessionDate,
-            referencePrice: (symbol) => this.#markOf(symbol) ?? this.portfolio.position(symbol).avgEntryPrice,
+            referencePrice: (symbol) =>
+              this.markPrice(symbol) ?? this.portfolio.position(symbol).avgEntryPrice,
             stopLossPct: config.risk.loss.stop_loss_pct,
             trailingStopPct: config.risk.loss.trailing_stop_pct,
             clock,
@@ -323,6 +347,7 @@ export class TradingEngine {
       ...(stocks.length > 0 ? [feed(system.broker.marketDataStreamUrl, stocks, false)] : []),
       ...(crypto.length > 0 ? [feed(system.broker.cryptoDataStreamUrl, crypto, true)] : []),
     ];
+    this.#feedNames = [...(stocks.length > 0 ? ['stocks'] : []), ...(crypto.length > 0 ? ['crypto'] : [])];
     this.feedConnections = connections;
   }
 
@@ -415,7 +440,7 @@ export class TradingEngine {
     }
   }
 
-  health(): EngineHealth {
+  health(): HealthAnswer {
     const risk = this.risk.snapshot();
     const checks: Record<string, string> = {
       phase: this.#phase.kind,
@@ -452,13 +477,43 @@ export class TradingEngine {
     }
   }
 
+  /** Ready to trade: in the trading phase, every stream up and fresh, reconciled, the lease held. */
+  ready(): ReadyAnswer {
+    const trading = this.#phase.kind === 'trading';
+    const feeds = this.feeds.every((feed) => feed.state === 'ready');
+    const tradeUpdates = this.execution.venue.connectionState === 'ready';
+    const { reconciled } = this.risk.snapshot();
+    const lease = this.#persistence?.lease;
+    const token = lease?.fencingToken ?? null;
+    const leaseState =
+      lease === undefined ? 'not_used' : token !== null && lease.canSend(token) ? 'held' : 'not_held';
+    const reasons: string[] = [];
+    if (!trading)
+      reasons.push(
+        `the engine is ${this.#phase.kind}${'reason' in this.#phase ? `: ${this.#phase.reason}` : ''}`,
+      );
+    this.feeds.forEach((feed, index) => {
+      if (feed.state !== 'ready') reasons.push(`the ${this.#feedNames[index]} feed is ${feed.state}`);
+    });
+    if (!tradeUpdates) reasons.push(`the trade-updates stream is ${this.execution.venue.connectionState}`);
+    if (!reconciled) reasons.push('not reconciled with the broker');
+    if (leaseState === 'not_held') reasons.push("the account's engine lease is not held");
+    return {
+      ready: reasons.length === 0,
+      checks: { trading, feeds, tradeUpdates, reconciled, lease: leaseState },
+      reasons,
+    };
+  }
+
   /**
    * Off the hot path, once a second: marks open positions to the book's mid, so unrealized and
    * daily P&L (status) are current; once a minute, forgets orders that finished over an hour ago,
    * so a long session's memory stays bounded.
    */
   #houseKeep(): void {
-    this.#markToMarket();
+    this.markToMarket();
+    const pnl = this.portfolio.pnl();
+    this.intradayPnl.sample(this.#clock.nowMs(), pnl.sessionDate, pnl.daily);
     for (const symbol of this.#unwatchedPositions()) {
       if (this.#unwatchedReported.has(symbol)) continue;
       this.#unwatchedReported.add(symbol);
@@ -475,9 +530,10 @@ export class TradingEngine {
       );
   }
 
-  #markToMarket(): void {
+  /** Marks open positions to the book's mid, so unrealized and daily P&L are current. */
+  markToMarket(): void {
     for (const position of this.portfolio.openPositions()) {
-      const mid = this.#markOf(position.symbol);
+      const mid = this.markPrice(position.symbol);
       if (mid !== null) this.portfolio.setMark(position.symbol, mid);
     }
   }
@@ -490,79 +546,26 @@ export class TradingEngine {
   }
 
   /** The book's mid, or null without a usable quote. */
-  #markOf(symbol: string): Fixed | null {
+  markPrice(symbol: string): Fixed | null {
     const top = this.marketData.topOfBook(symbol) ?? this.marketData.orderBook(symbol);
     if (top === undefined) return null;
     const mid = (top.bidPrice + top.askPrice) / 2;
     return Number.isFinite(mid) && mid > 0 ? fixedFromNumber(mid) : null;
   }
 
-  status(): unknown {
-    this.#markToMarket();
-    const pnl = this.portfolio.pnl();
-    const exposure = this.portfolio.exposure();
-    return {
-      positions: this.portfolio.openPositions().map((position) => ({
-        symbol: position.symbol,
-        qty: formatFixed(position.qty),
-        avgEntryPrice: formatFixed(position.avgEntryPrice),
-      })),
-      openOrders: this.tracker.openOrders().map((state) => {
-        const order = state.view();
-        return {
-          clientOrderId: order.clientOrderId,
-          symbol: order.symbol,
-          side: order.side,
-          qty: formatFixed(order.qty),
-          filledQty: formatFixed(order.filledQty),
-          status: order.status,
-          origin: this.recorder?.provenanceOf(order.clientOrderId)?.origin ?? 'engine',
-        };
-      }),
-      pnl: {
-        realized: formatFixed(pnl.realized),
-        unrealized: formatFixed(pnl.unrealized),
-        daily: formatFixed(pnl.daily),
-        sessionDate: pnl.sessionDate,
-      },
-      exposure: { gross: formatFixed(exposure.gross), net: formatFixed(exposure.net) },
-      risk: { breaker: this.risk.breakerState, reconciled: this.risk.snapshot().reconciled },
-    };
+  /** The API's view of this engine (answers and audited operator actions). */
+  control(): EngineControl {
+    return new EngineControlView(this);
   }
 
-  /** The operator API's view of this engine; every action is audited. */
-  control(): EngineControl {
-    const audited = async (
-      action: string,
-      operator: OperatorAction,
-      run: () => Promise<ActionOutcome>,
-    ): Promise<ActionOutcome> => {
-      const outcome = await run();
-      // A repeat of an action already in force is not a new action: the first one is audited.
-      if (outcome.ok || outcome.code !== 'kill_switch_in_force')
-        this.recorder?.audit(operator.operator, action, outcome.ok ? 'accepted' : 'refused', {
-          reason: operator.reason,
-          ...(outcome.ok ? {} : { refusal: outcome.code }),
-        });
-      this.#log.warn(
-        { operator: operator.operator, reason: operator.reason, action, outcome },
-        'operator action',
-      );
-      return outcome;
-    };
-    return {
-      health: () => this.health(),
-      status: () => this.status(),
-      killSwitch: (action) => audited('kill_switch', action, async () => this.#killSwitch(action)),
-      resetCircuitBreaker: (action) =>
-        audited('circuit_breaker_reset', action, async () =>
-          this.risk.resetBreaker(action.operator, action.reason),
-        ),
-      enableStrategy: (strategyId, action) =>
-        audited(`enable_strategy:${strategyId}`, action, async () =>
-          this.#enableStrategy(strategyId, action),
-        ),
-    };
+  /** Each feed's connection state, by asset class. */
+  feedStates(): { name: string; state: string }[] {
+    return this.feeds.map((feed, index) => ({ name: this.#feedNames[index]!, state: feed.state }));
+  }
+
+  /** Hot-path latency percentiles; null until measured. */
+  hotPathLatency(): LatencyAnswer | null {
+    return null;
   }
 
   async #acquireLease(persistence: Persistence, leaseWaitMs: number): Promise<boolean> {
@@ -637,43 +640,6 @@ export class TradingEngine {
       'working order adopted',
     );
     this.risk.onOrderSubmitted(order.clientOrderId, intentFromOrder(order, this.#clock.nowMs()));
-  }
-
-  /**
-   * Risk latches the breaker and publishes the plan; the risk-action executor, subscribed to it,
-   * cancels and flattens. The answer says what is under way; /status shows it finish.
-   */
-  #killSwitch({ operator, reason }: OperatorAction): ActionOutcome {
-    const result = this.risk.killSwitch(operator, reason);
-    if (!result.ok) return result;
-    const { plan } = result;
-    this.#log.error(
-      { operator, reason, cancel: plan.cancelClientOrderIds.length, flatten: plan.flatten.length },
-      'kill switch',
-    );
-    return {
-      ok: true,
-      detail: {
-        breaker: this.risk.breakerState,
-        canceling: plan.cancelClientOrderIds.length,
-        closing: this.riskActions.closingSymbols(),
-      },
-    };
-  }
-
-  /** Re-enables a strategy that failed (strategy host) or was latched by a fill storm (risk). */
-  #enableStrategy(strategyId: string, { operator, reason }: OperatorAction): ActionOutcome {
-    if (!this.strategies.has(strategyId))
-      return refusal('unknown_strategy', `no strategy ${strategyId} runs in this engine`);
-    const latched = this.risk.isLatched(strategyId);
-    if (!latched && this.strategies.isEnabled(strategyId))
-      return refusal('strategy_enabled', `strategy ${strategyId} is enabled and not latched`);
-    if (latched) {
-      const rearmed = this.risk.rearmStrategy(strategyId, operator, reason);
-      if (!rearmed.ok) return rearmed;
-    }
-    this.strategies.enable(strategyId);
-    return ACCEPTED;
   }
 
   #submit(intent: OrderIntent): void {

@@ -9,6 +9,7 @@ import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ContainerImage } from 'aws-cdk-lib/aws-ecs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { ApiRole } from '../shared/api/api-roles.ts';
 import { bundledConfigFor } from './bundled-config.ts';
 import type { DeployedAccount, EnvironmentDeploymentSettings } from './deployment-config.ts';
 import { EngineAlarms } from './engine-alarms.ts';
@@ -37,15 +38,18 @@ export interface AccountStackProps extends StackProps {
 export function accountSecretNames(accountName: string) {
   return {
     brokerKeys: `trading/${accountName}/alpaca-keys`,
-    operatorToken: `trading/${accountName}/operator-token`,
-    readToken: `trading/${accountName}/read-token`,
+    apiTokens: {
+      read: `trading/${accountName}/read-token`,
+      operator: `trading/${accountName}/operator-token`,
+      admin: `trading/${accountName}/admin-token`,
+    } satisfies Record<ApiRole, string>,
   };
 }
 
 export class AccountStack extends Stack {
   readonly brokerKeys: Secret;
-  readonly operatorToken: Secret;
-  readonly readToken: Secret;
+  /** The engine API's bearer token for each role. */
+  readonly apiTokens: Readonly<Record<ApiRole, Secret>>;
   readonly storeTables: StoreTables;
   readonly tableBackups: TableBackupPlan;
   readonly opsBuckets: OpsBuckets;
@@ -87,8 +91,15 @@ export class AccountStack extends Stack {
       });
       return secret;
     };
-    this.operatorToken = token('OperatorToken', names.operatorToken, 'The operator token (every action)');
-    this.readToken = token('ReadToken', names.readToken, 'The read-only token (GET routes)');
+    this.apiTokens = {
+      read: token('ReadToken', names.apiTokens.read, 'The read-only token (GET routes)'),
+      operator: token('OperatorToken', names.apiTokens.operator, 'The operator token (actions)'),
+      admin: token(
+        'AdminToken',
+        names.apiTokens.admin,
+        'The admin token (actions and the circuit-breaker reset)',
+      ),
+    };
 
     this.storeTables = new StoreTables(this, 'Store', { tablePrefix: system.store.tablePrefix });
     this.tableBackups = new TableBackupPlan(this, 'TableBackups', {
@@ -116,7 +127,7 @@ export class AccountStack extends Stack {
       cpu: settings.engine.cpu,
       memoryMiB: settings.engine.memoryMiB,
       brokerKeys: this.brokerKeys,
-      operatorToken: this.operatorToken,
+      apiTokens: this.apiTokens,
       stateTable: this.storeTables.state,
       leaseTable: this.storeTables.lease,
       ...(this.signalPath === undefined
@@ -129,8 +140,7 @@ export class AccountStack extends Stack {
       engineDiscovery: this.engine.service.cloudMapService!,
       linkSecurityGroup: this.engine.apiClients,
       accountName: account.name,
-      operatorToken: this.operatorToken,
-      readToken: this.readToken,
+      apiTokens: this.apiTokens,
       allowedCidrs: settings.operatorAccess.allowedCidrs,
     });
 
@@ -150,7 +160,7 @@ export class AccountStack extends Stack {
       accountName: account.name,
       tradingUrl: system.broker.tradingUrl,
       engineApiUrl: this.operatorAccess.url,
-      engineApiToken: this.readToken,
+      engineApiToken: this.apiTokens.read,
       reportsBucket: this.opsBuckets.reports,
       configSnapshotsBucket: this.opsBuckets.configSnapshots,
     });

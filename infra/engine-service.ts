@@ -31,6 +31,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DnsRecordType } from 'aws-cdk-lib/aws-servicediscovery';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { API_ROLES, API_TOKEN_VARIABLES, type ApiRole } from '../shared/api/api-roles.ts';
 import { WORKING_ORDERS_INDEX } from '../shared/store/table-definitions.ts';
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
@@ -54,8 +55,8 @@ export interface EngineServiceProps {
   readonly memoryMiB: number;
   /** {"keyId","secretKey"}: injected as APCA_API_KEY_ID and APCA_API_SECRET_KEY. */
   readonly brokerKeys: ISecret;
-  /** Injected as TRADING_OPERATOR_TOKEN. */
-  readonly operatorToken: ISecret;
+  /** The API's role tokens, injected as TRADING_READ_TOKEN, TRADING_OPERATOR_TOKEN and TRADING_ADMIN_TOKEN. */
+  readonly apiTokens: Readonly<Record<ApiRole, ISecret>>;
   readonly stateTable: ITableV2;
   readonly leaseTable: ITableV2;
   /** The signal path's queues, when the account's config has one. */
@@ -118,7 +119,12 @@ export class EngineService extends Construct {
       secrets: {
         APCA_API_KEY_ID: EcsSecret.fromSecretsManager(props.brokerKeys, 'keyId'),
         APCA_API_SECRET_KEY: EcsSecret.fromSecretsManager(props.brokerKeys, 'secretKey'),
-        TRADING_OPERATOR_TOKEN: EcsSecret.fromSecretsManager(props.operatorToken),
+        ...Object.fromEntries(
+          API_ROLES.map((role) => [
+            API_TOKEN_VARIABLES[role],
+            EcsSecret.fromSecretsManager(props.apiTokens[role]),
+          ]),
+        ),
       },
       readonlyRootFilesystem: true,
       portMappings: [{ containerPort: props.apiPort, protocol: Protocol.TCP }],

@@ -34,6 +34,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IService } from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { FUNCTION_SERVICES } from '../functions/ops/function-metrics.ts';
+import type { ApiRole } from '../shared/api/api-roles.ts';
 import { FUNCTION_BUNDLING } from './function-bundling.ts';
 import { functionRole } from './function-role.ts';
 
@@ -51,8 +52,7 @@ export interface OperatorAccessProps {
   /** The group the engine admits to its API port. */
   readonly linkSecurityGroup: ISecurityGroup;
   readonly accountName: string;
-  readonly operatorToken: ISecret;
-  readonly readToken: ISecret;
+  readonly apiTokens: Readonly<Record<ApiRole, ISecret>>;
   /** Source CIDRs allowed; empty: any source with a valid token. */
   readonly allowedCidrs: readonly string[];
 }
@@ -68,11 +68,10 @@ export class OperatorAccess extends Construct {
     const authorizerScope = new Construct(this, 'Authorizer');
     const { role, logGroup } = functionRole(authorizerScope, {
       name: 'operator-authorizer',
-      description: `Operator API authorizer of ${props.accountName}: read its two token secrets, write its logs`,
+      description: `Operator API authorizer of ${props.accountName}: read its three token secrets, write its logs`,
       statements: [],
     });
-    props.operatorToken.grantRead(role);
-    props.readToken.grantRead(role);
+    for (const secret of Object.values(props.apiTokens)) secret.grantRead(role);
     this.authorizer = new NodejsFunction(authorizerScope, 'Handler', {
       entry: OPERATOR_AUTHORIZER_ENTRY,
       handler: 'handler',
@@ -85,8 +84,9 @@ export class OperatorAccess extends Construct {
       logGroup,
       environment: {
         ACCOUNT_NAME: props.accountName,
-        OPERATOR_TOKEN_SECRET_ID: props.operatorToken.secretArn,
-        READ_TOKEN_SECRET_ID: props.readToken.secretArn,
+        OPERATOR_TOKEN_SECRET_ID: props.apiTokens.operator.secretArn,
+        READ_TOKEN_SECRET_ID: props.apiTokens.read.secretArn,
+        ADMIN_TOKEN_SECRET_ID: props.apiTokens.admin.secretArn,
         ALLOWED_CIDRS: props.allowedCidrs.join(','),
         POWERTOOLS_SERVICE_NAME: OPERATOR_METRIC_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: 'Trading',

@@ -360,6 +360,11 @@ export class RiskManager implements RiskMarketDataSink {
     return this.#state.latch.isLatched(strategyId);
   }
 
+  /** The kill switch was thrown and the breaker not reset since. */
+  get killSwitchInForce(): boolean {
+    return this.#state.breaker.haltedBy === 'kill_switch';
+  }
+
   get breakerState(): BreakerState {
     this.#roll(this.#clock.nowMs());
     return this.#state.breaker.state;

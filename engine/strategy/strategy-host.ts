@@ -101,6 +101,11 @@ export class StrategyHost {
     return true;
   }
 
+  /** Every hosted strategy, in the order given. */
+  list(): Strategy[] {
+    return [...this.#byId.values()].map((hosted) => hosted.strategy);
+  }
+
   has(strategyId: string): boolean {
     return this.#ids.has(strategyId);
   }

@@ -1,5 +1,5 @@
 /**
- * Lambda entry point of the operator API's authorizer. Wiring only: environment, and the two token
+ * Lambda entry point of the operator API's authorizer. Wiring only: environment, and the three token
  * secrets through Powertools, cached five minutes (a rotated token is honoured within five minutes).
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
@@ -13,5 +13,6 @@ export const handler = createOperatorAuthorizer({
   tokens: {
     operator: () => getSecret(env.OPERATOR_TOKEN_SECRET_ID, { maxAge: 300 }),
     read: () => getSecret(env.READ_TOKEN_SECRET_ID, { maxAge: 300 }),
+    admin: () => getSecret(env.ADMIN_TOKEN_SECRET_ID, { maxAge: 300 }),
   },
 });

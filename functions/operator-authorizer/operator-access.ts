@@ -1,13 +1,16 @@
 /**
  * Who may reach the engine's operator API, decided in order: a well-formed event, an allowed source
- * address, a bearer token, then the token's role and the method. The operator token may use any
- * method; the read-only token only reads (GET, HEAD). Every refusal is a value with a reason code.
+ * address, a bearer token, then the token's role and the method. The operator and admin tokens may
+ * use any method (the engine checks each route's role); the read-only token only reads (GET, HEAD).
+ * Every refusal is a value with a reason code.
  */
 
+import type { ApiRole } from '../../shared/api/api-roles.ts';
+import type { TokenMatcher } from '../../shared/api/api-tokens.ts';
+import { readBearerToken } from '../../shared/api/bearer-token.ts';
 import type { SourceAllowList } from '../../shared/net/source-allow-list.ts';
 import { type OperatorRequest, readAuthorizerEvent } from './authorizer-event.ts';
-import { readBearerToken } from './bearer-token.ts';
-import { type KnownTokens, loadTokens, type TokenRole, type TokenSources } from './operator-tokens.ts';
+import { loadTokens, type TokenSources } from './operator-tokens.ts';
 
 export type DenialReason =
   | 'malformed_event'
@@ -22,8 +25,8 @@ export type DenialReason =
 export type AccessDecision = (
   | {
       readonly allowed: true;
-      readonly role: TokenRole;
-      readonly reason: 'operator_token' | 'read_token';
+      readonly role: ApiRole;
+      readonly reason: `${ApiRole}_token`;
       readonly request: OperatorRequest;
     }
   | {
@@ -42,7 +45,7 @@ export type AccessDecision = (
 export interface OperatorAccessDependencies {
   readonly allowedSources: SourceAllowList;
   readonly tokens: TokenSources;
-  readonly match: (presented: string, known: KnownTokens) => TokenRole | undefined;
+  readonly match: TokenMatcher;
 }
 
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
@@ -75,13 +78,9 @@ export async function decideOperatorAccess(
   // The secrets are read only for a request that got this far, so strangers cost no secret reads.
   const known = await loadTokens(deps.tokens);
   const secretProblems = known.problems;
-  const role = deps.match(presented.token, known);
-  if (role === 'operator') return { allowed: true, role, reason: 'operator_token', request, secretProblems };
-  if (role === 'read') {
-    return READ_METHODS.has(request.method)
-      ? { allowed: true, role, reason: 'read_token', request, secretProblems }
-      : deny('read_only_token', secretProblems);
-  }
+  const role = deps.match(presented.token, known.tokens);
+  if (role === 'read' && !READ_METHODS.has(request.method)) return deny('read_only_token', secretProblems);
+  if (role !== undefined) return { allowed: true, role, reason: `${role}_token`, request, secretProblems };
   // A token that matched nothing may be one whose secret could not be read: say so rather than "unknown".
   return deny(secretProblems.length > 0 ? 'tokens_unavailable' : 'unknown_token', secretProblems);
 }

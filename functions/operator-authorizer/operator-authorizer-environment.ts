@@ -11,6 +11,8 @@ export const operatorAuthorizerEnvironmentSchema = z
     OPERATOR_TOKEN_SECRET_ID: z.string().min(1),
     /** Secrets Manager id of the read-only token (the SecretString is the token itself). */
     READ_TOKEN_SECRET_ID: z.string().min(1),
+    /** Secrets Manager id of the admin token (the SecretString is the token itself). */
+    ADMIN_TOKEN_SECRET_ID: z.string().min(1),
     /** Comma-separated IPv4/IPv6 CIDRs operators call from; blank or absent lets any address through. */
     ALLOWED_CIDRS: z
       .string()
@@ -25,7 +27,17 @@ export const operatorAuthorizerEnvironmentSchema = z
   .refine((env) => env.OPERATOR_TOKEN_SECRET_ID !== env.READ_TOKEN_SECRET_ID, {
     path: ['READ_TOKEN_SECRET_ID'],
     message: 'must not be OPERATOR_TOKEN_SECRET_ID: the read-only token would then be the operator token',
-  });
+  })
+  .refine(
+    (env) =>
+      env.ADMIN_TOKEN_SECRET_ID !== env.OPERATOR_TOKEN_SECRET_ID &&
+      env.ADMIN_TOKEN_SECRET_ID !== env.READ_TOKEN_SECRET_ID,
+    {
+      path: ['ADMIN_TOKEN_SECRET_ID'],
+      message:
+        'must differ from OPERATOR_TOKEN_SECRET_ID and READ_TOKEN_SECRET_ID: each role has its own token',
+    },
+  );
 
 export type OperatorAuthorizerEnvironment = z.infer<typeof operatorAuthorizerEnvironmentSchema>;
 

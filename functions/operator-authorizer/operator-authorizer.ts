@@ -10,10 +10,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { tokenMatcher } from '../../shared/api/api-tokens.ts';
 import { type Subnet, sourceAllowList } from '../../shared/net/source-allow-list.ts';
 import { FUNCTION_SERVICES, functionMetrics } from '../ops/function-metrics.ts';
 import { type AccessDecision, decideOperatorAccess } from './operator-access.ts';
-import { type TokenSources, tokenMatcher } from './operator-tokens.ts';
+import type { TokenSources } from './operator-tokens.ts';
 
 /** Metric names (Count, dimensions `service` and `account`) for the CDK's alarms and dashboards. */
 export const OPERATOR_AUTHORIZER_METRICS = {

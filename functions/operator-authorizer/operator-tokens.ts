@@ -1,25 +1,19 @@
 /**
- * The two tokens the authorizer knows, read from their sources on each request (the sources cache),
- * and which of them a presented token is. Each token is checked on its own, so a broken read-only
- * secret does not lock operators out of the kill switch. Problems never quote a secret's value.
+ * The role tokens the authorizer knows, read from their sources on each request (the sources
+ * cache). Each token is checked on its own, so a broken read-only secret does not lock operators
+ * out of the kill switch. Problems never quote a secret's value.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-
-export type TokenRole = 'operator' | 'read';
+import { API_ROLES, type ApiRole } from '../../shared/api/api-roles.ts';
+import { type RoleTokens, TOKEN_RULE, USABLE_TOKEN } from '../../shared/api/api-tokens.ts';
 
 /** Where each token comes from: Secrets Manager in AWS, plain values in tests. */
-export type TokenSources = Readonly<Record<TokenRole, () => Promise<unknown>>>;
+export type TokenSources = Readonly<Record<ApiRole, () => Promise<unknown>>>;
 
 export interface KnownTokens {
-  readonly operator: string | undefined;
-  readonly read: string | undefined;
+  readonly tokens: RoleTokens;
   /** Why a token is missing, one sentence each. */
   readonly problems: readonly string[];
 }
-
-// Header values are visible ASCII without spaces; a shorter token is too easy to guess online.
-const USABLE_TOKEN = /^[\x21-\x7e]{16,4096}$/;
-const TOKEN_RULE = '16 to 4096 visible ASCII characters, no spaces';
 
 function errorText(error: unknown): string {
   // Secrets Manager errors (through Powertools, no transform) name the secret and the failure, not its value.
@@ -28,52 +22,32 @@ function errorText(error: unknown): string {
 
 export async function loadTokens(sources: TokenSources): Promise<KnownTokens> {
   // Through an async arrow, a source that throws before it returns a promise is a rejection too.
-  const [operator, read] = await Promise.allSettled(
-    [sources.operator, sources.read].map(async (source) => source()),
-  );
+  const results = await Promise.allSettled(API_ROLES.map(async (role) => sources[role]()));
   const problems: string[] = [];
-  const usable = (role: TokenRole, result: PromiseSettledResult<unknown>): string | undefined => {
+  const tokens: Partial<Record<ApiRole, string>> = {};
+  API_ROLES.forEach((role, index) => {
+    const result = results[index]!;
     if (result.status === 'rejected') {
       problems.push(`the ${role} token secret could not be read (${errorText(result.reason)})`);
-      return undefined;
-    }
-    if (typeof result.value !== 'string') {
+    } else if (typeof result.value !== 'string') {
       problems.push(`the ${role} token secret has no SecretString; store the token itself as a string`);
-      return undefined;
-    }
-    if (!USABLE_TOKEN.test(result.value)) {
+    } else if (!USABLE_TOKEN.test(result.value)) {
       problems.push(`the ${role} token secret does not hold a usable token (${TOKEN_RULE})`);
-      return undefined;
+    } else {
+      tokens[role] = result.value;
     }
-    return result.value;
-  };
-  const operatorToken = usable('operator', operator);
-  const readToken = usable('read', read);
-  // Comparing two configured secrets: no caller input, so no timing to protect.
-  if (readToken !== undefined && readToken === operatorToken) {
-    problems.push(
-      'the read token secret holds the operator token; the read-only role is off until they differ',
+  });
+  // Comparing configured secrets: no caller input, so no timing to protect. A token shared with a
+  // higher role would grant that role, so the lower role is off until they differ.
+  API_ROLES.forEach((role, index) => {
+    const higher = API_ROLES.slice(index + 1).find(
+      (other) => tokens[other] !== undefined && tokens[other] === tokens[role],
     );
-    return { operator: operatorToken, read: undefined, problems };
-  }
-  return { operator: operatorToken, read: readToken, problems };
-}
-
-/**
- * Which known token a presented one is. Both sides go through HMAC-SHA256 under a key drawn at cold
- * start, so timingSafeEqual always compares 32 bytes: neither the bytes nor the length of a token
- * shape the time a comparison takes, and every known token is compared on every call.
- */
-export function tokenMatcher(): (presented: string, known: KnownTokens) => TokenRole | undefined {
-  const key = randomBytes(32);
-  const digest = (token: string) => createHmac('sha256', key).update(token, 'utf8').digest();
-  const matches = (presented: Buffer, token: string | undefined) =>
-    token !== undefined && timingSafeEqual(presented, digest(token));
-  return (presented, known) => {
-    const presentedDigest = digest(presented);
-    const operator = matches(presentedDigest, known.operator);
-    const read = matches(presentedDigest, known.read);
-    if (operator) return 'operator';
-    return read ? 'read' : undefined;
-  };
+    if (tokens[role] === undefined || higher === undefined) return;
+    problems.push(
+      `the ${role} token secret holds the ${higher} token; the ${role} role is off until they differ`,
+    );
+    delete tokens[role];
+  });
+  return { tokens, problems };
 }

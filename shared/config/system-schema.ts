@@ -127,7 +127,17 @@ export const systemConfigSchema = z.strictObject({
   }),
   strategies: z.array(strategyConfigSchema),
   engine: z.strictObject({
-    http: z.strictObject({ host: z.string().min(1), port }),
+    http: z.strictObject({
+      host: z.string().min(1),
+      port,
+      /** Each token's request budget on the API (429 beyond it); one more budget is shared by requests without a known token. */
+      requestsPerMinutePerToken: z
+        .number()
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(60_000, 'must be at most 60000')
+        .default(600),
+    }),
     /** Present: the engine writes its CloudWatch metrics as EMF lines on stdout (ECS's awslogs driver ships them). */
     cloudwatchMetrics: z
       .strictObject({
