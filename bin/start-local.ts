@@ -14,6 +14,8 @@ import {
   processLineFormatter,
   startBannerText,
 } from '../local/process-output.ts';
+import { API_ROLES, API_TOKEN_VARIABLES, type ApiRole } from '../shared/api/api-roles.ts';
+import { generateMissingTokens } from '../shared/api/api-tokens.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../shared/broker/simulator-credentials.ts';
 import { loadConfigOrReport } from '../shared/config/load-config.ts';
 
@@ -119,6 +121,16 @@ async function main(): Promise<number> {
   // Children learn the simulator's and the store's actual addresses through the documented
   // overrides, so either may run on an ephemeral port (port 0 in the config, as tests do).
   const env: NodeJS.ProcessEnv = { ...process.env };
+  // The engine's API wants a token on loopback too: a role without one set gets a fresh one per run.
+  const generatedTokens = generateMissingTokens(env);
+  for (const [role, token] of Object.entries(generatedTokens))
+    env[API_TOKEN_VARIABLES[role as ApiRole]] = token;
+  const apiTokens = Object.fromEntries(
+    API_ROLES.flatMap((role) => {
+      const token = env[API_TOKEN_VARIABLES[role]];
+      return token === undefined ? [] : [[role, token]];
+    }),
+  );
   const dataPath = values.data ?? '.data/dynamo';
   const endpointsFile = localEndpointsFile(dataPath);
   try {
@@ -172,11 +184,13 @@ async function main(): Promise<number> {
       dynamoEndpoint: endpoint!,
       ...(sqsEndpoint === undefined ? {} : { sqsEndpoint }),
       engineApi: engineApi!,
+      apiTokens,
     });
     if (mode === 'pretty')
       process.stdout.write(
         startBannerText({
           engineApi: engineApi!,
+          ...(generatedTokens.operator === undefined ? {} : { operatorToken: generatedTokens.operator }),
           ...(env.TRADING_BROKER_TRADING_URL === undefined
             ? {}
             : {

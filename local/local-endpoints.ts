@@ -1,7 +1,7 @@
 /**
  * Where a running local stack (`npm start`) can be reached: written by the launcher once every
  * process is up, beside the data folder, removed when it stops. `npm run job` and `npm run
- * restore` read it, so they find the stack whatever ports it took.
+ * restore` and `npm run ctl` read it, so they find the stack whatever ports it took.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,11 @@ const localEndpointsSchema = z.strictObject({
   dynamoEndpoint: loopbackUrl,
   sqsEndpoint: loopbackUrl.optional(),
   engineApi: loopbackUrl,
+  /** The engine API's token for each role, for `npm run ctl` and the dashboard. */
+  apiTokens: z
+    .strictObject({ read: z.string(), operator: z.string(), admin: z.string() })
+    .partial()
+    .optional(),
 });
 export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
 
@@ -35,8 +40,9 @@ export function localEndpointsFile(dataFolder: string): string {
   return join(dirname(dataFolder), 'local-endpoints.json');
 }
 
+/** Readable by this user only: it holds the API tokens. */
 export function writeLocalEndpoints(file: string, endpoints: LocalEndpoints): void {
-  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Removes the file if this process wrote it: a second `npm start` that failed leaves the first one's. */

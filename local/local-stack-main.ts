@@ -58,6 +58,9 @@ async function main(): Promise<number> {
       broker,
       // npm start writes the engine's actual address once it runs; a config port is the fallback.
       engineApiUrl: () => readLocalEndpoints(endpointsFile)?.engineApi ?? configuredApi,
+      ...(process.env.TRADING_READ_TOKEN === undefined
+        ? {}
+        : { engineApiToken: process.env.TRADING_READ_TOKEN }),
       feesFile: 'config/fees.toml',
       dataFolder: dataPath,
     },

@@ -39,6 +39,7 @@ export interface LocalStackOptions {
     readonly broker: OpsJobParts['broker'];
     /** The engine's API, asked at each run (a local engine's port is known only once it started). */
     readonly engineApiUrl: () => string;
+    readonly engineApiToken?: string;
     readonly feesFile: string;
     /** Reports and backups go beside it (`.data/dynamo` → `.data/reports`, `.data/backups`). */
     readonly dataFolder: string;
@@ -122,6 +123,7 @@ function startOps(
     config: ops.config,
     broker: ops.broker,
     engineApiUrl: ops.engineApiUrl,
+    ...(ops.engineApiToken === undefined ? {} : { engineApiToken: ops.engineApiToken }),
     dynamo: { document: client, raw: rawClient },
     clock: options.clock,
     metrics,

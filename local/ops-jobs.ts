@@ -7,11 +7,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EngineApiClient } from '../shared/api/engine-api-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
 import { loadFeeRates } from '../shared/config/load-config.ts';
 import { FolderArtifactStore } from '../shared/ops/artifact-store.ts';
 import { runBackupJob } from '../shared/ops/backup-job.ts';
-import { EngineApiClient } from '../shared/ops/engine-api-client.ts';
 import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
 import type { OpsJob } from '../shared/ops/ops-report.ts';
 import {
@@ -34,6 +34,8 @@ export interface OpsJobParts {
   readonly broker: PremarketBroker & ReconciliationBroker & PostMarketReportDeps['broker'];
   /** Asked at each run: a local engine's address is known only once it has started. */
   readonly engineApiUrl: () => string;
+  /** The engine API's read token (`npm start` hands one to every process it starts). */
+  readonly engineApiToken?: string;
   /** The config's tables (store.tablePrefix), through both kinds of client the jobs use. */
   readonly dynamo: { readonly document: DynamoDBDocumentClient; readonly raw: DynamoDBClient };
   readonly clock: Clock;
@@ -59,7 +61,11 @@ export function localOpsJobs(parts: OpsJobParts): LocalOpsJobs {
   const account = system.account.name;
   const store = new DynamoStore({ client: parts.dynamo.document, tables, account });
   const leases = new DynamoLeaseStore({ client: parts.dynamo.document, table: tables.lease, account });
-  const engine = () => new EngineApiClient({ baseUrl: parts.engineApiUrl() });
+  const engine = () =>
+    new EngineApiClient({
+      baseUrl: parts.engineApiUrl(),
+      ...(parts.engineApiToken === undefined ? {} : { token: parts.engineApiToken }),
+    });
   return { bodies: bodies(parts, store, leases, engine), reports: store };
 }
 

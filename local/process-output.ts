@@ -44,6 +44,8 @@ export function processLineFormatter(
 
 export interface StartBanner {
   readonly engineApi: string;
+  /** The operator token `npm start` generated for this run (never one set in the environment). */
+  readonly operatorToken?: string;
   readonly simulator?: { readonly url: string; readonly keyId: string; readonly secretKey: string };
   readonly dataFolder: string;
   readonly endpointsFile: string;
@@ -53,7 +55,14 @@ export interface StartBanner {
 /** What a person needs first: where things are. */
 export function startBannerText(banner: StartBanner): string {
   const rows: [string, string][] = [
-    ['engine API', `${banner.engineApi}   (GET /health, /status, /metrics)`],
+    ['dashboard', `${banner.engineApi}/`],
+    ['engine API', `${banner.engineApi}   (OpenAPI: /openapi.json; npm run ctl -- status)`],
+    [
+      'API tokens',
+      banner.operatorToken === undefined
+        ? `from the environment; all three in ${banner.endpointsFile}`
+        : `operator ${banner.operatorToken}   (this run only; all three in ${banner.endpointsFile})`,
+    ],
     ...(banner.simulator === undefined
       ? []
       : ([

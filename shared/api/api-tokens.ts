@@ -69,3 +69,14 @@ export function tokensFromEnvironment(env: NodeJS.ProcessEnv): {
   );
   return { tokens, problems };
 }
+
+/** A fresh token for each role not set in `env`: what `npm start` hands its engine on loopback. */
+export function generateMissingTokens(env: NodeJS.ProcessEnv): Partial<Record<ApiRole, string>> {
+  const generated: Partial<Record<ApiRole, string>> = {};
+  for (const role of API_ROLES) {
+    const value = env[API_TOKEN_VARIABLES[role]];
+    if (value === undefined || value === '')
+      generated[role] = `${role}-${randomBytes(24).toString('base64url')}`;
+  }
+  return generated;
+}

@@ -2,6 +2,8 @@
  * The pre-market check's verdicts, one pure function per check: each takes what was read (or the
  * error reading it) and says pass, warn or fail with a sentence on-call can act on.
  */
+
+import type { EngineHealthAnswer } from '../../api/engine-api-client.ts';
 import type { RiskLimits } from '../../config/risk-schema.ts';
 import type { SystemConfig } from '../../config/system-schema.ts';
 import type { Account } from '../../domain/account.ts';
@@ -11,7 +13,6 @@ import { leaseConditionAt } from '../../store/lease-store.ts';
 import type { ItemRead } from '../../store/store.ts';
 import { formatDuration } from '../../time/format-duration.ts';
 import type { MarketClock, VenuePosition } from '../../venue/venue-types.ts';
-import type { EngineHealthAnswer } from '../engine-api-client.ts';
 import { check, type OpsCheck } from '../ops-check.ts';
 import type { TradingSession } from '../trading-day.ts';
 

@@ -5,6 +5,8 @@
  * (premarket-checks.ts). Any failed check makes the outcome `problems`; a calendar that cannot be
  * read makes the run `failed`. Reads only: it never sends an order.
  */
+
+import type { EngineApiClient } from '../../api/engine-api-client.ts';
 import type { RiskLimits } from '../../config/risk-schema.ts';
 import type { SystemConfig } from '../../config/system-schema.ts';
 import type { LeaseStore } from '../../store/lease-store.ts';
@@ -12,7 +14,6 @@ import type { Clock } from '../../time/clock.ts';
 import { addDays, newYorkDate } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
 import { described, describeFailure } from '../describe-failure.ts';
-import type { EngineApiClient } from '../engine-api-client.ts';
 import type { OpsCheck } from '../ops-check.ts';
 import { OPS_METRICS, type OpsMetrics } from '../ops-metrics.ts';
 import type { OpsJobResult } from '../run-ops-job.ts';

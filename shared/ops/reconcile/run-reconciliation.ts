@@ -6,13 +6,14 @@
  * count is the alarm's metric. It reads only: the broker port it gets cannot place or cancel an
  * order, so it never "fixes" a difference by trading.
  */
-import type { Fixed } from '../../domain/fixed.ts';
+
+import type { EngineApiClient } from '../../api/engine-api-client.ts';
+import { type Fixed, parseFixed } from '../../domain/fixed.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../time/clock.ts';
 import { newYorkDate } from '../../time/new-york-time.ts';
 import type { TradingVenue } from '../../venue/trading-venue.ts';
 import { described, describeFailure } from '../describe-failure.ts';
-import type { EngineApiClient } from '../engine-api-client.ts';
 import { OPS_METRICS, type OpsMetrics } from '../ops-metrics.ts';
 import type { OpsJobResult } from '../run-ops-job.ts';
 import {
@@ -85,8 +86,15 @@ async function readAll(deps: ReconciliationDependencies): Promise<Reading> {
   }
   if (status.status === 'fulfilled') {
     engine.api = {
-      positions: new Map(status.value.positions.map((position) => [position.symbol, position.qty])),
-      openOrders: status.value.openOrders,
+      positions: new Map(
+        status.value.positions.map((position) => [position.symbol, parseFixed(position.qty)]),
+      ),
+      openOrders: status.value.openOrders.map((order) => ({
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        qty: parseFixed(order.qty),
+        filledQty: parseFixed(order.filledQty),
+      })),
     };
   } else unreadable.push(describeFailure('engine API', status.reason));
   return { engine, broker, unreadable };
