@@ -145,7 +145,9 @@ export function apiRoutes(options: ApiRoutesOptions): RouteDefinition[] {
       operationId: 'openApi',
       summary: 'This document',
       role: 'public',
-      answers: { 200: { description: 'OpenAPI 3.1.', contentType: 'application/json' } },
+      answers: {
+        200: { description: 'OpenAPI 3.1.', schema: z.looseObject({ openapi: z.literal('3.1.0') }) },
+      },
       handle: () => ({ status: 200, body: options.openApi() }),
     }),
     route({

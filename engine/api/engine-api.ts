@@ -3,7 +3,7 @@
  * from them, the role tokens, a request budget per token and the idempotency cache. main.ts
  * starts it on the configured address; tests start it on an ephemeral port.
  */
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { type RoleTokens, tokenMatcher } from '../../shared/api/api-tokens.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
@@ -39,6 +39,19 @@ export function engineApiRoutes(options: Pick<EngineApiOptions, 'control' | 'reg
     },
   });
   return routes;
+}
+
+/** The OpenAPI document of every route, the page included (what a running engine serves). */
+export function engineApiDocument(): Record<string, unknown> {
+  const unused = (): never => {
+    throw new Error('the document is built from the route definitions alone');
+  };
+  const routes = engineApiRoutes({
+    control: new Proxy({} as EngineControl, { get: unused }),
+    registry: new Registry(),
+    dashboardPage: unused,
+  });
+  return openApiDocument(routes);
 }
 
 export function startEngineApi(options: EngineApiOptions): Promise<HttpApi> {

@@ -20,6 +20,7 @@ import {
 import { type EngineProcess, runNode, startNode } from '../support/engine-process.ts';
 import { shippedSystemConfig } from '../support/shipped-config.ts';
 import { tempFolder } from '../support/temp-files.ts';
+import { bearer, TEST_API_TOKEN_ENV } from '../support/api-tokens.ts';
 
 const KEY_ID = 'PKCONTAINERTESTKEY';
 const SECRET_KEY = 'container-test-secret-0123456789';
@@ -98,6 +99,8 @@ describe('Container command: the image CMD and HEALTHCHECK, run as ECS runs them
 
     engine = startNode(mainArgs, {
       ...imageEnv,
+      // ECS injects the API's role tokens from Secrets Manager (infra/engine-service.ts).
+      ...TEST_API_TOKEN_ENV,
       TRADING_CONFIG_FILE: productionShapedConfig(),
       // Relative, as a task definition names a file of the image: resolved from the working directory.
       TRADING_RISK_FILE: 'config/risk_limits.toml',
@@ -124,7 +127,7 @@ describe('Container command: the image CMD and HEALTHCHECK, run as ECS runs them
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(await health()).toMatchObject({ status: 'ok', checks: { phase: 'trading', reconciled: 'true' } });
-    expect((await fetch(`${started.api}/status`)).status).toBe(200);
+    expect((await fetch(`${started.api}/status`, { headers: bearer('read') })).status).toBe(200);
 
     const stopping = Date.now();
     engine.child.kill('SIGTERM');

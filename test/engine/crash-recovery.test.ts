@@ -26,6 +26,7 @@ import {
   storeReader,
 } from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
+import { bearer } from '../support/api-tokens.ts';
 
 const KILLS = 20;
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_124);
@@ -108,7 +109,7 @@ describe('Crash recovery: SIGKILL at random points, restart, reconcile', () => {
     let theirs: unknown;
     for (let attempt = 0; attempt < 20; attempt++) {
       const before = await broker.listPositions();
-      const status = (await (await fetch(`${api}/status`)).json()) as {
+      const status = (await (await fetch(`${api}/status`, { headers: bearer('read') })).json()) as {
         positions: { symbol: string; qty: string }[];
       };
       const after = await broker.listPositions();

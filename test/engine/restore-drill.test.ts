@@ -26,6 +26,7 @@ import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/
 import { tableItems } from '../support/table-items.ts';
 import { tempFolder } from '../support/temp-files.ts';
 import { VenueAdmin } from '../support/venue-admin.ts';
+import { bearer } from '../support/api-tokens.ts';
 
 const SOURCE_PREFIX = 'drill';
 const RESTORED_PREFIX = 'drill-restored';
@@ -122,7 +123,7 @@ describe('Restore drill: back up after a session, restore into fresh tables, res
     );
     const action = await fetch(`${session.api}/circuit-breaker/reset`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer('admin') },
       body: JSON.stringify({ operator: 'drill', reason: 'restore drill: an audited operator action' }),
     });
     expect([200, 409]).toContain(action.status);
@@ -183,7 +184,7 @@ describe('Restore drill: back up after a session, restore into fresh tables, res
     const restart = await startedEngine(writeConfig('restored-engine.json', RESTORED_PREFIX, []));
     await restart.engine.waitFor(/restart: stored positions match the broker/, 30_000);
     expect(restart.engine.lines.filter((line) => /restart: stored position in/.test(line))).toStrictEqual([]);
-    const metrics = await (await fetch(`${restart.api}/metrics`)).text();
+    const metrics = await (await fetch(`${restart.api}/metrics`, { headers: bearer('read') })).text();
     const differences = [
       ...metrics.matchAll(/^engine_restart_position_differences\{kind="(\w+)"\} (\d+)$/gm),
     ];
@@ -199,7 +200,7 @@ describe('Restore drill: back up after a session, restore into fresh tables, res
     expect(health.checks.reconciled).toBe('true');
     // It took the restored lease over: the fencing token continues from the backed-up one.
     expect(health.checks.fencingToken).toBe(String(sourceToken + 1));
-    const status = (await (await fetch(`${restart.api}/status`)).json()) as EngineStatus;
+    const status = (await (await fetch(`${restart.api}/status`, { headers: bearer('read') })).json()) as EngineStatus;
     expect(status.risk.reconciled).toBe(true);
     const engineView = Object.fromEntries(
       status.positions.filter((p) => p.qty !== '0').map((p) => [p.symbol, p.qty]),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { type EngineProcess, startEngine } from '../support/engine-process.ts';
+import { bearer } from '../support/api-tokens.ts';
 
 const KEY_ID = 'PKSTAGINGTESTKEY';
 const SECRET_KEY = 'staging-test-secret-0123456789';
@@ -63,7 +64,7 @@ describe('Engine on the staging config, pointed at the simulator', () => {
     for (let tries = 0; (await health()).status !== 'ok' && tries < 50; tries++)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await health()).toMatchObject({ status: 'ok' });
-    const metrics = await (await fetch(`${api}/metrics`)).text();
+    const metrics = await (await fetch(`${api}/metrics`, { headers: bearer('read') })).text();
     expect(metrics).toMatch(/^risk_reconciled 1$/m);
     expect(metrics).toMatch(/^risk_circuit_breaker_state\{state="normal"\} 1$/m);
     expect(metrics).toMatch(/^risk_circuit_breaker_state\{state="halted"\} 0$/m);

@@ -30,11 +30,7 @@ describe('Class: TradingEngine (in process, simulator over loopback)', () => {
 
     engine = inProcessEngine({ folder, simulator, account: 'in-process' });
     await engine.start();
-    const status = () =>
-      engine!.status() as {
-        positions: { symbol: string; qty: string; avgEntryPrice: string }[];
-        pnl: { unrealized: string };
-      };
+    const status = () => engine!.control().status();
     for (let tries = 0; status().positions.length === 0 && tries < 100; tries++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(status().positions).toStrictEqual([{ symbol: 'AAPL', qty: '10', avgEntryPrice: '100.02' }]);

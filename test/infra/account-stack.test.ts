@@ -153,30 +153,32 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
     expect(ENGINE_STOP_TIMEOUT_SECONDS).toBeGreaterThan(20);
   });
 
-  it('injects the broker keys and the operator token from Secrets Manager, never as plain values', () => {
+  it("injects the broker keys and the API's role tokens from Secrets Manager, never as plain values", () => {
     const [, task] = single(resources, 'AWS::ECS::TaskDefinition', 'EngineTask');
     const [container] = task.Properties.ContainerDefinitions as { Secrets: unknown; Environment: unknown }[];
     const [brokerId] = single(resources, 'AWS::SecretsManager::Secret', 'BrokerKeys');
-    const [operatorId] = single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken');
+    const tokenId = (name: string) => single(resources, 'AWS::SecretsManager::Secret', name)[0];
     expect(container!.Secrets).toStrictEqual([
       { Name: 'APCA_API_KEY_ID', ValueFrom: { 'Fn::Join': ['', [{ Ref: brokerId }, ':keyId::']] } },
       { Name: 'APCA_API_SECRET_KEY', ValueFrom: { 'Fn::Join': ['', [{ Ref: brokerId }, ':secretKey::']] } },
-      { Name: 'TRADING_OPERATOR_TOKEN', ValueFrom: { Ref: operatorId } },
+      { Name: 'TRADING_READ_TOKEN', ValueFrom: { Ref: tokenId('ReadToken') } },
+      { Name: 'TRADING_OPERATOR_TOKEN', ValueFrom: { Ref: tokenId('OperatorToken') } },
+      { Name: 'TRADING_ADMIN_TOKEN', ValueFrom: { Ref: tokenId('AdminToken') } },
     ]);
     expect(JSON.stringify(container!.Environment)).not.toMatch(/KEY|SECRET|TOKEN|PASSWORD/i);
     // The task's config reads its keys from the environment ECS fills.
     expect(system.broker.credentials).toStrictEqual({ source: 'environment' });
   });
 
-  it('holds the Alpaca key pair and two generated API tokens in Secrets Manager, no value in the template', () => {
+  it('holds the Alpaca key pair and three generated API tokens (one per role) in Secrets Manager, no value in the template', () => {
     const names = accountSecretNames(account.name);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
     // Until the operator puts the key pair, the secret holds a random placeholder the engine refuses as keys.
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: names.brokerKeys,
       SecretString: Match.absent(),
     });
-    for (const name of [names.operatorToken, names.readToken]) {
+    for (const name of Object.values(names.apiTokens)) {
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
         Name: name,
         SecretString: Match.absent(),
@@ -298,12 +300,13 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
             Ref: single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken')[0],
           },
           READ_TOKEN_SECRET_ID: { Ref: single(resources, 'AWS::SecretsManager::Secret', 'ReadToken')[0] },
+          ADMIN_TOKEN_SECRET_ID: { Ref: single(resources, 'AWS::SecretsManager::Secret', 'AdminToken')[0] },
         }),
       },
     });
   });
 
-  it("lets the authorizer read only the account's two token secrets", () => {
+  it("lets the authorizer read only the account's three token secrets", () => {
     const [, fn] = single(resources, 'AWS::Lambda::Function', 'OperatorAccessAuthorizerHandler');
     const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOf(resources, roleId);
@@ -312,13 +315,16 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
       'logs:PutLogEvents',
       'secretsmanager:DescribeSecret',
       'secretsmanager:DescribeSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
       'secretsmanager:GetSecretValue',
       'secretsmanager:GetSecretValue',
     ]);
     const secrets = statements.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'));
     expect(secrets.map((s) => s.Resource)).toStrictEqual([
-      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken')[0] },
       { Ref: single(resources, 'AWS::SecretsManager::Secret', 'ReadToken')[0] },
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken')[0] },
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'AdminToken')[0] },
     ]);
   });
 

@@ -39,7 +39,7 @@ import { ENVIRONMENTS, type Environment } from '../../shared/config/system-schem
 import { parseFixed, ZERO } from '../../shared/domain/fixed.ts';
 import { type EmfMetricReading, readEmfMetrics } from '../../shared/metrics/emf.ts';
 import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
-import { EngineApiClient } from '../../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import type { OpsJob } from '../../shared/ops/ops-report.ts';
 import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
 import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';

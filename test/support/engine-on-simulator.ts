@@ -18,6 +18,7 @@ import {
 } from './engine-process.ts';
 import type { tempFolder } from './temp-files.ts';
 import { VenueAdmin } from './venue-admin.ts';
+import { bearer } from './api-tokens.ts';
 
 export const SHIPPED_RISK_FILE = join(ROOT, 'config/risk_limits.toml');
 
@@ -107,12 +108,12 @@ export async function pullKillSwitchOnAdoptedPosition(
   });
   await venue.until(
     'the engine holding AAPL',
-    async () => (await (await fetch(`${api}/status`)).json()) as { positions: { symbol: string }[] },
+    async () => (await (await fetch(`${api}/status`, { headers: bearer('read') })).json()) as { positions: { symbol: string }[] },
     (status) => status.positions.some(({ symbol }) => symbol === 'AAPL'),
   );
   const response = await fetch(`${api}/kill-switch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer('operator') },
     body: JSON.stringify({ operator: 'alice', reason: options.reason }),
   });
   if (response.status !== 200)

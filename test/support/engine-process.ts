@@ -11,6 +11,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { createPersistence, type Persistence } from '../../engine/persistence/persistence.ts';
 import { systemClock } from '../../shared/time/clock.ts';
+import { TEST_API_TOKEN_ENV } from './api-tokens.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -22,8 +23,8 @@ export interface EngineProcess {
 }
 
 /**
- * Starts `node engine/main.ts --config FILE [--risk FILE]` with only PATH and `env` in its
- * environment (the risk file defaults to risk_limits.toml beside the config).
+ * Starts `node engine/main.ts --config FILE [--risk FILE]` with only PATH, the tests' API tokens
+ * and `env` in its environment (the risk file defaults to risk_limits.toml beside the config).
  */
 export function startEngine(
   configFile: string,
@@ -32,7 +33,7 @@ export function startEngine(
 ): EngineProcess {
   return startNode(
     ['engine/main.ts', '--config', configFile, ...(riskFile === undefined ? [] : ['--risk', riskFile])],
-    env,
+    { ...TEST_API_TOKEN_ENV, ...env },
   );
 }
 

@@ -32,10 +32,6 @@ interface LogLine {
   readonly brokerQty?: string;
 }
 
-interface StatusView {
-  readonly positions: { symbol: string; qty: string; avgEntryPrice: string }[];
-}
-
 /** An engine with persistence, started and reconciled with the broker, with its log lines and metrics. */
 interface RestartedEngine {
   readonly engine: TradingEngine;
@@ -171,7 +167,7 @@ describe('Restart: stored positions compared with the broker’s (engine, dynali
       avgEntryPrice: formatFixed(position.avgEntryPrice),
     }));
     expect(atBroker).toStrictEqual([{ symbol: 'AAPL', qty: '10', avgEntryPrice: '100.02' }]);
-    expect((first.engine.status() as StatusView).positions).toStrictEqual(atBroker);
+    expect(first.engine.control().status().positions).toStrictEqual(atBroker);
     expect(first.engine.health().checks.reconciled).toBe('true');
 
     await stop(first.engine);

@@ -16,12 +16,14 @@ import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-h
 
 const OPERATOR_TOKEN = 'op-7Hq2Vd9LxR4mTz8KpW3sYc6N';
 const READ_TOKEN = 'rd-Jm5Qe1Zb8UvG2nXk7Ft4Lh9A';
+const ADMIN_TOKEN = 'ad-Pw3Rt6Yu9Io2Kl5Zx8Cv1Bn4';
 const ACCOUNT = 'paper-main';
 
 const BASE_ENV = {
   ACCOUNT_NAME: ACCOUNT,
   OPERATOR_TOKEN_SECRET_ID: 'trading/paper-main/operator-token',
   READ_TOKEN_SECRET_ID: 'trading/paper-main/read-token',
+  ADMIN_TOKEN_SECRET_ID: 'trading/paper-main/admin-token',
 };
 
 interface RequestShape {
@@ -77,6 +79,7 @@ function authorizerEvent(shape: RequestShape = {}) {
 const plainTokens: TokenSources = {
   operator: async () => OPERATOR_TOKEN,
   read: async () => READ_TOKEN,
+  admin: async () => ADMIN_TOKEN,
 };
 
 function authorizer(options: { allowedCidrs?: string; tokens?: TokenSources } = {}) {
@@ -119,6 +122,17 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
     });
   });
 
+  describe('the admin token', () => {
+    it.each(['POST', 'GET'])('lets %s through as the admin (the engine checks each route’s role)', async (method) => {
+      const { response } = await invoke(
+        authorizer(),
+        authorizerEvent({ method, path: '/circuit-breaker/reset', authorization: `Bearer ${ADMIN_TOKEN}` }),
+      );
+
+      expect(response).toStrictEqual({ isAuthorized: true, context: { role: 'admin', reason: 'admin_token' } });
+    });
+  });
+
   describe('the read-only token', () => {
     it.each([
       ['GET', '/status'],
@@ -133,7 +147,8 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
     it.each([
       ['POST', '/kill-switch'],
       ['POST', '/circuit-breaker/reset'],
-      ['POST', '/strategies/enable'],
+      ['POST', '/strategies/momentum/enable'],
+      ['DELETE', '/positions/AAPL'],
       ['PUT', '/status'],
       ['OPTIONS', '/status'],
     ])('refuses %s %s', async (method, path) => {
@@ -316,7 +331,7 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
           { name: 'AccessDeniedException' },
         );
       };
-      const handler = authorizer({ tokens: { operator: unreadable, read: unreadable } });
+      const handler = authorizer({ tokens: { operator: unreadable, read: unreadable, admin: unreadable } });
 
       const operator = await invoke(
         handler,
@@ -343,7 +358,7 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
 
     it('still admits the operator when only the read-only secret is broken, and logs the broken one', async () => {
       const handler = authorizer({
-        tokens: { operator: plainTokens.operator, read: async () => new Uint8Array([1, 2, 3]) },
+        tokens: { ...plainTokens, read: async () => new Uint8Array([1, 2, 3]) },
       });
 
       const operator = await invoke(
@@ -365,7 +380,7 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
       ['a token with a trailing newline', `${OPERATOR_TOKEN}\n`],
       ['a token with a space in it', `${OPERATOR_TOKEN} spare`],
     ])('will not take %s as the operator token, and does not echo it', async (_case, secret) => {
-      const handler = authorizer({ tokens: { operator: async () => secret, read: plainTokens.read } });
+      const handler = authorizer({ tokens: { ...plainTokens, operator: async () => secret } });
 
       const { response, lines } = await invoke(
         handler,
@@ -382,7 +397,7 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
     });
 
     it('turns the read-only role off when both secrets hold the same token', async () => {
-      const handler = authorizer({ tokens: { operator: plainTokens.operator, read: plainTokens.operator } });
+      const handler = authorizer({ tokens: { ...plainTokens, read: plainTokens.operator } });
 
       const { response, lines } = await invoke(
         handler,
@@ -394,14 +409,17 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
         context: { role: 'operator', reason: 'operator_token' },
       });
       expect(lines.filter((line) => line.level === 'ERROR').map((line) => line.problem)).toStrictEqual([
-        'the read token secret holds the operator token; the read-only role is off until they differ',
+        'the read token secret holds the operator token; the read role is off until they differ',
       ]);
     });
 
     it('reads the secrets only for a request from an allowed address with a bearer token', async () => {
       const operator = vi.fn(plainTokens.operator);
       const read = vi.fn(plainTokens.read);
-      const handler = authorizer({ allowedCidrs: '203.0.113.0/24', tokens: { operator, read } });
+      const handler = authorizer({
+        allowedCidrs: '203.0.113.0/24',
+        tokens: { operator, read, admin: plainTokens.admin },
+      });
 
       await invoke(handler, authorizerEvent({ sourceIp: '192.0.2.1' }));
       await invoke(handler, authorizerEvent({ authorization: undefined }));

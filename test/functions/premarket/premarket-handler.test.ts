@@ -13,7 +13,7 @@ import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-clien
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { type Config, loadConfig } from '../../../shared/config/load-config.ts';
 import { parseFixed } from '../../../shared/domain/fixed.ts';
-import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../../../shared/api/engine-api-client.ts';
 import type { OpsReport } from '../../../shared/ops/ops-report.ts';
 import { DynamoLeaseStore } from '../../../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../../../shared/store/dynamo-store.ts';

@@ -5,7 +5,7 @@ import { createReconcileHandler } from '../../../functions/reconcile/reconcile-h
 import { AlpacaTradingClient } from '../../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../../shared/broker/simulator-credentials.ts';
 import { parseFixed, ZERO } from '../../../shared/domain/fixed.ts';
-import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../../../shared/api/engine-api-client.ts';
 import type { OpsReport } from '../../../shared/ops/ops-report.ts';
 import type { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../../shared/time/clock.ts';

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineApiClient } from '../../../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../../../shared/api/engine-api-client.ts';
 
 describe('EngineApiClient', () => {
   let server: Server;
