@@ -119,6 +119,7 @@ export class AccountStack extends Stack {
       operatorToken: this.operatorToken,
       stateTable: this.storeTables.state,
       leaseTable: this.storeTables.lease,
+      paging,
       ...(this.signalPath === undefined
         ? {}
         : { signalQueues: { bars: this.signalPath.bars, signals: this.signalPath.signals } }),
