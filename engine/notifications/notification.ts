@@ -4,19 +4,16 @@
  * webhook, SNS) turn these into their own formats; the storm limiter folds a burst into one summary.
  */
 
-export const SEVERITIES = ['P0', 'P1'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export type Severity = 'P0' | 'P1';
 
-export const NOTIFICATION_KINDS = [
-  'breaker_tripped',
-  'loss_threshold',
-  'kill_switch',
-  'feed_down',
-  'feed_restored',
-  'lease_lost',
-  'reconciliation_difference',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type NotificationKind =
+  | 'breaker_tripped'
+  | 'loss_threshold'
+  | 'kill_switch'
+  | 'feed_down'
+  | 'feed_restored'
+  | 'lease_lost'
+  | 'reconciliation_difference';
 
 export interface Notification {
   readonly severity: Severity;
