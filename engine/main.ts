@@ -70,8 +70,6 @@ async function main(): Promise<number> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'engine_' });
-  // The lease's loss callback must reach the engine, which is built after persistence.
-  let onLeaseLost: (reason: string) => void = () => undefined;
   const sinks = notificationSinks(notifications.settings);
   logger.info({ sinks: sinks.map((sink) => sink.name) }, 'notifications: the log, and these sinks');
   const notifier = new EngineNotifier({
@@ -83,6 +81,8 @@ async function main(): Promise<number> {
     logger: logger.child({ component: 'notifications' }),
     registry,
   });
+  // The lease's loss callback must reach the engine, which is built after persistence.
+  let onLeaseLost: (reason: string) => void = () => undefined;
   const leaseTtlMs = system.store.leaseTtlMs;
   const persistence = createPersistence({
     store: system.store,
