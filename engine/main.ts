@@ -16,6 +16,8 @@ import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
 import { startEngineApi } from './api/engine-api.ts';
 import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
+import { EngineNotifier } from './notifications/engine-notifier.ts';
+import { notificationSettingsFromEnv, notificationSinks } from './notifications/notification-sinks.ts';
 import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
 import { TradingEngine } from './trading-engine.ts';
@@ -66,9 +68,26 @@ async function main(): Promise<number> {
     logger.warn(
       'no API token is set (TRADING_READ_TOKEN, TRADING_OPERATOR_TOKEN, TRADING_ADMIN_TOKEN): only /health and /ready answer',
     );
+  processSecrets.register(process.env.TRADING_NOTIFY_WEBHOOK_URL || undefined);
+  const notifications = notificationSettingsFromEnv(process.env);
+  if (!notifications.ok) {
+    for (const problem of notifications.problems) logger.fatal(problem);
+    return 1;
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'engine_' });
+  const sinks = notificationSinks(notifications.settings);
+  logger.info({ sinks: sinks.map((sink) => sink.name) }, 'notifications: the log, and these sinks');
+  const notifier = new EngineNotifier({
+    account: system.account.name,
+    environment: system.environment,
+    sinks,
+    feedDownAfterMs: system.marketData.staleAfterMs,
+    clock: systemClock,
+    logger: logger.child({ component: 'notifications' }),
+    registry,
+  });
   // The lease's loss callback must reach the engine, which is built after persistence.
   let onLeaseLost: (reason: string) => void = () => undefined;
   const leaseTtlMs = system.store.leaseTtlMs;
@@ -98,6 +117,7 @@ async function main(): Promise<number> {
     logger,
     registry,
     persistence,
+    notifier,
   });
   onLeaseLost = (reason) => engine.onLeaseLost(reason);
   const api = await startEngineApi({
@@ -149,6 +169,8 @@ async function main(): Promise<number> {
   // The task's stop timeout (SIGTERM to SIGKILL) is 60 s (infra/engine-service.ts): drain well within it.
   await engine.stop(20_000);
   cloudwatchMetrics?.stop();
+  // What a storm window still holds goes out now, and the process waits for it.
+  await notifier.close();
   await api.close();
   logger.info({ status: engine.control().status() }, 'engine stopped');
   return reason.startsWith('halted') ? 3 : 0;

@@ -45,6 +45,7 @@ import type { OrderSettlement } from './execution/order-settlement.ts';
 import type { RiskActionExecutor } from './execution/risk-actions.ts';
 import { FeedConnectionWatch } from './marketdata/feed-connection-watch.ts';
 import { MarketDataService } from './marketdata/market-data-service.ts';
+import type { EngineNotifier } from './notifications/engine-notifier.ts';
 import { EngineRecorder } from './persistence/engine-recorder.ts';
 import { loadPersistedState } from './persistence/load-persisted-state.ts';
 import type { Persistence } from './persistence/persistence.ts';
@@ -77,6 +78,8 @@ export interface TradingEngineOptions {
   readonly persistence?: Persistence;
   /** Where orders go; absent: Alpaca (or the simulator) at the config's broker URLs. */
   readonly venue?: TradingVenue;
+  /** Told of what operators must hear about (breaker trips, lease loss, feeds down, ...). */
+  readonly notifier?: EngineNotifier;
 }
 
 type Phase =
@@ -118,6 +121,7 @@ export class TradingEngine {
   /** Settles with the reason when the engine can no longer trade (lease lost, fatal feed error). */
   readonly halted: Promise<string>;
   readonly #persistence: Persistence | undefined;
+  readonly #notifier: EngineNotifier | undefined;
   readonly #calendarService: BrokerCalendarService;
   readonly #log: Logger;
   readonly #clock: Clock;
@@ -146,6 +150,7 @@ export class TradingEngine {
     this.clock = clock;
     this.limits = config.risk;
     this.#persistence = persistence;
+    this.#notifier = options.notifier;
     this.halted = new Promise((resolve) => {
       this.#halt = resolve;
     });
@@ -190,6 +195,7 @@ export class TradingEngine {
       onRiskEvent: (event) => {
         logger.warn({ riskEvent: event }, `risk: ${event.type}`);
         this.recorder?.riskEvent(event);
+        this.#notifier?.riskEvent(event);
       },
       markOf: (symbol) => this.markPrice(symbol),
       sendGuard: () => this.#sendGuard(),
@@ -382,7 +388,9 @@ export class TradingEngine {
         if (!reconciled) return;
         stopChecking();
         const current = this.portfolio.openPositions();
-        this.#restartPositions.report(positionDifferences(state.positions, current));
+        const differences = positionDifferences(state.positions, current);
+        this.#restartPositions.report(differences);
+        this.#notifier?.restartDifferences(differences);
         this.recorder?.positions([...state.positions, ...current].map(({ symbol }) => symbol));
       });
       if (state.breaker !== null && state.breaker.state !== 'normal') {
@@ -523,6 +531,8 @@ export class TradingEngine {
       );
     }
     this.protection?.reviewAll(this.portfolio.openPositions().map((position) => position.symbol));
+    // A refused or stopping engine stops its feeds on purpose: that is no outage, nor a recovery.
+    if (this.#phase.kind === 'trading') this.#notifier?.checkFeeds(this.feedConnections);
     this.#housekeepingRuns += 1;
     if (this.#housekeepingRuns % FORGET_EVERY_RUNS === 0)
       this.router.forgetFinished(FINISHED_ORDER_RETENTION_MS, (clientOrderId) =>
@@ -593,6 +603,7 @@ export class TradingEngine {
   onLeaseLost(reason: string): void {
     if (this.#phase.kind !== 'trading') return;
     this.#refuse(`lost the engine lease: ${reason}`);
+    this.#notifier?.leaseLost(reason);
     const persistence = this.#persistence;
     if (persistence === undefined) return;
     this.#cancelAfterLoss = persistence.cancelAfterLeaseLoss(this.execution.venue).then(

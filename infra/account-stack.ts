@@ -130,6 +130,7 @@ export class AccountStack extends Stack {
       apiTokens: this.apiTokens,
       stateTable: this.storeTables.state,
       leaseTable: this.storeTables.lease,
+      paging,
       ...(this.signalPath === undefined
         ? {}
         : { signalQueues: { bars: this.signalPath.bars, signals: this.signalPath.signals } }),

@@ -3,9 +3,9 @@
  * once (minimum healthy 0 %, maximum 100 %: the old task stops before the new one starts), and the
  * DynamoDB lease still fences any overlap. The image is the repository's Dockerfile (arm64); the
  * task runs it with the account's system file, its broker keys and operator token injected by ECS
- * from Secrets Manager (never plain environment values), a read-only root filesystem, the same
- * health check as the image, and a stop timeout that covers the engine's 20 s drain of
- * write-behind writes. The task registers in Cloud Map (SRV) for the operator API's VPC link,
+ * from Secrets Manager (never plain environment values), the environment's paging topics to publish
+ * its notifications to, a read-only root filesystem, the same health check as the image, and a stop
+ * timeout that covers the engine's 20 s drain of write-behind writes. The task registers in Cloud Map (SRV) for the operator API's VPC link,
  * whose security group is the only one admitted to the API port.
  */
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_ROLES, API_TOKEN_VARIABLES, type ApiRole } from '../shared/api/api-roles.ts';
 import { WORKING_ORDERS_INDEX } from '../shared/store/table-definitions.ts';
+import type { PagingTopics } from './paging-topics.ts';
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 
@@ -59,6 +60,8 @@ export interface EngineServiceProps {
   readonly apiTokens: Readonly<Record<ApiRole, ISecret>>;
   readonly stateTable: ITableV2;
   readonly leaseTable: ITableV2;
+  /** Where the engine's own notifications go: P0 to `page`, P1 to `notify` (engine/notifications/). */
+  readonly paging: PagingTopics;
   /** The signal path's queues, when the account's config has one. */
   readonly signalQueues?: { readonly bars: IQueue; readonly signals: IQueue };
   /** The image; the repository's Dockerfile by default (tests pass a registry image). */
@@ -102,6 +105,9 @@ export class EngineService extends Construct {
       [props.stateTable.tableArn, `${props.stateTable.tableArn}/index/${WORKING_ORDERS_INDEX}`],
     );
     allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [props.leaseTable.tableArn]);
+    // The topics' key is AWS's managed aws/sns, whose key policy lets the account's principals use
+    // it through SNS: publishing needs no KMS grant.
+    allow(['sns:Publish'], [props.paging.page.topicArn, props.paging.notify.topicArn]);
     if (props.signalQueues !== undefined) {
       allow(['sqs:GetQueueUrl', 'sqs:SendMessage'], [props.signalQueues.bars.queueArn]);
       allow(
@@ -115,7 +121,11 @@ export class EngineService extends Construct {
         props.image ??
         ContainerImage.fromAsset(REPOSITORY, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 }),
       essential: true,
-      environment: { TRADING_CONFIG_FILE: props.configFile },
+      environment: {
+        TRADING_CONFIG_FILE: props.configFile,
+        TRADING_PAGE_TOPIC_ARN: props.paging.page.topicArn,
+        TRADING_NOTIFY_TOPIC_ARN: props.paging.notify.topicArn,
+      },
       secrets: {
         APCA_API_KEY_ID: EcsSecret.fromSecretsManager(props.brokerKeys, 'keyId'),
         APCA_API_SECRET_KEY: EcsSecret.fromSecretsManager(props.brokerKeys, 'secretKey'),
@@ -154,7 +164,7 @@ export class EngineService extends Construct {
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The one plain variable is the path of the config file inside the image; the broker keys and the operator token are ECS secrets from Secrets Manager.',
+        "The plain variables are the path of the config file inside the image and the paging topics' ARNs; the broker keys and the operator token are ECS secrets from Secrets Manager.",
     });
 
     this.apiClients = new SecurityGroup(this, 'ApiClients', {

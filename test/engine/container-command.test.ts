@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { bearer, TEST_API_TOKEN_ENV } from '../support/api-tokens.ts';
 import {
   type Command,
   instructionsOf,
@@ -20,7 +21,6 @@ import {
 import { type EngineProcess, runNode, startNode } from '../support/engine-process.ts';
 import { shippedSystemConfig } from '../support/shipped-config.ts';
 import { tempFolder } from '../support/temp-files.ts';
-import { bearer, TEST_API_TOKEN_ENV } from '../support/api-tokens.ts';
 
 const KEY_ID = 'PKCONTAINERTESTKEY';
 const SECRET_KEY = 'container-test-secret-0123456789';

@@ -18,6 +18,7 @@ import { formatFixed } from '../../shared/domain/fixed.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
 import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { bearer } from '../support/api-tokens.ts';
 import {
   type EngineProcess,
   engineConfig,
@@ -26,7 +27,6 @@ import {
   storeReader,
 } from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
-import { bearer } from '../support/api-tokens.ts';
 
 const KILLS = 20;
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_124);

@@ -22,11 +22,11 @@ import { restoreTables } from '../../shared/store/backup/restore-tables.ts';
 import { scanTable } from '../../shared/store/backup/scan-table.ts';
 import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { bearer } from '../support/api-tokens.ts';
 import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/engine-process.ts';
 import { tableItems } from '../support/table-items.ts';
 import { tempFolder } from '../support/temp-files.ts';
 import { VenueAdmin } from '../support/venue-admin.ts';
-import { bearer } from '../support/api-tokens.ts';
 
 const SOURCE_PREFIX = 'drill';
 const RESTORED_PREFIX = 'drill-restored';
@@ -200,7 +200,9 @@ describe('Restore drill: back up after a session, restore into fresh tables, res
     expect(health.checks.reconciled).toBe('true');
     // It took the restored lease over: the fencing token continues from the backed-up one.
     expect(health.checks.fencingToken).toBe(String(sourceToken + 1));
-    const status = (await (await fetch(`${restart.api}/status`, { headers: bearer('read') })).json()) as EngineStatus;
+    const status = (await (
+      await fetch(`${restart.api}/status`, { headers: bearer('read') })
+    ).json()) as EngineStatus;
     expect(status.risk.reconciled).toBe(true);
     const engineView = Object.fromEntries(
       status.positions.filter((p) => p.qty !== '0').map((p) => [p.symbol, p.qty]),

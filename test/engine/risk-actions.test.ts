@@ -15,10 +15,10 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts'
 import { type Fixed, formatFixed, parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderSide } from '../../shared/domain/order.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { bearer } from '../support/api-tokens.ts';
 import { type EngineProcess, engineConfig, ROOT, startEngine } from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
 import { VenueAdmin } from '../support/venue-admin.ts';
-import { bearer } from '../support/api-tokens.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'AMZN', 'NVDA'];
 const TABLE_PREFIX = 'risk-actions';
@@ -348,7 +348,9 @@ describe('Risk actions through a running engine (engine processes, simulator, lo
       (orders) =>
         working.every((id) => orders.find((order) => order.clientOrderId === id)?.status === 'canceled'),
     );
-    const status = (await (await fetch(`${engine!.api}/status`, { headers: bearer('read') })).json()) as { risk: { breaker: string } };
+    const status = (await (await fetch(`${engine!.api}/status`, { headers: bearer('read') })).json()) as {
+      risk: { breaker: string };
+    };
     expect(status.risk.breaker).toBe('halted');
 
     // Prices keep moving and the strategy keeps deciding, but nothing new reaches the venue, and

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/local-dynamo.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { type EngineProcess, startEngine } from '../support/engine-process.ts';
 import { bearer } from '../support/api-tokens.ts';
+import { type EngineProcess, startEngine } from '../support/engine-process.ts';
 
 const KEY_ID = 'PKSTAGINGTESTKEY';
 const SECRET_KEY = 'staging-test-secret-0123456789';

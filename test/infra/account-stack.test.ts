@@ -57,6 +57,19 @@ function statementsOf(resources: Record<string, Resource>, roleId: string): Stat
 const actionsOf = (statements: Statement[]) =>
   statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
+/** How an account stack refers to one of its environment's topics: the import of its ARN's export. */
+function importedTopicArn(shared: Template, displayName: string): { 'Fn::ImportValue': string } {
+  const [topicId] = Object.keys(
+    shared.findResources('AWS::SNS::Topic', { Properties: { DisplayName: displayName } }),
+  );
+  const outputs = Object.values(shared.findOutputs('*')) as { Value: unknown; Export?: { Name: string } }[];
+  const exported = outputs.filter(
+    (output) => JSON.stringify(output.Value) === JSON.stringify({ Ref: topicId }),
+  );
+  expect(exported, displayName).toHaveLength(1);
+  return { 'Fn::ImportValue': exported[0]!.Export!.Name };
+}
+
 /** The topic an alarm action points at: the environment stack's page or notify topic. */
 const topic = (severity: 'Page' | 'Notify') => ({
   'Fn::ImportValue': Match.stringLikeRegexp(`PagingTopics?${severity}|Paging${severity}`),
@@ -148,6 +161,11 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
     expect(container!.EntryPoint).toBeUndefined();
     expect(container!.Environment).toStrictEqual([
       { Name: 'TRADING_CONFIG_FILE', Value: `config/${account.configFile}` },
+      { Name: 'TRADING_PAGE_TOPIC_ARN', Value: importedTopicArn(shared, `Trading ${environment} P0 (page)`) },
+      {
+        Name: 'TRADING_NOTIFY_TOPIC_ARN',
+        Value: importedTopicArn(shared, `Trading ${environment} P1 (notify)`),
+      },
     ]);
     // The drain in engine/main.ts is 20 s; the stop timeout leaves room for it.
     expect(ENGINE_STOP_TIMEOUT_SECONDS).toBeGreaterThan(20);
@@ -187,7 +205,7 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
     }
   });
 
-  it('gives the engine task only its own tables, queues and logs', () => {
+  it("gives the engine task only its own tables, queues and logs, and its environment's paging topics", () => {
     const [, task] = single(resources, 'AWS::ECS::TaskDefinition', 'EngineTask');
     const taskRole = (task.Properties.TaskRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const arn = (prefix: string) => ({
@@ -217,6 +235,13 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
       {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resource: arn('StoreLeaseTable'),
+      },
+      {
+        actions: ['sns:Publish'],
+        resource: [
+          importedTopicArn(shared, `Trading ${environment} P0 (page)`),
+          importedTopicArn(shared, `Trading ${environment} P1 (notify)`),
+        ],
       },
       ...(system.signals === undefined
         ? []
@@ -414,6 +439,27 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
         ]),
       },
     });
+  });
+
+  it("lets the engine publish its own notifications to exactly the environment's page and notify topics", () => {
+    const [, task] = single(resources, 'AWS::ECS::TaskDefinition', 'EngineTask');
+    const taskRole = (task.Properties.TaskRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const page = importedTopicArn(shared, `Trading ${environment} P0 (page)`);
+    const notify = importedTopicArn(shared, `Trading ${environment} P1 (notify)`);
+    const [container] = task.Properties.ContainerDefinitions as {
+      Environment: { Name: string; Value: unknown }[];
+    }[];
+
+    const publishes = statementsOf(resources, taskRole).filter((s) =>
+      actionsOf([s]).some((action) => action.startsWith('sns:')),
+    );
+    const topicVariables = container!.Environment.filter(({ Name }) => Name.endsWith('_TOPIC_ARN'));
+
+    expect(publishes).toStrictEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: [page, notify] }]);
+    expect(topicVariables).toStrictEqual([
+      { Name: 'TRADING_PAGE_TOPIC_ARN', Value: page },
+      { Name: 'TRADING_NOTIFY_TOPIC_ARN', Value: notify },
+    ]);
   });
 
   const engineAlarm = (metricName: string, statistic: string) => ({

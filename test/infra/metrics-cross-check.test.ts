@@ -32,6 +32,7 @@ import { createReconcileHandler } from '../../functions/reconcile/reconcile-hand
 import { createWatchdogHandler } from '../../functions/watchdog/watchdog-handler.ts';
 import { loadEnvironmentDeployment } from '../../infra/deployment-config.ts';
 import { METRIC_NAMESPACE } from '../../infra/trading-metric.ts';
+import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
 import { loadConfig, loadFeeRates } from '../../shared/config/load-config.ts';
@@ -39,7 +40,6 @@ import { ENVIRONMENTS, type Environment } from '../../shared/config/system-schem
 import { parseFixed, ZERO } from '../../shared/domain/fixed.ts';
 import { type EmfMetricReading, readEmfMetrics } from '../../shared/metrics/emf.ts';
 import { configFilesIn } from '../../shared/ops/config-snapshot.ts';
-import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import type { OpsJob } from '../../shared/ops/ops-report.ts';
 import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
 import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';

@@ -9,6 +9,7 @@ import { parseFixed } from '../../shared/domain/fixed.ts';
 import { createDocumentClient } from '../../shared/store/dynamo-client.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { bearer } from './api-tokens.ts';
 import {
   type EngineConfigOptions,
   type EngineProcess,
@@ -18,7 +19,6 @@ import {
 } from './engine-process.ts';
 import type { tempFolder } from './temp-files.ts';
 import { VenueAdmin } from './venue-admin.ts';
-import { bearer } from './api-tokens.ts';
 
 export const SHIPPED_RISK_FILE = join(ROOT, 'config/risk_limits.toml');
 
@@ -42,6 +42,8 @@ export async function startEngineOnSimulator(options: {
   readonly account: string;
   readonly seed: number;
   readonly cloudwatchMetrics?: EngineConfigOptions['cloudwatchMetrics'];
+  /** The engine's environment beyond PATH. */
+  readonly env?: Record<string, string>;
 }): Promise<EngineOnSimulator> {
   const dynamo = await startLocalDynamo({ tablePrefix: options.tablePrefix });
   const client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
@@ -64,7 +66,7 @@ export async function startEngineOnSimulator(options: {
       ...(options.cloudwatchMetrics === undefined ? {} : { cloudwatchMetrics: options.cloudwatchMetrics }),
     }),
   );
-  const engine = startEngine(configFile, {}, SHIPPED_RISK_FILE);
+  const engine = startEngine(configFile, options.env ?? {}, SHIPPED_RISK_FILE);
   const close = async (): Promise<void> => {
     if (engine.child.exitCode === null) {
       engine.child.kill('SIGTERM');
@@ -108,7 +110,10 @@ export async function pullKillSwitchOnAdoptedPosition(
   });
   await venue.until(
     'the engine holding AAPL',
-    async () => (await (await fetch(`${api}/status`, { headers: bearer('read') })).json()) as { positions: { symbol: string }[] },
+    async () =>
+      (await (await fetch(`${api}/status`, { headers: bearer('read') })).json()) as {
+        positions: { symbol: string }[];
+      },
     (status) => status.positions.some(({ symbol }) => symbol === 'AAPL'),
   );
   const response = await fetch(`${api}/kill-switch`, {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
+import type { EngineNotifier } from '../../engine/notifications/engine-notifier.ts';
 import { TradingEngine } from '../../engine/trading-engine.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { DEFAULT_SIM_KEY_ID, DEFAULT_SIM_SECRET_KEY } from '../../shared/broker/simulator-credentials.ts';
@@ -25,6 +26,7 @@ export interface InProcessEngineOptions {
   readonly account: string;
   readonly strategies?: readonly Strategy[];
   readonly registry?: Registry;
+  readonly notifier?: EngineNotifier;
 }
 
 /** Built, not started; on the wall clock, logging nothing. */
@@ -48,6 +50,7 @@ export function inProcessEngine(options: InProcessEngineOptions): TradingEngine 
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     registry: options.registry ?? new Registry(),
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   });
 }
 

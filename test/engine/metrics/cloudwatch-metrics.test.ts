@@ -195,7 +195,9 @@ describe('CloudWatch metrics of a running engine (in process; dynalite and the s
     expect(lags.every((lag) => Math.abs(lag) < 1_000)).toBe(true);
 
     // Act: the operator's kill switch trips (halts) the breaker.
-    const killed = await engine.control().killSwitch({ role: 'operator', operator: 'emf-test', reason: 'trip the breaker' });
+    const killed = await engine
+      .control()
+      .killSwitch({ role: 'operator', operator: 'emf-test', reason: 'trip the breaker' });
     expect(killed).toMatchObject({ ok: true });
     const tripped = publish();
 

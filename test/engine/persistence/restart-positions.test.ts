@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineNotifier } from '../../../engine/notifications/engine-notifier.ts';
 import { createPersistence } from '../../../engine/persistence/persistence.ts';
 import { TradingEngine } from '../../../engine/trading-engine.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/local-dynamo.ts';
@@ -95,6 +96,16 @@ describe('Restart: stored positions compared with the broker’s (engine, dynali
       logger,
       registry,
       persistence,
+      // No sink: its log line is the notification.
+      notifier: new EngineNotifier({
+        account: ACCOUNT,
+        environment: config.system.environment,
+        sinks: [],
+        feedDownAfterMs: config.system.marketData.staleAfterMs,
+        clock: systemClock,
+        logger,
+        registry,
+      }),
     });
     running.add(engine);
     const reconciled = new Promise<void>((resolve) =>
@@ -156,6 +167,11 @@ describe('Restart: stored positions compared with the broker’s (engine, dynali
         msg: "restart: stored position in MSFT is 3, the broker holds 0; the broker's figure was taken",
       },
     ]);
+    expect(
+      first.lines
+        .filter((line) => line.msg.startsWith('P1 restart:'))
+        .map(({ level, msg }) => ({ level, msg })),
+    ).toStrictEqual([{ level: 40, msg: 'P1 restart: 2 stored positions differed from the broker' }]);
     expect(await differencesMetric(first.registry)).toStrictEqual({
       missing_at_broker: 1,
       missing_in_store: 0,
@@ -186,6 +202,7 @@ describe('Restart: stored positions compared with the broker’s (engine, dynali
     const second = await restart();
     expect(second.lines.filter((line) => line.level === 50)).toStrictEqual([]);
     expect(second.lines.map((line) => line.msg)).toContain('restart: stored positions match the broker');
+    expect(second.lines.filter((line) => line.msg.startsWith('P1 restart:'))).toStrictEqual([]);
     expect(await differencesMetric(second.registry)).toStrictEqual({
       missing_at_broker: 0,
       missing_in_store: 0,

@@ -123,14 +123,20 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
   });
 
   describe('the admin token', () => {
-    it.each(['POST', 'GET'])('lets %s through as the admin (the engine checks each route’s role)', async (method) => {
-      const { response } = await invoke(
-        authorizer(),
-        authorizerEvent({ method, path: '/circuit-breaker/reset', authorization: `Bearer ${ADMIN_TOKEN}` }),
-      );
+    it.each(['POST', 'GET'])(
+      'lets %s through as the admin (the engine checks each route’s role)',
+      async (method) => {
+        const { response } = await invoke(
+          authorizer(),
+          authorizerEvent({ method, path: '/circuit-breaker/reset', authorization: `Bearer ${ADMIN_TOKEN}` }),
+        );
 
-      expect(response).toStrictEqual({ isAuthorized: true, context: { role: 'admin', reason: 'admin_token' } });
-    });
+        expect(response).toStrictEqual({
+          isAuthorized: true,
+          context: { role: 'admin', reason: 'admin_token' },
+        });
+      },
+    );
   });
 
   describe('the read-only token', () => {
