@@ -1,7 +1,7 @@
 /** The engine API client for a Lambda, with its bearer token (when there is one) from Secrets Manager. */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { EngineApiClient } from '../../shared/ops/engine-api-client.ts';
+import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 
 const tokenSchema = z.string().min(1);
 

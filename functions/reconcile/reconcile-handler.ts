@@ -3,7 +3,7 @@
  * broker's clock says the market is open; invoked on demand (`"trigger": "on-demand"`) it runs at
  * once. Tests call it with the simulator, dynalite and a running engine API.
  */
-import type { EngineApiClient } from '../../shared/ops/engine-api-client.ts';
+import type { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import {
   type ReconciliationBroker,
   runReconciliation,
