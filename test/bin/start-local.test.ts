@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localEndpointsFile, readLocalEndpoints } from '../../local/local-endpoints.ts';
 import { shippedSystemConfig } from '../support/shipped-config.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
@@ -187,7 +188,13 @@ describe('Command: npm start (bin/start-local.ts)', () => {
       price: expect.any(String),
     });
 
-    const status = (await (await fetch(`${api}/status`)).json()) as {
+    // The engine wants a token on loopback too; npm start generated one per role for this run.
+    expect((await fetch(`${api}/status`)).status).toBe(401);
+    const tokens = readLocalEndpoints(localEndpointsFile(folder.path('dynamo')))?.apiTokens;
+    expect(Object.keys(tokens ?? {}).sort()).toStrictEqual(['admin', 'operator', 'read']);
+    const status = (await (
+      await fetch(`${api}/status`, { headers: { authorization: `Bearer ${tokens!.read}` } })
+    ).json()) as {
       positions: unknown[];
       openOrders: unknown[];
     };

@@ -253,7 +253,8 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
             },
           ]),
     ]);
-    // The execution role pulls nothing from a registry here (a stand-in image) and reads exactly the two secrets.
+    // The execution role pulls nothing from a registry here (a stand-in image) and reads exactly the
+    // broker keys and the three role tokens.
     const executionRole = (task.Properties.ExecutionRoleArn as { 'Fn::GetAtt': [string, string] })[
       'Fn::GetAtt'
     ][0];
@@ -262,7 +263,9 @@ describe.each(ENVIRONMENTS)('Stacks of %s', (environment: Environment) => {
       .map((s) => s.Resource);
     expect(secretReads).toStrictEqual([
       { Ref: single(resources, 'AWS::SecretsManager::Secret', 'BrokerKeys')[0] },
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'ReadToken')[0] },
       { Ref: single(resources, 'AWS::SecretsManager::Secret', 'OperatorToken')[0] },
+      { Ref: single(resources, 'AWS::SecretsManager::Secret', 'AdminToken')[0] },
     ]);
   });
 

@@ -45,6 +45,7 @@ import { S3ArtifactStore } from '../../shared/ops/s3-artifact-store.ts';
 import { DynamoLeaseStore } from '../../shared/store/dynamo-lease-store.ts';
 import { LEASE_KEYS } from '../../shared/store/table-definitions.ts';
 import { ManualClock, systemClock } from '../../shared/time/clock.ts';
+import { TEST_API_TOKENS } from '../support/api-tokens.ts';
 import {
   type EngineOnSimulator,
   pullKillSwitchOnAdoptedPosition,
@@ -300,7 +301,8 @@ describe('Cross-check: the Trading metrics of the alarms and dashboards are the 
     });
     const trading = broker;
     const { store } = engine;
-    const engineApi = async () => new EngineApiClient({ baseUrl: engine.api, timeoutMs: 2_000 });
+    const engineApi = async () =>
+      new EngineApiClient({ baseUrl: engine.api, token: TEST_API_TOKENS.read, timeoutMs: 2_000 });
     const leases = new DynamoLeaseStore({
       client: engine.client,
       table: engine.dynamo.tables.lease,

@@ -349,8 +349,9 @@ describe('Function: createOperatorAuthorizer (API Gateway HTTP API authorizer, s
       expect(reader.response).toStrictEqual(denied('tokens_unavailable'));
       const errors = operator.lines.filter((line) => line.level === 'ERROR');
       expect(errors.map((line) => line.problem)).toStrictEqual([
-        expect.stringMatching(/^the operator token secret could not be read \(AccessDeniedException: User: /),
         expect.stringMatching(/^the read token secret could not be read \(AccessDeniedException: User: /),
+        expect.stringMatching(/^the operator token secret could not be read \(AccessDeniedException: User: /),
+        expect.stringMatching(/^the admin token secret could not be read \(AccessDeniedException: User: /),
       ]);
       expect(emfMetrics(operator.lines)).toStrictEqual({
         OperatorRequestsAllowed: 0,

@@ -20,6 +20,7 @@ import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { newYorkDate, newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
 import { type Simulator, startSimulator } from '../../../sim/simulator.ts';
+import { TEST_API_TOKENS } from '../../support/api-tokens.ts';
 import {
   type EngineOnSimulator,
   SHIPPED_RISK_FILE,
@@ -98,7 +99,12 @@ describe('Function: createPremarketHandler (engine process, simulator and dynali
       });
     const handler = createPremarketHandler({
       broker: async () => broker,
-      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? stack.api, timeoutMs: 2_000 }),
+      engine: async () =>
+        new EngineApiClient({
+          baseUrl: options.engineUrl ?? stack.api,
+          token: TEST_API_TOKENS.read,
+          timeoutMs: 2_000,
+        }),
       leases: new DynamoLeaseStore({ client: stack.client, table: stack.dynamo.tables.lease, account }),
       config: () => config,
       reports: store,

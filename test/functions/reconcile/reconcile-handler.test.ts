@@ -10,6 +10,7 @@ import type { OpsReport } from '../../../shared/ops/ops-report.ts';
 import type { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
 import { newYorkDate } from '../../../shared/time/new-york-time.ts';
+import { TEST_API_TOKENS } from '../../support/api-tokens.ts';
 import { type EngineOnSimulator, startEngineOnSimulator } from '../../support/engine-on-simulator.ts';
 import { captureOutput, emfMetrics, lambdaContext } from '../../support/lambda-harness.ts';
 import { tempFolder } from '../../support/temp-files.ts';
@@ -44,7 +45,12 @@ describe('Function: createReconcileHandler (engine process, simulator and dynali
       });
     const handler = createReconcileHandler({
       broker: async () => broker,
-      engine: async () => new EngineApiClient({ baseUrl: options.engineUrl ?? stack.api, timeoutMs: 2_000 }),
+      engine: async () =>
+        new EngineApiClient({
+          baseUrl: options.engineUrl ?? stack.api,
+          token: TEST_API_TOKENS.read,
+          timeoutMs: 2_000,
+        }),
       store,
       reports: store,
       confirmAfterMs: 200,
