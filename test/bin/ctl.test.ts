@@ -7,7 +7,11 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualOrderAnswer, PositionsAnswer } from '../../shared/api/engine-api-schemas.ts';
 import { TEST_API_TOKEN_ENV, TEST_API_TOKENS } from '../support/api-tokens.ts';
-import { type EngineOnSimulator, startEngineOnSimulator } from '../support/engine-on-simulator.ts';
+import {
+  type EngineOnSimulator,
+  SHIPPED_RISK_FILE,
+  startEngineOnSimulator,
+} from '../support/engine-on-simulator.ts';
 import { ROOT } from '../support/engine-process.ts';
 import { tempFolder } from '../support/temp-files.ts';
 
@@ -62,6 +66,17 @@ describe('Command: npm run ctl (bin/ctl.ts)', () => {
     const result = await ctl(TEST_API_TOKENS.read, 'positions', '--json');
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout) as PositionsAnswer).toStrictEqual({ positions: [] });
+  });
+
+  it('runs the reconciliation and backup jobs now, against the engine named in the environment', async () => {
+    const job = ['--config', stack.configFile, '--risk', SHIPPED_RISK_FILE, '--data', folder.path('dynamo')];
+    const reconciled = await ctl(TEST_API_TOKENS.read, 'reconcile', ...job);
+    expect(reconciled.status, reconciled.stderr).toBe(0);
+    expect(reconciled.stdout).toMatch(/^reconcile \d{4}-\d{2}-\d{2}: OK — /);
+    expect(reconciled.stdout).toContain(`(against the config: engine ${stack.api})`);
+    const backedUp = await ctl(undefined, 'backup', ...job, '--json');
+    expect(backedUp.status, backedUp.stderr).toBe(0);
+    expect((JSON.parse(backedUp.stdout) as { report: { outcome: string } }).report.outcome).toBe('ok');
   });
 
   it('buys at the venue, then closes the position there', async () => {
