@@ -1,20 +1,11 @@
 import { parseArgs } from 'node:util';
-import { resolveOpsConnection } from '../local/ops-connection.ts';
-import { localOpsJobs } from '../local/ops-jobs.ts';
-import { AlpacaTradingClient } from '../shared/broker/alpaca/trading-client.ts';
-import { CredentialsError, loadBrokerCredentials } from '../shared/config/broker-credentials.ts';
-import { loadConfigOrReport } from '../shared/config/load-config.ts';
-import type { OpsMetrics } from '../shared/ops/ops-metrics.ts';
+import { opsJobNowSummary, opsJobNowText, runOpsJobNow } from '../local/run-ops-job-now.ts';
+import { API_TOKEN_VARIABLES } from '../shared/api/api-roles.ts';
 import { OPS_JOBS, type OpsJob } from '../shared/ops/ops-report.ts';
-import { renderOpsReport } from '../shared/ops/ops-table.ts';
-import { describeError, type OpsJobLog, runOpsJob } from '../shared/ops/run-ops-job.ts';
-import { createDocumentClient, createDynamoClient } from '../shared/store/dynamo-client.ts';
-import { systemClock } from '../shared/time/clock.ts';
+import { describeError } from '../shared/ops/run-ops-job.ts';
 
-const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--fees FILE] [--engine-url URL] [--json]`;
-
-/** The report printed is the run's output; the job's own log lines would repeat it. */
-const SILENT: OpsJobLog = { info: () => {}, error: () => {} };
+const USAGE = `usage: npm run job -- ${OPS_JOBS.join('|')} [--config FILE] [--risk FILE] [--data FOLDER] [--fees FILE] [--engine-url URL] [--json]
+(with --engine-url, the engine's read token comes from ${API_TOKEN_VARIABLES.read})`;
 
 const EXIT = { ok: 0, skipped: 0, problems: 3, failed: 1 } as const;
 
@@ -73,68 +64,24 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${flags}\n${USAGE}`);
     return 2;
   }
-  const config = loadConfigOrReport({
-    systemFile: flags.config,
+  const readToken = process.env[API_TOKEN_VARIABLES.read];
+  const run = await runOpsJobNow({
+    job: flags.job,
+    configFile: flags.config,
     ...(flags.risk === undefined ? {} : { riskFile: flags.risk }),
+    dataFolder: flags.data,
+    feesFile: flags.fees,
+    ...(flags.engineUrl === undefined
+      ? {}
+      : { engine: { url: flags.engineUrl, token: readToken === '' ? undefined : readToken } }),
+    env: process.env,
   });
-  if (config === null) return 1;
-  const { system } = config;
-  let connection: ReturnType<typeof resolveOpsConnection>;
-  let credentials: Awaited<ReturnType<typeof loadBrokerCredentials>>;
-  try {
-    connection = resolveOpsConnection({
-      config,
-      dataFolder: flags.data,
-      ...(flags.engineUrl === undefined ? {} : { engineUrl: flags.engineUrl }),
-    });
-    credentials = await loadBrokerCredentials({ system, env: process.env });
-  } catch (error) {
-    console.error(error instanceof CredentialsError ? error.message : describeError(error));
+  if (!run.ok) {
+    console.error(run.problem);
     return 1;
   }
-  const clientOptions = {
-    region: system.store.region,
-    ...(connection.dynamoEndpoint === undefined ? {} : { endpoint: connection.dynamoEndpoint }),
-  };
-  const client = createDocumentClient(clientOptions);
-  const rawClient = createDynamoClient(clientOptions);
-  const broker = new AlpacaTradingClient({ baseUrl: connection.tradingUrl, credentials });
-  const recorded: Record<string, number> = {};
-  const metrics: OpsMetrics = { record: (name, value) => (recorded[name] = value) };
-  const { bodies, reports } = localOpsJobs({
-    config,
-    broker,
-    engineApiUrl: () => connection.engineApi,
-    dynamo: { document: client, raw: rawClient },
-    clock: systemClock,
-    metrics,
-    log: SILENT,
-    feesFile: flags.fees,
-    dataFolder: flags.data,
-  });
-  try {
-    const report = await runOpsJob(
-      flags.job,
-      {
-        runId: `cli-${flags.job}-${systemClock.nowMs()}`,
-        clock: systemClock,
-        reports,
-        metrics,
-        log: SILENT,
-      },
-      () => bodies[flags.job]('on-demand'),
-    );
-    if (flags.json) console.log(JSON.stringify({ report, metrics: recorded, against: connection }, null, 2));
-    else
-      console.log(
-        `${renderOpsReport(report)}\n\n(against the ${connection.source}: engine ${connection.engineApi})`,
-      );
-    return EXIT[report.outcome];
-  } finally {
-    await broker.close();
-    client.destroy();
-    rawClient.destroy();
-  }
+  console.log(flags.json ? JSON.stringify(opsJobNowSummary(run), null, 2) : opsJobNowText(run));
+  return EXIT[run.report.outcome];
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -3,8 +3,7 @@
  * Checks a system config (and its risk file) and lists every problem; exit 1 when any.
  */
 import { parseArgs } from 'node:util';
-import { formatConfigIssue } from '../shared/config/config-error.ts';
-import { defaultRiskFile, validateConfig } from '../shared/config/load-config.ts';
+import { checkConfigFiles } from '../shared/config/config-check.ts';
 
 const USAGE = 'usage: npm run validate-config -- SYSTEM_FILE [RISK_FILE] [--ignore-env]';
 
@@ -34,18 +33,13 @@ function main(argv: string[]): number {
     console.error(USAGE);
     return 2;
   }
-  const result = validateConfig({
+  const check = checkConfigFiles({
     systemFile,
-    riskFile: riskFile ?? defaultRiskFile(systemFile),
+    ...(riskFile === undefined ? {} : { riskFile }),
     env: parsed.values['ignore-env'] === true ? {} : process.env,
   });
-  if (result.ok) {
-    console.log(`ok: ${result.config.files.system} and ${result.config.files.risk} are valid`);
-    return 0;
-  }
-  console.error(`${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}:`);
-  for (const issue of result.issues) console.error(`  ${formatConfigIssue(issue)}`);
-  return 1;
+  for (const line of check.lines) (check.ok ? console.log : console.error)(line);
+  return check.ok ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -11,6 +11,8 @@ export interface OpsConnection {
   readonly dynamoEndpoint: string | undefined;
   readonly tradingUrl: string;
   readonly engineApi: string;
+  /** The local stack's read token, when the engine API is the local stack's. */
+  readonly engineApiToken: string | undefined;
   /** Where the addresses came from, for the output. */
   readonly source: 'local stack' | 'config';
 }
@@ -33,12 +35,15 @@ export function resolveOpsConnection(options: OpsConnectionOptions): OpsConnecti
       `no local stack is running (${file} is absent; start one with npm start) and the config names no store.endpoint`,
     );
   }
+  const engineApi =
+    options.engineUrl ?? local?.engineApi ?? `http://${system.engine.http.host}:${system.engine.http.port}`;
   return {
     dynamoEndpoint,
     tradingUrl:
       (system.broker.venue === 'simulator' ? local?.tradingUrl : undefined) ?? system.broker.tradingUrl,
-    engineApi:
-      options.engineUrl ?? local?.engineApi ?? `http://${system.engine.http.host}:${system.engine.http.port}`,
+    engineApi,
+    // A token goes only to the engine it was made for.
+    engineApiToken: engineApi === local?.engineApi ? local.apiTokens?.read : undefined,
     source: local === undefined ? 'config' : 'local stack',
   };
 }

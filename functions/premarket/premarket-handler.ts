@@ -3,8 +3,9 @@
  * resolved per run (so a rotated broker key or API token is picked up). Tests call it with the
  * simulator, dynalite and a running engine API; handler.ts wires the AWS parts.
  */
-import type { Config } from '../../shared/config/load-config.ts';
+
 import type { EngineApiClient } from '../../shared/api/engine-api-client.ts';
+import type { Config } from '../../shared/config/load-config.ts';
 import type { PremarketBroker } from '../../shared/ops/premarket/run-premarket-check.ts';
 import { runPremarketCheck } from '../../shared/ops/premarket/run-premarket-check.ts';
 import type { LeaseStore } from '../../shared/store/lease-store.ts';
