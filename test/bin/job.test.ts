@@ -11,6 +11,7 @@ import { parseFixed, ZERO } from '../../shared/domain/fixed.ts';
 import type { OpsReport } from '../../shared/ops/ops-report.ts';
 import type { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
+import { TEST_API_TOKENS } from '../support/api-tokens.ts';
 import {
   type EngineOnSimulator,
   SHIPPED_RISK_FILE,
@@ -68,7 +69,12 @@ describe('Command: npm run job (bin/job.ts)', () => {
       execFile(
         process.execPath,
         [...argv, '--engine-url', stack.api],
-        { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 60_000 },
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, TRADING_READ_TOKEN: TEST_API_TOKENS.read },
+          timeout: 60_000,
+        },
         (error, stdout, stderr) =>
           resolve({ status: error === null ? 0 : (error.code as number | null), stdout, stderr }),
       );

@@ -5,6 +5,7 @@
  * the breaker reset needing the admin role.
  */
 import { readFileSync } from 'node:fs';
+import { validate } from '@readme/openapi-parser';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,7 @@ describe('engine API on a trading engine (simulator over loopback)', () => {
 
   it('serves the document the repository keeps in docs/api/openapi.json', async () => {
     const served = (await call('GET', '/openapi.json')).body;
+    expect(await validate(structuredClone(served))).toMatchObject({ valid: true, specification: 'OpenAPI' });
     expect(served).toStrictEqual(engineApiDocument());
     expect(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'))).toStrictEqual(served);
   });
