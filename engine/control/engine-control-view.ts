@@ -22,6 +22,9 @@ import type { ActionBy, ActionResult, EngineControl, OrderList } from '../api/en
 import { PATTERN_DAY_TRADE_LIMIT } from '../risk/day-trade-counter.ts';
 import type { TradingEngine } from '../trading-engine.ts';
 
+/** The event stream's copy of the intraday curve: enough for a chart, small enough to send every second. */
+const STATE_CURVE_POINTS = 400;
+
 const ok = <T>(value: T): ActionResult<T> => ({ ok: true, value });
 
 export class EngineControlView implements EngineControl {
@@ -106,7 +109,7 @@ export class EngineControlView implements EngineControl {
     return { fills: this.#engine.recentFills.list() };
   }
 
-  pnl(): PnlAnswer {
+  pnl(maxCurvePoints?: number): PnlAnswer {
     const engine = this.#engine;
     engine.markToMarket();
     const pnl = engine.portfolio.pnl();
@@ -118,7 +121,7 @@ export class EngineControlView implements EngineControl {
       daily: formatFixed(pnl.daily),
       exposure: { gross: formatFixed(exposure.gross), net: formatFixed(exposure.net) },
       intraday: engine.intradayPnl
-        .points()
+        .points(maxCurvePoints)
         .map((point) => ({ at: new Date(point.atMs).toISOString(), daily: formatFixed(point.daily) })),
     };
   }
@@ -185,7 +188,7 @@ export class EngineControlView implements EngineControl {
     return {
       at: new Date(engine.clock.nowMs()).toISOString(),
       health: this.health(),
-      pnl: this.pnl(),
+      pnl: this.pnl(STATE_CURVE_POINTS),
       positions: this.#positions(),
       orders: engine.blotter.open(),
       fills: engine.recentFills.list().slice(0, 50),

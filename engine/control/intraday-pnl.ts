@@ -28,8 +28,16 @@ export class IntradayPnl {
     if (this.#points.length > MAX_POINTS) this.#points.shift();
   }
 
-  /** Oldest first, with the current value as the last point when it is newer than the last sample. */
-  points(): readonly PnlPoint[] {
-    return this.#points;
+  /**
+   * Oldest first; with `maxPoints`, every nth point so that at most that many remain, the latest
+   * always among them (the event stream sends the curve every second and must stay small).
+   */
+  points(maxPoints = Number.POSITIVE_INFINITY): readonly PnlPoint[] {
+    const count = this.#points.length;
+    if (count <= maxPoints) return this.#points;
+    const step = Math.ceil(count / maxPoints);
+    const thinned: PnlPoint[] = [];
+    for (let index = (count - 1) % step; index < count; index += step) thinned.push(this.#points[index]!);
+    return thinned;
   }
 }
