@@ -15,6 +15,7 @@ import { createLogger, stdoutDestination } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
 import { startEngineApi } from './api/engine-api.ts';
+import { loadDashboardPage } from './dashboard/dashboard-page.ts';
 import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
 import { createPersistence } from './persistence/persistence.ts';
 import { buildStrategies } from './strategy/build-strategies.ts';
@@ -100,6 +101,7 @@ async function main(): Promise<number> {
     persistence,
   });
   onLeaseLost = (reason) => engine.onLeaseLost(reason);
+  const dashboard = await loadDashboardPage();
   const api = await startEngineApi({
     host: system.engine.http.host,
     port: system.engine.http.port,
@@ -109,6 +111,7 @@ async function main(): Promise<number> {
     requestsPerMinute: system.engine.http.requestsPerMinutePerToken,
     clock: systemClock,
     logger: logger.child({ component: 'api' }),
+    dashboardPage: () => dashboard,
   });
   logger.info(
     {

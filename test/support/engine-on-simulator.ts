@@ -41,6 +41,8 @@ export async function startEngineOnSimulator(options: {
   readonly account: string;
   readonly seed: number;
   readonly cloudwatchMetrics?: EngineConfigOptions['cloudwatchMetrics'];
+  /** The engine's environment, e.g. its API tokens (TRADING_READ_TOKEN…); default none. */
+  readonly env?: Readonly<Record<string, string>>;
 }): Promise<EngineOnSimulator> {
   const dynamo = await startLocalDynamo({ tablePrefix: options.tablePrefix });
   const client = createDocumentClient({ region: dynamo.region, endpoint: dynamo.endpoint });
@@ -63,7 +65,7 @@ export async function startEngineOnSimulator(options: {
       ...(options.cloudwatchMetrics === undefined ? {} : { cloudwatchMetrics: options.cloudwatchMetrics }),
     }),
   );
-  const engine = startEngine(configFile, {}, SHIPPED_RISK_FILE);
+  const engine = startEngine(configFile, { ...options.env }, SHIPPED_RISK_FILE);
   const close = async (): Promise<void> => {
     if (engine.child.exitCode === null) {
       engine.child.kill('SIGTERM');
