@@ -119,10 +119,10 @@ export function formatUsd(text) {
   return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-/** Microseconds to three significant figures, e.g. "2.41 µs", "1,230 µs". */
+/** Microseconds to three significant figures, as milliseconds from 1 ms up: "2.41 µs", "19.1 ms". */
 export function formatMicros(us) {
   if (!isNumber(us)) return '—';
-  return `${us < 100 ? us.toPrecision(3) : Math.round(us).toLocaleString('en-US')} µs`;
+  return us < 1000 ? `${us.toPrecision(3)} µs` : `${(us / 1000).toPrecision(3)} ms`;
 }
 
 /** The wall-clock time of an ISO timestamp, in the browser's zone, e.g. "14:03:07". */
@@ -310,7 +310,7 @@ export function startDashboard(window) {
     }
     $('exposure-gross').textContent = formatUsd(s.pnl.exposure.gross);
     $('exposure-net').textContent = formatUsd(s.pnl.exposure.net);
-    renderChart(s.pnl.intraday);
+    renderChart(s.pnl.intraday, s.at, s.pnl.daily);
 
     const breaker = $('breaker');
     breaker.textContent = s.risk.breaker;
@@ -393,13 +393,14 @@ export function startDashboard(window) {
     if (fresh) $('fills').firstElementChild?.classList.add('fresh');
   };
 
-  const renderChart = (points) => {
+  /** The engine's samples, then the live figure at the state's time, so the curve ends at now. */
+  const renderChart = (points, at, daily) => {
     const times = [];
     const values = [];
-    for (const point of points) {
-      const ms = Date.parse(point.at);
-      if (Number.isFinite(ms)) {
-        times.push(ms / 1000);
+    for (const point of [...points, { at, daily }]) {
+      const seconds = Date.parse(point.at) / 1000;
+      if (Number.isFinite(seconds) && (times.length === 0 || seconds > times[times.length - 1])) {
+        times.push(seconds);
         values.push(Number(point.daily));
       }
     }
@@ -416,8 +417,7 @@ export function startDashboard(window) {
           height: 190,
           legend: { show: false },
           scales: {
-            // One sample (the session's first minute) would otherwise stretch the axis over years.
-            x: { time: true, range: (_u, min, max) => [min, Math.max(max, min + 300)] },
+            x: { time: true },
             // Zero stays in view, so a small gain does not look like a cliff.
             y: {
               range: (_u, min, max) => {
@@ -439,7 +439,10 @@ export function startDashboard(window) {
       );
       window.addEventListener('resize', () => chart.setSize({ width: holder.clientWidth, height: 190 }));
     } else chart.setData([times, values]);
-    $('chart-empty').hidden = times.length > 0;
+    // At least five minutes wide: uPlot stretches a lone point's time axis over years.
+    if (times.length > 0)
+      chart.setScale('x', { min: times[0], max: Math.max(times[times.length - 1], times[0] + 300) });
+    $('chart-empty').hidden = times.length > 1;
   };
 
   // ---- Actions

@@ -98,6 +98,8 @@ describe('the dashboard in a browser, against the engine on the simulator', () =
     await expect.poll(() => text(page, '#exposure-gross')).not.toBe('0.00');
     await expect.poll(() => text(page, '#hot-count')).toMatch(/^[\d,]+ frames$/);
     expect(await text(page, '#feeds')).toContain('ready');
+    const chart = await page.locator('#equity-chart canvas').boundingBox();
+    expect(chart?.width).toBeGreaterThan(400);
 
     const screenshot = folder.path('dashboard.png');
     await page.screenshot({ path: screenshot });

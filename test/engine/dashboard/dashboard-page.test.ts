@@ -147,7 +147,8 @@ describe('the formatters', () => {
     expect(formatUsd(null)).toBe('—');
     expect(formatUsd('abc')).toBe('—');
     expect(formatMicros(2.4123)).toBe('2.41 µs');
-    expect(formatMicros(1234.4)).toBe('1,234 µs');
+    expect(formatMicros(123.44)).toBe('123 µs');
+    expect(formatMicros(19_061)).toBe('19.1 ms');
     expect(formatMicros(undefined)).toBe('—');
   });
 
