@@ -15,6 +15,7 @@ import { createLogger, stdoutDestination } from '../shared/logging/logger.ts';
 import { processSecrets } from '../shared/logging/secret-registry.ts';
 import { systemClock } from '../shared/time/clock.ts';
 import { startEngineApi } from './api/engine-api.ts';
+import { loadDashboardPage } from './dashboard/dashboard-page.ts';
 import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
 import { EngineNotifier } from './notifications/engine-notifier.ts';
 import { notificationSettingsFromEnv, notificationSinks } from './notifications/notification-sinks.ts';
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
     notifier,
   });
   onLeaseLost = (reason) => engine.onLeaseLost(reason);
+  const dashboard = await loadDashboardPage();
   const api = await startEngineApi({
     host: system.engine.http.host,
     port: system.engine.http.port,
@@ -129,6 +131,7 @@ async function main(): Promise<number> {
     requestsPerMinute: system.engine.http.requestsPerMinutePerToken,
     clock: systemClock,
     logger: logger.child({ component: 'api' }),
+    dashboardPage: () => dashboard,
   });
   logger.info(
     {

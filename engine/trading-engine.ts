@@ -573,9 +573,9 @@ export class TradingEngine {
     return this.feeds.map((feed, index) => ({ name: this.#feedNames[index]!, state: feed.state }));
   }
 
-  /** Hot-path latency percentiles; null until measured. */
+  /** Hot-path latency percentiles over every feed's frames since the start; null before the first frame. */
   hotPathLatency(): LatencyAnswer | null {
-    return null;
+    return this.feedMetrics.hotPath.percentiles();
   }
 
   async #acquireLease(persistence: Persistence, leaseWaitMs: number): Promise<boolean> {

@@ -2,12 +2,12 @@
  * report.html: the report a trader opens from disk. Self-contained: the chart library, its
  * stylesheet and the chart data are inlined, and nothing on the page refers to the network.
  * Every string from the run (strategy, parameters, symbols, source) is escaped. Pure: the chart
- * library comes in as text (chart-library.ts reads it).
+ * library comes in as text (shared/html/chart-library.ts reads it).
  */
 
+import { type ChartLibrary, inlineScript, inlineStyle } from '../../shared/html/chart-library.ts';
 import { newYorkWallTime } from '../../shared/time/new-york-time.ts';
 import type { TradeRecord } from '../backtest-result.ts';
-import type { ChartLibrary } from './chart-library.ts';
 import type { CurveMetrics, PerformanceMetrics } from './metrics.ts';
 import type { BacktestReport, Columns } from './report-json.ts';
 
@@ -60,15 +60,6 @@ export function escapeHtml(text: string): string {
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
-}
-
-// A library's text must not close the element it is inlined in.
-function inlineScript(code: string): string {
-  return code.replace(/<\/(script)/gi, '<\\/$1');
-}
-
-function inlineStyle(css: string): string {
-  return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
 // ---- Metrics

@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadChartLibrary } from '../../shared/html/chart-library.ts';
 import type { BacktestResult } from '../backtest-result.ts';
-import { loadChartLibrary } from './chart-library.ts';
 import { renderReportHtml } from './report-html.ts';
 import { type BacktestReport, buildReport, reportJson } from './report-json.ts';
 

@@ -227,7 +227,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const write = (answer: RouteAnswer, headers: Record<string, string> = {}) => {
       options.responses?.inc({ route: label, status: String(answer.status) });
       if ('events' in answer) {
-        streamEvents(request, response, answer.events);
+        streamEvents(response, answer.events);
         return;
       }
       const text = 'text' in answer ? answer.text : JSON.stringify(answer.body);
@@ -297,7 +297,6 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
 
 /** Server-sent events until the client goes away; a comment line now and then keeps proxies from closing it. */
 function streamEvents(
-  request: IncomingMessage,
   response: ServerResponse,
   events: (send: (event: string, data: unknown) => void) => () => void,
 ): void {
@@ -318,5 +317,7 @@ function streamEvents(
     clearInterval(heartbeat);
     stop();
   };
-  request.once('close', end);
+  // The response's close, not the request's: a request emits 'close' once its (empty) body has
+  // been read, long before the client goes, so the timer and the fill listener would outlive it.
+  response.once('close', end);
 }

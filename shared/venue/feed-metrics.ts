@@ -5,6 +5,7 @@
  * label lookup never runs per message; the engine's CloudWatch publisher reads them on its timer.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { LatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { Clock } from '../time/clock.ts';
 
 export const MESSAGE_KINDS = [
@@ -33,6 +34,8 @@ export class FeedMetrics {
   /** Bars received through REST backfill after gaps. */
   backfilledBars = 0;
   backfillFailures = 0;
+  /** Each frame's arrival to the end of its synchronous handling (decode to order request), since the start. */
+  readonly hotPath = new LatencyHistogram();
   readonly #lagWindows: LagWindow[] = [];
 
   countMessage(kindIndex: number): void {
@@ -111,6 +114,26 @@ export class FeedMetrics {
       () => this.backfilledBars,
     );
     counter('backfill_failures_total', 'Gap backfills that failed', () => this.backfillFailures);
+    const hotPath = this.hotPath;
+    new Gauge({
+      name: `${prefix}hot_path_seconds`,
+      help: "A frame's arrival to the end of its synchronous handling (decode, books, risk, strategies, order request), since the start",
+      labelNames: ['stat'],
+      registers: [registry],
+      collect() {
+        const percentiles = hotPath.percentiles();
+        if (percentiles === null) return;
+        this.set({ stat: 'p50' }, percentiles.p50Us / 1e6);
+        this.set({ stat: 'p90' }, percentiles.p90Us / 1e6);
+        this.set({ stat: 'p99' }, percentiles.p99Us / 1e6);
+        this.set({ stat: 'max' }, percentiles.maxUs / 1e6);
+      },
+    });
+    counter(
+      'hot_path_frames_total',
+      'Market-data frames timed for the hot-path latency',
+      () => hotPath.count,
+    );
     const lag = this.openLagWindow();
     new Gauge({
       name: `${prefix}feed_lag_seconds`,

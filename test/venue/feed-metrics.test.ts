@@ -34,4 +34,18 @@ describe('Class: FeedMetrics', () => {
     expect(again).toContain('engine_marketdata_messages_per_second{type="quote"} 0');
     expect(again).toContain('engine_marketdata_messages_total{type="quote"} 30');
   });
+
+  it('exposes the hot-path latency percentiles since the start, once a frame is timed', async () => {
+    const registry = new Registry();
+    const metrics = new FeedMetrics();
+    metrics.register(registry, new ManualClock(1_000_000));
+    expect(await registry.metrics()).not.toContain('engine_marketdata_hot_path_seconds{');
+
+    for (const us of [2, 2, 2, 3, 40]) metrics.hotPath.record(us);
+
+    const text = await registry.metrics();
+    expect(text).toContain('engine_marketdata_hot_path_frames_total 5');
+    expect(text).toMatch(/engine_marketdata_hot_path_seconds\{stat="p50"\} 0\.00000[23]/);
+    expect(text).toContain('engine_marketdata_hot_path_seconds{stat="max"} 0.00004');
+  });
 });

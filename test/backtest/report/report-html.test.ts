@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ChartLibrary, loadChartLibrary } from '../../../backtest/report/chart-library.ts';
 import { renderReportHtml, TRADES_SHOWN_IN_FULL } from '../../../backtest/report/report-html.ts';
 import { buildReport } from '../../../backtest/report/report-json.ts';
+import { type ChartLibrary, loadChartLibrary } from '../../../shared/html/chart-library.ts';
 import { curveResult, nyTime, syntheticBacktestResult, trade } from '../../support/backtest-results.ts';
 
 const charts: ChartLibrary = await loadChartLibrary();

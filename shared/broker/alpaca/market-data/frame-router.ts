@@ -2,7 +2,9 @@
  * One frame's path from bytes to consumers: decode and validate, count every message and every
  * rejection, measure feed lag, then hand control messages to the connection and data messages
  * to the listener. Separate from the socket so the benchmark `md.frame_to_book` runs exactly
- * this code.
+ * this code. Each frame's whole synchronous handling — decode, and everything the listener does
+ * with it before returning (books, risk, strategies, an order request handed to the router) — is
+ * timed with performance.now() into the feed's hot-path histogram.
  */
 import type { Logger } from '../../../logging/logger.ts';
 import { type FeedMetrics, MessageKindIndex } from '../../../venue/feed-metrics.ts';
@@ -54,6 +56,12 @@ export class FrameRouter {
   }
 
   route(frame: Uint8Array, isBinary: boolean, receivedUs: number): void {
+    const startMs = performance.now();
+    this.#route(frame, isBinary, receivedUs);
+    this.#metrics.hotPath.record((performance.now() - startMs) * 1000);
+  }
+
+  #route(frame: Uint8Array, isBinary: boolean, receivedUs: number): void {
     const metrics = this.#metrics;
     let input: Uint8Array | string = frame;
     if (isBinary !== (this.#codec === 'msgpack')) {

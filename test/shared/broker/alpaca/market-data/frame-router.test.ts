@@ -46,4 +46,12 @@ describe('Class: FrameRouter', () => {
     expect(seen).toEqual(['data trade']);
     expect(metrics.parseErrors).toBe(3);
   });
+
+  it('times every frame, rejected or not, into the hot-path histogram', () => {
+    const { metrics, route } = router();
+    route(`[${QUOTE}]`);
+    route('[{"T":"q",');
+    expect(metrics.hotPath.count).toBe(2);
+    expect(metrics.hotPath.percentiles()!.maxUs).toBeGreaterThan(0);
+  });
 });
