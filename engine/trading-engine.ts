@@ -231,6 +231,9 @@ export class TradingEngine {
           this.#onOrderUpdate(event.order, event.intent);
           this.blotter.reported(event.order, event.intent);
           break;
+        case 'order_status':
+          this.blotter.statusChanged(event.clientOrderId, event.status, clock.nowMs());
+          break;
         case 'fill_booked':
           this.recorder?.fill(event.fill, event.realized);
           this.recentFills.booked(event.fill, event.realized);

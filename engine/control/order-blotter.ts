@@ -6,7 +6,7 @@
  */
 import type { OrderAnswer } from '../../shared/api/engine-api-schemas.ts';
 import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
-import { isTerminalStatus, type OrderIntent } from '../../shared/domain/order.ts';
+import { isTerminalStatus, type OrderIntent, type OrderStatus } from '../../shared/domain/order.ts';
 import type { OrderRequest, VenueOrder } from '../../shared/venue/venue-types.ts';
 
 const FINISHED_KEPT = 500;
@@ -18,6 +18,11 @@ export class OrderBlotter {
   readonly #open = new Map<string, OrderAnswer>();
   // Insertion order is finish order: the first entries are the oldest.
   readonly #finished = new Map<string, OrderAnswer>();
+  /**
+   * The version (venue update time, ns) of each order's latest report: a REST answer can arrive
+   * after the fill it preceded, and must not bring a filled order back as open.
+   */
+  readonly #versions = new Map<string, bigint>();
   readonly #origin: (clientOrderId: string, intent: OrderIntent | undefined) => string;
 
   constructor(origin: (clientOrderId: string, intent: OrderIntent | undefined) => string) {
@@ -47,6 +52,10 @@ export class OrderBlotter {
   }
 
   reported(order: VenueOrder, intent: OrderIntent | undefined): void {
+    const version = this.#versions.get(order.clientOrderId);
+    if (version !== undefined && order.updatedAtNs < version) return;
+    if (this.#finished.has(order.clientOrderId) && !isTerminalStatus(order.status)) return;
+    this.#versions.set(order.clientOrderId, order.updatedAtNs);
     const known = this.#open.get(order.clientOrderId) ?? this.#finished.get(order.clientOrderId);
     const answer: OrderAnswer = {
       clientOrderId: order.clientOrderId,
@@ -69,17 +78,31 @@ export class OrderBlotter {
       this.#open.set(order.clientOrderId, answer);
       return;
     }
-    this.#open.delete(order.clientOrderId);
-    this.#finished.delete(order.clientOrderId);
-    this.#finished.set(order.clientOrderId, answer);
-    if (this.#finished.size > FINISHED_KEPT) this.#finished.delete(this.#finished.keys().next().value!);
+    this.#finish(answer);
+  }
+
+  /**
+   * A status the tracker settled without a report from the venue (a send it refused, a rejection
+   * without an order object): the order leaves the working list with it.
+   */
+  statusChanged(clientOrderId: string, status: OrderStatus, nowMs: number): void {
+    const open = this.#open.get(clientOrderId);
+    if (open === undefined || !isTerminalStatus(status)) return;
+    this.#finish({ ...open, status, updatedAt: new Date(nowMs).toISOString() });
+  }
+
+  #finish(answer: OrderAnswer): void {
+    this.#open.delete(answer.clientOrderId);
+    this.#finished.delete(answer.clientOrderId);
+    this.#finished.set(answer.clientOrderId, answer);
+    if (this.#finished.size > FINISHED_KEPT) {
+      const oldest = this.#finished.keys().next().value!;
+      this.#finished.delete(oldest);
+      this.#versions.delete(oldest);
+    }
   }
 
   /** A send the broker never saw (refused before it left, or rejected without a report). */
-  dropped(clientOrderId: string): void {
-    this.#open.delete(clientOrderId);
-  }
-
   get(clientOrderId: string): OrderAnswer | undefined {
     return this.#open.get(clientOrderId) ?? this.#finished.get(clientOrderId);
   }
