@@ -47,10 +47,16 @@ export interface BacktestStack {
 }
 
 export interface BacktestStackOptions {
-  readonly venue: BarVenue;
+  /**
+   * The venue port and timers on its virtual clock: the bar venue's, or (the deterministic
+   * simulation harness, simtest/) the in-process venue's behind a fault-injecting wrapper.
+   */
+  readonly venue: Pick<BarVenue, 'venue' | 'timers'>;
   readonly clock: ManualClock;
   readonly limits: RiskLimits;
   readonly strategies: readonly Strategy[];
+  /** The retry backoff's jitter; a seeded run passes its own so a replay draws the same delays. */
+  readonly random?: () => number;
 }
 
 /** A backtest has no broker request budget to spend: the venue answers every request at once. */
@@ -61,6 +67,7 @@ export function createBacktestStack({
   clock,
   limits,
   strategies,
+  random,
 }: BacktestStackOptions): BacktestStack {
   const logger = createLogger({ name: 'backtest', level: 'silent' });
   const registry = new Registry();
@@ -76,6 +83,7 @@ export function createBacktestStack({
     // Every wait (a retry's pause, a stop's wait for its cancels) passes on the virtual clock.
     timers: venue.timers,
     sleep: (ms) => new Promise((resolve) => venue.timers.setTimeout(() => resolve(), ms)),
+    ...(random === undefined ? {} : { random }),
   });
 
   const refusals = new Map<string, number>();

@@ -13,6 +13,7 @@
 import { slippageModelSchema } from '../shared/broker/alpaca/slippage-model.ts';
 import { parseFixed } from '../shared/domain/fixed.ts';
 import type { ManualClock } from '../shared/time/clock.ts';
+import type { Timers } from '../shared/time/timers.ts';
 import type { MarketDataFeed, MarketDataHistory } from '../shared/venue/market-data-feed.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import { ClosedDates } from './closed-dates.ts';
@@ -26,7 +27,7 @@ import {
 import { createMarket, type SimMarket } from './market/market.ts';
 import { SimulatedVenue } from './simulated-venue.ts';
 import type { MatchingEngine } from './trading/matching-engine.ts';
-import { TaskScheduler } from './trading/task-scheduler.ts';
+import { type ScheduledTask, TaskScheduler } from './trading/task-scheduler.ts';
 import { createVenueCore } from './trading/venue-core.ts';
 import { advanceVirtualTime } from './virtual-time.ts';
 
@@ -50,6 +51,8 @@ export interface InProcessVenueOptions {
    * throws VenueRateLimitedError with the window's reset. Default: no limit.
    */
   readonly rateLimitPerMinute?: number;
+  /** Events per second the generated market makes across its symbols (default 1000). */
+  readonly messagesPerSecond?: number;
 }
 
 export interface InProcessVenue {
@@ -63,6 +66,8 @@ export interface InProcessVenue {
   openFeed(options: InProcessFeedOptions): MarketDataFeed;
   /** Gap backfill (the port's MarketDataHistory) from the market's recorded bars and trades. */
   readonly history: MarketDataHistory;
+  /** Timers on the venue's virtual clock: they fire as `advanceTo` passes their instant. */
+  readonly timers: Timers;
   /** Runs the market and every scheduled effect (latency, expiries) up to this instant. */
   advanceTo(epochMs: number): void;
   /** Stops the market, the scheduled work and every feed opened here. */
@@ -75,7 +80,7 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
     clock,
     seed: options.seed ?? 1,
     symbols: options.symbols,
-    messagesPerSecond: 1000,
+    messagesPerSecond: options.messagesPerSecond ?? 1000,
     credentials: { keyId: 'in-process', secretKey: 'in-process' },
     sessionHours: options.sessionHours ?? 'always',
   };
@@ -111,6 +116,10 @@ export function createInProcessVenue(options: InProcessVenueOptions): InProcessV
       return feed;
     },
     history: new InProcessMarketDataHistory(market),
+    timers: {
+      setTimeout: (run, delayMs) => scheduler.after(delayMs, run),
+      clearTimeout: (handle) => scheduler.cancel(handle as ScheduledTask),
+    },
     advanceTo: (epochMs) => advanceVirtualTime(clock, scheduler, market, epochMs),
     close() {
       for (const feed of feeds.splice(0)) void feed.stop();

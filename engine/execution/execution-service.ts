@@ -13,6 +13,7 @@ import type { Fill } from '../../shared/domain/fill.ts';
 import type { Fixed } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import type { Timers } from '../../shared/time/timers.ts';
 import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { createExecutionEvents, type ExecutionEvents } from './execution-events.ts';
@@ -52,6 +53,8 @@ export interface ExecutionServiceOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The request scheduler's wait for the budget (after a 429): the wall clock's unless given. */
+  readonly timers?: Timers;
   /** The engine's lease fencing check, asked at the moment each order is sent. */
   readonly sendGuard?: () => string | null;
   /** How far before the stream was lost the gap-closing order query starts (default 60 s). */
@@ -78,7 +81,7 @@ export interface ExecutionService {
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
   const { venue, clock, logger, metrics, positions } = options;
   const bucket = new TokenBucket(clock, { limitPerMinute: options.requestsPerMinute });
-  const scheduler = new RequestScheduler(bucket);
+  const scheduler = new RequestScheduler(bucket, options.timers);
   const unsubscribeQuota = venue.onQuota((quota) => {
     bucket.observeQuota(quota);
     scheduler.wake();

@@ -198,16 +198,28 @@ export class OrderState {
    * the broker's average. Its id names the order and the cumulative quantity it brings us to.
    */
   reconcile(order: VenueOrder): OrderEffects {
-    const observed = this.observe(order);
+    return this.#bookUnexplained(this.observe(order), order.updatedAtMs);
+  }
+
+  /**
+   * A final report whose cumulative fill no execution explains (an event lost without a gap the
+   * engine saw): the broker's figure is the truth, and the order will report nothing more, so the
+   * difference is booked now. A late execution afterwards finds it booked and books nothing.
+   */
+  settleIfFinal(timestampMs: number): OrderEffects {
+    return this.#terminal === null ? NO_EFFECTS : this.#bookUnexplained(NO_EFFECTS, timestampMs);
+  }
+
+  #bookUnexplained(observed: OrderEffects, timestampMs: number): OrderEffects {
     const target = this.#bookable(max(this.#reportedFilledQty, this.#executedQty));
     const gap = sub(target, this.#bookedQty);
     if (gap <= 0n || this.#reportedAvgPrice === null) return observed;
     const price = divRoundHalfEven(this.#reportedAvgPrice * target - this.#bookedNotionalRaw, gap) as Fixed;
     const booking = this.#fill(
-      `reconciled:${order.id}:${formatFixed(target)}`,
+      `reconciled:${this.#orderId ?? this.clientOrderId}:${formatFixed(target)}`,
       gap,
       price,
-      order.updatedAtMs,
+      timestampMs,
     );
     this.#book(booking);
     return { bookings: [booking], alarms: observed.alarms };

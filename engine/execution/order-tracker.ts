@@ -63,7 +63,7 @@ export class OrderTracker {
     const effects =
       update.execution === null ? observed : combine(observed, state.recordExecution(update.execution));
     this.#closeIfTerminal(state);
-    return effects;
+    return combine(effects, state.settleIfFinal(update.timestampMs));
   }
 
   /** The broker refused the order on submission (a 4xx): it is final without any report. */

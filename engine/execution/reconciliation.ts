@@ -3,8 +3,8 @@
  * order-event stream. While the stream is not ready, or the gap it left is not yet closed, new
  * entries are refused (exits and cancels still go). When it is ready again the gap is closed
  * from requests: orders open now and orders submitted since shortly before the stream went down
- * are folded in as snapshots (a fill the stream missed is booked once), orders we sent with no
- * answer are looked up, positions are checked against the venue's, and only then — with the
+ * are folded in as snapshots (a fill the stream missed is booked once), orders still open here
+ * that neither list showed are looked up, positions are checked against the venue's, and only then — with the
  * account — is everyone told the state is reconciled and entries resume.
  */
 import type { Logger } from 'pino';
@@ -117,7 +117,7 @@ export class Reconciliation {
           this.#ordersSince(since),
         ]);
         for (const order of [...recent, ...open]) this.#reports.reconciled(order);
-        await this.#resolveUnacknowledged();
+        await this.#resolveVanished(new Set([...recent, ...open].map((order) => order.clientOrderId)));
         const [positions, account] = await Promise.all([
           this.#gateway.query((venue) => venue.listPositions()),
           this.#gateway.query((venue) => venue.getAccount()),
@@ -157,10 +157,15 @@ export class Reconciliation {
     }
   }
 
-  /** Orders we sent whose fate is unknown (no answer ever arrived) are looked up one by one. */
-  async #resolveUnacknowledged(): Promise<void> {
+  /**
+   * Orders still open here that neither list showed are looked up one by one: one we sent with no
+   * answer, or one that finished at the venue before the window the lists cover while its events
+   * were late. Their fills must be booked before positions are compared, or the venue's position
+   * would be taken now and the fill booked again when the order's report arrives.
+   */
+  async #resolveVanished(listed: ReadonlySet<string>): Promise<void> {
     for (const state of this.#tracker.openOrders()) {
-      if (state.orderId !== null) continue;
+      if (listed.has(state.clientOrderId)) continue;
       const found = await this.#gateway.lookup(state.clientOrderId, 'query');
       if (found !== null && found !== 'failed') this.#reports.reconciled(found);
     }

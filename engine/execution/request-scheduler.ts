@@ -3,6 +3,7 @@
  * priority's queue; when the bucket has no token for the most urgent waiter, one timer is set for
  * the moment it will. Requests are not serialised: once a token is taken the request runs.
  */
+import { systemTimers, type Timers } from '../../shared/time/timers.ts';
 import { REQUEST_PRIORITIES, type RequestPriority, type TokenBucket } from './token-bucket.ts';
 
 interface Waiter {
@@ -12,10 +13,13 @@ interface Waiter {
 export class RequestScheduler {
   readonly #bucket: TokenBucket;
   readonly #queues: Record<RequestPriority, Waiter[]> = { cancel: [], exit: [], query: [], entry: [] };
-  #timer: NodeJS.Timeout | null = null;
+  /** The wall clock's timers in the engine; a run on a virtual clock passes its own. */
+  readonly #timers: Timers;
+  #timer: unknown = null;
 
-  constructor(bucket: TokenBucket) {
+  constructor(bucket: TokenBucket, timers: Timers = systemTimers) {
     this.#bucket = bucket;
+    this.#timers = timers;
   }
 
   get bucket(): TokenBucket {
@@ -37,13 +41,13 @@ export class RequestScheduler {
 
   /** Wakes the queue early, e.g. after the bucket learnt from headers that it may go sooner. */
   wake(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
     this.#timer = null;
     this.#pump();
   }
 
   close(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
     this.#timer = null;
   }
 
@@ -54,7 +58,7 @@ export class RequestScheduler {
       if (priority === undefined) return;
       const waitMs = this.#bucket.msUntilAvailable(priority);
       if (waitMs > 0) {
-        this.#timer = setTimeout(() => {
+        this.#timer = this.#timers.setTimeout(() => {
           this.#timer = null;
           this.#pump();
         }, waitMs);

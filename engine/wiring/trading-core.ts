@@ -36,6 +36,8 @@ export interface TradingCoreOptions {
   /** Waits that time out (settlement) and retry pauses: the wall clock's unless given. */
   readonly timers?: Timers;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The retry backoff's jitter: Math.random unless given (a seeded run passes its own). */
+  readonly random?: () => number;
   readonly sendGuard?: () => string | null;
   readonly resyncLookbackMs?: number;
 }
@@ -62,6 +64,8 @@ export function createTradingCore(options: TradingCoreOptions): TradingCore {
     requestsPerMinute: options.requestsPerMinute,
     ...(limits.stops.mode === 'broker' ? { brokerStopLossPct: limits.loss.stop_loss_pct } : {}),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+    ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.sendGuard === undefined ? {} : { sendGuard: options.sendGuard }),
     ...(options.resyncLookbackMs === undefined ? {} : { resyncLookbackMs: options.resyncLookbackMs }),
   });

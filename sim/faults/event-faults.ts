@@ -3,20 +3,24 @@
  * send them twice, or hold a batch of N and release it in reverse order. Delays run on the
  * simulator's scheduler, so on a virtual clock they elapse with virtual time.
  */
-import type { TaskScheduler } from '../trading/task-scheduler.ts';
+/** What runs a delayed delivery: the simulator's TaskScheduler, or any timer on virtual time. */
+export interface DelayScheduler {
+  after(delayMs: number, run: () => void): unknown;
+}
 
 export type EventFault =
   | { readonly kind: 'delay'; readonly ms: number; readonly count: number }
   | { readonly kind: 'duplicate'; readonly count: number }
   | { readonly kind: 'reorder'; readonly count: number };
 
-export class EventFaultPipeline {
-  readonly #scheduler: TaskScheduler;
+/** `Frame` is what is delivered: the stream's encoded frames, or an in-process venue's events. */
+export class EventFaultPipeline<Frame = Buffer> {
+  readonly #scheduler: DelayScheduler;
   #fault: EventFault | undefined;
   #remaining = 0;
-  #held: Buffer[] = [];
+  #held: Frame[] = [];
 
-  constructor(scheduler: TaskScheduler) {
+  constructor(scheduler: DelayScheduler) {
     this.#scheduler = scheduler;
   }
 
@@ -26,14 +30,14 @@ export class EventFaultPipeline {
   }
 
   /** Disarms; frames held for reordering are delivered in order through `deliver`. */
-  flush(deliver: (frame: Buffer) => void): void {
+  flush(deliver: (frame: Frame) => void): void {
     const held = this.#held;
     this.#held = [];
     this.#fault = undefined;
     for (const frame of held) deliver(frame);
   }
 
-  push(frame: Buffer, deliver: (frame: Buffer) => void): void {
+  push(frame: Frame, deliver: (frame: Frame) => void): void {
     const fault = this.#fault;
     if (fault === undefined || this.#remaining <= 0) {
       deliver(frame);

@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
  * runs where `npm ci` installed everything.
  */
 const RUNTIME = ['engine', 'shared', 'functions', 'sim', 'backtest'];
-const DEVELOPMENT = ['local', 'cli', 'bin', 'infra', 'test', 'bench', 'scripts'];
+const DEVELOPMENT = ['local', 'cli', 'bin', 'infra', 'test', 'bench', 'scripts', 'simtest'];
 /** Tools used by name from package.json scripts, tsconfig or the CLI, never imported. */
 const TOOLS = ['@biomejs/biome', 'typescript', 'aws-cdk', '@types/node', '@types/ws', '@types/cli-progress'];
 

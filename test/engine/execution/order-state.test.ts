@@ -31,6 +31,25 @@ describe('Class: OrderState', () => {
     expect(tracker.get('client-1')?.status).toBe('filled');
   });
 
+  it('books what a final report says was filled when an execution was lost, and a late one not again', () => {
+    const tracker = new OrderTracker();
+    tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
+    const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });
+    tracker.onOrderEvent(orderEvent('partial_fill', partial, execution('e1', '4', '100')));
+    // e2 (3 at 101) never arrives; the final fill event reports the cumulative 10.
+    const filled = at(4, { status: 'filled', filledQty: f('10'), filledAvgPrice: f('100.6') });
+    const final = tracker.onOrderEvent(orderEvent('fill', filled, execution('e3', '3', '101')));
+    const late = tracker.onOrderEvent(orderEvent('partial_fill', filled, execution('e2', '3', '101')));
+
+    expect(final.bookings.map((fill) => [fill.executionId, fill.qty, fill.price])).toStrictEqual([
+      ['e3', f('3'), f('101')],
+      ['reconciled:order-1:10', f('3'), f('101')],
+    ]);
+    expect(late.bookings).toStrictEqual([]);
+    expect(tracker.get('client-1')?.view()).toMatchObject({ filledQty: f('10'), bookedQty: f('10') });
+    expect(tracker.get('client-1')?.isSettled).toBe(true);
+  });
+
   it('de-duplicates a fill replayed after a reconnect by execution id', () => {
     const tracker = new OrderTracker();
     const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });

@@ -1,0 +1,348 @@
+/**
+ * The venue port as the engine's core sees it in a simulation run: the in-process venue behind a
+ * wrapper that plays the faults of a real broker connection, scripted by the scenario.
+ *
+ * - REST: a 5xx or a timeout before the request takes effect, or after it did (the order was
+ *   accepted, the answer was lost), and 429 bursts; the sim's RestFaults decides which request
+ *   a fault hits, by method and Alpaca route, as the HTTP simulator's admin faults do.
+ * - Trade updates: the sim's EventFaultPipeline delays, repeats or reverses events; an outage
+ *   drops the connection, and the events in it are lost, as on a broken socket.
+ *
+ * It also keeps what only the venue knows, for the invariants: every order it accepted and every
+ * execution it reported, whether or not the engine heard of them.
+ */
+import type { Account } from '../shared/domain/account.ts';
+import type { Fixed } from '../shared/domain/fixed.ts';
+import type { Timers } from '../shared/time/timers.ts';
+import type { ConnectionState } from '../shared/venue/connection-state.ts';
+import type { TradingVenue } from '../shared/venue/trading-venue.ts';
+import {
+  VenueRateLimitedError,
+  VenueRejectedError,
+  VenueUnreachableError,
+} from '../shared/venue/venue-errors.ts';
+import type {
+  BulkItemResult,
+  CalendarDay,
+  ListOrdersQuery,
+  MarketClock,
+  OrderRequest,
+  ReplaceRequest,
+  VenueOrder,
+  VenueOrderEvent,
+  VenuePosition,
+  VenueQuota,
+} from '../shared/venue/venue-types.ts';
+import { type EventFault, EventFaultPipeline } from '../sim/faults/event-faults.ts';
+import { type RestFault, RestFaults } from '../sim/faults/rest-faults.ts';
+import type { EventLog } from './event-log.ts';
+
+/** How long a request hangs before the client gives up on it (undici's headers timeout, scaled down). */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** A 429's window: Alpaca's resets within the minute; a second keeps the runs short. */
+const RATE_LIMIT_RESET_MS = 1_000;
+/** Alpaca's code for a 429. */
+const RATE_LIMITED_CODE = 42910000;
+
+/** An order the venue holds, whoever asked for it and whatever became of the answer. */
+export interface AcceptedOrder {
+  readonly clientOrderId: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  /** The order it replaced, for a replacement. */
+  readonly replaces: string | null;
+}
+
+export interface VenueExecutionRecord {
+  readonly executionId: string;
+  readonly clientOrderId: string;
+  readonly qty: Fixed;
+}
+
+export interface FaultyVenueOptions {
+  readonly inner: TradingVenue;
+  readonly timers: Timers;
+  readonly nowMs: () => number;
+  readonly log: EventLog;
+  /** Called when a client_order_id is first sent, before any fault: the moment exposure is entered. */
+  readonly onFirstAttempt: (request: OrderRequest) => void;
+  /**
+   * The broken variant `retry-skips-lookup`: a submission retried after a failed attempt goes
+   * out under a fresh client_order_id, and the lookup by client_order_id before it finds nothing,
+   * which is what an order retry that skips the lookup sends.
+   */
+  readonly retrySkipsLookup?: boolean;
+}
+
+export class FaultyVenue implements TradingVenue {
+  readonly rest = new RestFaults();
+  readonly events: EventFaultPipeline<VenueOrderEvent>;
+  /** Every order the venue accepted (submissions and replacements), in order. */
+  readonly accepted: AcceptedOrder[] = [];
+  /** Every execution the venue reported, by execution id. */
+  readonly executions = new Map<string, VenueExecutionRecord>();
+  /** Events delivered to the engine more than once, by execution id (duplicate faults). */
+  readonly repeatedExecutions = new Set<string>();
+
+  readonly #inner: TradingVenue;
+  readonly #timers: Timers;
+  readonly #nowMs: () => number;
+  readonly #log: EventLog;
+  readonly #options: FaultyVenueOptions;
+  readonly #listeners = new Set<(event: VenueOrderEvent) => void>();
+  readonly #stateListeners = new Set<(state: ConnectionState, fault: Error | null) => void>();
+  readonly #sent = new Set<string>();
+  readonly #delivered = new Set<string>();
+  /** Client order ids whose last submission attempt failed (for the broken retry). */
+  readonly #failedAttempts = new Map<string, number>();
+  #innerState: ConnectionState;
+  #outageUntilMs: number | null = null;
+
+  constructor(options: FaultyVenueOptions) {
+    this.#inner = options.inner;
+    this.#timers = options.timers;
+    this.#nowMs = options.nowMs;
+    this.#log = options.log;
+    this.#options = options;
+    this.#innerState = options.inner.connectionState;
+    this.events = new EventFaultPipeline<VenueOrderEvent>({
+      after: (delayMs, run) => options.timers.setTimeout(run, delayMs),
+    });
+    options.inner.onConnectionState((state, fault) => {
+      this.#innerState = state;
+      if (this.#outageUntilMs === null) this.#publishState(state, fault);
+    });
+    options.inner.onOrderEvent((event) => this.#onInnerEvent(event));
+  }
+
+  get connectionState(): ConnectionState {
+    return this.#outageUntilMs === null ? this.#innerState : 'reconnecting';
+  }
+
+  /** Drops the order-event connection for `durationMs`; the events in between are lost. */
+  outage(durationMs: number): void {
+    if (this.#outageUntilMs !== null || this.#innerState !== 'ready') return;
+    this.#outageUntilMs = this.#nowMs() + durationMs;
+    this.#log.add('fault', { fault: 'stream_outage', durationMs });
+    this.#publishState('reconnecting', null);
+    this.#timers.setTimeout(() => {
+      this.#outageUntilMs = null;
+      this.#log.add('stream', { state: this.#innerState });
+      this.#publishState(this.#innerState, null);
+    }, durationMs);
+  }
+
+  armRest(fault: RestFault, count: number): void {
+    this.#log.add('fault', {
+      fault: 'rest',
+      kind: fault.kind,
+      status: fault.status,
+      when: fault.when,
+      count,
+    });
+    this.rest.arm(fault, count);
+  }
+
+  armEvents(fault: EventFault): void {
+    this.#log.add('fault', { fault: `order_events_${fault.kind}`, count: fault.count });
+    this.events.arm(fault);
+  }
+
+  /** The quiet end of a run: armed faults are dropped, held events delivered. */
+  disarm(): void {
+    this.rest.clear();
+    this.events.flush((event) => this.#deliver(event));
+  }
+
+  #publishState(state: ConnectionState, fault: Error | null): void {
+    for (const listener of this.#stateListeners) listener(state, fault);
+  }
+
+  #onInnerEvent(event: VenueOrderEvent): void {
+    const { execution, order } = event;
+    if (execution !== null) {
+      this.executions.set(execution.executionId, {
+        executionId: execution.executionId,
+        clientOrderId: order.clientOrderId,
+        qty: execution.qty,
+      });
+    }
+    if (this.#outageUntilMs !== null) {
+      this.#log.add('event_lost', { event: event.event, clientOrderId: order.clientOrderId });
+      return;
+    }
+    this.events.push(event, (delivered) => this.#deliver(delivered));
+  }
+
+  #deliver(event: VenueOrderEvent): void {
+    if (this.#outageUntilMs !== null) {
+      this.#log.add('event_lost', { event: event.event, clientOrderId: event.order.clientOrderId });
+      return;
+    }
+    const executionId = event.execution?.executionId ?? null;
+    if (executionId !== null) {
+      if (this.#delivered.has(executionId)) this.repeatedExecutions.add(executionId);
+      this.#delivered.add(executionId);
+    }
+    this.#log.add('event', {
+      event: event.event,
+      clientOrderId: event.order.clientOrderId,
+      status: event.order.status,
+      executionId,
+    });
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** One request through the armed faults: the fault's answer, or the venue's. */
+  async #call<T>(
+    method: string,
+    route: string,
+    clientOrderId: string | null,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const fault = this.rest.take(method, route);
+    if (fault === undefined) return run();
+    const context = { method, route, clientOrderId };
+    this.#log.add('rest_fault', {
+      method,
+      route: route.startsWith('/v2/orders/') ? '/v2/orders/{id}' : route,
+      clientOrderId,
+      kind: fault.kind,
+      status: fault.status,
+      when: fault.when,
+    });
+    if (fault.kind === 'status' && fault.status === 429) {
+      throw new VenueRateLimitedError(
+        RATE_LIMITED_CODE,
+        'rate limit exceeded',
+        this.#nowMs() + RATE_LIMIT_RESET_MS,
+        context,
+      );
+    }
+    if (fault.when === 'after') {
+      // It takes effect; whatever the venue answered is lost.
+      await run().catch(() => undefined);
+    }
+    if (fault.kind === 'status')
+      throw new VenueRejectedError(fault.status, null, 'internal server error', context);
+    await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, REQUEST_TIMEOUT_MS));
+    throw new VenueUnreachableError('unknown', 'UND_ERR_HEADERS_TIMEOUT', context, null);
+  }
+
+  start(): void {
+    this.#inner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#inner.stop();
+  }
+
+  onConnectionState(listener: (state: ConnectionState, fault: Error | null) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => {
+      this.#stateListeners.delete(listener);
+    };
+  }
+
+  onQuota(listener: (quota: VenueQuota) => void): () => void {
+    return this.#inner.onQuota(listener);
+  }
+
+  onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async submitOrder(request: OrderRequest): Promise<VenueOrder> {
+    let sent = request;
+    const { clientOrderId } = request;
+    if (!this.#sent.has(clientOrderId)) {
+      this.#sent.add(clientOrderId);
+      this.#options.onFirstAttempt(request);
+    } else if (this.#options.retrySkipsLookup === true) {
+      const attempt = (this.#failedAttempts.get(clientOrderId) ?? 1) + 1;
+      sent = { ...request, clientOrderId: `${clientOrderId}.${attempt}` };
+    }
+    this.#log.add('submit', {
+      clientOrderId: sent.clientOrderId,
+      symbol: request.symbol,
+      side: request.side,
+    });
+    try {
+      const order = await this.#call('POST', '/v2/orders', sent.clientOrderId, async () => {
+        const placed = await this.#inner.submitOrder(sent);
+        this.accepted.push({
+          clientOrderId: placed.clientOrderId,
+          orderId: placed.id,
+          symbol: placed.symbol,
+          replaces: null,
+        });
+        return placed;
+      });
+      this.#failedAttempts.delete(clientOrderId);
+      return order;
+    } catch (error) {
+      this.#failedAttempts.set(clientOrderId, (this.#failedAttempts.get(clientOrderId) ?? 1) + 1);
+      this.#log.add('submit_failed', { clientOrderId: sent.clientOrderId, error: (error as Error).name });
+      throw error;
+    }
+  }
+
+  cancelOrder(orderId: string): Promise<void> {
+    this.#log.add('cancel', { orderId });
+    return this.#call('DELETE', `/v2/orders/${orderId}`, null, () => this.#inner.cancelOrder(orderId));
+  }
+
+  cancelAllOrders(): Promise<BulkItemResult[]> {
+    return this.#call('DELETE', '/v2/orders', null, () => this.#inner.cancelAllOrders());
+  }
+
+  replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {
+    this.#log.add('replace', { orderId, clientOrderId: changes.clientOrderId ?? null });
+    return this.#call('PATCH', `/v2/orders/${orderId}`, changes.clientOrderId ?? null, async () => {
+      const order = await this.#inner.replaceOrder(orderId, changes);
+      this.accepted.push({
+        clientOrderId: order.clientOrderId,
+        orderId: order.id,
+        symbol: order.symbol,
+        replaces: orderId,
+      });
+      return order;
+    });
+  }
+
+  getOrder(orderId: string): Promise<VenueOrder | null> {
+    return this.#call('GET', `/v2/orders/${orderId}`, null, () => this.#inner.getOrder(orderId));
+  }
+
+  getOrderByClientOrderId(clientOrderId: string): Promise<VenueOrder | null> {
+    if (this.#options.retrySkipsLookup === true && this.#failedAttempts.has(clientOrderId)) {
+      return Promise.resolve(null);
+    }
+    return this.#call('GET', '/v2/orders:by_client_order_id', clientOrderId, () =>
+      this.#inner.getOrderByClientOrderId(clientOrderId),
+    );
+  }
+
+  listOrders(query?: ListOrdersQuery): Promise<VenueOrder[]> {
+    return this.#call('GET', '/v2/orders', null, () => this.#inner.listOrders(query));
+  }
+
+  listPositions(): Promise<VenuePosition[]> {
+    return this.#call('GET', '/v2/positions', null, () => this.#inner.listPositions());
+  }
+
+  getAccount(): Promise<Account> {
+    return this.#call('GET', '/v2/account', null, () => this.#inner.getAccount());
+  }
+
+  getClock(): Promise<MarketClock> {
+    return this.#call('GET', '/v2/clock', null, () => this.#inner.getClock());
+  }
+
+  getCalendar(start: string, end: string): Promise<CalendarDay[]> {
+    return this.#call('GET', '/v2/calendar', null, () => this.#inner.getCalendar(start, end));
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * What must hold whatever the faults, judged from the venue's side (what it holds and reported),
+ * never from the engine's own bookkeeping alone:
+ *
+ * - one venue order per intent: every order the venue accepted is one the engine announced
+ *   (order_sending) or a replacement it asked for, and no intent has two;
+ * - entries only while allowed: nothing that adds exposure reaches the venue while the breaker
+ *   is open, the kill switch is in force, or before the engine has reconciled with the venue;
+ * - exposure on entered orders within the limits: at the moment an entry reaches the venue, its
+ *   symbol's position (at its average entry) plus the working orders that would add to it (at
+ *   their limits) plus the entry itself stay within max_position_notional_usd, and across
+ *   symbols within max_total_exposure_usd; the order itself within the order caps;
+ * - every fill booked exactly once: no execution booked twice, and for each order the quantity
+ *   booked equals the quantity the venue executed;
+ * - positions equal the venue's at the end (quantity and average entry);
+ * - malformed market-data frames are never acted on.
+ *
+ * Each check takes plain records, so its own test can feed it a breaking case.
+ */
+import type { RiskLimits } from '../shared/config/risk-schema.ts';
+import { type Fixed, fixedToNumber, formatFixed, ZERO } from '../shared/domain/fixed.ts';
+import type { OrderSide } from '../shared/domain/order.ts';
+import type { OrderRequest } from '../shared/venue/venue-types.ts';
+
+export interface Violation {
+  readonly invariant: string;
+  readonly atMs: number;
+  readonly detail: string;
+}
+
+/** The engine's gates at the instant an order first reaches the venue. */
+export interface EngineGates {
+  readonly breakerState: string;
+  readonly killSwitch: boolean;
+  readonly entriesAllowed: boolean;
+}
+
+/** One symbol as the venue holds it at that instant. */
+export interface VenueSymbolState {
+  readonly positionQty: Fixed;
+  readonly avgEntryPrice: Fixed;
+  /** Working orders: side, what is left of them and their limit price (null: a market order). */
+  readonly working: readonly {
+    readonly side: OrderSide;
+    readonly remainingQty: Fixed;
+    readonly limitPrice: Fixed | null;
+  }[];
+}
+
+/** Exposure-adding when it buys onto a long or flat book, or sells onto a short or flat one. */
+export function addsExposure(side: OrderSide, positionQty: Fixed): boolean {
+  return side === 'buy' ? positionQty >= ZERO : positionQty <= ZERO;
+}
+
+/** The symbol's worst case in dollars if every working order on the request's side filled. */
+function worstCaseUsd(state: VenueSymbolState, side: OrderSide): number {
+  let usd = Math.abs(fixedToNumber(state.positionQty) * fixedToNumber(state.avgEntryPrice));
+  for (const order of state.working) {
+    if (order.side !== side || order.limitPrice === null) continue;
+    usd += fixedToNumber(order.remainingQty) * fixedToNumber(order.limitPrice);
+  }
+  return usd;
+}
+
+/** Float sums of exact values: a cent of slack is far below any limit and far above the rounding. */
+const TOLERANCE_USD = 0.01;
+
+export class InvariantMonitor {
+  readonly violations: Violation[] = [];
+  readonly #limits: RiskLimits;
+
+  constructor(limits: RiskLimits) {
+    this.#limits = limits;
+  }
+
+  fail(invariant: string, atMs: number, detail: string): void {
+    this.violations.push({ invariant, atMs, detail });
+  }
+
+  /**
+   * An order's first attempt reaching the venue. `symbols` is every symbol's venue state then;
+   * `price` the order's price for exposure (its limit, or the touch for a market order).
+   */
+  onEntered(
+    atMs: number,
+    request: OrderRequest,
+    price: Fixed,
+    gates: EngineGates,
+    symbols: ReadonlyMap<string, VenueSymbolState>,
+  ): void {
+    const state = symbols.get(request.symbol);
+    const positionQty = state?.positionQty ?? ZERO;
+    if (!addsExposure(request.side, positionQty)) return;
+    const what = `${request.side} ${formatFixed(request.qty)} ${request.symbol} (${request.clientOrderId})`;
+    if (gates.breakerState !== 'normal')
+      this.fail('no_entry_while_breaker_open', atMs, `${what} sent with the breaker ${gates.breakerState}`);
+    if (gates.killSwitch)
+      this.fail('no_entry_while_breaker_open', atMs, `${what} sent under the kill switch`);
+    if (!gates.entriesAllowed)
+      this.fail('no_entry_before_reconciliation', atMs, `${what} sent before the engine reconciled`);
+
+    const limits = this.#limits.limits;
+    const orderUsd = fixedToNumber(request.qty) * fixedToNumber(price);
+    if (request.qty > limits.max_order_qty)
+      this.fail('exposure_within_limits', atMs, `${what} is over max_order_qty`);
+    if (orderUsd > fixedToNumber(limits.max_order_notional_usd) + TOLERANCE_USD)
+      this.fail(
+        'exposure_within_limits',
+        atMs,
+        `${what} is $${orderUsd.toFixed(2)}, over max_order_notional_usd`,
+      );
+    const symbolUsd = (state === undefined ? 0 : worstCaseUsd(state, request.side)) + orderUsd;
+    if (symbolUsd > fixedToNumber(limits.max_position_notional_usd) + TOLERANCE_USD)
+      this.fail(
+        'exposure_within_limits',
+        atMs,
+        `${what} makes ${request.symbol}'s worst case $${symbolUsd.toFixed(2)}, over max_position_notional_usd`,
+      );
+    let totalUsd = orderUsd;
+    for (const [symbol, other] of symbols) {
+      const side: OrderSide = other.positionQty < ZERO ? 'sell' : 'buy';
+      totalUsd += symbol === request.symbol ? worstCaseUsd(other, request.side) : worstCaseUsd(other, side);
+    }
+    if (totalUsd > fixedToNumber(limits.max_total_exposure_usd) + TOLERANCE_USD)
+      this.fail(
+        'exposure_within_limits',
+        atMs,
+        `${what} makes the gross worst case $${totalUsd.toFixed(2)}, over max_total_exposure_usd`,
+      );
+  }
+
+  /**
+   * Orders at the venue against the intents the engine announced: `announced` maps each
+   * client_order_id the engine sent to its intent's key; replacements are the engine's own.
+   */
+  checkOrders(
+    atMs: number,
+    accepted: readonly { readonly clientOrderId: string; readonly replaces: string | null }[],
+    announced: ReadonlyMap<string, string>,
+  ): void {
+    const byIntent = new Map<string, string[]>();
+    for (const order of accepted) {
+      if (order.replaces !== null) continue;
+      const intent = announced.get(order.clientOrderId);
+      if (intent === undefined) {
+        this.fail(
+          'one_order_per_intent',
+          atMs,
+          `the venue holds ${order.clientOrderId}, which no intent sent`,
+        );
+        continue;
+      }
+      const orders = byIntent.get(intent) ?? [];
+      orders.push(order.clientOrderId);
+      byIntent.set(intent, orders);
+    }
+    for (const [intent, orders] of byIntent)
+      if (orders.length > 1)
+        this.fail(
+          'one_order_per_intent',
+          atMs,
+          `intent ${intent} has ${orders.length} orders: ${orders.join(', ')}`,
+        );
+  }
+
+  /**
+   * Fills: `executed` is the venue's quantity per client_order_id, `booked` what the engine booked
+   * per execution (id, client_order_id, quantity), in order.
+   */
+  checkFills(
+    atMs: number,
+    executed: ReadonlyMap<string, Fixed>,
+    booked: readonly { readonly executionId: string; readonly clientOrderId: string; readonly qty: Fixed }[],
+  ): void {
+    const seen = new Set<string>();
+    const bookedQty = new Map<string, Fixed>();
+    for (const fill of booked) {
+      if (seen.has(fill.executionId))
+        this.fail('fill_booked_once', atMs, `execution ${fill.executionId} was booked twice`);
+      seen.add(fill.executionId);
+      bookedQty.set(fill.clientOrderId, ((bookedQty.get(fill.clientOrderId) ?? ZERO) + fill.qty) as Fixed);
+    }
+    for (const clientOrderId of new Set([...executed.keys(), ...bookedQty.keys()])) {
+      const venue = executed.get(clientOrderId) ?? ZERO;
+      const engine = bookedQty.get(clientOrderId) ?? ZERO;
+      if (venue !== engine)
+        this.fail(
+          'fill_booked_once',
+          atMs,
+          `${clientOrderId}: the venue executed ${formatFixed(venue)}, the engine booked ${formatFixed(engine)}`,
+        );
+    }
+  }
+
+  /** The engine's positions against the venue's, symbol by symbol. */
+  checkPositions(
+    atMs: number,
+    engine: ReadonlyMap<string, { readonly qty: Fixed; readonly avgEntryPrice: Fixed }>,
+    venue: ReadonlyMap<string, { readonly qty: Fixed; readonly avgEntryPrice: Fixed }>,
+  ): void {
+    for (const symbol of new Set([...engine.keys(), ...venue.keys()])) {
+      const ours = engine.get(symbol) ?? { qty: ZERO, avgEntryPrice: ZERO };
+      const theirs = venue.get(symbol) ?? { qty: ZERO, avgEntryPrice: ZERO };
+      if (ours.qty !== theirs.qty)
+        this.fail(
+          'positions_equal_venue',
+          atMs,
+          `${symbol}: the engine holds ${formatFixed(ours.qty)}, the venue ${formatFixed(theirs.qty)}`,
+        );
+      else if (ours.qty !== ZERO && fixedToNumber(ours.avgEntryPrice) !== fixedToNumber(theirs.avgEntryPrice))
+        this.fail(
+          'positions_equal_venue',
+          atMs,
+          `${symbol}: the engine's average entry ${formatFixed(ours.avgEntryPrice)}, the venue's ${formatFixed(theirs.avgEntryPrice)}`,
+        );
+    }
+  }
+
+  checkMalformed(atMs: number, delivered: number): void {
+    if (delivered > 0)
+      this.fail(
+        'malformed_frames_ignored',
+        atMs,
+        `${delivered} messages from malformed frames reached the engine`,
+      );
+  }
+}

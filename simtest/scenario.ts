@@ -1,0 +1,205 @@
+/**
+ * What one seed means: the market (the simulated market's own seed, its symbols and the trading
+ * day), the strategies' parameters, the risk limits that bind them and the schedule of faults.
+ * Everything is drawn from one Prng in a fixed order, so a seed names one run exactly; adding a
+ * draw at the end keeps earlier seeds' scenarios as they were.
+ */
+import { Prng } from '../sim/market/prng.ts';
+
+/** A REST failure, as the sim's scripted faults (sim/faults/rest-faults.ts) describe one. */
+export interface RestFaultPlan {
+  readonly kind: 'status' | 'timeout';
+  readonly status: number;
+  readonly when: 'before' | 'after';
+  readonly method?: string;
+  readonly path?: string;
+  readonly count: number;
+}
+
+export type FaultPlan =
+  | { readonly atMs: number; readonly kind: 'rest'; readonly rest: RestFaultPlan }
+  /** The trade-updates stream's delivery (sim/faults/event-faults.ts): delay, repeat or reverse N events. */
+  | {
+      readonly atMs: number;
+      readonly kind: 'order_events';
+      readonly fault: 'delay' | 'duplicate' | 'reorder';
+      readonly count: number;
+      readonly delayMs: number;
+    }
+  /** The trade-updates stream drops: events in the outage are lost, as on a broken socket. */
+  | { readonly atMs: number; readonly kind: 'stream_outage'; readonly durationMs: number }
+  /** The next N market-data messages are dropped, sent twice, reversed, or held back. */
+  | {
+      readonly atMs: number;
+      readonly kind: 'market_data';
+      readonly fault: 'drop' | 'duplicate' | 'reorder' | 'delay';
+      readonly count: number;
+      readonly delayMs: number;
+    }
+  /** N malformed frames reach the engine's frame decoder. */
+  | { readonly atMs: number; readonly kind: 'malformed_frames'; readonly count: number }
+  /** A trading halt of one symbol (status H at the venue and on the feed), lifted after the duration. */
+  | { readonly atMs: number; readonly kind: 'halt'; readonly symbol: string; readonly durationMs: number };
+
+export interface StrategyPlan {
+  readonly id: string;
+  readonly symbols: readonly string[];
+  readonly period: number;
+  readonly thresholdBps: number;
+  readonly entryQty: string;
+}
+
+export interface LimitsPlan {
+  readonly maxPositionNotionalUsd: string;
+  readonly maxTotalExposureUsd: string;
+  readonly stopLossPct: string;
+  readonly maxConsecutiveLosses: number;
+  readonly dailyLossLimitUsd: string;
+}
+
+export interface Scenario {
+  readonly seed: number;
+  readonly marketSeed: number;
+  readonly symbols: readonly string[];
+  /** The New York trading day and minute the run starts at. */
+  readonly date: string;
+  readonly startMinute: number;
+  readonly durationMs: number;
+  readonly messagesPerSecond: number;
+  readonly strategies: readonly StrategyPlan[];
+  readonly limits: LimitsPlan;
+  readonly faults: readonly FaultPlan[];
+}
+
+const SYMBOL_POOL = ['AAPL', 'MSFT', 'SPY', 'AMD', 'TSLA', 'NVDA'] as const;
+/** Weekdays with a regular session (no holiday, no early close). */
+const DATES = ['2026-03-10', '2026-05-13', '2026-09-16', '2026-11-24'] as const;
+const RUN_MS = 10 * 60_000;
+/** Faults stop this long before the end, so the run ends on a quiet market the engine can settle in. */
+const QUIET_TAIL_MS = 90_000;
+
+const SUBMIT = { method: 'POST', path: '/v2/orders' } as const;
+
+export function scenarioFor(seed: number): Scenario {
+  const prng = new Prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[prng.nextInt(items.length)]!;
+  const between = (low: number, high: number): number => low + prng.nextInt(high - low + 1);
+
+  const pool = [...SYMBOL_POOL];
+  const symbolCount = between(1, 3);
+  const symbols: string[] = [];
+  for (let i = 0; i < symbolCount; i++) symbols.push(pool.splice(prng.nextInt(pool.length), 1)[0]!);
+  symbols.sort();
+
+  const strategies: StrategyPlan[] = [];
+  const strategyCount = between(1, 2);
+  for (let i = 0; i < strategyCount; i++) {
+    strategies.push({
+      id: `momentum-${i + 1}`,
+      symbols: i === 0 ? symbols : [pick(symbols)],
+      period: between(5, 40),
+      // The generated market moves a few basis points a minute: thresholds of a fraction of one trade.
+      thresholdBps: between(1, 25) / 10,
+      entryQty: String(between(1, 40)),
+    });
+  }
+
+  const limits: LimitsPlan = {
+    maxPositionNotionalUsd: String(between(2, 20) * 1_000),
+    maxTotalExposureUsd: String(between(5, 40) * 1_000),
+    stopLossPct: (between(5, 60) / 100).toFixed(2),
+    maxConsecutiveLosses: between(2, 8),
+    dailyLossLimitUsd: String(between(1, 20) * 50),
+  };
+
+  const faults: FaultPlan[] = [];
+  const faultCount = between(0, 14);
+  for (let i = 0; i < faultCount; i++) {
+    const atMs = prng.nextInt(RUN_MS - QUIET_TAIL_MS);
+    faults.push(faultAt(atMs, prng, pick, between, symbols));
+  }
+  faults.sort((a, b) => a.atMs - b.atMs);
+
+  return {
+    seed,
+    marketSeed: prng.nextUint32(),
+    symbols,
+    date: pick(DATES),
+    startMinute: 10 * 60 + between(0, 240),
+    durationMs: RUN_MS,
+    messagesPerSecond: between(10, 40),
+    strategies,
+    limits,
+    faults,
+  };
+}
+
+function faultAt(
+  atMs: number,
+  prng: Prng,
+  pick: <T>(items: readonly T[]) => T,
+  between: (low: number, high: number) => number,
+  symbols: readonly string[],
+): FaultPlan {
+  switch (prng.nextInt(9)) {
+    case 0:
+      return {
+        atMs,
+        kind: 'rest',
+        rest: {
+          kind: 'status',
+          status: pick([500, 502, 503]),
+          when: pick(['before', 'after']),
+          ...SUBMIT,
+          count: between(1, 3),
+        },
+      };
+    case 1:
+      return {
+        atMs,
+        kind: 'rest',
+        rest: {
+          kind: 'timeout',
+          status: 0,
+          when: pick(['before', 'after']),
+          ...SUBMIT,
+          count: between(1, 2),
+        },
+      };
+    case 2:
+      // A burst of 429s on whatever is asked next: submissions, cancels, reconciliation's reads.
+      return {
+        atMs,
+        kind: 'rest',
+        rest: { kind: 'status', status: 429, when: 'before', count: between(1, 6) },
+      };
+    case 3:
+      return {
+        atMs,
+        kind: 'rest',
+        rest: { kind: 'status', status: pick([500, 503]), when: 'before', count: between(1, 4) },
+      };
+    case 4:
+      return {
+        atMs,
+        kind: 'order_events',
+        fault: pick(['delay', 'duplicate', 'reorder']),
+        count: between(1, 6),
+        delayMs: between(100, 5_000),
+      };
+    case 5:
+      return { atMs, kind: 'stream_outage', durationMs: between(500, 20_000) };
+    case 6:
+      return {
+        atMs,
+        kind: 'market_data',
+        fault: pick(['drop', 'duplicate', 'reorder', 'delay']),
+        count: between(1, 50),
+        delayMs: between(100, 3_000),
+      };
+    case 7:
+      return { atMs, kind: 'malformed_frames', count: between(1, 5) };
+    default:
+      return { atMs, kind: 'halt', symbol: pick(symbols), durationMs: between(5_000, 60_000) };
+  }
+}

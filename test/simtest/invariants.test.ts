@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config/load-config.ts';
+import { parseFixed } from '../../shared/domain/fixed.ts';
+import type { OrderRequest } from '../../shared/venue/venue-types.ts';
+import { InvariantMonitor, type VenueSymbolState } from '../../simtest/invariants.ts';
+
+const { risk: limits } = loadConfig({
+  systemFile: new URL('../../config/system.json', import.meta.url).pathname,
+  env: {},
+});
+const open = { breakerState: 'normal', killSwitch: false, entriesAllowed: true };
+const buy = (qty: string, price = '100'): OrderRequest => ({
+  symbol: 'AAPL',
+  qty: parseFixed(qty),
+  side: 'buy',
+  type: 'limit',
+  timeInForce: 'day',
+  clientOrderId: 'ae2-x',
+  limitPrice: parseFixed(price),
+});
+const flat = new Map<string, VenueSymbolState>([
+  ['AAPL', { positionQty: parseFixed('0'), avgEntryPrice: parseFixed('0'), working: [] }],
+]);
+
+describe('Class: InvariantMonitor', () => {
+  it('passes an entry within the limits, sent while entries are allowed', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onEntered(0, buy('10'), parseFixed('100'), open, flat);
+    expect(monitor.violations).toStrictEqual([]);
+  });
+
+  it.each([
+    ['the breaker open', { ...open, breakerState: 'halted' }, 'no_entry_while_breaker_open'],
+    ['the kill switch in force', { ...open, killSwitch: true }, 'no_entry_while_breaker_open'],
+    ['before reconciliation', { ...open, entriesAllowed: false }, 'no_entry_before_reconciliation'],
+  ])('fails an entry sent with %s', (_case, gates, invariant) => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onEntered(0, buy('10'), parseFixed('100'), gates, flat);
+    expect(monitor.violations.map((violation) => violation.invariant)).toStrictEqual([invariant]);
+  });
+
+  it('does not hold an exit to the entry gates', () => {
+    const monitor = new InvariantMonitor(limits);
+    const long = new Map([
+      ['AAPL', { positionQty: parseFixed('10'), avgEntryPrice: parseFixed('100'), working: [] }],
+    ]);
+    monitor.onEntered(
+      0,
+      { ...buy('10'), side: 'sell' },
+      parseFixed('100'),
+      { ...open, entriesAllowed: false },
+      long,
+    );
+    expect(monitor.violations).toStrictEqual([]);
+  });
+
+  it('fails an entry that takes the symbol over max_position_notional_usd with the working orders counted', () => {
+    const monitor = new InvariantMonitor(limits);
+    const held = new Map<string, VenueSymbolState>([
+      [
+        'AAPL',
+        {
+          positionQty: parseFixed('50'),
+          avgEntryPrice: parseFixed('100'),
+          working: [{ side: 'buy', remainingQty: parseFixed('40'), limitPrice: parseFixed('100') }],
+        },
+      ],
+    ]);
+    // 5,000 held + 4,000 working + 2,000 new > 10,000.
+    monitor.onEntered(0, buy('20'), parseFixed('100'), open, held);
+    expect(monitor.violations.map((violation) => violation.invariant)).toStrictEqual([
+      'exposure_within_limits',
+    ]);
+  });
+
+  it('fails a venue order no intent sent, and an intent with two orders', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.checkOrders(
+      0,
+      [
+        { clientOrderId: 'a', replaces: null },
+        { clientOrderId: 'b', replaces: null },
+        { clientOrderId: 'c', replaces: null },
+        { clientOrderId: 'd', replaces: 'order-1' },
+      ],
+      new Map([
+        ['a', 'momentum/1'],
+        ['b', 'momentum/1'],
+      ]),
+    );
+    expect(monitor.violations.map((violation) => violation.detail)).toStrictEqual([
+      'the venue holds c, which no intent sent',
+      'intent momentum/1 has 2 orders: a, b',
+    ]);
+  });
+
+  it('fails an execution booked twice and an order whose booked quantity differs from the venue', () => {
+    const monitor = new InvariantMonitor(limits);
+    const fill = { executionId: 'e1', clientOrderId: 'a', qty: parseFixed('5') };
+    monitor.checkFills(0, new Map([['a', parseFixed('5')]]), [fill, fill]);
+    expect(monitor.violations.map((violation) => violation.invariant)).toStrictEqual([
+      'fill_booked_once',
+      'fill_booked_once',
+    ]);
+  });
+
+  it('fails positions that differ from the venue in quantity or average entry', () => {
+    const monitor = new InvariantMonitor(limits);
+    const at = (qty: string, avg: string) => ({ qty: parseFixed(qty), avgEntryPrice: parseFixed(avg) });
+    monitor.checkPositions(
+      0,
+      new Map([
+        ['AAPL', at('10', '100')],
+        ['MSFT', at('5', '300')],
+      ]),
+      new Map([
+        ['AAPL', at('10', '101')],
+        ['SPY', at('1', '500')],
+      ]),
+    );
+    expect(monitor.violations.map((violation) => violation.detail)).toStrictEqual([
+      "AAPL: the engine's average entry 100, the venue's 101",
+      'MSFT: the engine holds 5, the venue 0',
+      'SPY: the engine holds 0, the venue 1',
+    ]);
+  });
+
+  it('fails when a malformed frame reached the engine', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.checkMalformed(0, 1);
+    expect(monitor.violations.map((violation) => violation.invariant)).toStrictEqual([
+      'malformed_frames_ignored',
+    ]);
+  });
+});
