@@ -29,14 +29,12 @@ function mutatedToml(text: string): fc.Arbitrary<string> {
     mutatedObject(sample),
     sections.length === 0
       ? mutatedObject(sample)
-      : fc
-          .constantFrom(...sections)
-          .chain((section) =>
-            mutatedObject(sample[section] as Record<string, unknown>).map((inner) => ({
-              ...sample,
-              [section]: inner,
-            })),
-          ),
+      : fc.constantFrom(...sections).chain((section) =>
+          mutatedObject(sample[section] as Record<string, unknown>).map((inner) => ({
+            ...sample,
+            [section]: inner,
+          })),
+        ),
   );
   return mutated.map((value) => {
     try {
