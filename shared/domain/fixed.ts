@@ -67,6 +67,9 @@ export function fixedFromNumber(value: number): Fixed {
   if (!Number.isFinite(value)) throw new FixedParseError(String(value), 'not a finite number');
   const scaled = value * SCALE_NUMBER;
   if (Math.abs(scaled) < Number.MAX_SAFE_INTEGER) return BigInt(Math.round(scaled)) as Fixed;
+  // From 1e21 on String() and toFixed() give exponent notation, which parseFixed refuses; a double
+  // that large is a whole number, so its exact integer value is what was sent (1e308 included).
+  if (Math.abs(value) >= 1e21) return (BigInt(value) * SCALE) as Fixed;
   return parseFixed(numberToPlainDecimal(value));
 }
 

@@ -68,8 +68,16 @@ function decimalField(body: Body, field: string, name = field): ApiResult<Fixed 
     return fail(apiErrors.invalid(`${name} must be a decimal number with at most 9 decimals`));
   }
   if (parsed <= 0n) return fail(apiErrors.invalid(`${name} must be greater than 0`));
+  if (parsed >= MAX_DECIMAL) return fail(apiErrors.invalid(`${name} must be less than 1e15`));
   return ok(parsed);
 }
+
+/**
+ * Alpaca answers a quantity or price of absurd size (1e308) with a 422, not an order. Where it
+ * draws the line is not documented; 1e15 is far beyond any real quantity, price or notional, and
+ * keeps every value the venue holds within float64's exact integers once scaled for display.
+ */
+const MAX_DECIMAL = (10n ** 15n * 1_000_000_000n) as Fixed;
 
 /** A nested object of decimal fields (take_profit, stop_loss); null when not given. */
 function legField<F extends string>(

@@ -80,6 +80,18 @@ describe('Module: fixed', () => {
     );
   });
 
+  it('converts any finite float, 1e21 and beyond included, to its exact integer value', () => {
+    // Found by test/fuzz/simulator-rest.fuzz.test.ts: a qty of 1e308 threw, String(1e308) is "1e+308".
+    expect(fixedFromNumber(1e21)).toBe(parseFixed('1000000000000000000000'));
+    expect(fixedFromNumber(-1e308)).toBe((BigInt(-1e308) * 10n ** 9n) as Fixed);
+    fc.assert(
+      fc.property(fc.double({ min: 1e21, noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(fixedToNumber(fixedFromNumber(value))).toBe(value);
+        expect(fixedToNumber(fixedFromNumber(-value))).toBe(-value);
+      }),
+    );
+  });
+
   it('multiplies and divides with half-even rounding at 1e-9', () => {
     expect(mul(parseFixed('0.000000001'), parseFixed('0.5'))).toBe(ZERO);
     expect(mul(parseFixed('0.000000003'), parseFixed('0.5'))).toBe(2n);

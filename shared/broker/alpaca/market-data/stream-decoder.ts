@@ -183,6 +183,28 @@ function keyId(bytes: Uint8Array, start: number, end: number): number {
   }
 }
 
+function isHexDigit(c: number | undefined): boolean {
+  return c !== undefined && ((c >= DIGIT_0 && c <= DIGIT_9) || ((c | 32) >= 97 && (c | 32) <= 102));
+}
+
+/** `pos` is just after a backslash; returns the position after the escape, or fails on a bad one. */
+function escapeEnd(bytes: Uint8Array, pos: number, end: number): number {
+  const c = bytes[pos];
+  // " \ / b f n r t
+  if (c === 34 || c === 92 || c === 47 || c === 98 || c === 102 || c === 110 || c === 114 || c === 116)
+    return pos + 1;
+  if (
+    c === 117 &&
+    pos + 4 < end &&
+    isHexDigit(bytes[pos + 1]) &&
+    isHexDigit(bytes[pos + 2]) &&
+    isHexDigit(bytes[pos + 3]) &&
+    isHexDigit(bytes[pos + 4])
+  )
+    return pos + 5;
+  return fail('invalid escape sequence in a string', pos - 1);
+}
+
 function encodeText(frame: string): Uint8Array {
   return Buffer.from(frame, 'utf8');
 }
@@ -193,6 +215,8 @@ export class StreamDecoder {
   /** Side outputs of the scanning helpers, which return the next position. */
   #number = 0;
   #escaped = false;
+  /** The closing brackets of the containers #skipValue is inside, innermost last. */
+  readonly #closers: number[] = [];
 
   readonly #numbers = new Float64Array(KEY_COUNT);
   readonly #stringStart = new Int32Array(KEY_COUNT);
@@ -273,8 +297,10 @@ export class StreamDecoder {
       const c = bytes[p]!;
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
+        // Checked here, not only where a field's value is read: an unknown key's string is never
+        // read, and a bad escape there let a frame that is not JSON through (found by fuzzing).
         escaped = true;
-        p += 2;
+        p = escapeEnd(bytes, p + 1, end);
         continue;
       }
       if (c < 32) fail('control character in a string', p);
@@ -358,32 +384,59 @@ export class StreamDecoder {
     return pos + literal.length;
   }
 
-  /** Skips any JSON value (unknown keys, arrays the engine does not read); returns the next position. */
+  /**
+   * Skips any JSON value (unknown keys, arrays the engine does not read); returns the next position.
+   * A loop with its own stack of closing brackets, not recursion: a frame nested 20,000 deep
+   * overflowed the call stack with a RangeError that escaped the frame's rejection (found by
+   * test/fuzz/market-data-frames.fuzz.test.ts).
+   */
   #skipValue(pos: number): number {
     const bytes = this.#bytes;
     const end = this.#end;
-    const c = bytes[pos];
-    if (c === QUOTE) return this.#scanString(pos) + 1;
-    if (c === 116) return this.#skipLiteral(pos, 'true');
-    if (c === 102) return this.#skipLiteral(pos, 'false');
-    if (c === 110) return this.#skipLiteral(pos, 'null');
-    if (c !== LBRACKET && c !== LBRACE) return this.#readNumber(pos);
-    const close = c === LBRACKET ? RBRACKET : RBRACE;
-    pos = skipWhitespace(bytes, pos + 1, end);
-    if (bytes[pos] === close) return pos + 1;
+    const closers = this.#closers;
+    if (closers.length !== 0) closers.length = 0;
     for (;;) {
-      pos = skipWhitespace(bytes, pos, end);
-      if (close === RBRACE) {
-        if (bytes[pos] !== QUOTE) fail('expected a key', pos);
-        pos = skipWhitespace(bytes, this.#scanString(pos) + 1, end);
-        if (bytes[pos] !== COLON) fail('expected ":"', pos);
+      const c = bytes[pos];
+      if (c === LBRACKET || c === LBRACE) {
+        const close = c === LBRACKET ? RBRACKET : RBRACE;
         pos = skipWhitespace(bytes, pos + 1, end);
+        if (bytes[pos] !== close) {
+          closers.push(close);
+          if (close === RBRACE) pos = this.#skipKey(pos);
+          continue;
+        }
+        pos++;
+      } else if (c === QUOTE) pos = this.#scanString(pos) + 1;
+      else if (c === 116) pos = this.#skipLiteral(pos, 'true');
+      else if (c === 102) pos = this.#skipLiteral(pos, 'false');
+      else if (c === 110) pos = this.#skipLiteral(pos, 'null');
+      else pos = this.#readNumber(pos);
+      // After a value: close what ends here, or move to the next member of the open container.
+      for (;;) {
+        if (closers.length === 0) return pos;
+        pos = skipWhitespace(bytes, pos, end);
+        const close = closers[closers.length - 1];
+        const next = bytes[pos++];
+        if (next === close) {
+          closers.pop();
+          continue;
+        }
+        if (next !== COMMA) fail('expected "," in a nested value', pos - 1);
+        pos = skipWhitespace(bytes, pos, end);
+        if (close === RBRACE) pos = this.#skipKey(pos);
+        break;
       }
-      pos = skipWhitespace(bytes, this.#skipValue(pos), end);
-      const next = bytes[pos++];
-      if (next === close) return pos;
-      if (next !== COMMA) fail('expected "," in a nested value', pos - 1);
     }
+  }
+
+  /** `pos` is at an object key's opening quote; returns the position of the value after ":". */
+  #skipKey(pos: number): number {
+    const bytes = this.#bytes;
+    const end = this.#end;
+    if (bytes[pos] !== QUOTE) fail('expected a key', pos);
+    pos = skipWhitespace(bytes, this.#scanString(pos) + 1, end);
+    if (bytes[pos] !== COLON) fail('expected ":"', pos);
+    return skipWhitespace(bytes, pos + 1, end);
   }
 
   /** An array of {"p": price, "s": size}. Invalid levels are a message error, not a frame error. */

@@ -148,6 +148,30 @@ describe('Class: StreamDecoder', () => {
   });
 
   it.each([
+    // Found by test/fuzz/market-data-frames.fuzz.test.ts: deep nesting overflowed the stack with a
+    // RangeError, and a bad escape in an unknown key's string passed as JSON.
+    [
+      'nested 50,000 deep under an unknown key',
+      `{"T":"q","zz":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+      true,
+    ],
+    ['with an invalid escape under an unknown key', '{"T":"q","zz":"\\x"}', false],
+    ['with a short unicode escape under an unknown key', '{"T":"q","zz":"\\u12"}', false],
+  ])('decodes or rejects a frame %s without throwing, as JSON.parse judges it', (_case, message, valid) => {
+    const text = `[${QUOTE},${message}]`;
+    const parses = (() => {
+      try {
+        JSON.parse(text);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(parses).toBe(valid);
+    expect(decode(text).ok).toBe(valid);
+  });
+
+  it.each([
     [
       '{"T":"q","S":"AMD","bp":"87.66","bs":1,"ap":87.68,"as":4,"t":"2021-02-22T15:51:45Z"}',
       '"bp" must be a number',
