@@ -296,7 +296,8 @@ export class EngineNode {
   }
 
   #sendGuard(): string | null {
-    if (this.#options.ignoresLeaseLoss === true && this.#phase === 'refused') return null;
+    // The broken variant trades on whatever became of its lease.
+    if (this.#options.ignoresLeaseLoss === true && this.#phase === 'trading') return null;
     if (this.#phase !== 'trading') return `the engine is not trading (${this.#phase})`;
     const token = this.lease.fencingToken;
     return token !== null && this.lease.canSend(token) ? null : 'the engine lease is not held';

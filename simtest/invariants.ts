@@ -246,11 +246,16 @@ export class InvariantMonitor {
     }
   }
 
-  /** The engine's positions against the venue's, symbol by symbol. */
+  /**
+   * The engine's positions against the venue's, symbol by symbol. `entrySlack`: how far the
+   * average entry may be off — zero for an engine that saw every fill; after a restart the engine
+   * took the venue's average (at 1e-9) as its cost basis, so later fills carry that rounding.
+   */
   checkPositions(
     atMs: number,
     engine: ReadonlyMap<string, { readonly qty: Fixed; readonly avgEntryPrice: Fixed }>,
     venue: ReadonlyMap<string, { readonly qty: Fixed; readonly avgEntryPrice: Fixed }>,
+    entrySlack = 0,
   ): void {
     for (const symbol of new Set([...engine.keys(), ...venue.keys()])) {
       const ours = engine.get(symbol) ?? { qty: ZERO, avgEntryPrice: ZERO };
@@ -261,7 +266,10 @@ export class InvariantMonitor {
           atMs,
           `${symbol}: the engine holds ${formatFixed(ours.qty)}, the venue ${formatFixed(theirs.qty)}`,
         );
-      else if (ours.qty !== ZERO && fixedToNumber(ours.avgEntryPrice) !== fixedToNumber(theirs.avgEntryPrice))
+      else if (
+        ours.qty !== ZERO &&
+        Math.abs(fixedToNumber(ours.avgEntryPrice) - fixedToNumber(theirs.avgEntryPrice)) > entrySlack
+      )
         this.fail(
           'positions_equal_venue',
           atMs,

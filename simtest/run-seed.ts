@@ -85,6 +85,8 @@ const STEP_MS = 200;
 const SETTLE_MS = 60_000;
 /** How stale a symbol's data may get before the engine calls it stale (the shipped default's order). */
 const ACCOUNT = 'simtest';
+/** A restored position's average entry is the venue's at 1e-9; a few later fills may move the rounding. */
+const RESTORED_ENTRY_SLACK = 1e-8;
 /** Risk's own exits: a stop's, the kill switch's, a strategy exit routed through the executor. */
 const RISK_EXIT_PURPOSES: ReadonlySet<string> = new Set([
   'stop_loss',
@@ -364,7 +366,13 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       }
     });
     risk.events.subscribe((event) => log.add('risk', { engine: node.name, event: event.type }));
-    void node.start();
+    node.start().catch((error: unknown) => {
+      // A start-up that throws (a store error while loading the persisted state) ends the process
+      // (engine/main.ts exits non-zero); the orchestrator starts another.
+      log.add('engine_exit', { engine: node.name, error: (error as Error).name });
+      node.crash();
+      if (!nodes.some((other) => other.alive)) restartSoon(1_000);
+    });
     return node;
   };
   function restartSoon(afterMs: number): void {
@@ -430,6 +438,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   let crashDone = plan.crashAtMs === null;
   let contenderDone = plan.contenderAtMs === null;
   let cutOffDone = plan.cutOff === null;
+  let killDone = plan.killSwitchAtMs === null;
 
   const resumes: { atMs: number; symbol: string }[] = [];
   let nextFault = 0;
@@ -488,6 +497,13 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         active.cutOff(t + plan.cutOff!.durationMs);
       }
     }
+    if (!killDone && startMs + plan.killSwitchAtMs! <= t) {
+      killDone = true;
+      if (active?.acting === true) {
+        log.add('fault', { fault: 'kill_switch', engine: active.name });
+        active.stack.risk.killSwitch('simtest', 'operator kill switch');
+      }
+    }
     for (let i = resumes.length - 1; i >= 0; i--) {
       if (resumes[i]!.atMs > t) continue;
       simulated.market.resume(resumes[i]!.symbol);
@@ -520,7 +536,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     const enginePositions = new Map(
       final.stack.portfolio.openPositions().map((position) => [position.symbol, position]),
     );
-    monitor.checkPositions(atMs, enginePositions, venuePositions);
+    monitor.checkPositions(atMs, enginePositions, venuePositions, everTraded > 1 ? RESTORED_ENTRY_SLACK : 0);
     const reader = new DynamoStore({ client: dynamo.asDocumentClient(), tables, account: ACCOUNT });
     const storedOrders = await reader.listOrders();
     const storedFills = await reader.listFills(newYorkDate(startMs));

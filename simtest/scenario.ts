@@ -68,7 +68,8 @@ export interface StoreFaultPlan {
  * What happens to the engine processes (drawn after everything else, so a seed's market and
  * faults stay as they were): a crash of the engine trading then, restarted after a delay; a
  * second engine started beside the first (it stands by, and takes over when the lease is free);
- * the trading engine cut off from the store long enough to lose its lease; store faults.
+ * the trading engine cut off from the store long enough to lose its lease; store faults; an
+ * operator's kill switch.
  */
 export interface ProcessPlan {
   readonly crashAtMs: number | null;
@@ -76,6 +77,8 @@ export interface ProcessPlan {
   readonly contenderAtMs: number | null;
   readonly cutOff: { readonly atMs: number; readonly durationMs: number } | null;
   readonly storeFaults: readonly StoreFaultPlan[];
+  /** An operator's kill switch on the engine trading then: cancel everything, flatten. */
+  readonly killSwitchAtMs: number | null;
 }
 
 export interface Scenario {
@@ -160,6 +163,7 @@ export function scenarioFor(seed: number): Scenario {
       fault: pick(['throttle', 'internal_before', 'internal_after', 'latency', 'unprocessed'] as const),
     });
   storeFaults.sort((a, b) => a.atMs - b.atMs);
+  const killSwitchAtMs = prng.nextInt(6) === 0 ? inRun() : null;
 
   return {
     seed,
@@ -172,7 +176,7 @@ export function scenarioFor(seed: number): Scenario {
     strategies,
     limits,
     faults,
-    process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults },
+    process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults, killSwitchAtMs },
   };
 }
 
