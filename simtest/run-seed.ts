@@ -501,6 +501,11 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       killDone = true;
       if (active?.acting === true) {
         log.add('fault', { fault: 'kill_switch', engine: active.name });
+        // The broker errs on the kill switch's first cancels: they must be confirmed, not assumed.
+        venue.armRest(
+          { kind: 'status', status: 503, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
+          2,
+        );
         active.stack.risk.killSwitch('simtest', 'operator kill switch');
       }
     }
