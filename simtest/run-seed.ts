@@ -83,17 +83,10 @@ export interface RunResult {
 const STEP_MS = 200;
 /** After the last step: faults off, the feed stopped, the engine's pending work given time to finish. */
 const SETTLE_MS = 60_000;
-/** How stale a symbol's data may get before the engine calls it stale (the shipped default's order). */
+/** The account the engines trade and the store keys its items by. */
 const ACCOUNT = 'simtest';
 /** A restored position's average entry is the venue's at 1e-9; a few later fills may move the rounding. */
 const RESTORED_ENTRY_SLACK = 1e-8;
-/** Risk's own exits: a stop's, the kill switch's, a strategy exit routed through the executor. */
-const RISK_EXIT_PURPOSES: ReadonlySet<string> = new Set([
-  'stop_loss',
-  'trailing_stop',
-  'kill_switch',
-  'exit',
-]);
 
 let baseLimits: RiskLimits | undefined;
 
