@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import type { ExecutionService } from '../engine/execution/execution-service.ts';
 import type { RiskActionExecutor } from '../engine/execution/risk-actions.ts';
 import type { Portfolio } from '../engine/portfolio/portfolio.ts';
+import type { RiskEvent } from '../engine/risk/risk-events.ts';
 import type { RiskManager } from '../engine/risk/risk-manager.ts';
 import { strategyExposureQty } from '../engine/strategy/strategy-exposure.ts';
 import { StrategyHost } from '../engine/strategy/strategy-host.ts';
@@ -57,6 +58,14 @@ export interface BacktestStackOptions {
   readonly strategies: readonly Strategy[];
   /** The retry backoff's jitter; a seeded run passes its own so a replay draws the same delays. */
   readonly random?: () => number;
+  /** What the live engine adds (simtest's engines with persistence): its lease check before each send. */
+  readonly sendGuard?: () => string | null;
+  /** Told of every risk event before the executor acts on it (the live engine records it). */
+  readonly onRiskEvent?: (event: RiskEvent) => void;
+  /** How far back the gap-closing order query reaches (the live engine: a day, for restarts). */
+  readonly resyncLookbackMs?: number;
+  /** A name for the logger (simtest's engines are several). */
+  readonly loggerName?: string;
 }
 
 /** A backtest has no broker request budget to spend: the venue answers every request at once. */
@@ -68,8 +77,12 @@ export function createBacktestStack({
   limits,
   strategies,
   random,
+  sendGuard,
+  onRiskEvent,
+  resyncLookbackMs,
+  loggerName,
 }: BacktestStackOptions): BacktestStack {
-  const logger = createLogger({ name: 'backtest', level: 'silent' });
+  const logger = createLogger({ name: loggerName ?? 'backtest', level: 'silent' });
   const registry = new Registry();
   const calendar = new TradingCalendar();
   const { portfolio, risk, execution, settlement, riskActions } = createTradingCore({
@@ -84,6 +97,9 @@ export function createBacktestStack({
     timers: venue.timers,
     sleep: (ms) => new Promise((resolve) => venue.timers.setTimeout(() => resolve(), ms)),
     ...(random === undefined ? {} : { random }),
+    ...(sendGuard === undefined ? {} : { sendGuard }),
+    ...(onRiskEvent === undefined ? {} : { onRiskEvent }),
+    ...(resyncLookbackMs === undefined ? {} : { resyncLookbackMs }),
   });
 
   const refusals = new Map<string, number>();

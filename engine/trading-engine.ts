@@ -18,8 +18,8 @@ import { MarketDataHistoryClient } from '../shared/broker/alpaca/market-data/his
 import type { TradingCredentials } from '../shared/broker/alpaca/trading-client.ts';
 import type { Config } from '../shared/config/load-config.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
-import { type Fixed, fixedFromNumber, sub } from '../shared/domain/fixed.ts';
-import { isTerminalStatus, type OrderIntent } from '../shared/domain/order.ts';
+import { type Fixed, fixedFromNumber } from '../shared/domain/fixed.ts';
+import type { OrderIntent } from '../shared/domain/order.ts';
 import { isCryptoSymbol } from '../shared/domain/symbol.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import type { Strategy, StrategyContext } from '../shared/strategies/strategy.ts';
@@ -39,6 +39,7 @@ import { OrderBlotter } from './control/order-blotter.ts';
 import { RecentFills } from './control/recent-fills.ts';
 import { BrokerProtection } from './execution/broker-protection.ts';
 import type { ExecutionService } from './execution/execution-service.ts';
+import { adoptedOrderIntent, needsAdoption } from './execution/order-adoption.ts';
 import { FINISHED_ORDER_RETENTION_MS } from './execution/order-reports.ts';
 import type { SubmitResult } from './execution/order-router.ts';
 import type { OrderSettlement } from './execution/order-settlement.ts';
@@ -643,8 +644,7 @@ export class TradingEngine {
 
   #onOrderUpdate(order: VenueOrder, intent: OrderIntent | undefined): void {
     const provenance = this.recorder?.order(order, intent);
-    if (intent !== undefined || isTerminalStatus(order.status) || this.risk.isTracking(order.clientOrderId))
-      return;
+    if (!needsAdoption(order, intent, (clientOrderId) => this.risk.isTracking(clientOrderId))) return;
     // A working order this process did not send: one of ours from before a restart, or placed
     // elsewhere. Risk counts it as if filled from now on, so nothing trades against it unseen.
     const origin = provenance?.origin ?? 'unknown';
@@ -653,7 +653,7 @@ export class TradingEngine {
       { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, origin },
       'working order adopted',
     );
-    this.risk.onOrderSubmitted(order.clientOrderId, intentFromOrder(order, this.#clock.nowMs()));
+    this.risk.onOrderSubmitted(order.clientOrderId, adoptedOrderIntent(order, this.#clock.nowMs()));
   }
 
   #submit(intent: OrderIntent): void {
@@ -711,24 +711,4 @@ export class TradingEngine {
       (clientOrderId) => this.protection?.isProtective(clientOrderId) === true,
     );
   }
-}
-
-/** What risk needs to count a working order it did not approve itself. */
-function intentFromOrder(order: VenueOrder, nowMs: number): OrderIntent {
-  const price = order.limitPrice ?? order.stopPrice ?? order.filledAvgPrice;
-  return {
-    intentId: `adopted:${order.clientOrderId}`,
-    strategyId: 'adopted',
-    symbol: order.symbol,
-    assetClass: order.assetClass,
-    side: order.side,
-    qty: sub(order.qty, order.filledQty),
-    type: order.type,
-    timeInForce: order.timeInForce,
-    ...(order.limitPrice === null ? {} : { limitPrice: order.limitPrice }),
-    ...(order.stopPrice === null ? {} : { stopPrice: order.stopPrice }),
-    referencePrice: (price ?? 0n) as Fixed,
-    purpose: 'operator',
-    createdAtMs: nowMs,
-  };
 }

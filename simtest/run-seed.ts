@@ -14,9 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBacktestStack } from '../backtest/backtest-stack.ts';
-import { MarketDataService } from '../engine/marketdata/market-data-service.ts';
-import { MarketDataDispatch } from '../engine/strategy/market-data-dispatch.ts';
+import { RISK_STRATEGY_ID } from '../engine/risk/exit-intents.ts';
 import { parseRiskLimits } from '../shared/config/load-config.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
 import type { Fill } from '../shared/domain/fill.ts';
@@ -28,13 +26,18 @@ import {
   parseFixed,
   ZERO,
 } from '../shared/domain/fixed.ts';
+import { DynamoStore } from '../shared/store/dynamo-store.ts';
+import { MemoryDynamoClient } from '../shared/store/memory-dynamo-client.ts';
+import { TABLE_DEFINITIONS, tableNames } from '../shared/store/table-definitions.ts';
 import { MidPriceMomentum } from '../shared/strategies/mid-price-momentum.ts';
 import { ManualClock } from '../shared/time/clock.ts';
-import { newYorkToUtcMs } from '../shared/time/new-york-time.ts';
+import { newYorkDate, newYorkToUtcMs } from '../shared/time/new-york-time.ts';
 import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
+import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
+import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
 import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
 import { FaultyVenue } from './faulty-venue.ts';
@@ -45,9 +48,18 @@ import { type Scenario, scenarioFor } from './scenario.ts';
  * Deliberately broken engines, to show the harness catches what it claims to (issue 17, item 3):
  * - `retry-skips-lookup`: an order retried after a failure goes out again under a fresh
  *   client_order_id without looking for the first one;
- * - `fill-counted-twice`: a fill reported twice by the stream is booked into the position book twice.
+ * - `fill-counted-twice`: a fill reported twice by the stream is booked into the position book twice;
+ * - `stop-exit-before-cancels`: the risk-action executor sends a stop's exit once it has asked for
+ *   the cancels of the symbol's other orders, without waiting for the venue to confirm them;
+ * - `fenced-engine-writes`: an engine that lost its lease ignores it, and goes on sending orders
+ *   and writing to the store.
  */
-export const BROKEN_VARIANTS = ['retry-skips-lookup', 'fill-counted-twice'] as const;
+export const BROKEN_VARIANTS = [
+  'retry-skips-lookup',
+  'fill-counted-twice',
+  'stop-exit-before-cancels',
+  'fenced-engine-writes',
+] as const;
 export type BrokenVariant = (typeof BROKEN_VARIANTS)[number];
 
 export interface RunOptions {
@@ -62,6 +74,8 @@ export interface RunResult {
   readonly orders: number;
   readonly fills: number;
   readonly faults: number;
+  /** Engine processes started: the first, restarts, contenders. */
+  readonly engines: number;
   /** Intents risk or execution refused, by reason. */
   readonly refusals: Readonly<Record<string, number>>;
 }
@@ -69,8 +83,10 @@ export interface RunResult {
 const STEP_MS = 200;
 /** After the last step: faults off, the feed stopped, the engine's pending work given time to finish. */
 const SETTLE_MS = 60_000;
-/** How stale a symbol's data may get before the engine calls it stale (the shipped default's order). */
-const STALE_AFTER_MS = 10_000;
+/** The account the engines trade and the store keys its items by. */
+const ACCOUNT = 'simtest';
+/** A restored position's average entry is the venue's at 1e-9; a few later fills may move the rounding. */
+const RESTORED_ENTRY_SLACK = 1e-8;
 
 let baseLimits: RiskLimits | undefined;
 
@@ -137,15 +153,21 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     venueBook.set(order.symbol, { qty: positionQty, avg: positionQty === ZERO ? 0 : avg });
   });
 
-  let stack: ReturnType<typeof createBacktestStack> | undefined;
+  const nodes: EngineNode[] = [];
+  /** The engine whose order is reaching the venue right now (set just before each submission). */
+  let sender: EngineNode | undefined;
   const entered = (request: OrderRequest): void => {
+    const stack = sender?.stack;
     if (stack === undefined) return;
     const states = new Map<string, VenueSymbolState>();
     for (const symbol of symbols) {
       const book = venueBook.get(symbol) ?? { qty: ZERO, avg: 0 };
       states.set(symbol, { positionQty: book.qty, avgEntryPrice: fixedFromNumber(book.avg), working: [] });
     }
+    const others: string[] = [];
     for (const order of simulated.engine.openOrders()) {
+      if (order.symbol === request.symbol && order.clientOrderId !== request.clientOrderId)
+        others.push(order.clientOrderId);
       const state = states.get(order.symbol);
       if (state === undefined || order.qty === null) continue;
       (state.working as { side: typeof order.side; remainingQty: Fixed; limitPrice: Fixed | null }[]).push({
@@ -154,6 +176,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         limitPrice: order.limitPrice,
       });
     }
+    if (riskExits.has(request.clientOrderId)) monitor.onRiskExit(clock.nowMs(), request, others);
     const quote = simulated.market.latestQuote(request.symbol);
     const touch =
       quote === undefined ? ZERO : fixedFromNumber(request.side === 'buy' ? quote.askPrice : quote.bidPrice);
@@ -179,74 +202,187 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     retrySkipsLookup: options.variant === 'retry-skips-lookup',
   });
 
-  const strategies = scenario.strategies.map(
-    (plan) =>
-      new MidPriceMomentum({
-        id: plan.id,
-        symbols: plan.symbols,
-        period: plan.period,
-        threshold: plan.thresholdBps / 10_000,
-        entryQty: parseFixed(plan.entryQty),
-      }),
-  );
-  stack = createBacktestStack({
-    venue: { venue, timers: simulated.timers },
-    clock,
-    limits,
-    strategies,
-    random: () => prng.next(),
+  // The store: one in-memory DynamoDB for every engine, with the scenario's faults over windows.
+  const tables = tableNames('simtest');
+  const storeFaults = scenario.process.storeFaults.map((fault) => ({
+    ...fault,
+    fromMs: startMs + fault.atMs,
+    untilMs: startMs + fault.atMs + fault.durationMs,
+  }));
+  let storeFaultsOn = true;
+  const dynamo = new MemoryDynamoClient({
+    tables: {
+      [tables.state]: TABLE_DEFINITIONS.state,
+      [tables.lease]: TABLE_DEFINITIONS.lease,
+      [tables.idempotency]: TABLE_DEFINITIONS.idempotency,
+    },
+    timers: simulated.timers,
+    fault: ({ command, table }) => {
+      if (!storeFaultsOn || table !== tables.state) return null;
+      const t = clock.nowMs();
+      const window = storeFaults.find((fault) => fault.fromMs <= t && t < fault.untilMs);
+      if (window === undefined) return null;
+      log.add('store_fault', { command, fault: window.fault });
+      switch (window.fault) {
+        case 'throttle':
+          return { kind: 'throttle' };
+        case 'internal_before':
+          return { kind: 'internal', when: 'before' };
+        case 'internal_after':
+          return { kind: 'internal', when: 'after' };
+        case 'latency':
+          return { kind: 'latency', ms: 400 };
+        case 'unprocessed':
+          return command === 'BatchWrite' ? { kind: 'unprocessed', processed: 1 } : null;
+      }
+    },
   });
-  const { execution, risk, portfolio, host } = stack;
+  /** Who held the lease, per the store, at this instant. */
+  const leaseNow = (): { holderId: string; fencingToken: number; held: boolean } | null => {
+    const item = dynamo.scan(tables.lease).find((candidate) => candidate.pk === ACCOUNT);
+    if (item === undefined) return null;
+    return {
+      holderId: String(item.holderId),
+      fencingToken: Number(item.fencingToken),
+      held: item.status === 'held' && clock.nowMs() < Number(item.expiresAtMs),
+    };
+  };
+  const fenced = (node: EngineNode, what: string): string | null => {
+    const lease = leaseNow();
+    if (lease?.held && lease.holderId === node.holderId) return null;
+    return `${node.name} ${what} while ${
+      lease === null
+        ? 'no lease existed'
+        : lease.held
+          ? `${lease.holderId} held the lease (token ${lease.fencingToken})`
+          : `the lease had lapsed or been released (last holder ${lease.holderId})`
+    }`;
+  };
 
   const announced = new Map<string, string>();
-  const booked: { executionId: string; clientOrderId: string; qty: Fixed }[] = [];
-  execution.events.subscribe((event) => {
-    switch (event.type) {
-      case 'order_sending':
-        announced.set(event.request.clientOrderId, `${event.intent.strategyId}/${event.intent.intentId}`);
-        log.add('order_sending', {
-          clientOrderId: event.request.clientOrderId,
-          purpose: event.intent.purpose,
-          side: event.request.side,
-          qty: formatFixed(event.request.qty),
-        });
-        break;
-      case 'fill_booked':
-        booked.push({
-          executionId: event.fill.executionId,
-          clientOrderId: event.fill.clientOrderId,
-          qty: event.fill.qty,
-        });
-        log.add('fill_booked', {
-          executionId: event.fill.executionId,
-          clientOrderId: event.fill.clientOrderId,
-          qty: formatFixed(event.fill.qty),
-          price: formatFixed(event.fill.price),
-        });
-        break;
-      case 'order_alarm':
-        log.add('order_alarm', {
-          alarm: JSON.stringify(event.alarm, (_key, value) =>
-            typeof value === 'bigint' ? String(value) : value,
-          ),
-        });
-        break;
-      case 'reconciled':
-      case 'unreconciled':
-        log.add(event.type);
-        break;
-      default:
-        break;
-    }
-  });
-  risk.events.subscribe((event) => log.add('risk', { event: event.type }));
+  /** The risk-action executor's exits (a stop's, the kill switch's), by client_order_id. */
+  const riskExits = new Set<string>();
+  const booked = new Map<EngineNode, { executionId: string; clientOrderId: string; qty: Fixed }[]>();
+  let everTraded = 0;
+  let active: EngineNode | undefined;
+  let restartPending = false;
+  const hooks: EngineNodeHooks = {
+    sending(node, request) {
+      sender = node;
+      const problem = fenced(node, request === null ? 'replaced an order' : `sent ${request.clientOrderId}`);
+      if (problem !== null) monitor.fail('no_send_without_lease', clock.nowMs(), problem);
+    },
+    writing(node, command) {
+      const problem = fenced(node, `wrote to the store (${command})`);
+      if (problem !== null) monitor.fail('no_write_without_lease', clock.nowMs(), problem);
+    },
+    trading(node) {
+      everTraded += 1;
+      active = node;
+    },
+    leaseLost(node) {
+      // The process exits on a lost lease (engine/main.ts); the orchestrator starts another.
+      simulated.timers.setTimeout(() => node.crash(), 1_000);
+      if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
+    },
+    orderSending(node, request, intent) {
+      announced.set(request.clientOrderId, `${intent.strategyId}/${intent.intentId}`);
+      if (intent.strategyId === RISK_STRATEGY_ID) riskExits.add(request.clientOrderId);
+      log.add('order_sending', {
+        engine: node.name,
+        clientOrderId: request.clientOrderId,
+        purpose: intent.purpose,
+        side: request.side,
+        qty: formatFixed(request.qty),
+      });
+    },
+    fillBooked(node, fill) {
+      const list = booked.get(node) ?? [];
+      list.push({ executionId: fill.executionId, clientOrderId: fill.clientOrderId, qty: fill.qty });
+      booked.set(node, list);
+      log.add('fill_booked', {
+        engine: node.name,
+        executionId: fill.executionId,
+        clientOrderId: fill.clientOrderId,
+        qty: formatFixed(fill.qty),
+        price: formatFixed(fill.price),
+      });
+    },
+  };
+
+  const startNode = (): EngineNode => {
+    const node = new EngineNode({
+      name: `engine-${nodes.length + 1}`,
+      venue,
+      timers: simulated.timers,
+      clock,
+      limits,
+      strategies: scenario.strategies.map(
+        (plan) =>
+          new MidPriceMomentum({
+            id: plan.id,
+            symbols: plan.symbols,
+            period: plan.period,
+            threshold: plan.thresholdBps / 10_000,
+            entryQty: parseFixed(plan.entryQty),
+          }),
+      ),
+      symbols,
+      history: simulated.history,
+      random: () => prng.next(),
+      dynamo,
+      tables,
+      account: ACCOUNT,
+      log,
+      hooks,
+      ignoresLeaseLoss: options.variant === 'fenced-engine-writes',
+      exitBeforeCancelsConfirmed: options.variant === 'stop-exit-before-cancels',
+    });
+    nodes.push(node);
+    const { execution, risk } = node.stack;
+    execution.events.subscribe((event) => {
+      switch (event.type) {
+        case 'order_alarm':
+          log.add('order_alarm', {
+            engine: node.name,
+            alarm: JSON.stringify(event.alarm, (_key, value) =>
+              typeof value === 'bigint' ? String(value) : value,
+            ),
+          });
+          break;
+        case 'reconciled':
+        case 'unreconciled':
+          log.add(event.type, { engine: node.name });
+          break;
+        default:
+          break;
+      }
+    });
+    risk.events.subscribe((event) => log.add('risk', { engine: node.name, event: event.type }));
+    node.start().catch((error: unknown) => {
+      // A start-up that throws (a store error while loading the persisted state) ends the process
+      // (engine/main.ts exits non-zero); the orchestrator starts another.
+      log.add('engine_exit', { engine: node.name, error: (error as Error).name });
+      node.crash();
+      if (!nodes.some((other) => other.alive)) restartSoon(1_000);
+    });
+    return node;
+  };
+  function restartSoon(afterMs: number): void {
+    if (restartPending) return;
+    restartPending = true;
+    simulated.timers.setTimeout(() => {
+      restartPending = false;
+      startNode();
+    }, afterMs);
+  }
 
   if (options.variant === 'fill-counted-twice') {
     // The broken booking: a repeated report of an execution is booked again, with no check of its id.
     const reportedOnce = new Set<string>();
     venue.onOrderEvent((event: VenueOrderEvent) => {
       const { execution: report, order } = event;
-      if (report === null) return;
+      if (report === null || active === undefined || !active.acting) return;
       if (!reportedOnce.has(report.executionId)) {
         reportedOnce.add(report.executionId);
         return;
@@ -261,26 +397,18 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         price: report.price,
         timestampMs: report.timestampMs,
       };
-      portfolio.applyFill(fill);
+      active.stack.portfolio.applyFill(fill);
     });
   }
 
   const feedMetrics = new FeedMetrics();
-  const marketData = new MarketDataService({
-    clock,
-    metrics: feedMetrics,
-    symbols,
-    staleAfterMs: STALE_AFTER_MS,
-    feedBarSymbols: symbols,
-    history: simulated.history,
-    onBar: (bar) => host.onBar(bar),
-  });
-  const feedListener = new FaultyFeedListener(
-    new MarketDataDispatch(marketData, risk, host, symbols),
-    feedMetrics,
-    log,
-    nowMs,
-  );
+  // Market data reaches every engine that acts (one, unless a fenced-out one goes on).
+  const feedRouter: MarketDataListener = {
+    onData(messages, receivedUs) {
+      for (const node of nodes) if (node.acting) node.dispatch.onData(messages, receivedUs);
+    },
+  };
+  const feedListener = new FaultyFeedListener(feedRouter, feedMetrics, log, nowMs);
   const feed = simulated.openFeed({
     subscription: { quotes: symbols, trades: symbols, bars: symbols, statuses: symbols, lulds: symbols },
     listener: feedListener,
@@ -294,9 +422,16 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   };
 
   log.add('start', { seed, symbols: symbols.join(','), faults: scenario.faults.length });
-  execution.start();
+  venue.start();
+  startNode();
   feed.start();
   await turn();
+
+  const plan = scenario.process;
+  let crashDone = plan.crashAtMs === null;
+  let contenderDone = plan.contenderAtMs === null;
+  let cutOffDone = plan.cutOff === null;
+  let killDone = plan.killSwitchAtMs === null;
 
   const resumes: { atMs: number; symbol: string }[] = [];
   let nextFault = 0;
@@ -332,6 +467,41 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
           break;
       }
     }
+    if (!crashDone && startMs + plan.crashAtMs! <= t) {
+      crashDone = true;
+      const victim = active;
+      if (victim?.alive === true) {
+        victim.crash();
+        if (!nodes.some((node) => node.alive)) restartSoon(plan.restartAfterMs);
+      }
+    }
+    if (!contenderDone && startMs + plan.contenderAtMs! <= t) {
+      contenderDone = true;
+      startNode();
+    }
+    if (!cutOffDone && startMs + plan.cutOff!.atMs <= t) {
+      cutOffDone = true;
+      if (active?.alive === true) {
+        log.add('fault', {
+          fault: 'store_cut_off',
+          engine: active.name,
+          durationMs: plan.cutOff!.durationMs,
+        });
+        active.cutOff(t + plan.cutOff!.durationMs);
+      }
+    }
+    if (!killDone && startMs + plan.killSwitchAtMs! <= t) {
+      killDone = true;
+      if (active?.acting === true) {
+        log.add('fault', { fault: 'kill_switch', engine: active.name });
+        // The broker errs on the kill switch's first cancels: they must be confirmed, not assumed.
+        venue.armRest(
+          { kind: 'status', status: 503, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
+          2,
+        );
+        active.stack.risk.killSwitch('simtest', 'operator kill switch');
+      }
+    }
     for (let i = resumes.length - 1; i >= 0; i--) {
       if (resumes[i]!.atMs > t) continue;
       simulated.market.resume(resumes[i]!.symbol);
@@ -348,33 +518,60 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   await feed.stop();
   for (let t = endMs + STEP_MS; t <= endMs + SETTLE_MS; t += STEP_MS) await advance(t);
 
+  storeFaultsOn = false;
+  const final = active?.alive ? active : undefined;
+  if (final === undefined)
+    monitor.fail('engine_trading_at_end', clock.nowMs(), 'no engine was trading at the end');
+  await final?.stop();
+  for (const node of nodes) if (node !== final) node.crash();
   const atMs = clock.nowMs();
   monitor.checkOrders(atMs, venue.accepted, announced);
-  monitor.checkFills(atMs, executed, booked);
+  for (const [, list] of booked) monitor.checkFills(atMs, everTraded === 1 ? executed : null, list);
   const venuePositions = new Map(
     (await simulated.venue.listPositions()).map((position) => [position.symbol, position]),
   );
-  const enginePositions = new Map(portfolio.openPositions().map((position) => [position.symbol, position]));
-  monitor.checkPositions(atMs, enginePositions, venuePositions);
+  if (final !== undefined) {
+    const enginePositions = new Map(
+      final.stack.portfolio.openPositions().map((position) => [position.symbol, position]),
+    );
+    monitor.checkPositions(atMs, enginePositions, venuePositions, everTraded > 1 ? RESTORED_ENTRY_SLACK : 0);
+    const reader = new DynamoStore({ client: dynamo.asDocumentClient(), tables, account: ACCOUNT });
+    const storedOrders = await reader.listOrders();
+    const storedFills = await reader.listFills(newYorkDate(startMs));
+    monitor.checkPersisted(
+      atMs,
+      venue.accepted.map((order) => order.clientOrderId),
+      new Set(storedOrders.items.map((order) => order.clientOrderId)),
+      (clientOrderId) => final.stack.execution.tracker.knows(clientOrderId),
+      executed,
+      storedFills.items,
+    );
+  }
   monitor.checkMalformed(atMs, feedListener.malformedDelivered);
   for (const violation of monitor.violations)
     log.add('violation', { invariant: violation.invariant, detail: violation.detail });
+  const fills = [...booked.values()].reduce((sum, list) => sum + list.length, 0);
   log.add('end', {
     orders: venue.accepted.length,
-    fills: booked.length,
+    fills,
+    engines: nodes.length,
     violations: monitor.violations.length,
   });
 
-  await stack.stop();
   simulated.close();
+  const refusals = new Map<string, number>();
+  for (const node of nodes)
+    for (const [reason, count] of node.stack.refusals)
+      refusals.set(reason, (refusals.get(reason) ?? 0) + count);
   return {
     seed,
     ok: monitor.violations.length === 0,
     violations: monitor.violations,
     log,
     orders: venue.accepted.length,
-    fills: booked.length,
+    fills,
     faults: scenario.faults.length,
-    refusals: Object.fromEntries(stack.refusals),
+    engines: nodes.length,
+    refusals: Object.fromEntries(refusals),
   };
 }

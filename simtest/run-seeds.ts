@@ -15,6 +15,8 @@ export interface SeedOutcome {
   readonly hash: string;
   readonly orders: number;
   readonly fills: number;
+  /** Engine processes the run started (more than one: a restart or a contender). */
+  readonly engines: number;
   /** The event log as JSON lines, for a failed seed only. */
   readonly log: string | null;
 }

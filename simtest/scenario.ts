@@ -57,6 +57,30 @@ export interface LimitsPlan {
   readonly dailyLossLimitUsd: string;
 }
 
+/** A fault of the shared store, for every engine, over a window. */
+export interface StoreFaultPlan {
+  readonly atMs: number;
+  readonly durationMs: number;
+  readonly fault: 'throttle' | 'internal_before' | 'internal_after' | 'latency' | 'unprocessed';
+}
+
+/**
+ * What happens to the engine processes (drawn after everything else, so a seed's market and
+ * faults stay as they were): a crash of the engine trading then, restarted after a delay; a
+ * second engine started beside the first (it stands by, and takes over when the lease is free);
+ * the trading engine cut off from the store long enough to lose its lease; store faults; an
+ * operator's kill switch.
+ */
+export interface ProcessPlan {
+  readonly crashAtMs: number | null;
+  readonly restartAfterMs: number;
+  readonly contenderAtMs: number | null;
+  readonly cutOff: { readonly atMs: number; readonly durationMs: number } | null;
+  readonly storeFaults: readonly StoreFaultPlan[];
+  /** An operator's kill switch on the engine trading then: cancel everything, flatten. */
+  readonly killSwitchAtMs: number | null;
+}
+
 export interface Scenario {
   readonly seed: number;
   readonly marketSeed: number;
@@ -69,6 +93,7 @@ export interface Scenario {
   readonly strategies: readonly StrategyPlan[];
   readonly limits: LimitsPlan;
   readonly faults: readonly FaultPlan[];
+  readonly process: ProcessPlan;
 }
 
 const SYMBOL_POOL = ['AAPL', 'MSFT', 'SPY', 'AMD', 'TSLA', 'NVDA'] as const;
@@ -120,17 +145,38 @@ export function scenarioFor(seed: number): Scenario {
   }
   faults.sort((a, b) => a.atMs - b.atMs);
 
+  const marketSeed = prng.nextUint32();
+  const date = pick(DATES);
+  const startMinute = 10 * 60 + between(0, 240);
+  const messagesPerSecond = between(10, 40);
+  const inRun = (): number => 20_000 + prng.nextInt(RUN_MS - QUIET_TAIL_MS - 60_000);
+  const crashAtMs = prng.nextInt(2) === 0 ? inRun() : null;
+  const restartAfterMs = between(0, 5_000);
+  const contenderAtMs = prng.nextInt(3) === 0 ? inRun() : null;
+  const cutOff = prng.nextInt(4) === 0 ? { atMs: inRun(), durationMs: between(16_000, 40_000) } : null;
+  const storeFaults: StoreFaultPlan[] = [];
+  const storeFaultCount = between(0, 3);
+  for (let i = 0; i < storeFaultCount; i++)
+    storeFaults.push({
+      atMs: inRun(),
+      durationMs: between(200, 10_000),
+      fault: pick(['throttle', 'internal_before', 'internal_after', 'latency', 'unprocessed'] as const),
+    });
+  storeFaults.sort((a, b) => a.atMs - b.atMs);
+  const killSwitchAtMs = prng.nextInt(6) === 0 ? inRun() : null;
+
   return {
     seed,
-    marketSeed: prng.nextUint32(),
+    marketSeed,
     symbols,
-    date: pick(DATES),
-    startMinute: 10 * 60 + between(0, 240),
+    date,
+    startMinute,
     durationMs: RUN_MS,
-    messagesPerSecond: between(10, 40),
+    messagesPerSecond,
     strategies,
     limits,
     faults,
+    process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults, killSwitchAtMs },
   };
 }
 

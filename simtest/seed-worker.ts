@@ -23,6 +23,7 @@ port.on('message', (seed: number | null) => {
         hash: result.log.hash(),
         orders: result.orders,
         fills: result.fills,
+        engines: result.engines,
         log: result.ok ? null : result.log.text(),
       };
       port.postMessage(outcome);
@@ -36,6 +37,7 @@ port.on('message', (seed: number | null) => {
         hash: '',
         orders: 0,
         fills: 0,
+        engines: 0,
         log: null,
       };
       port.postMessage(outcome);

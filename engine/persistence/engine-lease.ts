@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { describeLease, type LeaseStore } from '../../shared/store/lease-store.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { backgroundTimers, type Timers } from '../../shared/time/timers.ts';
 
 export const LEASE_STATES = ['idle', 'held', 'lost', 'released'] as const;
 export type LeaseState = (typeof LEASE_STATES)[number];
@@ -49,6 +50,8 @@ export interface EngineLeaseOptions {
   readonly safetyMarginMs?: number;
   /** Called once, at once, when the lease is lost: stop sending anything to the broker. */
   readonly onLost: (loss: LeaseLoss) => void;
+  /** Renewal and deadline timers: the wall clock's (unref'd) unless given; simtest passes virtual ones. */
+  readonly timers?: Timers;
 }
 
 export function newHolderId(): string {
@@ -65,12 +68,13 @@ export class EngineLease {
   readonly #renewEveryMs: number;
   readonly #safetyMarginMs: number;
   readonly #onLost: (loss: LeaseLoss) => void;
+  readonly #timers: Timers;
 
   #state: LeaseState = 'idle';
   #token = 0;
   #sendDeadlineMs = 0;
-  #renewTimer: NodeJS.Timeout | undefined;
-  #deadlineTimer: NodeJS.Timeout | undefined;
+  #renewTimer: unknown;
+  #deadlineTimer: unknown;
 
   constructor(options: EngineLeaseOptions) {
     this.holderId = options.holderId ?? newHolderId();
@@ -81,6 +85,7 @@ export class EngineLease {
     this.#renewEveryMs = options.renewEveryMs ?? Math.floor(this.ttlMs / 3);
     this.#safetyMarginMs = options.safetyMarginMs ?? 2_000;
     this.#onLost = options.onLost;
+    this.#timers = options.timers ?? backgroundTimers;
     if (this.#safetyMarginMs < 0 || this.#safetyMarginMs + this.#renewEveryMs >= this.ttlMs) {
       throw new RangeError(
         'lease timing needs 0 <= safetyMarginMs and safetyMarginMs + renewEveryMs < ttlMs',
@@ -138,7 +143,8 @@ export class EngineLease {
     readonly retryEveryMs?: number;
     readonly sleep?: (ms: number) => Promise<void>;
   }): Promise<LeaseStart> {
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const sleep =
+      options.sleep ?? ((ms: number) => new Promise<void>((resolve) => this.#timers.setTimeout(resolve, ms)));
     const giveUpAtMs = this.#clock.nowMs() + options.timeoutMs;
     for (;;) {
       const result = await this.start();
@@ -222,26 +228,24 @@ export class EngineLease {
 
   #extendDeadline(requestedAtMs: number): void {
     this.#sendDeadlineMs = requestedAtMs + this.ttlMs - this.#safetyMarginMs;
-    clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = setTimeout(
+    this.#timers.clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = this.#timers.setTimeout(
       () => this.canSend(this.#token),
       Math.max(0, this.#sendDeadlineMs - this.#clock.nowMs()),
     );
-    this.#deadlineTimer.unref();
   }
 
   #scheduleRenewal(): void {
-    this.#renewTimer = setTimeout(() => {
+    this.#renewTimer = this.#timers.setTimeout(() => {
       void this.renewNow().finally(() => {
         if (this.#state === 'held') this.#scheduleRenewal();
       });
     }, this.#renewEveryMs);
-    this.#renewTimer.unref();
   }
 
   #clearTimers(): void {
-    clearTimeout(this.#renewTimer);
-    clearTimeout(this.#deadlineTimer);
+    this.#timers.clearTimeout(this.#renewTimer);
+    this.#timers.clearTimeout(this.#deadlineTimer);
   }
 
   #lose(reason: LeaseLossReason, detail: string): void {

@@ -20,6 +20,7 @@ import { isRetryableDynamoError, isThrottlingError } from '../../shared/store/dy
 import type { PendingWrite } from '../../shared/store/pending-write.ts';
 import type { BatchWriter } from '../../shared/store/store.ts';
 import type { Clock } from '../../shared/time/clock.ts';
+import { systemTimers, type Timers } from '../../shared/time/timers.ts';
 
 /** DynamoDB's BatchWriteItem limit. */
 export const MAX_BATCH_SIZE = 25;
@@ -41,6 +42,8 @@ export interface WriteBehindOptions {
   readonly fullAlarmAfterMs?: number;
   /** For the jitter; tests may fix it. */
   readonly random?: () => number;
+  /** Linger, back-off and drain waits: the wall clock's unless given; simtest passes virtual ones. */
+  readonly timers?: Timers;
 }
 
 export interface DrainResult {
@@ -61,11 +64,12 @@ export class WriteBehindQueue {
   readonly #backoffMaxMs: number;
   readonly #fullAlarmAfterMs: number;
   readonly #random: () => number;
+  readonly #timers: Timers;
 
   #pending = new Map<string, PendingWrite>();
   #inFlight = 0;
   #running = false;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #attempt = 0;
   #draining = false;
   #closed = false;
@@ -87,6 +91,7 @@ export class WriteBehindQueue {
     this.#backoffMaxMs = options.backoffMaxMs ?? 5_000;
     this.#fullAlarmAfterMs = options.fullAlarmAfterMs ?? 5_000;
     this.#random = options.random ?? Math.random;
+    this.#timers = options.timers ?? systemTimers;
 
     const registers = [options.registry];
     this.#writesTotal = new Counter({
@@ -154,16 +159,16 @@ export class WriteBehindQueue {
     const writtenBefore = this.#written;
     this.#draining = true;
     this.#schedule();
-    let timeout: NodeJS.Timeout | undefined;
+    let timeout: unknown;
     await Promise.race([
       this.#whenIdle(),
       new Promise<void>((resolve) => {
-        timeout = setTimeout(resolve, timeoutMs);
+        timeout = this.#timers.setTimeout(resolve, timeoutMs);
       }),
     ]);
-    clearTimeout(timeout);
+    this.#timers.clearTimeout(timeout);
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     const remaining = this.depth;
     if (remaining > 0)
       this.#logger.error({ remaining, timeoutMs }, 'write-behind drain timed out; items not persisted');
@@ -178,7 +183,7 @@ export class WriteBehindQueue {
    */
   discard(reason: string): number {
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     const dropped = this.#pending.size;
     this.#pending.clear();
@@ -196,13 +201,13 @@ export class WriteBehindQueue {
   #schedule(): void {
     if (this.#running || this.#closed) return;
     if (this.#draining) {
-      clearTimeout(this.#timer);
+      this.#timers.clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#start();
       return;
     }
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#timers.setTimeout(() => {
       this.#timer = undefined;
       this.#start();
     }, this.#lingerMs);
@@ -315,6 +320,6 @@ export class WriteBehindQueue {
     const ceiling = Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** this.#attempt);
     this.#attempt = Math.min(this.#attempt + 1, 30);
     const delayMs = Math.round(this.#random() * ceiling);
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delayMs));
   }
 }

@@ -7,7 +7,9 @@ import { type BrokenVariant, runSeed } from '../../simtest/run-seed.ts';
  */
 describe.each<[BrokenVariant, number, string]>([
   ['retry-skips-lookup', 2, 'one_order_per_intent'],
-  ['fill-counted-twice', 103, 'positions_equal_venue'],
+  ['fill-counted-twice', 140, 'positions_equal_venue'],
+  ['fenced-engine-writes', 5, 'no_send_without_lease'],
+  ['fenced-engine-writes', 1, 'no_write_without_lease'],
 ])('Broken variant: %s', (variant, seed, invariant) => {
   it(`is caught by seed ${seed} (${invariant}), which the correct engine passes`, async () => {
     const broken = await runSeed(seed, { variant });

@@ -132,4 +132,56 @@ describe('Class: InvariantMonitor', () => {
       'malformed_frames_ignored',
     ]);
   });
+
+  it('flags a risk exit that reaches the venue while another order in its symbol still works', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onRiskExit(0, buy('10'), []);
+    expect(monitor.violations).toStrictEqual([]);
+    monitor.onRiskExit(5, buy('10'), ['ae2-open']);
+    expect(monitor.violations.map((v) => v.invariant)).toStrictEqual(['exit_after_cancels_confirmed']);
+  });
+
+  it('flags an accepted order missing from the store and a fill the store lacks or holds twice', () => {
+    const fill = (executionId: string, clientOrderId: string, qty: string) => ({
+      executionId,
+      orderId: 'o',
+      clientOrderId,
+      symbol: 'AAPL',
+      side: 'buy' as const,
+      qty: parseFixed(qty),
+      price: parseFixed('100'),
+      timestampMs: 0,
+    });
+    const executed = new Map([
+      ['a', parseFixed('10')],
+      ['b', parseFixed('5')],
+    ]);
+    const whole = new InvariantMonitor(limits);
+    whole.checkPersisted(0, ['a', 'b'], new Set(['a', 'b']), () => false, executed, [
+      fill('e1', 'a', '4'),
+      fill('reconciled:a', 'a', '6'),
+      fill('e2', 'b', '5'),
+    ]);
+    expect(whole.violations).toStrictEqual([]);
+
+    const lossy = new InvariantMonitor(limits);
+    lossy.checkPersisted(0, ['a', 'b', 'c'], new Set(['a']), (id) => id === 'b', executed, [
+      fill('e1', 'a', '4'),
+      fill('reconciled:a', 'a', '10'),
+    ]);
+    expect(lossy.violations.map((v) => v.detail)).toStrictEqual([
+      'c, accepted by the venue, is neither in the store nor known to the final engine',
+      'a: the venue executed 10, the store holds fills of 14',
+      'b: the venue executed 5, the store holds fills of 0',
+    ]);
+  });
+
+  it('checks only duplicates when each engine booked part of a run with restarts', () => {
+    const monitor = new InvariantMonitor(limits);
+    const booked = [{ executionId: 'e1', clientOrderId: 'a', qty: parseFixed('4') }];
+    monitor.checkFills(0, null, booked);
+    expect(monitor.violations).toStrictEqual([]);
+    monitor.checkFills(0, null, [...booked, ...booked]);
+    expect(monitor.violations.map((v) => v.invariant)).toStrictEqual(['fill_booked_once']);
+  });
 });

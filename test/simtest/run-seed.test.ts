@@ -17,7 +17,9 @@ describe('Deterministic simulation', () => {
   // trade-updates outage that the final report's cumulative fill must account for; 143, an order
   // whose late events outlasted the resync's window, so the venue's position was taken and the
   // order's fill booked again later.
-  it.each([135, 143, 172])('holds every invariant on seed %i', async (seed) => {
+  // 57: after a restart, the session's orders folded in whole got the quantity right but not the
+  // average entry (the position had gone flat in between); reconciliation now takes the venue's.
+  it.each([135, 143, 172, 57])('holds every invariant on seed %i', async (seed) => {
     const outcome = await runSeed(seed);
     expect(outcome.violations).toStrictEqual([]);
   });
@@ -35,5 +37,7 @@ describe('Deterministic simulation', () => {
     expect(outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.seed)).toStrictEqual([]);
     // The seeds trade: an invariant over runs with no orders would prove nothing.
     expect(outcomes.filter((outcome) => outcome.orders > 0).length).toBeGreaterThan(CI_SEEDS / 2);
+    // And many of them restart the engine or run a second one beside it.
+    expect(outcomes.filter((outcome) => outcome.engines > 1).length).toBeGreaterThan(CI_SEEDS / 3);
   });
 });

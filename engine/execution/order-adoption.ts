@@ -1,0 +1,37 @@
+/**
+ * A working order this process did not send (one of ours from before a restart, or placed
+ * elsewhere) is adopted: risk counts it as if filled from now on, so nothing trades against it
+ * unseen. engine/trading-engine.ts adopts what the broker reports; simtest's engines do the same.
+ */
+import { type Fixed, sub } from '../../shared/domain/fixed.ts';
+import { isTerminalStatus, type OrderIntent } from '../../shared/domain/order.ts';
+import type { VenueOrder } from '../../shared/venue/venue-types.ts';
+
+/** Whether a reported order needs adopting: working, not sent by this process, not yet counted. */
+export function needsAdoption(
+  order: VenueOrder,
+  intent: OrderIntent | undefined,
+  isTracking: (clientOrderId: string) => boolean,
+): boolean {
+  return intent === undefined && !isTerminalStatus(order.status) && !isTracking(order.clientOrderId);
+}
+
+/** What risk needs to count a working order it did not approve itself. */
+export function adoptedOrderIntent(order: VenueOrder, nowMs: number): OrderIntent {
+  const price = order.limitPrice ?? order.stopPrice ?? order.filledAvgPrice;
+  return {
+    intentId: `adopted:${order.clientOrderId}`,
+    strategyId: 'adopted',
+    symbol: order.symbol,
+    assetClass: order.assetClass,
+    side: order.side,
+    qty: sub(order.qty, order.filledQty),
+    type: order.type,
+    timeInForce: order.timeInForce,
+    ...(order.limitPrice === null ? {} : { limitPrice: order.limitPrice }),
+    ...(order.stopPrice === null ? {} : { stopPrice: order.stopPrice }),
+    referencePrice: (price ?? 0n) as Fixed,
+    purpose: 'operator',
+    createdAtMs: nowMs,
+  };
+}
