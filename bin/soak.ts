@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     const run = {
       command: `npm run soak -- ${argv.join(' ')}`,
       symbols: outcome.symbols,
+      configChanges: outcome.configChanges,
       loadAverage: loadavg(),
       cores: cpus().length,
       logFile: outcome.logFile,

@@ -5,18 +5,19 @@
  * interval; at the end the tape is stopped, the counts settle, and the engine's orders and
  * positions are compared with the simulator's.
  */
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { loadBrokerCredentials } from '../../shared/config/broker-credentials.ts';
 import { ConfigError } from '../../shared/config/config-error.ts';
-import { validateConfig } from '../../shared/config/load-config.ts';
+import { defaultRiskFile, validateConfig } from '../../shared/config/load-config.ts';
 import { ChildProcesses } from '../child-processes.ts';
 import { launchLocalStack, withApiTokens } from '../launch-local-stack.ts';
 import type { SoakOptions } from './soak-args.ts';
 import { soakSymbols } from './soak-args.ts';
+import { soakConfig } from './soak-config.ts';
 import { soakConsistency } from './soak-consistency.ts';
 import { type FinalCounts, type SoakFigures, soakFigures } from './soak-figures.ts';
 import { engineReading, type SoakSample, sentByType, totalOf } from './soak-sample.ts';
@@ -30,6 +31,7 @@ const QUIET_MS = 2_000;
 export interface SoakOutcome {
   readonly figures: SoakFigures;
   readonly symbols: readonly string[];
+  readonly configChanges: readonly string[];
   readonly logFile: string;
 }
 
@@ -62,22 +64,19 @@ export function soakRunner(options: SoakOptions): SoakRunner {
       TRADING_SIMULATOR_PORT: '0',
     });
     const env = base.env;
-    const first = validateConfig({
-      systemFile: options.configFile,
-      ...(options.riskFile === undefined ? {} : { riskFile: options.riskFile }),
-      env,
-    });
+    const config = soakConfig(options.configFile, options.rate);
+    const configFile = join(folder, 'system.json');
+    writeFileSync(configFile, config.text);
+    // Not beside the copy: the risk file the original config would have read.
+    const riskFile = options.riskFile ?? defaultRiskFile(options.configFile);
+    const first = validateConfig({ systemFile: configFile, riskFile, env });
     if (!first.ok) throw new ConfigError(first.issues);
     const symbols =
       options.symbols === undefined
         ? first.config.system.marketData.symbols
         : soakSymbols(first.config.system.marketData.symbols, options.symbols);
     env.TRADING_SYMBOLS = symbols.join(',');
-    const loaded = validateConfig({
-      systemFile: options.configFile,
-      ...(options.riskFile === undefined ? {} : { riskFile: options.riskFile }),
-      env,
-    });
+    const loaded = validateConfig({ systemFile: configFile, riskFile, env });
     if (!loaded.ok) throw new ConfigError(loaded.issues);
     const { system } = loaded.config;
     if (system.simulator === undefined)
@@ -85,8 +84,8 @@ export function soakRunner(options: SoakOptions): SoakRunner {
 
     const stack = await launchLocalStack(children, {
       system,
-      configFile: options.configFile,
-      ...(options.riskFile === undefined ? {} : { riskFile: options.riskFile }),
+      configFile,
+      riskFile,
       dataPath: join(folder, 'dynamo'),
       env,
       messagesPerSecond: options.rate,
@@ -141,6 +140,7 @@ export function soakRunner(options: SoakOptions): SoakRunner {
           consistency,
         }),
         symbols,
+        configChanges: config.changes,
         logFile,
       };
     } finally {

@@ -25,7 +25,9 @@ export interface FinalCounts {
 export interface Consistency {
   /** The reconciliation's differences (positions, open orders with their fills); none is consistent. */
   readonly differences: readonly Difference[];
+  /** Orders in the engine's blotter (working, and the latest 500 finished). */
   readonly engineOrders: number;
+  /** Fills the engine's API lists (its recent fills). */
   readonly engineFills: number;
   readonly openOrders: number;
   readonly positions: number;
@@ -78,6 +80,8 @@ export interface SoakFigures {
     readonly rejected: number;
     readonly reconnects: number;
   };
+  /** Order intents the engine refused over the run, by reason. */
+  readonly refused: Readonly<Record<string, number>>;
   readonly consistency: Consistency;
   readonly checks: readonly Check[];
   readonly pass: boolean;
@@ -205,6 +209,7 @@ export function soakFigures(inputs: FigureInputs): SoakFigures {
     heap,
     rss,
     messages: { sent, received, lost, byType, rejected: final.rejected, reconnects: final.reconnects },
+    refused: last.refused,
     consistency,
     checks,
     pass: checks.every((check) => check.ok),

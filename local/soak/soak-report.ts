@@ -10,6 +10,8 @@ export interface SoakRun {
   /** The command that reproduces the run. */
   readonly command: string;
   readonly symbols: readonly string[];
+  /** How the soak's config differs from the one given (soak-config.ts). */
+  readonly configChanges: readonly string[];
   /** Load on the machine while it ran (os.loadavg at the end: 1, 5, 15 minutes), and its cores. */
   readonly loadAverage: readonly number[];
   readonly cores: number;
@@ -28,6 +30,7 @@ export function soakReportText(run: SoakRun, figures: SoakFigures): string {
           `${figures.durationSeconds.toFixed(0)} s (warm-up ${figures.warmupSeconds.toFixed(0)} s, ${figures.samples} samples)`,
         ],
         ['symbols', run.symbols.join(',')],
+        ['config changes', run.configChanges.join('; ') || 'none'],
         [
           'rate sent',
           `${count(rate.sentPerSecond)} msg/s (asked ${count(rate.requested)}; slowest interval ${count(rate.minIntervalPerSecond)})`,
@@ -52,6 +55,12 @@ export function soakReportText(run: SoakRun, figures: SoakFigures): string {
         [
           'orders and fills',
           `engine: ${consistency.engineOrders} orders, ${consistency.engineFills} fills; at the end ${consistency.positions} position(s), ${consistency.openOrders} open order(s)`,
+        ],
+        [
+          'intents refused',
+          Object.entries(figures.refused)
+            .map(([reason, n]) => `${reason} ${count(n)}`)
+            .join(', ') || 'none',
         ],
         [
           'machine',

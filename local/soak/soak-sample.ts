@@ -17,6 +17,8 @@ export interface EngineReading {
   /** Messages or frames the engine's validation rejected. */
   readonly rejected: number;
   readonly reconnects: number;
+  /** Order intents the engine did not send, by reason: why a quiet run did not trade. */
+  readonly refused: Readonly<Record<string, number>>;
 }
 
 export interface SoakSample extends EngineReading {
@@ -30,11 +32,15 @@ const PREFIX = 'engine_';
 
 export function engineReading(metricsText: string): EngineReading {
   const received: Record<string, number> = {};
+  const refused: Record<string, number> = {};
   const values = new Map<string, number>();
   for (const sample of parsePrometheusText(metricsText)) {
     if (sample.name === `${PREFIX}marketdata_messages_total`) {
       const type = sample.labels.type ?? 'unknown';
       if (type !== 'control') received[type] = (received[type] ?? 0) + sample.value;
+    } else if (sample.name === `${PREFIX}intents_refused_total`) {
+      const reason = sample.labels.reason ?? 'unknown';
+      refused[reason] = (refused[reason] ?? 0) + sample.value;
     } else values.set(sample.name, sample.value);
   }
   const read = (name: string): number => {
@@ -50,6 +56,7 @@ export function engineReading(metricsText: string): EngineReading {
     received,
     rejected: read('marketdata_parse_errors_total'),
     reconnects: read('marketdata_reconnects_total'),
+    refused,
   };
 }
 
