@@ -3,6 +3,7 @@
  * market-data load with trading on, reported as figures and a verdict (local/soak/). Wiring only.
  * Ctrl-C stops the stack; a second Ctrl-C kills it.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { soakRunner } from '../local/soak/run-soak.ts';
 import { parseSoakArgs, SOAK_USAGE } from '../local/soak/soak-args.ts';
@@ -44,10 +45,11 @@ async function main(): Promise<number> {
       loadAverage: loadavg(),
       cores: cpus().length,
       logFile: outcome.logFile,
+      reportFile: outcome.reportFile,
     };
-    process.stdout.write(
-      options.json ? soakReportJson(run, outcome.figures) : soakReportText(run, outcome.figures),
-    );
+    const json = soakReportJson(run, outcome.figures);
+    writeFileSync(outcome.reportFile, json);
+    process.stdout.write(options.json ? json : soakReportText(run, outcome.figures));
     return outcome.figures.pass ? 0 : 1;
   } catch (error) {
     console.error(`soak failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -17,7 +17,7 @@ import { ChildProcesses } from '../child-processes.ts';
 import { launchLocalStack, withApiTokens } from '../launch-local-stack.ts';
 import type { SoakOptions } from './soak-args.ts';
 import { soakSymbols } from './soak-args.ts';
-import { soakConfig } from './soak-config.ts';
+import { soakConfig, soakRiskLimits } from './soak-config.ts';
 import { soakConsistency } from './soak-consistency.ts';
 import { type FinalCounts, type SoakFigures, soakFigures } from './soak-figures.ts';
 import { engineReading, type SoakSample, sentByType, totalOf } from './soak-sample.ts';
@@ -33,6 +33,8 @@ export interface SoakOutcome {
   readonly symbols: readonly string[];
   readonly configChanges: readonly string[];
   readonly logFile: string;
+  /** Where the JSON report is written as well, beside the log. */
+  readonly reportFile: string;
 }
 
 export interface SoakRunner {
@@ -67,8 +69,10 @@ export function soakRunner(options: SoakOptions): SoakRunner {
     const config = soakConfig(options.configFile, options.rate);
     const configFile = join(folder, 'system.json');
     writeFileSync(configFile, config.text);
-    // Not beside the copy: the risk file the original config would have read.
-    const riskFile = options.riskFile ?? defaultRiskFile(options.configFile);
+    // The risk file the original config would have read, relaxed (soak-config.ts).
+    const risk = soakRiskLimits(options.riskFile ?? defaultRiskFile(options.configFile));
+    const riskFile = join(folder, 'risk_limits.toml');
+    writeFileSync(riskFile, risk.text);
     const first = validateConfig({ systemFile: configFile, riskFile, env });
     if (!first.ok) throw new ConfigError(first.issues);
     const symbols =
@@ -140,8 +144,9 @@ export function soakRunner(options: SoakOptions): SoakRunner {
           consistency,
         }),
         symbols,
-        configChanges: config.changes,
+        configChanges: [...config.changes, ...risk.changes],
         logFile,
+        reportFile: join(folder, 'report.json'),
       };
     } finally {
       await venue.close();

@@ -4,6 +4,11 @@
  * message count, so an average over 100 quotes spans 2.5 s at the shipped 200 messages/s and
  * 25 ms at 20,000: too short to ever stray 3 bps, and the strategy would never trade. Scaled,
  * it averages over the same time as shipped and trades as it does in `npm start`.
+ *
+ * And the risk limits it runs: the given ones, with the two stops that end trading for the rest
+ * of a session on the strategies' results (the breaker after consecutive losses, without
+ * auto-resume; the fill latch) out of reach. The soak measures the system under load with
+ * trading on; the first run with the shipped limits stopped trading after 1.5 of 10 minutes.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -15,6 +20,25 @@ export interface SoakConfig {
   readonly text: string;
   /** What was changed, for the report. */
   readonly changes: readonly string[];
+}
+
+/** TOML keys raised out of reach, and to what. */
+const RISK_RELAXED: Readonly<Record<string, string>> = {
+  max_consecutive_losses: '1000000',
+  max_fills: '1000000',
+};
+
+export function soakRiskLimits(riskFile: string): SoakConfig {
+  let text = readFileSync(riskFile, 'utf8');
+  const changes: string[] = [];
+  for (const [key, value] of Object.entries(RISK_RELAXED)) {
+    const line = new RegExp(`^${key} = (.*)$`, 'm');
+    const match = line.exec(text);
+    if (match === null || match[1] === value) continue;
+    changes.push(`${key} ${match[1]} → ${value}`);
+    text = text.replace(line, `${key} = ${value}`);
+  }
+  return { text, changes };
 }
 
 export function soakConfig(configFile: string, rate: number): SoakConfig {

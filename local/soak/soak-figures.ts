@@ -69,6 +69,11 @@ export interface SoakFigures {
     readonly p99Ms: number;
     readonly medianIntervalP99Ms: number;
     readonly maxMs: number;
+    /** Sample intervals whose p99 reached the threshold, of all intervals. */
+    readonly intervalsOver: number;
+    readonly intervals: number;
+    /** Each interval's p99, in order, for a reader looking for a pattern (the minute's bars, a GC). */
+    readonly intervalP99sMs: readonly number[];
   };
   readonly heap: MemoryGrowth;
   readonly rss: MemoryGrowth;
@@ -154,8 +159,12 @@ export function soakFigures(inputs: FigureInputs): SoakFigures {
     p99Ms: Math.max(...intervalP99s),
     medianIntervalP99Ms: median(intervalP99s),
     maxMs: Math.max(...samples.slice(1).map((sample) => sample.lagMaxMs)),
+    intervalsOver: intervalP99s.filter((p99) => p99 >= THRESHOLDS.maxLagP99Ms).length,
+    intervals: intervalP99s.length,
+    intervalP99sMs: intervalP99s.map((p99) => Math.round(p99 * 100) / 100),
   };
   const percent = (value: number) => `${value.toFixed(1)} %`;
+  const breakerRefusals = last.refused.circuit_breaker_open ?? 0;
   const checks: Check[] = [
     {
       name: 'heap growth after warm-up',
@@ -189,10 +198,11 @@ export function soakFigures(inputs: FigureInputs): SoakFigures {
       ok: consistency.differences.length === 0,
     },
     {
+      // The breaker refuses every entry once open: orders early on would not show it.
       name: 'trading on',
-      value: `${consistency.engineOrders} order(s), ${consistency.engineFills} fill(s)`,
-      threshold: '≥ 1 order',
-      ok: consistency.engineOrders > 0,
+      value: `${consistency.engineOrders} order(s), ${consistency.engineFills} fill(s), ${breakerRefusals} refused by the open breaker`,
+      threshold: '≥ 1 order, breaker closed',
+      ok: consistency.engineOrders > 0 && breakerRefusals === 0,
     },
   ];
   return {

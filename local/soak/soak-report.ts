@@ -16,6 +16,7 @@ export interface SoakRun {
   readonly loadAverage: readonly number[];
   readonly cores: number;
   readonly logFile: string;
+  readonly reportFile: string;
 }
 
 export function soakReportText(run: SoakRun, figures: SoakFigures): string {
@@ -38,7 +39,7 @@ export function soakReportText(run: SoakRun, figures: SoakFigures): string {
         ['rate received', `${count(rate.receivedPerSecond)} msg/s`],
         [
           'event-loop delay',
-          `p99 ${lag.p99Ms.toFixed(2)} ms (worst interval; median interval ${lag.medianIntervalP99Ms.toFixed(2)} ms), max ${lag.maxMs.toFixed(1)} ms`,
+          `p99 ${lag.p99Ms.toFixed(2)} ms (worst interval; median interval ${lag.medianIntervalP99Ms.toFixed(2)} ms; ${lag.intervalsOver} of ${lag.intervals} intervals ≥ 10 ms), max ${lag.maxMs.toFixed(1)} ms`,
         ],
         [
           'heap used',
@@ -66,7 +67,7 @@ export function soakReportText(run: SoakRun, figures: SoakFigures): string {
           'machine',
           `${run.cores} cores, load average ${run.loadAverage.map((value) => value.toFixed(2)).join(' / ')} (1/5/15 min)`,
         ],
-        ['engine log', run.logFile],
+        ['logs, JSON report', `${run.logFile}, ${run.reportFile}`],
       ],
     },
     {},
