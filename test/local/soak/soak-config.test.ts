@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { soakConfig } from '../../../local/soak/soak-config.ts';
+import { soakConfig, soakRiskLimits } from '../../../local/soak/soak-config.ts';
 
 const SHIPPED = join(import.meta.dirname, '../../../config/system.json');
 
@@ -22,5 +22,18 @@ describe('Function: soakConfig', () => {
 
   it("changes nothing at the config's own rate", () => {
     expect(soakConfig(SHIPPED, 200).changes).toStrictEqual([]);
+  });
+});
+
+describe('Function: soakRiskLimits', () => {
+  it('puts the breaker and the fill latch out of reach and keeps every other limit', () => {
+    // Act
+    const { text, changes } = soakRiskLimits(join(import.meta.dirname, '../../../config/risk_limits.toml'));
+    // Assess
+    expect(changes).toStrictEqual(['max_consecutive_losses 5 → 1000000', 'max_fills 50 → 1000000']);
+    const shipped = readFileSync(join(import.meta.dirname, '../../../config/risk_limits.toml'), 'utf8');
+    const otherLines = (toml: string) =>
+      toml.split('\n').filter((line) => !/^(max_consecutive_losses|max_fills) =/.test(line));
+    expect(otherLines(text)).toStrictEqual(otherLines(shipped));
   });
 });

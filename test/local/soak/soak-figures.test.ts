@@ -89,6 +89,7 @@ describe('Function: soakFigures', () => {
     const result = figures(samples);
     expect(result.lag.p99Ms).toBe(12);
     expect(result.lag.medianIntervalP99Ms).toBe(2);
+    expect([result.lag.intervalsOver, result.lag.intervals]).toStrictEqual([1, 10]);
     expect(failed(result)).toStrictEqual(['event-loop delay p99']);
   });
 
@@ -98,6 +99,11 @@ describe('Function: soakFigures', () => {
     ['a reconnect', { ...BALANCED, reconnects: 1 }],
   ])('counts %s as loss', (_name, final) => {
     expect(failed(figures(FLAT, final))).toStrictEqual(['messages lost']);
+  });
+
+  it('fails trading on when the open breaker refused entries, whatever was traded before', () => {
+    const samples = FLAT.map((s) => ({ ...s, refused: { circuit_breaker_open: 12 } }));
+    expect(failed(figures(samples))).toStrictEqual(['trading on']);
   });
 
   it('fails on a difference with the simulator and on a run without orders', () => {
