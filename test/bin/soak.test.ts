@@ -5,7 +5,8 @@
  * positions the simulator's, every figure present.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -48,6 +49,8 @@ describe('Command: npm run soak (bin/soak.ts)', () => {
     // Assess: 0 or 1 (a timing threshold on a busy machine); 2 or a crash is a failure.
     expect([0, 1], stderr).toContain(code);
     const { run: info, figures } = JSON.parse(stdout);
+    // The soak keeps its log and report for a person to read; a test run need not.
+    rmSync(dirname(info.logFile), { recursive: true, force: true });
     expect(info.command).toBe('npm run soak -- --minutes 0.5 --rate 2000 --json');
     expect(info.symbols).toStrictEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA']);
     expect(figures.durationSeconds).toBeGreaterThanOrEqual(29);
