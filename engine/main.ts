@@ -17,6 +17,7 @@ import { systemClock } from '../shared/time/clock.ts';
 import { startEngineApi } from './api/engine-api.ts';
 import { loadDashboardPage } from './dashboard/dashboard-page.ts';
 import { startCloudWatchMetrics } from './metrics/cloudwatch-metrics-publisher.ts';
+import { EVENT_LOOP_RESOLUTION_MS } from './metrics/event-loop-delay.ts';
 import { EngineNotifier } from './notifications/engine-notifier.ts';
 import { notificationSettingsFromEnv, notificationSinks } from './notifications/notification-sinks.ts';
 import { createPersistence } from './persistence/persistence.ts';
@@ -77,7 +78,12 @@ async function main(): Promise<number> {
   }
 
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'engine_' });
+  // The same sampling period as the CloudWatch metric's, so a reader can take it off both alike.
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'engine_',
+    eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS,
+  });
   const sinks = notificationSinks(notifications.settings);
   logger.info({ sinks: sinks.map((sink) => sink.name) }, 'notifications: the log, and these sinks');
   const notifier = new EngineNotifier({

@@ -5,10 +5,18 @@
 import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** Node's sampling period; 10 ms is its default, fine enough for a p99 in the tens of ms. */
-const RESOLUTION_MS = 10;
+export const EVENT_LOOP_RESOLUTION_MS = 10;
+
+/**
+ * Node records the whole time between two of its timer's callbacks, the period included (an idle
+ * loop shows about 10 ms at a 10 ms resolution), so the delay is that time less the period.
+ */
+export function eventLoopDelayMs(recordedMs: number): number {
+  return Math.max(0, recordedMs - EVENT_LOOP_RESOLUTION_MS);
+}
 
 export class EventLoopDelay {
-  readonly #histogram: ELDHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  readonly #histogram: ELDHistogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 
   constructor() {
     this.#histogram.enable();
@@ -17,7 +25,7 @@ export class EventLoopDelay {
   /** The p99 delay (ms) since the previous call, undefined without a sample; starts the next interval. */
   takeP99Ms(): number | undefined {
     const histogram = this.#histogram;
-    const p99 = histogram.count > 0 ? histogram.percentile(99) / 1e6 : undefined;
+    const p99 = histogram.count > 0 ? eventLoopDelayMs(histogram.percentile(99) / 1e6) : undefined;
     histogram.reset();
     return p99;
   }

@@ -136,6 +136,12 @@ const BAR_DELAY_US = 50_000;
 const UPDATED_BAR_OFFSET_US = 30_000_000 + BAR_DELAY_US;
 /** After a stall longer than this (a debugger, a suspended laptop) wall mode skips ahead instead of bursting. */
 const MAX_CATCH_UP_US = 1_000_000;
+/**
+ * The densest a generated past gets, in messages per second: its purpose is bars and a tape to
+ * warm indicators from, and two hours at a soak's 20,000 messages/s would be 144 million
+ * messages to generate before the simulator listens (over a minute of start-up).
+ */
+const HISTORY_MAX_RATE = 1_000;
 const LULD_BAND = 0.05;
 const LULD_RECALC_MOVE = 0.01;
 const TOUCH_SPREAD = 0.00005;
@@ -179,8 +185,10 @@ class GeneratedMarket implements SimMarket {
   readonly #sources: TimedEventSource[] = [];
   readonly #tickMs: number;
   /** Event slot spacing in nanoseconds (Infinity when the rate is 0). */
-  readonly #intervalNs: number;
-  readonly #jitterRangeNs: number;
+  #intervalNs: number;
+  #jitterRangeNs: number;
+  /** The spacing the live market runs at; a generated past may run sparser (HISTORY_MAX_RATE). */
+  readonly #liveIntervalNs: number;
   #originUs: number;
   #slot = 0;
   #nowUs: number;
@@ -207,9 +215,13 @@ class GeneratedMarket implements SimMarket {
       this.#bySymbol.set(symbol, state);
       return state;
     });
-    this.#intervalNs =
+    this.#liveIntervalNs =
       context.messagesPerSecond > 0 ? 1e9 / context.messagesPerSecond : Number.POSITIVE_INFINITY;
-    this.#jitterRangeNs = Math.max(1, Math.floor(Math.min(this.#intervalNs, 1e9) / 2));
+    this.#intervalNs =
+      (options.historyMinutes ?? 0) > 0
+        ? Math.max(this.#liveIntervalNs, 1e9 / HISTORY_MAX_RATE)
+        : this.#liveIntervalNs;
+    this.#jitterRangeNs = jitterRange(this.#intervalNs);
     this.#originUs = context.clock.nowUs() - (options.historyMinutes ?? 0) * US_PER_MINUTE;
     this.#nowUs = this.#originUs;
     this.#activityMinuteUs = Math.floor(this.#originUs / US_PER_MINUTE) * US_PER_MINUTE;
@@ -308,9 +320,13 @@ class GeneratedMarket implements SimMarket {
       if (behindUs > MAX_CATCH_UP_US) this.#skipSlotsTo(targetUs);
       this.advanceTo(targetUs / 1000);
     };
-    if (this.#slot === 0) {
-      // Start the timeline now rather than at creation, so starting late does not burst.
-      this.#originUs = this.#context.clock.nowUs();
+    if (this.#slot === 0 || this.#intervalNs !== this.#liveIntervalNs) {
+      // Start the timeline now rather than at creation, so starting late does not burst; after a
+      // generated past, the live rate starts here.
+      this.#originUs = Math.max(this.#context.clock.nowUs(), this.#nowUs);
+      this.#slot = 0;
+      this.#intervalNs = this.#liveIntervalNs;
+      this.#jitterRangeNs = jitterRange(this.#intervalNs);
     }
     this.#timer = setInterval(tick, this.#tickMs);
   }
@@ -838,4 +854,9 @@ function validateQuote(quote: ExplicitQuote): string | undefined {
   if (!positive(quote.bidSize) || !positive(quote.askSize))
     return 'bidSize and askSize must be positive numbers';
   return undefined;
+}
+
+/** Slot timestamps are jittered within half the spacing (at most half a second), so they stay ordered. */
+function jitterRange(intervalNs: number): number {
+  return Math.max(1, Math.floor(Math.min(intervalNs, 1e9) / 2));
 }

@@ -43,6 +43,8 @@ const schemas = {
   release: z.strictObject({ symbol: z.string() }),
   halt: z.strictObject({ symbol: z.string() }),
   resume: z.strictObject({ symbol: z.string() }),
+  /** Stops or restarts the generated market's timer: a quiet tape, so sent and received counts can settle. */
+  generator: z.strictObject({ running: z.boolean() }),
   luld: z.strictObject({
     symbol: z.string(),
     limitUp: z.number().positive(),
@@ -133,6 +135,10 @@ export class MarketDataAdmin {
         return market(this.#market.halt(body.symbol as string));
       case 'resume':
         return market(this.#market.resume(body.symbol as string));
+      case 'generator':
+        if (body.running === true) this.#market.start();
+        else this.#market.stop();
+        return { status: 200, body: { ok: true } };
       case 'luld': {
         const { symbol, ...bands } = body as z.infer<(typeof schemas)['luld']>;
         return market(this.#market.setLuld(symbol, bands));
@@ -187,7 +193,13 @@ function market(result: MarketResult): Reply {
 
 function describe(connection: StreamSubscriber): Record<string, unknown> {
   const { T: _type, ...subscriptions } = connection.subscriptions.echo();
-  return { path: connection.feed.path, codec: connection.codec, state: connection.state, subscriptions };
+  return {
+    path: connection.feed.path,
+    codec: connection.codec,
+    state: connection.state,
+    subscriptions,
+    messagesSent: connection.messagesSent,
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

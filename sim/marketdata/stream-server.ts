@@ -78,6 +78,8 @@ interface Refusal {
 export interface StreamStats {
   connectionsAccepted: number;
   readonly errorsSent: Record<string, number>;
+  /** Data messages handed to the sockets, by channel, over every connection since the start. */
+  readonly messagesSent: Partial<Record<Channel, number>>;
 }
 
 const BAR_CHANNELS = { minute: 'bars', updated: 'updatedBars', daily: 'dailyBars' } as const;
@@ -89,7 +91,7 @@ export class StreamServer {
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
   readonly connections = new Set<StreamSubscriber>();
-  readonly stats: StreamStats = { connectionsAccepted: 0, errorsSent: {} };
+  readonly stats: StreamStats = { connectionsAccepted: 0, errorsSent: {}, messagesSent: {} };
   /** Authenticated connections by asset class: the fan-out lists. */
   readonly #stocks: StreamSubscriber[] = [];
   readonly #crypto: StreamSubscriber[] = [];
@@ -124,7 +126,14 @@ export class StreamServer {
     if (feed === undefined) return false;
     const codec = codecOf(request);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new StreamSubscriber(feed, codec, ws, this.#options, (slow) => this.#dropSlow(slow));
+      const connection = new StreamSubscriber(
+        feed,
+        codec,
+        ws,
+        this.#options,
+        (slow) => this.#dropSlow(slow),
+        this.stats.messagesSent,
+      );
       this.#accept(connection, request);
     });
     return true;
@@ -255,7 +264,8 @@ export class StreamServer {
     const symbols = requested.includes('*') ? this.#market.symbols : (requested as string[]);
     for (const symbol of symbols) {
       const snapshot = this.#market.orderBookSnapshot(symbol);
-      if (snapshot !== undefined) connection.push(this.#encode(connection.codec, orderBookMessage, snapshot));
+      if (snapshot !== undefined)
+        connection.push(this.#encode(connection.codec, orderBookMessage, snapshot), 'orderbooks');
     }
     this.#scheduleFlush();
   }
@@ -311,10 +321,10 @@ export class StreamServer {
       if (!connection.subscriptions.wants(channel, tick.symbol)) continue;
       if (connection.codec === 'json') {
         json ??= toJson(tick);
-        connection.push(json);
+        connection.push(json, channel);
       } else {
         packed ??= packMessage(toMessage, tick);
-        connection.push(packed);
+        connection.push(packed, channel);
       }
     }
     if (json !== undefined || packed !== undefined) this.#scheduleFlush();
@@ -355,10 +365,10 @@ export class StreamServer {
       if (!connection.subscriptions.wants(channel, symbol)) continue;
       if (connection.codec === 'json') {
         json ??= encode('json');
-        connection.push(json);
+        connection.push(json, channel);
       } else {
         packed ??= encode('msgpack');
-        connection.push(packed);
+        connection.push(packed, channel);
       }
     }
     if (json !== undefined || packed !== undefined) this.#scheduleFlush();

@@ -9,7 +9,7 @@ import { Encoder } from '@msgpack/msgpack';
 import type { WebSocket } from 'ws';
 import { STREAM_ERRORS, type StreamErrorCode } from '../../shared/broker/alpaca/market-data/wire-schemas.ts';
 import { wireExtensionCodec } from './market-data-timestamps.ts';
-import type { Feed } from './stream-feeds.ts';
+import type { Channel, Feed } from './stream-feeds.ts';
 import { StreamSubscriptions } from './stream-subscriptions.ts';
 
 export type Codec = 'json' | 'msgpack';
@@ -50,6 +50,11 @@ export class StreamSubscriber {
   keyId: string | undefined;
   readonly #limits: SubscriberLimits;
   #pending: EncodedMessage[] = [];
+  /** The channel of each pending message, for the counts of messages sent. */
+  #pendingChannels: Channel[] = [];
+  /** Data messages handed to this socket. */
+  messagesSent = 0;
+  readonly #sentByChannel: Partial<Record<Channel, number>>;
   readonly #onSlow: (connection: StreamSubscriber) => void;
 
   constructor(
@@ -58,11 +63,13 @@ export class StreamSubscriber {
     socket: WebSocket,
     limits: SubscriberLimits,
     onSlow: (connection: StreamSubscriber) => void,
+    sentByChannel: Partial<Record<Channel, number>> = {},
   ) {
     this.feed = feed;
     this.codec = codec;
     this.socket = socket;
     this.#limits = limits;
+    this.#sentByChannel = sentByChannel;
     this.subscriptions = new StreamSubscriptions(feed, limits.symbolLimit);
     this.#onSlow = onSlow;
   }
@@ -78,17 +85,33 @@ export class StreamSubscriber {
   }
 
   /** Queues a data message; a full batch goes out at once, the rest when the burst ends. */
-  push(message: EncodedMessage): void {
+  push(message: EncodedMessage, channel: Channel): void {
     this.#pending.push(message);
+    this.#pendingChannels.push(channel);
     if (this.#pending.length >= this.#limits.maxBatch) this.flush();
   }
 
   flush(): void {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
+    const channels = this.#pendingChannels;
     this.#pending = [];
+    this.#pendingChannels = [];
     if (this.state !== 'authenticated') return;
-    this.#sendData(this.#frameOf(batch));
+    if (this.#sendData(this.#frameOf(batch))) this.#countSent(channels);
+  }
+
+  /**
+   * Counted when a frame is handed to the socket, so a receiver's count can be held against it
+   * (the soak's messages lost). Fault injection is not reflected: a duplicated frame counts once.
+   */
+  #countSent(channels: readonly Channel[]): void {
+    const counts = this.#sentByChannel;
+    for (let i = 0; i < channels.length; i++) {
+      const channel = channels[i]!;
+      counts[channel] = (counts[channel] ?? 0) + 1;
+    }
+    this.messagesSent += channels.length;
   }
 
   /** Encodes whole messages (objects) into one frame in this connection's codec. */
@@ -117,34 +140,35 @@ export class StreamSubscriber {
     return frame;
   }
 
-  #sendData(frame: EncodedMessage): void {
+  /** False when the frame was not handed to the socket (silenced, too slow, closed). */
+  #sendData(frame: EncodedMessage): boolean {
     const faults = this.faults;
-    if (faults.silenced) return;
+    if (faults.silenced) return false;
     if (this.socket.bufferedAmount > this.#limits.maxBufferedBytes) {
       this.#onSlow(this);
-      return;
+      return false;
     }
     if (faults.reorderFrames > 0) {
       if (faults.heldFrame === undefined) {
         faults.heldFrame = frame;
-        return;
+        return true;
       }
       const held = faults.heldFrame;
       faults.heldFrame = undefined;
       faults.reorderFrames--;
       this.#write(frame);
-      this.#write(held);
-      return;
+      return this.#write(held);
     }
-    this.#write(frame);
+    const written = this.#write(frame);
     if (faults.duplicateFrames > 0) {
       faults.duplicateFrames--;
       this.#write(frame);
     }
+    return written;
   }
 
-  #write(frame: EncodedMessage): void {
-    if (this.faults.silenced || this.socket.readyState !== this.socket.OPEN) return;
+  #write(frame: EncodedMessage): boolean {
+    if (this.faults.silenced || this.socket.readyState !== this.socket.OPEN) return false;
     const delay = this.faults.delayMs;
     const binary = typeof frame !== 'string';
     if (delay > 0) {
@@ -154,6 +178,7 @@ export class StreamSubscriber {
     } else {
       this.socket.send(frame, { binary });
     }
+    return true;
   }
 }
 

@@ -8,6 +8,7 @@
  */
 
 import type { EngineApiClient } from '../../api/engine-api-client.ts';
+import type { StatusAnswer } from '../../api/engine-api-schemas.ts';
 import { type Fixed, parseFixed } from '../../domain/fixed.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../time/clock.ts';
@@ -17,6 +18,7 @@ import { described, describeFailure } from '../describe-failure.ts';
 import { OPS_METRICS, type OpsMetrics } from '../ops-metrics.ts';
 import type { OpsJobResult } from '../run-ops-job.ts';
 import {
+  type ComparedOrder,
   type Difference,
   differenceKey,
   type EngineSource,
@@ -50,6 +52,27 @@ interface Reading {
   readonly unreadable: readonly string[];
 }
 
+/** The broker's positions and open orders as the comparison takes them. */
+export function brokerView(
+  positions: readonly { readonly symbol: string; readonly qty: Fixed }[],
+  openOrders: readonly ComparedOrder[],
+): PositionsAndOrders {
+  return { positions: new Map(positions.map((position) => [position.symbol, position.qty])), openOrders };
+}
+
+/** The engine API's `/status` answer as the comparison takes it. */
+export function engineApiView(status: Pick<StatusAnswer, 'positions' | 'openOrders'>): PositionsAndOrders {
+  return {
+    positions: new Map(status.positions.map((position) => [position.symbol, parseFixed(position.qty)])),
+    openOrders: status.openOrders.map((order) => ({
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      qty: parseFixed(order.qty),
+      filledQty: parseFixed(order.filledQty),
+    })),
+  };
+}
+
 async function readAll(deps: ReconciliationDependencies): Promise<Reading> {
   const [brokerPositions, brokerOrders, stored, working, status] = await Promise.allSettled([
     deps.broker.listPositions(),
@@ -62,10 +85,7 @@ async function readAll(deps: ReconciliationDependencies): Promise<Reading> {
     throw new Error(describeFailure("reading the broker's positions", brokerPositions.reason));
   if (brokerOrders.status === 'rejected')
     throw new Error(describeFailure("reading the broker's open orders", brokerOrders.reason));
-  const broker: PositionsAndOrders = {
-    positions: new Map(brokerPositions.value.map((position) => [position.symbol, position.qty])),
-    openOrders: brokerOrders.value,
-  };
+  const broker = brokerView(brokerPositions.value, brokerOrders.value);
   const engine: Partial<Record<EngineSource, PositionsAndOrders>> = {};
   const unreadable: string[] = [];
   if (stored.status === 'fulfilled' && working.status === 'fulfilled') {
@@ -84,19 +104,8 @@ async function readAll(deps: ReconciliationDependencies): Promise<Reading> {
     const reason = stored.status === 'rejected' ? stored.reason : (working as PromiseRejectedResult).reason;
     unreadable.push(describeFailure('store', reason));
   }
-  if (status.status === 'fulfilled') {
-    engine.api = {
-      positions: new Map(
-        status.value.positions.map((position) => [position.symbol, parseFixed(position.qty)]),
-      ),
-      openOrders: status.value.openOrders.map((order) => ({
-        clientOrderId: order.clientOrderId,
-        symbol: order.symbol,
-        qty: parseFixed(order.qty),
-        filledQty: parseFixed(order.filledQty),
-      })),
-    };
-  } else unreadable.push(describeFailure('engine API', status.reason));
+  if (status.status === 'fulfilled') engine.api = engineApiView(status.value);
+  else unreadable.push(describeFailure('engine API', status.reason));
   return { engine, broker, unreadable };
 }
 

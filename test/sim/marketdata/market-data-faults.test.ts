@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   luldMessageSchema,
   stockQuoteMessageSchema,
@@ -87,8 +87,36 @@ describe('Feature: market-data admin and fault injection', () => {
     expect(body).toStrictEqual({
       connectionsAccepted: 1,
       errorsSent: { 400: 1, 410: 1 },
+      messagesSent: {},
       openConnections: 1,
     });
+  });
+
+  it('counts the data messages handed to each socket, by channel, as the client receives them', async () => {
+    const client = await subscribed();
+    await advanceInFrames(5);
+    await client.until((frames) => dataMessages(frames).length > 0);
+    const received = dataMessages(client.frames);
+    const { body } = await admin('stats', undefined, 'GET');
+    const sent = (body as { messagesSent: Record<string, number> }).messagesSent;
+    const byType = (type: string) => received.filter((message) => message.T === type).length;
+    expect(sent).toStrictEqual({
+      ...(byType('q') > 0 ? { quotes: byType('q') } : {}),
+      ...(byType('t') > 0 ? { trades: byType('t') } : {}),
+    });
+    const listing = (await admin('connections', undefined, 'GET')).body as {
+      connections: { messagesSent: number }[];
+    };
+    expect(listing.connections[0]!.messagesSent).toBe(received.length);
+  });
+
+  it('stops and restarts the generator on request', async () => {
+    const stop = vi.spyOn(server.market, 'stop');
+    const start = vi.spyOn(server.market, 'start').mockImplementation(() => undefined);
+    expect((await admin('generator', { running: false })).body).toStrictEqual({ ok: true });
+    expect((await admin('generator', { running: 'no' })).status).toBe(400);
+    expect((await admin('generator', { running: true })).body).toStrictEqual({ ok: true });
+    expect([stop.mock.calls.length, start.mock.calls.length]).toStrictEqual([1, 1]);
   });
 
   it('drops every connection abruptly, or with a close frame', async () => {
