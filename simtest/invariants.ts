@@ -248,8 +248,7 @@ export class InvariantMonitor {
 
   /**
    * The engine's positions against the venue's, symbol by symbol. `entrySlack`: how far the
-   * average entry may be off — zero for an engine that saw every fill; after a restart the engine
-   * took the venue's average (at 1e-9) as its cost basis, so later fills carry that rounding.
+   * average entry may be off (zero: exactly); quantities must always be equal.
    */
   checkPositions(
     atMs: number,
