@@ -34,13 +34,16 @@ function sameValues(a: Bar, b: Bar): boolean {
   );
 }
 
+/** Minute bars a series keeps by default: a whole day, so a session's window never runs short. */
+export const BAR_SERIES_CAPACITY = 1_440;
+
 export class BarSeries {
   readonly symbol: string;
   readonly #capacity: number;
   readonly #bars: Bar[] = [];
 
   /** `capacity`: bars kept (a trading day of minute bars by default); the oldest go first. */
-  constructor(symbol: string, capacity = 1_440) {
+  constructor(symbol: string, capacity = BAR_SERIES_CAPACITY) {
     this.symbol = symbol;
     this.#capacity = capacity;
   }

@@ -11,7 +11,6 @@
 import type { Bar, Trade } from '../../shared/domain/market-data.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import { newYorkDate, newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
 import type { ConnectionState } from '../../shared/venue/connection-state.ts';
 import type { FeedMetrics } from '../../shared/venue/feed-metrics.ts';
 import type {
@@ -22,7 +21,7 @@ import type {
 } from '../../shared/venue/market-data-feed.ts';
 import { OrderBook } from '../book/order-book.ts';
 import { TopOfBook } from '../book/top-of-book.ts';
-import { type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
+import { BAR_SERIES_CAPACITY, type BarAcceptance, BarSeries, minuteStartUs } from './bar-series.ts';
 import { RecentTrades } from './recent-trades.ts';
 import { type Freshness, StaleGuard } from './stale-guard.ts';
 import { TradeBarBuilder } from './trade-bar-builder.ts';
@@ -127,11 +126,12 @@ export class MarketDataService {
   }
 
   /**
-   * Before the feeds start: the minute bars of the New York day so far, from the venue's history,
-   * into the bar series only. Strategies and the signal path hear only bars that close from now
-   * on (a decision on an old bar would trade on a stale price); what they read from the series (a
-   * signal window) has the session behind it. Answers how many bars it took; 0 without history
-   * or when the venue did not answer (the engine then starts cold, as before).
+   * Before the feeds start: the minute bars of the last day (what a series holds), from the
+   * venue's history, into the bar series only, so an engine started now reads the same windows as
+   * one that has run all along (just after midnight New York, that includes the day before).
+   * Strategies and the signal path hear only bars that close from now on (a decision on an old bar
+   * would trade on a stale price). Answers how many bars it took; 0 without history or when the
+   * venue did not answer (the engine then starts cold, as before).
    */
   async warmUp(nowUs: number): Promise<number> {
     const history = this.#options.history;
@@ -139,10 +139,9 @@ export class MarketDataService {
       (symbol) => !this.#tradeBarSymbols.has(symbol),
     );
     if (history === undefined || symbols.length === 0) return 0;
-    const dayStartUs = newYorkToUtcMs(newYorkDate(nowUs / 1_000), 0) * 1_000;
     const lastCompleteUs = minuteStartUs(nowUs) - MINUTE_US;
-    if (lastCompleteUs < dayStartUs) return 0;
-    const result = await history.fetchMinuteBars(symbols, dayStartUs, lastCompleteUs);
+    const firstUs = lastCompleteUs - (BAR_SERIES_CAPACITY - 1) * MINUTE_US;
+    const result = await history.fetchMinuteBars(symbols, firstUs, lastCompleteUs);
     if (!this.#succeeded(result, 'warm-up bars')) return 0;
     let taken = 0;
     for (const bar of result.items.sort((a, b) => a.startUs - b.startUs)) {

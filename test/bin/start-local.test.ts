@@ -3,10 +3,11 @@
  * stand-ins (with the SQS API and the signal function) and the engine; the engine becomes
  * healthy, both strategies trade, and everything stops on Ctrl-C.
  */
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localEndpointsFile, readLocalEndpoints } from '../../local/local-endpoints.ts';
 import { shippedSystemConfig } from '../support/shipped-config.ts';
@@ -16,11 +17,43 @@ const ROOT = join(import.meta.dirname, '../..');
 const folder = tempFolder();
 let launcher: ChildProcess | undefined;
 
-afterAll(() => {
-  // npm and the stack under it are one process group (as in a terminal).
-  if (launcher?.pid !== undefined && launcher.exitCode === null) process.kill(-launcher.pid, 'SIGKILL');
+/** Every process under `root`, found through ps (the stack's processes each lead their own group). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+afterAll(async () => {
+  // A test that failed midway leaves the stack running: ask as Ctrl-C does (the launcher stops
+  // its processes), then force whatever of it is still there, each process by its pid.
+  const running = launcher;
+  if (running?.pid !== undefined && running.exitCode === null && running.signalCode === null) {
+    const processes = descendants(running.pid);
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    process.kill(-running.pid, 'SIGINT');
+    await Promise.race([exited, sleep(20_000)]);
+    for (const pid of [running.pid, ...processes]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone, as it should be.
+      }
+    }
+  }
   folder.remove();
-});
+}, 30_000);
 
 /**
  * The shipped config on ephemeral ports, with its model-driven strategy (through the signal path)
