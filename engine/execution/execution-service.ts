@@ -185,6 +185,18 @@ function registerExecutionMetrics(metrics: Registry, events: ExecutionEvents): v
     help: '1 while the trade-updates stream is authenticated and listening',
     registers: [metrics],
   });
+  const sent = new Counter({
+    name: 'execution_orders_sent_total',
+    help: 'Orders handed to the broker for the first time (a retry under the same client_order_id is not another)',
+    registers: [metrics],
+  });
+  const fills = new Counter({
+    name: 'execution_fills_booked_total',
+    help: 'Executions booked to the portfolio, each once',
+    registers: [metrics],
+  });
   events.on('order_alarm', ({ alarm }) => alarms.inc({ kind: alarm.kind }));
+  events.on('order_sending', () => sent.inc());
+  events.on('fill_booked', () => fills.inc());
   events.on('connection', ({ state }) => connected.set(state === 'ready' ? 1 : 0));
 }

@@ -25,9 +25,9 @@ export interface FinalCounts {
 export interface Consistency {
   /** The reconciliation's differences (positions, open orders with their fills); none is consistent. */
   readonly differences: readonly Difference[];
-  /** Orders in the engine's blotter (working, and the latest 500 finished). */
+  /** Orders the engine sent in the run (`execution_orders_sent_total`). */
   readonly engineOrders: number;
-  /** Fills the engine's API lists (its recent fills). */
+  /** Executions it booked (`execution_fills_booked_total`). */
   readonly engineFills: number;
   readonly openOrders: number;
   readonly positions: number;

@@ -17,6 +17,8 @@ function sample(atMs: number, overrides: Partial<SoakSample> = {}): SoakSample {
     reconnects: 0,
     sent: atMs * 20,
     refused: {},
+    ordersSent: 0,
+    fillsBooked: 0,
     ...overrides,
   };
 }
