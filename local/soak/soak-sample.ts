@@ -29,6 +29,12 @@ export interface SoakSample extends EngineReading {
   readonly atMs: number;
   /** Data messages the simulator has handed to the engine's sockets, all channels. */
   readonly sent: number;
+  /**
+   * The largest delay of the soak's own event loop over the interval. The soak process idles
+   * between samples, so a delay there is the machine not running it: the control that tells a
+   * stall of the machine from the engine's own.
+   */
+  readonly soakLagMaxMs: number;
 }
 
 const PREFIX = 'engine_';
