@@ -19,10 +19,16 @@ describe('Deterministic simulation', () => {
   // order's fill booked again later.
   // 57: after a restart, the session's orders folded in whole got the quantity right but not the
   // average entry (the position had gone flat in between); reconciliation now takes the venue's.
-  it.each([135, 143, 172, 57])('holds every invariant on seed %i', async (seed) => {
-    const outcome = await runSeed(seed);
-    expect(outcome.violations).toStrictEqual([]);
-  });
+  // 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985: after a restart reconciled a partly filled
+  // order from the venue's cumulative fill, its next executions were counted against that
+  // quantity (whose executions the new engine never saw) and not booked, in memory or the store.
+  it.each([135, 143, 172, 57, 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985])(
+    'holds every invariant on seed %i',
+    async (seed) => {
+      const outcome = await runSeed(seed);
+      expect(outcome.violations).toStrictEqual([]);
+    },
+  );
 
   it('gives different runs for different seeds', async () => {
     const [a, b] = [await runSeed(11), await runSeed(12)];
