@@ -23,7 +23,7 @@ export function needsAdoption(
  * position book, so it starts from what this process has not booked of it, not from what the venue
  * has left: a restart's reconciliation books the order's earlier fills just after adopting it, and
  * counting them out twice left risk short of the order's unfilled rest (found by simtest seeds
- * 916, 1810 and 1858).
+ * 916, 1810, 1858, 2324, 3559 and 6115).
  */
 export function adoptedOrderIntent(
   order: VenueOrder,
