@@ -305,10 +305,13 @@ export class EngineNode {
 
   #onOrderUpdate(order: VenueOrder, intent: OrderIntent | undefined): void {
     this.recorder.order(order, intent);
-    const { risk } = this.stack;
+    const { risk, execution } = this.stack;
     if (!needsAdoption(order, intent, (clientOrderId) => risk.isTracking(clientOrderId))) return;
     this.#options.log.add('adopted', { engine: this.name, clientOrderId: order.clientOrderId });
-    risk.onOrderSubmitted(order.clientOrderId, adoptedOrderIntent(order, this.#options.clock.nowMs()));
+    risk.onOrderSubmitted(
+      order.clientOrderId,
+      adoptedOrderIntent(order, execution.tracker, this.#options.clock.nowMs()),
+    );
   }
 
   /** The store as this process reaches it: gone when it crashed, failing while it is cut off. */

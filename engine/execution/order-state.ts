@@ -311,7 +311,18 @@ export class OrderState {
    * executions arrive).
    */
   get isSettled(): boolean {
-    return this.#terminal !== null && this.#bookedQty >= this.#bookable(this.filledQty);
+    return this.#terminal !== null && this.unbookedQty === ZERO;
+  }
+
+  /** What the broker reports filled that is not yet booked into the position book. */
+  get unbookedQty(): Fixed {
+    const unbooked = sub(this.#bookable(this.filledQty), this.#bookedQty);
+    return unbooked > 0n ? unbooked : ZERO;
+  }
+
+  /** What of the order is booked into the position book. */
+  get bookedQty(): Fixed {
+    return this.#bookedQty;
   }
 
   view(): OrderView {

@@ -22,13 +22,19 @@ describe('Deterministic simulation', () => {
   // 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985: after a restart reconciled a partly filled
   // order from the venue's cumulative fill, its next executions were counted against that
   // quantity (whose executions the new engine never saw) and not booked, in memory or the store.
-  it.each([135, 143, 172, 57, 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985])(
-    'holds every invariant on seed %i',
-    async (seed) => {
-      const outcome = await runSeed(seed);
-      expect(outcome.violations).toStrictEqual([]);
-    },
-  );
+  // 1157, 4397, 5892: an exit whose POST answered 5xx after it took effect was found filled by the
+  // lookup while its executions were lost in a stream outage; risk released it whole, and a second
+  // exit sold the venue short. A final order's fills not yet booked now keep counting as working.
+  // 916, 1810, 1858, 2324, 3559, 6115: a restarted engine adopted a partly filled order at its
+  // unfilled rest and then booked its earlier fills against it too, so risk under-counted it and
+  // let gross exposure past the limit. An adopted order now counts what this process has not booked.
+  it.each([
+    135, 143, 172, 57, 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985, 1157, 4397, 5892, 916, 1810, 1858,
+    2324, 3559, 6115,
+  ])('holds every invariant on seed %i', async (seed) => {
+    const outcome = await runSeed(seed);
+    expect(outcome.violations).toStrictEqual([]);
+  });
 
   it('gives different runs for different seeds', async () => {
     const [a, b] = [await runSeed(11), await runSeed(12)];

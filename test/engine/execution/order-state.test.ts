@@ -50,6 +50,19 @@ describe('Class: OrderState', () => {
     expect(tracker.get('client-1')?.isSettled).toBe(true);
   });
 
+  it('leaves what a final answer by REST reports filled unbooked until a snapshot or the stream books it', () => {
+    const tracker = new OrderTracker();
+    tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'sell', qty: f('10') });
+    // The lookup after an unknown outcome finds the order filled; its events were lost in an outage.
+    const filled = at(3, { side: 'sell', status: 'filled', filledQty: f('10'), filledAvgPrice: f('100') });
+    expect(tracker.onOrder(filled).bookings).toStrictEqual([]);
+    const state = tracker.get('client-1')!;
+    expect([state.isTerminal, state.isSettled, state.unbookedQty]).toStrictEqual([true, false, f('10')]);
+
+    expect(tracker.reconcile(filled).bookings.map((fill) => fill.qty)).toStrictEqual([f('10')]);
+    expect([state.isSettled, state.unbookedQty, state.bookedQty]).toStrictEqual([true, f('0'), f('10')]);
+  });
+
   it('de-duplicates a fill replayed after a reconnect by execution id', () => {
     const tracker = new OrderTracker();
     const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });
