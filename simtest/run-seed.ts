@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cancelHolderId } from '../engine/persistence/cancel-after-lease-loss.ts';
 import { RISK_STRATEGY_ID } from '../engine/risk/exit-intents.ts';
 import { parseRiskLimits } from '../shared/config/load-config.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
@@ -26,6 +27,7 @@ import {
   parseFixed,
   ZERO,
 } from '../shared/domain/fixed.ts';
+import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import { MemoryDynamoClient } from '../shared/store/memory-dynamo-client.ts';
 import { TABLE_DEFINITIONS, tableNames } from '../shared/store/table-definitions.ts';
@@ -35,13 +37,14 @@ import { newYorkDate, newYorkToUtcMs } from '../shared/time/new-york-time.ts';
 import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
+import { runWatchdog, type WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
 import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
 import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
 import { FaultyVenue } from './faulty-venue.ts';
-import { InvariantMonitor, type VenueSymbolState, type Violation } from './invariants.ts';
+import { InvariantMonitor, type LeaseView, type VenueSymbolState, type Violation } from './invariants.ts';
 import { type Scenario, scenarioFor } from './scenario.ts';
 
 /**
@@ -91,6 +94,14 @@ const ACCOUNT = 'simtest';
  * and later fills carry that rounding; quantities must match exactly.
  */
 const ENTRY_SLACK = 1e-8;
+/** The watchdog Lambda's schedule (every minute) and its wait for an overdue lease (its default). */
+const WATCHDOG_EVERY_MS = 60_000;
+const WATCHDOG_WAIT_FOR_OVERDUE_MS = 50_000;
+/**
+ * How long orders may outlive a lapsed lease: the watchdog's next run comes within a minute, and
+ * takes the lease one skew margin (1 s) after its expiry; the rest is the cancel's way there.
+ */
+const ORPHAN_BOUND_MS = WATCHDOG_EVERY_MS + 5_000;
 
 let baseLimits: RiskLimits | undefined;
 
@@ -241,15 +252,27 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       }
     },
   });
-  /** Who held the lease, per the store, at this instant. */
-  const leaseNow = (): { holderId: string; fencingToken: number; held: boolean } | null => {
+  /** The lease item, per the store, at this instant. */
+  const leaseView = (): LeaseView | null => {
     const item = dynamo.scan(tables.lease).find((candidate) => candidate.pk === ACCOUNT);
     if (item === undefined) return null;
     return {
       holderId: String(item.holderId),
       fencingToken: Number(item.fencingToken),
-      held: item.status === 'held' && clock.nowMs() < Number(item.expiresAtMs),
+      status: item.status === 'released' ? 'released' : 'held',
+      expiresAtMs: Number(item.expiresAtMs),
     };
+  };
+  /** Who held the lease, per the store, at this instant. */
+  const leaseNow = (): { holderId: string; fencingToken: number; held: boolean } | null => {
+    const lease = leaseView();
+    if (lease === null) return null;
+    return { ...lease, held: lease.status === 'held' && clock.nowMs() < lease.expiresAtMs };
+  };
+  /** The P0 signal of a lapsed lease, from the watchdog or an engine's lease-loss cancel. */
+  const watchdogSignals: WatchdogSignals = {
+    leaseLapsed: (_account, summary) => log.add('lease_lapsed', { ...summary }),
+    leaseUnreadable: () => log.add('lease_unreadable', {}),
   };
   const fenced = (node: EngineNode, what: string): string | null => {
     const lease = leaseNow();
@@ -280,14 +303,26 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       const problem = fenced(node, `wrote to the store (${command})`);
       if (problem !== null) monitor.fail('no_write_without_lease', clock.nowMs(), problem);
     },
+    cancelling(node, orderId) {
+      log.add('cancel_request', { engine: node.name, orderId });
+      monitor.onCancel(
+        clock.nowMs(),
+        `${node.name}'s cancel of ${orderId ?? 'every order'}`,
+        [node.holderId, cancelHolderId(node.holderId)],
+        leaseView(),
+      );
+    },
     trading(node) {
       everTraded += 1;
       active = node;
     },
-    leaseLost(node) {
-      // The process exits on a lost lease (engine/main.ts); the orchestrator starts another.
-      simulated.timers.setTimeout(() => node.crash(), 1_000);
-      if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
+    leaseLost(node, handled) {
+      // The process exits on a lost lease (engine/main.ts) once the engine's stop has awaited its
+      // cancel of the working orders; the orchestrator starts another.
+      void handled.then(() => {
+        simulated.timers.setTimeout(() => node.crash(), 1_000);
+        if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
+      });
     },
     orderSending(node, request, intent) {
       announced.set(request.clientOrderId, `${intent.strategyId}/${intent.intentId}`);
@@ -339,6 +374,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       account: ACCOUNT,
       log,
       hooks,
+      watchdogSignals,
       ignoresLeaseLoss: options.variant === 'fenced-engine-writes',
       exitBeforeCancelsConfirmed: options.variant === 'stop-exit-before-cancels',
     });
@@ -418,6 +454,14 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     listener: feedListener,
   });
 
+  const checkOrphans = (): void =>
+    monitor.checkOrphaned(
+      clock.nowMs(),
+      leaseView(),
+      simulated.engine.openOrders().map((order) => order.clientOrderId),
+      ORPHAN_BOUND_MS,
+    );
+
   const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const advance = async (toMs: number): Promise<void> => {
     simulated.advanceTo(toMs);
@@ -425,10 +469,53 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     await turn();
   };
 
+  // The cancel-on-disconnect watchdog (functions/watchdog): its own process, run every minute,
+  // reaching the store and the broker directly.
+  const watchdogLeases = new DynamoLeaseStore({
+    client: dynamo.asDocumentClient(),
+    table: tables.lease,
+    account: ACCOUNT,
+  });
+  let watchdogRuns = 0;
+  let watchdogOn = true;
+  const watchdog = (): void => {
+    if (!watchdogOn) return;
+    simulated.timers.setTimeout(watchdog, WATCHDOG_EVERY_MS);
+    watchdogRuns += 1;
+    const holderId = `watchdog/${watchdogRuns}`;
+    void runWatchdog({
+      leases: watchdogLeases,
+      broker: {
+        cancelAllOrders: () => {
+          log.add('cancel_request', { watchdog: holderId });
+          monitor.onCancel(
+            clock.nowMs(),
+            `the watchdog's (${holderId}) cancel of every order`,
+            [holderId],
+            leaseView(),
+          );
+          return venue.cancelAllOrders();
+        },
+      },
+      signals: watchdogSignals,
+      clock,
+      log: { info: () => undefined, error: () => undefined },
+      holderId,
+      waitForOverdueMs: WATCHDOG_WAIT_FOR_OVERDUE_MS,
+      sleep: (ms) => new Promise((resolve) => simulated.timers.setTimeout(resolve, ms)),
+    }).then(
+      (outcome) => {
+        if (outcome.outcome !== 'held') log.add('watchdog', { run: holderId, outcome: outcome.outcome });
+      },
+      (error: unknown) => log.add('watchdog', { run: holderId, error: (error as Error).name }),
+    );
+  };
+
   log.add('start', { seed, symbols: symbols.join(','), faults: scenario.faults.length });
   venue.start();
   startNode();
   feed.start();
+  simulated.timers.setTimeout(watchdog, scenario.process.watchdogPhaseMs);
   await turn();
 
   const plan = scenario.process;
@@ -436,6 +523,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   let contenderDone = plan.contenderAtMs === null;
   let cutOffDone = plan.cutOff === null;
   let killDone = plan.killSwitchAtMs === null;
+  let pauseDone = plan.pause === null;
+  let paused: EngineNode | undefined;
 
   const resumes: { atMs: number; symbol: string }[] = [];
   let nextFault = 0;
@@ -496,7 +585,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     }
     if (!killDone && startMs + plan.killSwitchAtMs! <= t) {
       killDone = true;
-      if (active?.acting === true) {
+      if (active?.acting === true && !active.paused) {
         log.add('fault', { fault: 'kill_switch', engine: active.name });
         // The broker errs on the kill switch's first cancels: they must be confirmed, not assumed.
         venue.armRest(
@@ -506,6 +595,20 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         active.stack.risk.killSwitch('simtest', 'operator kill switch');
       }
     }
+    if (!pauseDone && startMs + plan.pause!.atMs <= t) {
+      pauseDone = true;
+      const victim = active;
+      if (victim?.acting === true) {
+        if (plan.pause!.standby && !nodes.some((node) => node !== victim && node.alive)) startNode();
+        victim.pause();
+        paused = victim;
+      }
+    }
+    if (paused !== undefined && startMs + plan.pause!.atMs + plan.pause!.durationMs <= t) {
+      const resumed = paused;
+      paused = undefined;
+      await resumed.resume(plan.pause!.resume);
+    }
     for (let i = resumes.length - 1; i >= 0; i--) {
       if (resumes[i]!.atMs > t) continue;
       simulated.market.resume(resumes[i]!.symbol);
@@ -513,6 +616,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       resumes.splice(i, 1);
     }
     await advance(t);
+    checkOrphans();
   }
 
   // The quiet end: no more faults, no more data; what the engine started may finish.
@@ -520,8 +624,12 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   feedListener.release(true);
   for (const { symbol } of resumes) simulated.market.resume(symbol);
   await feed.stop();
-  for (let t = endMs + STEP_MS; t <= endMs + SETTLE_MS; t += STEP_MS) await advance(t);
+  for (let t = endMs + STEP_MS; t <= endMs + SETTLE_MS; t += STEP_MS) {
+    await advance(t);
+    checkOrphans();
+  }
 
+  watchdogOn = false;
   storeFaultsOn = false;
   const final = active?.alive ? active : undefined;
   if (final === undefined)

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runSeed } from '../../simtest/run-seed.ts';
 import { runSeeds } from '../../simtest/run-seeds.ts';
 
+function logEntries(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** The seeds CI runs (issue 17: at least 300). */
 const CI_SEEDS = 300;
 describe('Deterministic simulation', () => {
@@ -19,9 +26,49 @@ describe('Deterministic simulation', () => {
   // order's fill booked again later.
   // 57: after a restart, the session's orders folded in whole got the quantity right but not the
   // average entry (the position had gone flat in between); reconciliation now takes the venue's.
-  it.each([135, 143, 172, 57])('holds every invariant on seed %i', async (seed) => {
+  // Paused engines (stopped past their lease, resumed with what they held): 216, the resumed
+  // engine's stop cancelled the orders of the engine that had taken over (the gateway now asks
+  // the send guard before a cancel or a replace too); 348, the guard's refusal, thrown by a request
+  // the scheduler started from its wait timer, escaped the timer; 642 and 687, the resumed engine's
+  // write-behind queue wrote a batch before the engine noticed the loss (it now asks the lease).
+  it.each([135, 143, 172, 57, 216, 348, 642, 687])('holds every invariant on seed %i', async (seed) => {
     const outcome = await runSeed(seed);
     expect(outcome.violations).toStrictEqual([]);
+  });
+
+  it('cancels the working orders at the venue when a paused engine’s lease lapses and nobody takes over (seed 122)', async () => {
+    const outcome = await runSeed(122);
+    expect(outcome.violations).toStrictEqual([]);
+    const entries = logEntries(outcome.log.text());
+    expect(entries).toContainEqual(expect.objectContaining({ kind: 'engine_pause', engine: 'engine-1' }));
+    expect(entries).toContainEqual({
+      t: expect.any(Number),
+      kind: 'lease_lapsed',
+      cancelled: 1,
+      alreadyDone: 0,
+      failed: 0,
+    });
+    expect(entries).toContainEqual(expect.objectContaining({ kind: 'watchdog', outcome: 'cancelled' }));
+    // Resumed, the engine finds the watchdog's clean release and leaves the venue alone.
+    expect(entries).toContainEqual(
+      expect.objectContaining({ kind: 'lease_loss_cancel', engine: 'engine-1', outcome: 'released' }),
+    );
+  });
+
+  it('leaves the new holder’s orders alone when a paused engine resumes (seed 216)', async () => {
+    const outcome = await runSeed(216);
+    expect(outcome.violations).toStrictEqual([]);
+    const entries = logEntries(outcome.log.text());
+    const lost = entries.findIndex((entry) => entry.kind === 'lease_lost' && entry.engine === 'engine-1');
+    expect(entries[lost - 1]).toMatchObject({ kind: 'engine_resume', engine: 'engine-1' });
+    expect(entries[lost + 1]).toMatchObject({
+      kind: 'lease_loss_cancel',
+      engine: 'engine-1',
+      outcome: 'held',
+    });
+    const cancels = entries.filter((entry) => entry.kind === 'cancel_request');
+    expect(cancels.filter((entry) => entry.engine === 'engine-1')).toStrictEqual([]);
+    expect(cancels.filter((entry) => entry.engine === 'engine-2').length).toBeGreaterThan(0);
   });
 
   it('gives different runs for different seeds', async () => {
