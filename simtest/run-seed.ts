@@ -37,7 +37,7 @@ import { newYorkDate, newYorkToUtcMs } from '../shared/time/new-york-time.ts';
 import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
-import { runWatchdog, type WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
+import type { WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
 import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
@@ -46,6 +46,7 @@ import { FaultyFeedListener } from './faulty-feed.ts';
 import { FaultyVenue } from './faulty-venue.ts';
 import { InvariantMonitor, type LeaseView, type VenueSymbolState, type Violation } from './invariants.ts';
 import { type Scenario, scenarioFor } from './scenario.ts';
+import { startWatchdogProcess, WATCHDOG_EVERY_MS } from './watchdog-process.ts';
 
 /**
  * Deliberately broken engines, to show the harness catches what it claims to (issue 17, item 3):
@@ -94,9 +95,6 @@ const ACCOUNT = 'simtest';
  * and later fills carry that rounding; quantities must match exactly.
  */
 const ENTRY_SLACK = 1e-8;
-/** The watchdog Lambda's schedule (every minute) and its wait for an overdue lease (its default). */
-const WATCHDOG_EVERY_MS = 60_000;
-const WATCHDOG_WAIT_FOR_OVERDUE_MS = 50_000;
 /**
  * How long orders may outlive a lapsed lease: the watchdog's next run comes within a minute, and
  * takes the lease one skew margin (1 s) after its expiry; the rest is the cancel's way there.
@@ -320,7 +318,11 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       // The process exits on a lost lease (engine/main.ts) once the engine's stop has awaited its
       // cancel of the working orders; the orchestrator starts another.
       void handled.then(() => {
-        simulated.timers.setTimeout(() => node.crash(), 1_000);
+        simulated.timers.setTimeout(() => {
+          node.crash();
+          // The engine that stood by may have died meanwhile: the orchestrator looks at the exit.
+          if (!nodes.some((other) => other.alive)) restartSoon(0);
+        }, 1_000);
         if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
       });
     },
@@ -469,53 +471,33 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     await turn();
   };
 
-  // The cancel-on-disconnect watchdog (functions/watchdog): its own process, run every minute,
-  // reaching the store and the broker directly.
-  const watchdogLeases = new DynamoLeaseStore({
-    client: dynamo.asDocumentClient(),
-    table: tables.lease,
-    account: ACCOUNT,
-  });
-  let watchdogRuns = 0;
-  let watchdogOn = true;
-  const watchdog = (): void => {
-    if (!watchdogOn) return;
-    simulated.timers.setTimeout(watchdog, WATCHDOG_EVERY_MS);
-    watchdogRuns += 1;
-    const holderId = `watchdog/${watchdogRuns}`;
-    void runWatchdog({
-      leases: watchdogLeases,
-      broker: {
-        cancelAllOrders: () => {
-          log.add('cancel_request', { watchdog: holderId });
-          monitor.onCancel(
-            clock.nowMs(),
-            `the watchdog's (${holderId}) cancel of every order`,
-            [holderId],
-            leaseView(),
-          );
-          return venue.cancelAllOrders();
-        },
-      },
-      signals: watchdogSignals,
-      clock,
-      log: { info: () => undefined, error: () => undefined },
-      holderId,
-      waitForOverdueMs: WATCHDOG_WAIT_FOR_OVERDUE_MS,
-      sleep: (ms) => new Promise((resolve) => simulated.timers.setTimeout(resolve, ms)),
-    }).then(
-      (outcome) => {
-        if (outcome.outcome !== 'held') log.add('watchdog', { run: holderId, outcome: outcome.outcome });
-      },
-      (error: unknown) => log.add('watchdog', { run: holderId, error: (error as Error).name }),
-    );
-  };
-
   log.add('start', { seed, symbols: symbols.join(','), faults: scenario.faults.length });
   venue.start();
   startNode();
   feed.start();
-  simulated.timers.setTimeout(watchdog, scenario.process.watchdogPhaseMs);
+  // The cancel-on-disconnect watchdog: its own process, with its own way to the store and broker.
+  const stopWatchdog = startWatchdogProcess({
+    leases: new DynamoLeaseStore({
+      client: dynamo.asDocumentClient(),
+      table: tables.lease,
+      account: ACCOUNT,
+    }),
+    broker: venue,
+    signals: watchdogSignals,
+    clock,
+    timers: simulated.timers,
+    log,
+    phaseMs: scenario.process.watchdogPhaseMs,
+    cancelling: (holderId) => {
+      log.add('cancel_request', { watchdog: holderId });
+      monitor.onCancel(
+        clock.nowMs(),
+        `the watchdog's (${holderId}) cancel of every order`,
+        [holderId],
+        leaseView(),
+      );
+    },
+  });
   await turn();
 
   const plan = scenario.process;
@@ -629,7 +611,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     checkOrphans();
   }
 
-  watchdogOn = false;
+  stopWatchdog();
   storeFaultsOn = false;
   const final = active?.alive ? active : undefined;
   if (final === undefined)
