@@ -57,6 +57,22 @@ describe('Deterministic simulation', () => {
     );
   });
 
+  it('has a resumed engine cancel its working orders under its own hold when nobody took over (seed 470)', async () => {
+    const outcome = await runSeed(470);
+    expect(outcome.violations).toStrictEqual([]);
+    const entries = logEntries(outcome.log.text());
+    const lost = entries.findIndex((entry) => entry.kind === 'lease_lost' && entry.engine === 'engine-1');
+    expect(entries[lost - 1]).toMatchObject({ kind: 'engine_resume', engine: 'engine-1' });
+    // Before anything else of the resumed process reaches the venue: DELETE /v2/orders.
+    expect(entries[lost + 1]).toMatchObject({ kind: 'cancel_request', engine: 'engine-1', orderId: null });
+    expect(entries.slice(lost + 1)).toContainEqual(
+      expect.objectContaining({ kind: 'lease_lapsed', cancelled: 1, failed: 0 }),
+    );
+    expect(entries.slice(lost + 1)).toContainEqual(
+      expect.objectContaining({ kind: 'lease_loss_cancel', engine: 'engine-1', outcome: 'cancelled' }),
+    );
+  });
+
   it('leaves the new holder’s orders alone when a paused engine resumes (seed 216)', async () => {
     const outcome = await runSeed(216);
     expect(outcome.violations).toStrictEqual([]);
