@@ -100,6 +100,8 @@ export interface EngineNodeOptions {
   readonly ignoresLeaseLoss?: boolean;
   /** Broken variant `stop-exit-before-cancels`: a stop's exit goes out once its cancels are requested. */
   readonly exitBeforeCancelsConfirmed?: boolean;
+  /** Broken variant `cancel-ignores-new-holder`: a lost lease cancels every order, under no lease. */
+  readonly cancelsIgnoringLease?: boolean;
 }
 
 export class EngineNode {
@@ -187,7 +189,11 @@ export class EngineNode {
         queue.discard(`lease lost: ${loss.reason}`);
         if (this.#phase !== 'trading') return;
         this.#phase = 'refused';
-        const handled = cancelAfterLeaseLoss({
+        const cancel =
+          options.cancelsIgnoringLease === true
+            ? () => this.venue.cancelAllOrders().then(() => ({ outcome: 'cancelled' as const }))
+            : cancelAfterLeaseLoss;
+        const handled = cancel({
           leases,
           broker: this.venue,
           signals: options.watchdogSignals,

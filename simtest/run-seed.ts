@@ -56,13 +56,18 @@ import { startWatchdogProcess, WATCHDOG_EVERY_MS } from './watchdog-process.ts';
  * - `stop-exit-before-cancels`: the risk-action executor sends a stop's exit once it has asked for
  *   the cancels of the symbol's other orders, without waiting for the venue to confirm them;
  * - `fenced-engine-writes`: an engine that lost its lease ignores it, and goes on sending orders
- *   and writing to the store.
+ *   and writing to the store;
+ * - `cancel-ignores-new-holder`: an engine that lost its lease cancels every order at the broker at
+ *   once, without taking the lapsed lease first (so also when another engine holds it);
+ * - `no-watchdog`: the lease watchdog never runs.
  */
 export const BROKEN_VARIANTS = [
   'retry-skips-lookup',
   'fill-counted-twice',
   'stop-exit-before-cancels',
   'fenced-engine-writes',
+  'cancel-ignores-new-holder',
+  'no-watchdog',
 ] as const;
 export type BrokenVariant = (typeof BROKEN_VARIANTS)[number];
 
@@ -379,6 +384,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       watchdogSignals,
       ignoresLeaseLoss: options.variant === 'fenced-engine-writes',
       exitBeforeCancelsConfirmed: options.variant === 'stop-exit-before-cancels',
+      cancelsIgnoringLease: options.variant === 'cancel-ignores-new-holder',
     });
     nodes.push(node);
     const { execution, risk } = node.stack;
@@ -476,28 +482,31 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   startNode();
   feed.start();
   // The cancel-on-disconnect watchdog: its own process, with its own way to the store and broker.
-  const stopWatchdog = startWatchdogProcess({
-    leases: new DynamoLeaseStore({
-      client: dynamo.asDocumentClient(),
-      table: tables.lease,
-      account: ACCOUNT,
-    }),
-    broker: venue,
-    signals: watchdogSignals,
-    clock,
-    timers: simulated.timers,
-    log,
-    phaseMs: scenario.process.watchdogPhaseMs,
-    cancelling: (holderId) => {
-      log.add('cancel_request', { watchdog: holderId });
-      monitor.onCancel(
-        clock.nowMs(),
-        `the watchdog's (${holderId}) cancel of every order`,
-        [holderId],
-        leaseView(),
-      );
-    },
-  });
+  const stopWatchdog =
+    options.variant === 'no-watchdog'
+      ? () => undefined
+      : startWatchdogProcess({
+          leases: new DynamoLeaseStore({
+            client: dynamo.asDocumentClient(),
+            table: tables.lease,
+            account: ACCOUNT,
+          }),
+          broker: venue,
+          signals: watchdogSignals,
+          clock,
+          timers: simulated.timers,
+          log,
+          phaseMs: scenario.process.watchdogPhaseMs,
+          cancelling: (holderId) => {
+            log.add('cancel_request', { watchdog: holderId });
+            monitor.onCancel(
+              clock.nowMs(),
+              `the watchdog's (${holderId}) cancel of every order`,
+              [holderId],
+              leaseView(),
+            );
+          },
+        });
   await turn();
 
   const plan = scenario.process;
