@@ -93,6 +93,8 @@ export class EngineNode {
   readonly venue: NodeVenue;
   /** This engine's market-data path; the run's feed reaches it only while it trades. */
   readonly dispatch: MarketDataListener;
+  /** Its books, freshness and minute bars (the invariants read the bars a gap's backfill left). */
+  readonly marketData: MarketDataService;
   #phase: NodePhase = 'standby';
   #alive = true;
   /** Until this virtual time every store request of this engine fails (it is cut off from DynamoDB). */
@@ -202,6 +204,7 @@ export class EngineNode {
       ...(options.history === undefined ? {} : { history: options.history }),
       onBar: (bar) => this.stack.host.onBar(bar),
     });
+    this.marketData = marketData;
     this.dispatch = new MarketDataDispatch(marketData, risk, this.stack.host, options.symbols);
     this.#store = store;
   }

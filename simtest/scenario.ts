@@ -94,7 +94,35 @@ export interface Scenario {
   readonly limits: LimitsPlan;
   readonly faults: readonly FaultPlan[];
   readonly process: ProcessPlan;
+  /** Feed and endpoint faults, drawn from a stream of their own (feedFaultsFor). */
+  readonly feedFaults: readonly FeedFaultPlan[];
 }
+
+/**
+ * Faults of the market-data socket and of the venue's endpoints: a socket that stays open while
+ * nothing arrives on it (no close frame); a narrow limit-up/limit-down band set around the
+ * symbol's price, with or without a limit-state pause (a halt, then a new band once it resumes);
+ * the positions endpoint answering what the account held `lagMs` earlier, as Alpaca's lags its
+ * orders and fills.
+ */
+export type FeedFaultPlan =
+  | { readonly atMs: number; readonly kind: 'silent_socket'; readonly durationMs: number }
+  | {
+      readonly atMs: number;
+      readonly kind: 'luld';
+      readonly symbol: string;
+      /** Half the band's width, in basis points of the mid. */
+      readonly bandBps: number;
+      /** How long the narrow band lasts, and whether a limit-state pause comes `pauseAfterMs` into it. */
+      readonly durationMs: number;
+      readonly pause: { readonly afterMs: number; readonly durationMs: number } | null;
+    }
+  | {
+      readonly atMs: number;
+      readonly kind: 'positions_lag';
+      readonly durationMs: number;
+      readonly lagMs: number;
+    };
 
 const SYMBOL_POOL = ['AAPL', 'MSFT', 'SPY', 'AMD', 'TSLA', 'NVDA'] as const;
 /** Weekdays with a regular session (no holiday, no early close). */
@@ -177,7 +205,53 @@ export function scenarioFor(seed: number): Scenario {
     limits,
     faults,
     process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults, killSwitchAtMs },
+    feedFaults: feedFaultsFor(seed, symbols),
   };
+}
+
+/** Feed faults end this long before the quiet tail: a silence's reconnect, a pause's resume. */
+const FEED_FAULT_ROOM_MS = 60_000;
+
+/**
+ * The feed and endpoint faults, from a Prng of their own, so the draws above (and whatever is
+ * drawn after them) are the same with or without these.
+ */
+export function feedFaultsFor(seed: number, symbols: readonly string[]): FeedFaultPlan[] {
+  const prng = new Prng((seed ^ 0xfeedface) >>> 0);
+  const between = (low: number, high: number): number => low + prng.nextInt(high - low + 1);
+  const faults: FeedFaultPlan[] = [];
+  const count = between(0, 4);
+  for (let i = 0; i < count; i++) {
+    const atMs = prng.nextInt(RUN_MS - QUIET_TAIL_MS - FEED_FAULT_ROOM_MS);
+    switch (prng.nextInt(3)) {
+      case 0:
+        faults.push({ atMs, kind: 'silent_socket', durationMs: between(5_000, 40_000) });
+        break;
+      case 1: {
+        const durationMs = between(10_000, 60_000);
+        faults.push({
+          atMs,
+          kind: 'luld',
+          symbol: symbols[prng.nextInt(symbols.length)]!,
+          bandBps: between(2, 40),
+          durationMs,
+          pause:
+            prng.nextInt(2) === 0
+              ? { afterMs: between(1_000, durationMs - 1_000), durationMs: between(5_000, 15_000) }
+              : null,
+        });
+        break;
+      }
+      default:
+        faults.push({
+          atMs,
+          kind: 'positions_lag',
+          durationMs: between(30_000, 300_000),
+          lagMs: between(1_000, 4_000),
+        });
+    }
+  }
+  return faults.sort((a, b) => a.atMs - b.atMs);
 }
 
 function faultAt(

@@ -19,7 +19,11 @@ describe('Deterministic simulation', () => {
   // order's fill booked again later.
   // 57: after a restart, the session's orders folded in whole got the quantity right but not the
   // average entry (the position had gone flat in between); reconciliation now takes the venue's.
-  it.each([135, 143, 172, 57])('holds every invariant on seed %i', async (seed) => {
+  // 125 and 222: the venue's positions endpoint lagged its fills, and reconciliation took its
+  // answer (after an outage, at a restart): a phantom difference booked, then an entry over the
+  // limits or one that opened a short while the breaker was reducing. A difference is now taken
+  // only once it has held across the lag.
+  it.each([135, 143, 172, 57, 125, 222])('holds every invariant on seed %i', async (seed) => {
     const outcome = await runSeed(seed);
     expect(outcome.violations).toStrictEqual([]);
   });
