@@ -25,6 +25,7 @@
  * - no order priced outside the limit-up/limit-down band the feed last gave its engine, when it
  *   reaches the venue;
  * - no entry sent while the market-data feed is stale or reconnecting;
+ * - a replaced order and its replacements together fill no more than the order asked for;
  * - a feed's gap backfilled: after a silence, every minute bar the market made in it is in the
  *   engine's bar series.
  *
@@ -378,6 +379,47 @@ export class InvariantMonitor {
       atMs,
       `entry ${request.clientOrderId} (${request.side} ${formatFixed(request.qty)} ${request.symbol}) sent while the feed was ${feedState}`,
     );
+  }
+
+  /**
+   * An order and its chain of replacements against what the first asked for: `accepted` every
+   * order the venue took (a replacement names the venue id of the order it replaced), `executed`
+   * the venue's quantity per client_order_id, `asked` each sent order's quantity.
+   */
+  checkReplacedFills(
+    atMs: number,
+    accepted: readonly {
+      readonly clientOrderId: string;
+      readonly orderId: string;
+      readonly replaces: string | null;
+    }[],
+    executed: ReadonlyMap<string, Fixed>,
+    asked: ReadonlyMap<string, Fixed>,
+  ): void {
+    const byOrderId = new Map(accepted.map((order) => [order.orderId, order]));
+    const chainFilled = new Map<string, Fixed>();
+    const replaced = new Set<string>();
+    for (const order of accepted) {
+      let root = order;
+      while (root.replaces !== null) {
+        const previous = byOrderId.get(root.replaces);
+        if (previous === undefined) break;
+        root = previous;
+      }
+      if (root !== order) replaced.add(root.clientOrderId);
+      const filled = executed.get(order.clientOrderId) ?? ZERO;
+      chainFilled.set(root.clientOrderId, ((chainFilled.get(root.clientOrderId) ?? ZERO) + filled) as Fixed);
+    }
+    for (const clientOrderId of replaced) {
+      const want = asked.get(clientOrderId);
+      const filled = chainFilled.get(clientOrderId) ?? ZERO;
+      if (want !== undefined && filled > want)
+        this.fail(
+          'replace_fills_within_order',
+          atMs,
+          `${clientOrderId} asked for ${formatFixed(want)}; with its replacements the venue filled ${formatFixed(filled)}`,
+        );
+    }
   }
 
   /** Minute bars the market made in a feed gap that the engine's series lacks (`symbol@minute`). */

@@ -38,6 +38,7 @@ import type { FeedGap, MarketDataListener } from '../shared/venue/market-data-fe
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
+import { EndpointFaultsVenue } from './endpoint-faults.ts';
 import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
 import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
@@ -47,7 +48,7 @@ import {
   type VenueSymbolState,
   type Violation,
 } from './invariants.ts';
-import { LaggingPositionsVenue } from './lagging-positions.ts';
+import { Repricer } from './repricer.ts';
 import { type FeedFaultPlan, type Scenario, scenarioFor } from './scenario.ts';
 import { SilentSocket } from './silent-socket.ts';
 
@@ -224,7 +225,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
    */
   const heardBands = new Map<EngineNode, Map<string, { limitUp: number; limitDown: number }>>();
 
-  const venue = new LaggingPositionsVenue({
+  const venue = new EndpointFaultsVenue({
+    replaceAnswerDelayMs: scenario.repricing?.answerDelayMs ?? 0,
     inner: simulated.venue,
     timers: simulated.timers,
     nowMs,
@@ -291,6 +293,10 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   };
 
   const announced = new Map<string, string>();
+  /** What each order the engine sent asked for, by client_order_id: the total of its replacements' fills. */
+  const sentQty = new Map<string, Fixed>();
+  /** The strategies' limit orders, which the repricer may replace. */
+  const repriceable = new Set<string>();
   /** The risk-action executor's exits (a stop's, the kill switch's), by client_order_id. */
   const riskExits = new Set<string>();
   const booked = new Map<EngineNode, { executionId: string; clientOrderId: string; qty: Fixed }[]>();
@@ -320,6 +326,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       announced.set(request.clientOrderId, `${intent.strategyId}/${intent.intentId}`);
       monitor.onOrderSending(clock.nowMs(), request, intent.purpose, socket.state);
       if (intent.strategyId === RISK_STRATEGY_ID) riskExits.add(request.clientOrderId);
+      else if (request.type === 'limit') repriceable.add(request.clientOrderId);
+      sentQty.set(request.clientOrderId, request.qty);
       log.add('order_sending', {
         engine: node.name,
         clientOrderId: request.clientOrderId,
@@ -553,6 +561,20 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         break;
     }
   };
+  const repricing = scenario.repricing;
+  const repricer =
+    repricing === null
+      ? null
+      : new Repricer({
+          afterMs: repricing.afterMs,
+          nowMs,
+          log,
+          touch: (symbol, side) => {
+            const quote = simulated.market.latestQuote(symbol);
+            return quote === undefined ? undefined : side === 'buy' ? quote.askPrice : quote.bidPrice;
+          },
+          eligible: (clientOrderId) => repriceable.has(clientOrderId),
+        });
   let nextFeedFault = 0;
   let nextFault = 0;
   const endMs = startMs + scenario.durationMs;
@@ -627,6 +649,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       startMs + scenario.feedFaults[nextFeedFault]!.atMs <= t
     )
       feedFault(scenario.feedFaults[nextFeedFault++]!, t);
+    if (repricer !== null && active?.acting === true) repricer.tick(active);
     for (let i = later.length - 1; i >= 0; i--) {
       if (later[i]!.atMs > t) continue;
       const [due] = later.splice(i, 1);
@@ -656,6 +679,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   for (const node of nodes) if (node !== final) node.crash();
   const atMs = clock.nowMs();
   monitor.checkOrders(atMs, venue.accepted, announced);
+  monitor.checkReplacedFills(atMs, venue.accepted, executed, sentQty);
   for (const [, list] of booked) monitor.checkFills(atMs, everTraded === 1 ? executed : null, list);
   const venuePositions = new Map(
     (await simulated.venue.listPositions()).map((position) => [position.symbol, position]),

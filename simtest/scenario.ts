@@ -96,6 +96,17 @@ export interface Scenario {
   readonly process: ProcessPlan;
   /** Feed and endpoint faults, drawn from a stream of their own (feedFaultsFor). */
   readonly feedFaults: readonly FeedFaultPlan[];
+  /** Working limit orders repriced through the engine's replace (drawn after the feed faults). */
+  readonly repricing: RepricingPlan | null;
+}
+
+/**
+ * Working limit orders of the strategies replaced at the touch once they have worked `afterMs`;
+ * the venue answers each replace `answerDelayMs` after it took effect.
+ */
+export interface RepricingPlan {
+  readonly afterMs: number;
+  readonly answerDelayMs: number;
 }
 
 /**
@@ -205,7 +216,7 @@ export function scenarioFor(seed: number): Scenario {
     limits,
     faults,
     process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults, killSwitchAtMs },
-    feedFaults: feedFaultsFor(seed, symbols),
+    ...feedFaultsFor(seed, symbols),
   };
 }
 
@@ -216,7 +227,10 @@ const FEED_FAULT_ROOM_MS = 60_000;
  * The feed and endpoint faults, from a Prng of their own, so the draws above (and whatever is
  * drawn after them) are the same with or without these.
  */
-export function feedFaultsFor(seed: number, symbols: readonly string[]): FeedFaultPlan[] {
+export function feedFaultsFor(
+  seed: number,
+  symbols: readonly string[],
+): { feedFaults: FeedFaultPlan[]; repricing: RepricingPlan | null } {
   const prng = new Prng((seed ^ 0xfeedface) >>> 0);
   const between = (low: number, high: number): number => low + prng.nextInt(high - low + 1);
   const faults: FeedFaultPlan[] = [];
@@ -251,7 +265,10 @@ export function feedFaultsFor(seed: number, symbols: readonly string[]): FeedFau
         });
     }
   }
-  return faults.sort((a, b) => a.atMs - b.atMs);
+  faults.sort((a, b) => a.atMs - b.atMs);
+  const repricing =
+    prng.nextInt(2) === 0 ? { afterMs: between(0, 2_000), answerDelayMs: between(0, 1_000) } : null;
+  return { feedFaults: faults, repricing };
 }
 
 function faultAt(

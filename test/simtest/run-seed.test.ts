@@ -23,7 +23,12 @@ describe('Deterministic simulation', () => {
   // answer (after an outage, at a restart): a phantom difference booked, then an entry over the
   // limits or one that opened a short while the breaker was reducing. A difference is now taken
   // only once it has held across the lag.
-  it.each([135, 143, 172, 57, 125, 222])('holds every invariant on seed %i', async (seed) => {
+  // 273 and 103, orders repriced through OrderRouter.replace: 273, a price-only replace sent the
+  // remainder counted when it was asked, and the fills that landed before it reached the venue were
+  // bought again (12 asked, 18 filled); 103, the replace's answer came after the old order's
+  // `replaced` event, which released its remainder while nothing counted the replacement, and an
+  // entry went over max_total_exposure_usd.
+  it.each([135, 143, 172, 57, 125, 222, 273, 103])('holds every invariant on seed %i', async (seed) => {
     const outcome = await runSeed(seed);
     expect(outcome.violations).toStrictEqual([]);
   });
