@@ -520,13 +520,20 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   const resumes: { atMs: number; symbol: string }[] = [];
   /** Feed faults' later steps (a LULD band's pause and end), by virtual time. */
   const later: { atMs: number; run: () => void }[] = [];
-  const setBand = (symbol: string, halfWidth: number): void => {
+  const setBand = (symbol: string, halfWidth: number, limitState: 'up' | 'down' | null = null): void => {
     const quote = simulated.market.latestQuote(symbol);
     if (quote === undefined) return;
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     const cents = Math.max(1, Math.round(mid * halfWidth * 100));
-    const limitUp = (Math.round(mid * 100) + cents) / 100;
-    const limitDown = (Math.round(mid * 100) - cents) / 100;
+    // In cents: the band's top at the ask, its bottom at the bid, or centred on the mid.
+    const top =
+      limitState === 'up'
+        ? Math.ceil(quote.askPrice * 100)
+        : limitState === 'down'
+          ? Math.floor(quote.bidPrice * 100) + 2 * cents
+          : Math.round(mid * 100) + cents;
+    const limitUp = top / 100;
+    const limitDown = (top - 2 * cents) / 100;
     if (simulated.market.setLuld(symbol, { limitUp, limitDown }).ok)
       log.add('fault', { fault: 'luld', symbol, limitUp, limitDown });
   };
@@ -537,7 +544,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         break;
       case 'luld': {
         const { symbol, pause } = fault;
-        setBand(symbol, fault.bandBps / 10_000);
+        setBand(symbol, fault.bandBps / 10_000, fault.limitState);
         if (pause !== null) {
           later.push({
             atMs: t + pause.afterMs,

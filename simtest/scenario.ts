@@ -124,6 +124,11 @@ export type FeedFaultPlan =
       readonly symbol: string;
       /** Half the band's width, in basis points of the mid. */
       readonly bandBps: number;
+      /**
+       * A limit state: the band's top at the ask ('up') or its bottom at the bid ('down'), so the
+       * next move that way leaves it; null: the band centred on the mid.
+       */
+      readonly limitState: 'up' | 'down' | null;
       /** How long the narrow band lasts, and whether a limit-state pause comes `pauseAfterMs` into it. */
       readonly durationMs: number;
       readonly pause: { readonly afterMs: number; readonly durationMs: number } | null;
@@ -248,6 +253,8 @@ export function feedFaultsFor(
           kind: 'luld',
           symbol: symbols[prng.nextInt(symbols.length)]!,
           bandBps: between(2, 40),
+          // Drawn last (below), so the draws after this one are as they were.
+          limitState: null,
           durationMs,
           pause:
             prng.nextInt(2) === 0
@@ -268,7 +275,11 @@ export function feedFaultsFor(
   faults.sort((a, b) => a.atMs - b.atMs);
   const repricing =
     prng.nextInt(2) === 0 ? { afterMs: between(0, 2_000), answerDelayMs: between(0, 1_000) } : null;
-  return { feedFaults: faults, repricing };
+  const limitStates = ['up', 'down', null] as const;
+  const feedFaults = faults.map((fault) =>
+    fault.kind === 'luld' ? { ...fault, limitState: limitStates[prng.nextInt(limitStates.length)]! } : fault,
+  );
+  return { feedFaults, repricing };
 }
 
 function faultAt(
