@@ -113,6 +113,8 @@ export class EngineNode {
   readonly venue: NodeVenue;
   /** This engine's market-data path; the run's feed reaches it only while it trades. */
   readonly dispatch: MarketDataListener;
+  /** Its books, freshness and minute bars (the invariants read the bars a gap's backfill left). */
+  readonly marketData: MarketDataService;
   #phase: NodePhase = 'standby';
   #alive = true;
   /** While paused: the timers that came due (by handle) and what arrived, each in order. */
@@ -260,6 +262,7 @@ export class EngineNode {
       ...(options.history === undefined ? {} : { history: options.history }),
       onBar: (bar) => this.stack.host.onBar(bar),
     });
+    this.marketData = marketData;
     const dispatch = new MarketDataDispatch(marketData, risk, this.stack.host, options.symbols);
     // The feed's arrays are its own: a paused process keeps a copy of what reached its socket.
     this.dispatch = {
@@ -267,6 +270,8 @@ export class EngineNode {
         const held = [...messages];
         this.#deliver(() => dispatch.onData(held, receivedUs));
       },
+      onStateChange: (state, previous) => this.#deliver(() => dispatch.onStateChange(state, previous)),
+      onResumed: (gap) => this.#deliver(() => dispatch.onResumed(gap)),
     };
     this.#store = store;
   }

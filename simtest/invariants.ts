@@ -25,6 +25,14 @@
  *   cancel) under its own hold on a lapsed lease — so nobody cancels a new holder's orders;
  * - no orphaned orders: once a lease has lapsed without a clean release and nobody has taken it
  *   for longer than the watchdog needs, no order works at the venue any more.
+ * - P&L equals the venue's: at the end, per symbol and in total, the P&L the engine realised is
+ *   what the venue's executions realise by average cost (the engine's portfolio's method);
+ * - no order priced outside the limit-up/limit-down band the feed last gave its engine, when it
+ *   reaches the venue;
+ * - no entry sent while the market-data feed is stale or reconnecting;
+ * - a replaced order and its replacements together fill no more than the order asked for;
+ * - a feed's gap backfilled: after a silence, every minute bar the market made in it is in the
+ *   engine's bar series.
  *
  * Each check takes plain records, so its own test can feed it a breaking case.
  */
@@ -84,6 +92,44 @@ export interface LeaseView {
 
 /** Float sums of exact values: a cent of slack is far below any limit and far above the rounding. */
 const TOLERANCE_USD = 0.01;
+/**
+ * Realised P&L: the engine rounds each closing fill's to 1e-9, and a reconciliation may take the
+ * venue's average entry at 1e-9 (ENTRY_SLACK in run-seed.ts); a missed or phantom share is cents.
+ */
+const PNL_TOLERANCE_USD = 1e-5;
+
+/** One execution as the venue made it. */
+export interface VenueExecution {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: Fixed;
+  readonly price: Fixed;
+}
+
+/** Realised P&L per symbol by average cost: a reduction realises against the average, which it leaves. */
+export function realizedByAverageCost(executions: readonly VenueExecution[]): Map<string, number> {
+  const books = new Map<string, { qty: number; avg: number; realized: number }>();
+  for (const execution of executions) {
+    const book = books.get(execution.symbol) ?? { qty: 0, avg: 0, realized: 0 };
+    books.set(execution.symbol, book);
+    const price = fixedToNumber(execution.price);
+    let remaining = fixedToNumber(execution.qty);
+    const direction = execution.side === 'buy' ? 1 : -1;
+    if (book.qty !== 0 && Math.sign(book.qty) !== direction) {
+      const closing = Math.min(remaining, Math.abs(book.qty));
+      book.realized += Math.sign(book.qty) * closing * (price - book.avg);
+      book.qty += direction * closing;
+      remaining -= closing;
+      if (book.qty === 0) book.avg = 0;
+    }
+    if (remaining > 0) {
+      const open = Math.abs(book.qty);
+      book.avg = (book.avg * open + price * remaining) / (open + remaining);
+      book.qty += direction * remaining;
+    }
+  }
+  return new Map([...books].map(([symbol, book]) => [symbol, book.realized]));
+}
 
 export class InvariantMonitor {
   readonly violations: Violation[] = [];
@@ -327,6 +373,115 @@ export class InvariantMonitor {
           `${symbol}: the engine's average entry ${formatFixed(ours.avgEntryPrice)}, the venue's ${formatFixed(theirs.avgEntryPrice)}`,
         );
     }
+  }
+
+  /**
+   * The engine's realised P&L (per symbol, and `engineTotal` over all) against the venue's
+   * executions in the order the venue made them, by average cost computed here independently.
+   */
+  checkRealizedPnl(
+    atMs: number,
+    engine: ReadonlyMap<string, Fixed>,
+    engineTotal: Fixed,
+    executions: readonly VenueExecution[],
+  ): void {
+    const venue = realizedByAverageCost(executions);
+    let venueTotal = 0;
+    for (const symbol of new Set([...engine.keys(), ...venue.keys()])) {
+      const theirs = venue.get(symbol) ?? 0;
+      venueTotal += theirs;
+      const ours = fixedToNumber(engine.get(symbol) ?? ZERO);
+      if (Math.abs(ours - theirs) > PNL_TOLERANCE_USD)
+        this.fail(
+          'pnl_equals_venue',
+          atMs,
+          `${symbol}: the engine realised $${ours.toFixed(6)}, the venue's executions $${theirs.toFixed(6)}`,
+        );
+    }
+    const total = fixedToNumber(engineTotal);
+    if (Math.abs(total - venueTotal) > PNL_TOLERANCE_USD)
+      this.fail(
+        'pnl_equals_venue',
+        atMs,
+        `the day: the engine realised $${total.toFixed(6)}, the venue's executions $${venueTotal.toFixed(6)}`,
+      );
+  }
+
+  /** An order reaching the venue against the symbol's band its engine heard (undefined: none). */
+  checkBand(
+    atMs: number,
+    request: OrderRequest,
+    band: { readonly limitUp: number; readonly limitDown: number } | undefined,
+  ): void {
+    if (band === undefined || request.limitPrice === undefined) return;
+    const price = fixedToNumber(request.limitPrice);
+    if (price <= band.limitUp && price >= band.limitDown) return;
+    this.fail(
+      'no_order_outside_luld_band',
+      atMs,
+      `${request.side} ${formatFixed(request.qty)} ${request.symbol} (${request.clientOrderId}) at ${formatFixed(request.limitPrice)} reached the venue outside the band ${band.limitDown}–${band.limitUp}`,
+    );
+  }
+
+  /** An order the engine is sending, with the market-data feed's state then. */
+  onOrderSending(atMs: number, request: OrderRequest, purpose: string, feedState: string): void {
+    if (purpose !== 'entry' || feedState === 'ready') return;
+    this.fail(
+      'no_entry_on_stale_feed',
+      atMs,
+      `entry ${request.clientOrderId} (${request.side} ${formatFixed(request.qty)} ${request.symbol}) sent while the feed was ${feedState}`,
+    );
+  }
+
+  /**
+   * An order and its chain of replacements against what the first asked for: `accepted` every
+   * order the venue took (a replacement names the venue id of the order it replaced), `executed`
+   * the venue's quantity per client_order_id, `asked` each sent order's quantity.
+   */
+  checkReplacedFills(
+    atMs: number,
+    accepted: readonly {
+      readonly clientOrderId: string;
+      readonly orderId: string;
+      readonly replaces: string | null;
+    }[],
+    executed: ReadonlyMap<string, Fixed>,
+    asked: ReadonlyMap<string, Fixed>,
+  ): void {
+    const byOrderId = new Map(accepted.map((order) => [order.orderId, order]));
+    const chainFilled = new Map<string, Fixed>();
+    const replaced = new Set<string>();
+    for (const order of accepted) {
+      let root = order;
+      while (root.replaces !== null) {
+        const previous = byOrderId.get(root.replaces);
+        if (previous === undefined) break;
+        root = previous;
+      }
+      if (root !== order) replaced.add(root.clientOrderId);
+      const filled = executed.get(order.clientOrderId) ?? ZERO;
+      chainFilled.set(root.clientOrderId, ((chainFilled.get(root.clientOrderId) ?? ZERO) + filled) as Fixed);
+    }
+    for (const clientOrderId of replaced) {
+      const want = asked.get(clientOrderId);
+      const filled = chainFilled.get(clientOrderId) ?? ZERO;
+      if (want !== undefined && filled > want)
+        this.fail(
+          'replace_fills_within_order',
+          atMs,
+          `${clientOrderId} asked for ${formatFixed(want)}; with its replacements the venue filled ${formatFixed(filled)}`,
+        );
+    }
+  }
+
+  /** Minute bars the market made in a feed gap that the engine's series lacks (`symbol@minute`). */
+  checkBackfill(atMs: number, engine: string, missing: readonly string[]): void {
+    if (missing.length === 0) return;
+    this.fail(
+      'gap_backfilled',
+      atMs,
+      `${engine} lacks ${missing.length} minute bars of a feed gap: ${missing.slice(0, 5).join(', ')}`,
+    );
   }
 
   checkMalformed(atMs: number, delivered: number): void {

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minuteStartUs } from '../engine/marketdata/bar-series.ts';
 import { cancelHolderId } from '../engine/persistence/cancel-after-lease-loss.ts';
 import { RISK_STRATEGY_ID } from '../engine/risk/exit-intents.ts';
 import { parseRiskLimits } from '../shared/config/load-config.ts';
@@ -35,17 +36,25 @@ import { MidPriceMomentum } from '../shared/strategies/mid-price-momentum.ts';
 import { ManualClock } from '../shared/time/clock.ts';
 import { newYorkDate, newYorkToUtcMs } from '../shared/time/new-york-time.ts';
 import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
-import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
+import type { FeedGap, MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
 import type { WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
+import { EndpointFaultsVenue } from './endpoint-faults.ts';
 import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
 import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
-import { FaultyVenue } from './faulty-venue.ts';
-import { InvariantMonitor, type LeaseView, type VenueSymbolState, type Violation } from './invariants.ts';
-import { type Scenario, scenarioFor } from './scenario.ts';
+import {
+  InvariantMonitor,
+  type LeaseView,
+  type VenueExecution,
+  type VenueSymbolState,
+  type Violation,
+} from './invariants.ts';
+import { Repricer } from './repricer.ts';
+import { type FeedFaultPlan, type Scenario, scenarioFor } from './scenario.ts';
+import { SilentSocket } from './silent-socket.ts';
 import { startWatchdogProcess, WATCHDOG_EVERY_MS } from './watchdog-process.ts';
 
 /**
@@ -90,6 +99,7 @@ export interface RunResult {
 }
 
 const STEP_MS = 200;
+const MINUTE_US = 60_000_000;
 /** After the last step: faults off, the feed stopped, the engine's pending work given time to finish. */
 const SETTLE_MS = 60_000;
 /** The account the engines trade and the store keys its items by. */
@@ -105,6 +115,11 @@ const ENTRY_SLACK = 1e-8;
  * takes the lease one skew margin (1 s) after its expiry; the rest is the cancel's way there.
  */
 const ORPHAN_BOUND_MS = WATCHDOG_EVERY_MS + 5_000;
+/** The adapter's timings for a silent socket: config marketData.staleAfterMs, the zombie deadline. */
+const FEED_STALE_AFTER_MS = 5_000;
+const FEED_SILENCE_TIMEOUT_MS = 20_000;
+/** A band wide as the market's own after a LULD fault (its LULD_BAND). */
+const WIDE_BAND = 0.05;
 
 let baseLimits: RiskLimits | undefined;
 
@@ -154,8 +169,15 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   // The venue's own book, kept from its events before any fault: what it holds at each instant.
   const venueBook = new Map<string, { qty: Fixed; avg: number }>();
   const executed = new Map<string, Fixed>();
+  const venueExecutions: VenueExecution[] = [];
   simulated.venue.onOrderEvent(({ execution, order }) => {
     if (execution === null) return;
+    venueExecutions.push({
+      symbol: order.symbol,
+      side: order.side,
+      qty: execution.qty,
+      price: execution.price,
+    });
     executed.set(order.clientOrderId, ((executed.get(order.clientOrderId) ?? ZERO) + execution.qty) as Fixed);
     const book = venueBook.get(order.symbol) ?? { qty: ZERO, avg: 0 };
     const qty = fixedToNumber(book.qty);
@@ -195,6 +217,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       });
     }
     if (riskExits.has(request.clientOrderId)) monitor.onRiskExit(clock.nowMs(), request, others);
+    monitor.checkBand(clock.nowMs(), request, heardBands.get(sender!)?.get(request.symbol));
     const quote = simulated.market.latestQuote(request.symbol);
     const touch =
       quote === undefined ? ZERO : fixedFromNumber(request.side === 'buy' ? quote.askPrice : quote.bidPrice);
@@ -211,7 +234,14 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     );
   };
 
-  const venue = new FaultyVenue({
+  /**
+   * The bands each engine's feed gave it, per symbol. Alpaca sends a band when it changes, not on
+   * subscribing, so an engine started after a change (or whose message was lost) has not heard it.
+   */
+  const heardBands = new Map<EngineNode, Map<string, { limitUp: number; limitDown: number }>>();
+
+  const venue = new EndpointFaultsVenue({
+    replaceAnswerDelayMs: scenario.repricing?.answerDelayMs ?? 0,
     inner: simulated.venue,
     timers: simulated.timers,
     nowMs,
@@ -290,6 +320,10 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   };
 
   const announced = new Map<string, string>();
+  /** What each order the engine sent asked for, by client_order_id: the total of its replacements' fills. */
+  const sentQty = new Map<string, Fixed>();
+  /** The strategies' limit orders, which the repricer may replace. */
+  const repriceable = new Set<string>();
   /** The risk-action executor's exits (a stop's, the kill switch's), by client_order_id. */
   const riskExits = new Set<string>();
   const booked = new Map<EngineNode, { executionId: string; clientOrderId: string; qty: Fixed }[]>();
@@ -333,7 +367,10 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     },
     orderSending(node, request, intent) {
       announced.set(request.clientOrderId, `${intent.strategyId}/${intent.intentId}`);
+      monitor.onOrderSending(clock.nowMs(), request, intent.purpose, socket.state);
       if (intent.strategyId === RISK_STRATEGY_ID) riskExits.add(request.clientOrderId);
+      else if (request.type === 'limit') repriceable.add(request.clientOrderId);
+      sentQty.set(request.clientOrderId, request.qty);
       log.add('order_sending', {
         engine: node.name,
         clientOrderId: request.clientOrderId,
@@ -450,13 +487,40 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   }
 
   const feedMetrics = new FeedMetrics();
+  /** The feed's gaps (a silent socket's), with the engines that were told to backfill them. */
+  const gaps: { gap: FeedGap; nodes: EngineNode[] }[] = [];
   // Market data reaches every engine that acts (one, unless a fenced-out one goes on).
   const feedRouter: MarketDataListener = {
     onData(messages, receivedUs) {
-      for (const node of nodes) if (node.acting) node.dispatch.onData(messages, receivedUs);
+      for (const node of nodes) {
+        if (!node.acting) continue;
+        node.dispatch.onData(messages, receivedUs);
+        for (const message of messages) {
+          if (message.type !== 'luld') continue;
+          const bands = heardBands.get(node) ?? new Map();
+          bands.set(message.symbol, { limitUp: message.limitUp, limitDown: message.limitDown });
+          heardBands.set(node, bands);
+        }
+      }
+    },
+    onStateChange(state, previous, reason) {
+      for (const node of nodes) if (node.acting) node.dispatch.onStateChange?.(state, previous, reason);
+    },
+    onResumed(gap) {
+      const acting = nodes.filter((node) => node.acting);
+      for (const node of acting) node.dispatch.onResumed?.(gap);
+      gaps.push({ gap, nodes: acting });
     },
   };
-  const feedListener = new FaultyFeedListener(feedRouter, feedMetrics, log, nowMs);
+  const socket = new SilentSocket({
+    inner: feedRouter,
+    nowMs,
+    log,
+    random: () => prng.next(),
+    staleAfterMs: FEED_STALE_AFTER_MS,
+    silenceTimeoutMs: FEED_SILENCE_TIMEOUT_MS,
+  });
+  const feedListener = new FaultyFeedListener(socket, feedMetrics, log, nowMs);
   const feed = simulated.openFeed({
     subscription: { quotes: symbols, trades: symbols, bars: symbols, statuses: symbols, lulds: symbols },
     listener: feedListener,
@@ -469,10 +533,26 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       simulated.engine.openOrders().map((order) => order.clientOrderId),
       ORPHAN_BOUND_MS,
     );
+  /** The gap's completed minutes whose bars the market made and the engine's series lacks. */
+  const missingBars = async (node: EngineNode, gap: FeedGap): Promise<string[]> => {
+    const lastUs = minuteStartUs(gap.endUs) - MINUTE_US;
+    const made = await simulated.history.fetchMinuteBars(symbols, minuteStartUs(gap.startUs), lastUs);
+    if (!made.ok) return [`the market's history (${made.reason})`];
+    return made.items
+      .filter(
+        (bar) =>
+          !node.marketData
+            .bars(bar.symbol)
+            ?.toArray()
+            .some((held) => held.startUs === bar.startUs),
+      )
+      .map((bar) => `${bar.symbol}@${new Date(bar.startUs / 1000).toISOString()}`);
+  };
 
   const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const advance = async (toMs: number): Promise<void> => {
     simulated.advanceTo(toMs);
+    socket.tick();
     feedListener.release();
     await turn();
   };
@@ -518,6 +598,71 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   let paused: EngineNode | undefined;
 
   const resumes: { atMs: number; symbol: string }[] = [];
+  /** Feed faults' later steps (a LULD band's pause and end), by virtual time. */
+  const later: { atMs: number; run: () => void }[] = [];
+  const setBand = (symbol: string, halfWidth: number, limitState: 'up' | 'down' | null = null): void => {
+    const quote = simulated.market.latestQuote(symbol);
+    if (quote === undefined) return;
+    const mid = (quote.bidPrice + quote.askPrice) / 2;
+    const cents = Math.max(1, Math.round(mid * halfWidth * 100));
+    // In cents: the band's top at the ask, its bottom at the bid, or centred on the mid.
+    const top =
+      limitState === 'up'
+        ? Math.ceil(quote.askPrice * 100)
+        : limitState === 'down'
+          ? Math.floor(quote.bidPrice * 100) + 2 * cents
+          : Math.round(mid * 100) + cents;
+    const limitUp = top / 100;
+    const limitDown = (top - 2 * cents) / 100;
+    if (simulated.market.setLuld(symbol, { limitUp, limitDown }).ok)
+      log.add('fault', { fault: 'luld', symbol, limitUp, limitDown });
+  };
+  const feedFault = (fault: FeedFaultPlan, t: number): void => {
+    switch (fault.kind) {
+      case 'silent_socket':
+        socket.silence(fault.durationMs);
+        break;
+      case 'luld': {
+        const { symbol, pause } = fault;
+        setBand(symbol, fault.bandBps / 10_000, fault.limitState);
+        if (pause !== null) {
+          later.push({
+            atMs: t + pause.afterMs,
+            run: () => {
+              // A limit state the price did not leave: the primary listing pauses trading.
+              if (!simulated.market.halt(symbol).ok) return;
+              log.add('fault', { fault: 'luld_pause', symbol, durationMs: pause.durationMs });
+              resumes.push({ atMs: t + pause.afterMs + pause.durationMs, symbol });
+            },
+          });
+        }
+        later.push({
+          atMs: t + Math.max(fault.durationMs, pause === null ? 0 : pause.afterMs + pause.durationMs),
+          run: () => setBand(symbol, WIDE_BAND),
+        });
+        break;
+      }
+      case 'positions_lag':
+        log.add('fault', { fault: 'positions_lag', durationMs: fault.durationMs, lagMs: fault.lagMs });
+        venue.lagPositions(fault.durationMs, fault.lagMs);
+        break;
+    }
+  };
+  const repricing = scenario.repricing;
+  const repricer =
+    repricing === null
+      ? null
+      : new Repricer({
+          afterMs: repricing.afterMs,
+          nowMs,
+          log,
+          touch: (symbol, side) => {
+            const quote = simulated.market.latestQuote(symbol);
+            return quote === undefined ? undefined : side === 'buy' ? quote.askPrice : quote.bidPrice;
+          },
+          eligible: (clientOrderId) => repriceable.has(clientOrderId),
+        });
+  let nextFeedFault = 0;
   let nextFault = 0;
   const endMs = startMs + scenario.durationMs;
   for (let t = startMs + STEP_MS; t <= endMs; t += STEP_MS) {
@@ -600,6 +745,17 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       paused = undefined;
       await resumed.resume(plan.pause!.resume);
     }
+    while (
+      nextFeedFault < scenario.feedFaults.length &&
+      startMs + scenario.feedFaults[nextFeedFault]!.atMs <= t
+    )
+      feedFault(scenario.feedFaults[nextFeedFault++]!, t);
+    if (repricer !== null && active?.acting === true) repricer.tick(active);
+    for (let i = later.length - 1; i >= 0; i--) {
+      if (later[i]!.atMs > t) continue;
+      const [due] = later.splice(i, 1);
+      due!.run();
+    }
     for (let i = resumes.length - 1; i >= 0; i--) {
       if (resumes[i]!.atMs > t) continue;
       simulated.market.resume(resumes[i]!.symbol);
@@ -629,6 +785,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   for (const node of nodes) if (node !== final) node.crash();
   const atMs = clock.nowMs();
   monitor.checkOrders(atMs, venue.accepted, announced);
+  monitor.checkReplacedFills(atMs, venue.accepted, executed, sentQty);
   for (const [, list] of booked) monitor.checkFills(atMs, everTraded === 1 ? executed : null, list);
   const venuePositions = new Map(
     (await simulated.venue.listPositions()).map((position) => [position.symbol, position]),
@@ -638,6 +795,15 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       final.stack.portfolio.openPositions().map((position) => [position.symbol, position]),
     );
     monitor.checkPositions(atMs, enginePositions, venuePositions, ENTRY_SLACK);
+    // One engine booked every fill: its realised P&L is the whole run's (a restarted engine's starts
+    // from the venue's positions and realises only what it booked itself).
+    if (everTraded === 1) {
+      const { portfolio } = final.stack;
+      const realized = new Map(
+        [...portfolio.symbols()].map((symbol) => [symbol, portfolio.position(symbol).realizedPnl]),
+      );
+      monitor.checkRealizedPnl(atMs, realized, portfolio.pnl().realized, venueExecutions);
+    }
     const reader = new DynamoStore({ client: dynamo.asDocumentClient(), tables, account: ACCOUNT });
     const storedOrders = await reader.listOrders();
     const storedFills = await reader.listFills(newYorkDate(startMs));
@@ -651,6 +817,9 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     );
   }
   monitor.checkMalformed(atMs, feedListener.malformedDelivered);
+  for (const { gap, nodes: told } of gaps)
+    if (final !== undefined && told.includes(final))
+      monitor.checkBackfill(atMs, final.name, await missingBars(final, gap));
   for (const violation of monitor.violations)
     log.add('violation', { invariant: violation.invariant, detail: violation.detail });
   const fills = [...booked.values()].reduce((sum, list) => sum + list.length, 0);

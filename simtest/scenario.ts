@@ -112,7 +112,51 @@ export interface Scenario {
   readonly limits: LimitsPlan;
   readonly faults: readonly FaultPlan[];
   readonly process: ProcessPlan;
+  /** Feed and endpoint faults, drawn from a stream of their own (feedFaultsFor). */
+  readonly feedFaults: readonly FeedFaultPlan[];
+  /** Working limit orders repriced through the engine's replace (drawn after the feed faults). */
+  readonly repricing: RepricingPlan | null;
 }
+
+/**
+ * Working limit orders of the strategies replaced at the touch once they have worked `afterMs`;
+ * the venue answers each replace `answerDelayMs` after it took effect.
+ */
+export interface RepricingPlan {
+  readonly afterMs: number;
+  readonly answerDelayMs: number;
+}
+
+/**
+ * Faults of the market-data socket and of the venue's endpoints: a socket that stays open while
+ * nothing arrives on it (no close frame); a narrow limit-up/limit-down band set around the
+ * symbol's price, with or without a limit-state pause (a halt, then a new band once it resumes);
+ * the positions endpoint answering what the account held `lagMs` earlier, as Alpaca's lags its
+ * orders and fills.
+ */
+export type FeedFaultPlan =
+  | { readonly atMs: number; readonly kind: 'silent_socket'; readonly durationMs: number }
+  | {
+      readonly atMs: number;
+      readonly kind: 'luld';
+      readonly symbol: string;
+      /** Half the band's width, in basis points of the mid. */
+      readonly bandBps: number;
+      /**
+       * A limit state: the band's top at the ask ('up') or its bottom at the bid ('down'), so the
+       * next move that way leaves it; null: the band centred on the mid.
+       */
+      readonly limitState: 'up' | 'down' | null;
+      /** How long the narrow band lasts, and whether a limit-state pause comes `pauseAfterMs` into it. */
+      readonly durationMs: number;
+      readonly pause: { readonly afterMs: number; readonly durationMs: number } | null;
+    }
+  | {
+      readonly atMs: number;
+      readonly kind: 'positions_lag';
+      readonly durationMs: number;
+      readonly lagMs: number;
+    };
 
 const SYMBOL_POOL = ['AAPL', 'MSFT', 'SPY', 'AMD', 'TSLA', 'NVDA'] as const;
 /** Weekdays with a regular session (no holiday, no early close). */
@@ -203,6 +247,7 @@ export function scenarioFor(seed: number): Scenario {
       killSwitchAtMs,
       ...pauseFor(seed),
     },
+    ...feedFaultsFor(seed, symbols),
   };
 }
 
@@ -220,6 +265,63 @@ function pauseFor(seed: number): Pick<ProcessPlan, 'pause' | 'watchdogPhaseMs'> 
   const standby = prng.nextInt(2) === 0;
   const resume = prng.nextInt(2) === 0 ? 'timers_first' : 'arrivals_first';
   return { pause: { atMs, durationMs, standby, resume }, watchdogPhaseMs };
+}
+
+/** Feed faults end this long before the quiet tail: a silence's reconnect, a pause's resume. */
+const FEED_FAULT_ROOM_MS = 60_000;
+
+/**
+ * The feed and endpoint faults, from a Prng of their own, so the draws above (and whatever is
+ * drawn after them) are the same with or without these.
+ */
+export function feedFaultsFor(
+  seed: number,
+  symbols: readonly string[],
+): { feedFaults: FeedFaultPlan[]; repricing: RepricingPlan | null } {
+  const prng = new Prng((seed ^ 0xfeedface) >>> 0);
+  const between = (low: number, high: number): number => low + prng.nextInt(high - low + 1);
+  const faults: FeedFaultPlan[] = [];
+  const count = between(0, 4);
+  for (let i = 0; i < count; i++) {
+    const atMs = prng.nextInt(RUN_MS - QUIET_TAIL_MS - FEED_FAULT_ROOM_MS);
+    switch (prng.nextInt(3)) {
+      case 0:
+        faults.push({ atMs, kind: 'silent_socket', durationMs: between(5_000, 40_000) });
+        break;
+      case 1: {
+        const durationMs = between(10_000, 60_000);
+        faults.push({
+          atMs,
+          kind: 'luld',
+          symbol: symbols[prng.nextInt(symbols.length)]!,
+          bandBps: between(2, 40),
+          // Drawn last (below), so the draws after this one are as they were.
+          limitState: null,
+          durationMs,
+          pause:
+            prng.nextInt(2) === 0
+              ? { afterMs: between(1_000, durationMs - 1_000), durationMs: between(5_000, 15_000) }
+              : null,
+        });
+        break;
+      }
+      default:
+        faults.push({
+          atMs,
+          kind: 'positions_lag',
+          durationMs: between(30_000, 300_000),
+          lagMs: between(1_000, 4_000),
+        });
+    }
+  }
+  faults.sort((a, b) => a.atMs - b.atMs);
+  const repricing =
+    prng.nextInt(2) === 0 ? { afterMs: between(0, 2_000), answerDelayMs: between(0, 1_000) } : null;
+  const limitStates = ['up', 'down', null] as const;
+  const feedFaults = faults.map((fault) =>
+    fault.kind === 'luld' ? { ...fault, limitState: limitStates[prng.nextInt(limitStates.length)]! } : fault,
+  );
+  return { feedFaults, repricing };
 }
 
 function faultAt(

@@ -93,13 +93,14 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
   const slippage = new SlippageRecorder(metrics);
   const reports = new OrderReports({ tracker, positions, slippage, events, clock, logger });
   const orders = new OrderMetrics();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const gateway = new OrderGateway({
     venue,
     scheduler,
     logger,
     retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
     random: options.random ?? Math.random,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep,
     sendGuard: options.sendGuard ?? (() => null),
     metrics: orders,
     clock,
@@ -112,6 +113,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     events,
     clock,
     logger,
+    sleep,
     ...(options.resyncLookbackMs === undefined ? {} : { lookbackMs: options.resyncLookbackMs }),
   });
   const router = new OrderRouter({

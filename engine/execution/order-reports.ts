@@ -39,6 +39,8 @@ export class OrderReports {
   readonly #reportedStatus = new Map<string, OrderStatus>();
   /** When each of our orders reached a final status (clock ms), for forgetFinished. */
   readonly #finishedAtMs = new Map<string, number>();
+  /** Replacements requested and not yet announced: the old order's client_order_id → the new one's. */
+  readonly #replacements = new Map<string, string>();
 
   constructor(options: OrderReportsOptions) {
     this.#tracker = options.tracker;
@@ -59,15 +61,19 @@ export class OrderReports {
     this.#events.publish({ type: 'order_sending', request, intent });
   }
 
-  /** A replacement about to be requested; it counts as working only once the venue has it (`replaced`). */
-  replacing(newClientOrderId: string, replacement: OrderIntent): void {
+  /**
+   * A replacement about to be requested; it counts as working only once the venue has it: its
+   * answer (`replaced`), or the old order's `replaced` event when that comes first, as it does
+   * when the answer is slow — until then the old order's end would release its remainder with
+   * nothing counting the replacement (simtest seed 103: an entry over max_total_exposure_usd).
+   */
+  replacing(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void {
     this.#track({ ...replacement, clientOrderId: newClientOrderId }, replacement);
+    this.#replacements.set(oldClientOrderId, newClientOrderId);
   }
 
-  replaced(oldClientOrderId: string, newClientOrderId: string, order: VenueOrder): void {
-    const replacement = this.#intents.get(newClientOrderId);
-    if (replacement !== undefined)
-      this.#events.publish({ type: 'order_replaced', oldClientOrderId, newClientOrderId, replacement });
+  replaced(oldClientOrderId: string, order: VenueOrder): void {
+    this.#announceReplacement(oldClientOrderId);
     this.answered(order);
   }
 
@@ -80,6 +86,7 @@ export class OrderReports {
 
   /** An order event from the venue's stream. */
   onOrderEvent(event: VenueOrderEvent): void {
+    if (event.order.status === 'replaced') this.#announceReplacement(event.order.clientOrderId);
     this.#publishOrder(event.order);
     this.#apply(this.#tracker.onOrderEvent(event));
     this.#reportStatus(event.order.clientOrderId);
@@ -87,6 +94,7 @@ export class OrderReports {
 
   /** A snapshot read to close a gap: a cumulative fill no execution explained is booked now, once. */
   reconciled(order: VenueOrder): void {
+    if (order.status === 'replaced') this.#announceReplacement(order.clientOrderId);
     this.#publishOrder(order);
     this.#apply(this.#tracker.reconcile(order));
     this.#reportStatus(order.clientOrderId);
@@ -114,6 +122,15 @@ export class OrderReports {
       forgotten += 1;
     }
     return forgotten;
+  }
+
+  #announceReplacement(oldClientOrderId: string): void {
+    const newClientOrderId = this.#replacements.get(oldClientOrderId);
+    if (newClientOrderId === undefined) return;
+    this.#replacements.delete(oldClientOrderId);
+    const replacement = this.#intents.get(newClientOrderId);
+    if (replacement !== undefined)
+      this.#events.publish({ type: 'order_replaced', oldClientOrderId, newClientOrderId, replacement });
   }
 
   #track(order: OrderIdentity, intent: OrderIntent): void {

@@ -313,7 +313,11 @@ export class OrderRouter {
 
   /**
    * Replaces a working order. The replacement asks for what is still unfilled, never the original
-   * quantity, and gets its own deterministic client_order_id.
+   * quantity, and gets its own deterministic client_order_id. A replace that keeps the total sends
+   * no quantity: the venue then keeps what is left of the order when it acts, where a remainder
+   * counted here misses the fills that land before the request reaches it (a request waits for
+   * the request budget, a fill does not), and the replacement would buy them again (simtest seed
+   * 273: 12 asked, 18 filled).
    */
   async replace(clientOrderId: string, changes: ReplaceChanges): Promise<ReplaceResult> {
     const state = this.#tracker.get(clientOrderId);
@@ -333,14 +337,14 @@ export class OrderRouter {
       ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
       ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
     };
-    this.#reports.replacing(newClientOrderId, { ...intent, qty, ...prices });
+    this.#reports.replacing(clientOrderId, newClientOrderId, { ...intent, qty, ...prices });
     try {
       const order = await this.#gateway.replace(state.orderId, {
-        qty,
+        ...(changes.totalQty === undefined ? {} : { qty }),
         clientOrderId: newClientOrderId,
         ...prices,
       });
-      this.#reports.replaced(clientOrderId, newClientOrderId, order);
+      this.#reports.replaced(clientOrderId, order);
       return { ok: true, clientOrderId: newClientOrderId, order };
     } catch (error) {
       if (isFinalRefusal(error)) {

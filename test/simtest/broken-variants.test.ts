@@ -6,7 +6,7 @@ import { type BrokenVariant, runSeed } from '../../simtest/run-seed.ts';
  * it breaks. The seeds were found with `npm run simtest -- --seeds 300 --variant NAME`.
  */
 describe.each<[BrokenVariant, number, string]>([
-  ['retry-skips-lookup', 2, 'one_order_per_intent'],
+  ['retry-skips-lookup', 3, 'one_order_per_intent'],
   ['fill-counted-twice', 140, 'positions_equal_venue'],
   ['fenced-engine-writes', 5, 'no_send_without_lease'],
   ['fenced-engine-writes', 1, 'no_write_without_lease'],

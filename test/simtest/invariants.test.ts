@@ -244,4 +244,83 @@ describe('Class: InvariantMonitor', () => {
       expect(monitor.violations).toStrictEqual([]);
     });
   });
+
+  describe("P&L equals the venue's", () => {
+    const execution = (side: 'buy' | 'sell', qty: string, price: string, symbol = 'AAPL') => ({
+      symbol,
+      side,
+      qty: parseFixed(qty),
+      price: parseFixed(price),
+    });
+    // Buy 10 at 100 and 10 at 102 (average 101), sell 15 at 103 (+30), sell 10 at 99 (5 × −2 closes
+    // the long, 5 open a short at 99), buy 5 at 98 (+5). MSFT: buy 2 at 300, sell 2 at 299 (−2).
+    const executions = [
+      execution('buy', '10', '100'),
+      execution('buy', '10', '102'),
+      execution('sell', '15', '103'),
+      execution('sell', '10', '99'),
+      execution('buy', '5', '98'),
+      execution('buy', '2', '300', 'MSFT'),
+      execution('sell', '2', '299', 'MSFT'),
+    ];
+
+    it("passes the realised P&L the venue's executions give by average cost", () => {
+      const monitor = new InvariantMonitor(limits);
+      monitor.checkRealizedPnl(
+        0,
+        new Map([
+          ['AAPL', parseFixed('25')],
+          ['MSFT', parseFixed('-2')],
+        ]),
+        parseFixed('23'),
+        executions,
+      );
+      expect(monitor.violations).toStrictEqual([]);
+    });
+
+    it("fails a symbol whose P&L a phantom or a missed share moved, and the day's total with it", () => {
+      const monitor = new InvariantMonitor(limits);
+      // As if the short had been 6 shares, one of them phantom: 6 × (99 − 98) = 6 on its close.
+      monitor.checkRealizedPnl(
+        0,
+        new Map([
+          ['AAPL', parseFixed('26')],
+          ['MSFT', parseFixed('-2')],
+        ]),
+        parseFixed('24'),
+        executions,
+      );
+      expect(monitor.violations.map((v) => v.detail)).toStrictEqual([
+        "AAPL: the engine realised $26.000000, the venue's executions $25.000000",
+        "the day: the engine realised $24.000000, the venue's executions $23.000000",
+      ]);
+    });
+  });
+
+  it('fails an order priced outside the LULD band in force when it reaches the venue', () => {
+    const monitor = new InvariantMonitor(limits);
+    const band = { limitUp: 100.05, limitDown: 99.95 };
+    monitor.checkBand(0, buy('1', '100.05'), band);
+    monitor.checkBand(0, buy('1', '100.06'), undefined);
+    expect(monitor.violations).toStrictEqual([]);
+    monitor.checkBand(0, buy('1', '100.06'), band);
+    monitor.checkBand(0, { ...buy('1', '99.94'), side: 'sell' }, band);
+    expect(monitor.violations.map((v) => v.invariant)).toStrictEqual([
+      'no_order_outside_luld_band',
+      'no_order_outside_luld_band',
+    ]);
+  });
+
+  it('fails an entry sent while the feed is stale or reconnecting, not an exit', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onOrderSending(0, buy('1'), 'entry', 'ready');
+    monitor.onOrderSending(0, buy('1'), 'exit', 'stale');
+    expect(monitor.violations).toStrictEqual([]);
+    monitor.onOrderSending(0, buy('1'), 'entry', 'stale');
+    monitor.onOrderSending(0, buy('1'), 'entry', 'reconnecting');
+    expect(monitor.violations.map((v) => v.invariant)).toStrictEqual([
+      'no_entry_on_stale_feed',
+      'no_entry_on_stale_feed',
+    ]);
+  });
 });

@@ -13,9 +13,9 @@ import { createLogger } from '../../../shared/logging/logger.ts';
 import { type Clock, ManualClock } from '../../../shared/time/clock.ts';
 import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
 import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
-import type { ListOrdersQuery } from '../../../shared/venue/venue-types.ts';
+import type { ListOrdersQuery, ReplaceRequest, VenueOrderEvent } from '../../../shared/venue/venue-types.ts';
 import { intent, RecordingRisk } from './router-harness.ts';
-import { venueOrder } from './venue-order-fixture.ts';
+import { orderEvent, venueOrder } from './venue-order-fixture.ts';
 
 const f = parseFixed;
 
@@ -215,5 +215,115 @@ describe('Class: OrderRouter', () => {
     guardOpen = true;
     expect(await router.cancel(clientOrderId)).toStrictEqual({ ok: true, clientOrderId });
     expect(changes).toStrictEqual(['cancel o-1']);
+  });
+
+  describe('replace', () => {
+    /**
+     * A venue holding one working sell of 10, 4 filled, that records what each replace asked for;
+     * `answer` holds a replace's answer back until it resolves.
+     */
+    function workingOrder(answer: Promise<void> = Promise.resolve()) {
+      const replaces: ReplaceRequest[] = [];
+      const unused = () => Promise.reject(new Error('not used'));
+      let publish: (event: VenueOrderEvent) => void = () => undefined;
+      const venue: TradingVenue = {
+        ...brokerWithManyOrders().api,
+        onOrderEvent: (listener) => {
+          publish = listener;
+          return () => undefined;
+        },
+        getOrder: unused,
+        submitOrder: (request) =>
+          Promise.resolve(
+            venueOrder({
+              clientOrderId: request.clientOrderId,
+              side: 'sell',
+              qty: request.qty,
+              filledQty: f('4'),
+              status: 'partially_filled',
+            }),
+          ),
+        replaceOrder: async (orderId, changes) => {
+          replaces.push(changes);
+          await answer;
+          return venueOrder({
+            id: `${orderId}-replacement`,
+            clientOrderId: changes.clientOrderId!,
+            side: 'sell',
+            qty: changes.qty ?? f('6'),
+            limitPrice: changes.limitPrice ?? f('100'),
+            status: 'pending_new',
+          });
+        },
+      };
+      const clock = new ManualClock(0);
+      const { router, events } = execution(venue, clock, new RecordingRisk(), new Portfolio(clock));
+      return { router, replaces, events, publish: (event: VenueOrderEvent) => publish(event) };
+    }
+
+    it("counts the replacement from the old order's replaced event when the answer is slow (simtest seed 103)", async () => {
+      let release: () => void = () => undefined;
+      const { router, events, publish } = workingOrder(new Promise((resolve) => (release = resolve)));
+      const seen: string[] = [];
+      events.subscribe((event) => {
+        if (event.type === 'order_replaced') seen.push(`announced ${event.oldClientOrderId}`);
+        if (event.type === 'order_reported') seen.push(`${event.order.status} ${event.order.clientOrderId}`);
+      });
+      const sent = await router.submit(
+        intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+      );
+      const clientOrderId = (sent as { clientOrderId: string }).clientOrderId;
+      seen.length = 0;
+
+      const replacing = router.replace(clientOrderId, { limitPrice: f('99.9') });
+      await Promise.resolve();
+      // The venue acted: the old order is replaced before the request's answer arrives.
+      publish(
+        orderEvent(
+          'replaced',
+          venueOrder({
+            clientOrderId,
+            side: 'sell',
+            filledQty: f('4'),
+            status: 'replaced',
+            updatedAtNs: 2_000_000_000n,
+          }),
+        ),
+      );
+
+      // Assess: the replacement was announced (risk counts it) before the old order's end was reported.
+      expect(seen).toStrictEqual([`announced ${clientOrderId}`, `replaced ${clientOrderId}`]);
+      release();
+      expect((await replacing).ok).toBe(true);
+      // Once: the answer does not announce it again.
+      expect(seen.filter((line) => line.startsWith('announced '))).toHaveLength(1);
+    });
+
+    it('leaves the quantity to the venue when only the price changes, so fills on the way are not bought again (simtest seed 273)', async () => {
+      const { router, replaces } = workingOrder();
+      const sent = await router.submit(
+        intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+      );
+      const clientOrderId = (sent as { clientOrderId: string }).clientOrderId;
+
+      const replaced = await router.replace(clientOrderId, { limitPrice: f('99.9') });
+
+      expect(replaced.ok).toBe(true);
+      expect(replaces).toHaveLength(1);
+      expect(replaces[0]).not.toHaveProperty('qty');
+      expect(replaces[0]).toMatchObject({ limitPrice: f('99.9') });
+    });
+
+    it('asks for the new total less what filled when the total changes', async () => {
+      const { router, replaces } = workingOrder();
+      const sent = await router.submit(
+        intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+      );
+      const clientOrderId = (sent as { clientOrderId: string }).clientOrderId;
+
+      await router.replace(clientOrderId, { totalQty: f('8') });
+
+      expect(replaces[0]).toMatchObject({ qty: f('4') });
+    });
   });
 });

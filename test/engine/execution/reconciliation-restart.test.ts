@@ -16,11 +16,14 @@ const f = parseFixed;
 /** 2026-11-24 15:00 UTC, 10:00 in New York. */
 const T0 = Date.UTC(2026, 10, 24, 15, 0, 0);
 
-/** Reconciliation over a venue that lists no orders and the given positions. */
-function reconciliation(positions: Portfolio, venuePositions: VenuePosition[]) {
+/**
+ * Reconciliation over a venue that lists no orders and the given positions (or, read by read, what
+ * `venuePositions` answers); its waits are counted and take no time.
+ */
+function reconciliation(positions: Portfolio, venuePositions: VenuePosition[] | (() => VenuePosition[])) {
   const venue = {
     listOrders: async () => [],
-    listPositions: async () => venuePositions,
+    listPositions: async () => (typeof venuePositions === 'function' ? venuePositions() : venuePositions),
     getAccount: async () => ({}),
   } as unknown as TradingVenue;
   const gateway = {
@@ -34,8 +37,15 @@ function reconciliation(positions: Portfolio, venuePositions: VenuePosition[]) {
     events: createExecutionEvents(),
     clock: new ManualClock(T0),
     logger: createLogger({ name: 'test', level: 'silent' }),
+    positionsLagMs: 5_000,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
   });
 }
+
+/** The waits the last reconciliations made, in ms. */
+const waits: number[] = [];
 
 function position(qty: string, avgEntryPrice: string): VenuePosition {
   return {
@@ -52,13 +62,15 @@ describe('Class: Reconciliation at a restart', () => {
     const portfolio = new Portfolio(new ManualClock(T0), new TradingCalendar());
     portfolio.restorePosition('NVDA', f('15'), f('119.77'));
     const sync = reconciliation(portfolio, [position('15', '119.76789968')]);
+    waits.length = 0;
 
     // Act
     sync.onConnectionState('ready');
     await sync.resync();
 
-    // Assess
+    // Assess: at once, as the quantities agree (a lag shows in quantities).
     expect(portfolio.position('NVDA')).toMatchObject({ qty: f('15'), avgEntryPrice: f('119.76789968') });
+    expect(waits).toStrictEqual([]);
   });
 
   it('keeps its own average entry at a later sync when the quantities agree', async () => {
@@ -75,5 +87,47 @@ describe('Class: Reconciliation at a restart', () => {
     await sync.resync();
 
     expect(portfolio.position('NVDA').avgEntryPrice).toBe(f('119.77'));
+  });
+});
+
+describe('Class: Reconciliation against a positions endpoint that lags the fills', () => {
+  /** An engine synced once (flat), then holding 10 NVDA at 120 from fills the venue's orders showed. */
+  async function syncedHolding(answers: VenuePosition[][] | (() => VenuePosition[])) {
+    const portfolio = new Portfolio(new ManualClock(T0), new TradingCalendar());
+    // Flat until the fills; then each read takes the next answer, the last one for good.
+    let after: (() => VenuePosition[]) | null = null;
+    const sync = reconciliation(portfolio, () => after?.() ?? []);
+    sync.onConnectionState('ready');
+    await sync.resync();
+    portfolio.restorePosition('NVDA', f('10'), f('120'));
+    after =
+      typeof answers === 'function' ? answers : () => (answers.length > 1 ? answers.shift()! : answers[0]!);
+    waits.length = 0;
+    sync.onConnectionState('reconnecting');
+    sync.onConnectionState('ready');
+    await sync.resync();
+    return portfolio;
+  }
+
+  it('keeps a position the endpoint has not caught up with yet, once a later read agrees (simtest seeds 125, 222)', async () => {
+    // The first read still shows the position before the last fills; the one after the lag has them.
+    const portfolio = await syncedHolding([[], [position('10', '120')]]);
+
+    expect(portfolio.position('NVDA')).toMatchObject({ qty: f('10'), avgEntryPrice: f('120') });
+    expect(waits).toStrictEqual([5_000]);
+  });
+
+  it("takes the venue's position when two reads a lag apart agree on it", async () => {
+    const portfolio = await syncedHolding([[position('4', '119')], [position('4', '119')]]);
+
+    expect(portfolio.position('NVDA')).toMatchObject({ qty: f('4'), avgEntryPrice: f('119') });
+  });
+
+  it('keeps its own position when the venue never says the same twice', async () => {
+    let qty = 3;
+    const portfolio = await syncedHolding(() => [position(String(++qty), '119')]);
+
+    expect(portfolio.position('NVDA').qty).toBe(f('10'));
+    expect(waits).toContain(5_000);
   });
 });
