@@ -192,6 +192,8 @@ export class MatchingEngine {
   #calendarGeneration = 0;
   #seq = 0;
   #rejectNext = 0;
+  /** The slow-cancel fault: how many more cancels, and how long each stays pending_cancel. */
+  #slowCancels = { count: 0, ms: 0 };
   readonly #halted = new Set<string>();
   readonly #admission: OrderAdmission;
   readonly #groups: OrderGroups;
@@ -265,6 +267,15 @@ export class MatchingEngine {
   /** Fault injection: the next `count` orders are accepted, then rejected at routing. */
   rejectNextOrders(count: number): void {
     this.#rejectNext = count;
+  }
+
+  /**
+   * Fault injection: the next `count` cancels are accepted but the orders stay pending_cancel for
+   * `ms` before they are canceled, as Alpaca's do when the exchange is slow to confirm; an order
+   * may still fill meanwhile.
+   */
+  slowNextCancels(count: number, ms: number): void {
+    this.#slowCancels = { count, ms };
   }
 
   getOrder(id: string): SimOrder | undefined {
@@ -360,7 +371,12 @@ export class MatchingEngine {
     }
     this.#setStatus(order, 'pending_cancel');
     this.#emit('pending_cancel', order);
-    this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#finishCancel(order));
+    let delayMs = this.#deps.latencyMs;
+    if (this.#slowCancels.count > 0) {
+      this.#slowCancels.count--;
+      delayMs += this.#slowCancels.ms;
+    }
+    this.#deps.scheduler.after(delayMs, () => this.#finishCancel(order));
     return ok(order);
   }
 
