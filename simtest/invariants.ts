@@ -19,7 +19,9 @@
  * - fencing: no order reaches the venue and nothing is written to the store by an engine that does
  *   not hold an unexpired lease at that instant (checked by the harness against the lease item);
  * - nothing lost across restarts: every order the venue accepted is in the store (or known to the
- *   final engine), and for every order the store's fills add up to what the venue executed.
+ *   final engine), and for every order the store's fills add up to what the venue executed;
+ * - every stop that triggered ends flat or protected: after the stop, the venue's position in its
+ *   symbol went to zero at some instant, or at the end an exit of risk's works there.
  *
  * Each check takes plain records, so its own test can feed it a breaking case.
  */
@@ -75,6 +77,8 @@ const TOLERANCE_USD = 0.01;
 export class InvariantMonitor {
   readonly violations: Violation[] = [];
   readonly #limits: RiskLimits;
+  /** Symbols whose latest stop has not yet seen the venue's position at zero, with its instant. */
+  readonly #stopsOpen = new Map<string, number>();
 
   constructor(limits: RiskLimits) {
     this.#limits = limits;
@@ -144,6 +148,36 @@ export class InvariantMonitor {
       atMs,
       `exit ${request.clientOrderId} (${request.side} ${formatFixed(request.qty)} ${request.symbol}) reached the venue while ${otherOpenOrders.join(', ')} still worked there`,
     );
+  }
+
+  /** A stop triggered on `symbol`, the venue holding `venueQty` of it then. */
+  onStop(atMs: number, symbol: string, venueQty: Fixed): void {
+    if (venueQty === ZERO) this.#stopsOpen.delete(symbol);
+    else if (!this.#stopsOpen.has(symbol)) this.#stopsOpen.set(symbol, atMs);
+  }
+
+  /** The venue's position in `symbol` changed to `qty`. */
+  onVenuePosition(symbol: string, qty: Fixed): void {
+    if (qty === ZERO) this.#stopsOpen.delete(symbol);
+  }
+
+  /**
+   * At the end, every stop's symbol went flat at the venue after it triggered, or one of risk's
+   * exits still works there (`protectedSymbols`).
+   */
+  checkStops(
+    atMs: number,
+    venueQty: ReadonlyMap<string, Fixed>,
+    protectedSymbols: ReadonlySet<string>,
+  ): void {
+    for (const [symbol, stopMs] of this.#stopsOpen) {
+      if (protectedSymbols.has(symbol)) continue;
+      this.fail(
+        'stop_ends_flat_or_protected',
+        atMs,
+        `a stop on ${symbol} triggered at ${new Date(stopMs).toISOString()}; the venue still holds ${formatFixed(venueQty.get(symbol) ?? ZERO)} with no exit working`,
+      );
+    }
   }
 
   /**

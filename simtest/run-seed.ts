@@ -42,6 +42,7 @@ import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
 import { FaultyVenue } from './faulty-venue.ts';
 import { InvariantMonitor, type VenueSymbolState, type Violation } from './invariants.ts';
+import { RestingEntries } from './resting-entries.ts';
 import { type Scenario, scenarioFor } from './scenario.ts';
 
 /**
@@ -155,6 +156,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       execution.positionQty ??
       ((order.side === 'buy' ? book.qty + execution.qty : book.qty - execution.qty) as Fixed);
     venueBook.set(order.symbol, { qty: positionQty, avg: positionQty === ZERO ? 0 : avg });
+    monitor.onVenuePosition(order.symbol, positionQty);
   });
 
   const nodes: EngineNode[] = [];
@@ -204,6 +206,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     log,
     onFirstAttempt: entered,
     retrySkipsLookup: options.variant === 'retry-skips-lookup',
+    slowNextCancels: (count, ms) => simulated.engine.slowNextCancels(count, ms),
+    isRiskExit: (clientOrderId) => riskExits.has(clientOrderId),
   });
 
   // The store: one in-memory DynamoDB for every engine, with the scenario's faults over windows.
@@ -321,16 +325,17 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       timers: simulated.timers,
       clock,
       limits,
-      strategies: scenario.strategies.map(
-        (plan) =>
-          new MidPriceMomentum({
-            id: plan.id,
-            symbols: plan.symbols,
-            period: plan.period,
-            threshold: plan.thresholdBps / 10_000,
-            entryQty: parseFixed(plan.entryQty),
-          }),
-      ),
+      strategies: scenario.strategies.map((plan) => {
+        const strategy = new MidPriceMomentum({
+          id: plan.id,
+          symbols: plan.symbols,
+          period: plan.period,
+          threshold: plan.thresholdBps / 10_000,
+          entryQty: parseFixed(plan.entryQty),
+        });
+        const { restingEntryBps } = scenario.cancelFaults;
+        return restingEntryBps === null ? strategy : new RestingEntries(strategy, restingEntryBps);
+      }),
       symbols,
       history: simulated.history,
       random: () => prng.next(),
@@ -362,7 +367,11 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
           break;
       }
     });
-    risk.events.subscribe((event) => log.add('risk', { engine: node.name, event: event.type }));
+    risk.events.subscribe((event) => {
+      log.add('risk', { engine: node.name, event: event.type });
+      if (event.type === 'stop_triggered')
+        monitor.onStop(clock.nowMs(), event.symbol, venueBook.get(event.symbol)?.qty ?? ZERO);
+    });
     node.start().catch((error: unknown) => {
       // A start-up that throws (a store error while loading the persisted state) ends the process
       // (engine/main.ts exits non-zero); the orchestrator starts another.
@@ -439,6 +448,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
 
   const resumes: { atMs: number; symbol: string }[] = [];
   let nextFault = 0;
+  const { cancelFaults } = scenario;
+  let nextCancelFault = 0;
   const endMs = startMs + scenario.durationMs;
   for (let t = startMs + STEP_MS; t <= endMs; t += STEP_MS) {
     while (nextFault < scenario.faults.length && startMs + scenario.faults[nextFault]!.atMs <= t) {
@@ -468,6 +479,23 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
             log.add('fault', { fault: 'halt', symbol: fault.symbol, durationMs: fault.durationMs });
             resumes.push({ atMs: t + fault.durationMs, symbol: fault.symbol });
           }
+          break;
+      }
+    }
+    while (
+      nextCancelFault < cancelFaults.faults.length &&
+      startMs + cancelFaults.faults[nextCancelFault]!.atMs <= t
+    ) {
+      const fault = cancelFaults.faults[nextCancelFault++]!;
+      switch (fault.kind) {
+        case 'slow_cancels':
+          venue.slowCancels(fault.count, fault.durationMs);
+          break;
+        case 'cancel_race':
+          venue.raceCancels(fault.count, fault.delayMs);
+          break;
+        case 'wash_trade':
+          venue.refuseExitsAsWashTrades(fault.count);
           break;
       }
     }
@@ -503,6 +531,18 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
           { kind: 'status', status: 503, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
           2,
         );
+        // Then 429 bursts on its further cancels and on its flatten.
+        const bursts = cancelFaults.killSwitchBursts;
+        if (bursts.cancels > 0)
+          venue.armRest(
+            { kind: 'status', status: 429, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
+            bursts.cancels,
+          );
+        if (bursts.flatten > 0)
+          venue.armRest(
+            { kind: 'status', status: 429, when: 'before', method: 'POST', path: '/v2/orders' },
+            bursts.flatten,
+          );
         active.stack.risk.killSwitch('simtest', 'operator kill switch');
       }
     }
@@ -551,6 +591,17 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       storedFills.items,
     );
   }
+  const exitsWorking = new Set(
+    simulated.engine
+      .openOrders()
+      .filter((order) => riskExits.has(order.clientOrderId))
+      .map((order) => order.symbol),
+  );
+  monitor.checkStops(
+    atMs,
+    new Map([...venuePositions].map(([symbol, position]) => [symbol, position.qty])),
+    exitsWorking,
+  );
   monitor.checkMalformed(atMs, feedListener.malformedDelivered);
   for (const violation of monitor.violations)
     log.add('violation', { invariant: violation.invariant, detail: violation.detail });
