@@ -9,8 +9,8 @@
  *   drops the connection, and the events in it are lost, as on a broken socket.
  * - Cancels: slow to be final (the venue's own fault: the order stays pending_cancel, and may
  *   fill meanwhile), or racing a fill (the request in flight while the order may fill, which the
- *   venue then answers with 422, the fill reported only after); a risk exit refused as a
- *   potential wash trade (Alpaca's 403).
+ *   venue then answers with 422, the fill reported only after), or failing with 503 for a while
+ *   from the next one on; a risk exit refused as a potential wash trade (Alpaca's 403).
  *
  * It also keeps what only the venue knows, for the invariants: every order it accepted and every
  * execution it reported, whether or not the engine heard of them.
@@ -114,6 +114,8 @@ export class FaultyVenue implements TradingVenue {
   readonly #held = new Map<string, VenueOrderEvent[]>();
   /** Risk exits still to be refused as potential wash trades. */
   #washTrades = 0;
+  /** The cancel endpoint's outage: armed (its length), then running (until when), or neither. */
+  #cancelOutage: { readonly armedMs: number } | { readonly untilMs: number } | null = null;
 
   constructor(options: FaultyVenueOptions) {
     this.#inner = options.inner;
@@ -183,12 +185,33 @@ export class FaultyVenue implements TradingVenue {
     this.#washTrades = count;
   }
 
+  /** From the next cancel on, every cancel answers 503 for `durationMs`. */
+  cancelOutage(durationMs: number): void {
+    this.#log.add('fault', { fault: 'cancel_outage', durationMs });
+    this.#cancelOutage = { armedMs: durationMs };
+  }
+
+  /** Whether the cancel endpoint is down now (the first cancel after arming starts the outage). */
+  #cancelsDown(): boolean {
+    const outage = this.#cancelOutage;
+    if (outage === null) return false;
+    const nowMs = this.#nowMs();
+    if ('armedMs' in outage) {
+      this.#cancelOutage = { untilMs: nowMs + outage.armedMs };
+      return true;
+    }
+    if (nowMs < outage.untilMs) return true;
+    this.#cancelOutage = null;
+    return false;
+  }
+
   /** The quiet end of a run: armed faults are dropped, held events delivered. */
   disarm(): void {
     this.rest.clear();
     this.#options.slowNextCancels(0, 0);
     this.#racingCancels = { count: 0, delayMs: 0 };
     this.#washTrades = 0;
+    this.#cancelOutage = null;
     this.events.flush((event) => this.#deliver(event));
   }
 
@@ -342,8 +365,14 @@ export class FaultyVenue implements TradingVenue {
 
   async cancelOrder(orderId: string): Promise<void> {
     this.#log.add('cancel', { orderId });
-    const cancel = (): Promise<void> =>
-      this.#call('DELETE', `/v2/orders/${orderId}`, null, () => this.#inner.cancelOrder(orderId));
+    const cancel = (): Promise<void> => {
+      if (this.#cancelsDown()) {
+        const context = { method: 'DELETE', route: '/v2/orders/{id}', clientOrderId: null };
+        this.#log.add('rest_fault', { ...context, kind: 'status', status: 503, when: 'before' });
+        return Promise.reject(new VenueRejectedError(503, null, 'service unavailable', context));
+      }
+      return this.#call('DELETE', `/v2/orders/${orderId}`, null, () => this.#inner.cancelOrder(orderId));
+    };
     if (this.#racingCancels.count === 0 || this.#held.has(orderId)) return cancel();
     this.#racingCancels.count--;
     const { delayMs } = this.#racingCancels;

@@ -497,6 +497,9 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         case 'wash_trade':
           venue.refuseExitsAsWashTrades(fault.count);
           break;
+        case 'cancel_outage':
+          venue.cancelOutage(fault.durationMs);
+          break;
       }
     }
     if (!crashDone && startMs + plan.crashAtMs! <= t) {

@@ -88,7 +88,9 @@ export interface ProcessPlan {
  *   final, and the order may fill meanwhile;
  * - `cancel_race`: the next cancels are `delayMs` in flight, with the order's events held back
  *   as long: an order that fills meanwhile answers 422, the fill reported only after;
- * - `wash_trade`: the next risk exits are refused with Alpaca's 403 "potential wash trade".
+ * - `wash_trade`: the next risk exits are refused with Alpaca's 403 "potential wash trade";
+ * - `cancel_outage`: from the next cancel on, every cancel answers 503 for `durationMs` (longer
+ *   than the client's retries last), so only a cancel asked again later goes through.
  */
 export type CancelFaultPlan =
   | {
@@ -98,7 +100,8 @@ export type CancelFaultPlan =
       readonly durationMs: number;
     }
   | { readonly atMs: number; readonly kind: 'cancel_race'; readonly count: number; readonly delayMs: number }
-  | { readonly atMs: number; readonly kind: 'wash_trade'; readonly count: number };
+  | { readonly atMs: number; readonly kind: 'wash_trade'; readonly count: number }
+  | { readonly atMs: number; readonly kind: 'cancel_outage'; readonly durationMs: number };
 
 export interface CancelFaults {
   readonly faults: readonly CancelFaultPlan[];
@@ -219,15 +222,18 @@ function cancelFaultsFor(seed: number): CancelFaults {
   const count = between(0, 4);
   for (let i = 0; i < count; i++) {
     const atMs = prng.nextInt(RUN_MS - QUIET_TAIL_MS);
-    switch (prng.nextInt(3)) {
+    switch (prng.nextInt(4)) {
       case 0:
         faults.push({ atMs, kind: 'slow_cancels', count: between(1, 3), durationMs: between(1_000, 10_000) });
         break;
       case 1:
         faults.push({ atMs, kind: 'cancel_race', count: between(1, 3), delayMs: between(200, 3_000) });
         break;
-      default:
+      case 2:
         faults.push({ atMs, kind: 'wash_trade', count: between(1, 3) });
+        break;
+      default:
+        faults.push({ atMs, kind: 'cancel_outage', durationMs: between(5_000, 20_000) });
         break;
     }
   }
