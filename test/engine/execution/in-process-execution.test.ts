@@ -3,10 +3,16 @@
  * manager and position book, against the in-process venue on a virtual clock: no sockets, no
  * timers. What the backtest and the deterministic harness will run.
  */
+
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientOrderIdFor } from '../../../engine/execution/client-order-id.ts';
+import { OrderSettlement } from '../../../engine/execution/order-settlement.ts';
+import { RiskActionExecutor } from '../../../engine/execution/risk-actions.ts';
+import { RISK_STRATEGY_ID } from '../../../engine/risk/exit-intents.ts';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../../shared/domain/order.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
 import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
 import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
 import { type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
@@ -153,6 +159,48 @@ describe('Execution core against the in-process venue', () => {
     expect(execution.tracker.get(clientOrderId!)?.status).toBe('rejected');
     expect(execution.tracker.openOrders()).toStrictEqual([]);
     expect(risk.symbolExposure(SYMBOL)).toBe(0n);
+  });
+
+  it("closes a stop's position although its first exit was lost: the exit left unsettled is cancelled and sent again", async () => {
+    const lost = new Set<string>();
+    const { clock, execution, risk, simulated, until } = await stack(undefined, losing(lost));
+    expect((await execution.router.submit(intent('buy-1', 'buy', '5', 'entry'))).ok).toBe(true);
+    await until('bought', () => risk.positions.position(SYMBOL).qty === f('5'));
+    const logger = createLogger({ name: 'risk-actions', level: 'silent' });
+    const settlement = new OrderSettlement({
+      events: execution.events,
+      router: execution.router,
+      tracker: execution.tracker,
+      logger,
+      timers: simulated.timers,
+    });
+    const executor = new RiskActionExecutor({
+      settlement,
+      router: execution.router,
+      tracker: execution.tracker,
+      position: (symbol) => risk.positions.position(symbol).qty,
+      sessionDate: () => risk.sessionDate,
+      referencePrice: (symbol) => risk.positions.position(symbol).avgEntryPrice,
+      clock,
+      logger,
+      registry: new Registry(),
+      timings: { exitWorkingMs: 1_000 },
+    });
+    const firstExit = clientOrderIdFor(
+      RISK_STRATEGY_ID,
+      `${RISK_STRATEGY_ID}:exit:${SYMBOL}:${risk.sessionDate}:1`,
+    );
+    // Every attempt of the first exit times out before it arrives: its outcome is unknown.
+    lost.add(firstExit);
+    let closed = false;
+    void executor.close(SYMBOL, 'stop_loss').then(() => {
+      closed = true;
+    });
+    await until('closed', () => closed);
+    expect(risk.positions.position(SYMBOL).qty).toBe(0n);
+    expect(await simulated.venue.listPositions()).toStrictEqual([]);
+    expect(execution.tracker.get(firstExit)?.status).toBe('rejected');
+    settlement.stop();
   });
 
   it('refuses entries until reconciled, and reconciles a position the venue already holds', async () => {
