@@ -8,7 +8,7 @@
  * - Trade updates: the sim's EventFaultPipeline delays, repeats or reverses events; an outage
  *   drops the connection, and the events in it are lost, as on a broken socket.
  * - Cancels: slow to be final (the venue's own fault: the order stays pending_cancel, and may
- *   fill meanwhile), or racing a fill (the request in flight while the order may fill, which the
+ *   fill meanwhile), or racing a fill (the request in flight while the order fills, which the
  *   venue then answers with 422, the fill reported only after), or failing with 503 for a while
  *   from the next one on; a risk exit refused as a potential wash trade (Alpaca's 403).
  *
@@ -81,6 +81,8 @@ export interface FaultyVenueOptions {
   readonly retrySkipsLookup?: boolean;
   /** The venue's own fault: the next cancels stay pending_cancel for a while. */
   readonly slowNextCancels: (count: number, ms: number) => void;
+  /** The venue's own fault: the next cancels of a working limit order find it just filled. */
+  readonly fillBeforeNextCancels: (count: number) => void;
   /** Whether a submission is one of risk's exits (a stop's, the kill switch's flatten). */
   readonly isRiskExit: (clientOrderId: string) => boolean;
 }
@@ -173,7 +175,10 @@ export class FaultyVenue implements TradingVenue {
     this.#options.slowNextCancels(count, ms);
   }
 
-  /** The next `count` cancels are `delayMs` in flight, the order's events held back as long. */
+  /**
+   * The next `count` cancels are `delayMs` in flight, the order's events held back as long, and
+   * lose the race: a working limit order fills just before its cancel arrives.
+   */
   raceCancels(count: number, delayMs: number): void {
     this.#log.add('fault', { fault: 'cancel_race', count, delayMs });
     this.#racingCancels = { count, delayMs };
@@ -209,6 +214,7 @@ export class FaultyVenue implements TradingVenue {
   disarm(): void {
     this.rest.clear();
     this.#options.slowNextCancels(0, 0);
+    this.#options.fillBeforeNextCancels(0);
     this.#racingCancels = { count: 0, delayMs: 0 };
     this.#washTrades = 0;
     this.#cancelOutage = null;
@@ -380,8 +386,18 @@ export class FaultyVenue implements TradingVenue {
     this.#held.set(orderId, []);
     try {
       await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delayMs));
-      return await cancel();
+      this.#options.fillBeforeNextCancels(1);
+      await cancel().catch((error: unknown) => {
+        // A 422 here is the race lost: the order filled (or ended) while the cancel was on its way.
+        this.#log.add('cancel_refused', {
+          orderId,
+          status: error instanceof VenueRejectedError ? error.status : null,
+        });
+        throw error;
+      });
     } finally {
+      // Only this cancel races: one that never reached the venue leaves the next one alone.
+      this.#options.fillBeforeNextCancels(0);
       // The stream lags the answer: what happened to the order meanwhile arrives after it.
       this.#timers.setTimeout(() => {
         const held = this.#held.get(orderId) ?? [];

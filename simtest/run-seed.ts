@@ -207,6 +207,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     onFirstAttempt: entered,
     retrySkipsLookup: options.variant === 'retry-skips-lookup',
     slowNextCancels: (count, ms) => simulated.engine.slowNextCancels(count, ms),
+    fillBeforeNextCancels: (count) => simulated.engine.fillBeforeNextCancels(count),
     isRiskExit: (clientOrderId) => riskExits.has(clientOrderId),
   });
 

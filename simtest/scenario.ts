@@ -87,7 +87,8 @@ export interface ProcessPlan {
  * - `slow_cancels`: the next cancels are accepted (pending_cancel) but take `durationMs` to be
  *   final, and the order may fill meanwhile;
  * - `cancel_race`: the next cancels are `delayMs` in flight, with the order's events held back
- *   as long: an order that fills meanwhile answers 422, the fill reported only after;
+ *   as long, and lose the race: a working limit order fills just before its cancel arrives, which
+ *   is refused with 422, the fill reported only after;
  * - `wash_trade`: the next risk exits are refused with Alpaca's 403 "potential wash trade";
  * - `cancel_outage`: from the next cancel on, every cancel answers 503 for `durationMs` (longer
  *   than the client's retries last), so only a cancel asked again later goes through.

@@ -194,6 +194,8 @@ export class MatchingEngine {
   #rejectNext = 0;
   /** The slow-cancel fault: how many more cancels, and how long each stays pending_cancel. */
   #slowCancels = { count: 0, ms: 0 };
+  /** The fill-before-cancel fault: how many more cancels lose the race to a fill. */
+  #filledBeforeCancel = 0;
   readonly #halted = new Set<string>();
   readonly #admission: OrderAdmission;
   readonly #groups: OrderGroups;
@@ -276,6 +278,15 @@ export class MatchingEngine {
    */
   slowNextCancels(count: number, ms: number): void {
     this.#slowCancels = { count, ms };
+  }
+
+  /**
+   * Fault injection: the next `count` cancels of a working limit order lose the race to a fill —
+   * what is left of the order executes at its limit just before the cancel arrives, and the
+   * cancel is refused (422), as Alpaca refuses to cancel a filled order.
+   */
+  fillBeforeNextCancels(count: number): void {
+    this.#filledBeforeCancel = count;
   }
 
   getOrder(id: string): SimOrder | undefined {
@@ -361,6 +372,16 @@ export class MatchingEngine {
   cancel(id: string): ApiResult<SimOrder> {
     const order = this.#byId.get(id);
     if (order === undefined) return fail(apiErrors.notFound('order not found'));
+    if (this.#filledBeforeCancel > 0 && this.#fillsAtLimit(order)) {
+      this.#filledBeforeCancel--;
+      const remaining = (order.qty! - order.filledQty) as Fixed;
+      this.#execute(order, {
+        qty: remaining,
+        price: order.limitPrice!,
+        unslipped: order.limitPrice!,
+        completes: true,
+      });
+    }
     if (isTerminal(order.status) || order.status === 'pending_cancel') {
       return fail(apiErrors.unprocessable(`order is already in "${order.status}" state`));
     }
@@ -378,6 +399,17 @@ export class MatchingEngine {
     }
     this.#deps.scheduler.after(delayMs, () => this.#finishCancel(order));
     return ok(order);
+  }
+
+  /** A working limit order that could trade now: what a fill racing its cancel may complete. */
+  #fillsAtLimit(order: SimOrder): boolean {
+    return (
+      order.type === 'limit' &&
+      order.limitPrice !== null &&
+      order.qty !== null &&
+      (order.status === 'new' || order.status === 'partially_filled') &&
+      this.#canTrade(order)
+    );
   }
 
   replace(id: string, request: SimReplaceRequest): ApiResult<SimOrder> {

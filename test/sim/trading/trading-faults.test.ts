@@ -261,6 +261,18 @@ describe('fault injection under /admin/trading', () => {
     expect((await rest(running.sim, 'GET', `/v2/orders/${second.body.id}`)).body.status).toBe('canceled');
   });
 
+  it('fills an order just before its cancel arrives, and refuses the cancel with 422', async () => {
+    running = await startVirtualSim();
+    await admin('POST', '/faults/fill-before-cancel', { count: 1 });
+    const placed = await rest(running.sim, 'POST', '/v2/orders', order({ qty: '3' }));
+    advance();
+    const refused = await rest(running.sim, 'DELETE', `/v2/orders/${placed.body.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe(42210000);
+    const filled = (await rest(running.sim, 'GET', `/v2/orders/${placed.body.id}`)).body;
+    expect([filled.status, filled.filled_qty, filled.filled_avg_price]).toStrictEqual(['filled', '3', '90']);
+  });
+
   it('clears every fault at once', async () => {
     running = await startVirtualSim();
     await admin('POST', '/faults/rest', { kind: 'status', status: 500, count: 5 });
