@@ -163,15 +163,17 @@ export class InvariantMonitor {
 
   /**
    * At the end, every stop's symbol went flat at the venue after it triggered, or one of risk's
-   * exits still works there (`protectedSymbols`).
+   * exits still works there (`protectedSymbols`). Stops from `unjudgedFromMs` on are not judged:
+   * an exit needs a fresh price, and a run's market data ends before the run does.
    */
   checkStops(
     atMs: number,
     venueQty: ReadonlyMap<string, Fixed>,
     protectedSymbols: ReadonlySet<string>,
+    unjudgedFromMs = Number.POSITIVE_INFINITY,
   ): void {
     for (const [symbol, stopMs] of this.#stopsOpen) {
-      if (protectedSymbols.has(symbol)) continue;
+      if (protectedSymbols.has(symbol) || stopMs >= unjudgedFromMs) continue;
       this.fail(
         'stop_ends_flat_or_protected',
         atMs,

@@ -84,6 +84,12 @@ export interface RunResult {
 const STEP_MS = 200;
 /** After the last step: faults off, the feed stopped, the engine's pending work given time to finish. */
 const SETTLE_MS = 60_000;
+/**
+ * How long the market must go on after a stop for the stop to be judged: its close may wait out
+ * a cancel outage (up to 20 s), risk's back-off (up to 10 s) and an exit left working (5 s), and
+ * every exit needs a fresh price, which ends with the feed (found by seed 1529).
+ */
+const STOP_JUDGED_MS = 60_000;
 /** The account the engines trade and the store keys its items by. */
 const ACCOUNT = 'simtest';
 /**
@@ -605,6 +611,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     atMs,
     new Map([...venuePositions].map(([symbol, position]) => [symbol, position.qty])),
     exitsWorking,
+    endMs - STOP_JUDGED_MS,
   );
   monitor.checkMalformed(atMs, feedListener.malformedDelivered);
   for (const violation of monitor.violations)

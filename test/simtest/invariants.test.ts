@@ -194,6 +194,10 @@ describe('Class: InvariantMonitor', () => {
       new Set(['SPY']),
     );
     expect(monitor.violations).toStrictEqual([]);
+    // A stop too near the end of the market data to have been carried out is not judged.
+    monitor.onStop(10, 'TSLA', parseFixed('3'));
+    monitor.checkStops(11, new Map([['TSLA', parseFixed('3')]]), new Set(['SPY']), 10);
+    expect(monitor.violations).toStrictEqual([]);
   });
 
   it('flags a stop whose symbol never went flat at the venue and has no exit working', () => {
