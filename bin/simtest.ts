@@ -5,40 +5,23 @@
  * its event log (JSON lines) was written to. Exits 1 when any seed failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { BROKEN_VARIANTS, type BrokenVariant } from '../simtest/run-seed.ts';
 import { runSeeds, type SeedOutcome } from '../simtest/run-seeds.ts';
+import { parseSimtestArgs, SIMTEST_USAGE } from '../simtest/simtest-args.ts';
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string', default: '100' },
-    from: { type: 'string', default: '1' },
-    jobs: { type: 'string', default: String(availableParallelism()) },
-    variant: { type: 'string' },
-    out: { type: 'string', default: '.cache/simtest' },
-  },
-});
-
-const count = Number(values.seeds);
-const from = Number(values.from);
-const jobs = Number(values.jobs);
-const problems = [
-  ...(Number.isInteger(count) && count > 0 ? [] : ['--seeds must be a whole number ≥ 1']),
-  ...(Number.isInteger(from) && from >= 0 ? [] : ['--from must be a whole number ≥ 0']),
-  ...(Number.isInteger(jobs) && jobs > 0 ? [] : ['--jobs must be a whole number ≥ 1']),
-  ...(values.variant === undefined || (BROKEN_VARIANTS as readonly string[]).includes(values.variant)
-    ? []
-    : [`--variant must be one of ${BROKEN_VARIANTS.join(', ')}`]),
-];
-if (problems.length > 0) {
-  for (const problem of problems) console.error(problem);
+const args = parseSimtestArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  console.log(SIMTEST_USAGE);
+  process.exit(0);
+}
+if (args.kind === 'invalid') {
+  for (const problem of args.problems) console.error(`error: ${problem}`);
+  console.error(SIMTEST_USAGE);
   process.exit(2);
 }
-const variant = values.variant as BrokenVariant | undefined;
-const out = resolve(values.out);
+const { count, from, jobs, variant } = args.options;
+const out = resolve(args.options.out);
 
 const bar = new SingleBar({
   format: 'simtest [{bar}] {value}/{total} seeds | {failed} failed | {rate} seeds/s',

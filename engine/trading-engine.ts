@@ -662,7 +662,10 @@ export class TradingEngine {
       { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, origin },
       'working order adopted',
     );
-    this.risk.onOrderSubmitted(order.clientOrderId, adoptedOrderIntent(order, this.#clock.nowMs()));
+    this.risk.onOrderSubmitted(
+      order.clientOrderId,
+      adoptedOrderIntent(order, this.execution.tracker, this.#clock.nowMs()),
+    );
   }
 
   #submit(intent: OrderIntent): void {

@@ -10,6 +10,16 @@
  * Its timers never fire, no answer from the venue or the store reaches it (a request already made
  * has taken effect or not, as the venue or store decided), and neither do order events or market
  * data; its write-behind queue is simply gone.
+ *
+ * `pause` stops the process without losing anything (a long GC pause, a frozen container,
+ * SIGSTOP): none of its code runs, and what comes due or arrives meanwhile — its timers, answers
+ * to requests already made, order events, market data — waits. `resume` runs it all, late, with
+ * the memory the process had: timers first or arrivals first, as an event loop woken in its
+ * timers phase or in its poll phase would.
+ *
+ * A lost lease is handled as engine/trading-engine.ts does: stop sending, drop the queued writes,
+ * then cancel the working orders when that is safe (cancelAfterLeaseLoss, the watchdog's run),
+ * and the process exits once that is done.
  */
 import { Registry } from 'prom-client';
 import { type BacktestStack, createBacktestStack } from '../backtest/backtest-stack.ts';
@@ -20,6 +30,7 @@ import {
   MarketDataService,
   type MarketDataServiceOptions,
 } from '../engine/marketdata/market-data-service.ts';
+import { cancelAfterLeaseLoss } from '../engine/persistence/cancel-after-lease-loss.ts';
 import { EngineLease } from '../engine/persistence/engine-lease.ts';
 import { EngineRecorder } from '../engine/persistence/engine-recorder.ts';
 import { loadPersistedState } from '../engine/persistence/load-persisted-state.ts';
@@ -41,8 +52,10 @@ import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { TradingVenue } from '../shared/venue/trading-venue.ts';
 import type { OrderRequest, VenueOrder } from '../shared/venue/venue-types.ts';
+import type { WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
 import type { EventLog } from './event-log.ts';
 import { NodeVenue } from './node-venue.ts';
+import type { ResumeOrder } from './scenario.ts';
 
 /** The live engine's resync lookback: a restart must see every order of the session. */
 const RESYNC_LOOKBACK_MS = 24 * 60 * 60 * 1000;
@@ -57,8 +70,11 @@ export interface EngineNodeHooks {
   sending(node: EngineNode, request: OrderRequest | null): void;
   /** A write to the state table about to reach the store from this engine. */
   writing(node: EngineNode, command: string): void;
+  /** A cancel (of one order; null: of all) about to reach the venue from this engine. */
+  cancelling(node: EngineNode, orderId: string | null): void;
   trading(node: EngineNode): void;
-  leaseLost(node: EngineNode): void;
+  /** The lease was lost; `handled` settles once the engine has done what it does then (its cancel). */
+  leaseLost(node: EngineNode, handled: Promise<void>): void;
   orderSending(node: EngineNode, request: OrderRequest, intent: OrderIntent): void;
   fillBooked(node: EngineNode, fill: Fill): void;
 }
@@ -78,10 +94,14 @@ export interface EngineNodeOptions {
   readonly account: string;
   readonly log: EventLog;
   readonly hooks: EngineNodeHooks;
+  /** Where the lease-loss cancel reports a lapsed lease (the P0 signal). */
+  readonly watchdogSignals: WatchdogSignals;
   /** Broken variant `fenced-engine-writes`: a lost lease is ignored; the engine sends and writes on. */
   readonly ignoresLeaseLoss?: boolean;
   /** Broken variant `stop-exit-before-cancels`: a stop's exit goes out once its cancels are requested. */
   readonly exitBeforeCancelsConfirmed?: boolean;
+  /** Broken variant `cancel-ignores-new-holder`: a lost lease cancels every order, under no lease. */
+  readonly cancelsIgnoringLease?: boolean;
 }
 
 export class EngineNode {
@@ -95,6 +115,10 @@ export class EngineNode {
   readonly dispatch: MarketDataListener;
   #phase: NodePhase = 'standby';
   #alive = true;
+  /** While paused: the timers that came due (by handle) and what arrived, each in order. */
+  #held: { readonly timers: unknown[]; readonly arrivals: (() => void)[] } | null = null;
+  /** Timers that came due while paused and have not run: one the resumed process clears never runs. */
+  readonly #due = new Map<unknown, () => void>();
   /** Until this virtual time every store request of this engine fails (it is cut off from DynamoDB). */
   #cutOffUntilMs = 0;
   readonly #options: EngineNodeOptions;
@@ -104,16 +128,30 @@ export class EngineNode {
     this.#options = options;
     const { clock, hooks } = options;
     const timers: Timers = {
-      setTimeout: (callback, ms) => options.timers.setTimeout(() => this.#alive && callback(), ms),
+      setTimeout: (callback, ms) => {
+        const handle = options.timers.setTimeout(() => {
+          if (!this.#alive) return;
+          if (this.#held === null) callback();
+          else {
+            this.#due.set(handle, callback);
+            this.#held.timers.push(handle);
+          }
+        }, ms);
+        return handle;
+      },
       // Like the global clearTimeout, clearing nothing is allowed (the lease clears before it first sets).
       clearTimeout: (handle) => {
-        if (handle !== undefined) options.timers.clearTimeout(handle);
+        if (handle === undefined) return;
+        options.timers.clearTimeout(handle);
+        this.#due.delete(handle);
       },
     };
     this.venue = new NodeVenue({
       inner: options.venue,
       alive: () => this.#alive,
+      deliver: (arrival) => this.#deliver(arrival),
       sending: (request) => hooks.sending(this, request),
+      cancelling: (orderId) => hooks.cancelling(this, orderId),
     });
     const logger = createLogger({ name: options.name, level: 'silent' });
     const dynamo = this.#documentClient();
@@ -130,6 +168,8 @@ export class EngineNode {
       clock,
       timers,
       random: options.random,
+      // The broken variant writes on whatever became of its lease.
+      mayWrite: () => options.ignoresLeaseLoss === true || this.lease.mayWrite(),
     });
     this.queue = queue;
     this.lease = new EngineLease({
@@ -147,8 +187,26 @@ export class EngineNode {
         });
         if (options.ignoresLeaseLoss === true) return;
         queue.discard(`lease lost: ${loss.reason}`);
-        if (this.#phase === 'trading') this.#phase = 'refused';
-        hooks.leaseLost(this);
+        if (this.#phase !== 'trading') return;
+        this.#phase = 'refused';
+        const cancel =
+          options.cancelsIgnoringLease === true
+            ? () => this.venue.cancelAllOrders().then(() => ({ outcome: 'cancelled' as const }))
+            : cancelAfterLeaseLoss;
+        const handled = cancel({
+          leases,
+          broker: this.venue,
+          signals: options.watchdogSignals,
+          clock,
+          log: { info: () => undefined, error: () => undefined },
+          lease: this.lease,
+          sleep: (ms) => new Promise((resolve) => timers.setTimeout(resolve, ms)),
+        }).then(
+          (result) => options.log.add('lease_loss_cancel', { engine: this.name, outcome: result.outcome }),
+          (error: unknown) =>
+            options.log.add('lease_loss_cancel', { engine: this.name, error: (error as Error).name }),
+        );
+        hooks.leaseLost(this, handled);
       },
     });
     let recorder: EngineRecorder | undefined;
@@ -170,7 +228,7 @@ export class EngineNode {
       portfolio,
       clock,
       fencingToken: () => this.lease.fencingToken,
-      scheduleFlush: (flush) => setImmediate(() => this.#alive && flush()),
+      scheduleFlush: (flush) => setImmediate(() => this.#deliver(flush)),
     });
     this.recorder = recorder;
     execution.events.subscribe((event) => {
@@ -202,7 +260,14 @@ export class EngineNode {
       ...(options.history === undefined ? {} : { history: options.history }),
       onBar: (bar) => this.stack.host.onBar(bar),
     });
-    this.dispatch = new MarketDataDispatch(marketData, risk, this.stack.host, options.symbols);
+    const dispatch = new MarketDataDispatch(marketData, risk, this.stack.host, options.symbols);
+    // The feed's arrays are its own: a paused process keeps a copy of what reached its socket.
+    this.dispatch = {
+      onData: (messages, receivedUs) => {
+        const held = [...messages];
+        this.#deliver(() => dispatch.onData(held, receivedUs));
+      },
+    };
     this.#store = store;
   }
 
@@ -214,6 +279,10 @@ export class EngineNode {
 
   get alive(): boolean {
     return this.#alive;
+  }
+
+  get paused(): boolean {
+    return this.#held !== null;
   }
 
   get holderId(): string {
@@ -277,6 +346,40 @@ export class EngineNode {
     this.#options.hooks.trading(this);
   }
 
+  /** The process stops running here, keeping everything; `resume` runs what it missed. */
+  pause(): void {
+    if (!this.#alive || this.#held !== null) return;
+    this.#held = { timers: [], arrivals: [] };
+    this.#options.log.add('engine_pause', { engine: this.name, phase: this.#phase });
+  }
+
+  /**
+   * The process runs again: what it held, in `order`, each followed by the promises it set off (as
+   * the event loop drains them between callbacks), with no virtual time passing meanwhile.
+   */
+  async resume(order: ResumeOrder): Promise<void> {
+    const held = this.#held;
+    if (held === null || !this.#alive) return;
+    this.#held = null;
+    this.#options.log.add('engine_resume', {
+      engine: this.name,
+      timers: held.timers.length,
+      arrivals: held.arrivals.length,
+      order,
+    });
+    const timers = held.timers.map((handle) => () => {
+      const callback = this.#due.get(handle);
+      this.#due.delete(handle);
+      callback?.();
+    });
+    const runs = order === 'timers_first' ? [...timers, ...held.arrivals] : [...held.arrivals, ...timers];
+    for (const run of runs) {
+      if (!this.#alive) return;
+      run();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** The process dies here: nothing of it runs again. */
   crash(): void {
     if (!this.#alive) return;
@@ -316,7 +419,17 @@ export class EngineNode {
     )
       return;
     this.#options.log.add('adopted', { engine: this.name, clientOrderId: order.clientOrderId });
-    risk.onOrderSubmitted(order.clientOrderId, adoptedOrderIntent(order, this.#options.clock.nowMs()));
+    risk.onOrderSubmitted(
+      order.clientOrderId,
+      adoptedOrderIntent(order, execution.tracker, this.#options.clock.nowMs()),
+    );
+  }
+
+  /** What reaches the process from outside: now, when it resumes, or (dead) never. */
+  #deliver(arrival: () => void): void {
+    if (!this.#alive) return;
+    if (this.#held === null) arrival();
+    else this.#held.arrivals.push(arrival);
   }
 
   /** The store as this process reaches it: gone when it crashed, failing while it is cut off. */
@@ -334,8 +447,8 @@ export class EngineNode {
       if (writesState) hooks.writing(this, command.constructor.name);
       return new Promise((resolve, reject) => {
         dynamo.send(command).then(
-          (output) => this.#alive && resolve(output),
-          (error: unknown) => this.#alive && reject(error),
+          (output) => this.#deliver(() => resolve(output)),
+          (error: unknown) => this.#deliver(() => reject(error)),
         );
       });
     };

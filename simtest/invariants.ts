@@ -22,6 +22,11 @@
  *   final engine), and for every order the store's fills add up to what the venue executed;
  * - every stop that triggered ends flat or protected: after the stop, the venue's position in its
  *   symbol went to zero at some instant, or at the end an exit of risk's works there.
+ * - cancels only under the lease: a cancel (of one order, or of all) reaches the venue only from
+ *   whoever holds the lease then — the trading engine, or the watchdog (or an engine's lease-loss
+ *   cancel) under its own hold on a lapsed lease — so nobody cancels a new holder's orders;
+ * - no orphaned orders: once a lease has lapsed without a clean release and nobody has taken it
+ *   for longer than the watchdog needs, no order works at the venue any more.
  *
  * Each check takes plain records, so its own test can feed it a breaking case.
  */
@@ -71,6 +76,14 @@ function worstCaseUsd(state: VenueSymbolState, side: OrderSide): number {
   return usd;
 }
 
+/** The lease item as the store holds it at an instant. */
+export interface LeaseView {
+  readonly holderId: string;
+  readonly fencingToken: number;
+  readonly status: 'held' | 'released';
+  readonly expiresAtMs: number;
+}
+
 /** Float sums of exact values: a cent of slack is far below any limit and far above the rounding. */
 const TOLERANCE_USD = 0.01;
 
@@ -79,6 +92,8 @@ export class InvariantMonitor {
   readonly #limits: RiskLimits;
   /** Symbols whose latest stop has not yet seen the venue's position at zero, with its instant. */
   readonly #stopsOpen = new Map<string, number>();
+  /** Lapsed leases (holder and token) already reported with orphaned orders: one violation each. */
+  readonly #orphansReported = new Set<string>();
 
   constructor(limits: RiskLimits) {
     this.#limits = limits;
@@ -180,6 +195,43 @@ export class InvariantMonitor {
         `a stop on ${symbol} triggered at ${new Date(stopMs).toISOString()}; the venue still holds ${formatFixed(venueQty.get(symbol) ?? ZERO)} with no exit working`,
       );
     }
+  }
+
+  /**
+   * A cancel reaching the venue: `what` says whose and of what, `holders` are the holder ids the
+   * canceller acts under, `lease` the lease item at that instant.
+   */
+  onCancel(atMs: number, what: string, holders: readonly string[], lease: LeaseView | null): void {
+    if (lease?.status === 'held' && atMs < lease.expiresAtMs && holders.includes(lease.holderId)) return;
+    this.fail(
+      'no_cancel_without_lease',
+      atMs,
+      `${what} reached the venue while ${
+        lease === null
+          ? 'no lease existed'
+          : lease.status === 'held' && atMs < lease.expiresAtMs
+            ? `${lease.holderId} held the lease (token ${lease.fencingToken})`
+            : `the lease had lapsed or been released (last holder ${lease.holderId})`
+      }`,
+    );
+  }
+
+  /**
+   * At an instant: `working` the orders working at the venue, `lease` the lease item. Orders may
+   * outlive a lapsed lease (held, past its expiry: its holder died or hangs) by `boundMs`, the
+   * watchdog's time to take it and cancel them, and no longer.
+   */
+  checkOrphaned(atMs: number, lease: LeaseView | null, working: readonly string[], boundMs: number): void {
+    if (lease === null || lease.status !== 'held' || atMs - lease.expiresAtMs <= boundMs) return;
+    if (working.length === 0) return;
+    const key = `${lease.holderId}/${lease.fencingToken}`;
+    if (this.#orphansReported.has(key)) return;
+    this.#orphansReported.add(key);
+    this.fail(
+      'orphaned_orders_cancelled',
+      atMs,
+      `${working.join(', ')} still worked at the venue ${atMs - lease.expiresAtMs} ms after the lease of ${lease.holderId} (token ${lease.fencingToken}) lapsed`,
+    );
   }
 
   /**

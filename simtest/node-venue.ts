@@ -2,7 +2,8 @@
  * The venue as one engine process reaches it: its own trade-updates connection over the run's
  * venue, which it starts when it connects, and nothing at all once the process is dead — no
  * answer to a request already made, no order event, no connection change. A request made is
- * the venue's from then on, whatever became of its caller.
+ * the venue's from then on, whatever became of its caller. While the process is paused, what
+ * reaches it waits (the process's `deliver` holds it) and arrives when it resumes.
  */
 import type { Account } from '../shared/domain/account.ts';
 import type { ConnectionState } from '../shared/venue/connection-state.ts';
@@ -23,14 +24,20 @@ import type {
 export interface NodeVenueOptions {
   readonly inner: TradingVenue;
   readonly alive: () => boolean;
+  /** Hands what arrives to the process: at once, later (it is paused), or never (it is dead). */
+  readonly deliver: (arrival: () => void) => void;
   /** Just before an order (null: a replacement) reaches the venue. */
   readonly sending: (request: OrderRequest | null) => void;
+  /** Just before a cancel (of one order, or of all: null) reaches the venue. */
+  readonly cancelling: (orderId: string | null) => void;
 }
 
 export class NodeVenue implements TradingVenue {
   readonly #inner: TradingVenue;
   readonly #alive: () => boolean;
+  readonly #deliver: (arrival: () => void) => void;
   readonly #sending: (request: OrderRequest | null) => void;
+  readonly #cancelling: (orderId: string | null) => void;
   readonly #stateListeners = new Set<(state: ConnectionState, fault: Error | null) => void>();
   readonly #eventListeners = new Set<(event: VenueOrderEvent) => void>();
   #state: ConnectionState = 'idle';
@@ -38,14 +45,18 @@ export class NodeVenue implements TradingVenue {
   constructor(options: NodeVenueOptions) {
     this.#inner = options.inner;
     this.#alive = options.alive;
+    this.#deliver = options.deliver;
     this.#sending = options.sending;
+    this.#cancelling = options.cancelling;
     options.inner.onConnectionState((state, fault) => {
       if (this.#state === 'idle' || this.#state === 'stopped') return;
-      this.#setState(state, fault);
+      this.#deliver(() => this.#setState(state, fault));
     });
     options.inner.onOrderEvent((event) => {
-      if (this.#state !== 'ready' || !this.#alive()) return;
-      for (const listener of this.#eventListeners) listener(event);
+      if (this.#state !== 'ready') return;
+      this.#deliver(() => {
+        for (const listener of this.#eventListeners) listener(event);
+      });
     });
   }
 
@@ -78,7 +89,7 @@ export class NodeVenue implements TradingVenue {
   }
 
   onQuota(listener: (quota: VenueQuota) => void): () => void {
-    return this.#inner.onQuota((quota) => this.#alive() && listener(quota));
+    return this.#inner.onQuota((quota) => this.#deliver(() => listener(quota)));
   }
 
   onOrderEvent(listener: (event: VenueOrderEvent) => void): () => void {
@@ -88,13 +99,13 @@ export class NodeVenue implements TradingVenue {
     };
   }
 
-  /** The request goes out while the process lives; its answer reaches only a living process. */
+  /** The request goes out while the process lives; its answer reaches it as `deliver` decides. */
   #call<T>(run: () => Promise<T>): Promise<T> {
     if (!this.#alive()) return new Promise<T>(() => undefined);
     return new Promise<T>((resolve, reject) => {
       run().then(
-        (value) => this.#alive() && resolve(value),
-        (error: unknown) => this.#alive() && reject(error),
+        (value) => this.#deliver(() => resolve(value)),
+        (error: unknown) => this.#deliver(() => reject(error)),
       );
     });
   }
@@ -107,11 +118,17 @@ export class NodeVenue implements TradingVenue {
   }
 
   cancelOrder(orderId: string): Promise<void> {
-    return this.#call(() => this.#inner.cancelOrder(orderId));
+    return this.#call(() => {
+      this.#cancelling(orderId);
+      return this.#inner.cancelOrder(orderId);
+    });
   }
 
   cancelAllOrders(): Promise<BulkItemResult[]> {
-    return this.#call(() => this.#inner.cancelAllOrders());
+    return this.#call(() => {
+      this.#cancelling(null);
+      return this.#inner.cancelAllOrders();
+    });
   }
 
   replaceOrder(orderId: string, changes: ReplaceRequest): Promise<VenueOrder> {

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cancelHolderId } from '../engine/persistence/cancel-after-lease-loss.ts';
 import { RISK_STRATEGY_ID } from '../engine/risk/exit-intents.ts';
 import { parseRiskLimits } from '../shared/config/load-config.ts';
 import type { RiskLimits } from '../shared/config/risk-schema.ts';
@@ -26,6 +27,7 @@ import {
   parseFixed,
   ZERO,
 } from '../shared/domain/fixed.ts';
+import { DynamoLeaseStore } from '../shared/store/dynamo-lease-store.ts';
 import { DynamoStore } from '../shared/store/dynamo-store.ts';
 import { MemoryDynamoClient } from '../shared/store/memory-dynamo-client.ts';
 import { TABLE_DEFINITIONS, tableNames } from '../shared/store/table-definitions.ts';
@@ -35,15 +37,17 @@ import { newYorkDate, newYorkToUtcMs } from '../shared/time/new-york-time.ts';
 import { FeedMetrics } from '../shared/venue/feed-metrics.ts';
 import type { MarketDataListener } from '../shared/venue/market-data-feed.ts';
 import type { OrderRequest, VenueOrderEvent } from '../shared/venue/venue-types.ts';
+import type { WatchdogSignals } from '../shared/watchdog/lease-watchdog.ts';
 import { createInProcessVenue } from '../sim/in-process-venue.ts';
 import { Prng } from '../sim/market/prng.ts';
 import { EngineNode, type EngineNodeHooks } from './engine-node.ts';
 import { EventLog } from './event-log.ts';
 import { FaultyFeedListener } from './faulty-feed.ts';
 import { FaultyVenue } from './faulty-venue.ts';
-import { InvariantMonitor, type VenueSymbolState, type Violation } from './invariants.ts';
+import { InvariantMonitor, type LeaseView, type VenueSymbolState, type Violation } from './invariants.ts';
 import { RestingEntries } from './resting-entries.ts';
 import { type Scenario, scenarioFor } from './scenario.ts';
+import { startWatchdogProcess, WATCHDOG_EVERY_MS } from './watchdog-process.ts';
 
 /**
  * Deliberately broken engines, to show the harness catches what it claims to (issue 17, item 3):
@@ -53,13 +57,18 @@ import { type Scenario, scenarioFor } from './scenario.ts';
  * - `stop-exit-before-cancels`: the risk-action executor sends a stop's exit once it has asked for
  *   the cancels of the symbol's other orders, without waiting for the venue to confirm them;
  * - `fenced-engine-writes`: an engine that lost its lease ignores it, and goes on sending orders
- *   and writing to the store.
+ *   and writing to the store;
+ * - `cancel-ignores-new-holder`: an engine that lost its lease cancels every order at the broker at
+ *   once, without taking the lapsed lease first (so also when another engine holds it);
+ * - `no-watchdog`: the lease watchdog never runs.
  */
 export const BROKEN_VARIANTS = [
   'retry-skips-lookup',
   'fill-counted-twice',
   'stop-exit-before-cancels',
   'fenced-engine-writes',
+  'cancel-ignores-new-holder',
+  'no-watchdog',
 ] as const;
 export type BrokenVariant = (typeof BROKEN_VARIANTS)[number];
 
@@ -98,6 +107,11 @@ const ACCOUNT = 'simtest';
  * and later fills carry that rounding; quantities must match exactly.
  */
 const ENTRY_SLACK = 1e-8;
+/**
+ * How long orders may outlive a lapsed lease: the watchdog's next run comes within a minute, and
+ * takes the lease one skew margin (1 s) after its expiry; the rest is the cancel's way there.
+ */
+const ORPHAN_BOUND_MS = WATCHDOG_EVERY_MS + 5_000;
 
 let baseLimits: RiskLimits | undefined;
 
@@ -252,15 +266,27 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       }
     },
   });
-  /** Who held the lease, per the store, at this instant. */
-  const leaseNow = (): { holderId: string; fencingToken: number; held: boolean } | null => {
+  /** The lease item, per the store, at this instant. */
+  const leaseView = (): LeaseView | null => {
     const item = dynamo.scan(tables.lease).find((candidate) => candidate.pk === ACCOUNT);
     if (item === undefined) return null;
     return {
       holderId: String(item.holderId),
       fencingToken: Number(item.fencingToken),
-      held: item.status === 'held' && clock.nowMs() < Number(item.expiresAtMs),
+      status: item.status === 'released' ? 'released' : 'held',
+      expiresAtMs: Number(item.expiresAtMs),
     };
+  };
+  /** Who held the lease, per the store, at this instant. */
+  const leaseNow = (): { holderId: string; fencingToken: number; held: boolean } | null => {
+    const lease = leaseView();
+    if (lease === null) return null;
+    return { ...lease, held: lease.status === 'held' && clock.nowMs() < lease.expiresAtMs };
+  };
+  /** The P0 signal of a lapsed lease, from the watchdog or an engine's lease-loss cancel. */
+  const watchdogSignals: WatchdogSignals = {
+    leaseLapsed: (_account, summary) => log.add('lease_lapsed', { ...summary }),
+    leaseUnreadable: () => log.add('lease_unreadable', {}),
   };
   const fenced = (node: EngineNode, what: string): string | null => {
     const lease = leaseNow();
@@ -291,14 +317,30 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       const problem = fenced(node, `wrote to the store (${command})`);
       if (problem !== null) monitor.fail('no_write_without_lease', clock.nowMs(), problem);
     },
+    cancelling(node, orderId) {
+      log.add('cancel_request', { engine: node.name, orderId });
+      monitor.onCancel(
+        clock.nowMs(),
+        `${node.name}'s cancel of ${orderId ?? 'every order'}`,
+        [node.holderId, cancelHolderId(node.holderId)],
+        leaseView(),
+      );
+    },
     trading(node) {
       everTraded += 1;
       active = node;
     },
-    leaseLost(node) {
-      // The process exits on a lost lease (engine/main.ts); the orchestrator starts another.
-      simulated.timers.setTimeout(() => node.crash(), 1_000);
-      if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
+    leaseLost(node, handled) {
+      // The process exits on a lost lease (engine/main.ts) once the engine's stop has awaited its
+      // cancel of the working orders; the orchestrator starts another.
+      void handled.then(() => {
+        simulated.timers.setTimeout(() => {
+          node.crash();
+          // The engine that stood by may have died meanwhile: the orchestrator looks at the exit.
+          if (!nodes.some((other) => other.alive)) restartSoon(0);
+        }, 1_000);
+        if (!nodes.some((other) => other !== node && other.alive)) restartSoon(1_000);
+      });
     },
     orderSending(node, request, intent) {
       announced.set(request.clientOrderId, `${intent.strategyId}/${intent.intentId}`);
@@ -351,8 +393,10 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       account: ACCOUNT,
       log,
       hooks,
+      watchdogSignals,
       ignoresLeaseLoss: options.variant === 'fenced-engine-writes',
       exitBeforeCancelsConfirmed: options.variant === 'stop-exit-before-cancels',
+      cancelsIgnoringLease: options.variant === 'cancel-ignores-new-holder',
     });
     nodes.push(node);
     const { execution, risk } = node.stack;
@@ -434,6 +478,14 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     listener: feedListener,
   });
 
+  const checkOrphans = (): void =>
+    monitor.checkOrphaned(
+      clock.nowMs(),
+      leaseView(),
+      simulated.engine.openOrders().map((order) => order.clientOrderId),
+      ORPHAN_BOUND_MS,
+    );
+
   const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const advance = async (toMs: number): Promise<void> => {
     simulated.advanceTo(toMs);
@@ -445,6 +497,32 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   venue.start();
   startNode();
   feed.start();
+  // The cancel-on-disconnect watchdog: its own process, with its own way to the store and broker.
+  const stopWatchdog =
+    options.variant === 'no-watchdog'
+      ? () => undefined
+      : startWatchdogProcess({
+          leases: new DynamoLeaseStore({
+            client: dynamo.asDocumentClient(),
+            table: tables.lease,
+            account: ACCOUNT,
+          }),
+          broker: venue,
+          signals: watchdogSignals,
+          clock,
+          timers: simulated.timers,
+          log,
+          phaseMs: scenario.process.watchdogPhaseMs,
+          cancelling: (holderId) => {
+            log.add('cancel_request', { watchdog: holderId });
+            monitor.onCancel(
+              clock.nowMs(),
+              `the watchdog's (${holderId}) cancel of every order`,
+              [holderId],
+              leaseView(),
+            );
+          },
+        });
   await turn();
 
   const plan = scenario.process;
@@ -452,6 +530,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   let contenderDone = plan.contenderAtMs === null;
   let cutOffDone = plan.cutOff === null;
   let killDone = plan.killSwitchAtMs === null;
+  let pauseDone = plan.pause === null;
+  let paused: EngineNode | undefined;
 
   const resumes: { atMs: number; symbol: string }[] = [];
   let nextFault = 0;
@@ -534,7 +614,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     }
     if (!killDone && startMs + plan.killSwitchAtMs! <= t) {
       killDone = true;
-      if (active?.acting === true) {
+      if (active?.acting === true && !active.paused) {
         log.add('fault', { fault: 'kill_switch', engine: active.name });
         // The broker errs on the kill switch's first cancels: they must be confirmed, not assumed.
         venue.armRest(
@@ -556,6 +636,20 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         active.stack.risk.killSwitch('simtest', 'operator kill switch');
       }
     }
+    if (!pauseDone && startMs + plan.pause!.atMs <= t) {
+      pauseDone = true;
+      const victim = active;
+      if (victim?.acting === true) {
+        if (plan.pause!.standby && !nodes.some((node) => node !== victim && node.alive)) startNode();
+        victim.pause();
+        paused = victim;
+      }
+    }
+    if (paused !== undefined && startMs + plan.pause!.atMs + plan.pause!.durationMs <= t) {
+      const resumed = paused;
+      paused = undefined;
+      await resumed.resume(plan.pause!.resume);
+    }
     for (let i = resumes.length - 1; i >= 0; i--) {
       if (resumes[i]!.atMs > t) continue;
       simulated.market.resume(resumes[i]!.symbol);
@@ -563,6 +657,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       resumes.splice(i, 1);
     }
     await advance(t);
+    checkOrphans();
   }
 
   // The quiet end: no more faults, no more data; what the engine started may finish.
@@ -570,8 +665,12 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
   feedListener.release(true);
   for (const { symbol } of resumes) simulated.market.resume(symbol);
   await feed.stop();
-  for (let t = endMs + STEP_MS; t <= endMs + SETTLE_MS; t += STEP_MS) await advance(t);
+  for (let t = endMs + STEP_MS; t <= endMs + SETTLE_MS; t += STEP_MS) {
+    await advance(t);
+    checkOrphans();
+  }
 
+  stopWatchdog();
   storeFaultsOn = false;
   const final = active?.alive ? active : undefined;
   if (final === undefined)

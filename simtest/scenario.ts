@@ -79,6 +79,24 @@ export interface ProcessPlan {
   readonly storeFaults: readonly StoreFaultPlan[];
   /** An operator's kill switch on the engine trading then: cancel everything, flatten. */
   readonly killSwitchAtMs: number | null;
+  /** The trading engine stops running for longer than its lease, then resumes (drawn by pauseFor). */
+  readonly pause: PausePlan | null;
+  /** When, in its minute, the lease watchdog's scheduled run falls. */
+  readonly watchdogPhaseMs: number;
+}
+
+/** The order a resumed process runs what it held: its timers first, or what arrived first. */
+export type ResumeOrder = 'timers_first' | 'arrivals_first';
+
+/**
+ * A process that stops without dying (a GC pause, a frozen container, SIGSTOP) for longer than
+ * its lease; with `standby`, a second engine is started then and takes the lease over.
+ */
+export interface PausePlan {
+  readonly atMs: number;
+  readonly durationMs: number;
+  readonly standby: boolean;
+  readonly resume: ResumeOrder;
 }
 
 /**
@@ -211,9 +229,33 @@ export function scenarioFor(seed: number): Scenario {
     strategies,
     limits,
     faults,
-    process: { crashAtMs, restartAfterMs, contenderAtMs, cutOff, storeFaults, killSwitchAtMs },
+    process: {
+      crashAtMs,
+      restartAfterMs,
+      contenderAtMs,
+      cutOff,
+      storeFaults,
+      killSwitchAtMs,
+      ...pauseFor(seed),
+    },
     cancelFaults: cancelFaultsFor(seed),
   };
+}
+
+/**
+ * The pause and the watchdog's schedule, from a stream of their own: drawn from the scenario's,
+ * they would shift every later draw, and with it every seed's faults.
+ */
+function pauseFor(seed: number): Pick<ProcessPlan, 'pause' | 'watchdogPhaseMs'> {
+  const prng = new Prng((seed ^ 0x9a05ed) >>> 0);
+  const watchdogPhaseMs = prng.nextInt(60_000);
+  if (prng.nextInt(3) !== 0) return { pause: null, watchdogPhaseMs };
+  // Over by the quiet tail, however long: the longest pause runs past the watchdog's next run.
+  const atMs = 20_000 + prng.nextInt(380_000);
+  const durationMs = 16_000 + prng.nextInt(74_001);
+  const standby = prng.nextInt(2) === 0;
+  const resume = prng.nextInt(2) === 0 ? 'timers_first' : 'arrivals_first';
+  return { pause: { atMs, durationMs, standby, resume }, watchdogPhaseMs };
 }
 
 function cancelFaultsFor(seed: number): CancelFaults {

@@ -26,8 +26,17 @@ export type ExecutionEvent =
     }
   /** Any order object the venue gave (request answers, order events, reconciliation), before it is folded in. */
   | { readonly type: 'order_reported'; readonly order: VenueOrder; readonly intent: OrderIntent | undefined }
-  /** An order's status changed (each status once per order). */
-  | { readonly type: 'order_status'; readonly clientOrderId: string; readonly status: OrderStatus }
+  /**
+   * An order's status changed (each status once per order). `unbookedQty`: what the venue reports
+   * filled that is not yet booked into the position book (a final answer by REST whose executions
+   * the stream lost), so an order that is final still counts until its fills are booked.
+   */
+  | {
+      readonly type: 'order_status';
+      readonly clientOrderId: string;
+      readonly status: OrderStatus;
+      readonly unbookedQty: Fixed;
+    }
   /** An execution booked into the position book, exactly once, with the P&L it realised. */
   | { readonly type: 'fill_booked'; readonly fill: Fill; readonly realized: Fixed }
   /** Something a person must look at (overfill, conflicting executions). */

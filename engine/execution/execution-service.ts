@@ -31,7 +31,8 @@ import { TokenBucket } from './token-bucket.ts';
 /** Pre-trade risk as execution uses it: the check, and the state it keeps from execution's events. */
 export interface PreTradeRisk extends PreTradeCheck {
   onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void;
-  onOrderStatus(clientOrderId: string, status: OrderStatus): void;
+  /** `unbookedQty`: what the venue reports filled of it that the position book has not booked yet. */
+  onOrderStatus(clientOrderId: string, status: OrderStatus, unbookedQty: Fixed): void;
   onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void;
   /** A fill already booked into the position book, with the P&L it realised there. */
   onFill(fill: Fill, realized: Fixed): void;
@@ -158,7 +159,7 @@ function subscribeRisk(events: ExecutionEvents, risk: PreTradeRisk): void {
         risk.onOrderReplaced(event.oldClientOrderId, event.newClientOrderId, event.replacement);
         break;
       case 'order_status':
-        risk.onOrderStatus(event.clientOrderId, event.status);
+        risk.onOrderStatus(event.clientOrderId, event.status, event.unbookedQty);
         break;
       case 'fill_booked':
         risk.onFill(event.fill, event.realized);
@@ -185,6 +186,18 @@ function registerExecutionMetrics(metrics: Registry, events: ExecutionEvents): v
     help: '1 while the trade-updates stream is authenticated and listening',
     registers: [metrics],
   });
+  const sent = new Counter({
+    name: 'execution_orders_sent_total',
+    help: 'Orders handed to the broker for the first time (a retry under the same client_order_id is not another)',
+    registers: [metrics],
+  });
+  const fills = new Counter({
+    name: 'execution_fills_booked_total',
+    help: 'Executions booked to the portfolio, each once',
+    registers: [metrics],
+  });
   events.on('order_alarm', ({ alarm }) => alarms.inc({ kind: alarm.kind }));
+  events.on('order_sending', () => sent.inc());
+  events.on('fill_booked', () => fills.inc());
   events.on('connection', ({ state }) => connected.set(state === 'ready' ? 1 : 0));
 }

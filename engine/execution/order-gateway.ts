@@ -50,8 +50,9 @@ export interface OrderGatewayOptions {
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /**
-   * Asked at the moment each order is sent (after any queueing): a reason refuses the send. The
-   * engine's lease fencing check lives here, so a paused engine whose lease lapsed sends nothing.
+   * Asked at the moment each order is sent, replaced or cancelled (after any queueing): a reason
+   * refuses the request. The engine's lease fencing check lives here, so a paused engine whose
+   * lease lapsed sends nothing, and cancels nothing either: its orders are the new holder's now.
    */
   readonly sendGuard: () => string | null;
   /** Counts submissions and times the broker's answers. */
@@ -147,8 +148,7 @@ export class OrderGateway {
       let sentUs = 0;
       try {
         const order = await this.#scheduler.run(priority, () => {
-          const refusal = this.#sendGuard();
-          if (refusal !== null) throw new SendRefused(refusal);
+          this.#guard();
           sentUs = this.#clock.nowUs();
           return this.#venue.submitOrder(request);
         });
@@ -191,9 +191,12 @@ export class OrderGateway {
     }
   }
 
-  /** Requests a cancel; throws the venue's refusal (404, 422) or the last failure. */
+  /** Requests a cancel; throws the venue's refusal (404, 422), the guard's, or the last failure. */
   cancel(orderId: string): Promise<void> {
-    return this.#idempotent('cancel', () => this.#venue.cancelOrder(orderId));
+    return this.#idempotent('cancel', () => {
+      this.#guard();
+      return this.#venue.cancelOrder(orderId);
+    });
   }
 
   /** Replaces an order by one with `changes.clientOrderId`; after an unknown outcome, looks for it first. */
@@ -207,6 +210,7 @@ export class OrderGateway {
         const existing = await this.#venue.getOrderByClientOrderId(changes.clientOrderId);
         if (existing !== null) return existing;
       }
+      this.#guard();
       sent = true;
       return this.#venue.replaceOrder(orderId, changes);
     });
@@ -215,6 +219,12 @@ export class OrderGateway {
   /** A read of the venue (orders, positions, account), retried like any idempotent request. */
   query<T>(read: (venue: TradingVenue) => Promise<T>): Promise<T> {
     return this.#idempotent('query', () => read(this.#venue));
+  }
+
+  /** Throws the send guard's refusal, if any: nothing may change at the venue then. */
+  #guard(): void {
+    const refusal = this.#sendGuard();
+    if (refusal !== null) throw new SendRefused(refusal);
   }
 
   /** Runs a request that may be repeated as it is, retrying network errors, 5xx and 429. */

@@ -157,11 +157,11 @@ export class OrderReports {
   #reportStatus(clientOrderId: string): void {
     const state = this.#tracker.get(clientOrderId);
     const status = state?.status ?? null;
-    if (status === null || this.#reportedStatus.get(clientOrderId) === status) return;
+    if (state === undefined || status === null || this.#reportedStatus.get(clientOrderId) === status) return;
     this.#reportedStatus.set(clientOrderId, status);
-    if (state?.isTerminal === true && !this.#finishedAtMs.has(clientOrderId)) {
+    if (state.isTerminal && !this.#finishedAtMs.has(clientOrderId)) {
       this.#finishedAtMs.set(clientOrderId, this.#clock.nowMs());
     }
-    this.#events.publish({ type: 'order_status', clientOrderId, status });
+    this.#events.publish({ type: 'order_status', clientOrderId, status, unbookedQty: state.unbookedQty });
   }
 }

@@ -11,8 +11,11 @@
  *
  * Positions are fed from here: each new execution is booked once, capped at the order quantity
  * (the excess is an alarm, never a silent position change). A cumulative fill seen only on a
- * REST snapshot is booked by `reconcile` — the gap-closing step after a stream outage — and the
- * executions that explain it later are recorded but not booked again.
+ * REST snapshot is booked by `reconcile` — the gap-closing step after a stream outage or a
+ * restart — and the executions that explain it later are recorded but not booked again. Which
+ * executions explain it is told by where each lies in the order's cumulative fill (the order's
+ * filled quantity right after it), not by how many were seen: a restarted engine never sees its
+ * predecessor's, and an execution beyond the reconciled quantity is new however few came before.
  */
 
 import type { Fill } from '../../shared/domain/fill.ts';
@@ -86,6 +89,18 @@ export interface OrderView {
   readonly replaces: string | null;
 }
 
+/** One execution, and where it lies in the order's cumulative fill: it ends at `throughQty`. */
+interface PlacedExecution {
+  readonly fill: Fill;
+  readonly throughQty: Fixed;
+}
+
+/** The part of an execution ending at `throughQty` that lies beyond the cumulative quantity `fromQty`. */
+function partBeyond(execution: PlacedExecution, fromQty: Fixed): Fixed {
+  const part = sub(execution.throughQty, max(fromQty, sub(execution.throughQty, execution.fill.qty)));
+  return part > 0n ? part : ZERO;
+}
+
 interface StatusReport {
   readonly status: OrderStatus;
   readonly versionNs: bigint;
@@ -115,10 +130,17 @@ export class OrderState {
   #latest: StatusReport | null = null;
   #reportedFilledQty: Fixed = ZERO;
   #reportedAvgPrice: Fixed | null = null;
-  readonly #executions = new Map<string, Fill>();
+  readonly #executions = new Map<string, PlacedExecution>();
   #executedQty: Fixed = ZERO;
   /** Σ qty × price at scale 1e-18, exact. */
   #executedNotionalRaw = 0n;
+  /**
+   * The cumulative quantity booked from the broker's figures rather than from executions
+   * (`#bookUnexplained`): every execution within it is accounted for, whether seen or not.
+   */
+  #reconciledQty: Fixed = ZERO;
+  /** The executions' parts beyond #reconciledQty: with it, what the executions seen add up to. */
+  #executedBeyondQty: Fixed = ZERO;
   #bookedQty: Fixed = ZERO;
   #bookedNotionalRaw = 0n;
   #overfillRaised = false;
@@ -161,9 +183,12 @@ export class OrderState {
     return this.#overfillCheck(this.#reportedFilledQty);
   }
 
-  /** Records one execution; books it unless its id was seen or the order was already fully booked. */
-  recordExecution(execution: VenueExecution): OrderEffects {
-    const existing = this.#executions.get(execution.executionId);
+  /**
+   * Records one execution, `filledQtyAfter` the order's cumulative filled quantity right after it;
+   * books what of it lies beyond what is booked already, unless its id was seen.
+   */
+  recordExecution(execution: VenueExecution, filledQtyAfter: Fixed): OrderEffects {
+    const existing = this.#executions.get(execution.executionId)?.fill;
     if (existing !== undefined) {
       if (existing.qty === execution.qty && existing.price === execution.price) return NO_EFFECTS;
       return {
@@ -178,10 +203,13 @@ export class OrderState {
       };
     }
     const fill = this.#fill(execution.executionId, execution.qty, execution.price, execution.timestampMs);
-    this.#executions.set(execution.executionId, fill);
+    // A report whose cumulative does not even cover the execution places it at the start.
+    const placed = { fill, throughQty: max(filledQtyAfter, execution.qty) };
+    this.#executions.set(execution.executionId, placed);
     this.#executedQty = (this.#executedQty + execution.qty) as Fixed;
     this.#executedNotionalRaw += execution.qty * execution.price;
-    const bookable = this.#bookable(this.#executedQty) - this.#bookedQty;
+    this.#executedBeyondQty = (this.#executedBeyondQty + partBeyond(placed, this.#reconciledQty)) as Fixed;
+    const bookable = this.#bookable(this.#accountedQty) - this.#bookedQty;
     const alarms = this.#overfillCheck(this.#executedQty).alarms;
     if (bookable <= 0n) return alarms.length === 0 ? NO_EFFECTS : { bookings: [], alarms };
     const booking =
@@ -210,11 +238,35 @@ export class OrderState {
     return this.#terminal === null ? NO_EFFECTS : this.#bookUnexplained(NO_EFFECTS, timestampMs);
   }
 
+  /**
+   * Books the broker's cumulative fill as far as no execution seen accounts for it: the order's
+   * fills up to the reported quantity, plus the executions seen beyond it, at the price that makes
+   * the booked notional the broker's average over the former plus the latter's own.
+   */
   #bookUnexplained(observed: OrderEffects, timestampMs: number): OrderEffects {
-    const target = this.#bookable(max(this.#reportedFilledQty, this.#executedQty));
+    const reportedQty = this.#reportedFilledQty;
+    if (reportedQty <= this.#reconciledQty) return observed;
+    let beyondQty = ZERO;
+    let beyondNotionalRaw = 0n;
+    for (const placed of this.#executions.values()) {
+      const part = partBeyond(placed, reportedQty);
+      beyondQty = (beyondQty + part) as Fixed;
+      beyondNotionalRaw += part * placed.fill.price;
+    }
+    const accounted = (reportedQty + beyondQty) as Fixed;
+    const target = this.#bookable(accounted);
     const gap = sub(target, this.#bookedQty);
-    if (gap <= 0n || this.#reportedAvgPrice === null) return observed;
-    const price = divRoundHalfEven(this.#reportedAvgPrice * target - this.#bookedNotionalRaw, gap) as Fixed;
+    const averagePrice = this.#reportedAvgPrice;
+    // Without the broker's average there is no price to book at: wait for a report that has one.
+    if (gap > 0n && averagePrice === null) return observed;
+    this.#reconciledQty = reportedQty;
+    this.#executedBeyondQty = beyondQty;
+    if (gap <= 0n || averagePrice === null) return observed;
+    const notionalRaw = averagePrice * reportedQty + beyondNotionalRaw;
+    const price = divRoundHalfEven(
+      notionalRaw - this.#bookedNotionalRaw,
+      accounted - this.#bookedQty,
+    ) as Fixed;
     const booking = this.#fill(
       `reconciled:${this.#orderId ?? this.clientOrderId}:${formatFixed(target)}`,
       gap,
@@ -259,13 +311,24 @@ export class OrderState {
    * executions arrive).
    */
   get isSettled(): boolean {
-    return this.#terminal !== null && this.#bookedQty >= this.#bookable(this.filledQty);
+    return this.#terminal !== null && this.unbookedQty === ZERO;
+  }
+
+  /** What the broker reports filled that is not yet booked into the position book. */
+  get unbookedQty(): Fixed {
+    const unbooked = sub(this.#bookable(this.filledQty), this.#bookedQty);
+    return unbooked > 0n ? unbooked : ZERO;
+  }
+
+  /** What of the order is booked into the position book. */
+  get bookedQty(): Fixed {
+    return this.#bookedQty;
   }
 
   view(): OrderView {
-    const executions = [...this.#executions.values()].sort((a, b) =>
-      a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0,
-    );
+    const executions = [...this.#executions.values()]
+      .map(({ fill }) => fill)
+      .sort((a, b) => (a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0));
     const filledQty = this.filledQty;
     return {
       clientOrderId: this.clientOrderId,
@@ -284,6 +347,11 @@ export class OrderState {
       replacedBy: this.#replacedBy,
       replaces: this.#replaces,
     };
+  }
+
+  /** What the broker's reconciled figure and the executions seen beyond it add up to. */
+  get #accountedQty(): Fixed {
+    return (this.#reconciledQty + this.#executedBeyondQty) as Fixed;
   }
 
   #bookable(qty: Fixed): Fixed {

@@ -61,7 +61,9 @@ export class OrderTracker {
     if (update.timestampNs > versionNs) versionNs = update.timestampNs;
     const observed = state.observe(update.order, versionNs);
     const effects =
-      update.execution === null ? observed : combine(observed, state.recordExecution(update.execution));
+      update.execution === null
+        ? observed
+        : combine(observed, state.recordExecution(update.execution, update.order.filledQty));
     this.#closeIfTerminal(state);
     return combine(effects, state.settleIfFinal(update.timestampMs));
   }

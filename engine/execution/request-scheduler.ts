@@ -34,7 +34,11 @@ export class RequestScheduler {
 
   run<T>(priority: RequestPriority, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queues[priority].push({ start: () => task().then(resolve, reject) });
+      // A task that throws rather than rejecting (the send guard's refusal) fails its own request:
+      // started from the wait timer, its throw would otherwise escape the timer and stop the queue.
+      this.#queues[priority].push({
+        start: () => new Promise<T>((run) => run(task())).then(resolve, reject),
+      });
       this.#pump();
     });
   }

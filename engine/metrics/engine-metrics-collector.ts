@@ -90,8 +90,8 @@ export class EngineMetricsCollector {
     this.#messages = messages;
     if (this.#lag.count > 0) add('feedLag', this.#lag.maxUs / 1_000);
     this.#lag.reset();
-    const eventLoopP99 = this.#eventLoop.takeP99Ms();
-    if (eventLoopP99 !== undefined) add('eventLoopDelay', eventLoopP99);
+    const eventLoop = this.#eventLoop.take();
+    if (eventLoop !== undefined) add('eventLoopDelay', eventLoop.p99Ms);
     add('dailyPnl', snapshot.dailyPnlUsd);
     add('grossExposure', fixedToNumber(snapshot.grossExposure));
     return metrics;

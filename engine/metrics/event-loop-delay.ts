@@ -22,12 +22,18 @@ export class EventLoopDelay {
     this.#histogram.enable();
   }
 
-  /** The p99 delay (ms) since the previous call, undefined without a sample; starts the next interval. */
-  takeP99Ms(): number | undefined {
+  /** The p99 and the largest delay (ms) since the previous call, undefined without a sample; starts the next interval. */
+  take(): { readonly p99Ms: number; readonly maxMs: number } | undefined {
     const histogram = this.#histogram;
-    const p99 = histogram.count > 0 ? eventLoopDelayMs(histogram.percentile(99) / 1e6) : undefined;
+    const delay =
+      histogram.count > 0
+        ? {
+            p99Ms: eventLoopDelayMs(histogram.percentile(99) / 1e6),
+            maxMs: eventLoopDelayMs(histogram.max / 1e6),
+          }
+        : undefined;
     histogram.reset();
-    return p99;
+    return delay;
   }
 
   close(): void {

@@ -163,6 +163,15 @@ export class EngineLease {
     return false;
   }
 
+  /**
+   * The check before a write reaches the store: like canSend, so a process resumed after a pause
+   * learns that its lease is gone (and drops its queued writes) before it writes. Before the lease
+   * is first taken nothing is fenced yet; once lost or released, nothing more is written.
+   */
+  mayWrite(): boolean {
+    return this.#state === 'idle' || this.canSend(this.#token);
+  }
+
   /** One heartbeat; the renewal timer calls it, and tests may. True when the lease was renewed. */
   async renewNow(): Promise<boolean> {
     if (!this.canSend(this.#token)) return false;

@@ -12,12 +12,9 @@ import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import type { ItemProblem } from '../../shared/store/item-codec.ts';
 import { tableNames } from '../../shared/store/table-definitions.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import {
-  type OrderCanceller,
-  runWatchdog,
-  type WatchdogOutcome,
-} from '../../shared/watchdog/lease-watchdog.ts';
+import type { OrderCanceller, WatchdogOutcome } from '../../shared/watchdog/lease-watchdog.ts';
 import { pinoWatchdogLog, prometheusWatchdogSignals } from '../../shared/watchdog/watchdog-adapters.ts';
+import { cancelAfterLeaseLoss } from './cancel-after-lease-loss.ts';
 import { EngineLease, type EngineLeaseOptions } from './engine-lease.ts';
 import { type DrainResult, type WriteBehindOptions, WriteBehindQueue } from './write-behind-queue.ts';
 
@@ -70,6 +67,8 @@ export function createPersistence(options: PersistenceOptions): Persistence {
     registry: options.registry,
     logger: options.logger,
     clock: options.clock,
+    // The lease is built below; the queue asks it only when a batch is about to go out.
+    mayWrite: () => lease.mayWrite(),
     ...options.queue,
   });
   const leaseStore = new DynamoLeaseStore({
@@ -93,14 +92,13 @@ export function createPersistence(options: PersistenceOptions): Persistence {
     queue,
     lease,
     cancelAfterLeaseLoss: (broker) =>
-      runWatchdog({
+      cancelAfterLeaseLoss({
         leases: leaseStore,
         broker,
         signals: watchdogSignals,
         clock: options.clock,
         log: pinoWatchdogLog(options.logger),
-        holderId: `${lease.holderId}/cancel`,
-        waitForOverdueMs: lease.ttlMs,
+        lease,
       }),
     async close(drainTimeoutMs, reason = 'clean stop') {
       const drained = await queue.drain(drainTimeoutMs);

@@ -44,6 +44,12 @@ export interface WriteBehindOptions {
   readonly random?: () => number;
   /** Linger, back-off and drain waits: the wall clock's unless given; simtest passes virtual ones. */
   readonly timers?: Timers;
+  /**
+   * Asked before each batch goes out; false holds the writes back (the engine's lease fencing: a
+   * process that lost its lease, even one that only learns it now, writes nothing more). Default
+   * always true.
+   */
+  readonly mayWrite?: () => boolean;
 }
 
 export interface DrainResult {
@@ -65,10 +71,13 @@ export class WriteBehindQueue {
   readonly #fullAlarmAfterMs: number;
   readonly #random: () => number;
   readonly #timers: Timers;
+  readonly #mayWrite: () => boolean;
 
   #pending = new Map<string, PendingWrite>();
   #inFlight = 0;
   #running = false;
+  /** The last run stopped because mayWrite said no: it is not rescheduled until the next enqueue. */
+  #heldBack = false;
   #timer: unknown;
   #attempt = 0;
   #draining = false;
@@ -92,6 +101,7 @@ export class WriteBehindQueue {
     this.#fullAlarmAfterMs = options.fullAlarmAfterMs ?? 5_000;
     this.#random = options.random ?? Math.random;
     this.#timers = options.timers ?? systemTimers;
+    this.#mayWrite = options.mayWrite ?? (() => true);
 
     const registers = [options.registry];
     this.#writesTotal = new Counter({
@@ -216,6 +226,7 @@ export class WriteBehindQueue {
   #start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#heldBack = false;
     this.#run().then(
       () => this.#finishRun(),
       (error: unknown) => {
@@ -228,7 +239,7 @@ export class WriteBehindQueue {
 
   #finishRun(): void {
     this.#running = false;
-    if (this.#pending.size > 0 && !this.#closed) {
+    if (this.#pending.size > 0 && !this.#closed && !this.#heldBack) {
       this.#schedule();
       return;
     }
@@ -237,6 +248,10 @@ export class WriteBehindQueue {
 
   async #run(): Promise<void> {
     while (this.#pending.size > 0 && !this.#closed) {
+      if (!this.#mayWrite()) {
+        this.#heldBack = true;
+        return;
+      }
       const batch = this.#takeBatch();
       this.#inFlight = batch.length;
       const retry = await this.#write(batch);

@@ -205,6 +205,8 @@ export class ExposureLedger {
   readonly #positions: PositionSource;
   readonly #symbols = new Map<string, SymbolExposure>();
   readonly #orders = new Map<string, WorkingOrder>();
+  /** Final orders still counted for fills the position book has not booked (finishWorkingOrder). */
+  readonly #awaitingBooking = new Set<string>();
   /** Σ symbol exposures. */
   grossRaw = 0n;
   /** Σ working orders' notional, both sides. */
@@ -258,10 +260,39 @@ export class ExposureLedger {
     const state = this.getOrCreate(order.symbol);
     this.#change(state, () => {
       this.#orders.delete(clientOrderId);
+      this.#awaitingBooking.delete(clientOrderId);
       state.working.splice(state.working.indexOf(order), 1);
       this.#adjustWorking(state, order.side, order.remainingQty, order.price, -1n);
     });
     return order;
+  }
+
+  /**
+   * The order is final: what is left of it goes, except the part the venue filled that the
+   * position book has not booked yet (`unbookedQty`). That part stays working until its fills are
+   * booked: the position does not hold it yet, and without it an exit already filled at the venue
+   * would leave room for a second one (found by simtest seeds 1157, 4397 and 5892).
+   */
+  finishWorkingOrder(clientOrderId: string, unbookedQty: Fixed): WorkingOrder | undefined {
+    const order = this.#orders.get(clientOrderId);
+    if (order === undefined) return undefined;
+    const stillToBook = min(unbookedQty, order.remainingQty);
+    if (stillToBook <= 0n) return this.releaseWorkingOrder(clientOrderId);
+    const state = this.getOrCreate(order.symbol);
+    this.#change(state, () => {
+      this.#adjustWorking(state, order.side, (order.remainingQty - stillToBook) as Fixed, order.price, -1n);
+      order.remainingQty = stillToBook;
+    });
+    this.#awaitingBooking.add(clientOrderId);
+    return order;
+  }
+
+  /**
+   * After a reconciliation the book holds the venue's positions, fills it could not book included
+   * (their order was forgotten, or the venue's position was taken): nothing is awaited any more.
+   */
+  releaseAwaitingBooking(): void {
+    for (const clientOrderId of this.#awaitingBooking) this.releaseWorkingOrder(clientOrderId);
   }
 
   /** A fill the position book has just booked, with the P&L it realised there. */
@@ -276,6 +307,7 @@ export class ExposureLedger {
         order.remainingQty = (order.remainingQty - consumed) as Fixed;
         if (order.remainingQty === 0n) {
           this.#orders.delete(order.clientOrderId);
+          this.#awaitingBooking.delete(order.clientOrderId);
           state.working.splice(state.working.indexOf(order), 1);
         }
       }

@@ -9,8 +9,9 @@
  *   speculatively. A market order goes as a limit order at the approval's protectiveLimitPrice.
  * - `onOrderSubmitted(clientOrderId, intent)` in the same turn as sending (before the next
  *   check), so the order's exposure, rate and duplicate records count from that moment.
- * - `onOrderStatus` for every status change and `onFill` for every execution, once it is booked
- *   in the position book risk reads (engine/portfolio): risk keeps no positions of its own.
+ * - `onOrderStatus` for every status change (with what the venue reports filled that is not yet
+ *   booked) and `onFill` for every execution, once it is booked in the position book risk reads
+ *   (engine/portfolio): risk keeps no positions of its own.
  * - `reconcile(account)` once the book's positions and the account are known to match the broker,
  *   and `markUnreconciled(reason)` whenever they may not (stream gap, restart).
  * - On `stop_triggered` and on a kill-switch plan: cancel the listed orders first, then send the
@@ -189,11 +190,14 @@ export class RiskManager implements RiskMarketDataSink {
     state.recentIntents.record(intent, nowMs);
   }
 
-  /** A status from the broker; a final one releases whatever the order had not filled. */
-  onOrderStatus(clientOrderId: string, status: OrderStatus): void {
+  /**
+   * A status from the broker; a final one releases whatever the order had not filled. What it
+   * filled but the position book has not booked (`unbookedQty`) keeps counting until it is.
+   */
+  onOrderStatus(clientOrderId: string, status: OrderStatus, unbookedQty: Fixed): void {
     this.#roll(this.#clock.nowMs());
     if (!isTerminalStatus(status) && status !== 'done_for_day') return;
-    const order = this.#state.ledger.releaseWorkingOrder(clientOrderId);
+    const order = this.#state.ledger.finishWorkingOrder(clientOrderId, unbookedQty);
     // An exit that will not complete while the position is open: let the next quote re-trigger.
     if (order?.reduceOnly === true && status !== 'filled') this.#stops.rearm(order.symbol);
   }
@@ -247,6 +251,7 @@ export class RiskManager implements RiskMarketDataSink {
   reconcile(account: Account): void {
     const nowMs = this.#clock.nowMs();
     this.#roll(nowMs);
+    this.#state.ledger.releaseAwaitingBooking();
     this.#state.ledger.syncPositions(nowMs);
     for (const position of this.#state.ledger.symbols()) {
       this.#stops.sync(position.symbol, position.positionQty, position.averagePrice, position.openedAtMs);

@@ -8,6 +8,7 @@
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventLoopDelay } from '../../engine/metrics/event-loop-delay.ts';
 import { EngineApiClient } from '../../shared/api/engine-api-client.ts';
 import { AlpacaTradingClient } from '../../shared/broker/alpaca/trading-client.ts';
 import { loadBrokerCredentials } from '../../shared/config/broker-credentials.ts';
@@ -120,6 +121,7 @@ export function soakRunner(options: SoakOptions): SoakRunner {
     try {
       await waitForSubscription(engine);
       const samples: SoakSample[] = [];
+      const ownDelay = new EventLoopDelay();
       const startMs = Date.now();
       const endMs = startMs + options.minutes * 60_000;
       const exited = children.firstExit().then(({ child, code }) => {
@@ -129,9 +131,15 @@ export function soakRunner(options: SoakOptions): SoakRunner {
         await Promise.race([sleep(Math.max(0, next - Date.now())), exited]);
         if (stopped) throw new Error('stopped before the end');
         const [text, sent] = await Promise.all([engine.metrics(), sentByChannel()]);
-        samples.push({ atMs: Date.now() - startMs, ...engineReading(text), sent: totalOf(sent) });
+        samples.push({
+          atMs: Date.now() - startMs,
+          ...engineReading(text),
+          sent: totalOf(sent),
+          soakLagMaxMs: ownDelay.take()?.maxMs ?? 0,
+        });
         if (Date.now() >= endMs) break;
       }
+      ownDelay.close();
       await simAdmin('generator', { running: false });
       const final = await settledCounts(engine, sentByChannel);
       const consistency = await soakConsistency(engine, venue);

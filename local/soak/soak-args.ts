@@ -3,6 +3,7 @@
  * [--sample-seconds S] [--config FILE] [--risk FILE]`: every problem reported at once.
  */
 import { parseArgs } from 'node:util';
+import { numberFlag } from '../../shared/cli/number-flag.ts';
 
 export const SOAK_USAGE = `usage: npm run soak -- --minutes M --rate R [--json] [--symbols N] [--warmup-minutes W]
                        [--sample-seconds S] [--config FILE] [--risk FILE]
@@ -60,24 +61,6 @@ export type SoakArgs =
   | { readonly kind: 'help' }
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
 
-function number(
-  text: string | undefined,
-  name: string,
-  range: { min: number; max: number; integer?: boolean; minExclusive?: boolean },
-  problems: string[],
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-  const low = range.minExclusive ? value > range.min : value >= range.min;
-  if (!Number.isFinite(value) || !low || value > range.max || (range.integer && !Number.isInteger(value))) {
-    const kind = range.integer ? 'a whole number' : 'a number';
-    const from = range.minExclusive ? `above ${range.min}` : `from ${range.min}`;
-    problems.push(`--${name} must be ${kind} ${from} to ${range.max}, got ${JSON.stringify(text)}`);
-    return undefined;
-  }
-  return value;
-}
-
 export function parseSoakArgs(argv: readonly string[]): SoakArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -105,11 +88,16 @@ export function parseSoakArgs(argv: readonly string[]): SoakArgs {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   if (text('minutes') === undefined) problems.push('--minutes is required');
   if (text('rate') === undefined) problems.push('--rate is required');
-  const minutes = number(text('minutes'), 'minutes', { min: 0, max: 1440, minExclusive: true }, problems);
-  const rate = number(text('rate'), 'rate', { min: 1, max: 1_000_000 }, problems);
-  const symbols = number(text('symbols'), 'symbols', { min: 1, max: MAX_SYMBOLS, integer: true }, problems);
-  const warmup = number(text('warmup-minutes'), 'warmup-minutes', { min: 0, max: 1440 }, problems);
-  const sample = number(text('sample-seconds'), 'sample-seconds', { min: 0.2, max: 600 }, problems);
+  const minutes = numberFlag(text('minutes'), 'minutes', { min: 0, max: 1440, minExclusive: true }, problems);
+  const rate = numberFlag(text('rate'), 'rate', { min: 1, max: 1_000_000 }, problems);
+  const symbols = numberFlag(
+    text('symbols'),
+    'symbols',
+    { min: 1, max: MAX_SYMBOLS, integer: true },
+    problems,
+  );
+  const warmup = numberFlag(text('warmup-minutes'), 'warmup-minutes', { min: 0, max: 1440 }, problems);
+  const sample = numberFlag(text('sample-seconds'), 'sample-seconds', { min: 0.2, max: 600 }, problems);
   if (minutes !== undefined && warmup !== undefined && warmup >= minutes)
     problems.push('--warmup-minutes must be shorter than --minutes');
   if (problems.length > 0 || minutes === undefined || rate === undefined)

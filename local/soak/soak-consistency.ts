@@ -9,12 +9,13 @@ import { reconciliationDifferences } from '../../shared/ops/reconcile/reconcilia
 import { brokerView, engineApiView } from '../../shared/ops/reconcile/run-reconciliation.ts';
 import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import type { Consistency } from './soak-figures.ts';
+import { engineReading } from './soak-sample.ts';
 
 const SETTLE_MS = 10_000;
 const RETRY_MS = 500;
 
 export async function soakConsistency(
-  engine: Pick<EngineApiClient, 'status' | 'orders' | 'fills'>,
+  engine: Pick<EngineApiClient, 'status' | 'metrics'>,
   venue: Pick<TradingVenue, 'listPositions' | 'listOrders'>,
 ): Promise<Consistency> {
   const deadline = Date.now() + SETTLE_MS;
@@ -29,11 +30,12 @@ export async function soakConsistency(
       brokerView(positions, openOrders),
     );
     if (differences.length === 0 || Date.now() >= deadline) {
-      const [orders, fills] = await Promise.all([engine.orders('all'), engine.fills()]);
+      // The run's counters, not the API's lists, which keep only the latest orders and fills.
+      const { ordersSent, fillsBooked } = engineReading(await engine.metrics());
       return {
         differences,
-        engineOrders: orders.orders.length,
-        engineFills: fills.fills.length,
+        engineOrders: ordersSent,
+        engineFills: fillsBooked,
         openOrders: openOrders.length,
         positions: positions.filter((position) => position.qty !== 0n).length,
       };

@@ -14,6 +14,9 @@ export const THRESHOLDS = {
   maxLagP99Ms: 10,
 } as const;
 
+/** A delay of the soak's own idle loop this long means the machine did not run it. */
+const MACHINE_STALL_MS = 50;
+
 export interface FinalCounts {
   /** Data messages the simulator handed to the engine's sockets, by the engine's message type. */
   readonly sent: Readonly<Record<string, number>>;
@@ -25,9 +28,9 @@ export interface FinalCounts {
 export interface Consistency {
   /** The reconciliation's differences (positions, open orders with their fills); none is consistent. */
   readonly differences: readonly Difference[];
-  /** Orders in the engine's blotter (working, and the latest 500 finished). */
+  /** Orders the engine sent in the run (`execution_orders_sent_total`). */
   readonly engineOrders: number;
-  /** Fills the engine's API lists (its recent fills). */
+  /** Executions it booked (`execution_fills_booked_total`). */
   readonly engineFills: number;
   readonly openOrders: number;
   readonly positions: number;
@@ -71,6 +74,10 @@ export interface SoakFigures {
     readonly maxMs: number;
     /** Sample intervals whose p99 reached the threshold, of all intervals. */
     readonly intervalsOver: number;
+    /** Of those, the ones in which the soak's own idle process stalled too: the machine's doing. */
+    readonly intervalsOverMachineStalled: number;
+    /** The largest delay of the soak's own event loop in the run. */
+    readonly soakMaxMs: number;
     readonly intervals: number;
     /** Each interval's p99, in order, for a reader looking for a pattern (the minute's bars, a GC). */
     readonly intervalP99sMs: readonly number[];
@@ -145,7 +152,8 @@ export function soakFigures(inputs: FigureInputs): SoakFigures {
   }
   // The first reading's p99 covers the engine's start-up (history load, first compile), which is
   // not the load under test; every later one covers one sample interval of the soak.
-  const intervalP99s = samples.slice(1).map((sample) => sample.lagP99Ms);
+  const intervals = samples.slice(1);
+  const intervalP99s = intervals.map((sample) => sample.lagP99Ms);
   const types = [...new Set([...Object.keys(final.sent), ...Object.keys(final.received)])].sort();
   const byType = Object.fromEntries(
     types.map((type) => [type, { sent: final.sent[type] ?? 0, received: final.received[type] ?? 0 }]),
@@ -158,8 +166,12 @@ export function soakFigures(inputs: FigureInputs): SoakFigures {
   const lag = {
     p99Ms: Math.max(...intervalP99s),
     medianIntervalP99Ms: median(intervalP99s),
-    maxMs: Math.max(...samples.slice(1).map((sample) => sample.lagMaxMs)),
+    maxMs: Math.max(...intervals.map((sample) => sample.lagMaxMs)),
     intervalsOver: intervalP99s.filter((p99) => p99 >= THRESHOLDS.maxLagP99Ms).length,
+    intervalsOverMachineStalled: intervals.filter(
+      (sample) => sample.lagP99Ms >= THRESHOLDS.maxLagP99Ms && sample.soakLagMaxMs >= MACHINE_STALL_MS,
+    ).length,
+    soakMaxMs: Math.max(...intervals.map((sample) => sample.soakLagMaxMs)),
     intervals: intervalP99s.length,
     intervalP99sMs: intervalP99s.map((p99) => Math.round(p99 * 100) / 100),
   };

@@ -39,7 +39,7 @@ export function soakReportText(run: SoakRun, figures: SoakFigures): string {
         ['rate received', `${count(rate.receivedPerSecond)} msg/s`],
         [
           'event-loop delay',
-          `p99 ${lag.p99Ms.toFixed(2)} ms (worst interval; median interval ${lag.medianIntervalP99Ms.toFixed(2)} ms; ${lag.intervalsOver} of ${lag.intervals} intervals ≥ 10 ms), max ${lag.maxMs.toFixed(1)} ms`,
+          `p99 ${lag.p99Ms.toFixed(2)} ms (worst interval; median interval ${lag.medianIntervalP99Ms.toFixed(2)} ms; ${lag.intervalsOver} of ${lag.intervals} intervals ≥ 10 ms, ${lag.intervalsOverMachineStalled} of them with the soak's own idle process stalled too), max ${lag.maxMs.toFixed(1)} ms; the soak's own max ${lag.soakMaxMs.toFixed(1)} ms`,
         ],
         [
           'heap used',

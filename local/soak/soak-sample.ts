@@ -19,6 +19,9 @@ export interface EngineReading {
   readonly reconnects: number;
   /** Order intents the engine did not send, by reason: why a quiet run did not trade. */
   readonly refused: Readonly<Record<string, number>>;
+  /** Orders sent and executions booked since the engine started. */
+  readonly ordersSent: number;
+  readonly fillsBooked: number;
 }
 
 export interface SoakSample extends EngineReading {
@@ -26,6 +29,12 @@ export interface SoakSample extends EngineReading {
   readonly atMs: number;
   /** Data messages the simulator has handed to the engine's sockets, all channels. */
   readonly sent: number;
+  /**
+   * The largest delay of the soak's own event loop over the interval. The soak process idles
+   * between samples, so a delay there is the machine not running it: the control that tells a
+   * stall of the machine from the engine's own.
+   */
+  readonly soakLagMaxMs: number;
 }
 
 const PREFIX = 'engine_';
@@ -43,9 +52,9 @@ export function engineReading(metricsText: string): EngineReading {
       refused[reason] = (refused[reason] ?? 0) + sample.value;
     } else values.set(sample.name, sample.value);
   }
-  const read = (name: string): number => {
-    const value = values.get(PREFIX + name);
-    if (value === undefined) throw new Error(`the engine's /metrics has no ${PREFIX}${name}`);
+  const read = (name: string, prefix = PREFIX): number => {
+    const value = values.get(prefix + name);
+    if (value === undefined) throw new Error(`the engine's /metrics has no ${prefix}${name}`);
     return value;
   };
   return {
@@ -57,6 +66,8 @@ export function engineReading(metricsText: string): EngineReading {
     rejected: read('marketdata_parse_errors_total'),
     reconnects: read('marketdata_reconnects_total'),
     refused,
+    ordersSent: read('execution_orders_sent_total', ''),
+    fillsBooked: read('execution_fills_booked_total', ''),
   };
 }
 

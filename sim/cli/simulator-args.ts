@@ -6,6 +6,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { numberFlag } from '../../shared/cli/number-flag.ts';
 import { parseSymbol } from '../../shared/domain/symbol.ts';
 import { isCalendarDate } from '../closed-dates.ts';
 import type { ReplaySpeed } from '../replay/replay.ts';
@@ -36,21 +37,6 @@ export type ParsedArgs =
   | { readonly kind: 'run'; readonly options: SimulatorOptions }
   | { readonly kind: 'help' }
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
-
-function integer(
-  text: string,
-  name: string,
-  min: number,
-  max: number,
-  problems: string[],
-): number | undefined {
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    problems.push(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-    return undefined;
-  }
-  return value;
-}
 
 /** Why `path` cannot be replayed, or undefined when it is a readable file. */
 function unreadableFile(path: string): string | undefined {
@@ -112,23 +98,29 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
   if (values.help === true) return { kind: 'help' };
   const problems: string[] = [];
   const options: { -readonly [K in keyof SimulatorOptions]: SimulatorOptions[K] } = {};
-  if (typeof values.port === 'string') options.port = integer(values.port, 'port', 0, 65_535, problems);
-  if (typeof values.seed === 'string') options.seed = integer(values.seed, 'seed', 0, 2 ** 32 - 1, problems);
+  if (typeof values.port === 'string')
+    options.port = numberFlag(values.port, 'port', { min: 0, max: 65_535, integer: true }, problems);
+  if (typeof values.seed === 'string')
+    options.seed = numberFlag(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }, problems);
   if (typeof values['latency-ms'] === 'string') {
-    options.latencyMs = integer(values['latency-ms'], 'latency-ms', 0, 60_000, problems);
+    options.latencyMs = numberFlag(
+      values['latency-ms'],
+      'latency-ms',
+      { min: 0, max: 60_000, integer: true },
+      problems,
+    );
   }
   if (typeof values['history-minutes'] === 'string') {
-    options.historyMinutes = integer(values['history-minutes'], 'history-minutes', 0, 1_440, problems);
+    options.historyMinutes = numberFlag(
+      values['history-minutes'],
+      'history-minutes',
+      { min: 0, max: 1_440, integer: true },
+      problems,
+    );
   }
   if (typeof values.rate === 'string') {
-    const rate = Number(values.rate);
-    if (!(Number.isFinite(rate) && rate > 0 && rate <= 10_000_000)) {
-      problems.push(
-        `--rate must be a number of messages per second above 0 and at most 10000000, got ${JSON.stringify(values.rate)}`,
-      );
-    } else {
-      options.messagesPerSecond = rate;
-    }
+    const rate = numberFlag(values.rate, 'rate', { min: 0, max: 10_000_000, minExclusive: true }, problems);
+    if (rate !== undefined) options.messagesPerSecond = rate;
   }
   if (typeof values.symbols === 'string') {
     const symbols: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/load-config.ts';
 import { parseFixed } from '../../shared/domain/fixed.ts';
 import type { OrderRequest } from '../../shared/venue/venue-types.ts';
-import { InvariantMonitor, type VenueSymbolState } from '../../simtest/invariants.ts';
+import { InvariantMonitor, type LeaseView, type VenueSymbolState } from '../../simtest/invariants.ts';
 
 const { risk: limits } = loadConfig({
   systemFile: new URL('../../config/system.json', import.meta.url).pathname,
@@ -222,5 +222,65 @@ describe('Class: InvariantMonitor', () => {
     expect(monitor.violations).toStrictEqual([]);
     monitor.checkFills(0, null, [...booked, ...booked]);
     expect(monitor.violations.map((v) => v.invariant)).toStrictEqual(['fill_booked_once']);
+  });
+
+  describe('the lease and cancels', () => {
+    const heldBy = (holderId: string, expiresAtMs = 15_000): LeaseView => ({
+      holderId,
+      fencingToken: 2,
+      status: 'held',
+      expiresAtMs,
+    });
+    const invariants = (monitor: InvariantMonitor) =>
+      monitor.violations.map((violation) => violation.invariant);
+
+    it('passes a cancel from the holder, or from a watchdog under its own hold', () => {
+      const monitor = new InvariantMonitor(limits);
+      monitor.onCancel(1_000, 'engine-1 cancelled o-1', ['engine-1', 'engine-1/cancel'], heldBy('engine-1'));
+      monitor.onCancel(
+        1_000,
+        'engine-1 cancelled all',
+        ['engine-1', 'engine-1/cancel'],
+        heldBy('engine-1/cancel'),
+      );
+      monitor.onCancel(1_000, 'watchdog/1 cancelled all', ['watchdog/1'], heldBy('watchdog/1'));
+      expect(monitor.violations).toStrictEqual([]);
+    });
+
+    it.each([
+      ['another engine holds the lease', heldBy('engine-2')],
+      ['the lease has lapsed', heldBy('engine-1', 900)],
+      ['the lease was released', { ...heldBy('engine-1'), status: 'released' as const }],
+      ['there is no lease', null],
+    ])('fails a cancel while %s', (_case, lease) => {
+      const monitor = new InvariantMonitor(limits);
+      monitor.onCancel(1_000, 'engine-1 cancelled o-1', ['engine-1', 'engine-1/cancel'], lease);
+      expect(invariants(monitor)).toStrictEqual(['no_cancel_without_lease']);
+    });
+
+    it('fails orders still working once a lapsed lease has gone untaken past the bound, once per lapse', () => {
+      const monitor = new InvariantMonitor(limits);
+      const lapsed = heldBy('engine-1', 10_000);
+      monitor.checkOrphaned(70_000, lapsed, ['o-1'], 60_000);
+      expect(monitor.violations).toStrictEqual([]);
+      monitor.checkOrphaned(70_001, lapsed, ['o-1'], 60_000);
+      monitor.checkOrphaned(70_201, lapsed, ['o-1'], 60_000);
+      expect(invariants(monitor)).toStrictEqual(['orphaned_orders_cancelled']);
+    });
+
+    it.each([
+      ['nothing works at the venue', heldBy('engine-1', 10_000), []],
+      ['the lease is held', heldBy('engine-2', 90_000), ['o-1']],
+      [
+        'the lease was released cleanly',
+        { ...heldBy('engine-1', 10_000), status: 'released' as const },
+        ['o-1'],
+      ],
+      ['there is no lease', null, ['o-1']],
+    ])('passes a lapse past the bound when %s', (_case, lease, working) => {
+      const monitor = new InvariantMonitor(limits);
+      monitor.checkOrphaned(80_000, lease, working, 60_000);
+      expect(monitor.violations).toStrictEqual([]);
+    });
   });
 });

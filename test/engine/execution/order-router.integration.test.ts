@@ -232,5 +232,9 @@ describe('Integration: OrderRouter against the simulator', () => {
     expect(await stack.metrics.metrics()).toContain(
       'execution_fill_slippage_bps_count{symbol="AAPL",side="buy"} 1',
     );
+    // One order, one execution: what the soak reports as the run's orders and fills.
+    const text = await stack.metrics.metrics();
+    expect(text).toContain('execution_orders_sent_total 1\n');
+    expect(text).toContain('execution_fills_booked_total 1\n');
   });
 });

@@ -176,4 +176,44 @@ describe('Class: OrderRouter', () => {
     expect(tracker.get(clientOrderId)?.isTerminal).toBe(false);
     expect(risk.statuses).toStrictEqual([]);
   });
+
+  it('neither cancels nor replaces an order while the guard refuses (the lease is lost)', async () => {
+    const clock = new ManualClock(0);
+    let guardOpen = true;
+    const changes: string[] = [];
+    const venue: TradingVenue = {
+      ...brokerWithManyOrders().api,
+      submitOrder: (request) =>
+        Promise.resolve(venueOrder({ id: 'o-1', clientOrderId: request.clientOrderId, side: request.side })),
+      cancelOrder: (orderId) => {
+        changes.push(`cancel ${orderId}`);
+        return Promise.resolve();
+      },
+      replaceOrder: (orderId) => {
+        changes.push(`replace ${orderId}`);
+        return Promise.reject(new Error('not reached'));
+      },
+    };
+    const { router } = execution(venue, clock, new RecordingRisk(), new Portfolio(clock), {
+      sendGuard: () => (guardOpen ? null : 'the engine lease is not held'),
+    });
+    const placed = await router.submit(
+      intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+    );
+    expect(placed).toMatchObject({ ok: true });
+    const clientOrderId = (placed as { clientOrderId: string }).clientOrderId;
+
+    // A paused engine resumes past its lease: the order is the new holder's now.
+    guardOpen = false;
+    expect(await router.cancel(clientOrderId)).toMatchObject({ ok: false, reason: 'failed' });
+    expect(await router.replace(clientOrderId, { limitPrice: f('101') })).toMatchObject({
+      ok: false,
+      reason: 'failed',
+    });
+    expect(changes).toStrictEqual([]);
+
+    guardOpen = true;
+    expect(await router.cancel(clientOrderId)).toStrictEqual({ ok: true, clientOrderId });
+    expect(changes).toStrictEqual(['cancel o-1']);
+  });
 });

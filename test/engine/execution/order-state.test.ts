@@ -50,6 +50,19 @@ describe('Class: OrderState', () => {
     expect(tracker.get('client-1')?.isSettled).toBe(true);
   });
 
+  it('leaves what a final answer by REST reports filled unbooked until a snapshot or the stream books it', () => {
+    const tracker = new OrderTracker();
+    tracker.register({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'sell', qty: f('10') });
+    // The lookup after an unknown outcome finds the order filled; its events were lost in an outage.
+    const filled = at(3, { side: 'sell', status: 'filled', filledQty: f('10'), filledAvgPrice: f('100') });
+    expect(tracker.onOrder(filled).bookings).toStrictEqual([]);
+    const state = tracker.get('client-1')!;
+    expect([state.isTerminal, state.isSettled, state.unbookedQty]).toStrictEqual([true, false, f('10')]);
+
+    expect(tracker.reconcile(filled).bookings.map((fill) => fill.qty)).toStrictEqual([f('10')]);
+    expect([state.isSettled, state.unbookedQty, state.bookedQty]).toStrictEqual([true, f('0'), f('10')]);
+  });
+
   it('de-duplicates a fill replayed after a reconnect by execution id', () => {
     const tracker = new OrderTracker();
     const partial = at(2, { status: 'partially_filled', filledQty: f('4'), filledAvgPrice: f('100') });
@@ -100,7 +113,7 @@ describe('Class: OrderState', () => {
   it('is partially_filled while working with a fill, and the remaining quantity sizes a replacement', () => {
     const state = new OrderState({ clientOrderId: 'client-1', symbol: 'AAPL', side: 'buy', qty: f('10') });
     state.observe(at(1, { status: 'new' }));
-    state.recordExecution(execution('e1', '3', '100'));
+    state.recordExecution(execution('e1', '3', '100'), f('3'));
     expect(state.status).toBe('partially_filled');
     expect(state.remainingQty).toBe(f('7'));
   });
@@ -124,6 +137,69 @@ describe('Class: OrderState', () => {
     expect(late.bookings).toStrictEqual([]);
     expect(tracker.get('client-1')?.view()).toMatchObject({ bookedQty: f('10'), filledQty: f('10') });
     expect(tracker.reconcile(snapshot).bookings).toStrictEqual([]);
+  });
+
+  it('after a restart reconciled an order, books an execution beyond the reconciled quantity (simtest seed 7914)', () => {
+    // Prepare: a restarted engine, which never saw the executions that filled the first 5.
+    const tracker = new OrderTracker();
+    const snapshot = at(9, { status: 'partially_filled', filledQty: f('5'), filledAvgPrice: f('120') });
+    expect(tracker.reconcile(snapshot).bookings).toMatchObject([{ qty: f('5'), price: f('120') }]);
+
+    // Act: the order fills one more.
+    const later = at(12, { status: 'partially_filled', filledQty: f('6'), filledAvgPrice: f('120.1') });
+    const effects = tracker.onOrderEvent(orderEvent('partial_fill', later, execution('e6', '1', '120.6')));
+
+    // Assess
+    expect(effects.bookings.map((fill) => [fill.executionId, fill.qty, fill.price])).toStrictEqual([
+      ['e6', f('1'), f('120.6')],
+    ]);
+    expect(tracker.get('client-1')?.view()).toMatchObject({ bookedQty: f('6'), filledQty: f('6') });
+  });
+
+  it('after a reconciliation, books executions beyond it whatever their order, and the ones within it not again', () => {
+    const tracker = new OrderTracker();
+    tracker.reconcile(at(9, { status: 'partially_filled', filledQty: f('5'), filledAvgPrice: f('100') }));
+    const event = (id: string, qty: string, filledQty: string) =>
+      tracker.onOrderEvent(
+        orderEvent(
+          'partial_fill',
+          at(10 + Number(filledQty), { status: 'partially_filled', filledQty: f(filledQty) }),
+          execution(id, qty, '101'),
+        ),
+      ).bookings;
+
+    // e8 (fills 7 to 8) arrives before e7 (5 to 7); e5 (3 to 5), which the snapshot covered, arrives late;
+    // e6 straddles: it filled 4 to 6, of which only the part beyond 5 is new.
+    expect(event('e8', '1', '8').map((fill) => fill.qty)).toStrictEqual([f('1')]);
+    expect(event('e7', '2', '7').map((fill) => fill.qty)).toStrictEqual([f('2')]);
+    expect(event('e5', '2', '5')).toStrictEqual([]);
+    expect(tracker.get('client-1')?.view().bookedQty).toBe(f('8'));
+
+    const second = new OrderTracker();
+    second.reconcile(at(9, { status: 'partially_filled', filledQty: f('5'), filledAvgPrice: f('100') }));
+    const straddling = second.onOrderEvent(
+      orderEvent(
+        'partial_fill',
+        at(16, { status: 'partially_filled', filledQty: f('6') }),
+        execution('e6', '2', '101'),
+      ),
+    );
+    expect(straddling.bookings.map((fill) => fill.qty)).toStrictEqual([f('1')]);
+  });
+
+  it('a second reconciliation books only what no execution since the first explains, at the broker average', () => {
+    const tracker = new OrderTracker();
+    tracker.reconcile(at(9, { status: 'partially_filled', filledQty: f('2'), filledAvgPrice: f('100') }));
+    // 2 to 4 (at 105) is lost in an outage; e5 fills 4 to 5 at 110 and arrives.
+    const after = at(15, { status: 'partially_filled', filledQty: f('5'), filledAvgPrice: f('104') });
+    tracker.onOrderEvent(orderEvent('partial_fill', after, execution('e5', '1', '110')));
+
+    const effects = tracker.reconcile(after);
+
+    expect(effects.bookings.map((fill) => [fill.executionId, fill.qty, fill.price])).toStrictEqual([
+      ['reconciled:order-1:5', f('2'), f('105')],
+    ]);
+    expect(tracker.get('client-1')?.view().bookedQty).toBe(f('5'));
   });
 
   it('adopts an order it did not place from its first report', () => {

@@ -40,4 +40,20 @@ describe('Class: RequestScheduler', () => {
     await expect(scheduler.run('query', () => Promise.resolve(2))).resolves.toBe(2);
     scheduler.close();
   });
+
+  it('fails a task that throws when its wait for the budget ends, and serves the rest of the queue', async () => {
+    const bucket = new TokenBucket(systemClock, { limitPerMinute: 1, urgentReserve: 0 });
+    const scheduler = new RequestScheduler(bucket);
+    await scheduler.run('entry', () => Promise.resolve('first'));
+    // Queued behind the empty budget; by the time a token comes, the send guard refuses.
+    const refused = scheduler.run('entry', () => {
+      throw new Error('the engine lease is not held');
+    });
+    const next = scheduler.run('entry', () => Promise.resolve('next'));
+    const outcome = expect(refused).rejects.toThrow('the engine lease is not held');
+    await vi.advanceTimersByTimeAsync(120_000);
+    await outcome;
+    await expect(next).resolves.toBe('next');
+    scheduler.close();
+  });
 });

@@ -47,9 +47,9 @@ export class RecordingRisk implements PreTradeRisk {
     this.submitted.push(clientOrderId);
     this.#inner?.onOrderSubmitted(clientOrderId, intent);
   }
-  onOrderStatus(clientOrderId: string, status: OrderStatus): void {
+  onOrderStatus(clientOrderId: string, status: OrderStatus, unbookedQty: Fixed): void {
     this.statuses.push([clientOrderId, status]);
-    this.#inner?.onOrderStatus(clientOrderId, status);
+    this.#inner?.onOrderStatus(clientOrderId, status, unbookedQty);
   }
   onOrderReplaced(oldClientOrderId: string, newClientOrderId: string, replacement: OrderIntent): void {
     this.#inner?.onOrderReplaced(oldClientOrderId, newClientOrderId, replacement);

@@ -128,6 +128,22 @@ describe('Class: EngineLease (against dynalite over loopback)', () => {
     expect(b.lease.canSend(2)).toBe(true);
   });
 
+  it('lets a paused holder write nothing more once its lease is due to expire, and tells the engine', async () => {
+    const account = freshAccount();
+    const clock = new ManualClock(T0);
+    const a = contender(account, 'engine-a', clock);
+    // Nothing is fenced before the lease is first taken (tools, tests and start-up write freely).
+    expect(a.lease.mayWrite()).toBe(true);
+    await a.lease.start();
+    expect(a.lease.mayWrite()).toBe(true);
+
+    // The process pauses past its send deadline; its queued batch is about to go out on resume.
+    clock.advanceMs(TTL - 2_000);
+    expect(a.lease.mayWrite()).toBe(false);
+    expect(a.losses.map((loss) => loss.reason)).toStrictEqual(['renewal_overdue']);
+    expect(a.lease.mayWrite()).toBe(false);
+  });
+
   it('stops at its next renewal when another engine took over while its own clock lagged', async () => {
     const account = freshAccount();
     const a = contender(account, 'engine-a', new ManualClock(T0));

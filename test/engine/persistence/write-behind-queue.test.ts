@@ -268,3 +268,49 @@ describe('Class: WriteBehindQueue (against dynalite over loopback)', () => {
     }
   });
 });
+
+describe('Class: WriteBehindQueue (its fencing check)', () => {
+  const write = (key: string): PendingWrite => ({
+    table: 'state',
+    key,
+    encode: () => {
+      throw new Error('the recording writer does not encode');
+    },
+  });
+
+  it('writes nothing while mayWrite says no, and what it held back with the next write it may make', async () => {
+    const batches: string[][] = [];
+    let allowed = false;
+    let asked: () => void = () => undefined;
+    const firstAsk = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const queue = new WriteBehindQueue({
+      writer: {
+        writeBatch: async (writes) => {
+          batches.push(writes.map((pending) => pending.key));
+          return { unprocessed: [] };
+        },
+      },
+      registry: new Registry(),
+      logger: silent,
+      clock: new ManualClock(T0),
+      lingerMs: 1,
+      mayWrite: () => {
+        asked();
+        return allowed;
+      },
+    });
+    queue.enqueue(write('a'));
+    // A process resumed past its lease: the batch it had queued must not reach the store.
+    await firstAsk;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toStrictEqual([]);
+    expect(queue.depth).toBe(1);
+
+    allowed = true;
+    queue.enqueue(write('b'));
+    expect(await queue.drain(1_000)).toStrictEqual({ written: 2, remaining: 0 });
+    expect(batches).toStrictEqual([['a', 'b']]);
+  });
+});

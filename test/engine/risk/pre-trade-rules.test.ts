@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRE_TRADE_RULES, RULES_BY_INTENT_KIND } from '../../../engine/risk/pre-trade-rules.ts';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
+import { ZERO } from '../../../shared/domain/fixed.ts';
 import { account, bookFill, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
 function denied(decision: RiskDecision): string {
@@ -103,7 +104,7 @@ describe('Pre-trade rules', () => {
       expect(denied(risk.check(intent({ qty: f('1') })))).toBe('position_notional_exceeded');
       bookFill(risk, fill(first.intentId, 'AAPL', 'buy', '40', '99')); // 40 held at 99, 60 working at 100
       expect(risk.symbolExposure('AAPL')).toBe(f('9960'));
-      risk.onOrderStatus(first.intentId, 'canceled');
+      risk.onOrderStatus(first.intentId, 'canceled', ZERO);
       expect(risk.symbolExposure('AAPL')).toBe(f('3960'));
       expect(risk.check(intent({ qty: f('60') })).ok).toBe(true);
     });
@@ -383,6 +384,53 @@ describe('Pre-trade rules', () => {
       expect(denied(risk.check(exit('AAPL', 'sell', '7', { type: 'limit', limitPrice: f('99') })))).toBe(
         'reduce_only_would_increase',
       );
+    });
+
+    it('count an exit the venue reports filled until its fill is booked', () => {
+      const { risk, send } = harness({ positions: [position('AAPL', '30', '100')] });
+      const first = exit('AAPL', 'sell', '30');
+      expect(send(first).ok).toBe(true);
+      // A lookup after the POST's 502 finds it filled; its events were lost in a stream outage.
+      risk.onOrderStatus(first.intentId, 'filled', f('30'));
+      expect(risk.isTracking(first.intentId)).toBe(true);
+      const second = exit('AAPL', 'sell', '30', { type: 'limit', limitPrice: f('99') });
+      expect(denied(risk.check(second))).toBe('reduce_only_would_increase');
+      expect(denied(risk.check(exit('AAPL', 'sell', '1', { type: 'limit', limitPrice: f('99') })))).toBe(
+        'reduce_only_would_increase',
+      );
+
+      bookFill(risk, fill(first.intentId, 'AAPL', 'sell', '30', '100'));
+      expect(risk.isTracking(first.intentId)).toBe(false);
+      expect(risk.symbolExposure('AAPL')).toBe(f('0'));
+    });
+
+    it('stop counting a final exit once a reconciliation takes the venue position, its fill included', () => {
+      const { risk, send } = harness({ positions: [position('AAPL', '30', '100')] });
+      const first = exit('AAPL', 'sell', '10');
+      expect(send(first).ok).toBe(true);
+      risk.onOrderStatus(first.intentId, 'filled', f('10'));
+      // The order was forgotten before its fill could be booked; the venue holds 20.
+      risk.positions.restorePosition('AAPL', f('20'), f('100'));
+      risk.reconcile(account());
+      expect(risk.isTracking(first.intentId)).toBe(false);
+      expect(risk.check(exit('AAPL', 'sell', '20', { type: 'limit', limitPrice: f('99') })).ok).toBe(true);
+    });
+
+    it('count what a final exit filled until it is booked, and release only its unfilled rest', () => {
+      const { risk, send } = harness({ positions: [position('AAPL', '30', '100')] });
+      const first = exit('AAPL', 'sell', '30', { type: 'limit', limitPrice: f('99') });
+      expect(send(first).ok).toBe(true);
+      // Canceled after filling 10 the position book has not booked yet.
+      risk.onOrderStatus(first.intentId, 'canceled', f('10'));
+      const fits = exit('AAPL', 'sell', '20', { type: 'limit', limitPrice: f('99.5') });
+      const oversells = exit('AAPL', 'sell', '21', { type: 'limit', limitPrice: f('99.5') });
+      expect(risk.check(fits).ok).toBe(true);
+      expect(denied(risk.check(oversells))).toBe('reduce_only_would_increase');
+
+      bookFill(risk, fill(first.intentId, 'AAPL', 'sell', '10', '99'));
+      expect(risk.isTracking(first.intentId)).toBe(false);
+      expect(risk.check(fits).ok).toBe(true);
+      expect(denied(risk.check(oversells))).toBe('reduce_only_would_increase');
     });
 
     it('cover a short with buys', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RiskDecision } from '../../../engine/risk/risk-decision.ts';
-import { type Fixed, fixedFromNumber, formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
+import { type Fixed, fixedFromNumber, formatFixed, parseFixed, ZERO } from '../../../shared/domain/fixed.ts';
 import { isReduceOnlyPurpose, type OrderIntent, type OrderSide } from '../../../shared/domain/order.ts';
 import { bookFill, closingExit, f, harness, intent } from './risk-fixtures.ts';
 
@@ -127,7 +127,7 @@ function run(actions: readonly Action[], shortSellingAllowed: boolean): void {
   const finish = (index: number, status: 'canceled' | 'rejected'): void => {
     const order = working[index];
     if (order === undefined) return;
-    risk.onOrderStatus(order.clientOrderId, status);
+    risk.onOrderStatus(order.clientOrderId, status, ZERO);
     working.splice(index, 1);
   };
 
@@ -154,7 +154,7 @@ function run(actions: readonly Action[], shortSellingAllowed: boolean): void {
       }
       case 'ack': {
         const order = working[step.pick % Math.max(1, working.length)];
-        if (order !== undefined) risk.onOrderStatus(order.clientOrderId, 'new');
+        if (order !== undefined) risk.onOrderStatus(order.clientOrderId, 'new', ZERO);
         break;
       }
       case 'cancel':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../../../engine/risk/risk-events.ts';
+import { ZERO } from '../../../shared/domain/fixed.ts';
 import { newYorkToUtcMs } from '../../../shared/time/new-york-time.ts';
 import { account, bookFill, closingExit, exit, f, fill, harness, intent, position } from './risk-fixtures.ts';
 
@@ -174,10 +175,10 @@ describe('Class: RiskManager', () => {
       const firstExit = closingExit(risk, first!, first!.kind);
       // Until the cancel lands the exit would oversell, so risk refuses it.
       expect(risk.check(firstExit)).toMatchObject({ ok: false, code: 'reduce_only_would_increase' });
-      risk.onOrderStatus(takeProfit.intentId, 'canceled');
+      risk.onOrderStatus(takeProfit.intentId, 'canceled', ZERO);
       expect(risk.check(firstExit).ok).toBe(true);
       risk.onOrderSubmitted('stop-exit-1', firstExit);
-      risk.onOrderStatus('stop-exit-1', 'rejected');
+      risk.onOrderStatus('stop-exit-1', 'rejected', ZERO);
       quote('AAPL', 97.9);
       clock.advanceMs(1_999);
       quote('AAPL', 97.9);

@@ -17,6 +17,9 @@ function sample(atMs: number, overrides: Partial<SoakSample> = {}): SoakSample {
     reconnects: 0,
     sent: atMs * 20,
     refused: {},
+    ordersSent: 0,
+    fillsBooked: 0,
+    soakLagMaxMs: 0,
     ...overrides,
   };
 }
@@ -90,6 +93,19 @@ describe('Function: soakFigures', () => {
     expect(result.lag.p99Ms).toBe(12);
     expect(result.lag.medianIntervalP99Ms).toBe(2);
     expect([result.lag.intervalsOver, result.lag.intervals]).toStrictEqual([1, 10]);
+    expect(result.lag.intervalsOverMachineStalled).toBe(0);
+    expect(failed(result)).toStrictEqual(['event-loop delay p99']);
+  });
+
+  it("marks an interval over the threshold in which the soak's own idle loop stalled too, and still fails it", () => {
+    const samples = FLAT.map((s, i) => ({
+      ...s,
+      lagP99Ms: i === 3 || i === 7 ? 15 : 2,
+      soakLagMaxMs: i === 3 ? 900 : i === 5 ? 300 : 1,
+    }));
+    const result = figures(samples);
+    expect([result.lag.intervalsOver, result.lag.intervalsOverMachineStalled]).toStrictEqual([2, 1]);
+    expect(result.lag.soakMaxMs).toBe(900);
     expect(failed(result)).toStrictEqual(['event-loop delay p99']);
   });
 

@@ -14,6 +14,8 @@ engine_marketdata_messages_total{type="control"} 3
 engine_marketdata_parse_errors_total 0
 engine_marketdata_reconnects_total 1
 engine_intents_refused_total{reason="duplicate_intent"} 2
+execution_orders_sent_total 7
+execution_fills_booked_total 9
 `;
 
 describe('Function: parsePrometheusText', () => {
@@ -37,6 +39,8 @@ describe('Function: engineReading', () => {
       rejected: 0,
       reconnects: 1,
       refused: { duplicate_intent: 2 },
+      ordersSent: 7,
+      fillsBooked: 9,
     });
   });
 

@@ -114,7 +114,7 @@ describe('simulator command line', () => {
       '--history-minutes generates a past for the generated market; a replay has its own',
     );
     expect(problemsOf(['--history-minutes', '1441'])).toBe(
-      '--history-minutes must be an integer from 0 to 1440, got "1441"',
+      '--history-minutes must be a whole number from 0 to 1440, got "1441"',
     );
   });
 
