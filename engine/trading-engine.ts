@@ -644,7 +644,16 @@ export class TradingEngine {
 
   #onOrderUpdate(order: VenueOrder, intent: OrderIntent | undefined): void {
     const provenance = this.recorder?.order(order, intent);
-    if (!needsAdoption(order, intent, (clientOrderId) => this.risk.isTracking(clientOrderId))) return;
+    const { tracker } = this.execution;
+    if (
+      !needsAdoption(
+        order,
+        intent,
+        (clientOrderId) => this.risk.isTracking(clientOrderId),
+        (clientOrderId) => tracker.get(clientOrderId)?.isTerminal === true,
+      )
+    )
+      return;
     // A working order this process did not send: one of ours from before a restart, or placed
     // elsewhere. Risk counts it as if filled from now on, so nothing trades against it unseen.
     const origin = provenance?.origin ?? 'unknown';

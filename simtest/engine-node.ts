@@ -414,7 +414,15 @@ export class EngineNode {
   #onOrderUpdate(order: VenueOrder, intent: OrderIntent | undefined): void {
     this.recorder.order(order, intent);
     const { risk, execution } = this.stack;
-    if (!needsAdoption(order, intent, (clientOrderId) => risk.isTracking(clientOrderId))) return;
+    if (
+      !needsAdoption(
+        order,
+        intent,
+        (clientOrderId) => risk.isTracking(clientOrderId),
+        (clientOrderId) => execution.tracker.get(clientOrderId)?.isTerminal === true,
+      )
+    )
+      return;
     this.#options.log.add('adopted', { engine: this.name, clientOrderId: order.clientOrderId });
     risk.onOrderSubmitted(
       order.clientOrderId,

@@ -7,6 +7,10 @@
  *   a fault hits, by method and Alpaca route, as the HTTP simulator's admin faults do.
  * - Trade updates: the sim's EventFaultPipeline delays, repeats or reverses events; an outage
  *   drops the connection, and the events in it are lost, as on a broken socket.
+ * - Cancels: slow to be final (the venue's own fault: the order stays pending_cancel, and may
+ *   fill meanwhile), or racing a fill (the request in flight while the order fills, which the
+ *   venue then answers with 422, the fill reported only after), or failing with 503 for a while
+ *   from the next one on; a risk exit refused as a potential wash trade (Alpaca's 403).
  *
  * It also keeps what only the venue knows, for the invariants: every order it accepted and every
  * execution it reported, whether or not the engine heard of them.
@@ -43,6 +47,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const RATE_LIMIT_RESET_MS = 1_000;
 /** Alpaca's code for a 429. */
 const RATE_LIMITED_CODE = 42910000;
+/** Alpaca's code and message for an order that could trade against the account's own. */
+const WASH_TRADE_CODE = 40310000;
+const WASH_TRADE_MESSAGE = 'potential wash trade detected. use complex orders';
 
 /** An order the venue holds, whoever asked for it and whatever became of the answer. */
 export interface AcceptedOrder {
@@ -72,6 +79,12 @@ export interface FaultyVenueOptions {
    * which is what an order retry that skips the lookup sends.
    */
   readonly retrySkipsLookup?: boolean;
+  /** The venue's own fault: the next cancels stay pending_cancel for a while. */
+  readonly slowNextCancels: (count: number, ms: number) => void;
+  /** The venue's own fault: the next cancels of a working limit order find it just filled. */
+  readonly fillBeforeNextCancels: (count: number) => void;
+  /** Whether a submission is one of risk's exits (a stop's, the kill switch's flatten). */
+  readonly isRiskExit: (clientOrderId: string) => boolean;
 }
 
 export class FaultyVenue implements TradingVenue {
@@ -97,6 +110,14 @@ export class FaultyVenue implements TradingVenue {
   readonly #failedAttempts = new Map<string, number>();
   #innerState: ConnectionState;
   #outageUntilMs: number | null = null;
+  /** Cancels still to race a fill, and how long each is in flight. */
+  #racingCancels = { count: 0, delayMs: 0 };
+  /** Events of orders whose racing cancel is in flight, by order id, held until it is answered. */
+  readonly #held = new Map<string, VenueOrderEvent[]>();
+  /** Risk exits still to be refused as potential wash trades. */
+  #washTrades = 0;
+  /** The cancel endpoint's outage: armed (its length), then running (until when), or neither. */
+  #cancelOutage: { readonly armedMs: number } | { readonly untilMs: number } | null = null;
 
   constructor(options: FaultyVenueOptions) {
     this.#inner = options.inner;
@@ -148,9 +169,55 @@ export class FaultyVenue implements TradingVenue {
     this.events.arm(fault);
   }
 
+  /** The next `count` cancels stay pending_cancel for `ms` before they are final. */
+  slowCancels(count: number, ms: number): void {
+    this.#log.add('fault', { fault: 'slow_cancels', count, durationMs: ms });
+    this.#options.slowNextCancels(count, ms);
+  }
+
+  /**
+   * The next `count` cancels are `delayMs` in flight, the order's events held back as long, and
+   * lose the race: a working limit order fills just before its cancel arrives.
+   */
+  raceCancels(count: number, delayMs: number): void {
+    this.#log.add('fault', { fault: 'cancel_race', count, delayMs });
+    this.#racingCancels = { count, delayMs };
+  }
+
+  /** The next `count` risk exits are refused as potential wash trades. */
+  refuseExitsAsWashTrades(count: number): void {
+    this.#log.add('fault', { fault: 'wash_trade', count });
+    this.#washTrades = count;
+  }
+
+  /** From the next cancel on, every cancel answers 503 for `durationMs`. */
+  cancelOutage(durationMs: number): void {
+    this.#log.add('fault', { fault: 'cancel_outage', durationMs });
+    this.#cancelOutage = { armedMs: durationMs };
+  }
+
+  /** Whether the cancel endpoint is down now (the first cancel after arming starts the outage). */
+  #cancelsDown(): boolean {
+    const outage = this.#cancelOutage;
+    if (outage === null) return false;
+    const nowMs = this.#nowMs();
+    if ('armedMs' in outage) {
+      this.#cancelOutage = { untilMs: nowMs + outage.armedMs };
+      return true;
+    }
+    if (nowMs < outage.untilMs) return true;
+    this.#cancelOutage = null;
+    return false;
+  }
+
   /** The quiet end of a run: armed faults are dropped, held events delivered. */
   disarm(): void {
     this.rest.clear();
+    this.#options.slowNextCancels(0, 0);
+    this.#options.fillBeforeNextCancels(0);
+    this.#racingCancels = { count: 0, delayMs: 0 };
+    this.#washTrades = 0;
+    this.#cancelOutage = null;
     this.events.flush((event) => this.#deliver(event));
   }
 
@@ -167,8 +234,14 @@ export class FaultyVenue implements TradingVenue {
         qty: execution.qty,
       });
     }
+    const held = this.#held.get(order.id);
+    if (held !== undefined) held.push(event);
+    else this.#forward(event);
+  }
+
+  #forward(event: VenueOrderEvent): void {
     if (this.#outageUntilMs !== null) {
-      this.#log.add('event_lost', { event: event.event, clientOrderId: order.clientOrderId });
+      this.#log.add('event_lost', { event: event.event, clientOrderId: event.order.clientOrderId });
       return;
     }
     this.events.push(event, (delivered) => this.#deliver(delivered));
@@ -271,6 +344,12 @@ export class FaultyVenue implements TradingVenue {
       side: request.side,
     });
     try {
+      if (this.#washTrades > 0 && this.#options.isRiskExit(clientOrderId)) {
+        this.#washTrades--;
+        const context = { method: 'POST', route: '/v2/orders', clientOrderId };
+        this.#log.add('rest_fault', { ...context, kind: 'status', status: 403, when: 'before' });
+        throw new VenueRejectedError(403, WASH_TRADE_CODE, WASH_TRADE_MESSAGE, context);
+      }
       const order = await this.#call('POST', '/v2/orders', sent.clientOrderId, async () => {
         const placed = await this.#inner.submitOrder(sent);
         this.accepted.push({
@@ -290,9 +369,42 @@ export class FaultyVenue implements TradingVenue {
     }
   }
 
-  cancelOrder(orderId: string): Promise<void> {
+  async cancelOrder(orderId: string): Promise<void> {
     this.#log.add('cancel', { orderId });
-    return this.#call('DELETE', `/v2/orders/${orderId}`, null, () => this.#inner.cancelOrder(orderId));
+    const cancel = (): Promise<void> => {
+      if (this.#cancelsDown()) {
+        const context = { method: 'DELETE', route: '/v2/orders/{id}', clientOrderId: null };
+        this.#log.add('rest_fault', { ...context, kind: 'status', status: 503, when: 'before' });
+        return Promise.reject(new VenueRejectedError(503, null, 'service unavailable', context));
+      }
+      return this.#call('DELETE', `/v2/orders/${orderId}`, null, () => this.#inner.cancelOrder(orderId));
+    };
+    if (this.#racingCancels.count === 0 || this.#held.has(orderId)) return cancel();
+    this.#racingCancels.count--;
+    const { delayMs } = this.#racingCancels;
+    this.#log.add('cancel_in_flight', { orderId, delayMs });
+    this.#held.set(orderId, []);
+    try {
+      await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delayMs));
+      this.#options.fillBeforeNextCancels(1);
+      await cancel().catch((error: unknown) => {
+        // A 422 here is the race lost: the order filled (or ended) while the cancel was on its way.
+        this.#log.add('cancel_refused', {
+          orderId,
+          status: error instanceof VenueRejectedError ? error.status : null,
+        });
+        throw error;
+      });
+    } finally {
+      // Only this cancel races: one that never reached the venue leaves the next one alone.
+      this.#options.fillBeforeNextCancels(0);
+      // The stream lags the answer: what happened to the order meanwhile arrives after it.
+      this.#timers.setTimeout(() => {
+        const held = this.#held.get(orderId) ?? [];
+        this.#held.delete(orderId);
+        for (const event of held) this.#forward(event);
+      }, 0);
+    }
   }
 
   cancelAllOrders(): Promise<BulkItemResult[]> {

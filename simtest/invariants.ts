@@ -20,6 +20,8 @@
  *   not hold an unexpired lease at that instant (checked by the harness against the lease item);
  * - nothing lost across restarts: every order the venue accepted is in the store (or known to the
  *   final engine), and for every order the store's fills add up to what the venue executed;
+ * - every stop that triggered ends flat or protected: after the stop, the venue's position in its
+ *   symbol went to zero at some instant, or at the end an exit of risk's works there.
  * - cancels only under the lease: a cancel (of one order, or of all) reaches the venue only from
  *   whoever holds the lease then — the trading engine, or the watchdog (or an engine's lease-loss
  *   cancel) under its own hold on a lapsed lease — so nobody cancels a new holder's orders;
@@ -134,6 +136,8 @@ export function realizedByAverageCost(executions: readonly VenueExecution[]): Ma
 export class InvariantMonitor {
   readonly violations: Violation[] = [];
   readonly #limits: RiskLimits;
+  /** Symbols whose latest stop has not yet seen the venue's position at zero, with its instant. */
+  readonly #stopsOpen = new Map<string, number>();
   /** Lapsed leases (holder and token) already reported with orphaned orders: one violation each. */
   readonly #orphansReported = new Set<string>();
 
@@ -205,6 +209,38 @@ export class InvariantMonitor {
       atMs,
       `exit ${request.clientOrderId} (${request.side} ${formatFixed(request.qty)} ${request.symbol}) reached the venue while ${otherOpenOrders.join(', ')} still worked there`,
     );
+  }
+
+  /** A stop triggered on `symbol`, the venue holding `venueQty` of it then. */
+  onStop(atMs: number, symbol: string, venueQty: Fixed): void {
+    if (venueQty === ZERO) this.#stopsOpen.delete(symbol);
+    else if (!this.#stopsOpen.has(symbol)) this.#stopsOpen.set(symbol, atMs);
+  }
+
+  /** The venue's position in `symbol` changed to `qty`. */
+  onVenuePosition(symbol: string, qty: Fixed): void {
+    if (qty === ZERO) this.#stopsOpen.delete(symbol);
+  }
+
+  /**
+   * At the end, every stop's symbol went flat at the venue after it triggered, or one of risk's
+   * exits still works there (`protectedSymbols`). Stops from `unjudgedFromMs` on are not judged:
+   * an exit needs a fresh price, and a run's market data ends before the run does.
+   */
+  checkStops(
+    atMs: number,
+    venueQty: ReadonlyMap<string, Fixed>,
+    protectedSymbols: ReadonlySet<string>,
+    unjudgedFromMs = Number.POSITIVE_INFINITY,
+  ): void {
+    for (const [symbol, stopMs] of this.#stopsOpen) {
+      if (protectedSymbols.has(symbol) || stopMs >= unjudgedFromMs) continue;
+      this.fail(
+        'stop_ends_flat_or_protected',
+        atMs,
+        `a stop on ${symbol} triggered at ${new Date(stopMs).toISOString()}; the venue still holds ${formatFixed(venueQty.get(symbol) ?? ZERO)} with no exit working`,
+      );
+    }
   }
 
   /**

@@ -53,6 +53,7 @@ import {
   type Violation,
 } from './invariants.ts';
 import { Repricer } from './repricer.ts';
+import { RestingEntries } from './resting-entries.ts';
 import { type FeedFaultPlan, type Scenario, scenarioFor } from './scenario.ts';
 import { SilentSocket } from './silent-socket.ts';
 import { startWatchdogProcess, WATCHDOG_EVERY_MS } from './watchdog-process.ts';
@@ -102,6 +103,12 @@ const STEP_MS = 200;
 const MINUTE_US = 60_000_000;
 /** After the last step: faults off, the feed stopped, the engine's pending work given time to finish. */
 const SETTLE_MS = 60_000;
+/**
+ * How long the market must go on after a stop for the stop to be judged: its close may wait out
+ * a cancel outage (up to 20 s), risk's back-off (up to 10 s) and an exit left working (5 s), and
+ * every exit needs a fresh price, which ends with the feed (found by seed 1529).
+ */
+const STOP_JUDGED_MS = 60_000;
 /** The account the engines trade and the store keys its items by. */
 const ACCOUNT = 'simtest';
 /**
@@ -191,6 +198,7 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       execution.positionQty ??
       ((order.side === 'buy' ? book.qty + execution.qty : book.qty - execution.qty) as Fixed);
     venueBook.set(order.symbol, { qty: positionQty, avg: positionQty === ZERO ? 0 : avg });
+    monitor.onVenuePosition(order.symbol, positionQty);
   });
 
   const nodes: EngineNode[] = [];
@@ -248,6 +256,9 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     log,
     onFirstAttempt: entered,
     retrySkipsLookup: options.variant === 'retry-skips-lookup',
+    slowNextCancels: (count, ms) => simulated.engine.slowNextCancels(count, ms),
+    fillBeforeNextCancels: (count) => simulated.engine.fillBeforeNextCancels(count),
+    isRiskExit: (clientOrderId) => riskExits.has(clientOrderId),
   });
 
   // The store: one in-memory DynamoDB for every engine, with the scenario's faults over windows.
@@ -400,16 +411,17 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       timers: simulated.timers,
       clock,
       limits,
-      strategies: scenario.strategies.map(
-        (plan) =>
-          new MidPriceMomentum({
-            id: plan.id,
-            symbols: plan.symbols,
-            period: plan.period,
-            threshold: plan.thresholdBps / 10_000,
-            entryQty: parseFixed(plan.entryQty),
-          }),
-      ),
+      strategies: scenario.strategies.map((plan) => {
+        const strategy = new MidPriceMomentum({
+          id: plan.id,
+          symbols: plan.symbols,
+          period: plan.period,
+          threshold: plan.thresholdBps / 10_000,
+          entryQty: parseFixed(plan.entryQty),
+        });
+        const { restingEntryBps } = scenario.cancelFaults;
+        return restingEntryBps === null ? strategy : new RestingEntries(strategy, restingEntryBps);
+      }),
       symbols,
       history: simulated.history,
       random: () => prng.next(),
@@ -443,7 +455,11 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
           break;
       }
     });
-    risk.events.subscribe((event) => log.add('risk', { engine: node.name, event: event.type }));
+    risk.events.subscribe((event) => {
+      log.add('risk', { engine: node.name, event: event.type });
+      if (event.type === 'stop_triggered')
+        monitor.onStop(clock.nowMs(), event.symbol, venueBook.get(event.symbol)?.qty ?? ZERO);
+    });
     node.start().catch((error: unknown) => {
       // A start-up that throws (a store error while loading the persisted state) ends the process
       // (engine/main.ts exits non-zero); the orchestrator starts another.
@@ -664,6 +680,8 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
         });
   let nextFeedFault = 0;
   let nextFault = 0;
+  const { cancelFaults } = scenario;
+  let nextCancelFault = 0;
   const endMs = startMs + scenario.durationMs;
   for (let t = startMs + STEP_MS; t <= endMs; t += STEP_MS) {
     while (nextFault < scenario.faults.length && startMs + scenario.faults[nextFault]!.atMs <= t) {
@@ -693,6 +711,26 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
             log.add('fault', { fault: 'halt', symbol: fault.symbol, durationMs: fault.durationMs });
             resumes.push({ atMs: t + fault.durationMs, symbol: fault.symbol });
           }
+          break;
+      }
+    }
+    while (
+      nextCancelFault < cancelFaults.faults.length &&
+      startMs + cancelFaults.faults[nextCancelFault]!.atMs <= t
+    ) {
+      const fault = cancelFaults.faults[nextCancelFault++]!;
+      switch (fault.kind) {
+        case 'slow_cancels':
+          venue.slowCancels(fault.count, fault.durationMs);
+          break;
+        case 'cancel_race':
+          venue.raceCancels(fault.count, fault.delayMs);
+          break;
+        case 'wash_trade':
+          venue.refuseExitsAsWashTrades(fault.count);
+          break;
+        case 'cancel_outage':
+          venue.cancelOutage(fault.durationMs);
           break;
       }
     }
@@ -728,6 +766,18 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
           { kind: 'status', status: 503, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
           2,
         );
+        // Then 429 bursts on its further cancels and on its flatten.
+        const bursts = cancelFaults.killSwitchBursts;
+        if (bursts.cancels > 0)
+          venue.armRest(
+            { kind: 'status', status: 429, when: 'before', method: 'DELETE', path: '/v2/orders/*' },
+            bursts.cancels,
+          );
+        if (bursts.flatten > 0)
+          venue.armRest(
+            { kind: 'status', status: 429, when: 'before', method: 'POST', path: '/v2/orders' },
+            bursts.flatten,
+          );
         active.stack.risk.killSwitch('simtest', 'operator kill switch');
       }
     }
@@ -816,6 +866,18 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
       storedFills.items,
     );
   }
+  const exitsWorking = new Set(
+    simulated.engine
+      .openOrders()
+      .filter((order) => riskExits.has(order.clientOrderId))
+      .map((order) => order.symbol),
+  );
+  monitor.checkStops(
+    atMs,
+    new Map([...venuePositions].map(([symbol, position]) => [symbol, position.qty])),
+    exitsWorking,
+    endMs - STOP_JUDGED_MS,
+  );
   monitor.checkMalformed(atMs, feedListener.malformedDelivered);
   for (const { gap, nodes: told } of gaps)
     if (final !== undefined && told.includes(final))

@@ -99,6 +99,40 @@ export interface PausePlan {
   readonly resume: ResumeOrder;
 }
 
+/**
+ * The broker's cancel-side faults (drawn from a stream of their own, so every other draw of a
+ * seed stays as it was):
+ * - `slow_cancels`: the next cancels are accepted (pending_cancel) but take `durationMs` to be
+ *   final, and the order may fill meanwhile;
+ * - `cancel_race`: the next cancels are `delayMs` in flight, with the order's events held back
+ *   as long, and lose the race: a working limit order fills just before its cancel arrives, which
+ *   is refused with 422, the fill reported only after;
+ * - `wash_trade`: the next risk exits are refused with Alpaca's 403 "potential wash trade";
+ * - `cancel_outage`: from the next cancel on, every cancel answers 503 for `durationMs` (longer
+ *   than the client's retries last), so only a cancel asked again later goes through.
+ */
+export type CancelFaultPlan =
+  | {
+      readonly atMs: number;
+      readonly kind: 'slow_cancels';
+      readonly count: number;
+      readonly durationMs: number;
+    }
+  | { readonly atMs: number; readonly kind: 'cancel_race'; readonly count: number; readonly delayMs: number }
+  | { readonly atMs: number; readonly kind: 'wash_trade'; readonly count: number }
+  | { readonly atMs: number; readonly kind: 'cancel_outage'; readonly durationMs: number };
+
+export interface CancelFaults {
+  readonly faults: readonly CancelFaultPlan[];
+  /** 429s on the kill switch's cancels and on its flatten, after the two failed cancels. */
+  readonly killSwitchBursts: { readonly cancels: number; readonly flatten: number };
+  /**
+   * Buy entries rest this many basis points below the strategies' price (null: they take the
+   * offer), so a stop or the kill switch finds orders to cancel (simtest/resting-entries.ts).
+   */
+  readonly restingEntryBps: number | null;
+}
+
 export interface Scenario {
   readonly seed: number;
   readonly marketSeed: number;
@@ -116,6 +150,7 @@ export interface Scenario {
   readonly feedFaults: readonly FeedFaultPlan[];
   /** Working limit orders repriced through the engine's replace (drawn after the feed faults). */
   readonly repricing: RepricingPlan | null;
+  readonly cancelFaults: CancelFaults;
 }
 
 /**
@@ -248,6 +283,7 @@ export function scenarioFor(seed: number): Scenario {
       ...pauseFor(seed),
     },
     ...feedFaultsFor(seed, symbols),
+    cancelFaults: cancelFaultsFor(seed),
   };
 }
 
@@ -322,6 +358,34 @@ export function feedFaultsFor(
     fault.kind === 'luld' ? { ...fault, limitState: limitStates[prng.nextInt(limitStates.length)]! } : fault,
   );
   return { feedFaults, repricing };
+}
+
+function cancelFaultsFor(seed: number): CancelFaults {
+  const prng = new Prng((seed ^ 0x5ca1ab1e) >>> 0);
+  const between = (low: number, high: number): number => low + prng.nextInt(high - low + 1);
+  const faults: CancelFaultPlan[] = [];
+  const count = between(0, 4);
+  for (let i = 0; i < count; i++) {
+    const atMs = prng.nextInt(RUN_MS - QUIET_TAIL_MS);
+    switch (prng.nextInt(4)) {
+      case 0:
+        faults.push({ atMs, kind: 'slow_cancels', count: between(1, 3), durationMs: between(1_000, 10_000) });
+        break;
+      case 1:
+        faults.push({ atMs, kind: 'cancel_race', count: between(1, 3), delayMs: between(200, 3_000) });
+        break;
+      case 2:
+        faults.push({ atMs, kind: 'wash_trade', count: between(1, 3) });
+        break;
+      default:
+        faults.push({ atMs, kind: 'cancel_outage', durationMs: between(5_000, 20_000) });
+        break;
+    }
+  }
+  faults.sort((a, b) => a.atMs - b.atMs);
+  const killSwitchBursts = { cancels: between(0, 6), flatten: between(0, 6) };
+  const restingEntryBps = prng.nextInt(2) === 0 ? between(1, 5) : null;
+  return { faults, killSwitchBursts, restingEntryBps };
 }
 
 function faultAt(

@@ -8,13 +8,25 @@ import { isTerminalStatus, type OrderIntent } from '../../shared/domain/order.ts
 import type { VenueOrder } from '../../shared/venue/venue-types.ts';
 import type { OrderTracker } from './order-tracker.ts';
 
-/** Whether a reported order needs adopting: working, not sent by this process, not yet counted. */
+/**
+ * Whether a reported order needs adopting: working, not sent by this process, not yet counted.
+ * `isFinal` is the engine's own view before this report: a report older than it (a late event of
+ * an order a reconciliation already found filled) adopts nothing, or risk would count a working
+ * order that never ends — one that blocks every exit in its symbol as a self-match (simtest seed
+ * 1173).
+ */
 export function needsAdoption(
   order: VenueOrder,
   intent: OrderIntent | undefined,
   isTracking: (clientOrderId: string) => boolean,
+  isFinal: (clientOrderId: string) => boolean,
 ): boolean {
-  return intent === undefined && !isTerminalStatus(order.status) && !isTracking(order.clientOrderId);
+  return (
+    intent === undefined &&
+    !isTerminalStatus(order.status) &&
+    !isFinal(order.clientOrderId) &&
+    !isTracking(order.clientOrderId)
+  );
 }
 
 /**

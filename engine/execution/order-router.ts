@@ -113,6 +113,8 @@ export class OrderRouter {
   readonly #log: Logger;
   readonly #brokerStopLossPct: Fixed | undefined;
   readonly #replacements = new Map<string, number>();
+  /** Orders whose submission ended without learning whether the venue has them. */
+  readonly #outcomeUnknown = new Set<string>();
 
   constructor(options: OrderRouterOptions) {
     this.#risk = options.risk;
@@ -256,7 +258,8 @@ export class OrderRouter {
         this.#log.error({ clientOrderId, reason: outcome.message }, 'order not sent');
         return { ...refused('not_sent', outcome.message), clientOrderId };
       case 'unknown':
-        // It stays open until a reconciliation finds out whether the venue has it.
+        // It stays open until a lookup finds out whether the venue has it.
+        this.#outcomeUnknown.add(clientOrderId);
         this.#log.error({ clientOrderId, reason: outcome.message }, 'order outcome unknown after retries');
         return { ...refused('outcome_unknown', outcome.message), clientOrderId };
     }
@@ -269,9 +272,12 @@ export class OrderRouter {
     let orderId = state.orderId;
     if (orderId === null) {
       const found = await this.#gateway.lookup(clientOrderId, 'cancel');
+      if (found === null && this.#neverPlaced(clientOrderId))
+        return refused('already_final', 'the broker never received this order');
       if (found === null || found === 'failed') {
         return refused('unknown_order', 'the broker has not reported this order yet');
       }
+      this.#outcomeUnknown.delete(clientOrderId);
       this.#reports.answered(found);
       orderId = found.id;
     }
@@ -281,10 +287,12 @@ export class OrderRouter {
       return { ok: true, clientOrderId };
     } catch (error) {
       if (error instanceof VenueRejectedError && (error.status === 404 || error.status === 422)) {
-        // Refused because it is final, or because an earlier attempt's cancel is already pending.
+        // Refused because it is final (filled just before the cancel, say), or because an earlier
+        // attempt's cancel is already pending. The order is looked up and taken as a snapshot, so
+        // a fill the stream has not delivered yet is booked now, not when it finally arrives.
         const found = await this.#gateway.lookup(clientOrderId, 'cancel');
         if (found !== null && found !== 'failed') {
-          this.#reports.answered(found);
+          this.#reports.reconciled(found);
           if (found.status === 'pending_cancel' || found.status === 'canceled')
             return { ok: true, clientOrderId };
         }
@@ -301,9 +309,24 @@ export class OrderRouter {
    */
   async refreshOrder(clientOrderId: string): Promise<OrderStatus | null | 'failed'> {
     const found = await this.#gateway.lookup(clientOrderId, 'cancel');
+    if (found === null) this.#neverPlaced(clientOrderId);
     if (found === null || found === 'failed') return found;
+    this.#outcomeUnknown.delete(clientOrderId);
     this.#reports.reconciled(found);
     return found.status;
+  }
+
+  /**
+   * The venue has no order under this id. For an order whose submission ended unknown (every
+   * attempt failed, the last without an answer), that settles it: it was never placed, and it is
+   * final here, or it would count as working forever — holding its exposure, and, being an exit,
+   * making every other exit in its symbol look like an oversell (simtest seed 15).
+   */
+  #neverPlaced(clientOrderId: string): boolean {
+    if (!this.#outcomeUnknown.delete(clientOrderId)) return false;
+    this.#log.warn({ clientOrderId }, 'order never reached the broker; taken as rejected');
+    this.#reports.rejected(clientOrderId);
+    return true;
   }
 
   /** Cancels every open order we track (the venue's own cancel-all would take manual orders too). */
@@ -362,6 +385,7 @@ export class OrderRouter {
   forgetFinished(ageMs: number, onForgotten?: (clientOrderId: string) => void): number {
     return this.#reports.forgetFinished(ageMs, (clientOrderId) => {
       this.#replacements.delete(clientOrderId);
+      this.#outcomeUnknown.delete(clientOrderId);
       onForgotten?.(clientOrderId);
     });
   }

@@ -207,12 +207,14 @@ export class RiskActionExecutor {
         continue;
       }
       if (task.exitClientOrderId !== null) {
-        const settled = await this.#settlement.waitSettled(
-          task.exitClientOrderId,
-          this.#timings.exitWorkingMs,
-        );
-        // Still working (a marketable limit the price ran away from): the next round cancels it.
-        if (!settled) this.#log.warn({ symbol, clientOrderId: task.exitClientOrderId }, 'exit still working');
+        const exit = task.exitClientOrderId;
+        const settled = await this.#settlement.waitSettled(exit, this.#timings.exitWorkingMs);
+        if (!settled) {
+          // Still working (a marketable limit the price ran away from, or a submission whose
+          // outcome is unknown): cancelled and confirmed final, so the next episode sends afresh.
+          this.#log.warn({ symbol, clientOrderId: exit }, 'exit still working');
+          await this.#settlement.cancelAndConfirm(exit, this.#countCancel);
+        }
         task.exitClientOrderId = null;
         continue;
       }

@@ -48,6 +48,10 @@ const eventFaultSchema = z.discriminatedUnion('kind', [
 
 const rejectSchema = z.object({ count }).strict();
 
+const slowCancelSchema = z.object({ ms: z.number().int().min(0).max(3_600_000), count }).strict();
+
+const fillBeforeCancelSchema = z.object({ count }).strict();
+
 const closureSchema = z
   .object({
     date: z.string().superRefine((date, context) => {
@@ -117,10 +121,22 @@ export function handleTradingAdmin(
         deps.engine.rejectNextOrders(times);
         return done();
       });
+    case 'POST /faults/cancels':
+      return parse(slowCancelSchema, body, ({ count: times, ms }) => {
+        deps.engine.slowNextCancels(times, ms);
+        return done();
+      });
+    case 'POST /faults/fill-before-cancel':
+      return parse(fillBeforeCancelSchema, body, ({ count: times }) => {
+        deps.engine.fillBeforeNextCancels(times);
+        return done();
+      });
     case 'DELETE /faults':
       deps.restFaults.clear();
       deps.stream.clearFaults();
       deps.engine.rejectNextOrders(0);
+      deps.engine.slowNextCancels(0, 0);
+      deps.engine.fillBeforeNextCancels(0);
       return done();
     case 'GET /calendar/closures':
       return done({ closures: deps.closedDates.list() });

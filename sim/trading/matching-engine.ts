@@ -192,6 +192,10 @@ export class MatchingEngine {
   #calendarGeneration = 0;
   #seq = 0;
   #rejectNext = 0;
+  /** The slow-cancel fault: how many more cancels, and how long each stays pending_cancel. */
+  #slowCancels = { count: 0, ms: 0 };
+  /** The fill-before-cancel fault: how many more cancels lose the race to a fill. */
+  #filledBeforeCancel = 0;
   readonly #halted = new Set<string>();
   readonly #admission: OrderAdmission;
   readonly #groups: OrderGroups;
@@ -265,6 +269,24 @@ export class MatchingEngine {
   /** Fault injection: the next `count` orders are accepted, then rejected at routing. */
   rejectNextOrders(count: number): void {
     this.#rejectNext = count;
+  }
+
+  /**
+   * Fault injection: the next `count` cancels are accepted but the orders stay pending_cancel for
+   * `ms` before they are canceled, as Alpaca's do when the exchange is slow to confirm; an order
+   * may still fill meanwhile.
+   */
+  slowNextCancels(count: number, ms: number): void {
+    this.#slowCancels = { count, ms };
+  }
+
+  /**
+   * Fault injection: the next `count` cancels of a working limit order lose the race to a fill —
+   * what is left of the order executes at its limit just before the cancel arrives, and the
+   * cancel is refused (422), as Alpaca refuses to cancel a filled order.
+   */
+  fillBeforeNextCancels(count: number): void {
+    this.#filledBeforeCancel = count;
   }
 
   getOrder(id: string): SimOrder | undefined {
@@ -350,6 +372,16 @@ export class MatchingEngine {
   cancel(id: string): ApiResult<SimOrder> {
     const order = this.#byId.get(id);
     if (order === undefined) return fail(apiErrors.notFound('order not found'));
+    if (this.#filledBeforeCancel > 0 && this.#fillsAtLimit(order)) {
+      this.#filledBeforeCancel--;
+      const remaining = (order.qty! - order.filledQty) as Fixed;
+      this.#execute(order, {
+        qty: remaining,
+        price: order.limitPrice!,
+        unslipped: order.limitPrice!,
+        completes: true,
+      });
+    }
     if (isTerminal(order.status) || order.status === 'pending_cancel') {
       return fail(apiErrors.unprocessable(`order is already in "${order.status}" state`));
     }
@@ -360,8 +392,24 @@ export class MatchingEngine {
     }
     this.#setStatus(order, 'pending_cancel');
     this.#emit('pending_cancel', order);
-    this.#deps.scheduler.after(this.#deps.latencyMs, () => this.#finishCancel(order));
+    let delayMs = this.#deps.latencyMs;
+    if (this.#slowCancels.count > 0) {
+      this.#slowCancels.count--;
+      delayMs += this.#slowCancels.ms;
+    }
+    this.#deps.scheduler.after(delayMs, () => this.#finishCancel(order));
     return ok(order);
+  }
+
+  /** A working limit order that could trade now: what a fill racing its cancel may complete. */
+  #fillsAtLimit(order: SimOrder): boolean {
+    return (
+      order.type === 'limit' &&
+      order.limitPrice !== null &&
+      order.qty !== null &&
+      (order.status === 'new' || order.status === 'partially_filled') &&
+      this.#canTrade(order)
+    );
   }
 
   replace(id: string, request: SimReplaceRequest): ApiResult<SimOrder> {

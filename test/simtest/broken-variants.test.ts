@@ -10,6 +10,7 @@ describe.each<[BrokenVariant, number, string]>([
   ['fill-counted-twice', 140, 'positions_equal_venue'],
   ['fenced-engine-writes', 5, 'no_send_without_lease'],
   ['fenced-engine-writes', 1, 'no_write_without_lease'],
+  ['stop-exit-before-cancels', 102, 'stop_ends_flat_or_protected'],
   ['cancel-ignores-new-holder', 216, 'no_cancel_without_lease'],
   ['no-watchdog', 13, 'orphaned_orders_cancelled'],
 ])('Broken variant: %s', (variant, seed, invariant) => {

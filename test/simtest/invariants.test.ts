@@ -176,6 +176,45 @@ describe('Class: InvariantMonitor', () => {
     ]);
   });
 
+  it('passes a stop whose symbol went flat at the venue, or whose exit still works there', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onStop(0, 'AAPL', parseFixed('10'));
+    monitor.onVenuePosition('AAPL', parseFixed('4'));
+    monitor.onVenuePosition('AAPL', parseFixed('0'));
+    // A new position after the stop closed the old one is the strategy's, not the stop's.
+    monitor.onVenuePosition('AAPL', parseFixed('7'));
+    monitor.onStop(1, 'MSFT', parseFixed('0'));
+    monitor.onStop(2, 'SPY', parseFixed('5'));
+    monitor.checkStops(
+      3,
+      new Map([
+        ['AAPL', parseFixed('7')],
+        ['SPY', parseFixed('5')],
+      ]),
+      new Set(['SPY']),
+    );
+    expect(monitor.violations).toStrictEqual([]);
+    // A stop too near the end of the market data to have been carried out is not judged.
+    monitor.onStop(10, 'TSLA', parseFixed('3'));
+    monitor.checkStops(11, new Map([['TSLA', parseFixed('3')]]), new Set(['SPY']), 10);
+    expect(monitor.violations).toStrictEqual([]);
+  });
+
+  it('flags a stop whose symbol never went flat at the venue and has no exit working', () => {
+    const monitor = new InvariantMonitor(limits);
+    monitor.onStop(Date.UTC(2026, 2, 10, 15), 'AAPL', parseFixed('10'));
+    monitor.onVenuePosition('AAPL', parseFixed('4'));
+    monitor.checkStops(5, new Map([['AAPL', parseFixed('4')]]), new Set(['MSFT']));
+    expect(monitor.violations).toStrictEqual([
+      {
+        invariant: 'stop_ends_flat_or_protected',
+        atMs: 5,
+        detail:
+          'a stop on AAPL triggered at 2026-03-10T15:00:00.000Z; the venue still holds 4 with no exit working',
+      },
+    ]);
+  });
+
   it('checks only duplicates when each engine booked part of a run with restarts', () => {
     const monitor = new InvariantMonitor(limits);
     const booked = [{ executionId: 'e1', clientOrderId: 'a', qty: parseFixed('4') }];

@@ -26,6 +26,13 @@ describe('Deterministic simulation', () => {
   // order's fill booked again later.
   // 57: after a restart, the session's orders folded in whole got the quantity right but not the
   // average entry (the position had gone flat in between); reconciliation now takes the venue's.
+  // 15: a strategy's exit whose submission ended unknown (429s, then a timeout before it arrived)
+  // counted as working for ever, so the stop that followed could neither cancel it nor send its
+  // exit past reduce_only: the position stayed open (stop_ends_flat_or_protected). A lookup that
+  // finds no such order now settles it as never placed, and an exit left working is cancelled.
+  // 1173: a restarted engine adopted a late partial-fill report of an order a reconciliation had
+  // already found filled; risk counted it as a working buy for ever, and refused the stop's exit
+  // as a self-match. A report older than the engine's own view of the order adopts nothing now.
   // 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985: after a restart reconciled a partly filled
   // order from the venue's cumulative fill, its next executions were counted against that
   // quantity (whose executions the new engine never saw) and not booked, in memory or the store.
@@ -55,7 +62,7 @@ describe('Deterministic simulation', () => {
   // entry went over max_total_exposure_usd.
   it.each([
     135, 143, 172, 57, 1251, 2212, 2963, 3066, 3327, 6039, 7914, 7985, 1157, 4397, 5892, 916, 1810, 1858,
-    2324, 3559, 6115, 216, 348, 642, 687, 1762, 1724, 2461, 125, 222, 273, 103,
+    2324, 3559, 6115, 216, 348, 642, 687, 1762, 1724, 2461, 125, 222, 273, 103, 15, 1173,
   ])('holds every invariant on seed %i', async (seed) => {
     const outcome = await runSeed(seed);
     expect(outcome.violations).toStrictEqual([]);

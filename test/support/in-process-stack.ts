@@ -15,6 +15,7 @@ import { createLogger } from '../../shared/logging/logger.ts';
 import type { Strategy } from '../../shared/strategies/strategy.ts';
 import { ManualClock } from '../../shared/time/clock.ts';
 import { newYorkToUtcMs } from '../../shared/time/new-york-time.ts';
+import type { TradingVenue } from '../../shared/venue/trading-venue.ts';
 import { createInProcessVenue, type InProcessVenue } from '../../sim/in-process-venue.ts';
 import { minuteBar } from './minute-bars.ts';
 
@@ -28,8 +29,15 @@ export interface InProcessStack {
   close(): Promise<void>;
 }
 
-/** Started and reconciled, so entries are allowed. */
-export async function inProcessStack(symbol: string, dailyLossLimitUsd?: number): Promise<InProcessStack> {
+/**
+ * Started and reconciled, so entries are allowed. `venue` puts something between the engine and
+ * the in-process venue (a filter of its events, say).
+ */
+export async function inProcessStack(
+  symbol: string,
+  dailyLossLimitUsd?: number,
+  venue: (inner: TradingVenue) => TradingVenue = (inner) => inner,
+): Promise<InProcessStack> {
   const clock = new ManualClock(newYorkToUtcMs('2026-11-24', 10 * 60));
   const simulated = createInProcessVenue({ clock, symbols: [symbol] });
   simulated.market.setQuote(
@@ -52,7 +60,7 @@ export async function inProcessStack(symbol: string, dailyLossLimitUsd?: number)
     clock,
   });
   const execution = createExecutionService({
-    venue: simulated.venue,
+    venue: venue(simulated.venue),
     clock,
     logger: createLogger({ name: 'in-process-execution', level: 'silent' }),
     risk,

@@ -3,9 +3,18 @@
  * manager and position book, against the in-process venue on a virtual clock: no sockets, no
  * timers. What the backtest and the deterministic harness will run.
  */
+
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientOrderIdFor } from '../../../engine/execution/client-order-id.ts';
+import { OrderSettlement } from '../../../engine/execution/order-settlement.ts';
+import { RiskActionExecutor } from '../../../engine/execution/risk-actions.ts';
+import { RISK_STRATEGY_ID } from '../../../engine/risk/exit-intents.ts';
 import { formatFixed, parseFixed } from '../../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../../shared/domain/order.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
+import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
 import { type InProcessStack, inProcessStack } from '../../support/in-process-stack.ts';
 
 const f = parseFixed;
@@ -18,9 +27,48 @@ afterEach(async () => {
   open = undefined;
 });
 
-async function stack(dailyLossLimitUsd?: number): Promise<InProcessStack> {
-  open = await inProcessStack(SYMBOL, dailyLossLimitUsd);
+async function stack(
+  dailyLossLimitUsd?: number,
+  venue?: (inner: TradingVenue) => TradingVenue,
+): Promise<InProcessStack> {
+  open = await inProcessStack(SYMBOL, dailyLossLimitUsd, venue);
   return open;
+}
+
+/** The venue with some of its methods replaced (each given the venue itself). */
+function overriding(
+  methods: Partial<{ [K in keyof TradingVenue]: (inner: TradingVenue) => TradingVenue[K] }>,
+): (inner: TradingVenue) => TradingVenue {
+  return (inner) =>
+    new Proxy(inner, {
+      get(target, property) {
+        const override = methods[property as keyof TradingVenue];
+        if (override !== undefined) return override(target);
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+}
+
+/** The venue, with the stream's events about the orders in `muted` never reaching the engine. */
+function muting(muted: ReadonlySet<string>): (inner: TradingVenue) => TradingVenue {
+  return overriding({
+    onOrderEvent: (inner) => (listener) =>
+      inner.onOrderEvent((event) => {
+        if (!muted.has(event.order.clientOrderId)) listener(event);
+      }),
+  });
+}
+
+/** The venue, where every submission of the orders in `lost` times out before it arrives. */
+function losing(lost: ReadonlySet<string>): (inner: TradingVenue) => TradingVenue {
+  return overriding({
+    submitOrder: (inner) => async (request) => {
+      if (!lost.has(request.clientOrderId)) return inner.submitOrder(request);
+      const context = { method: 'POST', route: '/v2/orders', clientOrderId: request.clientOrderId };
+      throw new VenueUnreachableError('unknown', 'UND_ERR_HEADERS_TIMEOUT', context, null);
+    },
+  });
 }
 
 function intent(id: string, side: 'buy' | 'sell', qty: string, purpose: OrderIntent['purpose']): OrderIntent {
@@ -63,6 +111,96 @@ describe('Execution core against the in-process venue', () => {
     await until('flat', () => risk.positions.position(SYMBOL).qty === 0n);
     expect(await simulated.venue.listPositions()).toStrictEqual([]);
     expect(await simulated.venue.listOrders({ status: 'all' })).toHaveLength(2);
+  });
+
+  it('books at once the fill of an order whose cancel the venue refused with 422 because it had just filled', async () => {
+    const muted = new Set<string>();
+    const { clock, execution, risk, simulated, until } = await stack(undefined, muting(muted));
+    const resting = { ...intent('rest-1', 'buy', '5', 'entry'), type: 'limit' as const, limitPrice: f('99') };
+    const placed = await execution.router.submit(resting);
+    expect(placed.ok).toBe(true);
+    const { clientOrderId } = placed as { clientOrderId: string };
+    await until('working', () => execution.tracker.get(clientOrderId)?.status === 'new');
+    // The stream says nothing more of it: it fills at the venue, and the engine has not heard.
+    muted.add(clientOrderId);
+    simulated.market.setQuote(
+      SYMBOL,
+      { bidPrice: 98.9, askPrice: 98.95, bidSize: 500, askSize: 500 },
+      { hold: true },
+    );
+    simulated.advanceTo(clock.nowMs() + 10);
+    expect((await simulated.venue.getOrderByClientOrderId(clientOrderId))?.status).toBe('filled');
+    expect(risk.positions.position(SYMBOL).qty).toBe(0n);
+
+    expect(await execution.router.cancel(clientOrderId)).toMatchObject({
+      ok: false,
+      reason: 'already_final',
+    });
+    expect(execution.tracker.get(clientOrderId)?.isSettled).toBe(true);
+    expect(risk.positions.position(SYMBOL).qty).toBe(f('5'));
+    const [atVenue] = await simulated.venue.listPositions();
+    expect(risk.positions.position(SYMBOL).avgEntryPrice).toBe(atVenue!.avgEntryPrice);
+  });
+
+  it('takes an order whose submission ended unknown as never placed once the venue is found not to have it', async () => {
+    const lost = new Set([clientOrderIdFor('in-process', 'lost-1')]);
+    const { execution, risk } = await stack(undefined, losing(lost));
+    const sent = await execution.router.submit(intent('lost-1', 'buy', '5', 'entry'));
+    expect(sent).toMatchObject({ ok: false, reason: 'outcome_unknown' });
+    const [clientOrderId] = lost;
+    // Until found out, it may exist: it counts as working.
+    expect(execution.tracker.openOrders().map((order) => order.clientOrderId)).toStrictEqual([clientOrderId]);
+    expect(risk.symbolExposure(SYMBOL)).toBeGreaterThan(0n);
+
+    expect(await execution.router.cancel(clientOrderId!)).toMatchObject({
+      ok: false,
+      reason: 'already_final',
+    });
+    expect(execution.tracker.get(clientOrderId!)?.status).toBe('rejected');
+    expect(execution.tracker.openOrders()).toStrictEqual([]);
+    expect(risk.symbolExposure(SYMBOL)).toBe(0n);
+  });
+
+  it("closes a stop's position although its first exit was lost: the exit left unsettled is cancelled and sent again", async () => {
+    const lost = new Set<string>();
+    const { clock, execution, risk, simulated, until } = await stack(undefined, losing(lost));
+    expect((await execution.router.submit(intent('buy-1', 'buy', '5', 'entry'))).ok).toBe(true);
+    await until('bought', () => risk.positions.position(SYMBOL).qty === f('5'));
+    const logger = createLogger({ name: 'risk-actions', level: 'silent' });
+    const settlement = new OrderSettlement({
+      events: execution.events,
+      router: execution.router,
+      tracker: execution.tracker,
+      logger,
+      timers: simulated.timers,
+    });
+    const executor = new RiskActionExecutor({
+      settlement,
+      router: execution.router,
+      tracker: execution.tracker,
+      position: (symbol) => risk.positions.position(symbol).qty,
+      sessionDate: () => risk.sessionDate,
+      referencePrice: (symbol) => risk.positions.position(symbol).avgEntryPrice,
+      clock,
+      logger,
+      registry: new Registry(),
+      timings: { exitWorkingMs: 1_000 },
+    });
+    const firstExit = clientOrderIdFor(
+      RISK_STRATEGY_ID,
+      `${RISK_STRATEGY_ID}:exit:${SYMBOL}:${risk.sessionDate}:1`,
+    );
+    // Every attempt of the first exit times out before it arrives: its outcome is unknown.
+    lost.add(firstExit);
+    let closed = false;
+    void executor.close(SYMBOL, 'stop_loss').then(() => {
+      closed = true;
+    });
+    await until('closed', () => closed);
+    expect(risk.positions.position(SYMBOL).qty).toBe(0n);
+    expect(await simulated.venue.listPositions()).toStrictEqual([]);
+    expect(execution.tracker.get(firstExit)?.status).toBe('rejected');
+    settlement.stop();
   });
 
   it('refuses entries until reconciled, and reconciles a position the venue already holds', async () => {

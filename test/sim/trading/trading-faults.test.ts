@@ -240,10 +240,44 @@ describe('fault injection under /admin/trading', () => {
     expect(updates.map((update) => update.event)).toStrictEqual(['new', 'pending_new']);
   });
 
+  it('keeps the next cancels pending_cancel for a while before they are canceled', async () => {
+    running = await startVirtualSim();
+    await admin('POST', '/faults/cancels', { ms: 3_000, count: 1 });
+    const placed = await rest(running.sim, 'POST', '/v2/orders', order());
+    advance();
+    expect((await rest(running.sim, 'DELETE', `/v2/orders/${placed.body.id}`)).status).toBe(204);
+    advance();
+    const status = async () => (await rest(running.sim, 'GET', `/v2/orders/${placed.body.id}`)).body.status;
+    expect(await status()).toBe('pending_cancel');
+    running.sim.advanceTo(running.clock.nowMs() + 2_999);
+    expect(await status()).toBe('pending_cancel');
+    running.sim.advanceTo(running.clock.nowMs() + 1);
+    expect(await status()).toBe('canceled');
+    // Only the next one: the cancel after it takes effect at once.
+    const second = await rest(running.sim, 'POST', '/v2/orders', order({ client_order_id: 'second' }));
+    advance();
+    await rest(running.sim, 'DELETE', `/v2/orders/${second.body.id}`);
+    advance();
+    expect((await rest(running.sim, 'GET', `/v2/orders/${second.body.id}`)).body.status).toBe('canceled');
+  });
+
+  it('fills an order just before its cancel arrives, and refuses the cancel with 422', async () => {
+    running = await startVirtualSim();
+    await admin('POST', '/faults/fill-before-cancel', { count: 1 });
+    const placed = await rest(running.sim, 'POST', '/v2/orders', order({ qty: '3' }));
+    advance();
+    const refused = await rest(running.sim, 'DELETE', `/v2/orders/${placed.body.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe(42210000);
+    const filled = (await rest(running.sim, 'GET', `/v2/orders/${placed.body.id}`)).body;
+    expect([filled.status, filled.filled_qty, filled.filled_avg_price]).toStrictEqual(['filled', '3', '90']);
+  });
+
   it('clears every fault at once', async () => {
     running = await startVirtualSim();
     await admin('POST', '/faults/rest', { kind: 'status', status: 500, count: 5 });
     await admin('POST', '/faults/reject', { count: 5 });
+    await admin('POST', '/faults/cancels', { ms: 60_000, count: 5 });
     expect((await admin('DELETE', '/faults')).status).toBe(200);
     const placed = await rest(running.sim, 'POST', '/v2/orders', order());
     expect(placed.status).toBe(200);
