@@ -19,6 +19,8 @@ const NOT_COMPUTED = -1n;
 export interface RiskMarketDataSink {
   onQuote(symbol: string, bidPrice: number, askPrice: number, timestampUs: number): void;
   onTradingStatus(symbol: string, statusCode: string, timestampUs: number): void;
+  /** A trade printed: after a halt, proof that the symbol trades again (see SymbolMarket.onPrint). */
+  onTrade(symbol: string, timestampUs: number): void;
   onLuld(symbol: string, limitUp: number, limitDown: number, timestampUs: number): void;
   /** The feed's stale guard: no fresh reference for this symbol until its next quote. */
   markStale(symbol: string): void;
@@ -36,6 +38,8 @@ export class SymbolMarket {
   stale = true;
   halted = false;
   haltCode = '';
+  /** When the halt in force began (the status message's time). */
+  haltedAtUs = Number.NEGATIVE_INFINITY;
   limitUp = Number.NaN;
   limitDown = Number.NaN;
   #pricesExact = false;
@@ -70,14 +74,28 @@ export class SymbolMarket {
     this.#sellBound = NOT_COMPUTED;
   }
 
-  setTradingStatus(statusCode: string): void {
+  setTradingStatus(statusCode: string, timestampUs: number): void {
     if (HALT_CODES.has(statusCode)) {
+      if (!this.halted) this.haltedAtUs = timestampUs;
       this.halted = true;
       this.haltCode = statusCode;
     } else if (RESUME_CODES.has(statusCode)) {
       this.halted = false;
       this.haltCode = '';
     }
+  }
+
+  /**
+   * A trade printed at `timestampUs`. A halted symbol prints nothing, so a print after the halt
+   * began means trading has resumed, even if the resumption's status message never came: Alpaca
+   * sends statuses only as they change, and one sent while the feed was down or silent is gone
+   * for good, which would leave the symbol halted here (its exits refused) for the rest of the
+   * day. A late report of an earlier trade carries its earlier time and changes nothing.
+   */
+  onPrint(timestampUs: number): void {
+    if (!this.halted || timestampUs <= this.haltedAtUs) return;
+    this.halted = false;
+    this.haltCode = '';
   }
 
   isFresh(nowUs: number, maxAgeUs: number): boolean {

@@ -278,8 +278,13 @@ export class RiskManager implements RiskMarketDataSink {
     this.#evaluateLoss(nowMs);
   }
 
-  onTradingStatus(symbol: string, statusCode: string, _timestampUs: number): void {
-    this.#state.markets.getOrCreate(symbol).setTradingStatus(statusCode);
+  onTradingStatus(symbol: string, statusCode: string, timestampUs: number): void {
+    this.#state.markets.getOrCreate(symbol).setTradingStatus(statusCode, timestampUs);
+  }
+
+  onTrade(symbol: string, timestampUs: number): void {
+    const market = this.#state.markets.get(symbol);
+    if (market?.halted === true) market.onPrint(timestampUs);
   }
 
   onLuld(symbol: string, limitUp: number, limitDown: number, _timestampUs: number): void {

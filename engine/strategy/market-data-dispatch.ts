@@ -45,6 +45,9 @@ export class MarketDataDispatch implements MarketDataListener {
           this.#risk.onQuote(message.symbol, message.bidPrice, message.askPrice, message.timestampUs);
           this.#strategies.onQuote(message);
           break;
+        case 'trade':
+          this.#risk.onTrade(message.symbol, message.timestampUs);
+          break;
         case 'status':
           this.#risk.onTradingStatus(message.symbol, message.statusCode, message.timestampUs);
           break;

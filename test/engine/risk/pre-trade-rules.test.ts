@@ -207,6 +207,21 @@ describe('Pre-trade rules', () => {
       expect(risk.check(intent()).ok).toBe(true);
     });
 
+    it('takes a trade printed after the halt began as the resumption whose status message was missed (simtest seed 259)', () => {
+      const { risk, clock } = harness({ positions: [position('AAPL', '10', '100')] });
+      const haltedAtUs = clock.nowUs();
+      risk.onTradingStatus('AAPL', 'H', haltedAtUs);
+      // A late report of a trade from before the halt proves nothing.
+      risk.onTrade('AAPL', haltedAtUs - 1);
+      risk.onTrade('AAPL', haltedAtUs);
+      expect(denied(risk.check(exit('AAPL', 'sell', '10')))).toBe('symbol_halted');
+      // A second halt code while halted (a volatility pause) is still the same halt.
+      risk.onTradingStatus('AAPL', 'P', haltedAtUs + 5);
+      risk.onTrade('AAPL', haltedAtUs + 6);
+      expect(risk.check(exit('AAPL', 'sell', '10')).ok).toBe(true);
+      expect(risk.check(intent()).ok).toBe(true);
+    });
+
     it('passes a limit at the band edge, refuses one cent outside, and bounds a market order inside the band', () => {
       const { risk, clock } = harness();
       risk.onLuld('AAPL', 100.5, 99.5, clock.nowUs());
