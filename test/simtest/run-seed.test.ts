@@ -70,8 +70,8 @@ describe('Deterministic simulation', () => {
     expect(outcome.violations).toStrictEqual([]);
   });
 
-  it('cancels the working orders at the venue when a paused engine’s lease lapses and nobody takes over (seed 122)', async () => {
-    const outcome = await runSeed(122);
+  it('cancels the working orders at the venue when a paused engine’s lease lapses and nobody takes over (seed 246)', async () => {
+    const outcome = await runSeed(246);
     expect(outcome.violations).toStrictEqual([]);
     const entries = logEntries(outcome.log.text());
     expect(entries).toContainEqual(expect.objectContaining({ kind: 'engine_pause', engine: 'engine-1' }));
