@@ -3,8 +3,8 @@
  * problem reported at once, by flag name.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { numberFlag } from '../shared/cli/number-flag.ts';
+import { parseFlags } from '../shared/cli/parse-flags.ts';
 import { BROKEN_VARIANTS, type BrokenVariant } from './run-seed.ts';
 
 export const SIMTEST_USAGE = `usage: npm run simtest -- [--seeds N] [--from S] [--jobs J] [--variant NAME] [--out DIR]
@@ -33,25 +33,16 @@ export type SimtestArgs =
 const MAX_SEED = 2 ** 32 - 1;
 
 export function parseSimtestArgs(argv: readonly string[]): SimtestArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        seeds: { type: 'string', default: '100' },
-        from: { type: 'string', default: '1' },
-        jobs: { type: 'string', default: String(availableParallelism()) },
-        variant: { type: 'string' },
-        out: { type: 'string', default: '.cache/simtest' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs names the offending flag; its message never quotes a value.
-    return { kind: 'invalid', problems: [(error as Error).message] };
-  }
+  const parsed = parseFlags(argv, {
+    seeds: { type: 'string', default: '100' },
+    from: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: String(availableParallelism()) },
+    variant: { type: 'string' },
+    out: { type: 'string', default: '.cache/simtest' },
+    help: { type: 'boolean' },
+  });
+  if ('problem' in parsed) return { kind: 'invalid', problems: [parsed.problem] };
+  const { values } = parsed;
   if (values.help === true) return { kind: 'help' };
   const problems: string[] = [];
   const text = (name: string) => values[name] as string;

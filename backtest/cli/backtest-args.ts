@@ -2,8 +2,8 @@
  * The backtest command's flags, validated together: every problem is reported at once, naming the
  * flag and what it takes. Values become the types the run needs; nothing is read from disk here.
  */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags } from '../../shared/cli/parse-flags.ts';
 import { type Params, paramValue } from '../backtest-strategies.ts';
 import { TIMEFRAMES } from '../data/historical-bars.ts';
 
@@ -222,13 +222,9 @@ function crossFlagProblems(values: Record<string, unknown>): string[] {
 
 /** Parses the command line; throws UsageError listing every problem. Returns null for --help. */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null {
-  let values: Record<string, unknown>;
-  try {
-    const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true });
-    values = parsed.values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseFlags(argv, OPTIONS);
+  if ('problem' in parsed) throw new UsageError(parsed.problem);
+  const { values } = parsed;
   if (values.help === true) return null;
   const result = argsSchema.safeParse(values);
   const problems = [

@@ -2,8 +2,8 @@
  * `npm run soak -- --minutes M --rate R [--json] [--symbols N] [--warmup-minutes W]
  * [--sample-seconds S] [--config FILE] [--risk FILE]`: every problem reported at once.
  */
-import { parseArgs } from 'node:util';
 import { numberFlag } from '../../shared/cli/number-flag.ts';
+import { parseFlags } from '../../shared/cli/parse-flags.ts';
 
 export const SOAK_USAGE = `usage: npm run soak -- --minutes M --rate R [--json] [--symbols N] [--warmup-minutes W]
                        [--sample-seconds S] [--config FILE] [--risk FILE]
@@ -62,27 +62,19 @@ export type SoakArgs =
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
 
 export function parseSoakArgs(argv: readonly string[]): SoakArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        minutes: { type: 'string' },
-        rate: { type: 'string' },
-        json: { type: 'boolean' },
-        symbols: { type: 'string' },
-        'warmup-minutes': { type: 'string' },
-        'sample-seconds': { type: 'string' },
-        config: { type: 'string' },
-        risk: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    return { kind: 'invalid', problems: [(error as Error).message] };
-  }
+  const parsed = parseFlags(argv, {
+    minutes: { type: 'string' },
+    rate: { type: 'string' },
+    json: { type: 'boolean' },
+    symbols: { type: 'string' },
+    'warmup-minutes': { type: 'string' },
+    'sample-seconds': { type: 'string' },
+    config: { type: 'string' },
+    risk: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if ('problem' in parsed) return { kind: 'invalid', problems: [parsed.problem] };
+  const { values } = parsed;
   if (values.help === true) return { kind: 'help' };
   const problems: string[] = [];
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);

@@ -5,8 +5,8 @@
  * flag name, as a value for main.ts to print; a replay file that cannot be read is one of them.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { numberFlag } from '../../shared/cli/number-flag.ts';
+import { parseFlags } from '../../shared/cli/parse-flags.ts';
 import { parseSymbol } from '../../shared/domain/symbol.ts';
 import { isCalendarDate } from '../closed-dates.ts';
 import type { ReplaySpeed } from '../replay/replay.ts';
@@ -69,32 +69,23 @@ function replaySpeed(text: string, problems: string[]): ReplaySpeed | undefined 
 }
 
 export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        symbols: { type: 'string' },
-        rate: { type: 'string' },
-        'key-id': { type: 'string' },
-        'secret-key': { type: 'string' },
-        'nyse-hours': { type: 'boolean' },
-        'closed-dates': { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'history-minutes': { type: 'string' },
-        replay: { type: 'string' },
-        'replay-speed': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs names the offending flag; its message never contains a flag's value.
-    return { kind: 'invalid', problems: [(error as Error).message] };
-  }
+  const parsed = parseFlags(argv, {
+    port: { type: 'string' },
+    seed: { type: 'string' },
+    symbols: { type: 'string' },
+    rate: { type: 'string' },
+    'key-id': { type: 'string' },
+    'secret-key': { type: 'string' },
+    'nyse-hours': { type: 'boolean' },
+    'closed-dates': { type: 'string' },
+    'latency-ms': { type: 'string' },
+    'history-minutes': { type: 'string' },
+    replay: { type: 'string' },
+    'replay-speed': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if ('problem' in parsed) return { kind: 'invalid', problems: [parsed.problem] };
+  const { values } = parsed;
   if (values.help === true) return { kind: 'help' };
   const problems: string[] = [];
   const options: { -readonly [K in keyof SimulatorOptions]: SimulatorOptions[K] } = {};
