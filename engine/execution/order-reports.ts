@@ -6,7 +6,7 @@
  * and its reference price measures slippage.
  */
 import type { Logger } from 'pino';
-import { type Fixed, formatFixed } from '../../shared/domain/fixed.ts';
+import { type Fixed, formatFixed, sub, ZERO } from '../../shared/domain/fixed.ts';
 import type { OrderIntent, OrderStatus } from '../../shared/domain/order.ts';
 import type { Clock } from '../../shared/time/clock.ts';
 import type { OrderRequest, VenueOrder, VenueOrderEvent } from '../../shared/venue/venue-types.ts';
@@ -129,8 +129,23 @@ export class OrderReports {
     if (newClientOrderId === undefined) return;
     this.#replacements.delete(oldClientOrderId);
     const replacement = this.#intents.get(newClientOrderId);
-    if (replacement !== undefined)
-      this.#events.publish({ type: 'order_replaced', oldClientOrderId, newClientOrderId, replacement });
+    if (replacement === undefined) return;
+    // The replacement may have filled, and even ended, before either the replace's answer or the
+    // old order's `replaced` event came (both late): what it booked already is no longer working,
+    // and an end reported before it was announced is reported again, or risk would count it as
+    // working for good (simtest seed 526: a stop's exit refused as a self-match against it).
+    const state = this.#tracker.get(newClientOrderId);
+    const booked = state?.bookedQty ?? ZERO;
+    this.#events.publish({
+      type: 'order_replaced',
+      oldClientOrderId,
+      newClientOrderId,
+      replacement: booked > 0n ? { ...replacement, qty: sub(replacement.qty, booked) } : replacement,
+    });
+    if (state?.isTerminal === true) {
+      this.#reportedStatus.delete(newClientOrderId);
+      this.#reportStatus(newClientOrderId);
+    }
   }
 
   #track(order: OrderIdentity, intent: OrderIntent): void {

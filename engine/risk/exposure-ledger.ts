@@ -40,6 +40,11 @@ export interface WorkingOrder {
   /** The price its exposure is counted at. */
   readonly price: Fixed;
   remainingQty: Fixed;
+  /**
+   * Final at the venue, counted only for fills the position book has not booked yet
+   * (finishWorkingOrder): it can trade with nothing, so it is no self-match.
+   */
+  finalAtVenue: boolean;
 }
 
 /** Sentinels for self-match: a working market order crosses anything on the other side. */
@@ -168,6 +173,7 @@ export class SymbolExposure {
     let bestSell = NO_SELL;
     for (const order of this.working) {
       // Stop orders rest off the book until triggered, so they cannot match.
+      if (order.finalAtVenue) continue;
       if (order.type === 'market') {
         if (order.side === 'buy') bestBuy = NO_SELL;
         else bestSell = 0n;
@@ -282,6 +288,7 @@ export class ExposureLedger {
     this.#change(state, () => {
       this.#adjustWorking(state, order.side, (order.remainingQty - stillToBook) as Fixed, order.price, -1n);
       order.remainingQty = stillToBook;
+      order.finalAtVenue = true;
     });
     this.#awaitingBooking.add(clientOrderId);
     return order;

@@ -176,6 +176,7 @@ export class RiskManager implements RiskMarketDataSink {
       reduceOnly: isReduceOnlyPurpose(intent.purpose),
       price: context.orderPrice ?? intent.referencePrice,
       remainingQty: intent.qty,
+      finalAtVenue: false,
     });
     let throttle = state.symbolThrottles.get(intent.symbol);
     if (throttle === undefined) {

@@ -15,7 +15,7 @@ import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
 import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
 import type { ListOrdersQuery, ReplaceRequest, VenueOrderEvent } from '../../../shared/venue/venue-types.ts';
 import { intent, RecordingRisk } from './router-harness.ts';
-import { orderEvent, venueOrder } from './venue-order-fixture.ts';
+import { orderEvent, execution as venueExecution, venueOrder } from './venue-order-fixture.ts';
 
 const f = parseFixed;
 
@@ -297,6 +297,64 @@ describe('Class: OrderRouter', () => {
       expect((await replacing).ok).toBe(true);
       // Once: the answer does not announce it again.
       expect(seen.filter((line) => line.startsWith('announced '))).toHaveLength(1);
+    });
+
+    it('announces a replacement that filled and ended before it was announced as no longer working, and reports its end again (simtest seed 526)', async () => {
+      let release: () => void = () => undefined;
+      const { router, events, publish, replaces } = workingOrder(
+        new Promise((resolve) => (release = resolve)),
+      );
+      const sent = await router.submit(
+        intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+      );
+      const clientOrderId = (sent as { clientOrderId: string }).clientOrderId;
+      const seen: string[] = [];
+      events.subscribe((event) => {
+        if (event.type === 'order_replaced')
+          seen.push(`announced ${event.newClientOrderId} for ${event.replacement.qty / 1_000_000_000n}`);
+        if (event.type === 'order_status') seen.push(`${event.status} ${event.clientOrderId}`);
+      });
+
+      const replacing = router.replace(clientOrderId, { limitPrice: f('99.9') });
+      await Promise.resolve();
+      const newClientOrderId = replaces[0]!.clientOrderId!;
+      // The replacement's fill and end come first; the old order's `replaced` event and the answer after.
+      publish(
+        orderEvent(
+          'fill',
+          venueOrder({
+            id: 'replacement',
+            clientOrderId: newClientOrderId,
+            side: 'sell',
+            qty: f('6'),
+            filledQty: f('6'),
+            status: 'filled',
+            updatedAtNs: 2_000_000_000n,
+          }),
+          venueExecution('x-1', '6', '99.9'),
+        ),
+      );
+      publish(
+        orderEvent(
+          'replaced',
+          venueOrder({
+            clientOrderId,
+            side: 'sell',
+            filledQty: f('4'),
+            status: 'replaced',
+            updatedAtNs: 3_000_000_000n,
+          }),
+        ),
+      );
+      release();
+      expect((await replacing).ok).toBe(true);
+
+      expect(seen).toStrictEqual([
+        `filled ${newClientOrderId}`,
+        `announced ${newClientOrderId} for 0`,
+        `filled ${newClientOrderId}`,
+        `replaced ${clientOrderId}`,
+      ]);
     });
 
     it('leaves the quantity to the venue when only the price changes, so fills on the way are not bought again (simtest seed 273)', async () => {

@@ -52,6 +52,7 @@ describe('Class: SymbolExposure', () => {
               reduceOnly: false,
               price: w.price as Fixed,
               remainingQty: w.qty as Fixed,
+              finalAtVenue: false,
             });
           });
           if (unsynced !== undefined)

@@ -419,6 +419,18 @@ describe('Pre-trade rules', () => {
       expect(risk.symbolExposure('AAPL')).toBe(f('0'));
     });
 
+    it('count an entry the venue reports filled until booked, but not as a self-match: it trades with nothing (simtest seed 526)', () => {
+      const { risk, send } = harness({ positions: [position('AAPL', '30', '100')] });
+      const entry = intent({ qty: f('10'), type: 'limit', limitPrice: f('100') });
+      expect(send(entry).ok).toBe(true);
+      const exitAll = exit('AAPL', 'sell', '30', { type: 'limit', limitPrice: f('99') });
+      expect(denied(risk.check(exitAll))).toBe('self_match');
+      // Final at the venue with its executions not yet booked: still counted, no longer working there.
+      risk.onOrderStatus(entry.intentId, 'filled', f('10'));
+      expect(risk.isTracking(entry.intentId)).toBe(true);
+      expect(risk.check(exitAll).ok).toBe(true);
+    });
+
     it('stop counting a final exit once a reconciliation takes the venue position, its fill included', () => {
       const { risk, send } = harness({ positions: [position('AAPL', '30', '100')] });
       const first = exit('AAPL', 'sell', '10');
