@@ -374,6 +374,10 @@ export class OrderRouter {
         this.#reports.rejected(newClientOrderId);
         return refused('broker_rejected', error.venueMessage);
       }
+      // Whether the venue made the replacement is unknown: a lookup that finds no order under its
+      // id settles it as never placed, or it would count as working for good (a stop's cancel of
+      // it retried to the end of the day: simtest seeds 5360, 6167).
+      this.#outcomeUnknown.add(newClientOrderId);
       return refused('failed', errorMessage(error));
     }
   }

@@ -63,6 +63,9 @@ describe('Deterministic simulation', () => {
   // 526, 760, 8979, 9678: a repriced order's replacement filled and ended before the replace was
   // announced (its answer and the old order's event both late); risk then counted it as a working
   // buy for good and refused the stop's exit as a self-match.
+  // 3596 the same; 5360 and 6167: a repriced order's replace failed without an answer, and the
+  // replacement it had tracked counted as working for good (a stop's cancel of it retried to the
+  // end); a lookup that finds no order under its id now settles it as never placed.
   // 259: a halt's resumption sent while the feed was silent was lost, and risk refused the stop's
   // exit as halted for the rest of the run; a trade printed after the halt now ends it.
   it.each([

@@ -12,7 +12,7 @@ import { parseFixed } from '../../../shared/domain/fixed.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { type Clock, ManualClock } from '../../../shared/time/clock.ts';
 import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
-import { VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
+import { VenueRejectedError, VenueUnreachableError } from '../../../shared/venue/venue-errors.ts';
 import type { ListOrdersQuery, ReplaceRequest, VenueOrderEvent } from '../../../shared/venue/venue-types.ts';
 import { intent, RecordingRisk } from './router-harness.ts';
 import { orderEvent, execution as venueExecution, venueOrder } from './venue-order-fixture.ts';
@@ -175,6 +175,39 @@ describe('Class: OrderRouter', () => {
     const clientOrderId = (result as { clientOrderId: string }).clientOrderId;
     expect(tracker.get(clientOrderId)?.isTerminal).toBe(false);
     expect(risk.statuses).toStrictEqual([]);
+  });
+
+  it('takes a replacement whose request failed as never placed once the venue shows no order under its id (simtest seeds 5360, 6167)', async () => {
+    const clock = new ManualClock(0);
+    const venue: TradingVenue = {
+      ...brokerWithManyOrders().api,
+      submitOrder: (request) =>
+        Promise.resolve(venueOrder({ id: 'o-1', clientOrderId: request.clientOrderId, side: request.side })),
+      replaceOrder: () =>
+        Promise.reject(
+          new VenueRejectedError(503, null, 'service unavailable', {
+            method: 'PATCH',
+            route: '/v2/orders/o-1',
+            clientOrderId: null,
+          }),
+        ),
+      getOrderByClientOrderId: () => Promise.resolve(null),
+    };
+    const { router, tracker } = execution(venue, clock, new RecordingRisk(), new Portfolio(clock), {
+      retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const placed = await router.submit(
+      intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }),
+    );
+    expect(placed).toMatchObject({ ok: true });
+    const clientOrderId = (placed as { clientOrderId: string }).clientOrderId;
+    expect(await router.replace(clientOrderId, { limitPrice: f('100.1') })).toMatchObject({ ok: false });
+    const replacement = tracker.openOrders().find((order) => order.clientOrderId !== clientOrderId);
+    expect(replacement).toBeDefined();
+
+    // A stop's cancel of it: the lookup finds nothing, so the replacement never existed.
+    await router.refreshOrder(replacement!.clientOrderId);
+    expect(tracker.openOrders().map((order) => order.clientOrderId)).toStrictEqual([clientOrderId]);
   });
 
   it('neither cancels nor replaces an order while the guard refuses (the lease is lost)', async () => {
