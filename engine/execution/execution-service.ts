@@ -102,6 +102,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     random: options.random ?? Math.random,
     sleep,
     sendGuard: options.sendGuard ?? (() => null),
+    newExposureHold: () => options.risk.newExposureHold(),
     metrics: orders,
     clock,
   });

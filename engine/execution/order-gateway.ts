@@ -55,6 +55,8 @@ export interface OrderGatewayOptions {
    * lease lapsed sends nothing, and cancels nothing either: its orders are the new holder's now.
    */
   readonly sendGuard: () => string | null;
+  /** Why new exposure may not leave now (risk's breaker and reconciliation), or null. */
+  readonly newExposureHold?: () => string | null;
   /** Counts submissions and times the broker's answers. */
   readonly metrics: OrderMetrics;
   readonly clock: Clock;
@@ -99,6 +101,7 @@ export class OrderGateway {
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #sendGuard: () => string | null;
+  readonly #newExposureHold: () => string | null;
   readonly #metrics: OrderMetrics;
   readonly #clock: Clock;
   /** Submissions that found their order already at the venue instead of sending a second one. */
@@ -112,16 +115,18 @@ export class OrderGateway {
     this.#random = options.random;
     this.#sleep = options.sleep;
     this.#sendGuard = options.sendGuard;
+    this.#newExposureHold = options.newExposureHold ?? (() => null);
     this.#metrics = options.metrics;
     this.#clock = options.clock;
   }
 
   /** Submits an order, retrying only what is safe and resolving unknown outcomes by lookup. */
-  async place(request: OrderRequest, priority: RequestPriority): Promise<PlaceOutcome> {
+  /** `addsExposure`: an entry, which the new-exposure hold may still stop as it leaves. */
+  async place(request: OrderRequest, priority: RequestPriority, addsExposure = false): Promise<PlaceOutcome> {
     this.#metrics.sent++;
     let accepted = false;
     try {
-      const outcome = await this.#place(request, priority);
+      const outcome = await this.#place(request, priority, addsExposure);
       accepted = outcome.kind === 'accepted';
       return outcome;
     } finally {
@@ -129,7 +134,11 @@ export class OrderGateway {
     }
   }
 
-  async #place(request: OrderRequest, priority: RequestPriority): Promise<PlaceOutcome> {
+  async #place(
+    request: OrderRequest,
+    priority: RequestPriority,
+    addsExposure: boolean,
+  ): Promise<PlaceOutcome> {
     const clientOrderId = request.clientOrderId;
     let lastError: unknown = null;
     let mayHaveReachedVenue = false;
@@ -149,6 +158,10 @@ export class OrderGateway {
       try {
         const order = await this.#scheduler.run(priority, () => {
           this.#guard();
+          if (addsExposure) {
+            const held = this.#newExposureHold();
+            if (held !== null) throw new SendRefused(held);
+          }
           sentUs = this.#clock.nowUs();
           return this.#venue.submitOrder(request);
         });

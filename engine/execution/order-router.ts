@@ -25,6 +25,8 @@ import type { RequestPriority } from './token-bucket.ts';
 /** What the router asks of pre-trade risk before an order exists; engine/risk's RiskManager answers. */
 export interface PreTradeCheck {
   check(intent: OrderIntent): RiskDecision;
+  /** Why new exposure may not leave now, or null: asked again as an approved entry is sent. */
+  newExposureHold(): string | null;
 }
 
 export interface OrderRouterOptions {
@@ -220,7 +222,7 @@ export class OrderRouter {
     const { intent, request, priority } = prepared;
     const clientOrderId = request.clientOrderId;
     this.#reports.sending(request, intent);
-    const outcome = await this.#gateway.place(request, priority);
+    const outcome = await this.#gateway.place(request, priority, intent.purpose === 'entry');
     switch (outcome.kind) {
       case 'accepted': {
         const { order } = outcome;

@@ -18,7 +18,7 @@ import { PATTERN_DAY_TRADER_MIN_EQUITY_USD } from '../../shared/domain/account.t
 import { divRoundHalfEven, type Fixed, formatFixed, SCALE } from '../../shared/domain/fixed.ts';
 import type { OrderIntent } from '../../shared/domain/order.ts';
 import { newYorkDate } from '../../shared/time/new-york-time.ts';
-import type { CheckContext } from './check-context.ts';
+import type { CheckContext, RiskState } from './check-context.ts';
 import { PATTERN_DAY_TRADE_LIMIT } from './day-trade-counter.ts';
 import { RISK_STRATEGY_ID } from './exit-intents.ts';
 import { type ReasonCode, RULE_REASON_CODES, type RuleName } from './risk-decision.ts';
@@ -39,6 +39,20 @@ const PATTERN_DAY_TRADER_MIN_EQUITY = BigInt(PATTERN_DAY_TRADER_MIN_EQUITY_USD) 
 /** A 1e-18 notional as dollars, for messages. */
 function usd(raw: bigint): string {
   return `$${formatFixed(divRoundHalfEven(raw, SCALE) as Fixed)}`;
+}
+
+/** The breaker's hold on new exposure, or null. */
+export function breakerHold(state: RiskState): string | null {
+  return state.breaker.allowsNewRisk
+    ? null
+    : `the circuit breaker is ${state.breaker.state}; no new exposure`;
+}
+
+/** Until positions and the account match the broker's, no new exposure. */
+export function reconciliationHold(state: RiskState): string | null {
+  if (!state.broker.reconciled) return 'positions are not reconciled with the broker; no new exposure';
+  if (state.broker.account === null) return 'the account is unknown; no new exposure';
+  return null;
 }
 
 function rule(name: RuleName, scope: RuleScope, deny: PreTradeRule['deny']): PreTradeRule {
@@ -82,9 +96,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
       : null,
   ),
 
-  rule('circuit_breaker', 'new_risk', ({ state }) =>
-    state.breaker.allowsNewRisk ? null : `the circuit breaker is ${state.breaker.state}; no new exposure`,
-  ),
+  rule('circuit_breaker', 'new_risk', ({ state }) => breakerHold(state)),
 
   // Halted means hands off: even orders that only reduce wait for a person, except the exits risk
   // itself sends (stops, the kill switch's flatten), which the risk-action executor carries out.
@@ -94,11 +106,7 @@ export const PRE_TRADE_RULES: readonly PreTradeRule[] = [
       : `the circuit breaker is halted (${state.breaker.haltedBy ?? 'halt'}); only risk's own exits are sent`,
   ),
 
-  rule('broker_reconciled', 'new_risk', ({ state }) => {
-    if (!state.broker.reconciled) return 'positions are not reconciled with the broker; no new exposure';
-    if (state.broker.account === null) return 'the account is unknown; no new exposure';
-    return null;
-  }),
+  rule('broker_reconciled', 'new_risk', ({ state }) => reconciliationHold(state)),
 
   // Only the broker's word closes the market here (no session today in its calendar, or its clock
   // or hours say closed). The built-in rules alone never refuse: a venue may keep other hours (the

@@ -45,7 +45,7 @@ import { ExecutionLatch } from './execution-latch.ts';
 import { ExposureLedger, type SymbolExposure } from './exposure-ledger.ts';
 import { MarketConditions, type RiskMarketDataSink } from './market-conditions.ts';
 import { PositionStops } from './position-stops.ts';
-import { RULES_BY_INTENT_KIND } from './pre-trade-rules.ts';
+import { breakerHold, RULES_BY_INTENT_KIND, reconciliationHold } from './pre-trade-rules.ts';
 import { RecentIntents } from './recent-intents.ts';
 import { APPROVED, type RiskDecision } from './risk-decision.ts';
 import type { BreakerState, OperatorActionResult, PositionToClose, RiskEvent } from './risk-events.ts';
@@ -128,6 +128,15 @@ export class RiskManager implements RiskMarketDataSink {
   }
 
   // ---- pre-trade ----------------------------------------------------------------------------
+
+  /**
+   * Why new exposure may not leave now (the breaker open, the kill switch, positions unreconciled),
+   * or null. An entry approved earlier is asked again as it leaves: one held back by the request
+   * budget (a 429's wait) may go out only after the breaker tripped (simtest seed 4986).
+   */
+  newExposureHold(): string | null {
+    return breakerHold(this.#state) ?? reconciliationHold(this.#state);
+  }
 
   /** Runs every rule that applies, in order; the first denial decides. Records nothing about the intent. */
   check(intent: OrderIntent): RiskDecision {

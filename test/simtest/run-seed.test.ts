@@ -66,6 +66,8 @@ describe('Deterministic simulation', () => {
   // 3596 the same; 5360 and 6167: a repriced order's replace failed without an answer, and the
   // replacement it had tracked counted as working for good (a stop's cancel of it retried to the
   // end); a lookup that finds no order under its id now settles it as never placed.
+  // 4986: an entry approved just before the breaker tripped waited out a 429 and was sent after;
+  // an entry is now held to the breaker and reconciliation again as it leaves.
   // 259: a halt's resumption sent while the feed was silent was lost, and risk refused the stop's
   // exit as halted for the rest of the run; a trade printed after the halt now ends it.
   it.each([

@@ -210,6 +210,52 @@ describe('Class: OrderRouter', () => {
     expect(tracker.openOrders().map((order) => order.clientOrderId)).toStrictEqual([clientOrderId]);
   });
 
+  it('does not send an entry approved before the breaker tripped once its retry comes after (simtest seed 4986)', async () => {
+    const clock = new ManualClock(0);
+    let hold: string | null = null;
+    const sent: string[] = [];
+    const risk = new (class extends RecordingRisk {
+      override newExposureHold(): string | null {
+        return hold;
+      }
+    })();
+    const venue: TradingVenue = {
+      ...brokerWithManyOrders().api,
+      submitOrder: (request) => {
+        sent.push(`${request.side} ${request.clientOrderId}`);
+        // The first attempt never left (refused connection); the breaker trips before the retry.
+        hold = 'the circuit breaker is reducing; no new exposure';
+        return Promise.reject(
+          new VenueUnreachableError(
+            'not_sent',
+            'ECONNREFUSED',
+            { method: 'POST', route: '/v2/orders', clientOrderId: null },
+            null,
+          ),
+        );
+      },
+      listOrders: () => Promise.resolve([]),
+      listPositions: () => Promise.resolve([]),
+      getAccount: () => Promise.resolve({} as never),
+    };
+    const { router, tracker, reconciliation } = execution(venue, clock, risk, new Portfolio(clock), {
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    reconciliation.onConnectionState('ready');
+    await reconciliation.resync();
+    expect(router.entriesAllowed).toBe(true);
+
+    const entry = await router.submit(intent({ type: 'limit', limitPrice: f('100') }));
+    expect(entry).toMatchObject({ ok: false });
+    expect(sent).toHaveLength(1);
+    expect(tracker.openOrders()).toStrictEqual([]);
+
+    // An exit is not new exposure: it goes out whatever the hold.
+    hold = 'the circuit breaker is reducing; no new exposure';
+    await router.submit(intent({ purpose: 'exit', side: 'sell', type: 'limit', limitPrice: f('100') }));
+    expect(sent.filter((line) => line.startsWith('sell '))).toHaveLength(3);
+  });
+
   it('neither cancels nor replaces an order while the guard refuses (the lease is lost)', async () => {
     const clock = new ManualClock(0);
     let guardOpen = true;

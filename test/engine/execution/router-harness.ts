@@ -43,6 +43,9 @@ export class RecordingRisk implements PreTradeRisk {
   check(intent: OrderIntent): RiskDecision {
     return this.#inner?.check(intent) ?? APPROVED;
   }
+  newExposureHold(): string | null {
+    return this.#inner?.newExposureHold() ?? null;
+  }
   onOrderSubmitted(clientOrderId: string, intent: OrderIntent): void {
     this.submitted.push(clientOrderId);
     this.#inner?.onOrderSubmitted(clientOrderId, intent);
