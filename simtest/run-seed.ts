@@ -457,7 +457,10 @@ export async function runSeed(seed: number, options: RunOptions = {}): Promise<R
     });
     risk.events.subscribe((event) => {
       log.add('risk', { engine: node.name, event: event.type });
-      if (event.type === 'stop_triggered')
+      // Only the lease holder's stops are the account's: one a fenced-out engine triggers (a paused
+      // one working through the quotes it held) cannot act, by design, and the holder judges the
+      // position on the quotes of now (seed 5650).
+      if (event.type === 'stop_triggered' && fenced(node, 'stopped') === null)
         monitor.onStop(clock.nowMs(), event.symbol, venueBook.get(event.symbol)?.qty ?? ZERO);
     });
     node.start().catch((error: unknown) => {

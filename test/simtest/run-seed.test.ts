@@ -68,6 +68,8 @@ describe('Deterministic simulation', () => {
   // end); a lookup that finds no order under its id now settles it as never placed.
   // 4986: an entry approved just before the breaker tripped waited out a 429 and was sent after;
   // an entry is now held to the breaker and reconciliation again as it leaves.
+  // 5650 (the harness): a stop triggered by a paused engine, resumed past its lease, on the quotes
+  // it held was judged; only the lease holder's stops are the account's.
   // 259: a halt's resumption sent while the feed was silent was lost, and risk refused the stop's
   // exit as halted for the rest of the run; a trade printed after the halt now ends it.
   it.each([
