@@ -70,6 +70,8 @@ describe('Deterministic simulation', () => {
   // an entry is now held to the breaker and reconciliation again as it leaves.
   // 5650 (the harness): a stop triggered by a paused engine, resumed past its lease, on the quotes
   // it held was judged; only the lease holder's stops are the account's.
+  // 9593: an order filled further between reconciliation's read of the order lists and of the
+  // positions; the position was taken with that fill, booked again when its report came.
   // 259: a halt's resumption sent while the feed was silent was lost, and risk refused the stop's
   // exit as halted for the rest of the run; a trade printed after the halt now ends it.
   it.each([

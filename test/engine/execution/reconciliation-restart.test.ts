@@ -10,7 +10,7 @@ import { createLogger } from '../../../shared/logging/logger.ts';
 import { ManualClock } from '../../../shared/time/clock.ts';
 import { TradingCalendar } from '../../../shared/time/trading-calendar.ts';
 import type { TradingVenue } from '../../../shared/venue/trading-venue.ts';
-import type { VenuePosition } from '../../../shared/venue/venue-types.ts';
+import type { VenueOrder, VenuePosition } from '../../../shared/venue/venue-types.ts';
 
 const f = parseFixed;
 /** 2026-11-24 15:00 UTC, 10:00 in New York. */
@@ -121,6 +121,69 @@ describe('Class: Reconciliation against a positions endpoint that lags the fills
     const portfolio = await syncedHolding([[position('4', '119')], [position('4', '119')]]);
 
     expect(portfolio.position('NVDA')).toMatchObject({ qty: f('4'), avgEntryPrice: f('119') });
+  });
+
+  it("reads a differing symbol's open orders again before the next positions read: the lists can lag the positions too (simtest seed 9593)", async () => {
+    const portfolio = new Portfolio(new ManualClock(T0), new TradingCalendar());
+    const steps: string[] = [];
+    let synced = false;
+    const venue = {
+      listOrders: async () => [],
+      listPositions: async () => {
+        steps.push('positions');
+        return [];
+      },
+      getAccount: async () => ({}),
+    } as unknown as TradingVenue;
+    const gateway = {
+      query: <T>(request: (venue: TradingVenue) => Promise<T>) => request(venue),
+      lookup: async (clientOrderId: string) => {
+        steps.push(`lookup ${clientOrderId}`);
+        return { clientOrderId } as VenueOrder;
+      },
+    } as unknown as OrderGateway;
+    const sync = new Reconciliation({
+      gateway,
+      // Looked up after a positions read, the sell's snapshot books the fill the lists had not shown.
+      reports: {
+        reconciled: (order: VenueOrder) => {
+          if (synced && order.clientOrderId === 'sell-nvda' && steps.includes('positions'))
+            portfolio.restorePosition('NVDA', f('0'), f('0'));
+        },
+      } as unknown as OrderReports,
+      tracker: {
+        openOrders: () => [
+          { clientOrderId: 'sell-nvda', symbol: 'NVDA' },
+          { clientOrderId: 'buy-aapl', symbol: 'AAPL' },
+        ],
+      } as unknown as OrderTracker,
+      positions: portfolio,
+      events: createExecutionEvents(),
+      clock: new ManualClock(T0),
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      positionsLagMs: 5_000,
+      sleep: async () => undefined,
+    });
+    sync.onConnectionState('ready');
+    await sync.resync();
+    synced = true;
+    portfolio.restorePosition('NVDA', f('10'), f('120'));
+    steps.length = 0;
+
+    sync.onConnectionState('reconnecting');
+    sync.onConnectionState('ready');
+    await sync.resync();
+
+    // Both open orders are looked up as the lists miss them; then, NVDA differing, its order again
+    // before the second read, whose snapshot books the fill the lists lacked.
+    expect(steps.slice(0, 5)).toStrictEqual([
+      'lookup sell-nvda',
+      'lookup buy-aapl',
+      'positions',
+      'lookup sell-nvda',
+      'positions',
+    ]);
+    expect(portfolio.position('NVDA').qty).toBe(f('0'));
   });
 
   it('keeps its own position when the venue never says the same twice', async () => {
