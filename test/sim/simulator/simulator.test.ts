@@ -152,7 +152,7 @@ describe('npm run sim', () => {
   });
 
   it.each([
-    [['--port', 'x'], '--port must be an integer'],
+    [['--port', 'x'], '--port must be a whole number'],
     [
       ['--replay', 'test/fixtures/marketdata/missing.ndjson'],
       '--replay "test/fixtures/marketdata/missing.ndjson" does not exist',
